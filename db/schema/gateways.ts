@@ -1,0 +1,40 @@
+import { boolean, integer, pgEnum, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { createdAt, updatedAt } from "./columns";
+import { teams } from "./teams";
+
+export const rateLimitingTechniqueEnum = pgEnum("rate_limiting_technique", ["fixed", "sliding"]);
+export const logManagementStrategyEnum = pgEnum("log_management_strategy", ["STOP_INSERTING", "DELETE_OLDEST"]);
+export const retryBackoffEnum = pgEnum("retry_backoff", ["constant", "linear", "exponential"]);
+
+/** Settings mirror Cloudflare's gateway object (reference §9); defaults are Cloudflare's. */
+export const gateways = pgTable(
+  "gateways",
+  {
+    id: text("id").primaryKey(),
+    teamId: text("team_id").notNull().references(() => teams.id, { onDelete: "cascade" }),
+    /** The gateway id of Cloudflare's URLs: 1–64 lowercase letters, digits and hyphens. */
+    slug: text("slug").notNull(),
+    isDefault: boolean("is_default").notNull().default(false),
+    authentication: boolean("authentication").notNull().default(false),
+    collectLogs: boolean("collect_logs").notNull().default(true),
+    /** Default for `cf-aig-collect-log-payload`; Cloudflare has no gateway field for it, so it is on. */
+    collectLogPayloads: boolean("collect_log_payloads").notNull().default(true),
+    logManagement: integer("log_management"),
+    logManagementStrategy: logManagementStrategyEnum("log_management_strategy"),
+    cacheTtl: integer("cache_ttl").notNull().default(0),
+    cacheInvalidateOnUpdate: boolean("cache_invalidate_on_update").notNull().default(false),
+    rateLimitingInterval: integer("rate_limiting_interval").notNull().default(0),
+    rateLimitingLimit: integer("rate_limiting_limit").notNull().default(0),
+    rateLimitingTechnique: rateLimitingTechniqueEnum("rate_limiting_technique").notNull().default("fixed"),
+    retryMaxAttempts: integer("retry_max_attempts").notNull().default(1),
+    retryDelay: integer("retry_delay").notNull().default(0),
+    retryBackoff: retryBackoffEnum("retry_backoff").notNull().default("constant"),
+    /** Cloudflare's "Require provider credentials"; here it means: never use stored keys. */
+    byokOnly: boolean("byok_only").notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex("gateways_team_slug_idx").on(t.teamId, t.slug)],
+);
+
+export type Gateway = typeof gateways.$inferSelect;

@@ -1,0 +1,15 @@
+import { jsonb, pgTable, text } from "drizzle-orm/pg-core";
+
+/** Kept apart from request_logs so list queries never read bodies. */
+export const requestLogPayloads = pgTable("request_log_payloads", {
+  logId: text("log_id").primaryKey(),
+  teamId: text("team_id").notNull(),
+  requestBody: text("request_body"),
+  responseBody: text("response_body"),
+  /** Headers with credentials redacted. */
+  requestHeaders: jsonb("request_headers").$type<Record<string, string>>(),
+  responseHeaders: jsonb("response_headers").$type<Record<string, string>>(),
+});
+
+export type RequestLogPayload = typeof requestLogPayloads.$inferSelect;
+export type NewRequestLogPayload = typeof requestLogPayloads.$inferInsert;

@@ -1,0 +1,44 @@
+import { bigint, boolean, index, integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+
+/**
+ * Append-only; one row per request, refusals included. No foreign keys: rows are written in
+ * batches after the response, and a batch must not fail because a gateway was deleted meanwhile.
+ */
+export const requestLogs = pgTable(
+  "request_logs",
+  {
+    /** UUIDv7, returned to the client as `cf-aig-log-id`. */
+    id: text("id").primaryKey(),
+    teamId: text("team_id").notNull(),
+    gatewayId: text("gateway_id"),
+    tokenId: text("token_id"),
+    eventId: text("event_id").notNull(),
+    provider: text("provider"),
+    model: text("model"),
+    path: text("path").notNull(),
+    method: text("method").notNull(),
+    statusCode: integer("status_code").notNull(),
+    success: boolean("success").notNull(),
+    /** Cloudflare's internal code when the gateway itself refused the request. */
+    errorCode: integer("error_code"),
+    errorMessage: text("error_message"),
+    stream: boolean("stream").notNull().default(false),
+    tokensIn: integer("tokens_in").notNull().default(0),
+    tokensOut: integer("tokens_out").notNull().default(0),
+    tokensCached: integer("tokens_cached").notNull().default(0),
+    costMicros: bigint("cost_micros", { mode: "number" }).notNull().default(0),
+    customCost: boolean("custom_cost").notNull().default(false),
+    durationMs: integer("duration_ms").notNull(),
+    ttfbMs: integer("ttfb_ms"),
+    step: integer("step").notNull().default(0),
+    cached: boolean("cached").notNull().default(false),
+    metadata: jsonb("metadata").$type<Record<string, string | number | boolean>>(),
+    userAgent: text("user_agent"),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
+  },
+  // Serves the per-gateway log list, newest first.
+  (t) => [index("request_logs_gateway_time_idx").on(t.teamId, t.gatewayId, t.createdAt)],
+);
+
+export type RequestLog = typeof requestLogs.$inferSelect;
+export type NewRequestLog = typeof requestLogs.$inferInsert;

@@ -1,0 +1,61 @@
+import path from "node:path";
+
+/** Every environment variable Switchyard reads, parsed in one place (documented in README, "Configuration"). */
+export interface Config {
+  port: number;
+  /** Where the embedded database and the generated master key live. */
+  dataDir: string;
+  databaseUrl: string | undefined;
+  databaseDriver: "pglite" | "postgres" | "neon";
+  /** `SWITCHYARD_MASTER_KEYS="v1:base64,v2:base64"`; the last entry encrypts, all decrypt. */
+  masterKeys: string | undefined;
+  /** Refuse request bodies larger than this many bytes. */
+  maxBodyBytes: number;
+  /** Let upstream URLs resolve to private, loopback and link-local addresses (self-hosted models, tests). */
+  allowPrivateUpstreams: boolean;
+  /** Public base URL printed by the CLI and shown in the dashboard. */
+  publicUrl: string;
+}
+
+function flag(value: string | undefined): boolean {
+  return value === "1" || value?.toLowerCase() === "true";
+}
+
+function positiveInt(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === "") return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got "${value}"`);
+  return n;
+}
+
+function driverFor(url: string | undefined, explicit: string | undefined): Config["databaseDriver"] {
+  if (explicit) {
+    if (explicit === "pglite" || explicit === "postgres" || explicit === "neon") return explicit;
+    throw new Error(`DATABASE_DRIVER must be pglite, postgres or neon, got "${explicit}"`);
+  }
+  if (!url) return "pglite";
+  if (/\.neon\.tech(:\d+)?\//.test(url) || url.includes(".neon.tech")) return "neon";
+  if (/^postgres(ql)?:\/\//.test(url)) return "postgres";
+  throw new Error(`DATABASE_URL must start with postgres:// or postgresql://`);
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = positiveInt("PORT", env.PORT, 3000);
+  return {
+    port,
+    dataDir: path.resolve(env.SWITCHYARD_DATA_DIR || ".switchyard"),
+    databaseUrl: env.DATABASE_URL || undefined,
+    databaseDriver: driverFor(env.DATABASE_URL || undefined, env.DATABASE_DRIVER || undefined),
+    masterKeys: env.SWITCHYARD_MASTER_KEYS || undefined,
+    maxBodyBytes: positiveInt("SWITCHYARD_MAX_BODY_BYTES", env.SWITCHYARD_MAX_BODY_BYTES, 10 * 1024 * 1024),
+    allowPrivateUpstreams: flag(env.SWITCHYARD_ALLOW_PRIVATE_UPSTREAMS),
+    publicUrl: (env.SWITCHYARD_PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, ""),
+  };
+}
+
+let current: Config | undefined;
+
+export function config(): Config {
+  current ??= loadConfig();
+  return current;
+}

@@ -1,0 +1,31 @@
+import { randomBytes } from "node:crypto";
+
+const ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+
+/** Base58 of `bytes` random bytes: no look-alike characters, safe in URLs and filenames. */
+export function randomBase58(bytes: number): string {
+  let n = BigInt(`0x${randomBytes(bytes).toString("hex")}`);
+  let out = "";
+  while (n > 0n) {
+    out = ALPHABET[Number(n % 58n)] + out;
+    n /= 58n;
+  }
+  return out.padStart(Math.ceil(bytes * 1.37), "1");
+}
+
+export type IdPrefix = "team" | "user" | "gw" | "tok" | "pk" | "cp";
+
+/** Prefixed ids (`gw_4f…`) tell what a bare id in a log or URL refers to. */
+export function newId(prefix: IdPrefix): string {
+  return `${prefix}_${randomBase58(12)}`;
+}
+
+/** RFC 9562 UUIDv7: time-ordered, so log ids sort by creation. Cloudflare's log ids are UUIDv7 too. */
+export function uuidv7(now = Date.now()): string {
+  const b = randomBytes(16);
+  b.writeUIntBE(now, 0, 6);
+  b[6] = (b[6]! & 0x0f) | 0x70;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const h = b.toString("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
