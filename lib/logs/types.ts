@@ -1,0 +1,12 @@
+import type { NewRequestLog, NewRequestLogPayload } from "@/db/schema";
+
+/** One request's log row and, unless payload collection is off, its bodies. */
+export interface LogEvent {
+  log: NewRequestLog;
+  payload?: NewRequestLogPayload;
+}
+
+/** Where the gateway hands finished requests; never awaited on the request path. */
+export interface LogSink {
+  enqueue(event: LogEvent): void;
+}
