@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
@@ -32,15 +32,17 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
       const { drizzle } = await import("drizzle-orm/pglite");
       const { migrate } = await import("drizzle-orm/pglite/migrator");
       const dir = options.dataDir ?? "memory://";
-      // PGlite does not create parent folders itself.
-      if (!dir.startsWith("memory://")) mkdirSync(dir, { recursive: true });
+      const unlock = dir.startsWith("memory://") ? () => {} : lockDataDir(dir);
       const client = new PGlite(dir);
       const db = drizzle({ client, schema });
       return {
         db: db as unknown as Database,
         driver: "pglite",
         migrate: () => migrate(db, { migrationsFolder }),
-        close: () => client.close(),
+        close: async () => {
+          await client.close();
+          unlock();
+        },
       };
     }
     case "postgres": {
@@ -70,6 +72,41 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
         close: () => pool.end(),
       };
     }
+  }
+}
+
+/**
+ * PGlite is single-process: a second process opening the same folder works on its own copy and
+ * its writes are lost (seen with the CLI while the server ran). The lock turns that into an error.
+ */
+function lockDataDir(dir: string): () => void {
+  // PGlite does not create parent folders itself.
+  mkdirSync(dir, { recursive: true });
+  const lockFile = path.join(dir, "switchyard.lock");
+  try {
+    writeFileSync(lockFile, String(process.pid), { flag: "wx" });
+  } catch {
+    const holder = Number(readFileSync(lockFile, "utf8"));
+    if (holder !== process.pid && isAlive(holder)) {
+      throw new Error(
+        `The embedded database at ${dir} is in use by process ${holder}; PGlite allows one process at a time. ` +
+          "Stop that process first (for the CLI: stop the server), or run Switchyard on Postgres with DATABASE_URL.",
+      );
+    }
+    writeFileSync(lockFile, String(process.pid));
+  }
+  const unlock = () => rmSync(lockFile, { force: true });
+  process.once("exit", unlock);
+  return unlock;
+}
+
+function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 

@@ -43,7 +43,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = positiveInt("PORT", env.PORT, 3000);
   return {
     port,
-    dataDir: path.resolve(env.SWITCHYARD_DATA_DIR || ".switchyard"),
+    dataDir: path.resolve(/*turbopackIgnore: true*/ env.SWITCHYARD_DATA_DIR || ".switchyard"),
     databaseUrl: env.DATABASE_URL || undefined,
     databaseDriver: driverFor(env.DATABASE_URL || undefined, env.DATABASE_DRIVER || undefined),
     masterKeys: env.SWITCHYARD_MASTER_KEYS || undefined,

@@ -1,0 +1,153 @@
+/**
+ * Load generation for the bench. autocannon (pinned) measures saturation throughput; latency and
+ * streams use our own closed-loop clients on undici because autocannon records whole
+ * milliseconds, too coarse for "added p99 ≤ 1 ms".
+ */
+import { readFileSync } from "node:fs";
+import autocannon from "autocannon";
+import { Pool } from "undici";
+
+export interface Target {
+  name: string;
+  origin: string;
+  path: string;
+  headers: Record<string, string>;
+  pid?: number;
+}
+
+const chatBody = JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Say hello." }] });
+
+export interface Throughput {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+export async function throughput(target: Target, connections: number, seconds: number, body = chatBody): Promise<Throughput> {
+  const result = await autocannon({
+    url: target.origin + target.path,
+    method: "POST",
+    headers: { "content-type": "application/json", ...target.headers },
+    body,
+    connections,
+    duration: seconds,
+  });
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts + result.non2xx,
+  };
+}
+
+export interface Latency {
+  p50: number;
+  p99: number;
+  requests: number;
+  errors: number;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/** Closed loop: `concurrency` clients each send the next request when the last one finishes. */
+export async function latency(target: Target, concurrency: number, seconds: number, body = chatBody): Promise<Latency> {
+  const pool = new Pool(target.origin, { connections: concurrency, pipelining: 1 });
+  const samples: number[] = [];
+  let errors = 0;
+  const send = async () => {
+    const start = process.hrtime.bigint();
+    const res = await pool.request({
+      method: "POST",
+      path: target.path,
+      headers: { "content-type": "application/json", ...target.headers },
+      body,
+    });
+    await res.body.arrayBuffer();
+    if (res.statusCode !== 200) errors++;
+    return Number(process.hrtime.bigint() - start) / 1e6;
+  };
+  for (let i = 0; i < concurrency * 20; i++) await send(); // warm connections and code paths
+  const until = Date.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (Date.now() < until) samples.push(await send());
+    }),
+  );
+  await pool.close();
+  samples.sort((a, b) => a - b);
+  return { p50: percentile(samples, 50), p99: percentile(samples, 99), requests: samples.length, errors };
+}
+
+export interface Streams {
+  streams: number;
+  completed: number;
+  lostEvents: number;
+  /** Streams with a gap between events over 10× the upstream's gap. */
+  stalled: number;
+  ttfbP50: number;
+  ttfbP99: number;
+}
+
+/** Opens `count` streams at once, each `events` deltas `gapMs` apart, and checks every event arrives on time. */
+export async function streams(target: Target, count: number, events: number, gapMs: number): Promise<Streams> {
+  const pool = new Pool(target.origin, { connections: count, pipelining: 1 });
+  const body = JSON.stringify({
+    model: "gpt-4o-mini",
+    stream: true,
+    messages: [{ role: "user", content: "Stream." }],
+    bench_events: events,
+    bench_gap_ms: gapMs,
+  });
+  const ttfbs: number[] = [];
+  let completed = 0;
+  let lostEvents = 0;
+  let stalled = 0;
+  await Promise.all(
+    Array.from({ length: count }, async () => {
+      const start = process.hrtime.bigint();
+      let seen = 0;
+      let last = start;
+      let maxGap = 0;
+      try {
+        const res = await pool.request({
+          method: "POST",
+          path: target.path,
+          headers: { "content-type": "application/json", ...target.headers },
+          body,
+        });
+        let pending = "";
+        for await (const part of res.body) {
+          const now = process.hrtime.bigint();
+          if (seen === 0) ttfbs.push(Number(now - start) / 1e6);
+          else maxGap = Math.max(maxGap, Number(now - last) / 1e6);
+          last = now;
+          pending += part.toString();
+          const cut = pending.lastIndexOf("\n\n");
+          if (cut >= 0) {
+            seen += pending.slice(0, cut).split("\n\n").filter((e) => e.startsWith("data: {") && e.includes('"content"')).length;
+            pending = pending.slice(cut + 2);
+          }
+        }
+      } catch {
+        // A failed stream counts as lost events below.
+      }
+      if (seen === events) completed++;
+      lostEvents += Math.max(0, events - seen);
+      if (maxGap > gapMs * 10) stalled++;
+    }),
+  );
+  await pool.close();
+  ttfbs.sort((a, b) => a - b);
+  return { streams: count, completed, lostEvents, stalled, ttfbP50: percentile(ttfbs, 50), ttfbP99: percentile(ttfbs, 99) };
+}
+
+/** Resident set size of a process, from /proc (Linux). */
+export function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return kb / 1024;
+}

@@ -1,0 +1,216 @@
+/**
+ * `npm run bench`: starts the fake upstreams, the raw proxy, Switchyard (production server) and
+ * Portkey's open-source gateway, drives each with the same load, and writes bench/RESULTS.md.
+ * `npm run bench -- --quick` shortens every phase (for trying the harness, not for quoting).
+ */
+import { execFileSync, fork, spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { latency, rssMb, streams, throughput, type Target } from "./load";
+
+const root = path.resolve(import.meta.dirname, "..");
+const quick = process.argv.includes("--quick");
+const SECONDS = quick ? 2 : 10;
+const STREAMS = quick ? [64] : [64, 256, 512];
+const ports = { upstream: 9101, slowUpstream: 9102, raw: 9201, switchyard: 9301, portkey: 9401 };
+const SLOW_MS = 20;
+const children: ChildProcess[] = [];
+
+function tsx(script: string, args: string[], env: Record<string, string> = {}): ChildProcess {
+  const child = fork(path.join(root, script), args, {
+    execArgv: ["--import", "tsx"],
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "ignore", "inherit", "ipc"],
+  });
+  children.push(child);
+  return child;
+}
+
+async function waitFor(url: string, init?: RequestInit): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    try {
+      await fetch(url, init);
+      return;
+    } catch {
+      await sleep(100);
+    }
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+function cli(dataDir: string, args: string[]): string {
+  return execFileSync(path.join(root, "node_modules/.bin/switchyard"), [...args, "--json"], {
+    cwd: root,
+    env: { ...process.env, SWITCHYARD_DATA_DIR: dataDir, DATABASE_URL: "" },
+    encoding: "utf8",
+  });
+}
+
+/** A team with two authenticated gateways, logging on and off, and a stored key pointing at the upstream. */
+function seedSwitchyard(dataDir: string, upstreamOrigin: string): string {
+  cli(dataDir, ["team", "create", "bench"]);
+  cli(dataDir, ["gateway", "create", "bench", "logged", "--authentication"]);
+  cli(dataDir, ["gateway", "create", "bench", "unlogged", "--authentication", "--no-collect-logs"]);
+  const { token } = JSON.parse(cli(dataDir, ["token", "create", "bench", "--name", "bench"])) as { token: string };
+  cli(dataDir, ["key", "add", "bench", "openai", "--secret", "sk-bench-upstream", "--base-url", `${upstreamOrigin}/v1`]);
+  return token;
+}
+
+async function startSwitchyard(dataDir: string): Promise<ChildProcess> {
+  const child = spawn(path.join(root, "node_modules/.bin/tsx"), ["server.ts"], {
+    cwd: root,
+    env: { ...process.env, PORT: String(ports.switchyard), SWITCHYARD_DATA_DIR: dataDir, DATABASE_URL: "", SWITCHYARD_ALLOW_PRIVATE_UPSTREAMS: "true", WORKERS: "1" },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  children.push(child);
+  await waitFor(`http://127.0.0.1:${ports.switchyard}/api/health`);
+  return child;
+}
+
+const fmt = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : "–");
+const ratio = (a: number, b: number) => (b > 0 && Number.isFinite(a) ? `${(a / b).toFixed(2)}×` : "–");
+
+async function main() {
+  if (!existsSync(path.join(root, ".next/BUILD_ID"))) execFileSync("npm", ["run", "build"], { cwd: root, stdio: "inherit" });
+
+  tsx("bench/upstream.ts", [String(ports.upstream), "0"]);
+  tsx("bench/upstream.ts", [String(ports.slowUpstream), String(SLOW_MS)]);
+  const upstream = `http://127.0.0.1:${ports.upstream}`;
+  await waitFor(upstream);
+  await waitFor(`http://127.0.0.1:${ports.slowUpstream}`);
+
+  const raw = tsx("bench/raw-proxy.ts", [String(ports.raw), upstream]);
+  await waitFor(`http://127.0.0.1:${ports.raw}`);
+
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "switchyard-bench-"));
+  const token = seedSwitchyard(dataDir, upstream);
+  const switchyard = await startSwitchyard(dataDir);
+  const sy = (gateway: string): Target => ({
+    name: gateway === "logged" ? "Switchyard" : "Switchyard, logging off",
+    origin: `http://127.0.0.1:${ports.switchyard}`,
+    path: `/v1/bench/${gateway}/openai/chat/completions`,
+    headers: { "cf-aig-authorization": `Bearer ${token}` },
+    pid: switchyard.pid,
+  });
+
+  // Cold: the first request after start pays for loading gateway, token and key.
+  const coldStart = process.hrtime.bigint();
+  await fetch(sy("logged").origin + sy("logged").path, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...sy("logged").headers },
+    body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "cold" }] }),
+  }).then((r) => r.arrayBuffer());
+  const coldMs = Number(process.hrtime.bigint() - coldStart) / 1e6;
+
+  const portkey = fork(path.join(root, "node_modules/@portkey-ai/gateway/build/start-server.js"), [`--port=${ports.portkey}`, "--headless"], {
+    env: { ...process.env, NODE_ENV: "production" },
+    stdio: ["ignore", "ignore", "inherit", "ipc"],
+  });
+  children.push(portkey);
+  await waitFor(`http://127.0.0.1:${ports.portkey}/`);
+
+  const direct: Target = { name: "Direct to upstream", origin: upstream, path: "/v1/chat/completions", headers: { authorization: "Bearer sk-bench-upstream" } };
+  const rawProxy: Target = { name: "Raw node:http + undici proxy", origin: `http://127.0.0.1:${ports.raw}`, path: "/v1/chat/completions", headers: { authorization: "Bearer sk-bench-upstream" }, pid: raw.pid };
+  const portkeyTarget = (origin: string): Target => ({
+    name: "Portkey gateway 1.15.2",
+    origin: `http://127.0.0.1:${ports.portkey}`,
+    path: "/v1/chat/completions",
+    headers: { authorization: "Bearer sk-bench-upstream", "x-portkey-provider": "openai", "x-portkey-custom-host": `${origin}/v1` },
+    pid: portkey.pid,
+  });
+  const targets = [direct, rawProxy, sy("logged"), sy("unlogged"), portkeyTarget(upstream)];
+
+  const lines: string[] = [];
+  const out = (s = "") => {
+    lines.push(s);
+    console.log(s);
+  };
+
+  out("## Non-streaming chat: saturation (upstream answers at once)");
+  out();
+  out(`${SECONDS} s per contender, autocannon with 64 connections. Ratios are requests/s against the raw proxy and Portkey measured in this run.`);
+  out();
+  out("| contender | requests/s | p50 ms | p99 ms | errors | vs raw proxy | vs Portkey | RSS after, MB |");
+  out("|---|---:|---:|---:|---:|---:|---:|---:|");
+  const sat = new Map<string, number>();
+  const satRows: Array<[Target, Awaited<ReturnType<typeof throughput>>, number]> = [];
+  for (const t of targets) {
+    const r = await throughput(t, 64, SECONDS);
+    sat.set(t.name, r.rps);
+    satRows.push([t, r, t.pid ? rssMb(t.pid) : NaN]);
+  }
+  for (const [t, r, rss] of satRows) {
+    out(`| ${t.name} | ${fmt(r.rps, 0)} | ${r.p50} | ${r.p99} | ${r.errors} | ${ratio(r.rps, sat.get(rawProxy.name)!)} | ${ratio(r.rps, sat.get("Portkey gateway 1.15.2")!)} | ${fmt(rss, 0)} |`);
+  }
+
+  out();
+  out(`## Non-streaming chat: saturation with a ${SLOW_MS} ms upstream`);
+  out();
+  out("| contender | requests/s | p50 ms | p99 ms | errors |");
+  out("|---|---:|---:|---:|---:|");
+  const slowUpstream = `http://127.0.0.1:${ports.slowUpstream}`;
+  const slowDirect = { ...direct, origin: slowUpstream };
+  for (const t of [slowDirect, portkeyTarget(slowUpstream)]) {
+    const r = await throughput(t, 256, SECONDS);
+    out(`| ${t.name} | ${fmt(r.rps, 0)} | ${r.p50} | ${r.p99} | ${r.errors} |`);
+  }
+
+  out();
+  out("## Added latency over direct (closed loop, µs timer)");
+  out();
+  out(`${SECONDS} s per cell. Added = contender's percentile − direct's percentile at the same concurrency.`);
+  out();
+  out("| contender | concurrency | p50 ms | p99 ms | added p50 ms | added p99 ms | requests |");
+  out("|---|---:|---:|---:|---:|---:|---:|");
+  for (const c of [1, 16, 64]) {
+    const base = await latency(direct, c, SECONDS);
+    out(`| ${direct.name} | ${c} | ${fmt(base.p50, 3)} | ${fmt(base.p99, 3)} | – | – | ${base.requests} |`);
+    for (const t of targets.slice(1)) {
+      const r = await latency(t, c, SECONDS);
+      out(`| ${t.name} | ${c} | ${fmt(r.p50, 3)} | ${fmt(r.p99, 3)} | ${fmt(r.p50 - base.p50, 3)} | ${fmt(r.p99 - base.p99, 3)} | ${r.requests} |`);
+    }
+  }
+
+  out();
+  out("## Streaming chat: concurrent streams, 64 events 20 ms apart");
+  out();
+  out("A stream is stalled when two events arrive more than 200 ms apart; lost events are events that never arrived.");
+  out();
+  out("| contender | streams | completed | lost events | stalled | TTFB p50 ms | TTFB p99 ms | RSS after, MB |");
+  out("|---|---:|---:|---:|---:|---:|---:|---:|");
+  for (const n of STREAMS) {
+    for (const t of targets.filter((t) => t.name !== "Switchyard, logging off")) {
+      const r = await streams(t, n, 64, 20);
+      out(`| ${t.name} | ${n} | ${r.completed} | ${r.lostEvents} | ${r.stalled} | ${fmt(r.ttfbP50)} | ${fmt(r.ttfbP99)} | ${t.pid ? fmt(rssMb(t.pid), 0) : "–"} |`);
+    }
+  }
+
+  out();
+  out("## Cold versus warm");
+  out();
+  const warm = await latency(sy("logged"), 1, 2);
+  out(`First request after start (loads gateway, token and key): ${fmt(coldMs)} ms. Warm p50 at concurrency 1: ${fmt(warm.p50, 3)} ms.`);
+
+  const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: root, encoding: "utf8" }).trim();
+  const cpu = os.cpus()[0]?.model ?? "unknown CPU";
+  const header = [
+    "# Benchmark results",
+    "",
+    `Generated by \`npm run bench${quick ? " -- --quick" : ""}\` on ${new Date().toISOString()} at commit ${commit}.`,
+    "",
+    `Machine: ${os.cpus().length} × ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}, Node ${process.version}.`,
+    "Everything runs on this one machine: load generator, upstream, and the contender under test, one contender at a time.",
+    "See bench/README.md for the method.",
+    "",
+  ];
+  writeFileSync(path.join(import.meta.dirname, "RESULTS.md"), [...header, ...lines, ""].join("\n"));
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+try {
+  await main();
+} finally {
+  for (const c of children) c.kill("SIGTERM");
+}

@@ -1,0 +1,71 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+
+const BIN = path.resolve(import.meta.dirname, "../bin/switchyard.js");
+const dataDir = mkdtempSync(path.join(tmpdir(), "switchyard-cli-"));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+/** Runs the real CLI in a child process on an embedded database of its own. */
+function switchyard(args: string[], stdin?: string) {
+  const result = spawnSync(process.execPath, [BIN, ...args], {
+    input: stdin ?? "",
+    encoding: "utf8",
+    env: {
+      ...process.env,
+      SWITCHYARD_DATA_DIR: dataDir,
+      SWITCHYARD_PUBLIC_URL: "https://ai.example.com",
+      DATABASE_URL: "",
+      DATABASE_DRIVER: "",
+      SWITCHYARD_MASTER_KEYS: "",
+    },
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+// Each run starts Node, tsx and the embedded database (the first run also creates it): seconds, not milliseconds.
+describe("switchyard CLI", { timeout: 180_000 }, () => {
+  it("sets up a team: gateway, token, stored key, URLs", () => {
+    expect(switchyard(["team", "create", "acme"])).toMatchObject({ status: 0, stdout: expect.stringContaining("created team acme") });
+
+    const gateway = switchyard(["gateway", "create", "acme", "prod", "--authentication", "--cache-ttl", "60", "--json"]);
+    expect(gateway.status).toBe(0);
+    expect(JSON.parse(gateway.stdout)).toMatchObject({ slug: "prod", authentication: true, cacheTtl: 60 });
+
+    const token = switchyard(["token", "create", "acme", "--name", "ci", "--gateway", "prod", "--json"]);
+    expect(token.status).toBe(0);
+    expect(token.stderr).toContain("it will not be shown again");
+    expect(JSON.parse(token.stdout)).toMatchObject({ token: expect.stringMatching(/^sy_/), name: "ci", gatewaySlugs: ["prod"] });
+
+    const secret = "sk-proj-cli-test-0123456789abcdef";
+    const added = switchyard(["key", "add", "acme", "openai", "--gateway", "prod"], `${secret}\n`);
+    expect(added).toMatchObject({ status: 0, stdout: expect.stringContaining("sk-p…cdef") });
+
+    const keys = switchyard(["key", "list", "acme"]);
+    expect(keys.status).toBe(0);
+    expect(keys.stdout).toMatch(/openai\s+default\s+prod\s+sk-p…cdef/);
+    expect(keys.stdout + keys.stderr).not.toContain(secret);
+
+    const urls = switchyard(["urls", "acme", "prod", "--json"]);
+    expect(JSON.parse(urls.stdout)).toMatchObject({ compat: "https://ai.example.com/v1/acme/prod/compat" });
+  });
+
+  it("reports a service error in one line, exit code 1, without a stack trace", () => {
+    const result = switchyard(["gateway", "list", "no-such-team"]);
+    expect(result).toMatchObject({ status: 1, stdout: "", stderr: 'error: team "no-such-team" not found\n' });
+  });
+
+  it("explains itself with --help, and refuses bad usage with exit code 2", () => {
+    const help = switchyard(["key", "add", "--help"]);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain("Usage: switchyard key add [options] <team> <provider>");
+    expect(help.stdout).toContain("--json");
+
+    const usage = switchyard(["gateway", "create", "acme", "x", "--cache-ttl", "soon"]);
+    expect(usage.status).toBe(2);
+    expect(usage.stderr).toContain("error: option '--cache-ttl <seconds>' argument 'soon' is invalid");
+    expect(usage.stderr).not.toMatch(/\n\s+at /);
+  });
+});

@@ -1,0 +1,199 @@
+import { Option, type Command } from "commander";
+import {
+  logManagementStrategyEnum,
+  rateLimitingTechniqueEnum,
+  retryBackoffEnum,
+  type Gateway,
+} from "@/db/schema";
+import { createGateway } from "@/lib/services/gateways/create";
+import { getGateway } from "@/lib/services/gateways/get";
+import { listGateways } from "@/lib/services/gateways/list";
+import type { GatewaySettings, GatewaySettingsPatch } from "@/lib/services/gateways/settings";
+import { updateGateway } from "@/lib/services/gateways/update";
+import { integer, onOff, print, table, teamContext, when } from "./shared";
+
+type SettingFlag = { setting: keyof GatewaySettings; flag: string; help: string } & (
+  | { kind: "switch"; offHelp: string }
+  /** `offHelp` given: `--no-{flag}` clears the setting. */
+  | { kind: "value"; value: string; choices?: readonly string[]; offHelp?: string }
+);
+
+const SETTING_FLAGS: SettingFlag[] = [
+  {
+    setting: "authentication",
+    flag: "authentication",
+    kind: "switch",
+    help: "require a gateway token (cf-aig-authorization)",
+    offHelp: "accept requests without a gateway token",
+  },
+  { setting: "collectLogs", flag: "collect-logs", kind: "switch", help: "log requests", offHelp: "do not log requests" },
+  {
+    setting: "collectLogPayloads",
+    flag: "collect-log-payloads",
+    kind: "switch",
+    help: "keep request and response bodies in logs",
+    offHelp: "log metadata only",
+  },
+  {
+    setting: "logManagement",
+    flag: "log-limit",
+    kind: "value",
+    value: "count",
+    help: "keep at most this many logs (10000–10000000)",
+    offHelp: "no cap on stored logs",
+  },
+  {
+    setting: "logManagementStrategy",
+    flag: "log-strategy",
+    kind: "value",
+    value: "strategy",
+    choices: logManagementStrategyEnum.enumValues,
+    help: "what to do at the log limit",
+    offHelp: "clear the strategy",
+  },
+  { setting: "cacheTtl", flag: "cache-ttl", kind: "value", value: "seconds", help: "cache responses this long (0 = off)" },
+  {
+    setting: "cacheInvalidateOnUpdate",
+    flag: "cache-invalidate-on-update",
+    kind: "switch",
+    help: "purge the cache when settings change",
+    offHelp: "keep the cache when settings change",
+  },
+  { setting: "rateLimitingLimit", flag: "rate-limit", kind: "value", value: "requests", help: "requests allowed per interval (0 = off)" },
+  { setting: "rateLimitingInterval", flag: "rate-limit-interval", kind: "value", value: "seconds", help: "rate-limit interval (0 = off)" },
+  {
+    setting: "rateLimitingTechnique",
+    flag: "rate-limit-technique",
+    kind: "value",
+    value: "technique",
+    choices: rateLimitingTechniqueEnum.enumValues,
+    help: "rate-limit window",
+  },
+  { setting: "retryMaxAttempts", flag: "retry-max-attempts", kind: "value", value: "n", help: "attempts per upstream request (1–5)" },
+  { setting: "retryDelay", flag: "retry-delay", kind: "value", value: "ms", help: "delay before a retry (0–5000)" },
+  {
+    setting: "retryBackoff",
+    flag: "retry-backoff",
+    kind: "value",
+    value: "backoff",
+    choices: retryBackoffEnum.enumValues,
+    help: "how the retry delay grows",
+  },
+  {
+    setting: "byokOnly",
+    flag: "byok-only",
+    kind: "switch",
+    help: "never use stored provider keys (require keys on requests)",
+    offHelp: "allow stored provider keys",
+  },
+];
+
+function withSettingFlags(command: Command): Command {
+  for (const spec of SETTING_FLAGS) {
+    if (spec.kind === "switch") {
+      command.option(`--${spec.flag}`, spec.help).option(`--no-${spec.flag}`, spec.offHelp);
+      continue;
+    }
+    const option = new Option(`--${spec.flag} <${spec.value}>`, spec.help);
+    command.addOption(spec.choices ? option.choices(spec.choices) : option.argParser(integer));
+    if (spec.offHelp) command.option(`--no-${spec.flag}`, spec.offHelp);
+  }
+  return command;
+}
+
+/** Only the flags given: the rest keep their default (create) or current value (update). */
+function settingsFrom(options: Record<string, unknown>): GatewaySettingsPatch {
+  const settings: Record<string, unknown> = {};
+  for (const spec of SETTING_FLAGS) {
+    const value = options[new Option(`--${spec.flag}`).attributeName()];
+    if (value === undefined) continue;
+    settings[spec.setting] = spec.kind === "value" && value === false ? null : value;
+  }
+  return settings as GatewaySettingsPatch;
+}
+
+function settingsTable(gateway: Gateway, teamSlug: string): string[] {
+  const rateLimit =
+    gateway.rateLimitingLimit > 0
+      ? `${gateway.rateLimitingLimit} per ${gateway.rateLimitingInterval}s (${gateway.rateLimitingTechnique})`
+      : "off";
+  return table([
+    ["gateway", gateway.slug],
+    ["team", teamSlug],
+    ["id", gateway.id],
+    ["authentication", onOff(gateway.authentication)],
+    ["collect logs", onOff(gateway.collectLogs)],
+    ["collect log payloads", onOff(gateway.collectLogPayloads)],
+    ["log limit", gateway.logManagement === null ? "none" : `${gateway.logManagement} (${gateway.logManagementStrategy ?? "no strategy"})`],
+    ["cache ttl", gateway.cacheTtl > 0 ? `${gateway.cacheTtl}s` : "off"],
+    ["cache invalidate on update", onOff(gateway.cacheInvalidateOnUpdate)],
+    ["rate limit", rateLimit],
+    ["retries", `${gateway.retryMaxAttempts} attempt(s), ${gateway.retryDelay}ms ${gateway.retryBackoff}`],
+    ["byok only", onOff(gateway.byokOnly)],
+    ["created", when(gateway.createdAt)],
+    ["updated", when(gateway.updatedAt)],
+  ]);
+}
+
+export function registerGatewayCommands(program: Command): void {
+  const gateway = program.command("gateway").description("create and configure a team's gateways");
+
+  withSettingFlags(
+    gateway
+      .command("create")
+      .description("create a gateway; settings not given take Cloudflare's defaults")
+      .argument("<team>", "team slug")
+      .argument("<gateway>", "gateway slug: 1–64 lowercase letters, digits and hyphens"),
+  ).action(async (teamSlug: string, slug: string, options: Record<string, unknown>, command: Command) => {
+    const { ctx, team } = await teamContext(teamSlug);
+    const created = await createGateway({ ctx, teamId: team.id, slug, settings: settingsFrom(options) });
+    print(command, created, () => settingsTable(created, team.slug));
+  });
+
+  withSettingFlags(
+    gateway
+      .command("update")
+      .description("change the given settings of a gateway and keep the others")
+      .argument("<team>", "team slug")
+      .argument("<gateway>", "gateway slug"),
+  ).action(async (teamSlug: string, slug: string, options: Record<string, unknown>, command: Command) => {
+    const { ctx, team } = await teamContext(teamSlug);
+    const updated = await updateGateway({ ctx, teamId: team.id, slug, settings: settingsFrom(options) });
+    print(command, updated, () => settingsTable(updated, team.slug));
+  });
+
+  gateway
+    .command("list")
+    .description("list a team's gateways")
+    .argument("<team>", "team slug")
+    .action(async (teamSlug: string, _options: unknown, command: Command) => {
+      const { ctx, team } = await teamContext(teamSlug);
+      const gateways = await listGateways({ ctx, teamId: team.id });
+      print(command, gateways, () =>
+        gateways.length === 0
+          ? [`team ${team.slug} has no gateways yet`]
+          : table([
+              ["GATEWAY", "AUTH", "LOGS", "CACHE TTL", "RATE LIMIT", "CREATED"],
+              ...gateways.map((g) => [
+                g.slug,
+                onOff(g.authentication),
+                onOff(g.collectLogs),
+                g.cacheTtl > 0 ? `${g.cacheTtl}s` : "off",
+                g.rateLimitingLimit > 0 ? `${g.rateLimitingLimit}/${g.rateLimitingInterval}s` : "off",
+                when(g.createdAt),
+              ]),
+            ]),
+      );
+    });
+
+  gateway
+    .command("show")
+    .description("show every setting of a gateway")
+    .argument("<team>", "team slug")
+    .argument("<gateway>", "gateway slug")
+    .action(async (teamSlug: string, slug: string, _options: unknown, command: Command) => {
+      const { ctx, team } = await teamContext(teamSlug);
+      const found = await getGateway({ ctx, teamId: team.id, slug });
+      print(command, found, () => settingsTable(found, team.slug));
+    });
+}

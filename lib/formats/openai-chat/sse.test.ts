@@ -1,0 +1,210 @@
+import { describe, expect, it } from "vitest";
+import { tapOpenAiStream, type StreamSummary } from "./sse";
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+const base = '"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"gpt-4o-mini-2024-07-18"';
+const usage = '{"prompt_tokens":12,"completion_tokens":3,"total_tokens":15,"prompt_tokens_details":{"cached_tokens":8}}';
+const events = [
+  `data: {${base},"choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}],"usage":null}`,
+  `data: {${base},"choices":[{"index":0,"delta":{"content":"Héllo 👋 \\"usage\\": {"},"finish_reason":null}],"usage":null}`,
+  ": keep-alive",
+  `data: {${base},"choices":[{"index":0,"delta":{},"finish_reason":"stop"}],"usage":null}`,
+  `data: {${base},"choices":[],"usage":${usage}}`,
+  "data: [DONE]",
+];
+const streamText = (lineEnding: string) => events.map((e) => e + lineEnding + lineEnding).join("");
+
+const expectedUsage = { input: 12, output: 3, cached: 8 };
+
+async function run(chunks: Uint8Array[], stripUsageChunk: boolean): Promise<{ output: string; summary: StreamSummary }> {
+  const tap = tapOpenAiStream({ stripUsageChunk });
+  const source = new ReadableStream<Uint8Array>({
+    start(controller) {
+      for (const chunk of chunks) controller.enqueue(chunk);
+      controller.close();
+    },
+  });
+  const parts: Uint8Array[] = [];
+  for await (const part of source.pipeThrough(tap.transform)) parts.push(part);
+  return { output: decoder.decode(concat(parts)), summary: await tap.result };
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const all = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+  let offset = 0;
+  for (const part of parts) {
+    all.set(part, offset);
+    offset += part.byteLength;
+  }
+  return all;
+}
+
+/** The `data:` payloads of a complete SSE body, one per event. */
+function dataOf(body: string): string[] {
+  return body
+    .split(/\r\n\r\n|\n\n|\r\r/)
+    .filter((event) => event !== "")
+    .flatMap((event) => {
+      const lines = event.split(/\r\n|\n|\r/).filter((line) => line.startsWith("data:"));
+      return lines.length ? [lines.map((line) => line.slice(5).trimStart()).join("\n")] : [];
+    });
+}
+
+describe("tapOpenAiStream, pass mode", () => {
+  it("forwards the bytes unchanged and reads usage, model and completion", async () => {
+    const bytes = encoder.encode(streamText("\n"));
+    const tap = tapOpenAiStream({ stripUsageChunk: false });
+    const forwarded: Uint8Array[] = [];
+    const writer = tap.transform.writable.getWriter();
+    const reading = (async () => {
+      for await (const part of tap.transform.readable) forwarded.push(part);
+    })();
+    const chunks = [bytes.subarray(0, 100), bytes.subarray(100, 101), bytes.subarray(101)];
+    for (const chunk of chunks) await writer.write(chunk);
+    await writer.close();
+    await reading;
+
+    // Chunk by chunk, the very same bytes.
+    expect(forwarded).toHaveLength(chunks.length);
+    forwarded.forEach((part, i) => expect(part).toEqual(chunks[i]));
+    expect(await tap.result).toEqual({
+      usage: expectedUsage,
+      model: "gpt-4o-mini-2024-07-18",
+      events: 5,
+      text: streamText("\n"),
+      completed: true,
+    });
+  });
+
+  it.each(["\n", "\r\n", "\r"])("reads the same summary at every split point (line ending %j)", async (lineEnding) => {
+    const bytes = encoder.encode(streamText(lineEnding));
+    for (let split = 1; split < bytes.length; split++) {
+      const { output, summary } = await run([bytes.subarray(0, split), bytes.subarray(split)], false);
+      expect(output).toBe(streamText(lineEnding));
+      expect(summary.usage).toEqual(expectedUsage);
+      expect(summary.model).toBe("gpt-4o-mini-2024-07-18");
+      expect(summary.events).toBe(5);
+      expect(summary.completed).toBe(true);
+    }
+  });
+
+  it("reads byte-by-byte chunks", async () => {
+    const bytes = encoder.encode(streamText("\r\n"));
+    const { summary } = await run([...bytes].map((byte) => Uint8Array.of(byte)), false);
+    expect(summary.usage).toEqual(expectedUsage);
+    expect(summary.text).toBe(streamText("\r\n"));
+  });
+
+  it("joins multi-line data before parsing it", async () => {
+    const body = `data: {"model":"m1",\ndata: "choices":[],\ndata: "usage":${usage}}\n\ndata: [DONE]\n\n`;
+    const { summary } = await run([encoder.encode(body)], false);
+    expect(summary).toMatchObject({ usage: expectedUsage, model: "m1", events: 2, completed: true });
+  });
+
+  it("reads usage carried on a content chunk, and an unterminated last event", async () => {
+    const body = `data: {"model":"m2","choices":[{"delta":{"content":"hi"},"finish_reason":"stop"}],"usage":${usage}}`;
+    const { summary } = await run([encoder.encode(body)], false);
+    expect(summary).toMatchObject({ usage: expectedUsage, model: "m2", events: 1, completed: true });
+  });
+
+  it("reports a stream cut off before it finished", async () => {
+    const { summary } = await run([encoder.encode(events.slice(0, 2).join("\n\n") + "\n\n")], false);
+    expect(summary).toMatchObject({ usage: undefined, model: "gpt-4o-mini-2024-07-18", events: 2, completed: false });
+  });
+
+  it("ignores malformed JSON", async () => {
+    const { output, summary } = await run([encoder.encode('data: {"usage":{oops\n\ndata: [DONE]\n\n')], true);
+    expect(summary).toMatchObject({ usage: undefined, events: 2, completed: true });
+    expect(output).toBe('data: {"usage":{oops\n\ndata: [DONE]\n\n');
+  });
+
+  it("caps the kept text at about 1 MiB", async () => {
+    const content = "x".repeat(600_000);
+    const event = `data: {"choices":[{"delta":{"content":"${content}"}}]}\n\n`;
+    const { summary } = await run([encoder.encode(event), encoder.encode(event)], false);
+    expect(summary.text).toHaveLength(1 << 20);
+    expect(summary.events).toBe(2);
+  });
+});
+
+describe("tapOpenAiStream, strip mode", () => {
+  it.each(["\n", "\r\n", "\r"])("drops the usage-only chunk and keeps valid SSE ending in [DONE] (line ending %j)", async (lineEnding) => {
+    const { output, summary } = await run([encoder.encode(streamText(lineEnding))], true);
+    const data = dataOf(output);
+    expect(data).toHaveLength(4);
+    expect(data.at(-1)).toBe("[DONE]");
+    for (const payload of data.slice(0, -1)) expect(JSON.parse(payload)).toHaveProperty("choices.0");
+    expect(output).not.toContain('"prompt_tokens"');
+    expect(output.endsWith(lineEnding + lineEnding)).toBe(true);
+    // Events without usage pass through exactly as received, the keep-alive comment included.
+    expect(output).toBe(events.filter((e) => !e.includes('"choices":[]')).map((e) => e + lineEnding + lineEnding).join(""));
+    expect(summary).toMatchObject({ usage: expectedUsage, events: 5, completed: true, text: streamText(lineEnding) });
+  });
+
+  it("removes usage from a content chunk that carries it", async () => {
+    const body = `data: {"model":"m3","choices":[{"delta":{"content":"hi"},"finish_reason":"stop"}],"usage":${usage}}\n\ndata: [DONE]\n\n`;
+    const { output, summary } = await run([encoder.encode(body)], true);
+    const data = dataOf(output);
+    expect(JSON.parse(data[0]!)).toEqual({ model: "m3", choices: [{ delta: { content: "hi" }, finish_reason: "stop" }] });
+    expect(data[1]).toBe("[DONE]");
+    expect(summary.usage).toEqual(expectedUsage);
+  });
+
+  it.each(["\n", "\r\n", "\r"])("gives the same output at every split point (line ending %j)", async (lineEnding) => {
+    const bytes = encoder.encode(streamText(lineEnding));
+    const { output: whole } = await run([bytes], true);
+    for (let split = 1; split < bytes.length; split++) {
+      const { output, summary } = await run([bytes.subarray(0, split), bytes.subarray(split)], true);
+      expect(output).toBe(whole);
+      expect(summary.usage).toEqual(expectedUsage);
+    }
+  });
+
+  it("holds back only the incomplete event", async () => {
+    const tap = tapOpenAiStream({ stripUsageChunk: true });
+    const writer = tap.transform.writable.getWriter();
+    const reader = tap.transform.readable.getReader();
+    const first = `${events[0]}\n\n`;
+    void writer.write(encoder.encode(first + events[1]!.slice(0, 20)));
+    expect(decoder.decode((await reader.read()).value)).toBe(first);
+    void writer.write(encoder.encode(`${events[1]!.slice(20)}\n\n`));
+    expect(decoder.decode((await reader.read()).value)).toBe(`${events[1]}\n\n`);
+    await reader.cancel();
+  });
+
+  it("passes an oversized event through unparsed", async () => {
+    const huge = `data: {"choices":[],"usage":${usage},"pad":"${"y".repeat(1 << 20)}"}`;
+    const chunks = [huge, "\n\n", "data: [DONE]\n\n"].map((text) => encoder.encode(text));
+    const { output, summary } = await run(chunks, true);
+    expect(output).toBe(`${huge}\n\ndata: [DONE]\n\n`);
+    expect(summary).toMatchObject({ usage: undefined, events: 1, completed: true });
+  });
+});
+
+describe("tapOpenAiStream, early end", () => {
+  it("resolves with what was seen when the client cancels", async () => {
+    const tap = tapOpenAiStream({ stripUsageChunk: false });
+    const writer = tap.transform.writable.getWriter();
+    const reader = tap.transform.readable.getReader();
+    void writer.write(encoder.encode(`${events[0]}\n\n${events[1]}\n\n`));
+    await reader.read();
+    await reader.cancel(new Error("client disconnected"));
+    await expect(tap.result).resolves.toMatchObject({ events: 2, completed: false, model: "gpt-4o-mini-2024-07-18" });
+  });
+
+  it("resolves when the upstream aborts", async () => {
+    const tap = tapOpenAiStream({ stripUsageChunk: true });
+    let pulls = 0;
+    const source = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (pulls++ === 0) controller.enqueue(encoder.encode(`${events[0]}\n\n`));
+        else controller.error(new Error("upstream reset"));
+      },
+    });
+    const piped = source.pipeThrough(tap.transform);
+    await expect(piped.pipeTo(new WritableStream())).rejects.toThrow("upstream reset");
+    await expect(tap.result).resolves.toMatchObject({ events: 1, completed: false });
+  });
+});

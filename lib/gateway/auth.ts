@@ -1,0 +1,121 @@
+import type { Gateway } from "@/db/schema";
+import { hashGatewayToken, looksLikeGatewayToken } from "@/lib/crypto/gateway-token";
+import type { Directory, TeamRecord, TokenRecord } from "./directory";
+import { gatewayNotFound, unauthorized } from "./errors";
+import type { Exchange } from "./exchange";
+import { bearerValue, PROVIDER_KEY_HEADERS } from "./headers";
+import type { ParsedOptions } from "./options";
+import type { GatewayScope } from "./paths";
+
+export interface PresentedCredentials {
+  /** A gateway token: `cf-aig-authorization`, or a `sy_`-prefixed `Authorization` / `x-api-key`. */
+  token: string | undefined;
+  /** `Authorization` or `x-api-key` carries a provider key, which is forwarded as sent. */
+  providerKey: boolean;
+}
+
+export function presentedCredentials(headers: Headers): PresentedCredentials {
+  const gatewayAuthorization = headers.get("cf-aig-authorization");
+  let token = gatewayAuthorization === null ? undefined : bearerValue(gatewayAuthorization);
+  let providerKey = false;
+  for (const name of PROVIDER_KEY_HEADERS) {
+    const value = headers.get(name);
+    if (value === null) continue;
+    const bare = bearerValue(value);
+    if (looksLikeGatewayToken(bare)) token ??= bare;
+    else providerKey = true;
+  }
+  return { token, providerKey };
+}
+
+/** Who may do what on which gateway, once the request passed authentication. */
+export interface Access {
+  team: TeamRecord;
+  gateway: Gateway;
+  /** The request's valid token; stored keys are used only when there is one. */
+  token: TokenRecord | undefined;
+}
+
+async function verifyToken(directory: Directory, token: string): Promise<TokenRecord | undefined> {
+  const record = await directory.token(hashGatewayToken(token));
+  if (!record || (record.expiresAt !== null && record.expiresAt.getTime() <= Date.now())) return undefined;
+  return record;
+}
+
+function mayUse(token: TokenRecord, gateway: Gateway): boolean {
+  return token.teamId === gateway.teamId && (token.gatewayIds === null || token.gatewayIds.includes(gateway.id));
+}
+
+/**
+ * Finds the team and gateway and checks the token against them, filling in the exchange as it
+ * learns (so a refusal is logged under the team it concerns). A token that is present but invalid,
+ * or not valid for this gateway, is refused even where authentication is off.
+ */
+export async function authorize(
+  scope: GatewayScope,
+  token: string | undefined,
+  parsed: ParsedOptions,
+  directory: Directory,
+  exchange: Exchange,
+): Promise<Access> {
+  return scope.by === "path"
+    ? authorizeByPath(scope.teamSlug, scope.gatewaySlug, token, directory, exchange)
+    : authorizeByToken(scope.teamSlug, token, parsed, directory, exchange);
+}
+
+async function authorizeByPath(
+  teamSlug: string,
+  gatewaySlug: string,
+  token: string | undefined,
+  directory: Directory,
+  exchange: Exchange,
+): Promise<Access> {
+  const team = await directory.team(teamSlug);
+  if (!team) throw gatewayNotFound();
+  exchange.teamId = team.id;
+  const record = token === undefined ? undefined : await verifyToken(directory, token);
+  if (token !== undefined && record?.teamId !== team.id) throw unauthorized("invalid");
+  exchange.tokenId = record?.id ?? null;
+
+  let gateway = await directory.gateway(team.id, gatewaySlug);
+  if (!gateway) {
+    if (gatewaySlug !== "default") throw gatewayNotFound();
+    // Cloudflare creates `default` on the first authenticated request; a token limited to other gateways does not count.
+    if (!record || record.gatewayIds !== null) throw unauthorized(record ? "invalid" : "missing");
+    gateway = await directory.defaultGateway(team.id);
+  }
+  exchange.gateway = gateway;
+  if (record && !mayUse(record, gateway)) throw unauthorized("invalid");
+  if (!record && gateway.authentication) throw unauthorized("missing");
+  return { team, gateway, token: record };
+}
+
+/** REST surface: the token is required and names the team; `cf-aig-gateway-id` (else `default`) the gateway. */
+async function authorizeByToken(
+  pathTeamSlug: string | undefined,
+  token: string | undefined,
+  parsed: ParsedOptions,
+  directory: Directory,
+  exchange: Exchange,
+): Promise<Access> {
+  if (token === undefined) throw unauthorized("missing");
+  const record = await verifyToken(directory, token);
+  if (!record) throw unauthorized("invalid");
+  exchange.teamId = record.teamId;
+  exchange.tokenId = record.id;
+  // Another team's account path gets the same answer as a bad token, revealing nothing about that team.
+  if (pathTeamSlug !== undefined && pathTeamSlug !== record.teamSlug) throw unauthorized("invalid");
+  if (!parsed.ok) throw parsed.error;
+
+  const team = { id: record.teamId, slug: record.teamSlug };
+  const gatewaySlug = parsed.options.gatewayId ?? "default";
+  let gateway = await directory.gateway(team.id, gatewaySlug);
+  if (!gateway) {
+    if (gatewaySlug !== "default") throw gatewayNotFound();
+    if (record.gatewayIds !== null) throw unauthorized("invalid");
+    gateway = await directory.defaultGateway(team.id);
+  }
+  exchange.gateway = gateway;
+  if (!mayUse(record, gateway)) throw unauthorized("invalid");
+  return { team, gateway, token: record };
+}

@@ -1,0 +1,115 @@
+/**
+ * The gateway's own refusals. `internalCode` is Cloudflare's (reference §10) where Cloudflare has
+ * one; `code` is the string OpenAI-format clients see in `error.code`.
+ */
+export class GatewayError extends Error {
+  constructor(
+    readonly httpCode: number,
+    readonly internalCode: number,
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+    this.name = "GatewayError";
+  }
+}
+
+/** Cloudflare's internal codes, and `internal` of ours for the gateway's own failures. */
+export const InternalCode = {
+  gatewayNotFound: 2001,
+  providerFailed: 2005,
+  invalidProvider: 2008,
+  unauthorized: 2009,
+  unknownAlias: 2040,
+  /** Cloudflare's "user input error" on its unified path; used for every malformed request. */
+  invalidRequest: 7003,
+  internal: 5000,
+} as const;
+
+// 404 for an unknown team as well as an unknown gateway, so callers cannot probe which teams exist.
+export const gatewayNotFound = () =>
+  new GatewayError(404, InternalCode.gatewayNotFound, "Gateway not found", "gateway_not_found");
+
+/** Says what to send, never why a token failed, so a token's owner or team cannot be probed. */
+export const unauthorized = (detail: "missing" | "invalid") =>
+  new GatewayError(
+    401,
+    InternalCode.unauthorized,
+    detail === "missing"
+      ? "Unauthorized: send a gateway token (sy_…) in cf-aig-authorization or Authorization"
+      : "Unauthorized: the gateway token is not valid for this gateway",
+    "unauthorized",
+  );
+
+export const invalidProvider = (provider: string) =>
+  new GatewayError(400, InternalCode.invalidProvider, `Invalid provider: "${provider}"`, "invalid_provider");
+
+export const invalidRequest = (message: string, code = "invalid_request") =>
+  new GatewayError(400, InternalCode.invalidRequest, message, code);
+
+export const unsupportedEndpoint = (what: string) =>
+  new GatewayError(404, InternalCode.invalidRequest, `${what} is not supported by this gateway`, "unsupported_endpoint");
+
+export const methodNotAllowed = (method: string, allowed: string) =>
+  new GatewayError(405, InternalCode.invalidRequest, `${method} is not allowed here; use ${allowed}`, "method_not_allowed");
+
+export const bodyTooLarge = (limit: number) =>
+  new GatewayError(
+    413,
+    InternalCode.invalidRequest,
+    `Request body exceeds the gateway's limit of ${limit} bytes; the operator can raise it with SWITCHYARD_MAX_BODY_BYTES`,
+    "request_too_large",
+  );
+
+export const unknownAlias = (provider: string, alias: string, configured: readonly string[]) =>
+  new GatewayError(
+    400,
+    InternalCode.unknownAlias,
+    `Provider '${provider}' has no BYOK credential named '${alias}'. Configured aliases: ${
+      configured.length ? configured.map((a) => `'${a}'`).join(", ") : "none"
+    }`,
+    "unknown_byok_alias",
+  );
+
+export const providerFailed = (httpCode: 502 | 504, detail: string) =>
+  new GatewayError(httpCode, InternalCode.providerFailed, `Failed to get response from provider: ${detail}`, "provider_error");
+
+export const privateUpstream = (host: string) =>
+  new GatewayError(
+    403,
+    InternalCode.providerFailed,
+    `Upstream host ${host} resolves to a private, loopback or link-local address, which this gateway refuses; ` +
+      "the operator can allow it with SWITCHYARD_ALLOW_PRIVATE_UPSTREAMS=true",
+    "private_upstream",
+  );
+
+/** Nobody reads it; it records in the log that the client went away before the provider answered. */
+export const clientClosed = () =>
+  new GatewayError(499, InternalCode.providerFailed, "Client closed the request before the provider answered", "client_closed");
+
+export const internalError = () =>
+  new GatewayError(500, InternalCode.internal, "Internal gateway error", "internal_error");
+
+function openAiErrorType(httpCode: number): string {
+  if (httpCode === 401) return "authentication_error";
+  if (httpCode === 403) return "permission_error";
+  if (httpCode === 404) return "not_found_error";
+  if (httpCode === 429) return "rate_limit_error";
+  if (httpCode >= 500) return "api_error";
+  return "invalid_request_error";
+}
+
+/**
+ * OpenAI's error shape, which the openai SDK parses, carrying Cloudflare's fields beside it
+ * (`errors` holds what Cloudflare's envelope calls `error`, since `error` is OpenAI's object here).
+ */
+export function renderOpenAiError(error: GatewayError): string {
+  return JSON.stringify({
+    error: { message: error.message, type: openAiErrorType(error.httpCode), code: error.code, param: null },
+    name: "AiGatewayError",
+    internalCode: error.internalCode,
+    httpCode: error.httpCode,
+    success: false,
+    errors: [{ code: error.internalCode, message: error.message }],
+  });
+}

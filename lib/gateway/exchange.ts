@@ -1,0 +1,57 @@
+import type { Gateway } from "@/db/schema";
+import { uuidv7 } from "@/lib/ids";
+import type { GatewayOptions } from "./options";
+
+/** One request as the gateway learns about it; whatever is known when it ends goes into the log row. */
+export interface Exchange {
+  /** UUIDv7: `cf-aig-log-id`, `cf-aig-request-id`, and `cf-aig-event-id` unless the client sent one. */
+  readonly logId: string;
+  /** `performance.now()` at arrival. */
+  readonly startedAt: number;
+  readonly createdAt: Date;
+  readonly method: string;
+  readonly requestHeaders: Headers;
+  /** The path after the gateway (`compat/chat/completions`, `openai/chat/completions`). */
+  path: string;
+  teamId: string | null;
+  gateway: Gateway | undefined;
+  tokenId: string | null;
+  options: GatewayOptions | undefined;
+  provider: string | null;
+  model: string | null;
+  stream: boolean;
+  /** The body as the client sent it. */
+  requestBody: Uint8Array | undefined;
+}
+
+export function startExchange(req: Request): Exchange {
+  const now = Date.now();
+  return {
+    logId: uuidv7(now),
+    startedAt: performance.now(),
+    createdAt: new Date(now),
+    method: req.method,
+    requestHeaders: req.headers,
+    path: "",
+    teamId: null,
+    gateway: undefined,
+    tokenId: null,
+    options: undefined,
+    provider: null,
+    model: null,
+    stream: false,
+    requestBody: undefined,
+  };
+}
+
+export function elapsedMs(exchange: Exchange): number {
+  return Math.round(performance.now() - exchange.startedAt);
+}
+
+/** `cf-aig-*` headers every response carries, refusals included. */
+export function setGatewayHeaders(headers: Headers, exchange: Exchange): void {
+  headers.set("cf-aig-log-id", exchange.logId);
+  headers.set("cf-aig-event-id", exchange.options?.eventId ?? exchange.logId);
+  headers.set("cf-aig-request-id", exchange.logId);
+  headers.set("cf-aig-step", "0");
+}

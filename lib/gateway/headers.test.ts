@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { presentedCredentials } from "./auth";
+import { clientResponseHeaders, upstreamRequestHeaders } from "./headers";
+
+const token = `sy_${"a".repeat(43)}`;
+
+describe("upstreamRequestHeaders", () => {
+  it("forwards the client's headers but Cloudflare's, hop-by-hop ones and gateway tokens", () => {
+    const headers = new Headers({
+      "content-type": "application/json",
+      "user-agent": "openai-node",
+      "openai-beta": "assistants=v2",
+      "cf-aig-authorization": `Bearer ${token}`,
+      "cf-aig-metadata": "{}",
+      authorization: `Bearer ${token}`,
+      connection: "keep-alive",
+      "content-length": "12",
+      "accept-encoding": "gzip",
+      cookie: "session=1",
+      host: "gateway.example",
+    });
+    expect(upstreamRequestHeaders(headers, { name: "authorization", value: "Bearer sk-stored" })).toEqual({
+      "content-type": "application/json",
+      "user-agent": "openai-node",
+      "openai-beta": "assistants=v2",
+      authorization: "Bearer sk-stored",
+    });
+  });
+
+  it("forwards a provider key as sent", () => {
+    const headers = new Headers({ authorization: "Bearer sk-client", "x-api-key": "sk-other" });
+    expect(upstreamRequestHeaders(headers, undefined)).toEqual({ authorization: "Bearer sk-client", "x-api-key": "sk-other" });
+  });
+});
+
+describe("clientResponseHeaders", () => {
+  it("drops hop-by-hop headers, and content-length when the body is rewritten", () => {
+    const upstream = { "content-type": "text/event-stream", "content-length": "10", connection: "keep-alive", "set-cookie": ["a=1", "b=2"] };
+    const kept = clientResponseHeaders(upstream, false);
+    expect(kept.get("content-length")).toBe("10");
+    expect(kept.get("connection")).toBeNull();
+    expect(kept.getSetCookie()).toEqual(["a=1", "b=2"]);
+    expect(clientResponseHeaders(upstream, true).get("content-length")).toBeNull();
+  });
+});
+
+describe("presentedCredentials", () => {
+  it("tells a gateway token from a provider key", () => {
+    expect(presentedCredentials(new Headers({ "cf-aig-authorization": `Bearer ${token}` }))).toEqual({ token, providerKey: false });
+    expect(presentedCredentials(new Headers({ authorization: `Bearer ${token}` }))).toEqual({ token, providerKey: false });
+    expect(presentedCredentials(new Headers({ authorization: "Bearer sk-1" }))).toEqual({ token: undefined, providerKey: true });
+    expect(presentedCredentials(new Headers({ "x-api-key": "sk-1", "cf-aig-authorization": token }))).toEqual({
+      token,
+      providerKey: true,
+    });
+    expect(presentedCredentials(new Headers())).toEqual({ token: undefined, providerKey: false });
+  });
+});

@@ -1,0 +1,78 @@
+import type { IncomingHttpHeaders } from "node:http";
+import { looksLikeGatewayToken } from "@/lib/crypto/gateway-token";
+
+/**
+ * Request headers never forwarded: hop-by-hop ones, those the upstream call sets itself (host,
+ * content-length), accept-encoding (usage is read from the body, so it must arrive uncompressed)
+ * and cookie (the dashboard's session must not reach a provider).
+ */
+const DROPPED_REQUEST_HEADERS = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "proxy-authenticate",
+  "proxy-authorization",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+  "expect",
+  "host",
+  "content-length",
+  "accept-encoding",
+  "cookie",
+]);
+
+const DROPPED_RESPONSE_HEADERS = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+]);
+
+/** `Bearer x` → `x`; other values unchanged. */
+export function bearerValue(value: string): string {
+  return value.length > 7 && value.slice(0, 7).toLowerCase() === "bearer " ? value.slice(7).trim() : value.trim();
+}
+
+/** Headers that carry a provider key when they do not carry a gateway token. */
+export const PROVIDER_KEY_HEADERS = ["authorization", "x-api-key"] as const;
+
+/**
+ * The client's headers as the provider should see them: without `cf-aig-*` (Cloudflare's own,
+ * the gateway token among them), without any `sy_` gateway token, and with `credential` set when
+ * the gateway supplies the provider key.
+ */
+export function upstreamRequestHeaders(
+  headers: Headers,
+  credential: { name: string; value: string } | undefined,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of headers) {
+    if (DROPPED_REQUEST_HEADERS.has(name) || name.startsWith("cf-aig-")) continue;
+    if ((name === "authorization" || name === "x-api-key") && looksLikeGatewayToken(bearerValue(value))) continue;
+    out[name] = value;
+  }
+  if (credential) out[credential.name] = credential.value;
+  return out;
+}
+
+/** The provider's response headers for the client; content-length goes when the body is rewritten. */
+export function clientResponseHeaders(upstream: IncomingHttpHeaders, bodyRewritten: boolean): Headers {
+  const out = new Headers();
+  for (const name in upstream) {
+    if (DROPPED_RESPONSE_HEADERS.has(name) || (bodyRewritten && name === "content-length")) continue;
+    const value = upstream[name];
+    if (value === undefined) continue;
+    if (typeof value === "string") out.append(name, value);
+    else for (const item of value) out.append(name, item);
+  }
+  return out;
+}
+
+export function headerText(value: string | string[] | undefined): string {
+  return value === undefined ? "" : typeof value === "string" ? value : (value[0] ?? "");
+}

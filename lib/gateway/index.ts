@@ -1,0 +1,103 @@
+import type { Database } from "@/db/client";
+import type { MasterKeyring } from "@/lib/crypto/master-keys";
+import type { LogSink } from "@/lib/logs/types";
+import { authorize, presentedCredentials } from "./auth";
+import { createDirectory } from "./directory";
+import { GatewayError, internalError, renderOpenAiError, unsupportedEndpoint } from "./errors";
+import { setGatewayHeaders, startExchange, type Exchange } from "./exchange";
+import { recordExchange } from "./logging";
+import { parseGatewayOptions } from "./options";
+import { parseGatewayPath } from "./paths";
+import { createUpstream } from "./upstream";
+import { serveUnified } from "./surfaces/compat";
+import type { SurfaceContext } from "./surfaces/context";
+import { serveModels } from "./surfaces/models";
+import { servePassthrough } from "./surfaces/passthrough";
+
+export interface GatewayDeps {
+  db: Database;
+  logs: LogSink;
+  keyring: MasterKeyring;
+  allowPrivateUpstreams: boolean;
+  maxBodyBytes: number;
+}
+
+export interface GatewayHandler {
+  handle(req: Request): Promise<Response>;
+  /** Closes the upstream connection pools. */
+  close(): Promise<void>;
+}
+
+/** The data plane: one `(Request) => Promise<Response>` for every gateway path. */
+export function createGateway(deps: GatewayDeps): GatewayHandler {
+  const directory = createDirectory(deps.db, deps.keyring);
+  const upstream = createUpstream(deps.allowPrivateUpstreams);
+  const relayDeps = { upstream, logs: deps.logs };
+
+  async function serve(req: Request, exchange: Exchange): Promise<Response> {
+    const url = new URL(req.url);
+    const route = parseGatewayPath(url.pathname);
+    if (!route) throw unsupportedEndpoint(url.pathname);
+    exchange.path = route.logPath;
+    const parsed = parseGatewayOptions(req.headers);
+    if (parsed.ok) exchange.options = parsed.options;
+    const presented = presentedCredentials(req.headers);
+    const access = await authorize(route.scope, presented.token, parsed, directory, exchange);
+    if (!parsed.ok) throw parsed.error;
+
+    const ctx: SurfaceContext = {
+      req,
+      search: url.search,
+      exchange,
+      access,
+      clientSentKey: presented.providerKey,
+      directory,
+      relay: relayDeps,
+      maxBodyBytes: deps.maxBodyBytes,
+    };
+    const surface = route.surface;
+    switch (surface.kind) {
+      case "unified":
+        return serveUnified(ctx, surface.endpoint);
+      case "models":
+        return serveModels(ctx);
+      case "passthrough":
+        return servePassthrough(ctx, surface.provider, surface.providerPath);
+      case "unsupported":
+        throw unsupportedEndpoint(surface.what);
+    }
+  }
+
+  function refuse(error: unknown, exchange: Exchange): Response {
+    let refusal: GatewayError;
+    if (error instanceof GatewayError) {
+      refusal = error;
+    } else {
+      // Only the error itself: request headers and bodies may hold secrets.
+      console.error(`switchyard gateway: unexpected error in request ${exchange.logId}:`, error);
+      refusal = internalError();
+    }
+    const body = renderOpenAiError(refusal);
+    const headers = new Headers({ "content-type": "application/json" });
+    setGatewayHeaders(headers, exchange);
+    recordExchange(deps.logs, exchange, {
+      statusCode: refusal.httpCode,
+      error: refusal,
+      responseBody: body,
+      responseHeaders: headers,
+    });
+    return new Response(body, { status: refusal.httpCode, headers });
+  }
+
+  return {
+    async handle(req) {
+      const exchange = startExchange(req);
+      try {
+        return await serve(req, exchange);
+      } catch (error) {
+        return refuse(error, exchange);
+      }
+    },
+    close: () => upstream.close(),
+  };
+}

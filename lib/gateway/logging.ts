@@ -1,0 +1,108 @@
+import type { NewRequestLog } from "@/db/schema";
+import type { TokenUsage } from "@/lib/formats/usage";
+import type { LogSink } from "@/lib/logs/types";
+import { costMicros } from "@/lib/pricing/cost";
+import type { GatewayError } from "./errors";
+import { elapsedMs, type Exchange } from "./exchange";
+
+/** How a request ended, as far as its log row is concerned. */
+export interface ExchangeOutcome {
+  statusCode: number;
+  /** The gateway's own refusal. */
+  error?: GatewayError;
+  /** Why a started response did not finish normally (upstream dropped, client went away). */
+  failure?: string;
+  usage?: TokenUsage;
+  /** The model the provider reported, for requests that named none (passthrough). */
+  responseModel?: string;
+  responseBody?: string;
+  responseHeaders: Headers;
+  ttfbMs?: number;
+}
+
+export interface LogPolicy {
+  row: boolean;
+  payload: boolean;
+}
+
+/** Request headers override the gateway's settings; `cf-aig-collect-log: false` stores nothing at all. */
+export function logPolicy(exchange: Exchange): LogPolicy {
+  const row = exchange.options?.collectLog ?? exchange.gateway?.collectLogs ?? true;
+  const payload = row && (exchange.options?.collectLogPayload ?? exchange.gateway?.collectLogPayloads ?? true);
+  return { row, payload };
+}
+
+const REDACTED_HEADERS = new Set([
+  "authorization",
+  "proxy-authorization",
+  "cf-aig-authorization",
+  "x-api-key",
+  "api-key",
+  "x-goog-api-key",
+  "xi-api-key",
+  "cookie",
+  "set-cookie",
+]);
+
+function redacted(headers: Headers): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of headers) out[name] = REDACTED_HEADERS.has(name) ? "[redacted]" : value;
+  return out;
+}
+
+const utf8 = new TextDecoder();
+
+/** Queues the request's one log event; never throws, never waits. */
+export function recordExchange(logs: LogSink, exchange: Exchange, outcome: ExchangeOutcome): void {
+  // The row's team_id is NOT NULL: a refusal before the team is known (unknown team, a bad token on
+  // the REST surface) belongs to no team's logs, so it is the one case that is not recorded.
+  if (exchange.teamId === null) return;
+  const policy = logPolicy(exchange);
+  if (!policy.row) return;
+  try {
+    const model = exchange.model ?? outcome.responseModel ?? null;
+    const cost =
+      outcome.usage && exchange.provider && model
+        ? costMicros(exchange.provider, model, outcome.usage, exchange.options?.customCost)
+        : undefined;
+    const log: NewRequestLog = {
+      id: exchange.logId,
+      teamId: exchange.teamId,
+      gatewayId: exchange.gateway?.id ?? null,
+      tokenId: exchange.tokenId,
+      eventId: exchange.options?.eventId ?? exchange.logId,
+      provider: exchange.provider,
+      model,
+      path: exchange.path,
+      method: exchange.method,
+      statusCode: outcome.statusCode,
+      success: outcome.statusCode >= 200 && outcome.statusCode < 300 && outcome.failure === undefined,
+      errorCode: outcome.error?.internalCode ?? null,
+      errorMessage: outcome.error?.message ?? outcome.failure ?? null,
+      stream: exchange.stream,
+      tokensIn: outcome.usage?.input ?? 0,
+      tokensOut: outcome.usage?.output ?? 0,
+      tokensCached: outcome.usage?.cached ?? 0,
+      costMicros: cost?.micros ?? 0,
+      customCost: cost?.custom ?? false,
+      durationMs: elapsedMs(exchange),
+      ttfbMs: outcome.ttfbMs ?? null,
+      metadata: exchange.options?.metadata ?? null,
+      userAgent: exchange.requestHeaders.get("user-agent"),
+      createdAt: exchange.createdAt,
+    };
+    const payload = policy.payload
+      ? {
+          logId: exchange.logId,
+          teamId: exchange.teamId,
+          requestBody: exchange.requestBody ? utf8.decode(exchange.requestBody) : null,
+          responseBody: outcome.responseBody ?? null,
+          requestHeaders: redacted(exchange.requestHeaders),
+          responseHeaders: redacted(outcome.responseHeaders),
+        }
+      : undefined;
+    logs.enqueue({ log, payload });
+  } catch (error) {
+    console.error("switchyard: could not queue the log event of request", exchange.logId, error);
+  }
+}

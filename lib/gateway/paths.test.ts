@@ -1,0 +1,75 @@
+import { describe, expect, it } from "vitest";
+import { isGatewayPath, parseGatewayPath } from "./paths";
+
+describe("isGatewayPath", () => {
+  it.each([
+    "/v1/acme/main/compat/chat/completions",
+    "/v1/acme/main/openai/chat/completions",
+    "/ai/v1/chat/completions",
+    "/ai/run",
+    "/client/v4/accounts/acme/ai/v1/chat/completions",
+  ])("serves %s", (path) => expect(isGatewayPath(path)).toBe(true));
+
+  it.each([
+    "/",
+    "/v1",
+    "/ai",
+    "/api/health",
+    "/acme/gateways",
+    "/client/v4/accounts/acme/ai-gateway/gateways",
+    "/client/v4/accounts//ai/v1/chat/completions",
+    "/client/v4/accounts/acme",
+  ])("leaves %s to Next", (path) => expect(isGatewayPath(path)).toBe(false));
+});
+
+describe("parseGatewayPath", () => {
+  it("routes compat chat completions and models", () => {
+    expect(parseGatewayPath("/v1/acme/main/compat/chat/completions")).toEqual({
+      scope: { by: "path", teamSlug: "acme", gatewaySlug: "main" },
+      surface: { kind: "unified", endpoint: "chat" },
+      logPath: "compat/chat/completions",
+    });
+    expect(parseGatewayPath("/v1/acme/main/compat/models")?.surface).toEqual({ kind: "models" });
+  });
+
+  it("routes provider passthrough with the rest of the path", () => {
+    expect(parseGatewayPath("/v1/acme/main/openai/v1/chat/completions")).toEqual({
+      scope: { by: "path", teamSlug: "acme", gatewaySlug: "main" },
+      surface: { kind: "passthrough", provider: "openai", providerPath: "v1/chat/completions" },
+      logPath: "openai/v1/chat/completions",
+    });
+    expect(parseGatewayPath("/v1/acme/main/custom-lab")?.surface).toEqual({
+      kind: "passthrough",
+      provider: "custom-lab",
+      providerPath: "",
+    });
+  });
+
+  it("routes the REST surface, with and without the account in the path", () => {
+    expect(parseGatewayPath("/ai/v1/chat/completions")).toEqual({
+      scope: { by: "token", teamSlug: undefined },
+      surface: { kind: "unified", endpoint: "chat" },
+      logPath: "v1/chat/completions",
+    });
+    expect(parseGatewayPath("/client/v4/accounts/acme/ai/v1/embeddings")).toEqual({
+      scope: { by: "token", teamSlug: "acme" },
+      surface: { kind: "unified", endpoint: "embeddings" },
+      logPath: "v1/embeddings",
+    });
+  });
+
+  it("marks what is not served yet as unsupported, still under its team and gateway", () => {
+    expect(parseGatewayPath("/v1/acme/main")?.surface.kind).toBe("unsupported");
+    expect(parseGatewayPath("/v1/acme/main/run")?.surface.kind).toBe("unsupported");
+    expect(parseGatewayPath("/v1/acme/main/compat/embeddings")?.surface.kind).toBe("unsupported");
+    expect(parseGatewayPath("/ai/run")?.surface.kind).toBe("unsupported");
+    expect(parseGatewayPath("/ai/v1/responses")?.surface.kind).toBe("unsupported");
+  });
+
+  it("rejects paths without a team or gateway", () => {
+    expect(parseGatewayPath("/v1/acme")).toBeUndefined();
+    expect(parseGatewayPath("/v1/acme/")).toBeUndefined();
+    expect(parseGatewayPath("/v1//main/compat/chat/completions")).toBeUndefined();
+    expect(parseGatewayPath("/api/health")).toBeUndefined();
+  });
+});

@@ -1,0 +1,77 @@
+/** What a request asks the gateway to do, decided by its path alone. */
+export type Surface =
+  /** `compat/chat/completions`, `/ai/v1/chat/completions`, `/ai/v1/embeddings`: `model` names the provider. */
+  | { kind: "unified"; endpoint: "chat" | "embeddings" }
+  | { kind: "models" }
+  /** `{provider}/{path…}`: forwarded to the provider's base URL. */
+  | { kind: "passthrough"; provider: string; providerPath: string }
+  | { kind: "unsupported"; what: string };
+
+/** Where the team and gateway come from: the URL (`/v1/{team}/{gateway}/…`) or the token (REST). */
+export type GatewayScope =
+  | { by: "path"; teamSlug: string; gatewaySlug: string }
+  /** `teamSlug` is the path's account segment under `/client/v4/accounts/{team}/ai/…`; it must match the token's team. */
+  | { by: "token"; teamSlug: string | undefined };
+
+export interface GatewayRoute {
+  scope: GatewayScope;
+  surface: Surface;
+  /** The path after the gateway, as logged: `compat/chat/completions`, `openai/chat/completions`, `v1/embeddings`. */
+  logPath: string;
+}
+
+const ACCOUNTS_PREFIX = "/client/v4/accounts/";
+
+/** True for every path the data plane serves: `/v1/…`, `/ai/…` and `/client/v4/accounts/{team}/ai/…`. */
+export function isGatewayPath(pathname: string): boolean {
+  if (pathname.startsWith("/v1/") || pathname.startsWith("/ai/")) return true;
+  if (!pathname.startsWith(ACCOUNTS_PREFIX)) return false;
+  const teamEnd = pathname.indexOf("/", ACCOUNTS_PREFIX.length);
+  return teamEnd > ACCOUNTS_PREFIX.length && pathname.startsWith("/ai/", teamEnd);
+}
+
+/** Splits a gateway path into scope and surface; undefined when it is not one of ours. */
+export function parseGatewayPath(pathname: string): GatewayRoute | undefined {
+  if (pathname.startsWith("/v1/")) return parseGatewayUrl(pathname.slice(4));
+  if (pathname.startsWith("/ai/")) return restRoute(undefined, pathname.slice(4));
+  if (!pathname.startsWith(ACCOUNTS_PREFIX)) return undefined;
+  const teamEnd = pathname.indexOf("/", ACCOUNTS_PREFIX.length);
+  if (teamEnd <= ACCOUNTS_PREFIX.length || !pathname.startsWith("/ai/", teamEnd)) return undefined;
+  return restRoute(pathname.slice(ACCOUNTS_PREFIX.length, teamEnd), pathname.slice(teamEnd + 4));
+}
+
+/** `{team}/{gateway}/{rest…}` of `/v1/…`. */
+function parseGatewayUrl(path: string): GatewayRoute | undefined {
+  const teamEnd = path.indexOf("/");
+  if (teamEnd <= 0) return undefined;
+  const gatewayEnd = path.indexOf("/", teamEnd + 1);
+  const gatewaySlug = gatewayEnd === -1 ? path.slice(teamEnd + 1) : path.slice(teamEnd + 1, gatewayEnd);
+  if (!gatewaySlug) return undefined;
+  const rest = gatewayEnd === -1 ? "" : path.slice(gatewayEnd + 1);
+  return {
+    scope: { by: "path", teamSlug: path.slice(0, teamEnd), gatewaySlug },
+    surface: gatewaySurface(rest),
+    logPath: rest,
+  };
+}
+
+function gatewaySurface(rest: string): Surface {
+  if (rest === "") return { kind: "unsupported", what: "The Universal endpoint" };
+  if (rest === "compat/chat/completions") return { kind: "unified", endpoint: "chat" };
+  if (rest === "compat/models") return { kind: "models" };
+  const providerEnd = rest.indexOf("/");
+  const provider = providerEnd === -1 ? rest : rest.slice(0, providerEnd);
+  if (provider === "compat") return { kind: "unsupported", what: `/${rest}` };
+  if (provider === "run") return { kind: "unsupported", what: "The Run API" };
+  return { kind: "passthrough", provider, providerPath: providerEnd === -1 ? "" : rest.slice(providerEnd + 1) };
+}
+
+function restRoute(teamSlug: string | undefined, rest: string): GatewayRoute {
+  const surface: Surface =
+    rest === "v1/chat/completions"
+      ? { kind: "unified", endpoint: "chat" }
+      : rest === "v1/embeddings"
+        ? { kind: "unified", endpoint: "embeddings" }
+        : { kind: "unsupported", what: `/ai/${rest}` };
+  return { scope: { by: "token", teamSlug }, surface, logPath: rest };
+}

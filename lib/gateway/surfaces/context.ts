@@ -1,0 +1,18 @@
+import type { Access } from "../auth";
+import type { Directory } from "../directory";
+import type { Exchange } from "../exchange";
+import type { RelayDeps } from "../relay";
+
+/** What every surface gets once the request is authorized. */
+export interface SurfaceContext {
+  req: Request;
+  /** The raw query string, `?` included, or "". */
+  search: string;
+  exchange: Exchange;
+  access: Access;
+  /** The client sent its own provider key (`Authorization` / `x-api-key` without a gateway token). */
+  clientSentKey: boolean;
+  directory: Directory;
+  relay: RelayDeps;
+  maxBodyBytes: number;
+}

@@ -1,0 +1,93 @@
+import { Agent, type Dispatcher } from "undici";
+import { clientClosed, GatewayError, privateUpstream, providerFailed } from "./errors";
+import { assertPublicLiteral, PrivateUpstreamError, vettedLookup } from "./private-address";
+
+export interface UpstreamCall {
+  /** The provider's base URL, without a trailing slash. */
+  baseUrl: string;
+  /** Appended to the base URL after a `/`: a relative path, with its query string if any. */
+  path: string;
+  method: string;
+  headers: Record<string, string>;
+  body: Uint8Array | string | undefined;
+  /** The client's abort signal: a client that goes away cancels the upstream call. */
+  signal: AbortSignal;
+  /** `cf-aig-request-timeout`: milliseconds to the response headers. */
+  headersTimeout: number | undefined;
+}
+
+export interface Upstream {
+  call(request: UpstreamCall): Promise<Dispatcher.ResponseData>;
+  close(): Promise<void>;
+}
+
+interface ParsedBase {
+  origin: string;
+  /** Path of the base URL without a trailing slash ("" for the root). */
+  basePath: string;
+  hostname: string;
+}
+
+const BASE_CACHE_MAX = 1000;
+
+/**
+ * One keep-alive connection pool per origin, shared by every request. Unless private upstreams
+ * are allowed, connections only go to addresses vetted by `vettedLookup`.
+ */
+export function createUpstream(allowPrivateUpstreams: boolean): Upstream {
+  const agent = new Agent({
+    keepAliveTimeout: 30_000,
+    connect: allowPrivateUpstreams ? undefined : { lookup: vettedLookup() },
+  });
+  const bases = new Map<string, ParsedBase>();
+
+  function parseBase(baseUrl: string): ParsedBase {
+    let parsed = bases.get(baseUrl);
+    if (parsed) return parsed;
+    let url: URL;
+    try {
+      url = new URL(baseUrl);
+    } catch {
+      throw providerFailed(502, `the provider's base URL "${baseUrl}" is not a valid URL`);
+    }
+    if (url.protocol !== "http:" && url.protocol !== "https:") {
+      throw providerFailed(502, `the provider's base URL must be http:// or https://, got "${url.protocol}"`);
+    }
+    parsed = { origin: url.origin, basePath: url.pathname.replace(/\/+$/, ""), hostname: url.hostname };
+    if (bases.size >= BASE_CACHE_MAX) bases.clear();
+    bases.set(baseUrl, parsed);
+    return parsed;
+  }
+
+  return {
+    async call(request) {
+      const base = parseBase(request.baseUrl);
+      try {
+        if (!allowPrivateUpstreams) assertPublicLiteral(base.hostname);
+        return await agent.request({
+          origin: base.origin,
+          path: `${base.basePath}/${request.path}`,
+          method: request.method as Dispatcher.HttpMethod,
+          headers: request.headers,
+          body: request.body,
+          signal: request.signal,
+          headersTimeout: request.headersTimeout,
+        });
+      } catch (error) {
+        throw upstreamFailure(error, base.hostname, request.signal);
+      }
+    },
+    close: () => agent.close(),
+  };
+}
+
+function upstreamFailure(error: unknown, host: string, signal: AbortSignal): GatewayError {
+  if (signal.aborted) return clientClosed();
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : undefined;
+  if (error instanceof PrivateUpstreamError || cause instanceof PrivateUpstreamError) return privateUpstream(host);
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_CONNECT_TIMEOUT" || code === "ETIMEDOUT") {
+    return providerFailed(504, `${host} did not answer in time`);
+  }
+  return providerFailed(502, `${host} could not be reached${code ? ` (${code})` : ""}`);
+}

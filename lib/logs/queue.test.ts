@@ -1,0 +1,162 @@
+import { count } from "drizzle-orm";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { requestLogPayloads, requestLogs } from "@/db/schema";
+import { testDatabases } from "@/tests/support/database";
+import { LogQueue, type LogQueueOptions } from "./queue";
+import { testLogEvent } from "./test-events";
+import type { LogEvent } from "./types";
+import { writeLogBatch } from "./writer";
+
+const HOUR = 3_600_000;
+const queues: LogQueue[] = [];
+
+/** A queue that only writes when told to (no timer, no early batches) unless options say otherwise. */
+function queue(options: Partial<LogQueueOptions> & Pick<LogQueueOptions, "write">): LogQueue {
+  const q = new LogQueue({ flushIntervalMs: HOUR, batchSize: 1_000_000, retryDelayMs: 1, ...options });
+  queues.push(q);
+  return q;
+}
+
+/** Records written batches. */
+function recorder() {
+  const batches: LogEvent[][] = [];
+  return { batches, write: async (events: LogEvent[]) => void batches.push(events) };
+}
+
+afterEach(async () => {
+  await Promise.all(queues.splice(0).map((q) => q.close()));
+  vi.restoreAllMocks();
+});
+
+describe("LogQueue", () => {
+  it("drops payloads first, then whole rows, and counts both", async () => {
+    const { batches, write } = recorder();
+    const q = queue({ write, maxQueued: 5, maxPayloadQueuedBytes: 2_500 });
+    const withKilobytePayload = (i: number): LogEvent => ({
+      log: testLogEvent(i).log,
+      payload: { logId: `log-${i}`, teamId: "team-0", requestBody: "x".repeat(1_000) },
+    });
+
+    for (let i = 0; i < 7; i++) q.enqueue(withKilobytePayload(i * 2));
+    expect(q.stats()).toEqual({ queued: 5, written: 0, dropped: 2, payloadsDropped: 3, failed: 0 });
+
+    await q.flush();
+    const written = batches.flat();
+    expect(written.map((e) => e.log.id)).toEqual(["log-0", "log-2", "log-4", "log-6", "log-8"]);
+    expect(written.map((e) => e.payload !== undefined)).toEqual([true, true, false, false, false]);
+    expect(q.stats()).toEqual({ queued: 0, written: 5, dropped: 2, payloadsDropped: 3, failed: 0 });
+
+    // Written rows free their payload memory.
+    q.enqueue(withKilobytePayload(20));
+    await q.flush();
+    expect(batches.flat().at(-1)?.payload).toBeDefined();
+  });
+
+  it("flush writes everything queued, in batches of batchSize, one write at a time", async () => {
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const sizes: number[] = [];
+    const q = queue({
+      batchSize: 400,
+      write: async (events) => {
+        inFlight++;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        sizes.push(events.length);
+        inFlight--;
+      },
+    });
+    for (let i = 0; i < 1000; i++) q.enqueue(testLogEvent(i));
+    await q.flush();
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(1000);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(400);
+    expect(maxInFlight).toBe(1);
+    expect(q.stats()).toMatchObject({ queued: 0, written: 1000 });
+  });
+
+  it("starts a write when batchSize rows wait, without waiting for the timer", async () => {
+    const { batches, write } = recorder();
+    const q = queue({ write, batchSize: 3 });
+    q.enqueue(testLogEvent(1));
+    q.enqueue(testLogEvent(2));
+    q.enqueue(testLogEvent(3));
+    q.enqueue(testLogEvent(4));
+    await vi.waitFor(() => expect(batches).toHaveLength(1));
+    expect(batches[0]).toHaveLength(3);
+    // The fourth row waits for the timer or a flush.
+    expect(q.stats().queued).toBe(1);
+  });
+
+  it("writes on the timer", async () => {
+    const { batches, write } = recorder();
+    const q = queue({ write, flushIntervalMs: 5 });
+    q.enqueue(testLogEvent(1));
+    await vi.waitFor(() => expect(batches).toHaveLength(1));
+  });
+
+  it("retries a failed write once", async () => {
+    let calls = 0;
+    const q = queue({
+      write: async () => {
+        if (calls++ === 0) throw new Error("connection reset");
+      },
+    });
+    q.enqueue(testLogEvent(1));
+    await q.flush();
+    expect(calls).toBe(2);
+    expect(q.stats()).toMatchObject({ written: 1, failed: 0 });
+  });
+
+  it("counts a write that fails twice, logs it once without payloads, and never throws into enqueue", async () => {
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    let calls = 0;
+    const q = queue({
+      write: (events) => {
+        calls++;
+        // Drizzle's message quotes the statement and its parameters; the database's reason is the cause.
+        const body = events[0]?.payload?.requestBody ?? "";
+        throw new Error(`Failed query: insert into "request_logs"\nparams: ${body}`, {
+          cause: new Error("relation \"request_logs\" does not exist"),
+        });
+      },
+    });
+    expect(() => {
+      for (let i = 0; i < 3; i++) q.enqueue(testLogEvent(i * 2));
+    }).not.toThrow();
+    await q.flush();
+
+    expect(calls).toBe(2);
+    expect(q.stats()).toEqual({ queued: 0, written: 0, dropped: 0, payloadsDropped: 0, failed: 3 });
+    expect(errors).toHaveBeenCalledTimes(1);
+    const message = String(errors.mock.calls[0]?.[0]);
+    expect(message).toContain('relation "request_logs" does not exist');
+    expect(message).not.toContain("secret prompt");
+  });
+
+  it("refuses events after close and counts them", async () => {
+    const { batches, write } = recorder();
+    const q = queue({ write });
+    q.enqueue(testLogEvent(1));
+    await q.close();
+    q.enqueue(testLogEvent(2));
+    expect(batches.flat().map((e) => e.log.id)).toEqual(["log-1"]);
+    expect(q.stats()).toMatchObject({ written: 1, dropped: 1 });
+  });
+});
+
+describe.each(testDatabases())("LogQueue with writeLogBatch on $name", (database) => {
+  it("lands every enqueued event in the database on flush", async () => {
+    const handle = await database.open();
+    try {
+      const q = queue({ batchSize: 500, write: (events) => writeLogBatch(handle.db, events) });
+      for (let i = 0; i < 1234; i++) q.enqueue(testLogEvent(i));
+      await q.flush();
+      expect(q.stats()).toEqual({ queued: 0, written: 1234, dropped: 0, payloadsDropped: 0, failed: 0 });
+      const [logs] = await handle.db.select({ n: count() }).from(requestLogs);
+      const [payloads] = await handle.db.select({ n: count() }).from(requestLogPayloads);
+      expect([logs?.n, payloads?.n]).toEqual([1234, 617]);
+    } finally {
+      await handle.close();
+    }
+  });
+});

@@ -1,0 +1,102 @@
+import { count, sql, type SQL } from "drizzle-orm";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { DatabaseHandle } from "@/db/client";
+import { requestLogPayloads, requestLogs, usageRollups } from "@/db/schema";
+import { testDatabases } from "@/tests/support/database";
+import { testLogEvent } from "./test-events";
+import { writeLogBatch } from "./writer";
+
+const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
+
+describe.each(testDatabases())("writeLogBatch on $name", (database) => {
+  let handle: DatabaseHandle;
+  beforeAll(async () => {
+    handle = await database.open();
+  });
+  afterAll(async () => {
+    await handle.close();
+  });
+  beforeEach(async () => {
+    await handle.db.execute(sql`truncate request_logs, request_log_payloads, usage_rollups`);
+  });
+
+  /** Rows of a raw query; every driver's result carries `rows`, but the shared Database type cannot say so. */
+  async function select(query: SQL): Promise<Record<string, unknown>[]> {
+    return ((await handle.db.execute(query)) as unknown as { rows: Record<string, unknown>[] }).rows;
+  }
+
+  /** Rollups as stored, and as Postgres computes them from request_logs: they must agree. */
+  async function rollupsStoredAndExpected() {
+    const stored = await select(sql`
+      select team_id, extract(epoch from hour)::int as hour, gateway_id, provider, model, requests, errors,
+        cached_requests, tokens_in::int, tokens_out::int, tokens_cached::int, cost_micros::int, duration_ms_total::int
+      from usage_rollups order by 1, 2, 3, 4, 5`);
+    const expected = await select(sql`
+      select team_id, extract(epoch from date_bin('1 hour', created_at, timestamptz '2000-01-01 00:00:00+00'))::int as hour,
+        coalesce(gateway_id, '') as gateway_id, coalesce(provider, '') as provider, coalesce(model, '') as model,
+        count(*)::int as requests, (count(*) filter (where not success))::int as errors,
+        (count(*) filter (where cached))::int as cached_requests, sum(tokens_in)::int as tokens_in,
+        sum(tokens_out)::int as tokens_out, sum(tokens_cached)::int as tokens_cached,
+        sum(cost_micros)::int as cost_micros, sum(duration_ms)::int as duration_ms_total
+      from request_logs group by 1, 2, 3, 4, 5 order by 1, 2, 3, 4, 5`);
+    return { stored, expected };
+  }
+
+  async function rowCount(table: typeof requestLogs | typeof requestLogPayloads | typeof usageRollups) {
+    const [row] = await handle.db.select({ n: count() }).from(table);
+    return row?.n;
+  }
+
+  it("lands 1,000 events as rows, payloads and hourly rollups", async () => {
+    const events = range(0, 1000).map((i) => testLogEvent(i));
+    await writeLogBatch(handle.db, events);
+
+    expect(await rowCount(requestLogs)).toBe(1000);
+    expect(await rowCount(requestLogPayloads)).toBe(500);
+    const { stored, expected } = await rollupsStoredAndExpected();
+    expect(stored.length).toBeGreaterThan(10);
+    expect(stored).toEqual(expected);
+    // Rows without a gateway, provider or model roll up under "".
+    expect(stored.some((r) => r.gateway_id === "" && r.provider === "" && r.model === "")).toBe(true);
+
+    const [payload] = await handle.db.select().from(requestLogPayloads).where(sql`${requestLogPayloads.logId} = 'log-2'`);
+    expect(payload).toEqual(events[2]!.payload);
+  });
+
+  it("adds a second batch in the same hour onto the existing rollups", async () => {
+    await writeLogBatch(handle.db, range(0, 1000).map((i) => testLogEvent(i)));
+    const first = await rollupsStoredAndExpected();
+    // The rollup key's fields repeat every 420 indexes, so i and i + 1260 share a key; same hour too.
+    await writeLogBatch(handle.db, range(1260, 2260).map((i) => testLogEvent(i, { createdAt: new Date(Date.UTC(2026, 10, 22, 10, 30)) })));
+    const second = await rollupsStoredAndExpected();
+
+    expect(await rowCount(requestLogs)).toBe(2000);
+    expect(second.stored).toEqual(second.expected);
+    expect(second.stored.length).toBe(first.stored.length);
+    const requestsFirst = first.stored.map((r) => r.requests);
+    expect(second.stored.map((r) => r.requests)).toEqual(requestsFirst.map((n) => Number(n) * 2));
+  });
+
+  it("keeps hours apart", async () => {
+    await writeLogBatch(handle.db, [
+      testLogEvent(1, { createdAt: new Date("2026-11-22T10:59:59.999Z") }),
+      testLogEvent(7, { createdAt: new Date("2026-11-22T11:00:00.000Z") }),
+    ]);
+    const rollups = await handle.db.select().from(usageRollups).orderBy(usageRollups.hour);
+    expect(rollups.map((r) => r.hour.toISOString())).toEqual(["2026-11-22T10:00:00.000Z", "2026-11-22T11:00:00.000Z"]);
+  });
+
+  it("writes nothing when any row of the batch fails", async () => {
+    await writeLogBatch(handle.db, [testLogEvent(1)]);
+    await expect(writeLogBatch(handle.db, [testLogEvent(2), testLogEvent(1)])).rejects.toThrow();
+    expect(await rowCount(requestLogs)).toBe(1);
+    expect(await rowCount(requestLogPayloads)).toBe(0);
+    const [rollup] = await handle.db.select().from(usageRollups);
+    expect(rollup?.requests).toBe(1);
+  });
+
+  it("does nothing for an empty batch", async () => {
+    await writeLogBatch(handle.db, []);
+    expect(await rowCount(requestLogs)).toBe(0);
+  });
+});

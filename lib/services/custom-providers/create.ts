@@ -1,0 +1,44 @@
+import { z } from "zod";
+import { customProviders, type CustomProvider } from "@/db/schema";
+import { newId } from "@/lib/ids";
+import { CUSTOM_PROVIDER_PREFIX } from "@/lib/providers";
+import type { ServiceContext } from "../context";
+import { ConflictError } from "../errors";
+import { requireRole } from "../roles";
+import { httpUrl, parseInput } from "../validation";
+
+const input = z.object({
+  slug: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, "use 1–64 lowercase letters, digits and hyphens, not starting with a hyphen"),
+  name: z.string().trim().min(1).max(100).optional(),
+  baseUrl: httpUrl,
+  description: z.string().trim().max(500).optional(),
+});
+
+/** Adds an upstream of the team's own, reached as `custom-{slug}` (reference §1.2.1). */
+export async function createCustomProvider({
+  ctx,
+  teamId,
+  ...raw
+}: {
+  ctx: ServiceContext;
+  teamId: string;
+  slug: string;
+  name?: string;
+  baseUrl: string;
+  description?: string;
+}): Promise<CustomProvider> {
+  const { slug, name, baseUrl, description } = parseInput(input, raw);
+  const team = await requireRole(ctx, teamId, "admin");
+  const [provider] = await ctx.db
+    .insert(customProviders)
+    .values({ id: newId("cp"), teamId: team.id, slug, name: name ?? slug, baseUrl, description })
+    .onConflictDoNothing()
+    .returning();
+  if (!provider) {
+    throw new ConflictError(`custom provider "${CUSTOM_PROVIDER_PREFIX}${slug}" already exists in team "${team.slug}"`);
+  }
+  return provider;
+}

@@ -1,0 +1,35 @@
+import { gateways, type Gateway } from "@/db/schema";
+import { newId } from "@/lib/ids";
+import type { ServiceContext } from "../context";
+import { ConflictError } from "../errors";
+import { requireRole } from "../roles";
+import { parseInput } from "../validation";
+import { assertCoherentSettings, gatewaySettingsPatchSchema, gatewaySlugSchema, type GatewaySettingsPatch } from "./settings";
+
+const input = gatewaySettingsPatchSchema.extend({ slug: gatewaySlugSchema });
+
+/** Creates a gateway; settings not given take the schema's defaults, which are Cloudflare's. */
+export async function createGateway({
+  ctx,
+  teamId,
+  slug: rawSlug,
+  settings: rawSettings = {},
+}: {
+  ctx: ServiceContext;
+  teamId: string;
+  slug: string;
+  settings?: GatewaySettingsPatch;
+}): Promise<Gateway> {
+  const { slug, ...settings } = parseInput(input, { ...rawSettings, slug: rawSlug });
+  const team = await requireRole(ctx, teamId, "admin");
+  return ctx.db.transaction(async (tx) => {
+    const [gateway] = await tx
+      .insert(gateways)
+      .values({ ...settings, id: newId("gw"), teamId: team.id, slug })
+      .onConflictDoNothing()
+      .returning();
+    if (!gateway) throw new ConflictError(`gateway "${slug}" already exists in team "${team.slug}"`);
+    assertCoherentSettings(gateway);
+    return gateway;
+  });
+}

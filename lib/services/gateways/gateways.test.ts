@@ -1,0 +1,142 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DatabaseHandle } from "@/db/client";
+import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from "../errors";
+import { newTeam, openTestDatabase, operatorOf, userContext } from "../test-helpers";
+import { createGateway } from "./create";
+import { getGateway } from "./get";
+import { listGateways } from "./list";
+import { updateGateway } from "./update";
+
+let handle: DatabaseHandle;
+beforeAll(async () => {
+  handle = await openTestDatabase();
+});
+afterAll(() => handle.close());
+
+describe("createGateway", () => {
+  it("takes Cloudflare's defaults for settings not given", async () => {
+    const team = await newTeam(handle);
+    const gateway = await createGateway({ ctx: operatorOf(handle), teamId: team.id, slug: "prod", settings: { cacheTtl: 60 } });
+    expect(gateway).toMatchObject({
+      teamId: team.id,
+      slug: "prod",
+      cacheTtl: 60,
+      authentication: false,
+      collectLogs: true,
+      rateLimitingTechnique: "fixed",
+      retryMaxAttempts: 1,
+      logManagement: null,
+    });
+  });
+
+  it("names each setting out of range", async () => {
+    const team = await newTeam(handle);
+    const attempt = createGateway({
+      ctx: operatorOf(handle),
+      teamId: team.id,
+      slug: "prod",
+      settings: { retryMaxAttempts: 6, retryDelay: -1, logManagement: 500, cacheTtl: 1.5, rateLimitingLimit: 2 ** 31 },
+    });
+    await expect(attempt).rejects.toThrow(
+      new InvalidInputError(
+        "logManagement: must be a whole number from 10000 to 10000000; cacheTtl: must be a whole number from 0 to 2592000; " +
+          "rateLimitingLimit: must be a whole number from 0 to 2147483647; retryMaxAttempts: must be a whole number from 1 to 5; " +
+          "retryDelay: must be a whole number from 0 to 5000",
+      ),
+    );
+  });
+
+  it.each(["", "Prod", "a_b", "x".repeat(65)])("refuses the slug %j", async (slug) => {
+    const team = await newTeam(handle);
+    await expect(createGateway({ ctx: operatorOf(handle), teamId: team.id, slug })).rejects.toThrow(
+      new InvalidInputError("slug: use 1–64 lowercase letters, digits and hyphens"),
+    );
+  });
+
+  it("refuses a rate limit without an interval", async () => {
+    const team = await newTeam(handle);
+    await expect(
+      createGateway({ ctx: operatorOf(handle), teamId: team.id, slug: "prod", settings: { rateLimitingLimit: 10 } }),
+    ).rejects.toThrow(InvalidInputError);
+    await expect(listGateways({ ctx: operatorOf(handle), teamId: team.id })).resolves.toEqual([]);
+  });
+
+  it("refuses a slug the team already uses, but not one another team uses", async () => {
+    const [teamA, teamB] = [await newTeam(handle), await newTeam(handle)];
+    await createGateway({ ctx: operatorOf(handle), teamId: teamA.id, slug: "prod" });
+    await expect(createGateway({ ctx: operatorOf(handle), teamId: teamA.id, slug: "prod" })).rejects.toThrow(
+      new ConflictError(`gateway "prod" already exists in team "${teamA.slug}"`),
+    );
+    await expect(createGateway({ ctx: operatorOf(handle), teamId: teamB.id, slug: "prod" })).resolves.toBeDefined();
+  });
+
+  it("needs admin", async () => {
+    const team = await newTeam(handle);
+    const admin = await userContext(handle, { team, role: "admin" });
+    const member = await userContext(handle, { team, role: "member" });
+    await expect(createGateway({ ctx: admin, teamId: team.id, slug: "by-admin" })).resolves.toBeDefined();
+    await expect(createGateway({ ctx: member, teamId: team.id, slug: "by-member" })).rejects.toThrow(ForbiddenError);
+  });
+});
+
+describe("updateGateway", () => {
+  it("changes the given settings and keeps the others", async () => {
+    const team = await newTeam(handle);
+    const ctx = operatorOf(handle);
+    const created = await createGateway({ ctx, teamId: team.id, slug: "prod", settings: { cacheTtl: 60, authentication: true } });
+    const updated = await updateGateway({
+      ctx,
+      teamId: team.id,
+      slug: "prod",
+      settings: { rateLimitingLimit: 100, rateLimitingInterval: 60, rateLimitingTechnique: "sliding" },
+    });
+    expect(updated).toMatchObject({ cacheTtl: 60, authentication: true, rateLimitingLimit: 100, rateLimitingTechnique: "sliding" });
+    expect(updated.updatedAt.getTime()).toBeGreaterThanOrEqual(created.updatedAt.getTime());
+  });
+
+  it("keeps the gateway unchanged when the result would be incoherent", async () => {
+    const team = await newTeam(handle);
+    const ctx = operatorOf(handle);
+    await createGateway({ ctx, teamId: team.id, slug: "prod", settings: { rateLimitingLimit: 5, rateLimitingInterval: 10 } });
+    await expect(updateGateway({ ctx, teamId: team.id, slug: "prod", settings: { rateLimitingInterval: 0 } })).rejects.toThrow(
+      InvalidInputError,
+    );
+    expect(await getGateway({ ctx, teamId: team.id, slug: "prod" })).toMatchObject({ rateLimitingInterval: 10 });
+  });
+
+  it("needs admin, and cannot reach another team's gateway", async () => {
+    const [team, other] = [await newTeam(handle), await newTeam(handle)];
+    await createGateway({ ctx: operatorOf(handle), teamId: other.id, slug: "prod" });
+    const member = await userContext(handle, { team, role: "member" });
+    const adminOfTeam = await userContext(handle, { team, role: "admin" });
+    await createGateway({ ctx: operatorOf(handle), teamId: team.id, slug: "prod" });
+    await expect(updateGateway({ ctx: member, teamId: team.id, slug: "prod", settings: { cacheTtl: 5 } })).rejects.toThrow(
+      ForbiddenError,
+    );
+    await expect(updateGateway({ ctx: adminOfTeam, teamId: other.id, slug: "prod", settings: { cacheTtl: 5 } })).rejects.toThrow(
+      NotFoundError,
+    );
+    expect(await getGateway({ ctx: operatorOf(handle), teamId: other.id, slug: "prod" })).toMatchObject({ cacheTtl: 0 });
+  });
+
+  it("reports a gateway that does not exist", async () => {
+    const team = await newTeam(handle);
+    await expect(updateGateway({ ctx: operatorOf(handle), teamId: team.id, slug: "nope", settings: {} })).rejects.toThrow(
+      new NotFoundError('gateway "nope" not found'),
+    );
+  });
+});
+
+describe("reading gateways", () => {
+  it("lets a viewer list and get the team's gateways, in slug order, and nobody else's", async () => {
+    const [team, other] = [await newTeam(handle), await newTeam(handle)];
+    for (const slug of ["zeta", "alpha"]) await createGateway({ ctx: operatorOf(handle), teamId: team.id, slug });
+    await createGateway({ ctx: operatorOf(handle), teamId: other.id, slug: "theirs" });
+    const viewer = await userContext(handle, { team, role: "viewer" });
+    expect((await listGateways({ ctx: viewer, teamId: team.id })).map((g) => g.slug)).toEqual(["alpha", "zeta"]);
+    expect(await getGateway({ ctx: viewer, teamId: team.id, slug: "alpha" })).toMatchObject({ slug: "alpha" });
+    await expect(listGateways({ ctx: viewer, teamId: other.id })).rejects.toThrow(NotFoundError);
+    await expect(getGateway({ ctx: viewer, teamId: other.id, slug: "theirs" })).rejects.toThrow(NotFoundError);
+    await expect(getGateway({ ctx: viewer, teamId: team.id, slug: "theirs" })).rejects.toThrow(NotFoundError);
+  });
+});

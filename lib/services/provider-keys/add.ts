@@ -1,0 +1,101 @@
+import { and, eq } from "drizzle-orm";
+import { z } from "zod";
+import type { Database } from "@/db/client";
+import { customProviders, providerKeys } from "@/db/schema";
+import { encryptSecret, providerKeyAad } from "@/lib/crypto/envelope";
+import { masterKeyring } from "@/lib/crypto/keyring";
+import type { MasterKeyring } from "@/lib/crypto/master-keys";
+import { newId } from "@/lib/ids";
+import { CUSTOM_PROVIDER_PREFIX, isCustomProviderSlug, providers } from "@/lib/providers";
+import type { ServiceContext } from "../context";
+import { ConflictError, InvalidInputError, NotFoundError } from "../errors";
+import { findGateway } from "../gateways/get";
+import { requireRole } from "../roles";
+import { httpUrl, parseInput } from "../validation";
+import { describeScope, secretPreview, toKeyView, type ProviderKeyView } from "./view";
+
+export const providerKeySecretSchema = z.string().trim().min(1, "must not be empty");
+
+const input = z.object({
+  provider: z.string().trim().min(1, "must not be empty"),
+  secret: providerKeySecretSchema,
+  // Part of the encryption's AAD, which uses ":" as separator, and of the `cf-aig-byok-alias` header.
+  alias: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, "use 1–64 letters, digits, hyphens and underscores")
+    .default("default"),
+  gatewaySlug: z.string().optional(),
+  baseUrl: httpUrl.optional(),
+});
+
+async function assertKnownProvider(db: Database, teamId: string, provider: string, baseUrl: string | undefined) {
+  const spec = providers.get(provider);
+  if (spec) {
+    if (spec.baseUrl === null && !baseUrl) {
+      throw new InvalidInputError(`baseUrl: ${spec.name} keys need a base URL, like ${spec.baseUrlHint}`);
+    }
+    return;
+  }
+  if (!isCustomProviderSlug(provider)) {
+    const known = [...providers.keys()].join(", ");
+    throw new InvalidInputError(
+      `provider: unknown provider "${provider}"; use one of ${known}, or ${CUSTOM_PROVIDER_PREFIX}{slug} for a custom provider of the team`,
+    );
+  }
+  const slug = provider.slice(CUSTOM_PROVIDER_PREFIX.length);
+  const [custom] = await db
+    .select({ id: customProviders.id })
+    .from(customProviders)
+    .where(and(eq(customProviders.teamId, teamId), eq(customProviders.slug, slug)))
+    .limit(1);
+  if (!custom) throw new NotFoundError(`custom provider "${provider}" not found`);
+}
+
+/**
+ * Stores a provider key, encrypted, for the whole team or for one gateway. `keyring` defaults to
+ * the process's master keyring.
+ */
+export async function addProviderKey({
+  ctx,
+  teamId,
+  keyring = masterKeyring(),
+  ...raw
+}: {
+  ctx: ServiceContext;
+  teamId: string;
+  provider: string;
+  secret: string;
+  alias?: string;
+  gatewaySlug?: string;
+  baseUrl?: string;
+  keyring?: MasterKeyring;
+}): Promise<ProviderKeyView> {
+  const { provider, secret, alias, gatewaySlug, baseUrl } = parseInput(input, raw);
+  await requireRole(ctx, teamId, "admin");
+  await assertKnownProvider(ctx.db, teamId, provider, baseUrl);
+  const gateway = gatewaySlug ? await findGateway(ctx.db, teamId, gatewaySlug) : null;
+
+  const sealed = encryptSecret(keyring, secret, providerKeyAad(teamId, provider, alias));
+  const [key] = await ctx.db
+    .insert(providerKeys)
+    .values({
+      id: newId("pk"),
+      teamId,
+      gatewayId: gateway?.id ?? null,
+      provider,
+      alias,
+      secret: sealed.ciphertext,
+      masterKeyVersion: sealed.masterKeyVersion,
+      ...secretPreview(secret),
+      baseUrl,
+    })
+    .onConflictDoNothing()
+    .returning();
+  if (!key) {
+    throw new ConflictError(
+      `the ${provider} key "${alias}" ${describeScope(gatewaySlug)} already exists; remove it or rotate its secret`,
+    );
+  }
+  return toKeyView(key, gateway?.slug ?? null);
+}

@@ -1,0 +1,170 @@
+import { randomBytes } from "node:crypto";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DatabaseHandle } from "@/db/client";
+import { providerKeys } from "@/db/schema";
+import { decryptSecret, providerKeyAad } from "@/lib/crypto/envelope";
+import { parseMasterKeys } from "@/lib/crypto/master-keys";
+import { createCustomProvider } from "../custom-providers/create";
+import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from "../errors";
+import { createGateway } from "../gateways/create";
+import { newTeam, openTestDatabase, operatorOf, userContext } from "../test-helpers";
+import { addProviderKey } from "./add";
+import { listProviderKeys } from "./list";
+import { removeProviderKey } from "./remove";
+import { rotateProviderKey } from "./rotate";
+
+const keyring = parseMasterKeys(`v1:${randomBytes(32).toString("base64")}`);
+const SECRET = "sk-proj-0123456789abcdefWXYZ";
+
+let handle: DatabaseHandle;
+beforeAll(async () => {
+  handle = await openTestDatabase();
+});
+afterAll(() => handle.close());
+
+async function storedRow(id: string) {
+  const [row] = await handle.db.select().from(providerKeys).where(eq(providerKeys.id, id));
+  return row!;
+}
+
+describe("addProviderKey", () => {
+  it("stores the secret encrypted, bound to its team, provider and alias", async () => {
+    const [team, other] = [await newTeam(handle), await newTeam(handle)];
+    const view = await addProviderKey({ ctx: operatorOf(handle), teamId: team.id, provider: "openai", secret: SECRET, keyring });
+    expect(view).toMatchObject({ provider: "openai", alias: "default", gatewaySlug: null, secretStart: "sk-p", secretLast4: "WXYZ" });
+    expect(JSON.stringify(view)).not.toContain(SECRET);
+
+    const row = await storedRow(view.id);
+    expect(row.secret).not.toContain(SECRET);
+    const sealed = { ciphertext: row.secret, masterKeyVersion: row.masterKeyVersion };
+    expect(decryptSecret(keyring, sealed, providerKeyAad(team.id, "openai", "default"))).toBe(SECRET);
+    expect(() => decryptSecret(keyring, sealed, providerKeyAad(other.id, "openai", "default"))).toThrow();
+    expect(() => decryptSecret(keyring, sealed, providerKeyAad(team.id, "openai", "backup"))).toThrow();
+  });
+
+  it("shows nothing of a short secret", async () => {
+    const team = await newTeam(handle);
+    const view = await addProviderKey({ ctx: operatorOf(handle), teamId: team.id, provider: "groq", secret: "short-key", keyring });
+    expect(view).toMatchObject({ secretStart: "", secretLast4: "" });
+  });
+
+  it("refuses a second key for the same provider, alias and gateway, and says how to replace it", async () => {
+    const team = await newTeam(handle);
+    const ctx = operatorOf(handle);
+    await createGateway({ ctx, teamId: team.id, slug: "prod" });
+    await addProviderKey({ ctx, teamId: team.id, provider: "openai", secret: SECRET, keyring });
+    await expect(addProviderKey({ ctx, teamId: team.id, provider: "openai", secret: SECRET, keyring })).rejects.toThrow(
+      new ConflictError('the openai key "default" for the whole team already exists; remove it or rotate its secret'),
+    );
+    const forGateway = await addProviderKey({ ctx, teamId: team.id, provider: "openai", secret: SECRET, gatewaySlug: "prod", keyring });
+    expect(forGateway.gatewaySlug).toBe("prod");
+    await expect(
+      addProviderKey({ ctx, teamId: team.id, provider: "openai", secret: SECRET, gatewaySlug: "prod", keyring }),
+    ).rejects.toThrow(ConflictError);
+    await expect(addProviderKey({ ctx, teamId: team.id, provider: "openai", secret: SECRET, alias: "backup", keyring })).resolves.toBeDefined();
+  });
+
+  it("says what is wrong with the input", async () => {
+    const team = await newTeam(handle);
+    const ctx = operatorOf(handle);
+    await expect(addProviderKey({ ctx, teamId: team.id, provider: "openai", secret: " ", baseUrl: "ftp://x", keyring })).rejects.toThrow(
+      new InvalidInputError("secret: must not be empty; baseUrl: must be an http:// or https:// URL"),
+    );
+    await expect(addProviderKey({ ctx, teamId: team.id, provider: "nope", secret: SECRET, keyring })).rejects.toThrow(
+      /^provider: unknown provider "nope"; use one of openai, .*, or custom-\{slug\} for a custom provider of the team$/,
+    );
+    await expect(addProviderKey({ ctx, teamId: team.id, provider: "workers-ai", secret: SECRET, keyring })).rejects.toThrow(
+      "baseUrl: Cloudflare Workers AI keys need a base URL, like https://api.cloudflare.com/client/v4/accounts/{account_id}/ai",
+    );
+    await expect(
+      addProviderKey({ ctx, teamId: team.id, provider: "openai", secret: SECRET, alias: "a:b", keyring }),
+    ).rejects.toThrow("alias: use 1–64 letters, digits, hyphens and underscores");
+  });
+
+  it("accepts a custom provider of the team only", async () => {
+    const [team, other] = [await newTeam(handle), await newTeam(handle)];
+    const ctx = operatorOf(handle);
+    await createCustomProvider({ ctx, teamId: other.id, slug: "llama", baseUrl: "http://10.0.0.5:8000/v1" });
+    await expect(addProviderKey({ ctx, teamId: team.id, provider: "custom-llama", secret: SECRET, keyring })).rejects.toThrow(
+      new NotFoundError('custom provider "custom-llama" not found'),
+    );
+    await createCustomProvider({ ctx, teamId: team.id, slug: "llama", baseUrl: "http://10.0.0.6:8000/v1" });
+    await expect(addProviderKey({ ctx, teamId: team.id, provider: "custom-llama", secret: SECRET, keyring })).resolves.toMatchObject({
+      provider: "custom-llama",
+    });
+  });
+
+  it("refuses a gateway of another team", async () => {
+    const [team, other] = [await newTeam(handle), await newTeam(handle)];
+    await createGateway({ ctx: operatorOf(handle), teamId: other.id, slug: "theirs" });
+    await expect(
+      addProviderKey({ ctx: operatorOf(handle), teamId: team.id, provider: "openai", secret: SECRET, gatewaySlug: "theirs", keyring }),
+    ).rejects.toThrow(new NotFoundError('gateway "theirs" not found'));
+  });
+
+  it("needs admin of the team", async () => {
+    const [team, other] = [await newTeam(handle), await newTeam(handle)];
+    const admin = await userContext(handle, { team, role: "admin" });
+    const member = await userContext(handle, { team, role: "member" });
+    await expect(addProviderKey({ ctx: admin, teamId: team.id, provider: "openai", secret: SECRET, keyring })).resolves.toBeDefined();
+    await expect(addProviderKey({ ctx: member, teamId: team.id, provider: "groq", secret: SECRET, keyring })).rejects.toThrow(ForbiddenError);
+    await expect(addProviderKey({ ctx: admin, teamId: other.id, provider: "openai", secret: SECRET, keyring })).rejects.toThrow(NotFoundError);
+  });
+});
+
+describe("listing, rotating and removing keys", () => {
+  it("lists the team's keys for a viewer without any secret", async () => {
+    const [team, other] = [await newTeam(handle), await newTeam(handle)];
+    const ctx = operatorOf(handle);
+    await createGateway({ ctx, teamId: team.id, slug: "prod" });
+    await addProviderKey({ ctx, teamId: team.id, provider: "openai", secret: SECRET, gatewaySlug: "prod", keyring });
+    await addProviderKey({ ctx, teamId: team.id, provider: "groq", secret: SECRET, baseUrl: "https://groq.example.com/v1/", keyring });
+    await addProviderKey({ ctx, teamId: other.id, provider: "mistral", secret: SECRET, keyring });
+    const viewer = await userContext(handle, { team, role: "viewer" });
+
+    const keys = await listProviderKeys({ ctx: viewer, teamId: team.id });
+    expect(keys.map((k) => [k.provider, k.gatewaySlug, k.baseUrl])).toEqual([
+      ["groq", null, "https://groq.example.com/v1"],
+      ["openai", "prod", null],
+    ]);
+    expect(JSON.stringify(keys)).not.toContain(SECRET);
+    for (const key of keys) expect(key).not.toHaveProperty("secret");
+    await expect(listProviderKeys({ ctx: viewer, teamId: other.id })).rejects.toThrow(NotFoundError);
+  });
+
+  it("rotates a secret under the same binding and forgets the last status", async () => {
+    const team = await newTeam(handle);
+    const ctx = operatorOf(handle);
+    const added = await addProviderKey({ ctx, teamId: team.id, provider: "openai", secret: SECRET, alias: "main", keyring });
+    await handle.db.update(providerKeys).set({ lastStatus: "rejected" }).where(eq(providerKeys.id, added.id));
+
+    const fresh = "sk-proj-fedcba9876543210ABCD";
+    const rotated = await rotateProviderKey({ ctx, teamId: team.id, key: { provider: "openai", alias: "main" }, secret: fresh, keyring });
+    expect(rotated).toMatchObject({ id: added.id, secretLast4: "ABCD", lastStatus: null });
+    const row = await storedRow(added.id);
+    const sealed = { ciphertext: row.secret, masterKeyVersion: row.masterKeyVersion };
+    expect(decryptSecret(keyring, sealed, providerKeyAad(team.id, "openai", "main"))).toBe(fresh);
+  });
+
+  it("removes a key by provider and alias or by id, within the team only", async () => {
+    const [team, other] = [await newTeam(handle), await newTeam(handle)];
+    const ctx = operatorOf(handle);
+    const theirs = await addProviderKey({ ctx, teamId: other.id, provider: "openai", secret: SECRET, keyring });
+    const first = await addProviderKey({ ctx, teamId: team.id, provider: "openai", secret: SECRET, keyring });
+    const second = await addProviderKey({ ctx, teamId: team.id, provider: "groq", secret: SECRET, keyring });
+    const admin = await userContext(handle, { team, role: "admin" });
+    const member = await userContext(handle, { team, role: "member" });
+
+    await expect(removeProviderKey({ ctx: member, teamId: team.id, key: { id: first.id } })).rejects.toThrow(ForbiddenError);
+    await expect(removeProviderKey({ ctx: admin, teamId: team.id, key: { id: theirs.id } })).rejects.toThrow(
+      new NotFoundError(`provider key ${theirs.id} not found`),
+    );
+    expect(await removeProviderKey({ ctx: admin, teamId: team.id, key: { provider: "openai" } })).toMatchObject({ id: first.id });
+    expect(await removeProviderKey({ ctx: admin, teamId: team.id, key: { id: second.id } })).toMatchObject({ id: second.id });
+    await expect(removeProviderKey({ ctx: admin, teamId: team.id, key: { provider: "openai" } })).rejects.toThrow(
+      new NotFoundError('no openai key "default" for the whole team'),
+    );
+    expect(await storedRow(theirs.id)).toBeDefined();
+  });
+});

@@ -1,0 +1,21 @@
+import { eq } from "drizzle-orm";
+import { providerKeys } from "@/db/schema";
+import type { ServiceContext } from "../context";
+import { requireRole } from "../roles";
+import { findProviderKey, toKeyView, type ProviderKeySelector, type ProviderKeyView } from "./view";
+
+/** Deletes a stored key and returns what it was. */
+export async function removeProviderKey({
+  ctx,
+  teamId,
+  key: selector,
+}: {
+  ctx: ServiceContext;
+  teamId: string;
+  key: ProviderKeySelector;
+}): Promise<ProviderKeyView> {
+  await requireRole(ctx, teamId, "admin");
+  const { key, gatewaySlug } = await findProviderKey(ctx.db, teamId, selector);
+  await ctx.db.delete(providerKeys).where(eq(providerKeys.id, key.id));
+  return toKeyView(key, gatewaySlug);
+}

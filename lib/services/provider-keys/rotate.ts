@@ -1,0 +1,42 @@
+import { eq } from "drizzle-orm";
+import { providerKeys } from "@/db/schema";
+import { encryptSecret, providerKeyAad } from "@/lib/crypto/envelope";
+import { masterKeyring } from "@/lib/crypto/keyring";
+import type { MasterKeyring } from "@/lib/crypto/master-keys";
+import type { ServiceContext } from "../context";
+import { requireRole } from "../roles";
+import { parseInput } from "../validation";
+import { providerKeySecretSchema } from "./add";
+import { findProviderKey, secretPreview, toKeyView, type ProviderKeySelector, type ProviderKeyView } from "./view";
+
+/** Replaces a stored key's secret, encrypted under the current master key; its last status is forgotten. */
+export async function rotateProviderKey({
+  ctx,
+  teamId,
+  key: selector,
+  secret,
+  keyring = masterKeyring(),
+}: {
+  ctx: ServiceContext;
+  teamId: string;
+  key: ProviderKeySelector;
+  secret: string;
+  keyring?: MasterKeyring;
+}): Promise<ProviderKeyView> {
+  const newSecret = parseInput(providerKeySecretSchema, secret);
+  await requireRole(ctx, teamId, "admin");
+  const { key, gatewaySlug } = await findProviderKey(ctx.db, teamId, selector);
+  const sealed = encryptSecret(keyring, newSecret, providerKeyAad(teamId, key.provider, key.alias));
+  const [rotated] = await ctx.db
+    .update(providerKeys)
+    .set({
+      secret: sealed.ciphertext,
+      masterKeyVersion: sealed.masterKeyVersion,
+      ...secretPreview(newSecret),
+      lastStatus: null,
+      updatedAt: new Date(),
+    })
+    .where(eq(providerKeys.id, key.id))
+    .returning();
+  return toKeyView(rotated!, gatewaySlug);
+}

@@ -1,0 +1,83 @@
+import { and, eq, isNull, type SQL } from "drizzle-orm";
+import type { Database } from "@/db/client";
+import { gateways, providerKeys, type ProviderKey } from "@/db/schema";
+import { NotFoundError } from "../errors";
+import { findGateway } from "../gateways/get";
+
+/** What may be shown of a stored provider key: never the secret. */
+export interface ProviderKeyView {
+  id: string;
+  provider: string;
+  alias: string;
+  /** Null for a team-wide key. */
+  gatewaySlug: string | null;
+  secretStart: string;
+  secretLast4: string;
+  baseUrl: string | null;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  lastStatus: string | null;
+}
+
+/** A key by id, or by what the data plane selects it by: provider, alias, and gateway (none for team-wide). */
+export type ProviderKeySelector = { id: string } | { provider: string; alias?: string; gatewaySlug?: string };
+
+export function toKeyView(key: ProviderKey, gatewaySlug: string | null): ProviderKeyView {
+  return {
+    id: key.id,
+    provider: key.provider,
+    alias: key.alias,
+    gatewaySlug,
+    secretStart: key.secretStart,
+    secretLast4: key.secretLast4,
+    baseUrl: key.baseUrl,
+    createdAt: key.createdAt,
+    lastUsedAt: key.lastUsedAt,
+    lastStatus: key.lastStatus,
+  };
+}
+
+/** Short secrets get no preview: four characters at each end would give most of them away. */
+export function secretPreview(secret: string): Pick<ProviderKey, "secretStart" | "secretLast4"> {
+  if (secret.length < 16) return { secretStart: "", secretLast4: "" };
+  return { secretStart: secret.slice(0, 4), secretLast4: secret.slice(-4) };
+}
+
+export function describeScope(gatewaySlug: string | null | undefined): string {
+  return gatewaySlug ? `for gateway "${gatewaySlug}"` : "for the whole team";
+}
+
+async function selectorCondition(
+  db: Database,
+  teamId: string,
+  selector: ProviderKeySelector,
+): Promise<{ where: SQL | undefined; notFound: string }> {
+  if ("id" in selector) return { where: eq(providerKeys.id, selector.id), notFound: `provider key ${selector.id} not found` };
+  const alias = selector.alias ?? "default";
+  const gatewayId = selector.gatewaySlug ? (await findGateway(db, teamId, selector.gatewaySlug)).id : null;
+  return {
+    where: and(
+      eq(providerKeys.provider, selector.provider),
+      eq(providerKeys.alias, alias),
+      gatewayId ? eq(providerKeys.gatewayId, gatewayId) : isNull(providerKeys.gatewayId),
+    ),
+    notFound: `no ${selector.provider} key "${alias}" ${describeScope(selector.gatewaySlug)}`,
+  };
+}
+
+/** For services that have already checked the actor's role in the team. */
+export async function findProviderKey(
+  db: Database,
+  teamId: string,
+  selector: ProviderKeySelector,
+): Promise<{ key: ProviderKey; gatewaySlug: string | null }> {
+  const { where, notFound } = await selectorCondition(db, teamId, selector);
+  const [row] = await db
+    .select({ key: providerKeys, gatewaySlug: gateways.slug })
+    .from(providerKeys)
+    .leftJoin(gateways, eq(gateways.id, providerKeys.gatewayId))
+    .where(and(eq(providerKeys.teamId, teamId), where))
+    .limit(1);
+  if (!row) throw new NotFoundError(notFound);
+  return row;
+}

@@ -1,0 +1,26 @@
+import { and, eq, sql } from "drizzle-orm";
+import { gatewayTokens } from "@/db/schema";
+import type { ServiceContext } from "../context";
+import { NotFoundError } from "../errors";
+import { requireRole } from "../roles";
+import { gatewaySlugsById, toTokenView, type GatewayTokenView } from "./view";
+
+/** Revokes a token; revoking it again keeps the first revocation time. */
+export async function revokeGatewayToken({
+  ctx,
+  teamId,
+  tokenId,
+}: {
+  ctx: ServiceContext;
+  teamId: string;
+  tokenId: string;
+}): Promise<GatewayTokenView> {
+  await requireRole(ctx, teamId, "admin");
+  const [row] = await ctx.db
+    .update(gatewayTokens)
+    .set({ revokedAt: sql`coalesce(${gatewayTokens.revokedAt}, now())` })
+    .where(and(eq(gatewayTokens.teamId, teamId), eq(gatewayTokens.id, tokenId)))
+    .returning();
+  if (!row) throw new NotFoundError(`token ${tokenId} not found`);
+  return toTokenView(row, await gatewaySlugsById(ctx.db, teamId));
+}

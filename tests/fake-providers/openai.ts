@@ -1,0 +1,492 @@
+/**
+ * A fake OpenAI over real HTTP, speaking the Chat Completions, Embeddings and Models wire format
+ * (JSON and server-sent events), with slow, failing, hanging and malformed modes.
+ *
+ * Any path ending in `chat/completions`, `embeddings` or (GET) `models` is served, whatever comes
+ * before it, because the gateway appends provider-specific paths to a key's base URL.
+ *
+ * Behaviour is picked per request, first by the `x-fake-mode` request header (when the gateway
+ * forwards it: passthrough), else by the model name — its last `/`-separated segment, so
+ * `openai/fake-slow` and `custom-x/fake-slow` pick the same mode. Every other model is answered
+ * normally, echoing the model it was asked for.
+ *
+ * | mode                    | behaviour                                                                 |
+ * | ----------------------- | ------------------------------------------------------------------------- |
+ * | (none)                  | a normal completion / stream / embedding                                  |
+ * | `fake-slow`             | streams `slow.events` content events `slow.intervalMs` apart (also `fake-slow-<events>-<ms>`) |
+ * | `fake-gated`            | streams the role event and one content event, then waits for `release()` before the rest |
+ * | `fake-error-<status>`   | answers `<status>` (401, 403, 404, 429, 500, 503…) with OpenAI's error body |
+ * | `fake-hang`             | never answers (the socket stays open until the client or `close()` ends it) |
+ * | `fake-drop`             | sends part of the response (half the JSON, or the role event and one content event), waits for `release()`, then destroys the socket |
+ * | `fake-malformed`        | 200 with broken JSON (non-streaming) or a broken `data:` event (streaming) |
+ *
+ * Without an `Authorization: Bearer …` header it answers 401 as OpenAI does.
+ */
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+
+export interface FakeRequest {
+  method: string;
+  /** Path without the query string. */
+  path: string;
+  /** The raw query string including `?`, or "" when there is none. */
+  search: string;
+  query: Record<string, string>;
+  /** Lower-cased names, as node:http gives them. */
+  headers: IncomingHttpHeaders;
+  rawBody: string;
+  /** Parsed JSON body, or undefined when there is none or it is not JSON. */
+  body: Record<string, unknown> | undefined;
+  mode: string;
+  /**
+   * Settles when the response's connection is done with: `true` if the fake finished the response,
+   * `false` if the socket closed first (the gateway gave up on the call, or a deliberate drop).
+   */
+  responded: Promise<boolean>;
+  /** Lets a `fake-gated` or `fake-drop` response go on past its hold point; a no-op otherwise. */
+  release(): void;
+}
+
+export interface FakeUsage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  cached_tokens: number;
+}
+
+export type StreamOutcome = "finished" | "client-closed" | "dropped";
+
+/** One streaming response the fake served (or is serving). */
+export interface StreamRecord {
+  request: FakeRequest;
+  /** `data:` events written so far (including `[DONE]`). */
+  eventsSent: number;
+  /** True once the last event (`data: [DONE]`) has been written. */
+  finished: boolean;
+  outcome: StreamOutcome | undefined;
+  /** Settles when the response ends: normally, by the client going away, or by a deliberate drop. */
+  ended: Promise<StreamOutcome>;
+  /** Same as `request.release()`. */
+  release(): void;
+}
+
+export interface FakeOpenAI {
+  /** `http://127.0.0.1:{port}` */
+  origin: string;
+  /** `{origin}/v1`, the equivalent of `https://api.openai.com/v1`. */
+  baseUrl: string;
+  requests: FakeRequest[];
+  streams: StreamRecord[];
+  /** Usage reported by every response; change it per test if needed. */
+  usage: FakeUsage;
+  /** Defaults for `fake-slow`. */
+  slow: { events: number; intervalMs: number };
+  /** The content of every completion; streamed one word per event. */
+  content: string;
+  /** Resolves with the first request (past or future) matching the predicate. */
+  waitForRequest(predicate?: (r: FakeRequest) => boolean): Promise<FakeRequest>;
+  /** Resolves with the first streaming response (past or future) matching the predicate. */
+  waitForStream(predicate?: (s: StreamRecord) => boolean): Promise<StreamRecord>;
+  /** Forgets recorded requests and streams. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export const FAKE_DEFAULT_USAGE: FakeUsage = { prompt_tokens: 21, completion_tokens: 7, cached_tokens: 5 };
+export const FAKE_DEFAULT_CONTENT = "Hello from the fake provider, streamed word by word.";
+
+const MODES = /^fake-(slow(?:-\d+-\d+)?|gated|error-\d{3}|hang|drop|malformed)$/;
+
+export async function startFakeOpenAI(): Promise<FakeOpenAI> {
+  const requests: FakeRequest[] = [];
+  const streams: StreamRecord[] = [];
+  const requestWaiters: Array<{ predicate: (r: FakeRequest) => boolean; resolve: (r: FakeRequest) => void }> = [];
+  const streamWaiters: Array<{ predicate: (s: StreamRecord) => boolean; resolve: (s: StreamRecord) => void }> = [];
+  const sockets = new Set<Socket>();
+  const pendingTimers = new Set<NodeJS.Timeout>();
+
+  const fake: FakeOpenAI = {
+    origin: "",
+    baseUrl: "",
+    requests,
+    streams,
+    usage: { ...FAKE_DEFAULT_USAGE },
+    slow: { events: 5, intervalMs: 20 },
+    content: FAKE_DEFAULT_CONTENT,
+    waitForRequest(predicate = () => true) {
+      const found = requests.find(predicate);
+      if (found) return Promise.resolve(found);
+      return new Promise((resolve) => requestWaiters.push({ predicate, resolve }));
+    },
+    waitForStream(predicate = () => true) {
+      const found = streams.find(predicate);
+      if (found) return Promise.resolve(found);
+      return new Promise((resolve) => streamWaiters.push({ predicate, resolve }));
+    },
+    reset() {
+      requests.length = 0;
+      streams.length = 0;
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        for (const t of pendingTimers) clearTimeout(t);
+        for (const s of sockets) s.destroy();
+        server.close((err) => (err ? reject(err) : resolve()));
+      }),
+  };
+
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const t = setTimeout(() => {
+        pendingTimers.delete(t);
+        resolve();
+      }, ms);
+      pendingTimers.add(t);
+    });
+
+  function record(req: FakeRequest) {
+    requests.push(req);
+    for (const w of [...requestWaiters]) {
+      if (w.predicate(req)) {
+        requestWaiters.splice(requestWaiters.indexOf(w), 1);
+        w.resolve(req);
+      }
+    }
+  }
+
+  function recordStream(s: StreamRecord) {
+    streams.push(s);
+    for (const w of [...streamWaiters]) {
+      if (w.predicate(s)) {
+        streamWaiters.splice(streamWaiters.indexOf(w), 1);
+        w.resolve(s);
+      }
+    }
+  }
+
+  const server = createServer({ noDelay: true, keepAlive: true }, (req, res) => {
+    void handle(req, res).catch((err: unknown) => {
+      if (!res.headersSent) sendError(res, 500, "server_error", `fake provider failure: ${String(err)}`, null);
+      else res.destroy();
+    });
+  });
+  server.on("connection", (socket) => {
+    socket.setNoDelay(true);
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    const responded = new Promise<boolean>((resolve) => res.on("close", () => resolve(res.writableFinished)));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const rawBody = await readBody(req);
+    const url = new URL(req.url ?? "/", "http://fake.invalid");
+    let body: Record<string, unknown> | undefined;
+    if (rawBody) {
+      try {
+        const parsed: unknown = JSON.parse(rawBody);
+        if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) body = parsed as Record<string, unknown>;
+      } catch {
+        body = undefined;
+      }
+    }
+    const model = typeof body?.model === "string" ? body.model : "";
+    const headerMode = typeof req.headers["x-fake-mode"] === "string" ? req.headers["x-fake-mode"] : "";
+    const modelMode = model.split("/").pop() ?? "";
+    const mode = MODES.test(headerMode) ? headerMode : MODES.test(modelMode) ? modelMode : "";
+    const request: FakeRequest = {
+      responded,
+      release: () => release(),
+      method: req.method ?? "GET",
+      path: url.pathname,
+      search: url.search,
+      query: Object.fromEntries(url.searchParams),
+      headers: req.headers,
+      rawBody,
+      body,
+      mode,
+    };
+    record(request);
+
+    const auth = req.headers.authorization;
+    if (!auth || !/^Bearer \S+/.test(auth)) {
+      return sendError(
+        res,
+        401,
+        "invalid_request_error",
+        "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
+        null,
+      );
+    }
+
+    const errorStatus = /^fake-error-(\d{3})$/.exec(mode)?.[1];
+    if (errorStatus) {
+      const e = fakeErrorResponse(Number(errorStatus), model);
+      return sendJson(res, e.status, e.body, e.headers);
+    }
+    if (mode === "fake-hang") return; // never answer
+
+    const path = url.pathname.replace(/\/+$/, "");
+    if (req.method === "POST" && path.endsWith("chat/completions")) {
+      if (!body) return sendError(res, 400, "invalid_request_error", "We could not parse the JSON body of your request.", null);
+      if (!model) return sendError(res, 400, "invalid_request_error", "you must provide a model parameter", null);
+      if (body.stream === true) return streamCompletion(res, request, released, body, model, mode);
+      return completion(res, released, model, mode);
+    }
+    if (req.method === "POST" && path.endsWith("embeddings")) {
+      if (!body) return sendError(res, 400, "invalid_request_error", "We could not parse the JSON body of your request.", null);
+      return embeddings(res, body, model);
+    }
+    if (req.method === "GET" && path.endsWith("models")) {
+      return sendJson(res, 200, {
+        object: "list",
+        data: ["gpt-4o-mini", "gpt-4o", "text-embedding-3-small"].map((id) => ({
+          id,
+          object: "model",
+          created: 1_700_000_000,
+          owned_by: "fake",
+        })),
+      });
+    }
+    return sendError(res, 404, "invalid_request_error", `Invalid URL (${req.method} ${url.pathname})`, null);
+  }
+
+  function usageJson() {
+    const u = fake.usage;
+    return {
+      prompt_tokens: u.prompt_tokens,
+      completion_tokens: u.completion_tokens,
+      total_tokens: u.prompt_tokens + u.completion_tokens,
+      prompt_tokens_details: { cached_tokens: u.cached_tokens, audio_tokens: 0 },
+      completion_tokens_details: {
+        reasoning_tokens: 0,
+        audio_tokens: 0,
+        accepted_prediction_tokens: 0,
+        rejected_prediction_tokens: 0,
+      },
+    };
+  }
+
+  async function completion(res: ServerResponse, released: Promise<void>, model: string, mode: string) {
+    const id = newId();
+    const json = JSON.stringify({
+      id,
+      object: "chat.completion",
+      created: Math.floor(Date.now() / 1000),
+      model,
+      choices: [
+        {
+          index: 0,
+          message: { role: "assistant", content: fake.content, refusal: null, annotations: [] },
+          logprobs: null,
+          finish_reason: "stop",
+        },
+      ],
+      usage: usageJson(),
+      service_tier: "default",
+      system_fingerprint: "fp_fake",
+    });
+    if (mode === "fake-malformed") {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(json.slice(0, Math.floor(json.length / 2)));
+      return;
+    }
+    if (mode === "fake-drop") {
+      res.writeHead(200, { "content-type": "application/json", "content-length": String(Buffer.byteLength(json)) });
+      res.write(json.slice(0, Math.floor(json.length / 2)));
+      await released;
+      res.destroy();
+      return;
+    }
+    sendJson(res, 200, JSON.parse(json), { "x-request-id": `req_${id}`, "openai-processing-ms": "12" });
+  }
+
+  async function streamCompletion(
+    res: ServerResponse,
+    request: FakeRequest,
+    released: Promise<void>,
+    body: Record<string, unknown>,
+    model: string,
+    mode: string,
+  ) {
+    const streamOptions = body.stream_options as { include_usage?: unknown } | undefined;
+    const includeUsage = streamOptions?.include_usage === true;
+    const id = newId();
+    const created = Math.floor(Date.now() / 1000);
+
+    let settle!: (o: StreamOutcome) => void;
+    const ended = new Promise<StreamOutcome>((resolve) => (settle = resolve));
+    const rec: StreamRecord = {
+      request,
+      eventsSent: 0,
+      finished: false,
+      outcome: undefined,
+      ended,
+      release: () => request.release(),
+    };
+    const end = (o: StreamOutcome) => {
+      if (rec.outcome) return;
+      rec.outcome = o;
+      settle(o);
+    };
+    res.on("close", () => end(rec.finished ? "finished" : "client-closed"));
+    recordStream(rec);
+
+    res.writeHead(200, {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache",
+      connection: "keep-alive",
+      "x-request-id": `req_${id}`,
+    });
+    res.flushHeaders();
+
+    const chunk = (delta: Record<string, unknown>, finishReason: string | null) => ({
+      id,
+      object: "chat.completion.chunk",
+      created,
+      model,
+      service_tier: "default",
+      system_fingerprint: "fp_fake",
+      choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
+      // OpenAI puts `usage: null` on every chunk but the last when usage was asked for.
+      ...(includeUsage ? { usage: null } : {}),
+    });
+    const send = (data: string) =>
+      new Promise<boolean>((resolve) => {
+        if (res.destroyed || res.writableEnded) return resolve(false);
+        res.write(`data: ${data}\n\n`, (err) => {
+          if (!err) rec.eventsSent++;
+          resolve(!err);
+        });
+      });
+
+    let words = fake.content.split(/(?<= )/);
+    let intervalMs = 0;
+    if (mode.startsWith("fake-slow")) {
+      const custom = /^fake-slow-(\d+)-(\d+)$/.exec(mode);
+      const events = custom ? Number(custom[1]) : fake.slow.events;
+      intervalMs = custom ? Number(custom[2]) : fake.slow.intervalMs;
+      words = Array.from({ length: events }, (_, i) => `word${i} `);
+    }
+
+    if (!(await send(JSON.stringify(chunk({ role: "assistant", content: "", refusal: null }, null))))) return;
+    for (let i = 0; i < words.length; i++) {
+      if (i > 0 && intervalMs > 0) await sleep(intervalMs);
+      if (!(await send(JSON.stringify(chunk({ content: words[i] }, null))))) return;
+      if (i === 0 && (mode === "fake-gated" || mode === "fake-drop")) {
+        await Promise.race([released, ended]);
+        if (rec.outcome) return;
+      }
+      if (i === 0 && mode === "fake-drop") {
+        end("dropped");
+        res.destroy();
+        return;
+      }
+      if (i === 0 && mode === "fake-malformed") {
+        if (!(await send('{"id":"' + id + '","object":"chat.completion.chunk","choices":[{"delta":{"content":'))) return;
+      }
+    }
+    if (!(await send(JSON.stringify(chunk({}, "stop"))))) return;
+    if (includeUsage) {
+      const last = { id, object: "chat.completion.chunk", created, model, service_tier: "default", system_fingerprint: "fp_fake", choices: [], usage: usageJson() };
+      if (!(await send(JSON.stringify(last)))) return;
+    }
+    if (!(await send("[DONE]"))) return;
+    rec.finished = true;
+    res.end();
+  }
+
+  function embeddings(res: ServerResponse, body: Record<string, unknown>, model: string) {
+    const input = body.input;
+    const inputs = Array.isArray(input) ? input : [input];
+    if (input === undefined || inputs.length === 0) {
+      return sendError(res, 400, "invalid_request_error", "'input' is a required property", "input");
+    }
+    const promptTokens = inputs.reduce<number>((n, s) => n + String(s).split(/\s+/).filter(Boolean).length, 0);
+    sendJson(res, 200, {
+      object: "list",
+      data: inputs.map((s, index) => ({
+        object: "embedding",
+        index,
+        embedding: Array.from({ length: 8 }, (_, i) => Number(Math.sin(index + i + String(s).length).toFixed(6))),
+      })),
+      model: model || "text-embedding-3-small",
+      usage: { prompt_tokens: promptTokens, total_tokens: promptTokens },
+    });
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  fake.origin = `http://127.0.0.1:${port}`;
+  fake.baseUrl = `${fake.origin}/v1`;
+  return fake;
+}
+
+/** What a `fake-error-<status>` model gets: status, OpenAI's error body and headers. */
+export function fakeErrorResponse(
+  status: number,
+  model: string,
+): { status: number; body: { error: { message: string; type: string; param: null; code: string | null } }; headers: Record<string, string> } {
+  const make = (type: string, message: string, code: string | null, headers: Record<string, string> = {}) => ({
+    status,
+    body: { error: { message, type, param: null, code } },
+    headers,
+  });
+  switch (status) {
+    case 401:
+      return make("invalid_request_error", "Incorrect API key provided: sk-fake***. You can find your API key at https://platform.openai.com/account/api-keys.", "invalid_api_key");
+    case 403:
+      return make("invalid_request_error", "Project does not have access to this model.", "model_not_found");
+    case 404:
+      return make("invalid_request_error", `The model \`${model}\` does not exist or you do not have access to it.`, "model_not_found");
+    case 429:
+      return make(
+        "requests",
+        `Rate limit reached for ${model} in organization org-fake on requests per min (RPM): Limit 3, Used 3, Requested 1. Please try again in 20s.`,
+        "rate_limit_exceeded",
+        { "retry-after": "20", "x-ratelimit-limit-requests": "3", "x-ratelimit-remaining-requests": "0" },
+      );
+    case 500:
+      return make("server_error", "The server had an error while processing your request. Sorry about that!", null);
+    case 503:
+      return make("server_error", "The engine is currently overloaded, please try again later.", null);
+    default:
+      return make("invalid_request_error", `fake error ${status}`, null);
+  }
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  const json = JSON.stringify(body);
+  res.writeHead(status, {
+    "content-type": "application/json",
+    "content-length": String(Buffer.byteLength(json)),
+    ...headers,
+  });
+  res.end(json);
+}
+
+function sendError(
+  res: ServerResponse,
+  status: number,
+  type: string,
+  message: string,
+  code: string | null,
+  headers: Record<string, string> = {},
+) {
+  sendJson(res, status, { error: { message, type, param: null, code } }, headers);
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+let counter = 0;
+function newId(): string {
+  counter++;
+  return `chatcmpl-fake${Date.now().toString(36)}${counter.toString(36)}`;
+}
