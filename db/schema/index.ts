@@ -8,3 +8,6 @@ export * from "./custom-providers";
 export * from "./request-logs";
 export * from "./request-log-payloads";
 export * from "./usage-rollups";
+export * from "./auth";
+export * from "./invitations";
+export * from "./directory-versions";
