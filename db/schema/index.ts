@@ -11,3 +11,4 @@ export * from "./usage-rollups";
 export * from "./auth";
 export * from "./invitations";
 export * from "./directory-versions";
+export * from "./playground-credentials";
