@@ -12,6 +12,8 @@ export const requestLogs = pgTable(
     teamId: text("team_id").notNull(),
     gatewayId: text("gateway_id"),
     tokenId: text("token_id"),
+    /** The stored provider key used, if any; null when the client sent its own key. */
+    providerKeyId: text("provider_key_id"),
     eventId: text("event_id").notNull(),
     provider: text("provider"),
     model: text("model"),

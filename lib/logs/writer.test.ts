@@ -1,7 +1,7 @@
 import { count, sql, type SQL } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "@/db/client";
-import { requestLogPayloads, requestLogs, usageRollups } from "@/db/schema";
+import { gatewayTokens, providerKeys, requestLogPayloads, requestLogs, teams, usageRollups } from "@/db/schema";
 import { testDatabases } from "@/tests/support/database";
 import { testLogEvent } from "./test-events";
 import { writeLogBatch } from "./writer";
@@ -93,6 +93,32 @@ describe.each(testDatabases())("writeLogBatch on $name", (database) => {
     expect(await rowCount(requestLogPayloads)).toBe(0);
     const [rollup] = await handle.db.select().from(usageRollups);
     expect(rollup?.requests).toBe(1);
+  });
+
+  it("records when each token and stored key was last used, and whether the provider accepted the key", async () => {
+    const teamId = `team-uses-${Math.random()}`;
+    await handle.db.insert(teams).values({ id: teamId, slug: teamId, name: "uses" });
+    await handle.db.insert(gatewayTokens).values({ id: `${teamId}-tok`, teamId, name: "t", tokenHash: `${teamId}-hash`, start: "sy_", last4: "abcd" });
+    const key = { teamId, provider: "openai", secret: "x", masterKeyVersion: "v1", secretStart: "", secretLast4: "" };
+    await handle.db.insert(providerKeys).values([
+      { ...key, id: `${teamId}-ok`, alias: "ok" },
+      { ...key, id: `${teamId}-bad`, alias: "bad" },
+    ]);
+    const at = (second: number) => new Date(Date.UTC(2026, 10, 22, 12, 0, second));
+    const use = (index: number, second: number, keyId: string, statusCode: number, errorCode: number | null = null) =>
+      testLogEvent(index, { teamId, tokenId: `${teamId}-tok`, providerKeyId: keyId, statusCode, errorCode, createdAt: at(second) });
+
+    await writeLogBatch(handle.db, [use(9001, 5, `${teamId}-ok`, 200), use(9002, 9, `${teamId}-bad`, 401), use(9003, 7, `${teamId}-ok`, 429)]);
+    // An older batch arriving late, and a gateway refusal after the provider's answer, change nothing.
+    await writeLogBatch(handle.db, [use(9004, 1, `${teamId}-ok`, 401), use(9005, 30, `${teamId}-bad`, 403, 2005)]);
+
+    const [token] = await handle.db.select().from(gatewayTokens).where(sql`${gatewayTokens.teamId} = ${teamId}`);
+    expect(token!.lastUsedAt).toEqual(at(30));
+    const keys = await handle.db.select().from(providerKeys).where(sql`${providerKeys.teamId} = ${teamId}`).orderBy(providerKeys.alias);
+    expect(keys.map((k) => [k.alias, k.lastUsedAt, k.lastStatus])).toEqual([
+      ["bad", at(9), "rejected"],
+      ["ok", at(7), "ok"],
+    ]);
   });
 
   it("does nothing for an empty batch", async () => {

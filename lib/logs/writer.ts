@@ -1,7 +1,7 @@
 import { getTableColumns, getTableName, sql, type Column } from "drizzle-orm";
 import type { PgTable } from "drizzle-orm/pg-core";
 import type { Database } from "@/db/client";
-import { requestLogPayloads, requestLogs, usageRollups, type NewRequestLog, type UsageRollup } from "@/db/schema";
+import { gatewayTokens, providerKeys, requestLogPayloads, requestLogs, usageRollups, type NewRequestLog, type UsageRollup } from "@/db/schema";
 import type { LogEvent } from "./types";
 
 const HOUR_MS = 3_600_000;
@@ -23,7 +23,42 @@ export async function writeLogBatch(db: Database, events: LogEvent[]): Promise<v
       insert into ${usageRollups} ${expandJson(usageRollups, rollups)}
       on conflict (team_id, hour, gateway_id, provider, model) do update set
         ${sql.join(ROLLUP_SUMS.map(sumWithExcluded), sql`, `)}`);
+    const { tokens, keys } = lastUses(logs);
+    if (tokens.length > 0) {
+      await tx.execute(sql`
+        update ${gatewayTokens} as t set last_used_at = greatest(t.last_used_at, u.at)
+        from json_to_recordset(${JSON.stringify(tokens)}::json) as u(id text, at timestamptz)
+        where t.id = u.id`);
+    }
+    if (keys.length > 0) {
+      await tx.execute(sql`
+        update ${providerKeys} as k set last_used_at = u.at, last_status = u.status
+        from json_to_recordset(${JSON.stringify(keys)}::json) as u(id text, at timestamptz, status text)
+        where k.id = u.id and (k.last_used_at is null or k.last_used_at <= u.at)`);
+    }
   });
+}
+
+/**
+ * When each token and stored key was last used in the batch, and whether the provider accepted
+ * the key (401/403 means it was rejected). Written here, with the logs, so the request path never
+ * waits for it. Sorted by id so concurrent writers lock rows in the same order.
+ */
+function lastUses(logs: NewRequestLog[]) {
+  const tokens = new Map<string, Date>();
+  const keys = new Map<string, { at: Date; status: "ok" | "rejected" }>();
+  for (const log of logs) {
+    if (log.tokenId && isLater(log.createdAt, tokens.get(log.tokenId))) tokens.set(log.tokenId, log.createdAt);
+    // A refusal by the gateway itself says nothing about the key.
+    if (log.providerKeyId && log.errorCode == null && isLater(log.createdAt, keys.get(log.providerKeyId)?.at)) {
+      keys.set(log.providerKeyId, { at: log.createdAt, status: log.statusCode === 401 || log.statusCode === 403 ? "rejected" : "ok" });
+    }
+  }
+  const byId = <T>(entries: Map<string, T>) => [...entries].sort(([a], [b]) => (a < b ? -1 : 1));
+  return {
+    tokens: byId(tokens).map(([id, at]) => ({ id, at })),
+    keys: byId(keys).map(([id, use]) => ({ id, ...use })),
+  };
 }
 
 const ROLLUP_SUMS = [
@@ -59,6 +94,10 @@ function expandJson(table: PgTable, rows: object[]) {
 
 function isLiteral(value: unknown): boolean {
   return value === null || ["string", "number", "boolean"].includes(typeof value);
+}
+
+function isLater(at: Date, than: Date | undefined): boolean {
+  return than === undefined || at > than;
 }
 
 /** Sums log rows per rollup key; null gateway, provider and model roll up under "". */

@@ -3,7 +3,11 @@ import type { DatabaseHandle } from "@/db/client";
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from "../errors";
 import { newTeam, openTestDatabase, operatorOf, userContext } from "../test-helpers";
 import { createGateway } from "./create";
+import { deleteGateway } from "./delete";
 import { getGateway } from "./get";
+import { addProviderKey } from "../provider-keys/add";
+import { listProviderKeys } from "../provider-keys/list";
+import { parseMasterKeys } from "@/lib/crypto/master-keys";
 import { listGateways } from "./list";
 import { updateGateway } from "./update";
 
@@ -138,5 +142,33 @@ describe("reading gateways", () => {
     await expect(listGateways({ ctx: viewer, teamId: other.id })).rejects.toThrow(NotFoundError);
     await expect(getGateway({ ctx: viewer, teamId: other.id, slug: "theirs" })).rejects.toThrow(NotFoundError);
     await expect(getGateway({ ctx: viewer, teamId: team.id, slug: "theirs" })).rejects.toThrow(NotFoundError);
+  });
+});
+
+describe("deleteGateway", () => {
+  const keyring = parseMasterKeys(`v1:${Buffer.alloc(32, 1).toString("base64")}`);
+
+  it("deletes the gateway and the keys stored for it, keeping team-wide keys", async () => {
+    const team = await newTeam(handle);
+    const ctx = operatorOf(handle);
+    await createGateway({ ctx, teamId: team.id, slug: "prod" });
+    await addProviderKey({ ctx, teamId: team.id, provider: "openai", secret: "sk-gateway-key-0123456789", gatewaySlug: "prod", keyring });
+    await addProviderKey({ ctx, teamId: team.id, provider: "groq", secret: "gsk-team-wide-key-0123456789", keyring });
+    const deleted = await deleteGateway({ ctx, teamId: team.id, slug: "prod" });
+    expect(deleted.slug).toBe("prod");
+    await expect(getGateway({ ctx, teamId: team.id, slug: "prod" })).rejects.toThrow(NotFoundError);
+    expect((await listProviderKeys({ ctx, teamId: team.id })).map((key) => key.provider)).toEqual(["groq"]);
+  });
+
+  it("needs admin, and cannot reach another team's gateway", async () => {
+    const [team, other] = [await newTeam(handle), await newTeam(handle)];
+    await createGateway({ ctx: operatorOf(handle), teamId: team.id, slug: "prod" });
+    await createGateway({ ctx: operatorOf(handle), teamId: other.id, slug: "prod" });
+    const member = await userContext(handle, { team, role: "member" });
+    const adminOfTeam = await userContext(handle, { team, role: "admin" });
+    await expect(deleteGateway({ ctx: member, teamId: team.id, slug: "prod" })).rejects.toThrow(ForbiddenError);
+    await expect(deleteGateway({ ctx: adminOfTeam, teamId: other.id, slug: "prod" })).rejects.toThrow(NotFoundError);
+    expect(await getGateway({ ctx: operatorOf(handle), teamId: other.id, slug: "prod" })).toMatchObject({ slug: "prod" });
+    await expect(deleteGateway({ ctx: adminOfTeam, teamId: team.id, slug: "nope" })).rejects.toThrow(new NotFoundError('gateway "nope" not found'));
   });
 });

@@ -1,0 +1,1 @@
+ALTER TABLE "request_logs" ADD COLUMN "provider_key_id" text;
