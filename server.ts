@@ -1,18 +1,22 @@
+import cluster, { type Worker } from "node:cluster";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { getRequestListener } from "@hono/node-server";
-import next from "next";
-import { database } from "@/db/client";
+import { database, openDatabase } from "@/db/client";
 import { config, type Config } from "@/lib/config";
 import { isGatewayPath } from "@/lib/gateway/paths";
-import { processGateway, shutdownGateway } from "@/lib/gateway/process";
+import { processGateway, processMetrics, shutdownGateway } from "@/lib/gateway/process";
+import { clusterMetrics, relayClusterMetrics } from "@/lib/metrics/cluster";
+import { METRICS_PATH, metricsHandler } from "@/lib/metrics/http";
 
 const rootDir = path.dirname(fileURLToPath(import.meta.url));
 
 /** How long a shutdown waits for in-flight requests (streams included) before cutting them off. */
 const SHUTDOWN_GRACE_MS = 10_000;
+
+export type NodeHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
 export interface RunningServer {
   url: string;
@@ -21,39 +25,62 @@ export interface RunningServer {
 }
 
 /**
- * Serves gateway paths straight from node:http through a thin Request/Response adapter and
- * everything else through Next, so the data plane pays for none of Next's routing.
+ * Routes each request: gateway paths straight to the gateway through a thin Request/Response
+ * adapter (the data plane pays for none of Next's routing), `/metrics` to the metrics endpoint,
+ * everything else to Next.
  */
-export async function startServer({ port, hostname }: { port: number; hostname?: string }): Promise<RunningServer> {
-  // Next picks React's production runtime from NODE_ENV; a custom server has no `next start` to set it.
-  (process.env as Record<string, string | undefined>).NODE_ENV ??= "production";
-
-  const app = next({ dev: false, dir: rootDir });
-  const [gateway] = await Promise.all([processGateway(), app.prepare()]);
-  const handleNext = app.getRequestHandler();
-
+export function createRequestListener(handlers: {
+  gateway: (request: Request) => Promise<Response>;
+  metrics: NodeHandler;
+  next: NodeHandler;
+}): NodeHandler {
   // Keep the real global Request/Response: Next runs in this process and relies on them.
-  const handleGateway = getRequestListener((request) => gateway.handle(request), {
+  const handleGateway = getRequestListener(handlers.gateway, {
     overrideGlobalObjects: false,
     errorHandler: (error) => {
       console.error("gateway handler failed:", error);
       return Response.json({ error: { message: "Internal gateway error", type: "server_error" } }, { status: 500 });
     },
   });
-
-  const server = createServer({ noDelay: true }, (req: IncomingMessage, res: ServerResponse) => {
+  return (req, res) => {
     const url = req.url ?? "/";
     const query = url.indexOf("?");
-    if (isGatewayPath(query === -1 ? url : url.slice(0, query))) {
+    const pathname = query === -1 ? url : url.slice(0, query);
+    if (isGatewayPath(pathname)) {
       void handleGateway(req, res);
-      return;
+    } else if (pathname === METRICS_PATH) {
+      handlers.metrics(req, res);
+    } else {
+      handlers.next(req, res);
     }
-    handleNext(req, res).catch((error: unknown) => {
-      console.error("next request handler failed:", error);
-      if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
-      res.end("Internal Server Error");
-    });
+  };
+}
+
+/** Serves gateway paths, `/metrics` and, through Next, everything else on one node:http server. */
+export async function startServer({ port, hostname }: { port: number; hostname?: string }): Promise<RunningServer> {
+  // Next picks React's production runtime from NODE_ENV; a custom server has no `next start` to set it.
+  (process.env as Record<string, string | undefined>).NODE_ENV ??= "production";
+
+  // Imported here so a cluster primary, which serves nothing, never loads Next.
+  const { default: next } = await import("next");
+  // Without its own port and host, Next builds request.url and redirects on localhost:3000.
+  const app = next({ dev: false, dir: rootDir, port, hostname: hostname ?? "localhost" });
+  const [gateway] = await Promise.all([processGateway(), app.prepare()]);
+  const handleNext = app.getRequestHandler();
+
+  const listener = createRequestListener({
+    gateway: (request) => gateway.handle(request),
+    // A scrape hits one worker; in a cluster that worker gathers every worker's metrics.
+    metrics: metricsHandler(config().metricsToken, cluster.isWorker ? clusterMetrics(processMetrics) : processMetrics),
+    next: (req, res) => {
+      handleNext(req, res).catch((error: unknown) => {
+        console.error("next request handler failed:", error);
+        if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
+        res.end("Internal Server Error");
+      });
+    },
   });
+  const server = createServer({ noDelay: true }, listener);
   // Outlive the 60 s idle timeout of common load balancers so they never reuse a socket we just closed.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
@@ -67,11 +94,9 @@ export async function startServer({ port, hostname }: { port: number; hostname?:
   });
 
   const { port: boundPort } = server.address() as AddressInfo;
-  const urlHost = !hostname || hostname === "0.0.0.0" || hostname === "::" ? "localhost" : hostname;
-
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${urlHost.includes(":") ? `[${urlHost}]` : urlHost}:${boundPort}`,
+    url: serverUrl(hostname, boundPort),
     close() {
       closing ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -90,6 +115,11 @@ export async function startServer({ port, hostname }: { port: number; hostname?:
   };
 }
 
+function serverUrl(hostname: string | null | undefined, port: number): string {
+  const host = !hostname || hostname === "0.0.0.0" || hostname === "::" ? "localhost" : hostname;
+  return `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+}
+
 function describeDatabase(cfg: Config): string {
   if (cfg.databaseDriver === "pglite") return `embedded PGlite at ${path.join(cfg.dataDir, "db")}`;
   const url = new URL(cfg.databaseUrl ?? "");
@@ -97,36 +127,155 @@ function describeDatabase(cfg: Config): string {
   return cfg.databaseDriver === "neon" ? `Neon at ${where}` : `Postgres at ${where}`;
 }
 
-/** Migrates, serves on PORT and shuts down gracefully on SIGINT/SIGTERM. */
+/**
+ * Calls `stop` on the first SIGINT/SIGTERM. One Ctrl+C arrives several times (from the terminal and
+ * relayed by npm), so only a signal more than a second after the first calls `force`.
+ */
+function onStopSignals(stop: (reason: string) => void, force: (signal: NodeJS.Signals) => void): (reason: string) => void {
+  let stoppingSince: number | undefined;
+  const once = (reason: string) => {
+    if (stoppingSince !== undefined) return;
+    stoppingSince = Date.now();
+    stop(reason);
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stoppingSince !== undefined) {
+      if (Date.now() - stoppingSince >= 1_000) force(signal);
+      return;
+    }
+    once(signal);
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  return once;
+}
+
+/**
+ * One serving process: the whole server without a cluster, or one cluster worker. Shuts down
+ * gracefully on SIGINT/SIGTERM: in-flight requests finish, queued log rows are written, the
+ * database is closed, the exit code is 0.
+ */
+async function serveProcess(cfg: Config): Promise<void> {
+  const worker = cluster.isWorker;
+  const handle = await database();
+  const started = startServer({ port: cfg.port });
+  onStopSignals(
+    (reason) => {
+      // In a cluster the primary reports the shutdown once for every worker.
+      if (!worker) console.log(`${reason} received: finishing in-flight requests, flushing logs…`);
+      started
+        .then((running) => running.close())
+        .then(() => handle.close())
+        .then(
+          () => process.exit(0),
+          (error: unknown) => {
+            console.error("shutdown failed:", error);
+            process.exit(1);
+          },
+        );
+    },
+    (signal) => {
+      if (!worker) console.log(`${signal} again: exiting without waiting`);
+      process.exit(1);
+    },
+  );
+  let running: RunningServer;
+  try {
+    running = await started;
+  } catch (error) {
+    // Exit explicitly: Next's own uncaughtException handler would otherwise keep the process alive.
+    console.error(`Switchyard could not start: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
+  if (!worker) console.log(`Switchyard listening on ${running.url} (database: ${describeDatabase(cfg)})`);
+}
+
+/**
+ * The cluster primary: migrates once, forks the workers (which share the port; node:cluster hands
+ * them connections), replaces a worker that dies, relays /metrics scrapes, and on SIGINT/SIGTERM
+ * sends every worker SIGTERM, which it handles gracefully, exiting 0 once all of them did.
+ */
+async function runPrimary(cfg: Config, count: number): Promise<void> {
+  const migrator = await openDatabase({ driver: cfg.databaseDriver, url: cfg.databaseUrl });
+  try {
+    await migrator.migrate();
+  } finally {
+    await migrator.close();
+  }
+
+  const stopRelay = relayClusterMetrics();
+  const live = new Map<number, Worker>();
+  const served = new Set<number>();
+  let stopping = false;
+  let clean = true;
+
+  const fork = () => {
+    const worker = cluster.fork();
+    live.set(worker.id, worker);
+  };
+  const finishIfDone = () => {
+    if (!stopping || live.size > 0) return;
+    stopRelay();
+    process.exit(clean ? 0 : 1);
+  };
+  const stop = onStopSignals(
+    (reason) => {
+      stopping = true;
+      if (reason !== "failure") console.log(`${reason} received: stopping ${live.size} workers (finishing in-flight requests, flushing logs)…`);
+      // A signal, not a message: a worker still starting up has no listener yet, and dies of it cleanly.
+      for (const worker of live.values()) worker.process.kill("SIGTERM");
+      finishIfDone();
+    },
+    (signal) => {
+      console.log(`${signal} again: exiting without waiting`);
+      for (const worker of live.values()) worker.process.kill("SIGKILL");
+      process.exit(1);
+    },
+  );
+
+  cluster.on("listening", (worker, address) => {
+    if (served.has(worker.id)) return;
+    served.add(worker.id);
+    if (served.size === count) {
+      console.log(`Switchyard listening on ${serverUrl(address.address, address.port)} (database: ${describeDatabase(cfg)}; ${count} workers)`);
+    }
+  });
+  cluster.on("exit", (worker, code, signal) => {
+    live.delete(worker.id);
+    const how = signal ? `signal ${signal}` : `code ${code}`;
+    if (stopping) {
+      // Killed by the stop signal itself means it was still starting up, with nothing to flush.
+      if (code !== 0 && signal !== "SIGTERM" && signal !== "SIGINT") {
+        clean = false;
+        console.error(`worker ${worker.process.pid} exited with ${how}`);
+      }
+      finishIfDone();
+    } else if (!served.has(worker.id)) {
+      // It failed before serving (port taken, database unreachable): the next one would too.
+      console.error(`worker ${worker.process.pid} exited with ${how} before it started serving; stopping`);
+      clean = false;
+      stop("failure");
+    } else {
+      console.error(`worker ${worker.process.pid} exited with ${how}; starting a new one`);
+      fork();
+    }
+  });
+
+  for (let i = 0; i < count; i++) fork();
+}
+
+/**
+ * `npm start`'s server: `WORKERS` processes on a Postgres database (node:cluster, sharing the port),
+ * one on the embedded PGlite database, which is single-process.
+ */
 export async function main(): Promise<void> {
   const cfg = config();
-  const db = await database();
-  const running = await startServer({ port: cfg.port });
-  console.log(`Switchyard listening on ${running.url} (database: ${describeDatabase(cfg)})`);
-
-  let stoppingSince: number | undefined;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stoppingSince !== undefined) {
-      // One Ctrl+C arrives several times (from the terminal and relayed by npm); only a later one forces the exit.
-      if (Date.now() - stoppingSince < 1_000) return;
-      console.log(`${signal} again: exiting without waiting`);
-      process.exit(1);
-    }
-    stoppingSince = Date.now();
-    console.log(`${signal} received: finishing in-flight requests, flushing logs…`);
-    running
-      .close()
-      .then(() => db.close())
-      .then(
-        () => process.exit(0),
-        (error: unknown) => {
-          console.error("shutdown failed:", error);
-          process.exit(1);
-        },
-      );
-  };
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
+  if (cluster.isWorker) return serveProcess(cfg);
+  if (cfg.databaseDriver === "pglite" && cfg.workers > 1) {
+    console.log(`embedded database: running 1 worker; set DATABASE_URL to a Postgres server to use ${cfg.workers} cores`);
+  }
+  if (cfg.databaseDriver === "pglite" || cfg.workers === 1) return serveProcess(cfg);
+  return runPrimary(cfg, cfg.workers);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

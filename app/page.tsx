@@ -1,97 +1,52 @@
-import type { ReactNode } from "react";
-import { config } from "@/lib/config";
+import { redirect } from "next/navigation";
+import { createTeamAction } from "@/app/(dashboard)/[team]/actions";
+import { CreateTeamForm } from "@/components/create-team-form";
+import { ThemeToggle } from "@/components/theme-toggle";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { db } from "@/db/client";
+import { signOutAction } from "@/lib/auth/actions";
+import { currentUser } from "@/lib/auth/session";
+import { isFirstRun } from "@/lib/services/setup/first-run";
+import { listTeamsForUser } from "@/lib/services/teams/list-for-user";
 
-// The base URLs shown below come from SWITCHYARD_PUBLIC_URL at run time, not at build time.
 export const dynamic = "force-dynamic";
 
-const cliSteps = `npx switchyard team create acme --name "Acme"
-npx switchyard gateway create acme main --authentication
-npx switchyard token create acme --name my-app --gateway main
-printf '%s' "$OPENAI_API_KEY" | npx switchyard key add acme openai
-npx switchyard urls acme main`;
+/** `/` sends everyone where they belong: setup on a fresh install, sign-in, or their first team. */
+export default async function Home() {
+  const database = await db();
+  const user = await currentUser();
+  if (!user) {
+    redirect((await isFirstRun({ ctx: { db: database, actor: { type: "operator" } } })) ? "/setup" : "/sign-in");
+  }
+  const teams = await listTeamsForUser({ ctx: { db: database, actor: { type: "user", userId: user.id } } });
+  if (teams[0]) redirect(`/${teams[0].slug}`);
 
-function Code({ children }: { children: ReactNode }) {
+  // Signed in but in no team (e.g. signed in by link without an invitation): offer to create one.
   return (
-    <pre className="overflow-x-auto rounded-lg bg-zinc-100 p-4 text-sm leading-relaxed dark:bg-zinc-900">
-      <code>{children}</code>
-    </pre>
-  );
-}
-
-function Section({ title, children }: { title: string; children: ReactNode }) {
-  return (
-    <section className="space-y-3">
-      <h2 className="text-lg font-semibold">{title}</h2>
-      {children}
-    </section>
-  );
-}
-
-export default function Home() {
-  const base = config().publicUrl;
-  const endpoints = [
-    {
-      url: `${base}/v1/{team}/{gateway}/compat/chat/completions`,
-      about: 'OpenAI-compatible chat completions for every provider; the model is "{provider}/{model}".',
-    },
-    {
-      url: `${base}/v1/{team}/{gateway}/{provider}/…`,
-      about: "Provider passthrough: the path and query are forwarded to the provider unchanged.",
-    },
-    {
-      url: `${base}/ai/v1/chat/completions`,
-      about: "The team comes from the gateway token, the gateway from cf-aig-gateway-id (else the team's default gateway).",
-    },
-    {
-      url: `${base}/client/v4/accounts/{team}/ai/v1/…`,
-      about: "The same, shaped like Cloudflare's REST API, so a Cloudflare client only changes the host.",
-    },
-  ];
-
-  return (
-    <main className="mx-auto max-w-3xl space-y-10 px-6 py-16">
-      <header className="space-y-3">
-        <h1 className="text-3xl font-bold tracking-tight">Switchyard</h1>
-        <p className="text-zinc-600 dark:text-zinc-400">
-          A self-hosted, multi-tenant AI gateway, wire-compatible with Cloudflare AI Gateway. Each team gets its own
-          gateways, tokens, stored provider keys and request logs; applications send OpenAI-format requests to their
-          team&apos;s base URL and Switchyard forwards them to the provider with the team&apos;s key.
-        </p>
-        <p className="rounded-lg border border-zinc-200 p-4 text-sm dark:border-zinc-800">
-          The dashboard arrives in a later release. Until then, teams, gateways, tokens and provider keys are managed
-          with the command-line tool.
-        </p>
-      </header>
-
-      <Section title="Set up a team">
-        <p>
-          From the Switchyard folder, with the same environment as the server. The embedded database takes one process
-          at a time: stop the server while you use the CLI, or set <code>DATABASE_URL</code> to a Postgres server.
-        </p>
-        <Code>{cliSteps}</Code>
-        <p className="text-sm text-zinc-600 dark:text-zinc-400">
-          The token is printed once; send it as <code>cf-aig-authorization: Bearer sy_…</code>. Every command has{" "}
-          <code>--help</code> and <code>--json</code>.
-        </p>
-      </Section>
-
-      <Section title="Base URLs">
-        <ul className="space-y-4">
-          {endpoints.map((endpoint) => (
-            <li key={endpoint.url}>
-              <code className="text-sm break-all">{endpoint.url}</code>
-              <p className="text-sm text-zinc-600 dark:text-zinc-400">{endpoint.about}</p>
-            </li>
-          ))}
-        </ul>
-      </Section>
-
-      <Section title="More">
-        <p>
-          The README covers the full walkthrough, streaming, authentication headers and every configuration variable.
-          The server reports its health at <code>/api/health</code>.
-        </p>
-      </Section>
+    <main className="flex min-h-dvh items-center justify-center px-4 py-12">
+      <div className="w-full max-w-md space-y-6">
+        <div className="flex items-center justify-between">
+          <span className="text-sm font-semibold tracking-tight">Switchyard</span>
+          <ThemeToggle />
+        </div>
+        <Card>
+          <CardHeader>
+            <CardTitle>Create your first team</CardTitle>
+            <CardDescription>
+              You are signed in as {user.email} but not a member of any team yet. Create one, or open the invitation
+              link a team admin sent you.
+            </CardDescription>
+          </CardHeader>
+          <CardContent>
+            <CreateTeamForm action={createTeamAction} />
+          </CardContent>
+        </Card>
+        <form action={signOutAction} className="text-center">
+          <button type="submit" className="text-sm text-muted-foreground underline-offset-4 hover:text-foreground hover:underline">
+            Sign out
+          </button>
+        </form>
+      </div>
     </main>
   );
 }

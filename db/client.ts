@@ -1,7 +1,9 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { Socket } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import type { Client as PgClient, Pool as PgPool } from "pg";
 import { config, type Config } from "@/lib/config";
 import * as schema from "./schema";
 
@@ -13,6 +15,29 @@ export interface DatabaseHandle {
   /** Applies db/migrations; idempotent. */
   migrate(): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * Subscribes to a notification channel; resolves once listening, with the function that stops.
+ * `onLost` means the connection dropped: nothing more arrives until the caller listens again.
+ */
+export type Listen = (
+  channel: string,
+  onNotify: (payload: string) => void,
+  onLost: (error: Error) => void,
+) => Promise<() => Promise<void>>;
+
+// On globalThis like database(): Next's bundles load their own copy of this module, and the gateway
+// they build must find the LISTEN of a database the other copy opened.
+const globalForListen = globalThis as unknown as { switchyardListeners?: WeakMap<Database, Listen> };
+const listeners = (globalForListen.switchyardListeners ??= new WeakMap<Database, Listen>());
+
+/**
+ * How to LISTEN on the database `db` talks to; undefined for Neon, whose pooled serverless
+ * connections cannot hold a LISTEN, so readers poll instead.
+ */
+export function listenerFor(db: Database): Listen | undefined {
+  return listeners.get(db);
 }
 
 export const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), "migrations");
@@ -35,6 +60,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
       const unlock = dir.startsWith("memory://") ? () => {} : lockDataDir(dir);
       const client = new PGlite(dir);
       const db = drizzle({ client, schema });
+      listeners.set(db as unknown as Database, (channel, onNotify) => client.listen(channel, onNotify));
       return {
         db: db as unknown as Database,
         driver: "pglite",
@@ -49,13 +75,19 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
       const { default: pg } = await import("pg");
       const { drizzle } = await import("drizzle-orm/node-postgres");
       const { migrate } = await import("drizzle-orm/node-postgres/migrator");
-      const pool = new pg.Pool({ connectionString: requireUrl(options), max: 10 });
+      const url = requireUrl(options);
+      const pool = new pg.Pool({ connectionString: url, max: 10 });
       const db = drizzle({ client: pool, schema });
+      listeners.set(db as unknown as Database, (channel, onNotify, onLost) => {
+        // Keep-alive probes notice a connection that died without a word in minutes rather than hours.
+        const client = new pg.Client({ connectionString: url, keepAlive: true, keepAliveInitialDelayMillis: 10_000, stream: unrefSocket });
+        return listenPostgres(client, channel, onNotify, onLost);
+      });
       return {
         db: db as unknown as Database,
         driver: "postgres",
         migrate: () => migrate(db, { migrationsFolder }),
-        close: () => pool.end(),
+        close: () => endPool(pool),
       };
     }
     case "neon": {
@@ -73,6 +105,61 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
       };
     }
   }
+}
+
+/**
+ * Ends the pool once its connections have closed: `pool.end()` resolves as soon as it has asked
+ * them to, and a database dropped or restarted meanwhile (the tests drop theirs right after) makes
+ * a closing connection report an error that nothing listens for any more.
+ */
+async function endPool(pool: PgPool): Promise<void> {
+  const open = pool.totalCount;
+  let closed = 0;
+  const allClosed = new Promise<void>((resolve) => {
+    if (open === 0) resolve();
+    pool.on("remove", () => {
+      if (++closed === open) resolve();
+    });
+  });
+  await pool.end();
+  await allClosed;
+}
+
+/** LISTEN needs a connection that stays open and runs nothing else; the pool's are shared and closed when idle. */
+async function listenPostgres(
+  client: PgClient,
+  channel: string,
+  onNotify: (payload: string) => void,
+  onLost: (error: Error) => void,
+): Promise<() => Promise<void>> {
+  // Until LISTEN succeeds a failure rejects the promise below; an unhandled "error" event would crash the process.
+  let reportLoss: (error: Error) => void = () => {};
+  client.on("error", (error) => reportLoss(error));
+  client.on("end", () => reportLoss(new Error("the LISTEN connection ended")));
+  client.on("notification", (message) => {
+    if (message.channel === channel && message.payload !== undefined) onNotify(message.payload);
+  });
+  try {
+    await client.connect();
+    await client.query(`LISTEN ${client.escapeIdentifier(channel)}`);
+  } catch (error) {
+    await client.end().catch(() => {});
+    throw error;
+  }
+  // "error" and "end" both follow a drop; the caller hears of it once.
+  reportLoss = (error) => {
+    reportLoss = () => {};
+    onLost(error);
+  };
+  return async () => {
+    reportLoss = () => {};
+    await client.end();
+  };
+}
+
+/** An idle LISTEN connection must not keep the process alive. */
+function unrefSocket(): Socket {
+  return new Socket().unref();
 }
 
 /**
@@ -133,6 +220,16 @@ export function database(): Promise<DatabaseHandle> {
     return handle;
   })();
   return globalForDb.switchyardDb;
+}
+
+/**
+ * Test hook: makes `database()` return `handle` (or open the configured one again, with undefined)
+ * without closing the one it replaces. The integration harness serves the built Next app inside the
+ * test process; its bundled route handlers hold their own copy of this module and share only
+ * globalThis with the test, which is why the handle lives there. Production code never calls it.
+ */
+export function setProcessDatabase(handle: DatabaseHandle | undefined): void {
+  globalForDb.switchyardDb = handle && Promise.resolve(handle);
 }
 
 export async function db(): Promise<Database> {

@@ -1,3 +1,4 @@
+import os from "node:os";
 import path from "node:path";
 
 /** Every environment variable Switchyard reads, parsed in one place (documented in README, "Configuration"). */
@@ -15,6 +16,10 @@ export interface Config {
   allowPrivateUpstreams: boolean;
   /** Public base URL printed by the CLI and shown in the dashboard. */
   publicUrl: string;
+  /** Server processes `npm start` runs on Postgres (node:cluster); the embedded PGlite database runs one. */
+  workers: number;
+  /** Bearer token that `GET /metrics` requires; unset turns the endpoint off (404). */
+  metricsToken: string | undefined;
 }
 
 function flag(value: string | undefined): boolean {
@@ -50,6 +55,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxBodyBytes: positiveInt("SWITCHYARD_MAX_BODY_BYTES", env.SWITCHYARD_MAX_BODY_BYTES, 10 * 1024 * 1024),
     allowPrivateUpstreams: flag(env.SWITCHYARD_ALLOW_PRIVATE_UPSTREAMS),
     publicUrl: (env.SWITCHYARD_PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, ""),
+    workers: positiveInt("WORKERS", env.WORKERS, os.availableParallelism()),
+    metricsToken: env.SWITCHYARD_METRICS_TOKEN || undefined,
   };
 }
 

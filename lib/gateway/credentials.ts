@@ -8,6 +8,8 @@ export interface UpstreamCredential {
   baseUrl: string;
   /** The header the gateway sets; undefined when the client's own key is forwarded. */
   header: { name: string; value: string } | undefined;
+  /** The stored key used, for its last-use record; null for the client's own key. */
+  storedKeyId: string | null;
 }
 
 /**
@@ -25,7 +27,7 @@ export async function resolveCredential(
 ): Promise<UpstreamCredential> {
   if (clientSentKey) {
     if (target.baseUrl === null) throw needsBaseUrl(target, access);
-    return { baseUrl: target.baseUrl, header: undefined };
+    return { baseUrl: target.baseUrl, header: undefined, storedKeyId: null };
   }
   if (!access.token) throw missingKey(target, access, false);
 
@@ -38,8 +40,7 @@ export async function resolveCredential(
   }
   const baseUrl = key.baseUrl ?? target.baseUrl;
   if (baseUrl === null) throw needsBaseUrl(target, access);
-  const secret = directory.secret(access.team.id, target.slug, key);
-  return { baseUrl, header: { name: target.authHeader, value: `${target.authScheme} ${secret}` } };
+  return { baseUrl, header: { name: target.authHeader, value: `${target.authScheme} ${key.secret()}` }, storedKeyId: key.id };
 }
 
 function pick(keys: StoredKey[], alias: string, gatewayId: string | null): StoredKey | undefined {

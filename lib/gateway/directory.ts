@@ -1,9 +1,11 @@
-import { and, eq, isNull, or } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { customProviders, gatewayTokens, gateways, providerKeys, teams, type Gateway } from "@/db/schema";
+import { customProviders, directoryVersions, gatewayTokens, gateways, providerKeys, teams, type Gateway } from "@/db/schema";
 import { decryptSecret, providerKeyAad } from "@/lib/crypto/envelope";
 import type { MasterKeyring } from "@/lib/crypto/master-keys";
 import { newId } from "@/lib/ids";
+import { watchDirectoryChanges } from "@/lib/state/change-feed";
+import { changeDirectory, type DirectoryChange } from "@/lib/state/directory-changes";
 
 export interface TeamRecord {
   id: string;
@@ -24,26 +26,40 @@ export interface StoredKey {
   /** Null for a team-wide key. */
   gatewayId: string | null;
   alias: string;
-  secret: string;
-  masterKeyVersion: string;
   baseUrl: string | null;
+  /** The plaintext, decrypted on first use and then kept with the snapshot. */
+  secret(): string;
 }
 
 export interface CustomProviderRecord {
   baseUrl: string;
 }
 
+/** Counters for /metrics. */
+export interface DirectoryStats {
+  /** Teams whose snapshot is held now. */
+  teamsLoaded: number;
+  /** Team snapshots loaded from the database, first loads included. */
+  reloads: number;
+  /** Snapshots dropped because their team changed. */
+  invalidations: number;
+  /** Token lookups no held snapshot could answer. */
+  tokenMisses: number;
+  /** Database round trips the directory made; a warm request makes none. */
+  queries: number;
+}
+
 /**
- * Every read the data plane makes, behind one interface so a snapshot with change notifications
- * can replace it. Meanwhile results are cached for DIRECTORY_CACHE_MS: a revoked token, a removed
- * key or a changed setting takes effect within that time, not instantly.
+ * Every read the data plane makes, answered from an in-process snapshot per team: loaded on the
+ * team's first request, dropped when the team changes (lib/state/change-feed.ts: at once for writes
+ * of this process, within a second for other instances), loaded again on the next request.
  */
 export interface Directory {
   team(slug: string): Promise<TeamRecord | undefined>;
   gateway(teamId: string, slug: string): Promise<Gateway | undefined>;
   /** Finds the team's `default` gateway, creating it with Cloudflare's defaults for it when missing. */
   defaultGateway(teamId: string): Promise<Gateway>;
-  /** Unrevoked token by hash (expiry is the caller's check, as time passes while cached). */
+  /** Unrevoked token by hash (expiry is the caller's check, as time passes while it is held). */
   token(hash: string): Promise<TokenRecord | undefined>;
   /** The provider's stored keys usable on this gateway: its own and the team-wide ones. */
   providerKeys(teamId: string, gatewayId: string, provider: string): Promise<StoredKey[]>;
@@ -51,144 +67,287 @@ export interface Directory {
   customProvider(teamId: string, slug: string): Promise<CustomProviderRecord | undefined>;
   /** Providers with at least one stored key usable on this gateway. */
   keyedProviders(teamId: string, gatewayId: string): Promise<string[]>;
-  /** The plaintext of a stored key. */
-  secret(teamId: string, provider: string, key: StoredKey): string;
+  stats(): DirectoryStats;
+  /** Stops listening for changes. */
+  close(): Promise<void>;
 }
 
-export const DIRECTORY_CACHE_MS = 1000;
-const CACHE_MAX_ENTRIES = 10_000;
-
-/** Caches found values only, so anything created shows up at once. */
-class TtlCache<V> {
-  private readonly entries = new Map<string, { value: Promise<V | undefined>; expires: number }>();
-
-  constructor(private readonly ttlMs: number) {}
-
-  get(key: string, load: () => Promise<V | undefined>): Promise<V | undefined> {
-    const now = Date.now();
-    const hit = this.entries.get(key);
-    if (hit && hit.expires > now) return hit.value;
-    if (this.entries.size >= CACHE_MAX_ENTRIES) this.entries.clear();
-    const value = load();
-    this.entries.set(key, { value, expires: now + this.ttlMs });
-    value.then(
-      (found) => {
-        if (found === undefined) this.entries.delete(key);
-      },
-      () => this.entries.delete(key),
-    );
-    return value;
-  }
+interface TeamSnapshot {
+  /** directory_versions.version as the load found it: the snapshot holds every change up to it. */
+  version: number;
+  team: TeamRecord;
+  gateways: Map<string, Gateway>;
+  tokensByHash: Map<string, TokenRecord>;
+  keysByProvider: Map<string, StoredKey[]>;
+  customProviders: Map<string, CustomProviderRecord>;
 }
 
-export function createDirectory(db: Database, keyring: MasterKeyring, cacheMs = DIRECTORY_CACHE_MS): Directory {
-  const teamCache = new TtlCache<TeamRecord>(cacheMs);
-  const gatewayCache = new TtlCache<Gateway>(cacheMs);
-  const tokenCache = new TtlCache<TokenRecord>(cacheMs);
-  const keyCache = new TtlCache<StoredKey[]>(cacheMs);
-  const customCache = new TtlCache<CustomProviderRecord>(cacheMs);
-  // Decrypting costs two AES-GCM opens; keyed by ciphertext, so a rotated secret is never served stale.
-  const plaintexts = new Map<string, string>();
+interface TeamEntry {
+  loading: Promise<TeamSnapshot>;
+  /** Set once loaded; until then changes only raise `wanted`. */
+  snapshot?: TeamSnapshot;
+  /** The latest version announced while loading: a load that read an older one is loaded again. */
+  wanted: number;
+}
 
-  async function findGateway(teamId: string, slug: string): Promise<Gateway | undefined> {
-    const [row] = await db
-      .select()
-      .from(gateways)
-      .where(and(eq(gateways.teamId, teamId), eq(gateways.slug, slug)))
-      .limit(1);
-    return row;
-  }
+/** Where a token hash or team slug was found. */
+interface TeamVersion {
+  teamId: string;
+  version: number;
+}
 
+/** How long a token hash or team slug found nowhere is answered "unknown" without asking again. */
+const MISS_TTL_MS = 1000;
+/** Past this many remembered misses (a flood of made-up tokens) they are forgotten at once. */
+const MAX_MISSES = 10_000;
+
+/**
+ * A lookup, for a token hash or team slug no held snapshot knows, of the team it belongs to: one
+ * query however many requests ask at once, and none again for a key found nowhere lately, so a
+ * flood of bad tokens cannot hammer the database.
+ */
+function teamLookup(ask: (key: string) => Promise<TeamVersion | undefined>) {
+  const pending = new Map<string, Promise<TeamVersion | undefined>>();
+  const missedUntil = new Map<string, number>();
   return {
-    team: (slug) =>
-      teamCache.get(slug, async () => {
-        const [row] = await db.select({ id: teams.id, slug: teams.slug }).from(teams).where(eq(teams.slug, slug)).limit(1);
-        return row;
-      }),
-
-    gateway: (teamId, slug) => gatewayCache.get(`${teamId}/${slug}`, () => findGateway(teamId, slug)),
-
-    async defaultGateway(teamId) {
-      const existing = await gatewayCache.get(`${teamId}/default`, () => findGateway(teamId, "default"));
-      if (existing) return existing;
-      // Cloudflare's default gateway: authentication on, logs on, caching off (reference §1.1).
-      await db
-        .insert(gateways)
-        .values({ id: newId("gw"), teamId, slug: "default", isDefault: true, authentication: true, collectLogs: true, cacheTtl: 0 })
-        .onConflictDoNothing();
-      const created = await gatewayCache.get(`${teamId}/default`, () => findGateway(teamId, "default"));
-      if (!created) throw new Error(`default gateway of team ${teamId} vanished right after its creation`);
-      return created;
+    find(key: string): Promise<TeamVersion | undefined> {
+      const until = missedUntil.get(key);
+      if (until !== undefined && until > Date.now()) return Promise.resolve(undefined);
+      let found = pending.get(key);
+      if (!found) {
+        found = ask(key).finally(() => pending.delete(key));
+        found.then(
+          (result) => {
+            if (result) return;
+            if (missedUntil.size >= MAX_MISSES) missedUntil.clear();
+            missedUntil.set(key, Date.now() + MISS_TTL_MS);
+          },
+          () => {},
+        );
+        pending.set(key, found);
+      }
+      return found;
     },
+    /** Anything may exist now. */
+    forgetMisses: () => missedUntil.clear(),
+  };
+}
 
-    token: (hash) =>
-      tokenCache.get(hash, async () => {
-        const [row] = await db
+export function createDirectory(db: Database, keyring: MasterKeyring): Directory {
+  const entries = new Map<string, TeamEntry>();
+  // Filled from held snapshots only, so a hit needs no load.
+  const teamIdsBySlug = new Map<string, string>();
+  const tokensByHash = new Map<string, TokenRecord>();
+  const stats = { reloads: 0, invalidations: 0, tokenMisses: 0, queries: 0 };
+
+  function query<T>(statement: PromiseLike<T>): PromiseLike<T> {
+    stats.queries++;
+    return statement;
+  }
+
+  const tokenLookup = teamLookup(async (hash) => {
+    const [row] = await query(
+      db
+        .select({ teamId: gatewayTokens.teamId, version: directoryVersions.version })
+        .from(gatewayTokens)
+        .leftJoin(directoryVersions, eq(directoryVersions.teamId, gatewayTokens.teamId))
+        .where(and(eq(gatewayTokens.tokenHash, hash), isNull(gatewayTokens.revokedAt)))
+        .limit(1),
+    );
+    return row && found(row.teamId, row.version);
+  });
+
+  const teamSlugLookup = teamLookup(async (slug) => {
+    const [row] = await query(
+      db
+        .select({ teamId: teams.id, version: directoryVersions.version })
+        .from(teams)
+        .leftJoin(directoryVersions, eq(directoryVersions.teamId, teams.id))
+        .where(eq(teams.slug, slug))
+        .limit(1),
+    );
+    return row && found(row.teamId, row.version);
+  });
+
+  /** The row exists at `version`; a snapshot older than that would not hold it, as its change may not have reached us yet. */
+  function found(teamId: string, version: number | null): TeamVersion {
+    const change = { teamId, version: version ?? 0 };
+    forgetIfOlder(change);
+    return change;
+  }
+
+  /**
+   * Changes arrive more than once (announced in-process, then echoed by LISTEN) and in any order,
+   * so versions decide: only a snapshot older than the change is dropped.
+   */
+  function forgetIfOlder({ teamId, version }: DirectoryChange): void {
+    const entry = entries.get(teamId);
+    if (!entry) return;
+    const held = entry.snapshot;
+    if (!held) {
+      entry.wanted = Math.max(entry.wanted, version);
+      return;
+    }
+    if (held.version >= version) return;
+    entries.delete(teamId);
+    stats.invalidations++;
+    if (teamIdsBySlug.get(held.team.slug) === teamId) teamIdsBySlug.delete(held.team.slug);
+    for (const [hash, token] of held.tokensByHash) if (tokensByHash.get(hash) === token) tokensByHash.delete(hash);
+  }
+
+  const changes = watchDirectoryChanges(db, {
+    *heldVersions() {
+      for (const [teamId, { snapshot }] of entries) if (snapshot) yield [teamId, snapshot.version];
+    },
+    onChange(change) {
+      tokenLookup.forgetMisses();
+      teamSlugLookup.forgetMisses();
+      forgetIfOlder(change);
+    },
+  });
+
+  /** The team's snapshot, loaded once however many requests want it meanwhile. */
+  function snapshotOf(teamId: string): TeamSnapshot | Promise<TeamSnapshot> {
+    const current = entries.get(teamId);
+    if (current) return current.snapshot ?? current.loading;
+    const entry: TeamEntry = { loading: loadInto(teamId, () => entry), wanted: 0 };
+    entries.set(teamId, entry);
+    return entry.loading;
+  }
+
+  /**
+   * Loads the team until a load read a version no older than every change announced meanwhile (one
+   * that started before a change may have read the data before it), and holds that snapshot from
+   * then on: in the same step as the check, so no announcement can slip in between.
+   */
+  async function loadInto(teamId: string, entry: () => TeamEntry): Promise<TeamSnapshot> {
+    try {
+      for (;;) {
+        const snapshot = await load(teamId);
+        if (snapshot.version < entry().wanted) continue;
+        entry().snapshot = snapshot;
+        teamIdsBySlug.set(snapshot.team.slug, teamId);
+        for (const [hash, token] of snapshot.tokensByHash) tokensByHash.set(hash, token);
+        return snapshot;
+      }
+    } catch (error) {
+      entries.delete(teamId);
+      throw error;
+    }
+  }
+
+  async function load(teamId: string): Promise<TeamSnapshot> {
+    stats.reloads++;
+    // The version first: whatever is read after it holds at least every change up to it.
+    const [versionRow] = await query(
+      db.select({ version: directoryVersions.version }).from(directoryVersions).where(eq(directoryVersions.teamId, teamId)),
+    );
+    const version = versionRow?.version ?? 0;
+    const [[team], gatewayRows, tokenRows, keyRows, customRows] = await Promise.all([
+      query(db.select({ id: teams.id, slug: teams.slug }).from(teams).where(eq(teams.id, teamId))),
+      query(db.select().from(gateways).where(eq(gateways.teamId, teamId))),
+      query(
+        db
           .select({
             id: gatewayTokens.id,
-            teamId: gatewayTokens.teamId,
-            teamSlug: teams.slug,
+            hash: gatewayTokens.tokenHash,
             gatewayIds: gatewayTokens.gatewayIds,
             expiresAt: gatewayTokens.expiresAt,
           })
           .from(gatewayTokens)
-          .innerJoin(teams, eq(teams.id, gatewayTokens.teamId))
-          .where(and(eq(gatewayTokens.tokenHash, hash), isNull(gatewayTokens.revokedAt)))
-          .limit(1);
-        return row;
-      }),
-
-    providerKeys: async (teamId, gatewayId, provider) =>
-      (await keyCache.get(`${teamId}/${gatewayId}/${provider}`, async () => {
-        const rows = await db
+          .where(and(eq(gatewayTokens.teamId, teamId), isNull(gatewayTokens.revokedAt))),
+      ),
+      query(
+        db
           .select({
             id: providerKeys.id,
             gatewayId: providerKeys.gatewayId,
+            provider: providerKeys.provider,
             alias: providerKeys.alias,
-            secret: providerKeys.secret,
+            ciphertext: providerKeys.secret,
             masterKeyVersion: providerKeys.masterKeyVersion,
             baseUrl: providerKeys.baseUrl,
           })
           .from(providerKeys)
-          .where(
-            and(
-              eq(providerKeys.teamId, teamId),
-              eq(providerKeys.provider, provider),
-              or(eq(providerKeys.gatewayId, gatewayId), isNull(providerKeys.gatewayId)),
-            ),
-          );
-        return rows.length > 0 ? rows : undefined;
-      })) ?? [],
-
-    customProvider: (teamId, slug) =>
-      customCache.get(`${teamId}/${slug}`, async () => {
-        const [row] = await db
-          .select({ baseUrl: customProviders.baseUrl })
+          .where(eq(providerKeys.teamId, teamId)),
+      ),
+      query(
+        db
+          .select({ slug: customProviders.slug, baseUrl: customProviders.baseUrl })
           .from(customProviders)
-          .where(and(eq(customProviders.teamId, teamId), eq(customProviders.slug, slug), eq(customProviders.enabled, true)))
-          .limit(1);
-        return row;
-      }),
+          .where(and(eq(customProviders.teamId, teamId), eq(customProviders.enabled, true))),
+      ),
+    ]);
+    if (!team) throw new Error(`team ${teamId} vanished while its snapshot was loading`);
+
+    const keysByProvider = new Map<string, StoredKey[]>();
+    for (const { provider, ciphertext, masterKeyVersion, ...key } of keyRows) {
+      let plaintext: string | undefined;
+      // Decrypted on first use, not here: a key that cannot be decrypted fails only the requests that use it.
+      const secret = () =>
+        (plaintext ??= decryptSecret(keyring, { ciphertext, masterKeyVersion }, providerKeyAad(teamId, provider, key.alias)));
+      const keys = keysByProvider.get(provider) ?? [];
+      keys.push({ ...key, secret });
+      keysByProvider.set(provider, keys);
+    }
+    return {
+      version,
+      team,
+      gateways: new Map(gatewayRows.map((g) => [g.slug, g])),
+      tokensByHash: new Map(tokenRows.map(({ hash, ...token }) => [hash, { ...token, teamId, teamSlug: team.slug }])),
+      keysByProvider,
+      customProviders: new Map(customRows.map(({ slug, baseUrl }) => [slug, { baseUrl }])),
+    };
+  }
+
+  const usableOn = (gatewayId: string) => (key: StoredKey) => key.gatewayId === gatewayId || key.gatewayId === null;
+
+  return {
+    async team(slug) {
+      const teamId = teamIdsBySlug.get(slug) ?? (await teamSlugLookup.find(slug))?.teamId;
+      return teamId === undefined ? undefined : (await snapshotOf(teamId)).team;
+    },
+
+    gateway: async (teamId, slug) => (await snapshotOf(teamId)).gateways.get(slug),
+
+    async defaultGateway(teamId) {
+      const existing = (await snapshotOf(teamId)).gateways.get("default");
+      if (existing) return existing;
+      // Cloudflare's default gateway: authentication on, logs on, caching off (reference §1.1).
+      await query(
+        changeDirectory(db, teamId, async (tx) => {
+          await tx
+            .insert(gateways)
+            .values({ id: newId("gw"), teamId, slug: "default", isDefault: true, authentication: true, collectLogs: true, cacheTtl: 0 })
+            .onConflictDoNothing();
+        }),
+      );
+      // The change dropped the team's snapshot, so this loads one that has the gateway.
+      const created = (await snapshotOf(teamId)).gateways.get("default");
+      if (!created) throw new Error(`default gateway of team ${teamId} vanished right after its creation`);
+      return created;
+    },
+
+    async token(hash) {
+      const held = tokensByHash.get(hash);
+      if (held) return held;
+      stats.tokenMisses++;
+      const owner = await tokenLookup.find(hash);
+      return owner && (await snapshotOf(owner.teamId)).tokensByHash.get(hash);
+    },
+
+    providerKeys: async (teamId, gatewayId, provider) =>
+      ((await snapshotOf(teamId)).keysByProvider.get(provider) ?? []).filter(usableOn(gatewayId)),
+
+    customProvider: async (teamId, slug) => (await snapshotOf(teamId)).customProviders.get(slug),
 
     async keyedProviders(teamId, gatewayId) {
-      const rows = await db
-        .selectDistinct({ provider: providerKeys.provider })
-        .from(providerKeys)
-        .where(and(eq(providerKeys.teamId, teamId), or(eq(providerKeys.gatewayId, gatewayId), isNull(providerKeys.gatewayId))));
-      return rows.map((r) => r.provider).sort();
+      const { keysByProvider } = await snapshotOf(teamId);
+      return [...keysByProvider].filter(([, keys]) => keys.some(usableOn(gatewayId))).map(([provider]) => provider).sort();
     },
 
-    secret(teamId, provider, key) {
-      const cached = plaintexts.get(key.secret);
-      if (cached !== undefined) return cached;
-      const plaintext = decryptSecret(
-        keyring,
-        { ciphertext: key.secret, masterKeyVersion: key.masterKeyVersion },
-        providerKeyAad(teamId, provider, key.alias),
-      );
-      if (plaintexts.size >= CACHE_MAX_ENTRIES) plaintexts.clear();
-      plaintexts.set(key.secret, plaintext);
-      return plaintext;
-    },
+    stats: () => ({ teamsLoaded: [...entries.values()].filter((e) => e.snapshot).length, ...stats }),
+
+    close: () => changes.close(),
   };
 }

@@ -16,6 +16,7 @@ export interface Exchange {
   teamId: string | null;
   gateway: Gateway | undefined;
   tokenId: string | null;
+  providerKeyId: string | null;
   options: GatewayOptions | undefined;
   provider: string | null;
   model: string | null;
@@ -36,6 +37,7 @@ export function startExchange(req: Request): Exchange {
     teamId: null,
     gateway: undefined,
     tokenId: null,
+    providerKeyId: null,
     options: undefined,
     provider: null,
     model: null,

@@ -4,7 +4,8 @@ import { looksLikeGatewayToken } from "@/lib/crypto/gateway-token";
 /**
  * Request headers never forwarded: hop-by-hop ones, those the upstream call sets itself (host,
  * content-length), accept-encoding (usage is read from the body, so it must arrive uncompressed)
- * and cookie (the dashboard's session must not reach a provider).
+ * cookie (the dashboard's session must not reach a provider) and the forwarding headers a proxy in
+ * front adds (the client's address is not the provider's business).
  */
 const DROPPED_REQUEST_HEADERS = new Set([
   "connection",
@@ -21,6 +22,12 @@ const DROPPED_REQUEST_HEADERS = new Set([
   "content-length",
   "accept-encoding",
   "cookie",
+  "forwarded",
+  "x-forwarded-for",
+  "x-forwarded-host",
+  "x-forwarded-port",
+  "x-forwarded-proto",
+  "x-real-ip",
 ]);
 
 const DROPPED_RESPONSE_HEADERS = new Set([

@@ -1,8 +1,9 @@
 import type { Database } from "@/db/client";
 import type { MasterKeyring } from "@/lib/crypto/master-keys";
 import type { LogSink } from "@/lib/logs/types";
+import { GatewayMetrics } from "@/lib/metrics/gateway";
 import { authorize, presentedCredentials } from "./auth";
-import { createDirectory } from "./directory";
+import { createDirectory, type DirectoryStats } from "./directory";
 import { GatewayError, internalError, renderOpenAiError, unsupportedEndpoint } from "./errors";
 import { setGatewayHeaders, startExchange, type Exchange } from "./exchange";
 import { recordExchange } from "./logging";
@@ -20,11 +21,15 @@ export interface GatewayDeps {
   keyring: MasterKeyring;
   allowPrivateUpstreams: boolean;
   maxBodyBytes: number;
+  /** Where requests are counted and timed for /metrics; a private, unread one when omitted. */
+  metrics?: GatewayMetrics;
 }
 
 export interface GatewayHandler {
   handle(req: Request): Promise<Response>;
-  /** Closes the upstream connection pools. */
+  /** Counters for /metrics. */
+  stats(): { directory: DirectoryStats };
+  /** Closes the upstream connection pools and stops listening for directory changes. */
   close(): Promise<void>;
 }
 
@@ -32,7 +37,8 @@ export interface GatewayHandler {
 export function createGateway(deps: GatewayDeps): GatewayHandler {
   const directory = createDirectory(deps.db, deps.keyring);
   const upstream = createUpstream(deps.allowPrivateUpstreams);
-  const relayDeps = { upstream, logs: deps.logs };
+  const metrics = deps.metrics ?? new GatewayMetrics();
+  const relayDeps = { upstream, logs: deps.logs, metrics };
 
   async function serve(req: Request, exchange: Exchange): Promise<Response> {
     const url = new URL(req.url);
@@ -92,12 +98,18 @@ export function createGateway(deps: GatewayDeps): GatewayHandler {
   return {
     async handle(req) {
       const exchange = startExchange(req);
+      let response: Response;
       try {
-        return await serve(req, exchange);
+        response = await serve(req, exchange);
       } catch (error) {
-        return refuse(error, exchange);
+        response = refuse(error, exchange);
       }
+      metrics.requestAnswered(response.status, exchange.provider);
+      return response;
     },
-    close: () => upstream.close(),
+    stats: () => ({ directory: directory.stats() }),
+    close: async () => {
+      await Promise.all([upstream.close(), directory.close()]);
+    },
   };
 }

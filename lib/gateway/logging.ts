@@ -70,6 +70,7 @@ export function recordExchange(logs: LogSink, exchange: Exchange, outcome: Excha
       teamId: exchange.teamId,
       gatewayId: exchange.gateway?.id ?? null,
       tokenId: exchange.tokenId,
+      providerKeyId: exchange.providerKeyId,
       eventId: exchange.options?.eventId ?? exchange.logId,
       provider: exchange.provider,
       model,

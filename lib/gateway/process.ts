@@ -3,28 +3,43 @@ import { config } from "@/lib/config";
 import { masterKeyring } from "@/lib/crypto/keyring";
 import { LogQueue } from "@/lib/logs/queue";
 import { writeLogBatch } from "@/lib/logs/writer";
-import { createGateway, type GatewayHandler } from "./index";
+import { GatewayMetrics, processSnapshot } from "@/lib/metrics/gateway";
+import type { MetricsSnapshot } from "@/lib/metrics/registry";
+import { createGateway, type GatewayDeps, type GatewayHandler } from "./index";
 
 interface ProcessGateway {
   gateway: GatewayHandler;
   logs: LogQueue;
+  metrics: GatewayMetrics;
 }
 
+/** How long shutdown waits for the database to take the queued log rows before giving up on them. */
+const LOG_FLUSH_DEADLINE_MS = 10_000;
+
+/** What the integration harness sets per suite instead of the configuration (see `overrideProcessGatewaySettings`). */
+export type ProcessGatewaySettings = Partial<Pick<GatewayDeps, "keyring" | "allowPrivateUpstreams" | "maxBodyBytes">>;
+
 // On globalThis so Next's dev reloads and server.ts share one gateway, one pool and one log queue.
-const globalForGateway = globalThis as unknown as { switchyardGateway?: Promise<ProcessGateway> };
+const globalForGateway = globalThis as unknown as {
+  switchyardGateway?: Promise<ProcessGateway>;
+  switchyardGatewaySettings?: ProcessGatewaySettings;
+};
 
 async function build(): Promise<ProcessGateway> {
   const { db } = await database();
   const cfg = config();
+  const settings = globalForGateway.switchyardGatewaySettings;
   const logs = new LogQueue({ write: (events) => writeLogBatch(db, events) });
+  const metrics = new GatewayMetrics();
   const gateway = createGateway({
     db,
     logs,
-    keyring: masterKeyring(),
-    allowPrivateUpstreams: cfg.allowPrivateUpstreams,
-    maxBodyBytes: cfg.maxBodyBytes,
+    metrics,
+    keyring: settings?.keyring ?? masterKeyring(),
+    allowPrivateUpstreams: settings?.allowPrivateUpstreams ?? cfg.allowPrivateUpstreams,
+    maxBodyBytes: settings?.maxBodyBytes ?? cfg.maxBodyBytes,
   });
-  return { gateway, logs };
+  return { gateway, logs, metrics };
 }
 
 /** The process-wide gateway, built once from the process's database, keyring and configuration. */
@@ -38,12 +53,40 @@ export async function handleGatewayRequest(req: Request): Promise<Response> {
   return (await processGateway()).handle(req);
 }
 
-/** Writes every queued log row and closes the upstream pools; call once the server stopped taking requests. */
+/** This process's metrics: the gateway's counters, its log queue and its directory snapshot. */
+export async function processMetrics(): Promise<MetricsSnapshot> {
+  globalForGateway.switchyardGateway ??= build();
+  const { gateway, metrics, logs } = await globalForGateway.switchyardGateway;
+  return processSnapshot({ gateway: metrics, logs: logs.stats(), directory: gateway.stats().directory });
+}
+
+/**
+ * Writes every queued log row (giving a database that does not answer a deadline, so shutdown
+ * ends) and closes the upstream pools; call once the server stopped taking requests.
+ */
 export async function shutdownGateway(): Promise<void> {
   const state = globalForGateway.switchyardGateway;
   if (!state) return;
   globalForGateway.switchyardGateway = undefined;
   const { gateway, logs } = await state;
-  await logs.close();
+  await logs.close(LOG_FLUSH_DEADLINE_MS);
   await gateway.close();
+}
+
+// Test hooks. The integration suites also serve the built Next app inside the test process
+// (tests/support/next-entry.ts). Its bundled route handlers hold their own copy of this module and
+// share only globalThis with the test, so these hooks reach the gateway through it. Production code
+// never calls them.
+
+/**
+ * Test hook: settings that win over the configuration when the process gateway is next built (the
+ * first request after start or after `shutdownGateway()`); undefined goes back to the configuration.
+ */
+export function overrideProcessGatewaySettings(settings: ProcessGatewaySettings | undefined): void {
+  globalForGateway.switchyardGatewaySettings = settings;
+}
+
+/** Test hook: the process gateway's log queue (to flush it and read its counters), if the gateway was built. */
+export async function processGatewayLogs(): Promise<LogQueue | undefined> {
+  return (await globalForGateway.switchyardGateway)?.logs;
 }

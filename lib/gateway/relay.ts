@@ -2,6 +2,7 @@ import type { Dispatcher } from "undici";
 import { usageFromOpenAiBody } from "@/lib/formats/openai-chat/usage";
 import { tapOpenAiStream, type StreamSummary } from "@/lib/formats/openai-chat/sse";
 import type { LogSink } from "@/lib/logs/types";
+import type { GatewayMetrics } from "@/lib/metrics/gateway";
 import { elapsedMs, setGatewayHeaders, type Exchange } from "./exchange";
 import { clientResponseHeaders, headerText } from "./headers";
 import { logPolicy, recordExchange, type ExchangeOutcome } from "./logging";
@@ -10,6 +11,7 @@ import type { Upstream, UpstreamCall } from "./upstream";
 export interface RelayDeps {
   upstream: Upstream;
   logs: LogSink;
+  metrics: GatewayMetrics;
 }
 
 /** Larger non-streamed responses reach the client whole but are not kept for usage or the payload. */
@@ -29,7 +31,9 @@ export async function relay(
   call: UpstreamCall,
   stripUsageChunk: boolean,
 ): Promise<Response> {
+  const calledAt = performance.now();
   const answer = await deps.upstream.call(call);
+  const upstreamMs = performance.now() - calledAt;
   const ttfbMs = elapsedMs(exchange);
   const contentType = headerText(answer.headers["content-type"]);
   const isEventStream = contentType.startsWith("text/event-stream");
@@ -44,6 +48,7 @@ export async function relay(
   if (call.method === "HEAD" || NULL_BODY_STATUSES.has(answer.statusCode)) {
     answer.body.dump().catch(() => {});
     recordExchange(deps.logs, exchange, outcome);
+    deps.metrics.upstreamAnswered(upstreamMs, performance.now() - exchange.startedAt);
     return new Response(null, { status: answer.statusCode, headers });
   }
 
@@ -55,7 +60,9 @@ export async function relay(
   const bodyEnd = new Promise<BodyEnd>((resolve) => (ended = resolve));
   const source = bodyStream(answer.body, capture, ended);
 
+  if (isEventStream) deps.metrics.streamOpened();
   void bodyEnd.then(async (end) => {
+    if (isEventStream) deps.metrics.streamClosed();
     // A client that went away aborts the call, which ends the body in an error that is not the provider's.
     if (end === "error" && !call.signal.aborted) outcome.failure = "The provider's response broke off before it was complete";
     if (tap) {
@@ -69,7 +76,9 @@ export async function relay(
     recordExchange(deps.logs, exchange, outcome);
   }).catch((error: unknown) => console.error(`switchyard gateway: could not log request ${exchange.logId}:`, error));
 
-  return new Response(tap ? source.pipeThrough(tap.transform) : source, { status: answer.statusCode, headers });
+  const response = new Response(tap ? source.pipeThrough(tap.transform) : source, { status: answer.statusCode, headers });
+  deps.metrics.upstreamAnswered(upstreamMs, performance.now() - exchange.startedAt);
+  return response;
 }
 
 /** The upstream body as a web stream, pulled only as fast as the client reads, reporting how it ended. */

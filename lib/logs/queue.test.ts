@@ -52,6 +52,27 @@ describe("LogQueue", () => {
     expect(batches.flat().at(-1)?.payload).toBeDefined();
   });
 
+  it("sheds payloads from half the row bound on, before any row is dropped", async () => {
+    const { batches, write } = recorder();
+    const q = queue({ write, maxQueued: 8 });
+    for (let i = 0; i < 10; i++) q.enqueue({ ...testLogEvent(i), payload: { logId: `log-${i}`, teamId: "team-0", requestBody: "x" } });
+    expect(q.stats()).toEqual({ queued: 8, written: 0, dropped: 2, payloadsDropped: 4, failed: 0 });
+    await q.flush();
+    expect(batches.flat().map((e) => e.payload !== undefined)).toEqual([true, true, true, true, false, false, false, false]);
+  });
+
+  it("close gives up waiting for a write that never ends after its deadline, and says how many rows it leaves", async () => {
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    let release = () => {};
+    const q = queue({ write: () => new Promise<void>((resolve) => (release = resolve)) });
+    q.enqueue(testLogEvent(1));
+    q.enqueue(testLogEvent(2));
+    await q.close(20);
+    expect(q.stats()).toMatchObject({ queued: 2, written: 0 });
+    expect(String(errors.mock.calls[0]?.[0])).toContain("2 log rows not written");
+    release();
+  });
+
   it("flush writes everything queued, in batches of batchSize, one write at a time", async () => {
     let inFlight = 0;
     let maxInFlight = 0;

@@ -4,7 +4,7 @@ import type { LogEvent, LogSink } from "./types";
 export interface LogQueueOptions {
   /** Persists one batch; `writeLogBatch` bound to a database in production. */
   write: (events: LogEvent[]) => Promise<void>;
-  /** Rows held in memory (waiting or being written) before new rows are dropped. */
+  /** Rows held in memory (waiting or being written) before new rows are dropped; from half of it, new payloads are. */
   maxQueued?: number;
   /** Rows per write; reaching it starts a write before the timer does. */
   batchSize?: number;
@@ -34,11 +34,17 @@ interface QueuedEvent {
 
 /**
  * The bounded, batched log pipeline between the request path and the database. `enqueue` only
- * appends to memory; writes happen later, one at a time, in batches.
+ * appends to memory; writes happen later, one at a time, in multi-row batches.
  *
- * When full, it sheds the expensive part first: past `maxPayloadQueuedBytes` a new event keeps its
- * row but loses its payload (`payloadsDropped`); at `maxQueued` rows a new event is dropped whole
- * (`dropped`). A failed write is retried once, then its rows are counted in `failed` and dropped.
+ * Full-queue policy: the request never waits for logging. `enqueue` is synchronous and never
+ * blocks, however slow or absent the database is; when the queue fills, it sheds the expensive
+ * part first and counts what it sheds:
+ * 1. Payloads first. Once half of `maxQueued` rows are held, or `maxPayloadQueuedBytes` of payloads,
+ *    a new event keeps its row but loses its bodies (`payloadsDropped`). Bodies are most of a
+ *    batch's bytes, so this also makes the backlog quicker to write.
+ * 2. Then rows. At `maxQueued` rows a new event is dropped whole (`dropped`).
+ * A failed write is retried once, then its rows are counted in `failed` and dropped. `close()`
+ * (shutdown) refuses new events and writes what is queued.
  */
 export class LogQueue implements LogSink {
   private readonly write: (events: LogEvent[]) => Promise<void>;
@@ -77,7 +83,8 @@ export class LogQueue implements LogSink {
     let queued: QueuedEvent = { event, payloadBytes: 0 };
     if (event.payload) {
       const bytes = payloadSize(event.payload);
-      if (this.payloadBytes + bytes > this.maxPayloadQueuedBytes) {
+      const held = this.waiting.length + this.writingCount;
+      if (held >= this.maxQueued / 2 || this.payloadBytes + bytes > this.maxPayloadQueuedBytes) {
         queued = { event: { log: event.log }, payloadBytes: 0 };
         this.counts.payloadsDropped++;
       } else {
@@ -94,11 +101,24 @@ export class LogQueue implements LogSink {
     while (this.cycle || this.waiting.length > 0) await (this.cycle ?? this.startCycle(1));
   }
 
-  /** Stops the timer, refuses new events and writes what is queued. */
-  async close(): Promise<void> {
+  /**
+   * Stops the timer, refuses new events and writes what is queued. With `deadlineMs`, it stops
+   * waiting after that long (a database that does not answer must not hold shutdown forever) and
+   * reports the rows left unwritten; they stay in `queued`.
+   */
+  async close(deadlineMs?: number): Promise<void> {
     clearInterval(this.timer);
     this.closed = true;
-    await this.flush();
+    if (deadlineMs === undefined) return this.flush();
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<true>((resolve) => {
+      timer = setTimeout(resolve, deadlineMs, true);
+    });
+    const gaveUp = await Promise.race([this.flush().then(() => false), expired]);
+    clearTimeout(timer);
+    if (gaveUp) {
+      console.error(`[logs] ${this.stats().queued} log rows not written: the database did not take them within ${deadlineMs} ms`);
+    }
   }
 
   stats(): LogQueueStats {

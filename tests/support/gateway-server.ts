@@ -1,71 +1,109 @@
-import { createServer } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { getRequestListener } from "@hono/node-server";
-import type { Database } from "@/db/client";
+import { setProcessDatabase, type DatabaseHandle } from "@/db/client";
 import type { MasterKeyring } from "@/lib/crypto/master-keys";
 import { createGateway } from "@/lib/gateway";
-import { isGatewayPath } from "@/lib/gateway/paths";
-import { LogQueue } from "@/lib/logs/queue";
+import { overrideProcessGatewaySettings, processGatewayLogs, shutdownGateway } from "@/lib/gateway/process";
+import { LogQueue, type LogQueueStats } from "@/lib/logs/queue";
 import { writeLogBatch } from "@/lib/logs/writer";
+import { createRequestListener } from "@/server";
+import type { GatewayEntry } from "./entries";
 import { testKeyring } from "./keyring";
+import { nextEntry } from "./next-entry";
 
 export interface GatewayServer {
+  entry: GatewayEntry;
   /** `http://127.0.0.1:{port}`, without a trailing slash. */
   url: string;
-  logs: LogQueue;
   /** Writes every log event enqueued so far. */
   flushLogs(): Promise<void>;
+  /** The log queue's counters (undefined before the Next entry's first gateway request). */
+  logStats(): Promise<LogQueueStats | undefined>;
   close(): Promise<void>;
 }
 
 export interface GatewayServerOptions {
-  db: Database;
+  database: DatabaseHandle;
   /** The fake providers listen on 127.0.0.1, so tests allow private upstreams unless they test the guard. */
   allowPrivateUpstreams?: boolean;
   maxBodyBytes?: number;
   keyring?: MasterKeyring;
 }
 
+/** The real gateway behind a real HTTP server, reached through `entry` (tests/support/entries.ts). */
+export function startGatewayServer(entry: GatewayEntry, options: GatewayServerOptions): Promise<GatewayServer> {
+  return entry === "node" ? startNodeEntry(options) : startNextEntry(options);
+}
+
 /**
- * The real gateway behind a real node:http server, mounted the way server.ts mounts it: gateway
- * paths go through @hono/node-server's adapter to `createGateway(…).handle`; everything else
- * (Next's, in production) is a 404 here.
+ * server.ts's own request listener: gateway paths go through its @hono/node-server adapter to
+ * `createGateway(…).handle`; `/metrics` and Next's paths are 404s here.
  */
-export async function startGatewayServer({
-  db,
+async function startNodeEntry({
+  database,
   allowPrivateUpstreams = true,
   maxBodyBytes = 1024 * 1024,
   keyring = testKeyring,
 }: GatewayServerOptions): Promise<GatewayServer> {
+  const { db } = database;
   const logs = new LogQueue({ write: (events) => writeLogBatch(db, events) });
   const gateway = createGateway({ db, logs, keyring, allowPrivateUpstreams, maxBodyBytes });
-  const handleGateway = getRequestListener((request) => gateway.handle(request), {
-    overrideGlobalObjects: false,
-    errorHandler: (error) => {
-      console.error("gateway handler failed:", error);
-      return Response.json({ error: { message: "Internal gateway error", type: "server_error" } }, { status: 500 });
-    },
-  });
-  const server = createServer({ noDelay: true }, (req, res) => {
-    const url = req.url ?? "/";
-    const query = url.indexOf("?");
-    if (isGatewayPath(query === -1 ? url : url.slice(0, query))) {
-      void handleGateway(req, res);
-      return;
-    }
+  const notServed = (_req: IncomingMessage, res: ServerResponse) => {
     res.writeHead(404, { "content-type": "text/plain" }).end("not a gateway path");
-  });
+  };
+  const server = createServer(
+    { noDelay: true },
+    createRequestListener({ gateway: (request) => gateway.handle(request), metrics: notServed, next: notServed }),
+  );
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
+    entry: "node",
     url: `http://127.0.0.1:${port}`,
-    logs,
     flushLogs: () => logs.flush(),
+    logStats: async () => logs.stats(),
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
       await gateway.close();
       await logs.close();
+    },
+  };
+}
+
+/** Whether a Next-entry gateway is configured; the process has one process gateway, so one at a time. */
+let nextEntryInUse = false;
+
+/**
+ * The route handlers of the built app, served by Next (tests/support/next-entry.ts). They build
+ * the process gateway (lib/gateway/process.ts) on their first request; the hooks below make it use
+ * this suite's database and settings. The bundle holds its own copies of those modules, so the hooks
+ * go through globalThis, and flushing and closing here reach the bundle's log queue and pools.
+ */
+async function startNextEntry({
+  database,
+  allowPrivateUpstreams = true,
+  maxBodyBytes = 1024 * 1024,
+  keyring = testKeyring,
+}: GatewayServerOptions): Promise<GatewayServer> {
+  if (nextEntryInUse) throw new Error("one Next-entry gateway server per test process at a time; close the previous one");
+  nextEntryInUse = true;
+  setProcessDatabase(database);
+  overrideProcessGatewaySettings({ keyring, allowPrivateUpstreams, maxBodyBytes });
+  const { url } = await nextEntry();
+  return {
+    entry: "next",
+    url,
+    flushLogs: async () => {
+      await (await processGatewayLogs())?.flush();
+    },
+    logStats: async () => (await processGatewayLogs())?.stats(),
+    close: async () => {
+      // Flushes the log queue and closes the upstream pools; the next suite's first request builds anew.
+      await shutdownGateway();
+      setProcessDatabase(undefined);
+      overrideProcessGatewaySettings(undefined);
+      nextEntryInUse = false;
     },
   };
 }

@@ -26,6 +26,7 @@ export async function serveUnified(ctx: SurfaceContext, endpoint: "chat" | "embe
   body.model = model;
   const stripUsageChunk = endpoint === "chat" && askForStreamUsage(body);
   const credential = await resolveCredential(target, access, ctx.clientSentKey, exchange.options?.byokAlias, ctx.directory);
+  exchange.providerKeyId = credential.storedKeyId;
   return relay(
     ctx.relay,
     exchange,

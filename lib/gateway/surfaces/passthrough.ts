@@ -33,6 +33,7 @@ export async function servePassthrough(ctx: SurfaceContext, provider: string, pr
   }
 
   const credential = await resolveCredential(target, access, ctx.clientSentKey, exchange.options?.byokAlias, ctx.directory);
+  exchange.providerKeyId = credential.storedKeyId;
   return relay(
     ctx.relay,
     exchange,

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { customProviders, type CustomProvider } from "@/db/schema";
 import { newId } from "@/lib/ids";
+import { changeDirectory } from "@/lib/state/directory-changes";
 import { CUSTOM_PROVIDER_PREFIX } from "@/lib/providers";
 import type { ServiceContext } from "../context";
 import { ConflictError } from "../errors";
@@ -32,13 +33,15 @@ export async function createCustomProvider({
 }): Promise<CustomProvider> {
   const { slug, name, baseUrl, description } = parseInput(input, raw);
   const team = await requireRole(ctx, teamId, "admin");
-  const [provider] = await ctx.db
-    .insert(customProviders)
-    .values({ id: newId("cp"), teamId: team.id, slug, name: name ?? slug, baseUrl, description })
-    .onConflictDoNothing()
-    .returning();
-  if (!provider) {
-    throw new ConflictError(`custom provider "${CUSTOM_PROVIDER_PREFIX}${slug}" already exists in team "${team.slug}"`);
-  }
-  return provider;
+  return changeDirectory(ctx.db, team.id, async (tx) => {
+    const [provider] = await tx
+      .insert(customProviders)
+      .values({ id: newId("cp"), teamId: team.id, slug, name: name ?? slug, baseUrl, description })
+      .onConflictDoNothing()
+      .returning();
+    if (!provider) {
+      throw new ConflictError(`custom provider "${CUSTOM_PROVIDER_PREFIX}${slug}" already exists in team "${team.slug}"`);
+    }
+    return provider;
+  });
 }

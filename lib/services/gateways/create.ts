@@ -1,5 +1,6 @@
 import { gateways, type Gateway } from "@/db/schema";
 import { newId } from "@/lib/ids";
+import { changeDirectory } from "@/lib/state/directory-changes";
 import type { ServiceContext } from "../context";
 import { ConflictError } from "../errors";
 import { requireRole } from "../roles";
@@ -22,7 +23,7 @@ export async function createGateway({
 }): Promise<Gateway> {
   const { slug, ...settings } = parseInput(input, { ...rawSettings, slug: rawSlug });
   const team = await requireRole(ctx, teamId, "admin");
-  return ctx.db.transaction(async (tx) => {
+  return changeDirectory(ctx.db, team.id, async (tx) => {
     const [gateway] = await tx
       .insert(gateways)
       .values({ ...settings, id: newId("gw"), teamId: team.id, slug })

@@ -1,5 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { gateways, type Gateway } from "@/db/schema";
+import { changeDirectory } from "@/lib/state/directory-changes";
 import type { ServiceContext } from "../context";
 import { NotFoundError } from "../errors";
 import { requireRole } from "../roles";
@@ -20,7 +21,7 @@ export async function updateGateway({
 }): Promise<Gateway> {
   const patch = parseInput(gatewaySettingsPatchSchema, settings);
   await requireRole(ctx, teamId, "admin");
-  return ctx.db.transaction(async (tx) => {
+  return changeDirectory(ctx.db, teamId, async (tx) => {
     const [gateway] = await tx
       .update(gateways)
       .set({ ...patch, updatedAt: new Date() })

@@ -6,6 +6,7 @@ import { encryptSecret, providerKeyAad } from "@/lib/crypto/envelope";
 import { masterKeyring } from "@/lib/crypto/keyring";
 import type { MasterKeyring } from "@/lib/crypto/master-keys";
 import { newId } from "@/lib/ids";
+import { changeDirectory } from "@/lib/state/directory-changes";
 import { CUSTOM_PROVIDER_PREFIX, isCustomProviderSlug, providers } from "@/lib/providers";
 import type { ServiceContext } from "../context";
 import { ConflictError, InvalidInputError, NotFoundError } from "../errors";
@@ -77,25 +78,28 @@ export async function addProviderKey({
   const gateway = gatewaySlug ? await findGateway(ctx.db, teamId, gatewaySlug) : null;
 
   const sealed = encryptSecret(keyring, secret, providerKeyAad(teamId, provider, alias));
-  const [key] = await ctx.db
-    .insert(providerKeys)
-    .values({
-      id: newId("pk"),
-      teamId,
-      gatewayId: gateway?.id ?? null,
-      provider,
-      alias,
-      secret: sealed.ciphertext,
-      masterKeyVersion: sealed.masterKeyVersion,
-      ...secretPreview(secret),
-      baseUrl,
-    })
-    .onConflictDoNothing()
-    .returning();
-  if (!key) {
-    throw new ConflictError(
-      `the ${provider} key "${alias}" ${describeScope(gatewaySlug)} already exists; remove it or rotate its secret`,
-    );
-  }
+  const key = await changeDirectory(ctx.db, teamId, async (tx) => {
+    const [inserted] = await tx
+      .insert(providerKeys)
+      .values({
+        id: newId("pk"),
+        teamId,
+        gatewayId: gateway?.id ?? null,
+        provider,
+        alias,
+        secret: sealed.ciphertext,
+        masterKeyVersion: sealed.masterKeyVersion,
+        ...secretPreview(secret),
+        baseUrl,
+      })
+      .onConflictDoNothing()
+      .returning();
+    if (!inserted) {
+      throw new ConflictError(
+        `the ${provider} key "${alias}" ${describeScope(gatewaySlug)} already exists; remove it or rotate its secret`,
+      );
+    }
+    return inserted;
+  });
   return toKeyView(key, gateway?.slug ?? null);
 }

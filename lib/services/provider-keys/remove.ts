@@ -1,5 +1,6 @@
 import { eq } from "drizzle-orm";
 import { providerKeys } from "@/db/schema";
+import { changeDirectory } from "@/lib/state/directory-changes";
 import type { ServiceContext } from "../context";
 import { requireRole } from "../roles";
 import { findProviderKey, toKeyView, type ProviderKeySelector, type ProviderKeyView } from "./view";
@@ -16,6 +17,8 @@ export async function removeProviderKey({
 }): Promise<ProviderKeyView> {
   await requireRole(ctx, teamId, "admin");
   const { key, gatewaySlug } = await findProviderKey(ctx.db, teamId, selector);
-  await ctx.db.delete(providerKeys).where(eq(providerKeys.id, key.id));
+  await changeDirectory(ctx.db, teamId, async (tx) => {
+    await tx.delete(providerKeys).where(eq(providerKeys.id, key.id));
+  });
   return toKeyView(key, gatewaySlug);
 }

@@ -3,6 +3,7 @@ import { providerKeys } from "@/db/schema";
 import { encryptSecret, providerKeyAad } from "@/lib/crypto/envelope";
 import { masterKeyring } from "@/lib/crypto/keyring";
 import type { MasterKeyring } from "@/lib/crypto/master-keys";
+import { changeDirectory } from "@/lib/state/directory-changes";
 import type { ServiceContext } from "../context";
 import { requireRole } from "../roles";
 import { parseInput } from "../validation";
@@ -27,16 +28,18 @@ export async function rotateProviderKey({
   await requireRole(ctx, teamId, "admin");
   const { key, gatewaySlug } = await findProviderKey(ctx.db, teamId, selector);
   const sealed = encryptSecret(keyring, newSecret, providerKeyAad(teamId, key.provider, key.alias));
-  const [rotated] = await ctx.db
-    .update(providerKeys)
-    .set({
-      secret: sealed.ciphertext,
-      masterKeyVersion: sealed.masterKeyVersion,
-      ...secretPreview(newSecret),
-      lastStatus: null,
-      updatedAt: new Date(),
-    })
-    .where(eq(providerKeys.id, key.id))
-    .returning();
+  const [rotated] = await changeDirectory(ctx.db, teamId, (tx) =>
+    tx
+      .update(providerKeys)
+      .set({
+        secret: sealed.ciphertext,
+        masterKeyVersion: sealed.masterKeyVersion,
+        ...secretPreview(newSecret),
+        lastStatus: null,
+        updatedAt: new Date(),
+      })
+      .where(eq(providerKeys.id, key.id))
+      .returning(),
+  );
   return toKeyView(rotated!, gatewaySlug);
 }

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { gatewayTokens } from "@/db/schema";
 import { issueGatewayToken } from "@/lib/crypto/gateway-token";
 import { newId } from "@/lib/ids";
+import { changeDirectory } from "@/lib/state/directory-changes";
 import type { ServiceContext } from "../context";
 import { InvalidInputError, NotFoundError } from "../errors";
 import { requireRole } from "../roles";
@@ -43,19 +44,21 @@ export async function createGatewayToken({
   });
 
   const issued = issueGatewayToken();
-  const [row] = await ctx.db
-    .insert(gatewayTokens)
-    .values({
-      id: newId("tok"),
-      teamId,
-      name,
-      tokenHash: issued.hash,
-      start: issued.start,
-      last4: issued.last4,
-      gatewayIds: gatewayIds ?? null,
-      createdBy: ctx.actor.type === "user" ? ctx.actor.userId : null,
-      expiresAt: expiresAt ?? null,
-    })
-    .returning();
+  const [row] = await changeDirectory(ctx.db, teamId, (tx) =>
+    tx
+      .insert(gatewayTokens)
+      .values({
+        id: newId("tok"),
+        teamId,
+        name,
+        tokenHash: issued.hash,
+        start: issued.start,
+        last4: issued.last4,
+        gatewayIds: gatewayIds ?? null,
+        createdBy: ctx.actor.type === "user" ? ctx.actor.userId : null,
+        expiresAt: expiresAt ?? null,
+      })
+      .returning(),
+  );
   return { token: issued.token, record: toTokenView(row!, slugById) };
 }

@@ -1,5 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import { gatewayTokens } from "@/db/schema";
+import { changeDirectory } from "@/lib/state/directory-changes";
 import type { ServiceContext } from "../context";
 import { NotFoundError } from "../errors";
 import { requireRole } from "../roles";
@@ -16,11 +17,14 @@ export async function revokeGatewayToken({
   tokenId: string;
 }): Promise<GatewayTokenView> {
   await requireRole(ctx, teamId, "admin");
-  const [row] = await ctx.db
-    .update(gatewayTokens)
-    .set({ revokedAt: sql`coalesce(${gatewayTokens.revokedAt}, now())` })
-    .where(and(eq(gatewayTokens.teamId, teamId), eq(gatewayTokens.id, tokenId)))
-    .returning();
-  if (!row) throw new NotFoundError(`token ${tokenId} not found`);
+  const row = await changeDirectory(ctx.db, teamId, async (tx) => {
+    const [revoked] = await tx
+      .update(gatewayTokens)
+      .set({ revokedAt: sql`coalesce(${gatewayTokens.revokedAt}, now())` })
+      .where(and(eq(gatewayTokens.teamId, teamId), eq(gatewayTokens.id, tokenId)))
+      .returning();
+    if (!revoked) throw new NotFoundError(`token ${tokenId} not found`);
+    return revoked;
+  });
   return toTokenView(row, await gatewaySlugsById(ctx.db, teamId));
 }

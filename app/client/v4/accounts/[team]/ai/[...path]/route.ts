@@ -1,1 +1,1 @@
-export { handleGatewayRequest as GET, handleGatewayRequest as POST, handleGatewayRequest as PUT, handleGatewayRequest as PATCH, handleGatewayRequest as DELETE } from "@/lib/gateway/process";
+export { handleGatewayRequest as GET, handleGatewayRequest as POST, handleGatewayRequest as PUT, handleGatewayRequest as PATCH, handleGatewayRequest as DELETE, handleGatewayRequest as HEAD, handleGatewayRequest as OPTIONS } from "@/lib/gateway/process";

@@ -1,0 +1,46 @@
+import type { Role } from "@/db/schema";
+import { ServiceError } from "@/lib/services/errors";
+
+/** What a form's server action returns to its useActionState. */
+export interface FormState {
+  ok?: boolean;
+  /** Shown above the form. */
+  error?: string;
+  /** Per field name; from the "field: problem" parts of an InvalidInputError. */
+  fieldErrors?: Record<string, string>;
+  message?: string;
+}
+
+const FIELD_PROBLEM = /^([A-Za-z][A-Za-z0-9_.]*): (.+)$/;
+
+/**
+ * Maps a service error to what the form shows; anything else is rethrown to the error boundary.
+ * `doing` completes "Your role (viewer) cannot …", e.g. "create gateways".
+ */
+export function formError(error: unknown, { role, doing }: { role?: Role; doing: string }): FormState {
+  if (!(error instanceof ServiceError)) throw error;
+  switch (error.kind) {
+    case "forbidden":
+      return { error: role ? `Your role (${role}) cannot ${doing}. Ask an admin or owner of the team.` : `You cannot ${doing}.` };
+    case "invalid": {
+      const fieldErrors: Record<string, string> = {};
+      const general: string[] = [];
+      for (const part of error.message.split("; ")) {
+        const match = FIELD_PROBLEM.exec(part);
+        if (match) fieldErrors[match[1]!] = capitalize(match[2]!);
+        else general.push(capitalize(part));
+      }
+      return {
+        error: general.length > 0 ? general.join(" ") : "Some fields need attention.",
+        fieldErrors,
+      };
+    }
+    default:
+      return { error: capitalize(error.message) };
+  }
+}
+
+/** Capitalizes a sentence, but not one that starts with a field name like "rateLimitingLimit". */
+function capitalize(text: string): string {
+  return /^[a-z]+(?![A-Za-z0-9])/.test(text) ? text.charAt(0).toUpperCase() + text.slice(1) : text;
+}

@@ -1,0 +1,243 @@
+import { ChevronRight } from "lucide-react";
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import type { ReactNode } from "react";
+import { Alert } from "@/components/ui/alert";
+import { Badge } from "@/components/ui/badge";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { CodeBlock } from "@/components/ui/code-block";
+import { CopyButton } from "@/components/ui/copy-button";
+import { PageHeader } from "@/components/ui/page-header";
+import { Tabs } from "@/components/ui/tabs";
+import { requireTeam } from "@/lib/auth/team";
+import { NotFoundError } from "@/lib/services/errors";
+import { getRequestLog } from "@/lib/services/logs/get";
+import { formatCost, formatDateTime, formatDuration, formatIsoUtc, formatNumber } from "@/lib/utils/format";
+import { MetadataChips, StatusBadge } from "../log-parts";
+import { formatBody, splitHeaders } from "./headers";
+
+type Params = Promise<{ team: string; gateway: string; logId: string }>;
+
+export const metadata: Metadata = { title: "Request log" };
+
+export default async function LogDetailPage({ params }: { params: Params }) {
+  const { team: teamSlug, gateway: gatewaySlug, logId } = await params;
+  const { ctx, team } = await requireTeam(teamSlug);
+  const detail = await getRequestLog({ ctx, teamId: team.id, gatewaySlug, logId }).catch((error: unknown) => {
+    if (error instanceof NotFoundError) notFound();
+    throw error;
+  });
+  const { log, payload, reassembled } = detail;
+  const gatewayBase = `/${team.slug}/gateways/${gatewaySlug}`;
+
+  const facts: [string, ReactNode][] = [
+    ["Time (UTC)", <span key="t" title={formatIsoUtc(log.createdAt)}>{formatDateTime(log.createdAt)}</span>],
+    ["Status", <StatusBadge key="s" log={log} />],
+    ["Provider", log.provider ?? "–"],
+    ["Model", log.model ? <code className="font-mono text-[13px]">{log.model}</code> : "–"],
+    ["Tokens in", formatNumber(log.tokensIn)],
+    ["Tokens out", formatNumber(log.tokensOut)],
+    ["Cached tokens", formatNumber(log.tokensCached)],
+    ["Cost", <>{formatCost(log.costMicros)}{log.customCost ? <span className="text-muted-foreground"> (custom, sent by the client)</span> : null}</>],
+    ["Duration", formatDuration(log.durationMs)],
+    ["Time to first byte", formatDuration(log.ttfbMs)],
+    ["Streamed", log.stream ? "Yes" : "No"],
+    ["Served from cache", log.cached ? "Yes" : "No"],
+  ];
+  const identifiers: [string, ReactNode][] = [
+    ["Log ID", <IdValue key="l" value={log.id} />],
+    ["Event ID", <IdValue key="e" value={log.eventId} />],
+    ["Gateway token", log.tokenId ? <IdValue value={log.tokenId} /> : "None"],
+    ["Path", <code key="p" className="font-mono text-[13px] break-all">{log.method} {log.path}</code>],
+    ["User agent", log.userAgent ? <span className="break-all">{log.userAgent}</span> : "–"],
+    ["Metadata", <MetadataChips key="m" values={log.metadata} />],
+  ];
+
+  return (
+    <>
+      <PageHeader
+        breadcrumb={
+          <>
+            <Link href={`/${team.slug}/gateways`} className="hover:text-foreground hover:underline">
+              Gateways
+            </Link>
+            <ChevronRight aria-hidden className="mx-1 inline size-3.5 align-[-2px]" />
+            <Link href={gatewayBase} className="font-mono hover:text-foreground hover:underline">
+              {gatewaySlug}
+            </Link>
+            <ChevronRight aria-hidden className="mx-1 inline size-3.5 align-[-2px]" />
+            <Link href={`${gatewayBase}/logs`} className="hover:text-foreground hover:underline">
+              Logs
+            </Link>
+          </>
+        }
+        title={
+          <span className="flex items-center gap-2">
+            <span className="font-mono text-lg">
+              {log.method} {log.path}
+            </span>
+            <StatusBadge log={log} />
+          </span>
+        }
+      />
+
+      <div className="space-y-6">
+        {log.errorMessage ? (
+          <Alert variant={log.statusCode >= 500 ? "error" : "warning"} title={log.errorCode ? `Gateway error ${log.errorCode}` : "The request failed"}>
+            {log.errorMessage}
+          </Alert>
+        ) : null}
+
+        <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
+          <Card>
+            <CardHeader>
+              <CardTitle>Summary</CardTitle>
+            </CardHeader>
+            <CardContent>
+              <Facts rows={facts} />
+            </CardContent>
+          </Card>
+          <Card>
+            <CardHeader>
+              <CardTitle>Identifiers</CardTitle>
+            </CardHeader>
+            <CardContent>
+              <Facts rows={identifiers} />
+            </CardContent>
+          </Card>
+        </div>
+
+        {payload ? (
+          <>
+            <PayloadCard
+              title="Request"
+              headers={payload.requestHeaders}
+              body={payload.requestBody ? <BodyBlock title="Request body" text={payload.requestBody} /> : <NoBody />}
+            />
+            <PayloadCard
+              title="Response"
+              headers={payload.responseHeaders}
+              body={
+                !payload.responseBody ? (
+                  <NoBody />
+                ) : reassembled ? (
+                  <Tabs
+                    label="Response view"
+                    items={[
+                      {
+                        id: "reassembled",
+                        label: "Reassembled",
+                        content: (
+                          <div className="space-y-3">
+                            {reassembled.choices.map((choice) => (
+                              <div key={choice.index} className="rounded-lg border border-border p-3">
+                                <p className="mb-1.5 text-xs text-muted-foreground">
+                                  {reassembled.choices.length > 1 ? `Choice ${choice.index} · ` : ""}
+                                  {choice.message.role} · finish reason: {choice.finish_reason ?? "none (cut off)"}
+                                </p>
+                                <p className="text-sm whitespace-pre-wrap">{choice.message.content ?? <em className="text-muted-foreground">No text</em>}</p>
+                              </div>
+                            ))}
+                            <CodeBlock title="As a non-streamed response" code={JSON.stringify(reassembled, null, 2)} maxHeight="max-h-[28rem]" />
+                          </div>
+                        ),
+                      },
+                      {
+                        id: "raw",
+                        label: "Raw stream",
+                        content: <CodeBlock title="Server-sent events" code={payload.responseBody} maxHeight="max-h-[28rem]" />,
+                      },
+                    ]}
+                  />
+                ) : (
+                  <BodyBlock title="Response body" text={payload.responseBody} />
+                )
+              }
+            />
+          </>
+        ) : (
+          <Alert title="No payload stored">
+            Bodies and headers were not collected for this request: the gateway&apos;s &ldquo;Collect request and response
+            bodies&rdquo; setting was off, or the request sent <code className="font-mono text-xs">cf-aig-collect-log-payload: false</code>.
+          </Alert>
+        )}
+      </div>
+    </>
+  );
+}
+
+function Facts({ rows }: { rows: [string, ReactNode][] }) {
+  return (
+    <dl className="grid grid-cols-[minmax(7rem,auto)_1fr] gap-x-4 gap-y-2 text-sm">
+      {rows.map(([label, value]) => (
+        <div key={label} className="contents">
+          <dt className="text-muted-foreground">{label}</dt>
+          <dd className="min-w-0 tabular-nums">{value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+function IdValue({ value }: { value: string }) {
+  return (
+    <span className="inline-flex max-w-full items-center gap-1">
+      <code className="truncate font-mono text-[13px]">{value}</code>
+      <CopyButton value={value} label="Copy" className="size-6" />
+    </span>
+  );
+}
+
+function BodyBlock({ title, text }: { title: string; text: string }) {
+  const body = formatBody(text);
+  return <CodeBlock title={body.json ? `${title} (JSON)` : title} code={body.text} maxHeight="max-h-[28rem]" />;
+}
+
+function NoBody() {
+  return <p className="text-sm text-muted-foreground">No body.</p>;
+}
+
+function PayloadCard({ title, headers, body }: { title: string; headers: Record<string, string> | null; body: ReactNode }) {
+  const { important, rest } = splitHeaders(headers);
+  return (
+    <Card>
+      <CardHeader>
+        <CardTitle>{title}</CardTitle>
+        <CardDescription>Credentials in headers are stored redacted.</CardDescription>
+      </CardHeader>
+      <CardContent className="space-y-4">
+        {important.length + rest.length > 0 ? (
+          <div>
+            <HeaderList entries={important} />
+            {rest.length > 0 ? (
+              <details className="mt-2 text-sm">
+                <summary className="cursor-pointer rounded text-muted-foreground hover:text-foreground">
+                  All headers ({important.length + rest.length})
+                </summary>
+                <div className="mt-2">
+                  <HeaderList entries={rest} />
+                </div>
+              </details>
+            ) : null}
+          </div>
+        ) : null}
+        {body}
+      </CardContent>
+    </Card>
+  );
+}
+
+function HeaderList({ entries }: { entries: [string, string][] }) {
+  if (entries.length === 0) return null;
+  return (
+    <dl className="grid grid-cols-[minmax(8rem,auto)_1fr] gap-x-4 gap-y-1 font-mono text-[12.5px]">
+      {entries.map(([name, value]) => (
+        <div key={name} className="contents">
+          <dt className="text-muted-foreground">{name}</dt>
+          <dd className="min-w-0 break-all">{value === "[redacted]" ? <Badge>redacted</Badge> : value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}

@@ -1,0 +1,202 @@
+import { ScrollText, TriangleAlert } from "lucide-react";
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { ConfirmAction } from "@/components/confirm-action";
+import { Alert } from "@/components/ui/alert";
+import { Badge } from "@/components/ui/badge";
+import { buttonVariants } from "@/components/ui/button";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { CodeBlock } from "@/components/ui/code-block";
+import { CopyButton } from "@/components/ui/copy-button";
+import { PageHeader } from "@/components/ui/page-header";
+import { Tabs } from "@/components/ui/tabs";
+import { requireTeam } from "@/lib/auth/team";
+import { config } from "@/lib/config";
+import catalog from "@/lib/pricing/catalog.json" with { type: "json" };
+import { NotFoundError } from "@/lib/services/errors";
+import { getGateway } from "@/lib/services/gateways/get";
+import { gatewaySettingsSchema, type GatewaySettings } from "@/lib/services/gateways/settings";
+import { listProviderKeys } from "@/lib/services/provider-keys/list";
+import { roleAtLeast } from "@/lib/services/roles";
+import { gatewayBaseUrls } from "@/lib/services/teams/base-urls";
+import { deleteGatewayAction, updateGatewayAction } from "../actions";
+import { quickstarts } from "./quickstarts";
+import { GatewaySettingsForm } from "./settings-form";
+
+type Params = Promise<{ team: string; gateway: string }>;
+
+export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
+  return { title: (await params).gateway };
+}
+
+const catalogModels = catalog.providers as Record<string, Record<string, unknown> | undefined>;
+
+/** A model the quickstarts can name: one the team has a key for, from the pricing catalog when it knows one. */
+function exampleModel(providers: string[]): string {
+  const provider = providers.includes("openai") || providers.length === 0 ? "openai" : providers[0]!;
+  if (provider === "openai") return "openai/gpt-4o-mini";
+  const known = Object.keys(catalogModels[provider] ?? {})[0];
+  return `${provider}/${known ?? "your-model"}`;
+}
+
+export default async function GatewayPage({ params }: { params: Params }) {
+  const { team: teamSlug, gateway: gatewaySlug } = await params;
+  const { ctx, team, role } = await requireTeam(teamSlug);
+  const [gateway, keys] = await Promise.all([
+    getGateway({ ctx, teamId: team.id, slug: gatewaySlug }).catch((error: unknown) => {
+      if (error instanceof NotFoundError) notFound();
+      throw error;
+    }),
+    listProviderKeys({ ctx, teamId: team.id }),
+  ]);
+  const usableKeys = keys.filter((key) => key.gatewaySlug === null || key.gatewaySlug === gateway.slug);
+  const providers = [...new Set(usableKeys.map((key) => key.provider))].sort();
+  const urls = gatewayBaseUrls(config().publicUrl, team.slug, gateway.slug);
+  const canEdit = roleAtLeast(role, "admin");
+  const examples = quickstarts({ urls, gatewaySlug: gateway.slug, model: exampleModel(providers) });
+
+  const baseUrls = [
+    { label: "OpenAI-compatible", url: urls.compat, about: 'Every provider through one API; the model is "{provider}/{model}".' },
+    { label: "Provider passthrough", url: urls.passthrough, about: "The provider's own paths and bodies, unchanged, e.g. …/openai/chat/completions." },
+    { label: "REST", url: urls.rest, about: "Cloudflare's REST shape; send cf-aig-gateway-id: " + gateway.slug + "." },
+  ];
+
+  // Only the settings cross to the client form, not the gateway's ids.
+  const settings = Object.fromEntries(
+    Object.keys(gatewaySettingsSchema.shape).map((name) => [name, gateway[name as keyof GatewaySettings]]),
+  ) as GatewaySettings;
+  return (
+    <>
+      <PageHeader
+        breadcrumb={
+          <Link href={`/${team.slug}/gateways`} className="hover:text-foreground hover:underline">
+            Gateways
+          </Link>
+        }
+        title={<span className="font-mono">{gateway.slug}</span>}
+        description={
+          gateway.authentication
+            ? "Authenticated: requests need a gateway token of this team."
+            : "Open: requests without a token are accepted, but stored provider keys are only used with a token."
+        }
+        actions={
+          <Link href={`/${team.slug}/gateways/${gateway.slug}/logs`} className={buttonVariants({ variant: "secondary" })}>
+            <ScrollText aria-hidden />
+            Request logs
+          </Link>
+        }
+      />
+
+      <div className="space-y-6">
+        {providers.length === 0 ? (
+          <Alert variant="warning" title="No provider key reaches this gateway yet">
+            Requests will be refused until the team stores a key, team-wide or for this gateway.{" "}
+            <Link href={`/${team.slug}/keys`} className="font-medium underline underline-offset-4">
+              Add a provider key
+            </Link>
+            , e.g. for OpenAI, or send your own key in the Authorization header.
+          </Alert>
+        ) : null}
+
+        <Card>
+          <CardHeader>
+            <CardTitle>Base URLs</CardTitle>
+            <CardDescription>
+              Keys stored for: {providers.length > 0 ? providers.map((p) => <Badge key={p} className="mr-1">{p}</Badge>) : "none"}
+            </CardDescription>
+          </CardHeader>
+          <CardContent className="divide-y divide-border p-0">
+            {baseUrls.map(({ label, url, about }) => (
+              <div key={label} className="grid gap-1 px-5 py-3 md:grid-cols-[11rem_1fr] md:items-center md:gap-4">
+                <div className="text-sm font-medium">{label}</div>
+                <div className="min-w-0">
+                  <div className="flex items-center gap-1">
+                    <code className="min-w-0 truncate rounded bg-muted px-1.5 py-0.5 font-mono text-[13px]" title={url}>
+                      {url}
+                    </code>
+                    <CopyButton value={url} label={`Copy the ${label} base URL`} />
+                  </div>
+                  <p className="mt-1 text-xs text-muted-foreground">{about}</p>
+                </div>
+              </div>
+            ))}
+          </CardContent>
+        </Card>
+
+        <Card>
+          <CardHeader>
+            <CardTitle>Quickstart</CardTitle>
+            <CardDescription>
+              Set <code className="font-mono text-xs">SWITCHYARD_TOKEN</code> to a{" "}
+              <Link href={`/${team.slug}/tokens`} className="text-primary underline-offset-4 hover:underline">
+                gateway token
+              </Link>{" "}
+              of this team. Its secret is shown once, when you create it.
+            </CardDescription>
+          </CardHeader>
+          <CardContent>
+            <Tabs
+              label="Quickstart language"
+              items={[
+                ...examples.map((example) => ({
+                  id: example.id,
+                  label: example.label,
+                  content: <CodeBlock code={example.code} title={example.label} />,
+                })),
+                {
+                  id: "anthropic",
+                  label: "Anthropic SDK",
+                  content: (
+                    <div className="flex gap-3 rounded-lg border border-border bg-subtle px-4 py-3 text-sm">
+                      <TriangleAlert aria-hidden className="mt-0.5 size-4 shrink-0 text-amber-600 dark:text-amber-400" />
+                      <div className="space-y-2">
+                        <p className="font-medium">Not available in this release.</p>
+                        <p className="text-muted-foreground">
+                          Anthropic is not a supported provider yet, so the Anthropic SDK pointed at{" "}
+                          <code className="font-mono text-xs">{urls.passthrough.replace("{provider}", "anthropic")}</code> is
+                          refused. To reach Claude models today, use the OpenAI SDK tab with an OpenRouter key and a model
+                          like <code className="font-mono text-xs">openrouter/anthropic/claude-sonnet-4.5</code>.
+                        </p>
+                      </div>
+                    </div>
+                  ),
+                },
+              ]}
+            />
+          </CardContent>
+        </Card>
+
+        <GatewaySettingsForm
+          settings={settings}
+          canEdit={canEdit}
+          role={role}
+          action={updateGatewayAction.bind(null, team.slug, gateway.slug)}
+        />
+
+        {canEdit ? (
+          <Card>
+            <CardHeader>
+              <CardTitle>Delete this gateway</CardTitle>
+              <CardDescription>
+                Its URLs stop working and the provider keys stored for it are deleted. Request logs are kept.
+              </CardDescription>
+            </CardHeader>
+            <CardContent>
+              <ConfirmAction
+                trigger="Delete gateway"
+                triggerVariant="destructive"
+                triggerSize="md"
+                title={`Delete the gateway ${gateway.slug}?`}
+                description="This cannot be undone. Applications using its URLs get 404 from then on."
+                confirmLabel="Delete"
+                pendingLabel="Deleting…"
+                action={deleteGatewayAction.bind(null, team.slug, gateway.slug)}
+              />
+            </CardContent>
+          </Card>
+        ) : null}
+      </div>
+    </>
+  );
+}

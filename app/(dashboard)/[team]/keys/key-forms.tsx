@@ -1,0 +1,177 @@
+"use client";
+
+import { useActionState, useEffect, useState } from "react";
+import type { FormState } from "../form-state";
+import { Alert } from "@/components/ui/alert";
+import { DialogClose, DialogFooter, useDialog } from "@/components/ui/dialog";
+import { Field, fieldDescriptionId } from "@/components/ui/field";
+import { keepValuesOnSubmit } from "@/components/ui/form";
+import { Input } from "@/components/ui/input";
+import { Select } from "@/components/ui/select";
+import { SubmitButton } from "@/components/ui/submit-button";
+
+type Action = (state: FormState, form: FormData) => Promise<FormState>;
+
+export interface ProviderOption {
+  slug: string;
+  name: string;
+  /** Set when keys of this provider must carry a base URL (Workers AI). */
+  baseUrlHint?: string;
+  baseUrlRequired: boolean;
+}
+
+/** Closes the enclosing dialog once the action succeeds. */
+function useCloseOnSuccess(state: FormState) {
+  const { close } = useDialog();
+  useEffect(() => {
+    if (state.ok) close();
+  }, [state, close]);
+}
+
+function SecretInput({ id, error, label }: { id: string; error?: string; label: string }) {
+  return (
+    <Field
+      label={label}
+      htmlFor={id}
+      error={error}
+      hint="Encrypted at rest and never shown again; lists show only its first and last four characters."
+    >
+      <Input
+        id={id}
+        name="secret"
+        type="password"
+        required
+        autoComplete="off"
+        spellCheck={false}
+        className="font-mono"
+        aria-describedby={fieldDescriptionId(id)}
+        aria-invalid={error ? true : undefined}
+      />
+    </Field>
+  );
+}
+
+export function AddKeyForm({
+  action,
+  providers,
+  gateways,
+  defaultGateway,
+}: {
+  action: Action;
+  providers: ProviderOption[];
+  gateways: string[];
+  defaultGateway?: string;
+}) {
+  const [state, formAction] = useActionState(action, {});
+  const [provider, setProvider] = useState(providers[0]?.slug ?? "openai");
+  useCloseOnSuccess(state);
+  const spec = providers.find((p) => p.slug === provider);
+  const errors = state.fieldErrors ?? {};
+  return (
+    <form action={formAction} onSubmit={keepValuesOnSubmit(formAction)} className="space-y-4">
+      {state.error ? <Alert variant="error">{state.error}</Alert> : null}
+      <div className="grid gap-4 sm:grid-cols-2">
+        <Field label="Provider" htmlFor="key-provider" error={errors.provider}>
+          <Select id="key-provider" name="provider" value={provider} onChange={(e) => setProvider(e.target.value)}>
+            {providers.map((p) => (
+              <option key={p.slug} value={p.slug}>
+                {p.name}
+              </option>
+            ))}
+          </Select>
+        </Field>
+        <Field label="Used by" htmlFor="key-gateway" error={errors.gatewaySlug}>
+          <Select id="key-gateway" name="gateway" defaultValue={defaultGateway ?? ""}>
+            <option value="">Every gateway (team-wide)</option>
+            {gateways.map((slug) => (
+              <option key={slug} value={slug}>
+                Gateway {slug} only
+              </option>
+            ))}
+          </Select>
+        </Field>
+      </div>
+      <SecretInput id="key-secret" label="API key" error={errors.secret} />
+      <div className="grid gap-4 sm:grid-cols-2">
+        <Field
+          label="Alias"
+          htmlFor="key-alias"
+          error={errors.alias}
+          hint="Requests pick a key with cf-aig-byok-alias; “default” is used otherwise."
+        >
+          <Input
+            id="key-alias"
+            name="alias"
+            defaultValue="default"
+            pattern="[A-Za-z0-9_\-]{1,64}"
+            className="font-mono"
+            aria-describedby={fieldDescriptionId("key-alias")}
+          />
+        </Field>
+        <Field
+          label={spec?.baseUrlRequired ? "Base URL" : "Base URL (optional)"}
+          htmlFor="key-base-url"
+          error={errors.baseUrl}
+          hint={spec?.baseUrlHint ?? "For a self-hosted or regional endpoint, e.g. http://gpu-box:8000/v1."}
+        >
+          <Input
+            id="key-base-url"
+            name="baseUrl"
+            type="url"
+            required={spec?.baseUrlRequired}
+            placeholder={spec?.baseUrlHint ?? "https://…"}
+            className="font-mono"
+            aria-describedby={fieldDescriptionId("key-base-url")}
+          />
+        </Field>
+      </div>
+      <DialogFooter>
+        <DialogClose />
+        <SubmitButton pendingLabel="Saving…">Add key</SubmitButton>
+      </DialogFooter>
+    </form>
+  );
+}
+
+export function RotateKeyForm({ action }: { action: Action }) {
+  const [state, formAction] = useActionState(action, {});
+  useCloseOnSuccess(state);
+  return (
+    <form action={formAction} className="space-y-4">
+      {state.error ? <Alert variant="error">{state.error}</Alert> : null}
+      <SecretInput id="rotate-secret" label="New API key" error={state.fieldErrors?.secret} />
+      <p className="text-xs text-muted-foreground">
+        The old secret is replaced at once; requests already on their way finish with it. The key&apos;s last status is
+        cleared.
+      </p>
+      <DialogFooter>
+        <DialogClose />
+        <SubmitButton pendingLabel="Rotating…">Replace secret</SubmitButton>
+      </DialogFooter>
+    </form>
+  );
+}
+
+export function AddCustomProviderForm({ action }: { action: Action }) {
+  const [state, formAction] = useActionState(action, {});
+  useCloseOnSuccess(state);
+  const errors = state.fieldErrors ?? {};
+  return (
+    <form action={formAction} onSubmit={keepValuesOnSubmit(formAction)} className="space-y-4">
+      {state.error ? <Alert variant="error">{state.error}</Alert> : null}
+      <Field label="Slug" htmlFor="cp-slug" error={errors.slug} hint="Reached as custom-{slug} in paths and model names.">
+        <Input id="cp-slug" name="slug" required placeholder="gpu-box" pattern="[a-z0-9][a-z0-9\-]{0,63}" className="font-mono" aria-describedby={fieldDescriptionId("cp-slug")} />
+      </Field>
+      <Field label="Name (optional)" htmlFor="cp-name" error={errors.name}>
+        <Input id="cp-name" name="name" maxLength={100} placeholder="GPU box (vLLM)" />
+      </Field>
+      <Field label="Base URL" htmlFor="cp-base-url" error={errors.baseUrl} hint="An OpenAI-compatible server, e.g. http://gpu-box:8000/v1.">
+        <Input id="cp-base-url" name="baseUrl" type="url" required className="font-mono" aria-describedby={fieldDescriptionId("cp-base-url")} />
+      </Field>
+      <DialogFooter>
+        <DialogClose />
+        <SubmitButton pendingLabel="Adding…">Add provider</SubmitButton>
+      </DialogFooter>
+    </form>
+  );
+}

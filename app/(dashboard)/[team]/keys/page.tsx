@@ -1,0 +1,233 @@
+import { KeyRound, Plus, Server } from "lucide-react";
+import type { Metadata } from "next";
+import { ConfirmAction } from "@/components/confirm-action";
+import { Badge } from "@/components/ui/badge";
+import { Card, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { Dialog, DialogContent, DialogTrigger } from "@/components/ui/dialog";
+import { EmptyState } from "@/components/ui/empty-state";
+import { PageHeader } from "@/components/ui/page-header";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { requireTeam } from "@/lib/auth/team";
+import { CUSTOM_PROVIDER_PREFIX, providers as catalog } from "@/lib/providers";
+import { listCustomProviders } from "@/lib/services/custom-providers/list";
+import { listGateways } from "@/lib/services/gateways/list";
+import { listProviderKeys } from "@/lib/services/provider-keys/list";
+import { roleAtLeast } from "@/lib/services/roles";
+import { formatIsoUtc, formatRelative } from "@/lib/utils/format";
+import { addCustomProviderAction, addKeyAction, removeKeyAction, rotateKeyAction } from "./actions";
+import { AddCustomProviderForm, AddKeyForm, RotateKeyForm, type ProviderOption } from "./key-forms";
+
+export const metadata: Metadata = { title: "Provider keys" };
+
+export default async function KeysPage({ params }: { params: Promise<{ team: string }> }) {
+  const { team: slug } = await params;
+  const { ctx, team, role } = await requireTeam(slug);
+  const [keys, gateways, customProviders] = await Promise.all([
+    listProviderKeys({ ctx, teamId: team.id }),
+    listGateways({ ctx, teamId: team.id }),
+    listCustomProviders({ ctx, teamId: team.id }),
+  ]);
+  const canManage = roleAtLeast(role, "admin");
+  const now = new Date();
+
+  const providerOptions: ProviderOption[] = [
+    ...[...catalog.values()].map((spec) => ({
+      slug: spec.slug,
+      name: spec.name,
+      baseUrlHint: spec.baseUrlHint,
+      baseUrlRequired: spec.baseUrl === null,
+    })),
+    ...customProviders.map((custom) => ({
+      slug: `${CUSTOM_PROVIDER_PREFIX}${custom.slug}`,
+      name: `${custom.name} (custom)`,
+      baseUrlHint: custom.baseUrl,
+      baseUrlRequired: false,
+    })),
+  ];
+  const providerName = (slug: string) => providerOptions.find((p) => p.slug === slug)?.name ?? slug;
+
+  const add = canManage ? (
+    <Dialog>
+      <DialogTrigger>
+        <Plus aria-hidden />
+        Add key
+      </DialogTrigger>
+      <DialogContent
+        title="Add a provider key"
+        description="Gateways use it for requests that carry a gateway token and no key of their own."
+        className="max-w-xl"
+      >
+        <AddKeyForm action={addKeyAction.bind(null, team.slug)} providers={providerOptions} gateways={gateways.map((g) => g.slug)} />
+      </DialogContent>
+    </Dialog>
+  ) : null;
+
+  return (
+    <>
+      <PageHeader
+        title="Provider keys"
+        description="The team's API keys for OpenAI, Groq and the other providers, encrypted at rest. A key stored for a gateway wins over a team-wide key of the same provider and alias."
+        actions={keys.length > 0 ? add : null}
+      />
+      <div className="space-y-6">
+        <Card>
+          {keys.length === 0 ? (
+            <EmptyState icon={KeyRound} title="No provider keys yet" action={add}>
+              {canManage
+                ? "Add a provider key so the team's gateways can call OpenAI, Groq or your own model server for your applications, which then only need a gateway token."
+                : "An admin or owner of the team can add provider keys. Until then, requests must bring their own provider key."}
+            </EmptyState>
+          ) : (
+            <Table>
+              <TableHeader>
+                <TableRow>
+                  <TableHead>Provider</TableHead>
+                  <TableHead>Alias</TableHead>
+                  <TableHead>Used by</TableHead>
+                  <TableHead>Secret</TableHead>
+                  <TableHead>Base URL</TableHead>
+                  <TableHead>Last used</TableHead>
+                  <TableHead>Last status</TableHead>
+                  {canManage ? (
+                    <TableHead>
+                      <span className="sr-only">Actions</span>
+                    </TableHead>
+                  ) : null}
+                </TableRow>
+              </TableHeader>
+              <TableBody>
+                {keys.map((key) => (
+                  <TableRow key={key.id}>
+                    <TableCell className="font-medium whitespace-nowrap">{providerName(key.provider)}</TableCell>
+                    <TableCell>
+                      <code className="font-mono text-[13px]">{key.alias}</code>
+                    </TableCell>
+                    <TableCell>
+                      {key.gatewaySlug ? (
+                        <Badge className="font-mono">{key.gatewaySlug}</Badge>
+                      ) : (
+                        <span className="text-muted-foreground">Team-wide</span>
+                      )}
+                    </TableCell>
+                    <TableCell>
+                      {key.secretStart ? (
+                        <code className="font-mono text-[13px] whitespace-nowrap">
+                          {key.secretStart}…{key.secretLast4}
+                        </code>
+                      ) : (
+                        <span className="text-muted-foreground" title="Short secrets get no preview: it would give most of them away">
+                          hidden
+                        </span>
+                      )}
+                    </TableCell>
+                    <TableCell className="max-w-56 truncate font-mono text-xs text-muted-foreground" title={key.baseUrl ?? undefined}>
+                      {key.baseUrl ?? "Provider default"}
+                    </TableCell>
+                    <TableCell className="whitespace-nowrap text-muted-foreground">
+                      {key.lastUsedAt ? <span title={formatIsoUtc(key.lastUsedAt)}>{formatRelative(key.lastUsedAt, now)}</span> : "Never"}
+                    </TableCell>
+                    <TableCell>
+                      {key.lastStatus === "ok" ? (
+                        <Badge variant="success">OK</Badge>
+                      ) : key.lastStatus === "rejected" ? (
+                        <Badge variant="danger" title="The provider answered 401 or 403: the key is wrong, revoked or lacks access">
+                          Rejected
+                        </Badge>
+                      ) : (
+                        <span className="text-muted-foreground">–</span>
+                      )}
+                    </TableCell>
+                    {canManage ? (
+                      <TableCell className="text-right whitespace-nowrap">
+                        <Dialog>
+                          <DialogTrigger variant="ghost" size="sm" aria-label={`Rotate the ${key.provider} key ${key.alias}`}>
+                            Rotate
+                          </DialogTrigger>
+                          <DialogContent
+                            title={`Rotate the ${providerName(key.provider)} key “${key.alias}”`}
+                            description="Paste the new secret from the provider's dashboard."
+                          >
+                            <RotateKeyForm action={rotateKeyAction.bind(null, team.slug, key.id)} />
+                          </DialogContent>
+                        </Dialog>
+                        <ConfirmAction
+                          trigger="Delete"
+                          triggerLabel={`Delete the ${key.provider} key ${key.alias}`}
+                          triggerVariant="destructive-ghost"
+                          title={`Delete the ${providerName(key.provider)} key “${key.alias}”?`}
+                          description={
+                            key.gatewaySlug
+                              ? `Gateway ${key.gatewaySlug} falls back to a team-wide ${key.provider} key, if there is one.`
+                              : `Gateways without a key of their own can no longer call ${providerName(key.provider)} with stored credentials.`
+                          }
+                          confirmLabel="Delete key"
+                          pendingLabel="Deleting…"
+                          action={removeKeyAction.bind(null, team.slug, key.id)}
+                        />
+                      </TableCell>
+                    ) : null}
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          )}
+        </Card>
+
+        <Card>
+          <CardHeader className="flex-row items-center justify-between gap-4">
+            <div className="space-y-1">
+              <CardTitle>Custom providers</CardTitle>
+              <CardDescription>
+                Your own OpenAI-compatible servers, reached as <code className="font-mono text-xs">custom-{"{slug}"}</code>. Add a
+                key for one above to use it.
+              </CardDescription>
+            </div>
+            {canManage ? (
+              <Dialog>
+                <DialogTrigger variant="secondary" size="sm">
+                  <Server aria-hidden />
+                  Add provider
+                </DialogTrigger>
+                <DialogContent title="Add a custom provider" description="A self-hosted or third-party server that speaks OpenAI's API.">
+                  <AddCustomProviderForm action={addCustomProviderAction.bind(null, team.slug)} />
+                </DialogContent>
+              </Dialog>
+            ) : null}
+          </CardHeader>
+          {customProviders.length === 0 ? (
+            <p className="px-5 py-4 text-sm text-muted-foreground">
+              None yet. For a single local server, an OpenAI key with a base URL is enough.
+            </p>
+          ) : (
+            <Table>
+              <TableHeader>
+                <TableRow>
+                  <TableHead>Provider</TableHead>
+                  <TableHead>Name</TableHead>
+                  <TableHead>Base URL</TableHead>
+                  <TableHead>Keys</TableHead>
+                </TableRow>
+              </TableHeader>
+              <TableBody>
+                {customProviders.map((custom) => {
+                  const providerSlug = `${CUSTOM_PROVIDER_PREFIX}${custom.slug}`;
+                  const count = keys.filter((key) => key.provider === providerSlug).length;
+                  return (
+                    <TableRow key={custom.id}>
+                      <TableCell>
+                        <code className="font-mono text-[13px]">{providerSlug}</code>
+                      </TableCell>
+                      <TableCell>{custom.name}</TableCell>
+                      <TableCell className="font-mono text-xs text-muted-foreground">{custom.baseUrl}</TableCell>
+                      <TableCell>{count > 0 ? count : <Badge variant="warning">No key</Badge>}</TableCell>
+                    </TableRow>
+                  );
+                })}
+              </TableBody>
+            </Table>
+          )}
+        </Card>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,23 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
+import { requireTeam } from "@/lib/auth/team";
+import { renameTeam } from "@/lib/services/teams/rename";
+import { formError, type FormState } from "../form-state";
+
+export async function renameTeamAction(teamSlug: string, _previous: FormState, form: FormData): Promise<FormState> {
+  const { ctx, team, role } = await requireTeam(teamSlug);
+  const name = String(form.get("name") ?? "");
+  // Admins see the slug but cannot change it; only an owner's form sends it.
+  const slug = form.has("slug") ? String(form.get("slug")) : undefined;
+  let renamed;
+  try {
+    renamed = await renameTeam({ ctx, teamId: team.id, name, slug });
+  } catch (error) {
+    return formError(error, { role, doing: slug !== undefined && slug !== team.slug ? "change the team's slug" : "rename the team" });
+  }
+  revalidatePath("/", "layout");
+  if (renamed.slug !== team.slug) redirect(`/${renamed.slug}/settings`);
+  return { ok: true, message: "Saved." };
+}

@@ -1,0 +1,53 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { PageHeader } from "@/components/ui/page-header";
+import { requireTeam } from "@/lib/auth/team";
+import { config } from "@/lib/config";
+import { roleAtLeast } from "@/lib/services/roles";
+import { formatDate } from "@/lib/utils/format";
+import { renameTeamAction } from "./actions";
+import { TeamForm } from "./team-form";
+
+export const metadata: Metadata = { title: "Settings" };
+
+export default async function SettingsPage({ params }: { params: Promise<{ team: string }> }) {
+  const { team: slug } = await params;
+  const { team, role } = await requireTeam(slug);
+  const canRename = roleAtLeast(role, "admin");
+  return (
+    <>
+      <PageHeader title="Team settings" description={`Created ${formatDate(team.createdAt)}. Your role: ${role}.`} />
+      <div className="space-y-6">
+        <Card>
+          <CardHeader>
+            <CardTitle>General</CardTitle>
+            <CardDescription>
+              {canRename ? "Admins can rename the team; changing its slug takes an owner." : `Your role (${role}) can view these settings; an admin or owner can change them.`}
+            </CardDescription>
+          </CardHeader>
+          <TeamForm
+            action={renameTeamAction.bind(null, team.slug)}
+            name={team.name}
+            slug={team.slug}
+            canRename={canRename}
+            canChangeSlug={role === "owner"}
+            publicUrl={config().publicUrl}
+          />
+        </Card>
+        <Card>
+          <CardHeader>
+            <CardTitle>Leaving the team</CardTitle>
+          </CardHeader>
+          <CardContent className="text-sm text-muted-foreground">
+            Leave from the{" "}
+            <Link href={`/${team.slug}/members`} className="text-primary underline-offset-4 hover:underline">
+              Members
+            </Link>{" "}
+            page. A team always keeps at least one owner: the last owner makes someone else owner before leaving.
+          </CardContent>
+        </Card>
+      </div>
+    </>
+  );
+}

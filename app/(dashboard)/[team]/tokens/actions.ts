@@ -1,0 +1,54 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { requireTeam } from "@/lib/auth/team";
+import { createGatewayToken } from "@/lib/services/tokens/create";
+import { revokeGatewayToken } from "@/lib/services/tokens/revoke";
+import { formError, type FormState } from "../form-state";
+
+export interface CreateTokenState extends FormState {
+  /** The plaintext token: returned by this action once and never again. */
+  token?: string;
+  name?: string;
+}
+
+const DAY_MS = 86_400_000;
+
+function expiryFrom(form: FormData): Date | undefined | "invalid" {
+  const choice = String(form.get("expiry") ?? "never");
+  if (choice === "never") return undefined;
+  if (choice === "custom") {
+    const value = String(form.get("expiresOn") ?? "");
+    // A date picked without a time expires at the end of that day (UTC).
+    const date = /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T23:59:59Z`) : new Date(Number.NaN);
+    return Number.isNaN(date.getTime()) ? "invalid" : date;
+  }
+  const days = Number(choice);
+  return Number.isInteger(days) && days > 0 ? new Date(Date.now() + days * DAY_MS) : "invalid";
+}
+
+export async function createTokenAction(teamSlug: string, _previous: CreateTokenState, form: FormData): Promise<CreateTokenState> {
+  const { ctx, team, role } = await requireTeam(teamSlug);
+  const name = String(form.get("name") ?? "");
+  const gatewaySlugs = form.getAll("gateways").map(String);
+  const expiresAt = expiryFrom(form);
+  if (expiresAt === "invalid") return { fieldErrors: { expiresAt: "Pick a date" } };
+  try {
+    const { token, record } = await createGatewayToken({ ctx, teamId: team.id, name, gatewaySlugs, expiresAt });
+    revalidatePath(`/${team.slug}/tokens`);
+    return { ok: true, token, name: record.name };
+  } catch (error) {
+    return formError(error, { role, doing: "create gateway tokens" });
+  }
+}
+
+export async function revokeTokenAction(teamSlug: string, tokenId: string, _previous: FormState, _form: FormData): Promise<FormState> {
+  const { ctx, team, role } = await requireTeam(teamSlug);
+  try {
+    await revokeGatewayToken({ ctx, teamId: team.id, tokenId });
+  } catch (error) {
+    return formError(error, { role, doing: "revoke gateway tokens" });
+  }
+  revalidatePath(`/${team.slug}/tokens`);
+  return { ok: true };
+}

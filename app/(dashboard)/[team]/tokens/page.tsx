@@ -1,0 +1,152 @@
+import { Plus, Ticket } from "lucide-react";
+import type { Metadata } from "next";
+import { ConfirmAction } from "@/components/confirm-action";
+import { Badge } from "@/components/ui/badge";
+import { Card } from "@/components/ui/card";
+import { Dialog, DialogContent, DialogTrigger } from "@/components/ui/dialog";
+import { EmptyState } from "@/components/ui/empty-state";
+import { PageHeader } from "@/components/ui/page-header";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { requireTeam } from "@/lib/auth/team";
+import { listGateways } from "@/lib/services/gateways/list";
+import { roleAtLeast } from "@/lib/services/roles";
+import { listTokenCreators } from "@/lib/services/tokens/creators";
+import { listGatewayTokens } from "@/lib/services/tokens/list";
+import type { GatewayTokenView } from "@/lib/services/tokens/view";
+import { formatDate, formatIsoUtc, formatRelative } from "@/lib/utils/format";
+import { createTokenAction, revokeTokenAction } from "./actions";
+import { CreateTokenForm } from "./create-token-form";
+
+export const metadata: Metadata = { title: "Tokens" };
+
+function tokenStatus(token: GatewayTokenView, now: Date): { label: string; variant: "success" | "neutral" | "warning" } {
+  if (token.revokedAt) return { label: "Revoked", variant: "neutral" };
+  if (token.expiresAt && token.expiresAt <= now) return { label: "Expired", variant: "warning" };
+  return { label: "Active", variant: "success" };
+}
+
+export default async function TokensPage({ params }: { params: Promise<{ team: string }> }) {
+  const { team: slug } = await params;
+  const { ctx, team, role } = await requireTeam(slug);
+  const [tokens, gateways, creators] = await Promise.all([
+    listGatewayTokens({ ctx, teamId: team.id }),
+    listGateways({ ctx, teamId: team.id }),
+    listTokenCreators({ ctx, teamId: team.id }),
+  ]);
+  const canManage = roleAtLeast(role, "admin");
+  const now = new Date();
+
+  const create = canManage ? (
+    <Dialog>
+      <DialogTrigger>
+        <Plus aria-hidden />
+        Create token
+      </DialogTrigger>
+      <DialogContent title="Create a gateway token" description="Applications send it to authenticate to the team's gateways.">
+        <CreateTokenForm action={createTokenAction.bind(null, team.slug)} gateways={gateways.map((g) => g.slug)} />
+      </DialogContent>
+    </Dialog>
+  ) : null;
+
+  return (
+    <>
+      <PageHeader
+        title="Gateway tokens"
+        description="Tokens let applications call the team's gateways and use its stored provider keys. Only a hash is stored: the secret is shown once, when the token is created."
+        // Always here, never moved into the empty state: creating the first token re-renders the page
+        // with a table, and a dialog that moved would unmount and lose the secret it is showing.
+        actions={create}
+      />
+      <Card>
+        {tokens.length === 0 ? (
+          <EmptyState icon={Ticket} title="No tokens yet">
+            {canManage
+              ? "Create a token for each application that calls a gateway. Send it as cf-aig-authorization: Bearer sy_…"
+              : "An admin or owner of the team can create tokens for applications."}
+          </EmptyState>
+        ) : (
+          <Table>
+            <TableHeader>
+              <TableRow>
+                <TableHead>Name</TableHead>
+                <TableHead>Token</TableHead>
+                <TableHead>Gateways</TableHead>
+                <TableHead>Created</TableHead>
+                <TableHead>Last used</TableHead>
+                <TableHead>Expires</TableHead>
+                <TableHead>Status</TableHead>
+                {canManage ? (
+                  <TableHead>
+                    <span className="sr-only">Actions</span>
+                  </TableHead>
+                ) : null}
+              </TableRow>
+            </TableHeader>
+            <TableBody>
+              {tokens.map((token) => {
+                const status = tokenStatus(token, now);
+                const creator = creators.get(token.id);
+                return (
+                  <TableRow key={token.id} className={token.revokedAt ? "text-muted-foreground" : undefined}>
+                    <TableCell className="font-medium">{token.name}</TableCell>
+                    <TableCell>
+                      <code className="font-mono text-[13px] whitespace-nowrap">
+                        {token.start}…{token.last4}
+                      </code>
+                    </TableCell>
+                    <TableCell>
+                      {token.gatewaySlugs === null ? (
+                        <span className="text-muted-foreground">All</span>
+                      ) : token.gatewaySlugs.length === 0 ? (
+                        <span className="text-muted-foreground" title="Its gateways were deleted">
+                          None left
+                        </span>
+                      ) : (
+                        <div className="flex flex-wrap gap-1">
+                          {token.gatewaySlugs.map((gateway) => (
+                            <Badge key={gateway} className="font-mono">
+                              {gateway}
+                            </Badge>
+                          ))}
+                        </div>
+                      )}
+                    </TableCell>
+                    <TableCell className="whitespace-nowrap">
+                      <span title={formatIsoUtc(token.createdAt)}>{formatDate(token.createdAt)}</span>
+                      <span className="block text-xs text-muted-foreground">{creator ? (creator.name ?? creator.email) : "CLI"}</span>
+                    </TableCell>
+                    <TableCell className="whitespace-nowrap text-muted-foreground">
+                      {token.lastUsedAt ? <span title={formatIsoUtc(token.lastUsedAt)}>{formatRelative(token.lastUsedAt, now)}</span> : "Never"}
+                    </TableCell>
+                    <TableCell className="whitespace-nowrap text-muted-foreground">
+                      {token.expiresAt ? <span title={formatIsoUtc(token.expiresAt)}>{formatDate(token.expiresAt)}</span> : "Never"}
+                    </TableCell>
+                    <TableCell>
+                      <Badge variant={status.variant}>{status.label}</Badge>
+                    </TableCell>
+                    {canManage ? (
+                      <TableCell className="text-right">
+                        {token.revokedAt ? null : (
+                          <ConfirmAction
+                            trigger="Revoke"
+                            triggerLabel={`Revoke token ${token.name}`}
+                            triggerVariant="destructive-ghost"
+                            title={`Revoke “${token.name}”?`}
+                            description="Applications using this token are refused from their next request. This cannot be undone."
+                            confirmLabel="Revoke token"
+                            pendingLabel="Revoking…"
+                            action={revokeTokenAction.bind(null, team.slug, token.id)}
+                          />
+                        )}
+                      </TableCell>
+                    ) : null}
+                  </TableRow>
+                );
+              })}
+            </TableBody>
+          </Table>
+        )}
+      </Card>
+    </>
+  );
+}

@@ -1,0 +1,3 @@
+import { playgroundRoute } from "@/lib/playground/route";
+
+export const POST = playgroundRoute;

@@ -1,0 +1,81 @@
+import { FlaskConical, KeyRound, LayoutDashboard, LogOut, Network, Settings, Ticket, Users } from "lucide-react";
+import type { FormState } from "@/app/(dashboard)/[team]/form-state";
+import { signOutAction } from "@/lib/auth/actions";
+import { NavLink } from "./nav-link";
+import { TeamSwitcher, type SwitcherTeam } from "./team-switcher";
+import { ThemeToggle } from "./theme-toggle";
+
+export interface SidebarProps {
+  current: SwitcherTeam;
+  teams: SwitcherTeam[];
+  user: { email: string; name: string | null };
+  createTeam: (state: FormState, form: FormData) => Promise<FormState>;
+}
+
+/** The team's navigation: team switcher on top, the sections, and the user with theme and sign-out at the bottom. */
+export function Sidebar({ current, teams, user, createTeam }: SidebarProps) {
+  const base = `/${current.slug}`;
+  const sections = [
+    { href: base, label: "Overview", icon: LayoutDashboard, exact: true },
+    { href: `${base}/gateways`, label: "Gateways", icon: Network },
+    { href: `${base}/tokens`, label: "Tokens", icon: Ticket },
+    { href: `${base}/keys`, label: "Provider keys", icon: KeyRound },
+    { href: `${base}/playground`, label: "Playground", icon: FlaskConical },
+  ];
+  const teamSections = [
+    { href: `${base}/members`, label: "Members", icon: Users },
+    { href: `${base}/settings`, label: "Settings", icon: Settings },
+  ];
+  return (
+    <div className="flex h-full flex-col gap-4 p-3">
+      <TeamSwitcher current={current} teams={teams} createTeam={createTeam} />
+      <nav aria-label="Team" className="flex flex-1 flex-col gap-4">
+        <ul className="space-y-0.5">
+          {sections.map(({ href, label, icon: Icon, exact }) => (
+            <li key={href}>
+              <NavLink href={href} exact={exact}>
+                <Icon aria-hidden />
+                {label}
+              </NavLink>
+            </li>
+          ))}
+        </ul>
+        <div>
+          <p className="px-2.5 pb-1 text-xs font-medium text-muted-foreground">Team</p>
+          <ul className="space-y-0.5">
+            {teamSections.map(({ href, label, icon: Icon }) => (
+              <li key={href}>
+                <NavLink href={href}>
+                  <Icon aria-hidden />
+                  {label}
+                </NavLink>
+              </li>
+            ))}
+          </ul>
+        </div>
+      </nav>
+      <div className="space-y-3 border-t border-border pt-3">
+        <div className="flex items-center justify-between gap-2 px-1">
+          <span className="text-xs text-muted-foreground">Theme</span>
+          <ThemeToggle />
+        </div>
+        <div className="flex items-center gap-2 px-1">
+          <div className="min-w-0 flex-1">
+            {user.name ? <p className="truncate text-sm font-medium">{user.name}</p> : null}
+            <p className="truncate text-xs text-muted-foreground">{user.email}</p>
+          </div>
+          <form action={signOutAction}>
+            <button
+              type="submit"
+              title="Sign out"
+              aria-label="Sign out"
+              className="inline-flex size-8 items-center justify-center rounded-md text-muted-foreground transition-colors outline-none hover:bg-muted hover:text-foreground focus-visible:ring-2 focus-visible:ring-ring"
+            >
+              <LogOut aria-hidden className="size-4" />
+            </button>
+          </form>
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,145 @@
+"use server";
+
+import { AuthError } from "next-auth";
+import { redirect } from "next/navigation";
+import { db } from "@/db/client";
+import type { ServiceContext } from "@/lib/services/context";
+import { ServiceError } from "@/lib/services/errors";
+import { acceptInvitation, acceptInvitationWithSignUp } from "@/lib/services/invitations/accept";
+import { completeFirstRun } from "@/lib/services/setup/first-run";
+import { signIn, signOut } from "./auth";
+import { authEnv, oauthProviders } from "./env";
+import { messageForAuthError } from "./messages";
+import { safeCallbackPath } from "./redirects";
+import { requireUser } from "./session";
+
+/** What a form action hands back to its form (useActionState): errors, and the fields to refill. */
+export interface FormState {
+  error?: string;
+  /** Per form field, from the "field: problem" parts of an InvalidInputError. */
+  fieldErrors?: Record<string, string>;
+  values?: Record<string, string>;
+}
+
+function field(form: FormData, name: string): string {
+  const value = form.get(name);
+  return typeof value === "string" ? value : "";
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** A service's refusal as the form shows it; anything that is not a ServiceError is rethrown. */
+function serviceFailure(error: unknown, values: Record<string, string>): FormState {
+  if (!(error instanceof ServiceError)) throw error;
+  if (error.kind !== "invalid") return { error: capitalize(error.message), values };
+  const fieldErrors: Record<string, string> = {};
+  const general: string[] = [];
+  for (const part of error.message.split("; ")) {
+    const match = /^([A-Za-z]+): (.+)$/.exec(part);
+    if (match) fieldErrors[match[1]!] = capitalize(match[2]!);
+    else general.push(capitalize(part));
+  }
+  return { error: general.join(" ") || undefined, fieldErrors, values };
+}
+
+async function operator(): Promise<ServiceContext> {
+  return { db: await db(), actor: { type: "operator" } };
+}
+
+/**
+ * Runs a sign-in. On success Auth.js redirects (a thrown NEXT_REDIRECT, passed on); a refused
+ * sign-in becomes a message for the form.
+ */
+async function attempt(run: () => Promise<unknown>, values: Record<string, string>): Promise<FormState> {
+  try {
+    await run();
+  } catch (error) {
+    if (error instanceof AuthError) return { error: messageForAuthError(error), values };
+    throw error;
+  }
+  return {};
+}
+
+/** Ends the session (clears the cookie) and goes to /sign-in. For `<form action={signOutAction}>`. */
+export async function signOutAction(): Promise<void> {
+  await signOut({ redirectTo: "/sign-in" });
+}
+
+export async function passwordSignInAction(_state: FormState, form: FormData): Promise<FormState> {
+  const email = field(form, "email");
+  const redirectTo = safeCallbackPath(field(form, "callbackUrl"));
+  return attempt(() => signIn("password", { email, password: field(form, "password"), redirectTo }), { email });
+}
+
+export async function magicLinkAction(_state: FormState, form: FormData): Promise<FormState> {
+  const email = field(form, "email").trim();
+  if (!email.includes("@")) return { error: "Enter your email address.", values: { email } };
+  const redirectTo = safeCallbackPath(field(form, "callbackUrl"));
+  return attempt(() => signIn("email", { email, redirectTo }), { email });
+}
+
+export async function oauthSignInAction(form: FormData): Promise<void> {
+  const provider = field(form, "provider");
+  const redirectTo = safeCallbackPath(field(form, "callbackUrl"));
+  if (!oauthProviders(authEnv()).some((p) => p.id === provider)) redirect("/sign-in");
+  try {
+    await signIn(provider, { redirectTo });
+  } catch (error) {
+    if (error instanceof AuthError) redirect(`/sign-in?${new URLSearchParams({ error: error.type })}`);
+    throw error;
+  }
+}
+
+/** First run: the owner account and the first team, then signed in and on to the team. */
+export async function setupAction(_state: FormState, form: FormData): Promise<FormState> {
+  const values = {
+    name: field(form, "name"),
+    email: field(form, "email"),
+    teamName: field(form, "teamName"),
+    teamSlug: field(form, "teamSlug"),
+  };
+  const password = field(form, "password");
+  try {
+    await completeFirstRun({ ctx: await operator(), ...values, password });
+  } catch (error) {
+    return serviceFailure(error, values);
+  }
+  return attempt(() => signIn("password", { email: values.email, password, redirectTo: "/" }), values);
+}
+
+/** The signed-in user accepts an invitation and lands in the team. */
+export async function acceptInvitationAction(_state: FormState, form: FormData): Promise<FormState> {
+  const user = await requireUser();
+  let slug: string;
+  try {
+    const accepted = await acceptInvitation({
+      ctx: { db: await db(), actor: { type: "user", userId: user.id } },
+      secret: field(form, "token"),
+    });
+    slug = accepted.team.slug;
+  } catch (error) {
+    return serviceFailure(error, {});
+  }
+  redirect(`/${slug}`);
+}
+
+/** Someone without an account creates one from the invitation, joins, and is signed in. */
+export async function signUpWithInvitationAction(_state: FormState, form: FormData): Promise<FormState> {
+  const values = { name: field(form, "name"), email: field(form, "email") };
+  const password = field(form, "password");
+  let slug: string;
+  try {
+    const accepted = await acceptInvitationWithSignUp({
+      ctx: await operator(),
+      secret: field(form, "token"),
+      ...values,
+      password,
+    });
+    slug = accepted.team.slug;
+  } catch (error) {
+    return serviceFailure(error, values);
+  }
+  return attempt(() => signIn("password", { email: values.email, password, redirectTo: `/${slug}` }), values);
+}

@@ -1,0 +1,184 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DatabaseHandle } from "@/db/client";
+import type { Team } from "@/db/schema";
+import { testLogEvent } from "@/lib/logs/test-events";
+import { writeLogBatch } from "@/lib/logs/writer";
+import { InvalidInputError, NotFoundError } from "../errors";
+import { createGateway } from "../gateways/create";
+import { newTeam, openTestDatabase, operatorOf, userContext } from "../test-helpers";
+import { listLogFacets } from "./facets";
+import { getRequestLog } from "./get";
+import { listRequestLogs } from "./list";
+
+let handle: DatabaseHandle;
+beforeAll(async () => {
+  handle = await openTestDatabase();
+});
+afterAll(() => handle.close());
+
+const T0 = Date.UTC(2026, 10, 22, 10, 0, 0);
+
+/** A team with gateways "prod" and "dev"; `count` logs on prod, every third an error, one second apart. */
+async function teamWithLogs(count: number) {
+  const team = await newTeam(handle);
+  const prod = await createGateway({ ctx: operatorOf(handle), teamId: team.id, slug: "prod" });
+  const dev = await createGateway({ ctx: operatorOf(handle), teamId: team.id, slug: "dev" });
+  const events = Array.from({ length: count }, (_, i) =>
+    testLogEvent(i, {
+      id: `${team.id}-log-${String(i).padStart(4, "0")}`,
+      teamId: team.id,
+      gatewayId: prod.id,
+      provider: i % 2 === 0 ? "openai" : "groq",
+      model: i % 2 === 0 ? "gpt-4o-mini" : "llama-3.1-8b",
+      statusCode: i % 3 === 0 ? 502 : 200,
+      success: i % 3 !== 0,
+      createdAt: new Date(T0 + i * 1_000),
+    }),
+  );
+  events.push(testLogEvent(9999, { id: `${team.id}-dev-log`, teamId: team.id, gatewayId: dev.id, createdAt: new Date(T0) }));
+  for (const event of events) if (event.payload) event.payload = { ...event.payload, logId: event.log.id, teamId: team.id };
+  await writeLogBatch(handle.db, events);
+  return { team, ids: events.map((e) => e.log.id) };
+}
+
+async function viewerOf(team: Team) {
+  return userContext(handle, { team, role: "viewer" });
+}
+
+describe("listRequestLogs", () => {
+  it("pages newest first by (created_at, id) without gaps or repeats", async () => {
+    const { team } = await teamWithLogs(25);
+    const ctx = await viewerOf(team);
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 10; page++) {
+      const result = await listRequestLogs({ ctx, teamId: team.id, gatewaySlug: "prod", limit: 10, cursor });
+      seen.push(...result.logs.map((log) => log.id));
+      if (!result.nextCursor) break;
+      cursor = result.nextCursor;
+    }
+    const expected = Array.from({ length: 25 }, (_, i) => `${team.id}-log-${String(24 - i).padStart(4, "0")}`);
+    expect(seen).toEqual(expected);
+  });
+
+  it("breaks ties on the same created_at by id", async () => {
+    const team = await newTeam(handle);
+    const gateway = await createGateway({ ctx: operatorOf(handle), teamId: team.id, slug: "prod" });
+    const at = new Date(T0);
+    await writeLogBatch(
+      handle.db,
+      ["a", "b", "c"].map((suffix, i) => testLogEvent(i, { id: `tie-${team.id}-${suffix}`, teamId: team.id, gatewayId: gateway.id, createdAt: at }, false)),
+    );
+    const ctx = operatorOf(handle);
+    const first = await listRequestLogs({ ctx, teamId: team.id, gatewaySlug: "prod", limit: 2 });
+    const second = await listRequestLogs({ ctx, teamId: team.id, gatewaySlug: "prod", limit: 2, cursor: first.nextCursor! });
+    expect([...first.logs, ...second.logs].map((log) => log.id.slice(-1))).toEqual(["c", "b", "a"]);
+    expect(second.nextCursor).toBeNull();
+  });
+
+  it("filters by status, provider, model and date range", async () => {
+    const { team } = await teamWithLogs(30);
+    const ctx = await viewerOf(team);
+    const list = (filters: Parameters<typeof listRequestLogs>[0] extends infer P ? Partial<P> : never) =>
+      listRequestLogs({ ctx, teamId: team.id, gatewaySlug: "prod", limit: 200, ...filters });
+
+    const errors = await list({ status: "error" });
+    expect(errors.logs).toHaveLength(10);
+    expect(errors.logs.every((log) => !log.success && log.statusCode === 502)).toBe(true);
+    expect((await list({ status: "success" })).logs).toHaveLength(20);
+
+    const groq = await list({ provider: "groq" });
+    expect(groq.logs).toHaveLength(15);
+    expect(groq.logs.every((log) => log.provider === "groq")).toBe(true);
+    expect((await list({ model: "gpt-4o-mini", status: "error" })).logs).toHaveLength(5);
+
+    const window = await list({ from: new Date(T0 + 10_000), to: new Date(T0 + 20_000) });
+    expect(window.logs.map((log) => log.createdAt.getTime() - T0)).toEqual(
+      Array.from({ length: 10 }, (_, i) => (19 - i) * 1_000),
+    );
+  });
+
+  it("lists only the named gateway's logs", async () => {
+    const { team } = await teamWithLogs(3);
+    const dev = await listRequestLogs({ ctx: operatorOf(handle), teamId: team.id, gatewaySlug: "dev" });
+    expect(dev.logs.map((log) => log.id)).toEqual([`${team.id}-dev-log`]);
+  });
+
+  it("refuses a cursor it did not make", async () => {
+    const { team } = await teamWithLogs(1);
+    await expect(
+      listRequestLogs({ ctx: operatorOf(handle), teamId: team.id, gatewaySlug: "prod", cursor: "bm90IGEgY3Vyc29y" }),
+    ).rejects.toThrow(InvalidInputError);
+  });
+
+  it("refuses another team's member and another team's gateway", async () => {
+    const { team } = await teamWithLogs(3);
+    const other = await newTeam(handle);
+    await createGateway({ ctx: operatorOf(handle), teamId: other.id, slug: "theirs" });
+    const outsider = await userContext(handle, { team: other, role: "owner" });
+    await expect(listRequestLogs({ ctx: outsider, teamId: team.id, gatewaySlug: "prod" })).rejects.toThrow(NotFoundError);
+    const viewer = await viewerOf(team);
+    await expect(listRequestLogs({ ctx: viewer, teamId: team.id, gatewaySlug: "theirs" })).rejects.toThrow(NotFoundError);
+    await expect(listLogFacets({ ctx: outsider, teamId: team.id, gatewaySlug: "prod" })).rejects.toThrow(NotFoundError);
+  });
+});
+
+describe("listLogFacets", () => {
+  it("names the providers and models a gateway has logged", async () => {
+    const { team } = await teamWithLogs(4);
+    expect(await listLogFacets({ ctx: await viewerOf(team), teamId: team.id, gatewaySlug: "prod" })).toEqual({
+      providers: ["groq", "openai"],
+      models: ["gpt-4o-mini", "llama-3.1-8b"],
+    });
+  });
+});
+
+describe("getRequestLog", () => {
+  it("returns the row and its payload to a viewer", async () => {
+    const { team, ids } = await teamWithLogs(2);
+    const detail = await getRequestLog({ ctx: await viewerOf(team), teamId: team.id, gatewaySlug: "prod", logId: ids[0]! });
+    expect(detail.log).toMatchObject({ id: ids[0], provider: "openai", statusCode: 502 });
+    expect(detail.payload).toMatchObject({ requestHeaders: { authorization: "[redacted]" } });
+    expect(detail.payload?.requestBody).toContain("secret prompt 0");
+    expect(detail.reassembled).toBeNull();
+
+    const withoutPayload = await getRequestLog({ ctx: operatorOf(handle), teamId: team.id, gatewaySlug: "prod", logId: ids[1]! });
+    expect(withoutPayload.payload).toBeNull();
+  });
+
+  it("reassembles a streamed response", async () => {
+    const team = await newTeam(handle);
+    const gateway = await createGateway({ ctx: operatorOf(handle), teamId: team.id, slug: "prod" });
+    const sse = [
+      `data: {"id":"c1","model":"gpt-4o-mini","choices":[{"index":0,"delta":{"role":"assistant","content":"Hel"}}]}`,
+      `data: {"id":"c1","choices":[{"index":0,"delta":{"content":"lo!"},"finish_reason":"stop"}]}`,
+      `data: {"id":"c1","choices":[],"usage":{"prompt_tokens":3,"completion_tokens":2}}`,
+      "data: [DONE]",
+      "",
+    ].join("\n\n");
+    const event = testLogEvent(0, { id: `stream-${team.id}`, teamId: team.id, gatewayId: gateway.id, stream: true });
+    event.payload = { ...event.payload!, logId: event.log.id, teamId: team.id, responseBody: sse };
+    await writeLogBatch(handle.db, [event]);
+    const detail = await getRequestLog({ ctx: operatorOf(handle), teamId: team.id, gatewaySlug: "prod", logId: event.log.id });
+    expect(detail.reassembled?.choices[0]).toEqual({
+      index: 0,
+      message: { role: "assistant", content: "Hello!" },
+      finish_reason: "stop",
+    });
+    expect(detail.reassembled?.usage).toEqual({ prompt_tokens: 3, completion_tokens: 2 });
+  });
+
+  it("does not find a log through another gateway or another team", async () => {
+    const { team, ids } = await teamWithLogs(1);
+    const other = await newTeam(handle);
+    await createGateway({ ctx: operatorOf(handle), teamId: other.id, slug: "prod" });
+    const ownerOfOther = await userContext(handle, { team: other, role: "owner" });
+    const logId = ids[0]!;
+    await expect(getRequestLog({ ctx: operatorOf(handle), teamId: team.id, gatewaySlug: "dev", logId })).rejects.toThrow(
+      new NotFoundError(`log ${logId} not found`),
+    );
+    // Their own team and gateway slug, but our log id.
+    await expect(getRequestLog({ ctx: ownerOfOther, teamId: other.id, gatewaySlug: "prod", logId })).rejects.toThrow(NotFoundError);
+    await expect(getRequestLog({ ctx: ownerOfOther, teamId: team.id, gatewaySlug: "prod", logId })).rejects.toThrow(NotFoundError);
+  });
+});
