@@ -3,12 +3,12 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { getRequestListener } from "@hono/node-server";
 import { database, openDatabase } from "@/db/client";
 import { config, type Config } from "@/lib/config";
 import { isGatewayPath } from "@/lib/gateway/paths";
 import { processGateway, processMetrics, shutdownGateway } from "@/lib/gateway/process";
 import { clusterMetrics, relayClusterMetrics } from "@/lib/metrics/cluster";
+import { toNodeListener } from "@/lib/node-http/web-handler";
 import { METRICS_PATH, metricsHandler } from "@/lib/metrics/http";
 
 const rootDir = path.dirname(fileURLToPath(import.meta.url));
@@ -34,13 +34,9 @@ export function createRequestListener(handlers: {
   metrics: NodeHandler;
   next: NodeHandler;
 }): NodeHandler {
-  // Keep the real global Request/Response: Next runs in this process and relies on them.
-  const handleGateway = getRequestListener(handlers.gateway, {
-    overrideGlobalObjects: false,
-    errorHandler: (error) => {
-      console.error("gateway handler failed:", error);
-      return Response.json({ error: { message: "Internal gateway error", type: "server_error" } }, { status: 500 });
-    },
+  const handleGateway = toNodeListener(handlers.gateway, (error) => {
+    console.error("gateway handler failed:", error);
+    return Response.json({ error: { message: "Internal gateway error", type: "server_error" } }, { status: 500 });
   });
   return (req, res) => {
     const url = req.url ?? "/";

@@ -10,12 +10,12 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Session } from "node:inspector/promises";
 import path from "node:path";
-import { getRequestListener } from "@hono/node-server";
 import { openDatabase } from "@/db/client";
 import { parseMasterKeys } from "@/lib/crypto/master-keys";
 import { createGateway } from "@/lib/gateway";
 import { LogQueue } from "@/lib/logs/queue";
 import { writeLogBatch } from "@/lib/logs/writer";
+import { toNodeListener } from "@/lib/node-http/web-handler";
 import { createGateway as createGatewayRecord } from "@/lib/services/gateways/create";
 import { addProviderKey } from "@/lib/services/provider-keys/add";
 import { createTeam } from "@/lib/services/teams/create";
@@ -40,7 +40,7 @@ await addProviderKey({ ctx, teamId: team.id, provider: "openai", secret: "sk-ben
 
 const logs = new LogQueue({ write: (events) => writeLogBatch(handle.db, events) });
 const gateway = createGateway({ db: handle.db, logs, keyring, allowPrivateUpstreams: true, maxBodyBytes: 10 * 1024 * 1024 });
-const listener = getRequestListener((req) => gateway.handle(req), { overrideGlobalObjects: false });
+const listener = toNodeListener((req) => gateway.handle(req), () => new Response(null, { status: 500 }));
 const server = createServer({ noDelay: true }, (req, res) => void listener(req, res));
 await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
 const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/bench/bench/openai/chat/completions`;

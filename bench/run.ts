@@ -14,8 +14,11 @@ const root = path.resolve(import.meta.dirname, "..");
 const quick = process.argv.includes("--quick");
 const SECONDS = quick ? 2 : 10;
 const STREAMS = quick ? [64] : [64, 256, 512];
-const ports = { upstream: 9101, slowUpstream: 9102, raw: 9201, switchyard: 9301, portkey: 9401 };
+const ports = { upstream: 9101, slowUpstream: 9102, raw: 9201, switchyard: 9301, switchyardPostgres: 9302, portkey: 9401 };
+/** A Postgres server the bench may create and drop a database on; skipped when unreachable. */
+const benchPostgres = process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const SLOW_MS = 20;
+const portkeyName = "Portkey gateway 1.15.2";
 const children: ChildProcess[] = [];
 
 function tsx(script: string, args: string[], env: Record<string, string> = {}): ChildProcess {
@@ -40,33 +43,63 @@ async function waitFor(url: string, init?: RequestInit): Promise<void> {
   throw new Error(`${url} did not come up`);
 }
 
-function cli(dataDir: string, args: string[]): string {
-  return execFileSync(path.join(root, "node_modules/.bin/switchyard"), [...args, "--json"], {
+interface Store {
+  dataDir: string;
+  /** Empty for the embedded PGlite in dataDir. */
+  databaseUrl: string;
+}
+
+function cli(store: Store, args: string[]): string {
+  return execFileSync(process.execPath, [path.join(root, "bin/switchyard.js"), ...args, "--json"], {
     cwd: root,
-    env: { ...process.env, SWITCHYARD_DATA_DIR: dataDir, DATABASE_URL: "" },
+    env: { ...process.env, SWITCHYARD_DATA_DIR: store.dataDir, DATABASE_URL: store.databaseUrl },
     encoding: "utf8",
   });
 }
 
 /** A team with two authenticated gateways, logging on and off, and a stored key pointing at the upstream. */
-function seedSwitchyard(dataDir: string, upstreamOrigin: string): string {
-  cli(dataDir, ["team", "create", "bench"]);
-  cli(dataDir, ["gateway", "create", "bench", "logged", "--authentication"]);
-  cli(dataDir, ["gateway", "create", "bench", "unlogged", "--authentication", "--no-collect-logs"]);
-  const { token } = JSON.parse(cli(dataDir, ["token", "create", "bench", "--name", "bench"])) as { token: string };
-  cli(dataDir, ["key", "add", "bench", "openai", "--secret", "sk-bench-upstream", "--base-url", `${upstreamOrigin}/v1`]);
+function seedSwitchyard(store: Store, upstreamOrigin: string): string {
+  cli(store, ["team", "create", "bench"]);
+  cli(store, ["gateway", "create", "bench", "logged", "--authentication"]);
+  cli(store, ["gateway", "create", "bench", "unlogged", "--authentication", "--no-collect-logs"]);
+  const { token } = JSON.parse(cli(store, ["token", "create", "bench", "--name", "bench"])) as { token: string };
+  cli(store, ["key", "add", "bench", "openai", "--secret", "sk-bench-upstream", "--base-url", `${upstreamOrigin}/v1`]);
   return token;
 }
 
-async function startSwitchyard(dataDir: string): Promise<ChildProcess> {
-  const child = spawn(path.join(root, "node_modules/.bin/tsx"), ["server.ts"], {
+async function startSwitchyard(store: Store, port: number): Promise<ChildProcess> {
+  // Node itself, not the tsx wrapper: the memory figures must be the server's own process.
+  const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
     cwd: root,
-    env: { ...process.env, PORT: String(ports.switchyard), SWITCHYARD_DATA_DIR: dataDir, DATABASE_URL: "", SWITCHYARD_ALLOW_PRIVATE_UPSTREAMS: "true", WORKERS: "1" },
+    env: { ...process.env, PORT: String(port), SWITCHYARD_DATA_DIR: store.dataDir, DATABASE_URL: store.databaseUrl, SWITCHYARD_ALLOW_PRIVATE_UPSTREAMS: "true", WORKERS: "1" },
     stdio: ["ignore", "ignore", "inherit"],
   });
   children.push(child);
-  await waitFor(`http://127.0.0.1:${ports.switchyard}/api/health`);
+  await waitFor(`http://127.0.0.1:${port}/api/health`);
   return child;
+}
+
+/** A fresh database on the bench's Postgres server, or undefined when there is none to use. */
+async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> } | undefined> {
+  const { default: pg } = await import("pg");
+  const admin = new pg.Client({ connectionString: benchPostgres });
+  try {
+    await admin.connect();
+  } catch {
+    console.log(`No Postgres at ${benchPostgres}: skipping "Switchyard on Postgres".`);
+    return undefined;
+  }
+  const name = `switchyard_bench_${process.pid}`;
+  await admin.query(`create database ${name}`);
+  const url = new URL(benchPostgres);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      await admin.query(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    },
+  };
 }
 
 const fmt = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : "–");
@@ -85,8 +118,9 @@ async function main() {
   await waitFor(`http://127.0.0.1:${ports.raw}`);
 
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "switchyard-bench-"));
-  const token = seedSwitchyard(dataDir, upstream);
-  const switchyard = await startSwitchyard(dataDir);
+  const embedded: Store = { dataDir, databaseUrl: "" };
+  const token = seedSwitchyard(embedded, upstream);
+  const switchyard = await startSwitchyard(embedded, ports.switchyard);
   const sy = (gateway: string): Target => ({
     name: gateway === "logged" ? "Switchyard" : "Switchyard, logging off",
     origin: `http://127.0.0.1:${ports.switchyard}`,
@@ -94,6 +128,22 @@ async function main() {
     headers: { "cf-aig-authorization": `Bearer ${token}` },
     pid: switchyard.pid,
   });
+
+  // The production shape: logs go to a Postgres server instead of the embedded engine in-process.
+  const postgres = await createPostgresDatabase();
+  let onPostgres: Target | undefined;
+  if (postgres) {
+    const store: Store = { dataDir: mkdtempSync(path.join(os.tmpdir(), "switchyard-bench-pg-")), databaseUrl: postgres.url };
+    const pgToken = seedSwitchyard(store, upstream);
+    const server = await startSwitchyard(store, ports.switchyardPostgres);
+    onPostgres = {
+      name: "Switchyard on Postgres",
+      origin: `http://127.0.0.1:${ports.switchyardPostgres}`,
+      path: "/v1/bench/logged/openai/chat/completions",
+      headers: { "cf-aig-authorization": `Bearer ${pgToken}` },
+      pid: server.pid,
+    };
+  }
 
   // Cold: the first request after start pays for loading gateway, token and key.
   const coldStart = process.hrtime.bigint();
@@ -114,13 +164,13 @@ async function main() {
   const direct: Target = { name: "Direct to upstream", origin: upstream, path: "/v1/chat/completions", headers: { authorization: "Bearer sk-bench-upstream" } };
   const rawProxy: Target = { name: "Raw node:http + undici proxy", origin: `http://127.0.0.1:${ports.raw}`, path: "/v1/chat/completions", headers: { authorization: "Bearer sk-bench-upstream" }, pid: raw.pid };
   const portkeyTarget = (origin: string): Target => ({
-    name: "Portkey gateway 1.15.2",
+    name: portkeyName,
     origin: `http://127.0.0.1:${ports.portkey}`,
     path: "/v1/chat/completions",
     headers: { authorization: "Bearer sk-bench-upstream", "x-portkey-provider": "openai", "x-portkey-custom-host": `${origin}/v1` },
     pid: portkey.pid,
   });
-  const targets = [direct, rawProxy, sy("logged"), sy("unlogged"), portkeyTarget(upstream)];
+  const targets = [direct, rawProxy, sy("logged"), sy("unlogged"), ...(onPostgres ? [onPostgres] : []), portkeyTarget(upstream)];
 
   const lines: string[] = [];
   const out = (s = "") => {
@@ -135,14 +185,23 @@ async function main() {
   out("| contender | requests/s | p50 ms | p99 ms | errors | vs raw proxy | vs Portkey | RSS after, MB |");
   out("|---|---:|---:|---:|---:|---:|---:|---:|");
   const sat = new Map<string, number>();
+  const addedP99AtOne = new Map<string, number>();
+  const streamsAtMost = new Map<string, { completed: number; lost: number; stalled: number; count: number }>();
+  const peakRss = new Map<string, number>();
+  const recordRss = (t: Target) => {
+    if (!t.pid) return NaN;
+    const mb = rssMb(t.pid);
+    peakRss.set(t.name, Math.max(mb, peakRss.get(t.name) ?? 0));
+    return mb;
+  };
   const satRows: Array<[Target, Awaited<ReturnType<typeof throughput>>, number]> = [];
   for (const t of targets) {
     const r = await throughput(t, 64, SECONDS);
     sat.set(t.name, r.rps);
-    satRows.push([t, r, t.pid ? rssMb(t.pid) : NaN]);
+    satRows.push([t, r, recordRss(t)]);
   }
   for (const [t, r, rss] of satRows) {
-    out(`| ${t.name} | ${fmt(r.rps, 0)} | ${r.p50} | ${r.p99} | ${r.errors} | ${ratio(r.rps, sat.get(rawProxy.name)!)} | ${ratio(r.rps, sat.get("Portkey gateway 1.15.2")!)} | ${fmt(rss, 0)} |`);
+    out(`| ${t.name} | ${fmt(r.rps, 0)} | ${r.p50} | ${r.p99} | ${r.errors} | ${ratio(r.rps, sat.get(rawProxy.name)!)} | ${ratio(r.rps, sat.get(portkeyName)!)} | ${fmt(rss, 0)} |`);
   }
 
   out();
@@ -169,6 +228,7 @@ async function main() {
     out(`| ${direct.name} | ${c} | ${fmt(base.p50, 3)} | ${fmt(base.p99, 3)} | – | – | ${base.requests} |`);
     for (const t of targets.slice(1)) {
       const r = await latency(t, c, SECONDS);
+      if (c === 1) addedP99AtOne.set(t.name, r.p99 - base.p99);
       out(`| ${t.name} | ${c} | ${fmt(r.p50, 3)} | ${fmt(r.p99, 3)} | ${fmt(r.p50 - base.p50, 3)} | ${fmt(r.p99 - base.p99, 3)} | ${r.requests} |`);
     }
   }
@@ -183,7 +243,8 @@ async function main() {
   for (const n of STREAMS) {
     for (const t of targets.filter((t) => t.name !== "Switchyard, logging off")) {
       const r = await streams(t, n, 64, 20);
-      out(`| ${t.name} | ${n} | ${r.completed} | ${r.lostEvents} | ${r.stalled} | ${fmt(r.ttfbP50)} | ${fmt(r.ttfbP99)} | ${t.pid ? fmt(rssMb(t.pid), 0) : "–"} |`);
+      streamsAtMost.set(t.name, { completed: r.completed, lost: r.lostEvents, stalled: r.stalled, count: n });
+      out(`| ${t.name} | ${n} | ${r.completed} | ${r.lostEvents} | ${r.stalled} | ${fmt(r.ttfbP50)} | ${fmt(r.ttfbP99)} | ${fmt(recordRss(t), 0)} |`);
     }
   }
 
@@ -192,6 +253,37 @@ async function main() {
   out();
   const warm = await latency(sy("logged"), 1, 2);
   out(`First request after start (loads gateway, token and key): ${fmt(coldMs)} ms. Warm p50 at concurrency 1: ${fmt(warm.p50, 3)} ms.`);
+
+  out();
+  out("## Issue targets");
+  out();
+  out("Single process, non-streaming chat, authenticated gateway; the issue's targets are for logging on.");
+  out();
+  const ours = targets.filter((t) => t.name.startsWith("Switchyard"));
+  const verdict = (met: boolean, text: string) => `${met ? "met" : "missed"}: ${text}`;
+  out(`| target | ${ours.map((t) => t.name).join(" | ")} |`);
+  out(`|---|${ours.map(() => "---|").join("")}`);
+  const row = (target: string, cell: (name: string) => string) => out(`| ${target} | ${ours.map((t) => cell(t.name)).join(" | ")} |`);
+  const rps = (name: string) => sat.get(name) ?? NaN;
+  row("requests/s ≥ 5× Portkey's", (n) => verdict(rps(n) >= 5 * rps(portkeyName), ratio(rps(n), rps(portkeyName))));
+  row("requests/s ≥ 60% of the raw proxy's", (n) => verdict(rps(n) >= 0.6 * rps(rawProxy.name), ratio(rps(n), rps(rawProxy.name))));
+  row("added p99 at concurrency 1 ≤ 1 ms", (n) => verdict((addedP99AtOne.get(n) ?? Infinity) <= 1, `${fmt(addedP99AtOne.get(n) ?? NaN, 3)} ms`));
+  row(`${STREAMS.at(-1)} concurrent streams, none stalled or lost`, (n) => {
+    const r = streamsAtMost.get(n);
+    return r ? verdict(r.completed === r.count && r.lost === 0 && r.stalled === 0, `${r.completed}/${r.count} complete, ${r.stalled} stalled`) : "not run";
+  });
+  row("resident memory under load ≤ 300 MB", (n) => verdict((peakRss.get(n) ?? Infinity) <= 300, `peak ${fmt(peakRss.get(n) ?? NaN, 0)} MB`));
+
+  out();
+  out("## Where the time goes");
+  out();
+  out("`npm run bench:profile`: the gateway in one process (embedded database, logging on) under autocannon load, sampled by V8's profiler; the functions with the most self time.");
+  out();
+  for (const c of children) c.kill("SIGTERM");
+  const profile = execFileSync(process.execPath, ["--import", "tsx", path.join(root, "bench/profile.ts"), String(SECONDS)], { cwd: root, encoding: "utf8" });
+  out("```");
+  out(profile.slice(profile.indexOf("Top functions")).trim());
+  out("```");
 
   const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: root, encoding: "utf8" }).trim();
   const cpu = os.cpus()[0]?.model ?? "unknown CPU";
@@ -207,6 +299,8 @@ async function main() {
   ];
   writeFileSync(path.join(import.meta.dirname, "RESULTS.md"), [...header, ...lines, ""].join("\n"));
   rmSync(dataDir, { recursive: true, force: true });
+  await sleep(500);
+  await postgres?.drop();
 }
 
 try {

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { and, eq } from "drizzle-orm";
 import { openDatabase, type DatabaseHandle } from "@/db/client";
 import { memberships, users, type Role, type Team } from "@/db/schema";
 import { newId } from "@/lib/ids";
@@ -33,4 +34,19 @@ export async function userContext(
   await handle.db.insert(users).values({ id: userId, email: `${userId.toLowerCase()}@example.test` });
   if (membership) await handle.db.insert(memberships).values({ teamId: membership.team.id, userId, role: membership.role });
   return { db: handle.db, actor: { type: "user", userId } };
+}
+
+/** The user id behind a user context. */
+export function userIdOf(ctx: ServiceContext): string {
+  if (ctx.actor.type !== "user") throw new Error("not a user context");
+  return ctx.actor.userId;
+}
+
+/** The user's role in the team, read straight from the table; undefined when not a member. */
+export async function roleIn(handle: DatabaseHandle, team: Team, userId: string): Promise<Role | undefined> {
+  const [row] = await handle.db
+    .select({ role: memberships.role })
+    .from(memberships)
+    .where(and(eq(memberships.teamId, team.id), eq(memberships.userId, userId)));
+  return row?.role;
 }

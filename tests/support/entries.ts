@@ -1,6 +1,6 @@
 /**
  * The two ways a request reaches the gateway, and the integration suites run through both so they
- * cannot drift: `node` is server.ts's production path (node:http → @hono/node-server → the
+ * cannot drift: `node` is server.ts's production path (node:http → lib/node-http → the
  * gateway), `next` is Next's own request handler serving the route handlers in app/ (`next dev`,
  * plain `next start`), built once per run by tests/support/next-build.ts.
  */

@@ -36,7 +36,7 @@ export function startGatewayServer(entry: GatewayEntry, options: GatewayServerOp
 }
 
 /**
- * server.ts's own request listener: gateway paths go through its @hono/node-server adapter to
+ * server.ts's own request listener: gateway paths go through its node:http adapter (lib/node-http) to
  * `createGateway(…).handle`; `/metrics` and Next's paths are 404s here.
  */
 async function startNodeEntry({

@@ -1,11 +1,10 @@
-import { and, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "@/db/client";
-import { invitations, memberships, roles, users, type Role, type Team } from "@/db/schema";
+import { invitations, roles, users, type Role } from "@/db/schema";
 import { config } from "@/lib/config";
-import type { ServiceContext } from "../context";
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from "../errors";
-import { newTeam, openTestDatabase, operatorOf, userContext } from "../test-helpers";
+import { newTeam, openTestDatabase, operatorOf, roleIn, userContext, userIdOf } from "../test-helpers";
 import { acceptInvitation, acceptInvitationWithSignUp } from "./accept";
 import { createInvitation } from "./create";
 import { listInvitations } from "./list";
@@ -19,18 +18,7 @@ beforeAll(async () => {
 });
 afterAll(() => handle.close());
 
-function idOf(ctx: ServiceContext): string {
-  if (ctx.actor.type !== "user") throw new Error("not a user context");
-  return ctx.actor.userId;
-}
 
-async function roleIn(team: Team, userId: string): Promise<Role | undefined> {
-  const [row] = await handle.db
-    .select({ role: memberships.role })
-    .from(memberships)
-    .where(and(eq(memberships.teamId, team.id), eq(memberships.userId, userId)));
-  return row?.role;
-}
 
 async function staffedTeam() {
   const team = await newTeam(handle);
@@ -45,7 +33,7 @@ describe("createInvitation", () => {
     expect(created.secret).toMatch(/^inv_[A-Za-z0-9_-]{43}$/);
     expect(created.url).toBe(`${config().publicUrl}/invite/${created.secret}`);
     expect(created.invitation).not.toHaveProperty("tokenHash");
-    expect(created.invitation).toMatchObject({ teamId: t.team.id, role: "member", email: null, createdBy: idOf(t.admin) });
+    expect(created.invitation).toMatchObject({ teamId: t.team.id, role: "member", email: null, createdBy: userIdOf(t.admin) });
     const [row] = await handle.db.select().from(invitations).where(eq(invitations.id, created.invitation.id));
     expect(row?.tokenHash).toBe(hashInvitationSecret(created.secret));
     expect(JSON.stringify(row)).not.toContain(created.secret);
@@ -122,7 +110,7 @@ describe("listInvitations", () => {
     expect(list.map((i) => i.id)).toEqual(
       [expired, pending, revoked, used].map((c) => c.invitation.id),
     );
-    expect(list.find((i) => i.id === pending.invitation.id)?.createdByEmail).toBe(`${idOf(t.admin).toLowerCase()}@example.test`);
+    expect(list.find((i) => i.id === pending.invitation.id)?.createdByEmail).toBe(`${userIdOf(t.admin).toLowerCase()}@example.test`);
     expect(list[0]).not.toHaveProperty("tokenHash");
   });
 
@@ -189,9 +177,9 @@ describe("acceptInvitation", () => {
     const created = await createInvitation({ ctx: t.admin, teamId: t.team.id, role: "member" });
     const joiner = await userContext(handle);
     expect(await acceptInvitation({ ctx: joiner, secret: created.secret })).toMatchObject({ team: { id: t.team.id }, role: "member" });
-    expect(await roleIn(t.team, idOf(joiner))).toBe("member");
+    expect(await roleIn(handle, t.team, userIdOf(joiner))).toBe("member");
     const [row] = await handle.db.select().from(invitations).where(eq(invitations.id, created.invitation.id));
-    expect(row).toMatchObject({ acceptedBy: idOf(joiner) });
+    expect(row).toMatchObject({ acceptedBy: userIdOf(joiner) });
     await expect(acceptInvitation({ ctx: await userContext(handle), secret: created.secret })).rejects.toThrow(
       new ConflictError("this invitation has already been used; ask for a new one"),
     );
@@ -206,7 +194,7 @@ describe("acceptInvitation", () => {
       acceptInvitation({ ctx: b, secret: created.secret }),
     ]);
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
-    const joined = [await roleIn(t.team, idOf(a)), await roleIn(t.team, idOf(b))].filter(Boolean);
+    const joined = [await roleIn(handle, t.team, userIdOf(a)), await roleIn(handle, t.team, userIdOf(b))].filter(Boolean);
     expect(joined).toEqual(["viewer"]);
   });
 
@@ -229,14 +217,14 @@ describe("acceptInvitation", () => {
     await expect(acceptInvitation({ ctx: t.viewer, secret: created.secret })).rejects.toThrow(
       new ConflictError(`you are already a member of team "${t.team.name}"`),
     );
-    expect(await roleIn(t.team, idOf(t.viewer))).toBe("viewer");
+    expect(await roleIn(handle, t.team, userIdOf(t.viewer))).toBe("viewer");
     await expect(acceptInvitation({ ctx: await userContext(handle), secret: created.secret })).resolves.toMatchObject({ role: "admin" });
   });
 
   it("lets only the invited address accept a restricted link", async () => {
     const t = await staffedTeam();
     const invitee = await userContext(handle);
-    const [user] = await handle.db.select().from(users).where(eq(users.id, idOf(invitee)));
+    const [user] = await handle.db.select().from(users).where(eq(users.id, userIdOf(invitee)));
     const created = await createInvitation({ ctx: t.admin, teamId: t.team.id, role: "viewer", email: user!.email.toUpperCase() });
     await expect(acceptInvitation({ ctx: await userContext(handle), secret: created.secret })).rejects.toThrow(
       new ForbiddenError(`this invitation is for ${user!.email}; sign in with that address to accept it`),
@@ -250,7 +238,7 @@ describe("acceptInvitation", () => {
     const created = await createInvitation({ ctx: t.admin, teamId: t.team.id, role: "member" });
     const joiner = await userContext(handle);
     await acceptInvitation({ ctx: joiner, secret: created.secret });
-    expect(await roleIn(other, idOf(joiner))).toBeUndefined();
+    expect(await roleIn(handle, other, userIdOf(joiner))).toBeUndefined();
   });
 
   it("is for users, not the operator", async () => {
@@ -274,7 +262,7 @@ describe("acceptInvitationWithSignUp", () => {
     });
     expect(result).toMatchObject({ role: "viewer", team: { id: t.team.id }, user: { email, name: "Ada" } });
     expect(result.user).not.toHaveProperty("passwordHash");
-    expect(await roleIn(t.team, result.user.id)).toBe("viewer");
+    expect(await roleIn(handle, t.team, result.user.id)).toBe("viewer");
   });
 
   it("creates nothing when the link is unusable or the address taken", async () => {
@@ -287,7 +275,7 @@ describe("acceptInvitationWithSignUp", () => {
     expect(await count()).toBe(0);
 
     const open = await createInvitation({ ctx: t.admin, teamId: t.team.id, role: "viewer" });
-    const [existing] = await handle.db.select().from(users).where(eq(users.id, idOf(t.member)));
+    const [existing] = await handle.db.select().from(users).where(eq(users.id, userIdOf(t.member)));
     await expect(
       acceptInvitationWithSignUp({ ctx: operatorOf(handle), secret: open.secret, name: "M", email: existing!.email, password: "12345678" }),
     ).rejects.toThrow(new ConflictError("an account with this email already exists: sign in to accept the invitation"));
@@ -315,7 +303,7 @@ describe("previewInvitation", () => {
       role: "member",
       email: "who@example.com",
       expiresAt: created.invitation.expiresAt,
-      invitedBy: `${idOf(t.admin).toLowerCase()}@example.test`,
+      invitedBy: `${userIdOf(t.admin).toLowerCase()}@example.test`,
     });
     const [row] = await handle.db.select().from(invitations).where(eq(invitations.id, created.invitation.id));
     expect(row?.acceptedAt).toBeNull();
