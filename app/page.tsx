@@ -1,7 +1,7 @@
 import { redirect } from "next/navigation";
 import { createTeamAction } from "@/app/(dashboard)/[team]/actions";
 import { CreateTeamForm } from "@/components/create-team-form";
-import { ThemeToggle } from "@/components/theme-toggle";
+import { CenteredPage } from "@/components/centered-page";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { db } from "@/db/client";
 import { signOutAction } from "@/lib/auth/actions";
@@ -23,30 +23,24 @@ export default async function Home() {
 
   // Signed in but in no team (e.g. signed in by link without an invitation): offer to create one.
   return (
-    <main className="flex min-h-dvh items-center justify-center px-4 py-12">
-      <div className="w-full max-w-md space-y-6">
-        <div className="flex items-center justify-between">
-          <span className="text-sm font-semibold tracking-tight">Switchyard</span>
-          <ThemeToggle />
-        </div>
-        <Card>
-          <CardHeader>
-            <CardTitle>Create your first team</CardTitle>
-            <CardDescription>
-              You are signed in as {user.email} but not a member of any team yet. Create one, or open the invitation
-              link a team admin sent you.
-            </CardDescription>
-          </CardHeader>
-          <CardContent>
-            <CreateTeamForm action={createTeamAction} />
-          </CardContent>
-        </Card>
-        <form action={signOutAction} className="text-center">
-          <button type="submit" className="text-sm text-muted-foreground underline-offset-4 hover:text-foreground hover:underline">
-            Sign out
-          </button>
-        </form>
-      </div>
-    </main>
+    <CenteredPage>
+      <Card>
+        <CardHeader>
+          <CardTitle>Create your first team</CardTitle>
+          <CardDescription>
+            You are signed in as {user.email} but not a member of any team yet. Create one, or open the invitation
+            link a team admin sent you.
+          </CardDescription>
+        </CardHeader>
+        <CardContent>
+          <CreateTeamForm action={createTeamAction} />
+        </CardContent>
+      </Card>
+      <form action={signOutAction} className="text-center">
+        <button type="submit" className="text-sm text-muted-foreground underline-offset-4 hover:text-foreground hover:underline">
+          Sign out
+        </button>
+      </form>
+    </CenteredPage>
   );
 }

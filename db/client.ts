@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import type { Client as PgClient, Pool as PgPool } from "pg";
 import { config, type Config } from "@/lib/config";
+import { isProcessAlive } from "@/lib/process-alive";
 import * as schema from "./schema";
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -174,7 +175,7 @@ function lockDataDir(dir: string): () => void {
     writeFileSync(lockFile, String(process.pid), { flag: "wx" });
   } catch {
     const holder = Number(readFileSync(lockFile, "utf8"));
-    if (holder !== process.pid && isAlive(holder)) {
+    if (holder !== process.pid && isProcessAlive(holder)) {
       throw new Error(
         `The embedded database at ${dir} is in use by process ${holder}; PGlite allows one process at a time. ` +
           "Stop that process first (for the CLI: stop the server), or run Switchyard on Postgres with DATABASE_URL.",
@@ -187,15 +188,6 @@ function lockDataDir(dir: string): () => void {
   return unlock;
 }
 
-function isAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 function requireUrl(options: DatabaseOptions): string {
   if (!options.url) throw new Error(`DATABASE_URL is required for the ${options.driver} driver`);

@@ -1,17 +1,7 @@
 import type { ReactNode } from "react";
-import { ThemeToggle } from "@/components/theme-toggle";
+import { CenteredPage } from "@/components/centered-page";
 
 /** Sign-in, setup and invitation pages: one centred column, outside any team. */
 export default function AuthLayout({ children }: { children: ReactNode }) {
-  return (
-    <main className="flex min-h-dvh items-center justify-center px-4 py-12">
-      <div className="w-full max-w-md space-y-6">
-        <div className="flex items-center justify-between">
-          <span className="text-sm font-semibold tracking-tight">Switchyard</span>
-          <ThemeToggle />
-        </div>
-        {children}
-      </div>
-    </main>
-  );
+  return <CenteredPage>{children}</CenteredPage>;
 }

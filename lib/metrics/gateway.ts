@@ -1,3 +1,4 @@
+import type { DirectoryStats } from "@/lib/gateway/directory";
 import type { LogQueueStats } from "@/lib/logs/queue";
 import { isCustomProviderSlug } from "@/lib/providers";
 import { Histogram, single, type MetricFamily, type MetricsSnapshot } from "./registry";
@@ -86,15 +87,6 @@ export class GatewayMetrics {
       single("switchyard_streams_in_flight", "Event streams being relayed to clients.", "gauge", this.streams),
     ];
   }
-}
-
-/** The directory snapshot's counters (`createGateway(…).stats()`). */
-export interface DirectoryStats {
-  teamsLoaded: number;
-  reloads: number;
-  invalidations: number;
-  tokenMisses: number;
-  queries: number;
 }
 
 export interface ProcessSources {
