@@ -12,3 +12,4 @@ export * from "./auth";
 export * from "./invitations";
 export * from "./directory-versions";
 export * from "./playground-credentials";
+export * from "./sign-in-attempts";

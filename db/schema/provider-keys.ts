@@ -15,6 +15,8 @@ export const providerKeys = pgTable(
     /** Envelope-encrypted secret (lib/crypto/envelope.ts); team, provider and alias are its AAD. */
     secret: text("secret").notNull(),
     masterKeyVersion: text("master_key_version").notNull(),
+    /** When the data key was last wrapped under a master key: on add, on rotation, on `keys rewrap`. */
+    wrappedAt: timestamp("wrapped_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
     secretStart: text("secret_start").notNull(),
     secretLast4: text("secret_last4").notNull(),
     /** Replaces the provider's base URL: self-hosted OpenAI-compatible servers, regional endpoints. */
