@@ -13,7 +13,7 @@ import { newId } from "@/lib/ids";
 import { isFirstRun } from "@/lib/services/setup/first-run";
 import type { AuthEnv } from "./env";
 import { checkPassword, normalizeEmail } from "./password";
-import { clientIp, magicLinkRequests } from "./rate-limit";
+import { clientIp, MAGIC_LINK_REQUESTS, recordWithinLimit } from "./rate-limit";
 
 /** Thrown by the password provider when the limit is reached; `code` reaches the sign-in page. */
 export class RateLimitedSignIn extends CredentialsSignin {
@@ -134,8 +134,7 @@ export function authConfig({
         }
         if (email?.verificationRequest && user.email) {
           const keys = [`email:${normalizeEmail(user.email)}`, `ip:${ip}`];
-          if (keys.some((key) => magicLinkRequests.isLimited(key))) return "/sign-in?error=RateLimited";
-          for (const key of keys) magicLinkRequests.record(key);
+          if (!(await recordWithinLimit(db, MAGIC_LINK_REQUESTS, keys))) return "/sign-in?error=RateLimited";
         }
         return true;
       },

@@ -4,7 +4,7 @@ import { users } from "@/db/schema";
 import { hashPassword } from "@/lib/crypto/password";
 import { openTestDatabase } from "@/lib/services/test-helpers";
 import { checkPassword } from "./password";
-import { passwordFailures } from "./rate-limit";
+import { PASSWORD_FAILURES, resetLimit } from "./rate-limit";
 
 let handle: DatabaseHandle;
 beforeAll(async () => {
@@ -39,14 +39,23 @@ describe("checkPassword", () => {
   });
 
   it("stops checking after 10 failures for an address, even with the right password", async () => {
-    passwordFailures.reset("email:ada@example.com");
+    await resetLimit(handle.db, PASSWORD_FAILURES, "email:ada@example.com");
     for (let i = 0; i < 10; i++) {
       expect(await checkPassword(handle.db, { email: "ada@example.com", password: "nope" }, `198.51.100.${i}`)).toBeNull();
     }
     expect(await checkPassword(handle.db, { email: "ada@example.com", password: "correct horse" }, "198.51.100.99")).toBe(
       "rate_limited",
     );
-    passwordFailures.reset("email:ada@example.com");
+    await resetLimit(handle.db, PASSWORD_FAILURES, "email:ada@example.com");
+  });
+
+  it("does not count right passwords against the client address", async () => {
+    for (let i = 0; i < 12; i++) {
+      await expect(
+        checkPassword(handle.db, { email: "ada@example.com", password: "correct horse" }, "203.0.113.50"),
+      ).resolves.toMatchObject({ id: "user_ada" });
+    }
+    expect(await checkPassword(handle.db, { email: "ada@example.com", password: "nope" }, "203.0.113.50")).toBeNull();
   });
 
   it("stops checking after 10 failures from one client address, whichever account", async () => {

@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { users } from "@/db/schema";
 import { hashPassword, verifyPassword } from "@/lib/crypto/password";
-import { passwordFailures } from "./rate-limit";
+import { PASSWORD_FAILURES, recordWithinLimit, resetLimit, withdrawEvent } from "./rate-limit";
 
 export interface PasswordUser {
   id: string;
@@ -31,16 +31,17 @@ export async function checkPassword(
   const email = typeof credentials.email === "string" ? normalizeEmail(credentials.email) : "";
   const password = typeof credentials.password === "string" ? credentials.password : "";
   if (!email || !password) return null;
-  const keys = [`email:${email}`, `ip:${ip}`];
-  if (keys.some((key) => passwordFailures.isLimited(key))) return "rate_limited";
+  const [emailKey, ipKey] = [`email:${email}`, `ip:${ip}`];
+  // The attempt counts as a failure before the password is checked, so that attempts running at
+  // the same time, on any instance, cannot all slip under the limit; a right password takes it back.
+  const at = new Date();
+  if (!(await recordWithinLimit(db, PASSWORD_FAILURES, [emailKey, ipKey], at))) return "rate_limited";
 
   const [user] = await db.select().from(users).where(eq(users.email, email)).limit(1);
   decoyHash ??= hashPassword("decoy password, never matches a stored hash");
   const valid = await verifyPassword(password, user?.passwordHash ?? (await decoyHash));
-  if (!user?.passwordHash || !valid) {
-    for (const key of keys) passwordFailures.record(key);
-    return null;
-  }
-  passwordFailures.reset(keys[0]!);
+  if (!user?.passwordHash || !valid) return null;
+  await resetLimit(db, PASSWORD_FAILURES, emailKey);
+  await withdrawEvent(db, PASSWORD_FAILURES, ipKey, at);
   return { id: user.id, email: user.email, name: user.name, image: user.image };
 }

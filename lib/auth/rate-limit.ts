@@ -1,39 +1,14 @@
-/**
- * Counts events per key in a sliding window. In memory, per process: a restart forgets the counts
- * and several instances each allow the limit. That is enough to make password guessing and inbox
- * flooding impractical without another moving part (a shared store would be the next step).
- */
-export class SlidingWindowLimiter {
-  private readonly hits = new Map<string, number[]>();
+import { and, eq, lt, sql, TransactionRollbackError } from "drizzle-orm";
+import type { Database } from "@/db/client";
+import { signInAttempts } from "@/db/schema";
 
-  constructor(
-    readonly limit: number,
-    readonly windowMs: number,
-    private readonly maxKeys = 100_000,
-  ) {}
-
-  private recent(key: string, now: number): number[] {
-    const times = (this.hits.get(key) ?? []).filter((t) => t > now - this.windowMs);
-    if (times.length === 0) this.hits.delete(key);
-    else this.hits.set(key, times);
-    return times;
-  }
-
-  /** True when `key` has used up the window. */
-  isLimited(key: string, now = Date.now()): boolean {
-    return this.recent(key, now).length >= this.limit;
-  }
-
-  record(key: string, now = Date.now()): void {
-    // A flood of distinct keys must not grow memory without bound; dropping everything only
-    // forgives the counts, which errs on the side of letting people in.
-    if (!this.hits.has(key) && this.hits.size >= this.maxKeys) this.hits.clear();
-    this.hits.set(key, [...this.recent(key, now), now]);
-  }
-
-  reset(key: string): void {
-    this.hits.delete(key);
-  }
+/** A sliding-window limit on sign-in events, counted per key in `sign_in_attempts`. */
+export interface SignInLimit {
+  /** The limiter's name in `sign_in_attempts`. */
+  name: string;
+  /** Events allowed per key within the window. */
+  limit: number;
+  windowMs: number;
 }
 
 const FIFTEEN_MINUTES = 15 * 60 * 1000;
@@ -42,10 +17,77 @@ const FIFTEEN_MINUTES = 15 * 60 * 1000;
  * Failed password sign-ins, keyed `email:…` and `ip:…`. Failures, not attempts, are counted so
  * people behind one NAT who type their passwords right are never locked out by each other.
  */
-export const passwordFailures = new SlidingWindowLimiter(10, FIFTEEN_MINUTES);
+export const PASSWORD_FAILURES: SignInLimit = { name: "password", limit: 10, windowMs: FIFTEEN_MINUTES };
 
 /** Magic links sent, keyed `email:…` and `ip:…`: each one is an email to someone's inbox. */
-export const magicLinkRequests = new SlidingWindowLimiter(10, FIFTEEN_MINUTES);
+export const MAGIC_LINK_REQUESTS: SignInLimit = { name: "magic-link", limit: 10, windowMs: FIFTEEN_MINUTES };
+
+/** Expired rows are deleted by the next event after this long (per process): often enough to keep the table small. */
+const PRUNE_INTERVAL_MS = 60_000;
+let nextPruneAt = 0;
+
+function timestamp(at: Date) {
+  return sql`${at.toISOString()}::timestamptz`;
+}
+
+/**
+ * Records an event at `now` against every key, or against none when any key has used up its
+ * window; true when recorded. The counts live in the database, so every instance shares them,
+ * and each key's row is updated by one upsert whose row lock makes concurrent callers on any
+ * instance take turns: no two of them can both take the last place in a window. Keys are locked
+ * in sorted order so two callers with overlapping keys cannot deadlock.
+ */
+export async function recordWithinLimit(db: Database, limit: SignInLimit, keys: string[], now = new Date()): Promise<boolean> {
+  const at = timestamp(now);
+  const windowStart = sql`${at} - ${limit.windowMs}::integer * interval '1 millisecond'`;
+  const expiresAt = sql`${at} + ${limit.windowMs}::integer * interval '1 millisecond'`;
+  const recent = sql`array(select hit from unnest(${signInAttempts.hits}) as hit where hit > ${windowStart})`;
+  await pruneExpired(db, now);
+  try {
+    await db.transaction(async (tx) => {
+      for (const key of [...new Set(keys)].sort()) {
+        const recorded = await tx
+          .insert(signInAttempts)
+          .values({ limiter: limit.name, key, hits: sql`array[${at}]`, expiresAt })
+          .onConflictDoUpdate({
+            target: [signInAttempts.limiter, signInAttempts.key],
+            set: { hits: sql`${recent} || ${at}`, expiresAt },
+            setWhere: sql`cardinality(${recent}) < ${limit.limit}`,
+          })
+          .returning({ key: signInAttempts.key });
+        if (recorded.length === 0) tx.rollback();
+      }
+    });
+    return true;
+  } catch (error) {
+    if (error instanceof TransactionRollbackError) return false;
+    throw error;
+  }
+}
+
+/** Takes back the event that `recordWithinLimit` recorded at `at` for `key`. */
+export async function withdrawEvent(db: Database, limit: SignInLimit, key: string, at: Date): Promise<void> {
+  await db
+    .update(signInAttempts)
+    .set({ hits: sql`array_remove(${signInAttempts.hits}, ${timestamp(at)})` })
+    .where(and(eq(signInAttempts.limiter, limit.name), eq(signInAttempts.key, key)));
+}
+
+/** Forgets every event of `key`. */
+export async function resetLimit(db: Database, limit: SignInLimit, key: string): Promise<void> {
+  await db.delete(signInAttempts).where(and(eq(signInAttempts.limiter, limit.name), eq(signInAttempts.key, key)));
+}
+
+/** Deletes the rows whose every event has left its window by `now`. */
+export async function pruneSignInAttempts(db: Database, now = new Date()): Promise<void> {
+  await db.delete(signInAttempts).where(lt(signInAttempts.expiresAt, now));
+}
+
+async function pruneExpired(db: Database, now: Date): Promise<void> {
+  if (now.getTime() < nextPruneAt) return;
+  nextPruneAt = now.getTime() + PRUNE_INTERVAL_MS;
+  await pruneSignInAttempts(db, now);
+}
 
 /**
  * The client's address as the request reports it. Next fills x-forwarded-for with the socket's
