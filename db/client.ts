@@ -77,11 +77,19 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
       const { drizzle } = await import("drizzle-orm/node-postgres");
       const { migrate } = await import("drizzle-orm/node-postgres/migrator");
       const url = requireUrl(options);
-      const pool = new pg.Pool({ connectionString: url, max: 10 });
+      // A database that accepts no connection fails a query after the timeout instead of queueing it forever.
+      const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, keepAlive: true });
+      handleConnectionErrors(pool);
       const db = drizzle({ client: pool, schema });
       listeners.set(db as unknown as Database, (channel, onNotify, onLost) => {
         // Keep-alive probes notice a connection that died without a word in minutes rather than hours.
-        const client = new pg.Client({ connectionString: url, keepAlive: true, keepAliveInitialDelayMillis: 10_000, stream: unrefSocket });
+        const client = new pg.Client({
+          connectionString: url,
+          keepAlive: true,
+          keepAliveInitialDelayMillis: 10_000,
+          connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+          stream: unrefSocket,
+        });
         return listenPostgres(client, channel, onNotify, onLost);
       });
       return {
@@ -106,6 +114,66 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
       };
     }
   }
+}
+
+const CONNECT_TIMEOUT_MS = 10_000;
+
+/**
+ * A pooled connection the server closes (restart, failover, `pg_terminate_backend`) emits "error":
+ * on the pool while idle, on the client itself while checked out between queries. Unheard, either
+ * is an uncaughtException whose dump holds the client (user, database, host). The pool drops the
+ * dead client and the next query connects anew, so one line saying why is all there is to do.
+ */
+function handleConnectionErrors(pool: PgPool): void {
+  // The same error reaches both listeners when an idle client dies.
+  const reported = new WeakSet<Error>();
+  const report = (error: Error) => {
+    if (reported.has(error)) return;
+    reported.add(error);
+    console.error(`[db] a pooled connection failed: ${describeDatabaseError(error)}`);
+  };
+  pool.on("error", report);
+  pool.on("connect", (client) => client.on("error", report));
+}
+
+/**
+ * An error from a database driver as one line: SQLSTATE or errno code and the database's own first
+ * line of message. Never the driver's object (it holds the connection settings) nor drizzle's
+ * message, which quotes the statement and its parameters (request and response bodies).
+ */
+export function describeDatabaseError(error: unknown): string {
+  const reason = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+  const message = reason instanceof Error ? reason.message : String(reason);
+  const firstLine = message.split("\n", 1)[0] ?? "";
+  const code = errorCode(reason);
+  const text = code && !firstLine.includes(code) ? `${code} ${firstLine}` : firstLine;
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}
+
+/** SQLSTATE classes and codes that say the database is unreachable or busy, not that the data is bad. */
+const TRANSIENT_SQLSTATE = /^(08|53|57P0[1-3]|40001|40P01|55P03)/;
+const TRANSIENT_ERRNO = new Set(["ECONNREFUSED", "ECONNRESET", "ECONNABORTED", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN"]);
+/** What pg, pg-pool and PGlite say, without a code, when the connection is gone or cannot be made. */
+const TRANSIENT_MESSAGE = /connection terminated|timeout exceeded when trying to connect|not queryable|connection error|PGlite is closed/i;
+
+/**
+ * Whether the same statement can succeed later unchanged: the connection failed, the server is
+ * shutting down or out of connections, or the transaction lost a deadlock. Anything else (a value
+ * the column refuses, a constraint) fails again however often it is retried.
+ */
+export function isTransientDatabaseError(error: unknown): boolean {
+  for (let reason = error, depth = 0; reason instanceof Error && depth < 4; reason = reason.cause, depth++) {
+    const code = errorCode(reason);
+    if (code && (TRANSIENT_ERRNO.has(code) || (code.length === 5 && TRANSIENT_SQLSTATE.test(code)))) return true;
+    // Drizzle's own error quotes the statement's parameters, which are request data.
+    if (!("query" in reason) && TRANSIENT_MESSAGE.test(reason.message)) return true;
+  }
+  return false;
+}
+
+function errorCode(error: unknown): string | undefined {
+  const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
+  return typeof code === "string" ? code : undefined;
 }
 
 /**

@@ -8,6 +8,7 @@ import type { LogEvent } from "./types";
 import { writeLogBatch } from "./writer";
 
 const HOUR = 3_600_000;
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 const queues: LogQueue[] = [];
 
 /** A queue that only writes when told to (no timer, no early batches) unless options say otherwise. */
@@ -115,30 +116,83 @@ describe("LogQueue", () => {
     await vi.waitFor(() => expect(batches).toHaveLength(1));
   });
 
-  it("retries a failed write once", async () => {
+  it("holds a batch while the database cannot be reached and writes it once it can, dropping nothing", async () => {
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" });
+    const terminated = new Error("Failed query: insert …", {
+      cause: Object.assign(new Error("terminating connection due to administrator command"), { code: "57P01" }),
+    });
+    const { batches, write } = recorder();
     let calls = 0;
     const q = queue({
-      write: async () => {
-        if (calls++ === 0) throw new Error("connection reset");
+      maxRetryDelayMs: 4,
+      write: async (events) => {
+        calls++;
+        if (calls <= 6) throw calls % 2 ? refused : terminated;
+        await write(events);
       },
     });
-    q.enqueue(testLogEvent(1));
+    for (let i = 0; i < 5; i++) q.enqueue(testLogEvent(i));
     await q.flush();
-    expect(calls).toBe(2);
-    expect(q.stats()).toMatchObject({ written: 1, failed: 0 });
+
+    expect(calls).toBe(7);
+    expect(batches).toHaveLength(1);
+    expect(q.stats()).toEqual({ queued: 0, written: 5, dropped: 0, payloadsDropped: 0, failed: 0 });
+    // One line when the outage starts and one when it ends, however many attempts fail.
+    expect(errors.mock.calls.map((call) => String(call[0]))).toEqual([
+      expect.stringContaining("cannot write log rows (connect ECONNREFUSED 127.0.0.1:5432)"),
+      expect.stringContaining("reachable again"),
+    ]);
   });
 
-  it("counts a write that fails twice, logs it once without payloads, and never throws into enqueue", async () => {
+  it("isolates the rows the database refuses: every other row is written, a refused row without its details", async () => {
     const errors = vi.spyOn(console, "error").mockImplementation(() => {});
-    let calls = 0;
+    const { batches, write } = recorder();
+    const poison = new Set(["log-3", "log-11"]);
     const q = queue({
-      write: (events) => {
-        calls++;
-        // Drizzle's message quotes the statement and its parameters; the database's reason is the cause.
-        const body = events[0]?.payload?.requestBody ?? "";
-        throw new Error(`Failed query: insert into "request_logs"\nparams: ${body}`, {
-          cause: new Error("relation \"request_logs\" does not exist"),
-        });
+      write: async (events) => {
+        // As the database would: one bad value fails the whole statement. Drizzle's message quotes the
+        // parameters; the database's reason is the cause.
+        const bad = events.find((e) => poison.has(e.log.id) && e.log.model !== null);
+        if (bad) {
+          throw new Error(`Failed query: insert … params: ${bad.payload?.requestBody ?? ""}`, {
+            cause: Object.assign(new Error('value "99999999999" is out of range for type integer'), { code: "22003" }),
+          });
+        }
+        await write(events);
+      },
+    });
+    for (let i = 0; i < 16; i++) q.enqueue(testLogEvent(i));
+    await q.flush();
+
+    const written = batches.flat();
+    expect(written.map((e) => e.log.id).sort()).toEqual(range(16).map((i) => `log-${i}`).sort());
+    expect(q.stats()).toEqual({ queued: 0, written: 16, dropped: 0, payloadsDropped: 0, failed: 0 });
+    for (const event of written) {
+      if (!poison.has(event.log.id)) {
+        expect(event.log.errorMessage).toBeUndefined();
+        continue;
+      }
+      expect(event.payload).toBeUndefined();
+      expect(event.log).toMatchObject({ model: null, path: "", metadata: null, teamId: testLogEvent(3).log.teamId });
+      expect(event.log.errorMessage).toBe(
+        'Log row stored without its details: the database refused it (22003 value "99999999999" is out of range for type integer)',
+      );
+    }
+    const lines = errors.mock.calls.map((call) => String(call[0]));
+    expect(lines).toHaveLength(2);
+    expect(lines.join("\n")).not.toContain("secret prompt");
+  });
+
+  it("counts a row the database refuses even without its details as failed, and never throws into enqueue", async () => {
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const { batches, write } = recorder();
+    const q = queue({
+      write: async (events) => {
+        if (events.some((e) => e.log.id === "log-2")) {
+          throw new Error("Failed query", { cause: Object.assign(new Error('relation "request_logs" is broken'), { code: "XX000" }) });
+        }
+        await write(events);
       },
     });
     expect(() => {
@@ -146,12 +200,35 @@ describe("LogQueue", () => {
     }).not.toThrow();
     await q.flush();
 
-    expect(calls).toBe(2);
-    expect(q.stats()).toEqual({ queued: 0, written: 0, dropped: 0, payloadsDropped: 0, failed: 3 });
+    expect(batches.flat().map((e) => e.log.id)).toEqual(["log-0", "log-4"]);
+    expect(q.stats()).toEqual({ queued: 0, written: 2, dropped: 0, payloadsDropped: 0, failed: 1 });
     expect(errors).toHaveBeenCalledTimes(1);
-    const message = String(errors.mock.calls[0]?.[0]);
-    expect(message).toContain('relation "request_logs" does not exist');
-    expect(message).not.toContain("secret prompt");
+    expect(String(errors.mock.calls[0]?.[0])).toBe(
+      '[logs] log row log-2 (team team-0) dropped; the database refused it, even without its details: XX000 relation "request_logs" is broken',
+    );
+  });
+
+  it("close with a deadline ends while the database stays unreachable, leaving the held rows counted", async () => {
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    let calls = 0;
+    const q = queue({
+      maxRetryDelayMs: 2,
+      write: async () => {
+        calls++;
+        throw Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" });
+      },
+    });
+    q.enqueue(testLogEvent(1));
+    q.enqueue(testLogEvent(2));
+    await q.close(30);
+    expect(q.stats()).toMatchObject({ queued: 2, written: 0, failed: 0 });
+    expect(errors.mock.calls.map((call) => String(call[0]))).toContain(
+      "[logs] 2 log rows not written: the database did not take them within 30 ms",
+    );
+    // It stopped trying.
+    const after = calls;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(calls).toBe(after);
   });
 
   it("refuses events after close and counts them", async () => {

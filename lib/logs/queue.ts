@@ -1,5 +1,7 @@
+import { describeDatabaseError, isTransientDatabaseError } from "@/db/client";
 import type { NewRequestLogPayload } from "@/db/schema";
 import type { LogEvent, LogSink } from "./types";
+import { withoutDetails } from "./writer";
 
 export interface LogQueueOptions {
   /** Persists one batch; `writeLogBatch` bound to a database in production. */
@@ -11,8 +13,10 @@ export interface LogQueueOptions {
   flushIntervalMs?: number;
   /** Payload bytes held in memory before new payloads are dropped (their rows are kept). */
   maxPayloadQueuedBytes?: number;
-  /** Wait before the one retry of a failed write. */
+  /** First wait before writing again while the database cannot be reached; it doubles from there. */
   retryDelayMs?: number;
+  /** The longest wait between attempts while the database cannot be reached. */
+  maxRetryDelayMs?: number;
 }
 
 export interface LogQueueStats {
@@ -23,9 +27,12 @@ export interface LogQueueStats {
   dropped: number;
   /** Rows kept without their payload because payload memory was full. */
   payloadsDropped: number;
-  /** Rows lost because their batch failed twice. */
+  /** Rows lost because the database refused them even without their details. */
   failed: number;
 }
+
+/** What a write returns once `close` stopped waiting for the database: the rows stay counted in `queued`. */
+const ABANDONED = Symbol("abandoned");
 
 interface QueuedEvent {
   event: LogEvent;
@@ -43,8 +50,11 @@ interface QueuedEvent {
  *    a new event keeps its row but loses its bodies (`payloadsDropped`). Bodies are most of a
  *    batch's bytes, so this also makes the backlog quicker to write.
  * 2. Then rows. At `maxQueued` rows a new event is dropped whole (`dropped`).
- * A failed write is retried once, then its rows are counted in `failed` and dropped. `close()`
- * (shutdown) refuses new events and writes what is queued.
+ *
+ * Failed writes: while the database cannot be reached, the batch waits and is written when it can
+ * (the bounds above still hold for what arrives meanwhile). A batch the database refuses for its
+ * contents is split until the refused rows are alone, so no other row is lost with them (see
+ * `writeIsolating`). `close()` (shutdown) refuses new events and writes what is queued.
  */
 export class LogQueue implements LogSink {
   private readonly write: (events: LogEvent[]) => Promise<void>;
@@ -52,6 +62,7 @@ export class LogQueue implements LogSink {
   private readonly batchSize: number;
   private readonly maxPayloadQueuedBytes: number;
   private readonly retryDelayMs: number;
+  private readonly maxRetryDelayMs: number;
   private readonly timer: NodeJS.Timeout;
 
   private waiting: QueuedEvent[] = [];
@@ -60,6 +71,10 @@ export class LogQueue implements LogSink {
   /** The write cycle in progress; there is never more than one. */
   private cycle: Promise<void> | undefined;
   private closed = false;
+  /** Set when `close` stopped waiting for the database: writing stops and what is held is left. */
+  private abandoned = false;
+  /** When writes started failing to reach the database, during an outage. */
+  private unreachableSince: number | undefined;
   private readonly counts = { written: 0, dropped: 0, payloadsDropped: 0, failed: 0 };
 
   constructor(options: LogQueueOptions) {
@@ -67,7 +82,8 @@ export class LogQueue implements LogSink {
     this.maxQueued = options.maxQueued ?? 10_000;
     this.batchSize = options.batchSize ?? 500;
     this.maxPayloadQueuedBytes = options.maxPayloadQueuedBytes ?? 64 * 1024 * 1024;
-    this.retryDelayMs = options.retryDelayMs ?? 1_000;
+    this.retryDelayMs = options.retryDelayMs ?? 250;
+    this.maxRetryDelayMs = Math.max(this.retryDelayMs, options.maxRetryDelayMs ?? 5_000);
     this.timer = setInterval(() => {
       if (this.waiting.length > 0) void this.startCycle(1);
     }, options.flushIntervalMs ?? 250);
@@ -98,7 +114,7 @@ export class LogQueue implements LogSink {
 
   /** Writes everything queued, waiting for any write in progress; for shutdown and tests. */
   async flush(): Promise<void> {
-    while (this.cycle || this.waiting.length > 0) await (this.cycle ?? this.startCycle(1));
+    while (!this.abandoned && (this.cycle || this.waiting.length > 0)) await (this.cycle ?? this.startCycle(1));
   }
 
   /**
@@ -117,6 +133,7 @@ export class LogQueue implements LogSink {
     const gaveUp = await Promise.race([this.flush().then(() => false), expired]);
     clearTimeout(timer);
     if (gaveUp) {
+      this.abandoned = true;
       console.error(`[logs] ${this.stats().queued} log rows not written: the database did not take them within ${deadlineMs} ms`);
     }
   }
@@ -136,29 +153,75 @@ export class LogQueue implements LogSink {
   private async writeBatches(minBatch: number): Promise<void> {
     // Yield first, so a write started by enqueue() builds its SQL after the request path moves on.
     await new Promise((resolve) => setImmediate(resolve));
-    while (this.waiting.length >= minBatch && this.waiting.length > 0) {
+    while (this.waiting.length >= minBatch && this.waiting.length > 0 && !this.abandoned) {
       const batch = this.waiting.splice(0, this.batchSize);
       this.writingCount = batch.length;
-      await this.writeWithRetry(batch.map((queued) => queued.event));
-      this.writingCount = 0;
+      await this.writeIsolating(batch.map((queued) => queued.event));
       for (const queued of batch) this.payloadBytes -= queued.payloadBytes;
     }
   }
 
-  private async writeWithRetry(events: LogEvent[]): Promise<void> {
-    try {
-      await this.write(events);
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, this.retryDelayMs));
-      try {
-        await this.write(events);
-      } catch (error) {
-        this.counts.failed += events.length;
-        console.error(`[logs] dropped ${events.length} log rows after a failed retry: ${describe(error)}`);
-        return;
+  /**
+   * Writes `events`, and when the database refuses them for what they hold, halves the batch until
+   * the refused rows stand alone: the others are written, and a refused row is stored without its
+   * details (`withoutDetails`) or, refused again, counted in `failed`. About 2·log2(n) extra writes
+   * per bad row.
+   */
+  private async writeIsolating(events: LogEvent[]): Promise<void> {
+    const refusal = await this.writeWhenReachable(events);
+    if (refusal === ABANDONED) return;
+    if (refusal === undefined) {
+      this.settle(events.length, "written");
+    } else if (events.length > 1) {
+      const middle = events.length >>> 1;
+      await this.writeIsolating(events.slice(0, middle));
+      await this.writeIsolating(events.slice(middle));
+    } else {
+      const [event] = events as [LogEvent];
+      const stored = await this.writeWhenReachable([withoutDetails(event, refusal.error)]);
+      if (stored === ABANDONED) return;
+      const where = `log row ${event.log.id} (team ${event.log.teamId})`;
+      if (stored === undefined) {
+        this.settle(1, "written");
+        console.error(`[logs] ${where} stored without its details; the database refused it: ${describeDatabaseError(refusal.error)}`);
+      } else {
+        this.settle(1, "failed");
+        console.error(`[logs] ${where} dropped; the database refused it, even without its details: ${describeDatabaseError(stored.error)}`);
       }
     }
-    this.counts.written += events.length;
+  }
+
+  /**
+   * Writes `events` once the database can be reached: a connection that fails (or a deadlock) is
+   * the database's state, not the rows', so it waits (doubling up to `maxRetryDelayMs`) and tries
+   * again for as long as it takes; meanwhile the queue's bounds keep memory in check. Resolves with
+   * the refusal when the database rejected the rows themselves.
+   */
+  private async writeWhenReachable(events: LogEvent[]): Promise<{ error: unknown } | typeof ABANDONED | undefined> {
+    for (let delay = this.retryDelayMs; ; delay = Math.min(delay * 2, this.maxRetryDelayMs)) {
+      if (this.abandoned) return ABANDONED;
+      try {
+        await this.write(events);
+        if (this.unreachableSince !== undefined) {
+          console.error(`[logs] the database is reachable again after ${Date.now() - this.unreachableSince} ms; writing the held rows`);
+          this.unreachableSince = undefined;
+        }
+        return undefined;
+      } catch (error) {
+        if (!isTransientDatabaseError(error)) return { error };
+        if (this.unreachableSince === undefined) {
+          this.unreachableSince = Date.now();
+          console.error(`[logs] cannot write log rows (${describeDatabaseError(error)}); holding them and retrying until the database answers`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, delay).unref());
+      }
+    }
+  }
+
+  /** Rows of the batch being written that are done with, one way or the other. */
+  private settle(rows: number, outcome: "written" | "failed"): void {
+    this.counts[outcome] += rows;
+    this.writingCount -= rows;
   }
 }
 
@@ -170,15 +233,4 @@ function payloadSize(payload: NewRequestLogPayload): number {
     for (const [name, value] of Object.entries(headers)) size += name.length + String(value).length;
   }
   return size;
-}
-
-/**
- * The database's reason, not the failed statement: drizzle's own message quotes the query and its
- * parameters, which hold request and response bodies.
- */
-function describe(error: unknown): string {
-  const reason = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-  const message = reason instanceof Error ? reason.message : String(reason);
-  const firstLine = message.split("\n", 1)[0] ?? "";
-  return firstLine.length > 200 ? `${firstLine.slice(0, 200)}…` : firstLine;
 }

@@ -1,8 +1,9 @@
 import { count, sql, type SQL } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { DatabaseHandle } from "@/db/client";
 import { gatewayTokens, providerKeys, requestLogPayloads, requestLogs, teams, usageRollups } from "@/db/schema";
 import { testDatabases } from "@/tests/support/database";
+import { LogQueue } from "./queue";
 import { testLogEvent } from "./test-events";
 import { writeLogBatch } from "./writer";
 
@@ -18,6 +19,9 @@ describe.each(testDatabases())("writeLogBatch on $name", (database) => {
   });
   beforeEach(async () => {
     await handle.db.execute(sql`truncate request_logs, request_log_payloads, usage_rollups`);
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
   });
 
   /** Rows of a raw query; every driver's result carries `rows`, but the shared Database type cannot say so. */
@@ -119,6 +123,67 @@ describe.each(testDatabases())("writeLogBatch on $name", (database) => {
       ["bad", at(9), "rejected"],
       ["ok", at(7), "ok"],
     ]);
+  });
+
+  it("stores NUL and lone surrogates as U+FFFD in text and JSON columns alike, in a batch with clean rows", async () => {
+    const bad = "a\u0000b\ud800c\udfff";
+    const fixed = "a\uFFFDb\uFFFDc\uFFFD";
+    const poisoned = testLogEvent(2, { model: `gpt-4o-mini${bad}`, path: `/compat/${bad}`, userAgent: bad, metadata: { [bad]: bad, n: 1 } });
+    poisoned.payload = {
+      ...poisoned.payload!,
+      requestBody: `{"model":"${bad}"}`,
+      responseBody: bad,
+      requestHeaders: { [`x-${bad}`]: bad },
+      responseHeaders: { "content-type": bad },
+    };
+    await writeLogBatch(handle.db, [testLogEvent(1), poisoned, testLogEvent(4)]);
+
+    expect(await rowCount(requestLogs)).toBe(3);
+    const [log] = await handle.db.select().from(requestLogs).where(sql`${requestLogs.id} = 'log-2'`);
+    expect(log).toMatchObject({ model: `gpt-4o-mini${fixed}`, path: `/compat/${fixed}`, userAgent: fixed, metadata: { [fixed]: fixed, n: 1 } });
+    const [payload] = await handle.db.select().from(requestLogPayloads).where(sql`${requestLogPayloads.logId} = 'log-2'`);
+    expect(payload).toMatchObject({
+      requestBody: `{"model":"${fixed}"}`,
+      responseBody: fixed,
+      requestHeaders: { [`x-${fixed}`]: fixed },
+      responseHeaders: { "content-type": fixed },
+    });
+    const { stored, expected } = await rollupsStoredAndExpected();
+    expect(stored).toEqual(expected);
+    expect(stored.some((r) => r.model === `gpt-4o-mini${fixed}`)).toBe(true);
+  });
+
+  it("through the log queue, isolates the rows the database refuses and writes every other one, rollups and last uses included", async () => {
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const teamId = `team-isolation-${Math.random()}`;
+    await handle.db.insert(teams).values({ id: teamId, slug: teamId, name: "isolation" });
+    await handle.db.insert(gatewayTokens).values({ id: `${teamId}-tok`, teamId, name: "t", tokenHash: `${teamId}-hash`, start: "sy_", last4: "abcd" });
+    const at = (second: number) => new Date(Date.UTC(2026, 10, 22, 12, 0, second));
+    const events = range(0, 200).map((i) => testLogEvent(i, { teamId, tokenId: `${teamId}-tok`, createdAt: at(i % 60) }));
+    // Refused for its payload (a NOT NULL column left null): stored without its details.
+    events[37] = { ...events[37]!, payload: { ...testLogEvent(36).payload!, logId: "log-37", teamId: null as unknown as string } };
+    // Refused for a count beyond the integer column: refused without its details too, so dropped.
+    events[150] = testLogEvent(150, { teamId, tokenId: `${teamId}-tok`, tokensIn: 2 ** 31, createdAt: at(59) });
+    // The latest use of the token is only in the refused row 150 (second 59) and the written row 119.
+    const queue = new LogQueue({ write: (batch) => writeLogBatch(handle.db, batch), batchSize: 1_000, flushIntervalMs: 3_600_000 });
+    for (const event of events) queue.enqueue(event);
+    await queue.close();
+
+    expect(queue.stats()).toMatchObject({ queued: 0, written: 199, failed: 1 });
+    const ids = (await select(sql`select id from request_logs where team_id = ${teamId}`)).map((r) => r.id);
+    expect(ids).toHaveLength(199);
+    expect(ids).not.toContain("log-150");
+    const [isolated] = await handle.db.select().from(requestLogs).where(sql`${requestLogs.id} = 'log-37'`);
+    expect(isolated).toMatchObject({ teamId, model: null, path: "", tokensIn: events[37]!.log.tokensIn });
+    expect(isolated!.errorMessage).toMatch(/^Log row stored without its details: the database refused it \(23502 null value in column "team_id"/);
+    expect(await select(sql`select log_id from request_log_payloads where log_id in ('log-37', 'log-150')`)).toEqual([]);
+    // Even indexes carry a payload: 100, less the dropped row 150's.
+    expect(await rowCount(requestLogPayloads)).toBe(99);
+    const { stored, expected } = await rollupsStoredAndExpected();
+    expect(stored).toEqual(expected);
+    const [token] = await handle.db.select().from(gatewayTokens).where(sql`${gatewayTokens.teamId} = ${teamId}`);
+    expect(token!.lastUsedAt).toEqual(at(59));
+    expect(errors).toHaveBeenCalledTimes(2);
   });
 
   it("does nothing for an empty batch", async () => {

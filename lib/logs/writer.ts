@@ -1,7 +1,8 @@
 import { getTableColumns, getTableName, sql, type Column } from "drizzle-orm";
 import type { PgTable } from "drizzle-orm/pg-core";
-import type { Database } from "@/db/client";
+import { describeDatabaseError, type Database } from "@/db/client";
 import { gatewayTokens, providerKeys, requestLogPayloads, requestLogs, usageRollups, type NewRequestLog, type UsageRollup } from "@/db/schema";
+import { safeJson } from "./safe-text";
 import type { LogEvent } from "./types";
 
 const HOUR_MS = 3_600_000;
@@ -9,12 +10,13 @@ const HOUR_MS = 3_600_000;
 /**
  * Writes a batch of log events in one transaction: the log rows, the payloads of events that have
  * one, and the hourly usage rollups, aggregated here so each (team, hour, gateway, provider, model)
- * is one upserted row.
+ * is one upserted row. Every string is made storable first (`safeJson`): one client's bytes must
+ * not fail a batch that holds other teams' rows.
  */
 export async function writeLogBatch(db: Database, events: LogEvent[]): Promise<void> {
   if (events.length === 0) return;
-  const logs = events.map((event) => event.log);
-  const payloads = events.flatMap((event) => (event.payload ? [event.payload] : []));
+  const logs = events.map((event) => safeJson(event.log));
+  const payloads = events.flatMap((event) => (event.payload ? [safeJson(event.payload)] : []));
   const rollups = rollUp(logs);
   await db.transaction(async (tx) => {
     await tx.execute(sql`insert into ${requestLogs} ${expandJson(requestLogs, logs)}`);
@@ -37,6 +39,27 @@ export async function writeLogBatch(db: Database, events: LogEvent[]): Promise<v
         where k.id = u.id and (k.last_used_at is null or k.last_used_at <= u.at)`);
     }
   });
+}
+
+/**
+ * What is left of an event the database refused even with safe strings (a value out of a column's
+ * range, say): the row without its payload and without the strings a client chose (model, path,
+ * user agent, metadata), carrying the database's reason in `errorMessage`, so the request still
+ * counts and shows in its team's logs. Ids, status, tokens, cost and times stay.
+ */
+export function withoutDetails(event: LogEvent, error: unknown): LogEvent {
+  const { log } = event;
+  return {
+    log: {
+      ...log,
+      provider: null,
+      model: null,
+      path: "",
+      userAgent: null,
+      metadata: null,
+      errorMessage: `Log row stored without its details: the database refused it (${describeDatabaseError(error)})`,
+    },
+  };
 }
 
 /**
