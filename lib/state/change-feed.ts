@@ -1,5 +1,5 @@
 import { inArray } from "drizzle-orm";
-import { listenerFor, type Database, type Listen } from "@/db/client";
+import { describeDatabaseError, listenerFor, type Database, type Listen } from "@/db/client";
 import { directoryVersions } from "@/db/schema";
 import {
   DIRECTORY_CHANNEL,
@@ -72,7 +72,7 @@ export function watchDirectoryChanges(db: Database, options: ChangeFeedOptions):
   function lost(error: unknown): void {
     if (closed || !listen || relistenTimer) return;
     if (stopListening) {
-      console.warn(`switchyard: the LISTEN connection dropped (${String(error)}); polling directory versions until it is back`);
+      console.warn(`switchyard: the LISTEN connection dropped (${describeDatabaseError(error)}); polling directory versions until it is back`);
       stopListening().catch(() => {});
       stopListening = undefined;
     }
@@ -100,7 +100,7 @@ export function watchDirectoryChanges(db: Database, options: ChangeFeedOptions):
       pollFailing = false;
     } catch (error) {
       // Once per outage: the poll runs twice a second.
-      if (!pollFailing && !closed) console.error("switchyard: polling directory versions failed:", error);
+      if (!pollFailing && !closed) console.error(`switchyard: polling directory versions failed: ${describeDatabaseError(error)}`);
       pollFailing = true;
     }
   }
