@@ -36,7 +36,7 @@ const ctx = { db: handle.db, actor: { type: "operator" as const } };
 const team = await createTeam({ ctx, slug: "bench" });
 await createGatewayRecord({ ctx, teamId: team.id, slug: "bench", settings: { authentication: true, collectLogs } });
 const { token } = await createGatewayToken({ ctx, teamId: team.id, name: "bench" });
-await addProviderKey({ ctx, teamId: team.id, provider: "openai", secret: "sk-bench-upstream-key", baseUrl: `http://127.0.0.1:${upstreamPort}/v1`, keyring });
+await addProviderKey({ ctx, teamId: team.id, provider: "openai", secret: "sk-bench-upstream-key", baseUrl: `http://127.0.0.1:${upstreamPort}/v1`, keyring, allowPrivateUpstreams: true });
 
 const logs = new LogQueue({ write: (events) => writeLogBatch(handle.db, events) });
 const gateway = createGateway({ db: handle.db, logs, keyring, allowPrivateUpstreams: true, maxBodyBytes: 10 * 1024 * 1024 });

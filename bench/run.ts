@@ -52,7 +52,8 @@ interface Store {
 function cli(store: Store, args: string[]): string {
   return execFileSync(process.execPath, [path.join(root, "bin/switchyard.js"), ...args, "--json"], {
     cwd: root,
-    env: { ...process.env, SWITCHYARD_DATA_DIR: store.dataDir, DATABASE_URL: store.databaseUrl },
+    // The key it stores points at the loopback upstream.
+    env: { ...process.env, SWITCHYARD_DATA_DIR: store.dataDir, DATABASE_URL: store.databaseUrl, SWITCHYARD_ALLOW_PRIVATE_UPSTREAMS: "true" },
     encoding: "utf8",
   });
 }

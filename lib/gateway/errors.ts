@@ -1,3 +1,5 @@
+import { ALLOW_PRIVATE_UPSTREAMS_HINT } from "./private-address";
+
 /**
  * The gateway's own refusals. `internalCode` is Cloudflare's (reference §10) where Cloudflare has
  * one; `code` is the string OpenAI-format clients see in `error.code`.
@@ -74,12 +76,12 @@ export const unknownAlias = (provider: string, alias: string, configured: readon
 export const providerFailed = (httpCode: 502 | 504, detail: string) =>
   new GatewayError(httpCode, InternalCode.providerFailed, `Failed to get response from provider: ${detail}`, "provider_error");
 
-export const privateUpstream = (host: string) =>
+/** `refusal` is a PrivateUpstreamError's message: the host and the class of its address. */
+export const privateUpstream = (refusal: string) =>
   new GatewayError(
     403,
     InternalCode.providerFailed,
-    `Upstream host ${host} resolves to a private, loopback or link-local address, which this gateway refuses; ` +
-      "the operator can allow it with SWITCHYARD_ALLOW_PRIVATE_UPSTREAMS=true",
+    `Upstream ${refusal}, and this gateway connects only to public addresses; ${ALLOW_PRIVATE_UPSTREAMS_HINT}`,
     "private_upstream",
   );
 

@@ -83,8 +83,9 @@ export function createUpstream(allowPrivateUpstreams: boolean): Upstream {
 
 function upstreamFailure(error: unknown, host: string, signal: AbortSignal): GatewayError {
   if (signal.aborted) return clientClosed();
-  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : undefined;
-  if (error instanceof PrivateUpstreamError || cause instanceof PrivateUpstreamError) return privateUpstream(host);
+  const cause = error instanceof Error ? error.cause : undefined;
+  if (error instanceof PrivateUpstreamError) return privateUpstream(error.message);
+  if (cause instanceof PrivateUpstreamError) return privateUpstream(cause.message);
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_CONNECT_TIMEOUT" || code === "ETIMEDOUT") {
     return providerFailed(504, `${host} did not answer in time`);

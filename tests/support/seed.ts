@@ -10,6 +10,12 @@ import { createTeam } from "@/lib/services/teams/create";
 import { createGatewayToken } from "@/lib/services/tokens/create";
 import { testKeyring } from "./keyring";
 
+/**
+ * The fake providers listen on loopback, so tests save base URLs as a deployment that allows private
+ * upstreams does; each gateway server still decides for itself whether it connects to them.
+ */
+const SAVE_PRIVATE_UPSTREAMS = true;
+
 export function operatorContext(db: Database): ServiceContext {
   return { db, actor: { type: "operator" } };
 }
@@ -66,6 +72,7 @@ export async function seedTeam(db: Database, options: SeedOptions): Promise<Seed
       secret: providerKey,
       baseUrl: options.keyBaseUrl,
       keyring: testKeyring,
+      allowPrivateUpstreams: SAVE_PRIVATE_UPSTREAMS,
     });
   }
   return {
@@ -94,6 +101,7 @@ export async function addKey(
     gatewaySlug: options.gatewaySlug,
     baseUrl: options.baseUrl,
     keyring: testKeyring,
+    allowPrivateUpstreams: SAVE_PRIVATE_UPSTREAMS,
   });
   return secret;
 }
@@ -109,5 +117,12 @@ export async function addToken(seeded: SeededTeam, gatewaySlugs?: string[]): Pro
 }
 
 export async function addCustomProvider(seeded: SeededTeam, slug: string, baseUrl: string): Promise<void> {
-  await createCustomProvider({ ctx: seeded.ctx, teamId: seeded.team.id, slug, name: `Custom ${slug}`, baseUrl });
+  await createCustomProvider({
+    ctx: seeded.ctx,
+    teamId: seeded.team.id,
+    slug,
+    name: `Custom ${slug}`,
+    baseUrl,
+    allowPrivateUpstreams: SAVE_PRIVATE_UPSTREAMS,
+  });
 }

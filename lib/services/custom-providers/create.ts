@@ -1,10 +1,12 @@
 import { z } from "zod";
 import { customProviders, type CustomProvider } from "@/db/schema";
+import { config } from "@/lib/config";
 import { newId } from "@/lib/ids";
 import { changeDirectory } from "@/lib/state/directory-changes";
 import { CUSTOM_PROVIDER_PREFIX } from "@/lib/providers";
 import type { ServiceContext } from "../context";
 import { ConflictError } from "../errors";
+import { assertPublicBaseUrl } from "../public-base-url";
 import { requireRole } from "../roles";
 import { httpUrl, parseInput } from "../validation";
 
@@ -18,10 +20,14 @@ const input = z.object({
   description: z.string().trim().max(500).optional(),
 });
 
-/** Adds an upstream of the team's own, reached as `custom-{slug}` (reference §1.2.1). */
+/**
+ * Adds an upstream of the team's own, reached as `custom-{slug}` (reference §1.2.1).
+ * `allowPrivateUpstreams` defaults to the deployment's setting.
+ */
 export async function createCustomProvider({
   ctx,
   teamId,
+  allowPrivateUpstreams = config().allowPrivateUpstreams,
   ...raw
 }: {
   ctx: ServiceContext;
@@ -30,9 +36,11 @@ export async function createCustomProvider({
   name?: string;
   baseUrl: string;
   description?: string;
+  allowPrivateUpstreams?: boolean;
 }): Promise<CustomProvider> {
   const { slug, name, baseUrl, description } = parseInput(input, raw);
   const team = await requireRole(ctx, teamId, "admin");
+  await assertPublicBaseUrl(baseUrl, allowPrivateUpstreams);
   return changeDirectory(ctx.db, team.id, async (tx) => {
     const [provider] = await tx
       .insert(customProviders)

@@ -14,7 +14,7 @@ afterAll(() => handle.close());
 describe("custom providers", () => {
   it("creates one named after its slug unless given a name, with a canonical base URL", async () => {
     const team = await newTeam(handle);
-    const created = await createCustomProvider({ ctx: operatorOf(handle), teamId: team.id, slug: "vllm", baseUrl: "http://gpu.internal:8000/v1/" });
+    const created = await createCustomProvider({ ctx: operatorOf(handle), teamId: team.id, slug: "vllm", baseUrl: "http://gpu.internal:8000/v1/", allowPrivateUpstreams: true });
     expect(created).toMatchObject({ slug: "vllm", name: "vllm", baseUrl: "http://gpu.internal:8000/v1", enabled: true });
   });
 
@@ -30,6 +30,31 @@ describe("custom providers", () => {
     await expect(createCustomProvider({ ctx, teamId: team.id, slug: "vllm", baseUrl: "https://b.example.com" })).rejects.toThrow(
       new ConflictError(`custom provider "custom-vllm" already exists in team "${team.slug}"`),
     );
+  });
+
+  it("refuses a base URL on a non-public address unless private upstreams are allowed", async () => {
+    const team = await newTeam(handle);
+    const ctx = operatorOf(handle);
+    const hint = "Switchyard sends requests only to public addresses, and the operator can allow private upstreams with SWITCHYARD_ALLOW_PRIVATE_UPSTREAMS=true";
+    for (const [baseUrl, refusal] of [
+      ["http://127.0.0.1:8000/v1", "host 127.0.0.1 is a non-public address (loopback)"],
+      ["http://localhost:8000/v1", "host localhost resolves to a non-public address (loopback)"],
+      ["http://192.168.1.20:8000/v1", "host 192.168.1.20 is a non-public address (private)"],
+      ["http://[64:ff9b::169.254.169.254]/v1", "host [64:ff9b::a9fe:a9fe] is a non-public address (NAT64 form of a linkLocal IPv4 address)"],
+      ["http://[2002:a00:1::]/v1", "host [2002:a00:1::] is a non-public address (6to4 form of a private IPv4 address)"],
+      ["http://[fec0::1]/v1", "host [fec0::1] is a non-public address (deprecatedSiteLocal)"],
+    ] as const) {
+      await expect(createCustomProvider({ ctx, teamId: team.id, slug: "gpu", baseUrl, allowPrivateUpstreams: false })).rejects.toThrow(
+        new InvalidInputError(`baseUrl: ${refusal}; ${hint}`),
+      );
+    }
+    expect(await listCustomProviders({ ctx, teamId: team.id })).toEqual([]);
+    await expect(
+      createCustomProvider({ ctx, teamId: team.id, slug: "gpu", baseUrl: "http://192.168.1.20:8000/v1", allowPrivateUpstreams: true }),
+    ).resolves.toMatchObject({ slug: "gpu", baseUrl: "http://192.168.1.20:8000/v1" });
+    await expect(
+      createCustomProvider({ ctx, teamId: team.id, slug: "public", baseUrl: "https://[2606:4700::1111]/v1", allowPrivateUpstreams: false }),
+    ).resolves.toMatchObject({ slug: "public" });
   });
 
   it("needs admin to create, viewer to list, and shows only the team's own", async () => {

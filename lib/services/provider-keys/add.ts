@@ -2,6 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "@/db/client";
 import { customProviders, providerKeys } from "@/db/schema";
+import { config } from "@/lib/config";
 import { encryptSecret, providerKeyAad } from "@/lib/crypto/envelope";
 import { masterKeyring } from "@/lib/crypto/keyring";
 import type { MasterKeyring } from "@/lib/crypto/master-keys";
@@ -11,6 +12,7 @@ import { CUSTOM_PROVIDER_PREFIX, isCustomProviderSlug, providers } from "@/lib/p
 import type { ServiceContext } from "../context";
 import { ConflictError, InvalidInputError, NotFoundError } from "../errors";
 import { findGateway } from "../gateways/get";
+import { assertPublicBaseUrl } from "../public-base-url";
 import { requireRole } from "../roles";
 import { httpUrl, parseInput } from "../validation";
 import { describeScope, secretPreview, toKeyView, type ProviderKeyView } from "./view";
@@ -55,12 +57,13 @@ async function assertKnownProvider(db: Database, teamId: string, provider: strin
 
 /**
  * Stores a provider key, encrypted, for the whole team or for one gateway. `keyring` defaults to
- * the process's master keyring.
+ * the process's master keyring, `allowPrivateUpstreams` to the deployment's setting.
  */
 export async function addProviderKey({
   ctx,
   teamId,
   keyring = masterKeyring(),
+  allowPrivateUpstreams = config().allowPrivateUpstreams,
   ...raw
 }: {
   ctx: ServiceContext;
@@ -71,10 +74,12 @@ export async function addProviderKey({
   gatewaySlug?: string;
   baseUrl?: string;
   keyring?: MasterKeyring;
+  allowPrivateUpstreams?: boolean;
 }): Promise<ProviderKeyView> {
   const { provider, secret, alias, gatewaySlug, baseUrl } = parseInput(input, raw);
   await requireRole(ctx, teamId, "admin");
   await assertKnownProvider(ctx.db, teamId, provider, baseUrl);
+  if (baseUrl) await assertPublicBaseUrl(baseUrl, allowPrivateUpstreams);
   const gateway = gatewaySlug ? await findGateway(ctx.db, teamId, gatewaySlug) : null;
 
   const sealed = encryptSecret(keyring, secret, providerKeyAad(teamId, provider, alias));

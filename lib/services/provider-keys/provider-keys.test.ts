@@ -85,11 +85,11 @@ describe("addProviderKey", () => {
   it("accepts a custom provider of the team only", async () => {
     const [team, other] = [await newTeam(handle), await newTeam(handle)];
     const ctx = operatorOf(handle);
-    await createCustomProvider({ ctx, teamId: other.id, slug: "llama", baseUrl: "http://10.0.0.5:8000/v1" });
+    await createCustomProvider({ ctx, teamId: other.id, slug: "llama", baseUrl: "http://10.0.0.5:8000/v1", allowPrivateUpstreams: true });
     await expect(addProviderKey({ ctx, teamId: team.id, provider: "custom-llama", secret: SECRET, keyring })).rejects.toThrow(
       new NotFoundError('custom provider "custom-llama" not found'),
     );
-    await createCustomProvider({ ctx, teamId: team.id, slug: "llama", baseUrl: "http://10.0.0.6:8000/v1" });
+    await createCustomProvider({ ctx, teamId: team.id, slug: "llama", baseUrl: "http://10.0.0.6:8000/v1", allowPrivateUpstreams: true });
     await expect(addProviderKey({ ctx, teamId: team.id, provider: "custom-llama", secret: SECRET, keyring })).resolves.toMatchObject({
       provider: "custom-llama",
     });
@@ -110,6 +110,79 @@ describe("addProviderKey", () => {
     await expect(addProviderKey({ ctx: admin, teamId: team.id, provider: "openai", secret: SECRET, keyring })).resolves.toBeDefined();
     await expect(addProviderKey({ ctx: member, teamId: team.id, provider: "groq", secret: SECRET, keyring })).rejects.toThrow(ForbiddenError);
     await expect(addProviderKey({ ctx: admin, teamId: other.id, provider: "openai", secret: SECRET, keyring })).rejects.toThrow(NotFoundError);
+  });
+});
+
+describe("a key's base URL", () => {
+  // Every spelling of a non-public upstream the gateway refuses to connect to, as an operator would type it.
+  const nonPublic = [
+    ["http://127.0.0.1:11434/v1", "host 127.0.0.1 is a non-public address (loopback)"],
+    ["http://localhost:8000/v1", "host localhost resolves to a non-public address (loopback)"],
+    ["http://2130706433/v1", "host 127.0.0.1 is a non-public address (loopback)"],
+    ["http://0177.0.0.1/v1", "host 127.0.0.1 is a non-public address (loopback)"],
+    ["http://0x7f.1/v1", "host 127.0.0.1 is a non-public address (loopback)"],
+    ["http://10.0.0.5:8000/v1", "host 10.0.0.5 is a non-public address (private)"],
+    ["http://169.254.169.254/latest", "host 169.254.169.254 is a non-public address (linkLocal)"],
+    ["http://100.64.0.1/v1", "host 100.64.0.1 is a non-public address (carrierGradeNat)"],
+    ["http://198.18.0.1/v1", "host 198.18.0.1 is a non-public address (reserved)"],
+    ["http://224.0.0.1/v1", "host 224.0.0.1 is a non-public address (multicast)"],
+    ["http://255.255.255.255/v1", "host 255.255.255.255 is a non-public address (broadcast)"],
+    ["http://0.0.0.0:8000/v1", "host 0.0.0.0 is a non-public address (unspecified)"],
+    ["http://[::1]:8000/v1", "host [::1] is a non-public address (loopback)"],
+    ["http://[fd00::1]/v1", "host [fd00::1] is a non-public address (uniqueLocal)"],
+    ["http://[fec0::1]/v1", "host [fec0::1] is a non-public address (deprecatedSiteLocal)"],
+    ["http://[::ffff:127.0.0.1]/v1", "host [::ffff:7f00:1] is a non-public address (IPv4-mapped form of a loopback IPv4 address)"],
+    ["http://[::ffff:0:127.0.0.1]/v1", "host [::ffff:0:7f00:1] is a non-public address (rfc6145)"],
+    ["http://[::127.0.0.1]/v1", "host [::7f00:1] is a non-public address (IPv4-compatible ::a.b.c.d, deprecated)"],
+    ["http://[64:ff9b::10.0.0.1]/v1", "host [64:ff9b::a00:1] is a non-public address (NAT64 form of a private IPv4 address)"],
+    ["http://[2002:7f00:1::1]/v1", "host [2002:7f00:1::1] is a non-public address (6to4 form of a loopback IPv4 address)"],
+  ] as const;
+
+  it.each(nonPublic)("refuses %s when it is saved: %s", async (baseUrl, refusal) => {
+    const team = await newTeam(handle);
+    const ctx = operatorOf(handle);
+    await expect(
+      addProviderKey({ ctx, teamId: team.id, provider: "openai", secret: SECRET, baseUrl, keyring, allowPrivateUpstreams: false }),
+    ).rejects.toThrow(
+      new InvalidInputError(
+        `baseUrl: ${refusal}; Switchyard sends requests only to public addresses, and the operator can allow private upstreams with SWITCHYARD_ALLOW_PRIVATE_UPSTREAMS=true`,
+      ),
+    );
+    expect(await listProviderKeys({ ctx, teamId: team.id })).toEqual([]);
+  });
+
+  it("accepts them where the deployment allows private upstreams", async () => {
+    const team = await newTeam(handle);
+    const ctx = operatorOf(handle);
+    for (const [index, [baseUrl]] of nonPublic.entries()) {
+      const alias = `local-${index}`;
+      await expect(
+        addProviderKey({ ctx, teamId: team.id, provider: "openai", secret: SECRET, alias, baseUrl, keyring, allowPrivateUpstreams: true }),
+      ).resolves.toMatchObject({ alias });
+    }
+  });
+
+  it("accepts public addresses, and names DNS cannot answer for, which the gateway checks when it connects", async () => {
+    const team = await newTeam(handle);
+    const ctx = operatorOf(handle);
+    for (const [alias, baseUrl] of [
+      ["v4", "http://8.8.8.8/v1"],
+      ["v6", "https://[2606:4700::1111]/v1"],
+      ["nat64", "http://[64:ff9b::8.8.8.8]/v1"],
+      ["unresolvable", "https://models.example.invalid/v1"],
+    ]) {
+      await expect(
+        addProviderKey({ ctx, teamId: team.id, provider: "openai", secret: SECRET, alias, baseUrl, keyring, allowPrivateUpstreams: false }),
+      ).resolves.toMatchObject({ alias, baseUrl });
+    }
+  });
+
+  it("is checked only for an admin, so nobody else learns what a host resolves to", async () => {
+    const team = await newTeam(handle);
+    const member = await userContext(handle, { team, role: "member" });
+    await expect(
+      addProviderKey({ ctx: member, teamId: team.id, provider: "openai", secret: SECRET, baseUrl: "http://localhost/v1", keyring, allowPrivateUpstreams: false }),
+    ).rejects.toThrow(ForbiddenError);
   });
 });
 
