@@ -269,17 +269,28 @@ const globalForDb = globalThis as unknown as { switchyardDb?: Promise<DatabaseHa
  * and the custom server share one PGlite instance (it is single-process).
  */
 export function database(): Promise<DatabaseHandle> {
-  globalForDb.switchyardDb ??= (async () => {
+  if (globalForDb.switchyardDb) return globalForDb.switchyardDb;
+  const opening = (async () => {
     const cfg = config();
     const handle = await openDatabase({
       driver: cfg.databaseDriver,
       url: cfg.databaseUrl,
       dataDir: path.join(cfg.dataDir, "db"),
     });
-    await handle.migrate();
+    try {
+      await handle.migrate();
+    } catch (error) {
+      await handle.close().catch(() => {});
+      throw error;
+    }
     return handle;
   })();
-  return globalForDb.switchyardDb;
+  globalForDb.switchyardDb = opening;
+  // A server that was unreachable at the first use is tried again at the next, not failed forever.
+  opening.catch(() => {
+    if (globalForDb.switchyardDb === opening) globalForDb.switchyardDb = undefined;
+  });
+  return opening;
 }
 
 /**

@@ -17,7 +17,7 @@ interface ProcessGateway {
 const LOG_FLUSH_DEADLINE_MS = 10_000;
 
 /** What the integration harness sets per suite instead of the configuration (see `overrideProcessGatewaySettings`). */
-export type ProcessGatewaySettings = Partial<Pick<GatewayDeps, "keyring" | "allowPrivateUpstreams" | "maxBodyBytes">>;
+export type ProcessGatewaySettings = Partial<Pick<GatewayDeps, "keyring" | "allowPrivateUpstreams" | "maxBodyBytes" | "maxStreamsPerToken">>;
 
 // On globalThis so Next's dev reloads and server.ts share one gateway, one pool and one log queue.
 const globalForGateway = globalThis as unknown as {
@@ -38,6 +38,7 @@ async function build(): Promise<ProcessGateway> {
     keyring: settings?.keyring ?? masterKeyring(),
     allowPrivateUpstreams: settings?.allowPrivateUpstreams ?? cfg.allowPrivateUpstreams,
     maxBodyBytes: settings?.maxBodyBytes ?? cfg.maxBodyBytes,
+    maxStreamsPerToken: settings?.maxStreamsPerToken ?? cfg.maxStreamsPerToken,
   });
   return { gateway, logs, metrics };
 }
@@ -86,7 +87,7 @@ export function overrideProcessGatewaySettings(settings: ProcessGatewaySettings 
   globalForGateway.switchyardGatewaySettings = settings;
 }
 
-/** Test hook: the process gateway's log queue (to flush it and read its counters), if the gateway was built. */
+/** The process gateway's log queue, if the gateway was built: /api/health reports its backlog, tests flush it. */
 export async function processGatewayLogs(): Promise<LogQueue | undefined> {
   return (await globalForGateway.switchyardGateway)?.logs;
 }

@@ -1,3 +1,8 @@
-export function GET(): Response {
-  return Response.json({ ok: true });
+import { healthResponse } from "@/lib/health/health";
+
+// Every probe asks the database anew.
+export const dynamic = "force-dynamic";
+
+export function GET(): Promise<Response> {
+  return healthResponse();
 }
