@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { isGatewayPath, parseGatewayPath } from "./paths";
+import { GatewayError } from "./errors";
+import { assertPlainProviderPath, isGatewayPath, parseGatewayPath } from "./paths";
 
 describe("isGatewayPath", () => {
   it.each([
@@ -72,4 +73,42 @@ describe("parseGatewayPath", () => {
     expect(parseGatewayPath("/v1//main/compat/chat/completions")).toBeUndefined();
     expect(parseGatewayPath("/api/health")).toBeUndefined();
   });
+});
+
+describe("assertPlainProviderPath", () => {
+  it.each([
+    ["..", "is a dot segment"],
+    [".", "is a dot segment"],
+    ["v1/../admin", "is a dot segment"],
+    ["v1/./chat/completions", "is a dot segment"],
+    ["%2e%2e/admin", "is a dot segment"],
+    ["%2E%2e/admin", "is a dot segment"],
+    [".%2E/admin", "is a dot segment"],
+    ["v1/%2e", "is a dot segment"],
+    ["..%2fadmin", "holds an encoded slash (%2f)"],
+    ["v1/..%2F..%2Fadmin", "holds an encoded slash (%2F)"],
+    ["%2e%2e%2fadmin", "holds an encoded slash (%2f)"],
+    ["v1%2fchat/completions", "holds an encoded slash (%2f)"],
+    ["..%5cadmin", "holds an encoded backslash (%5c)"],
+    ["v1/%5C..%5Cadmin", "holds an encoded backslash (%5C)"],
+    ["..\\admin", "holds a backslash"],
+  ])("refuses %j: the segment %s", (path, problem) => {
+    let thrown: unknown;
+    try {
+      assertPlainProviderPath(path);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(GatewayError);
+    const refusal = thrown as GatewayError;
+    expect(refusal.httpCode).toBe(400);
+    expect(refusal.code).toBe("invalid_provider_path");
+    expect(refusal.message).toContain(`Invalid provider path "${path}"`);
+    expect(refusal.message).toContain(problem);
+  });
+
+  it.each(["", "chat/completions", "v1/models/gpt-4o-mini", "files/file-abc/content", "a..b/c.d/...", "models/%2e%2e%2e", "v1//chat", "%41"])(
+    "lets %j through",
+    (path) => expect(() => assertPlainProviderPath(path)).not.toThrow(),
+  );
 });

@@ -1,3 +1,5 @@
+import { invalidRequest } from "./errors";
+
 /** What a request asks the gateway to do, decided by its path alone. */
 export type Surface =
   /** `compat/chat/completions`, `/ai/v1/chat/completions`, `/ai/v1/embeddings`: `model` names the provider. */
@@ -74,4 +76,32 @@ function restRoute(teamSlug: string | undefined, rest: string): GatewayRoute {
         ? { kind: "unified", endpoint: "embeddings" }
         : { kind: "unsupported", what: `/ai/${rest}` };
   return { scope: { by: "token", teamSlug }, surface, logPath: rest };
+}
+
+/**
+ * Refuses a passthrough provider path that could climb out of the base URL's path prefix. The URL
+ * parser has already resolved literal and `%2e` dot segments of the request URL, but it leaves
+ * `%2F` and `%5C` encoded, and a provider's server (or a proxy before it) may decode them into
+ * separators and then resolve `..%2F`. A path that reaches us unresolved is checked the same way.
+ */
+export function assertPlainProviderPath(providerPath: string): void {
+  for (const segment of providerPath.split("/")) {
+    const problem = segmentProblem(segment);
+    if (problem) {
+      throw invalidRequest(
+        `Invalid provider path "${providerPath}": the segment "${segment}" ${problem}, which could reach outside the provider's base URL; send the path without it`,
+        "invalid_provider_path",
+      );
+    }
+  }
+}
+
+const SEPARATOR = /%2f|%5c|\\/i;
+
+function segmentProblem(segment: string): string | undefined {
+  const separator = SEPARATOR.exec(segment)?.[0];
+  if (separator === "\\") return "holds a backslash";
+  if (separator) return `holds an encoded ${separator.toLowerCase() === "%2f" ? "slash" : "backslash"} (${separator})`;
+  const dots = segment.replace(/%2e/gi, ".");
+  return dots === "." || dots === ".." ? "is a dot segment" : undefined;
 }

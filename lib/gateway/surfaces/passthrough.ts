@@ -3,6 +3,7 @@ import { resolveCredential } from "../credentials";
 import { invalidProvider } from "../errors";
 import { upstreamRequestHeaders } from "../headers";
 import { askForStreamUsage, tryParseJsonObject } from "../openai-body";
+import { assertPlainProviderPath } from "../paths";
 import { findProvider } from "../provider-target";
 import { relay } from "../relay";
 import type { SurfaceContext } from "./context";
@@ -17,6 +18,7 @@ export async function servePassthrough(ctx: SurfaceContext, provider: string, pr
   const target = await findProvider(provider, access.team.id, ctx.directory);
   if (!target) throw invalidProvider(provider);
   exchange.provider = target.slug;
+  assertPlainProviderPath(providerPath);
 
   const raw = await readRequestBody(req, ctx.maxBodyBytes);
   exchange.requestBody = raw;
