@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -46,10 +47,29 @@ describe("switchyard CLI", { timeout: 180_000 }, () => {
     const keys = switchyard(["key", "list", "acme"]);
     expect(keys.status).toBe(0);
     expect(keys.stdout).toMatch(/openai\s+default\s+prod\s+sk-p…cdef/);
+    expect(keys.stdout).toMatch(/MASTER KEY\s+WRAPPED\n.*\s+v1\s+\d{4}-\d\d-\d\d \d\d:\d\d UTC\n/);
     expect(keys.stdout + keys.stderr).not.toContain(secret);
 
     const urls = switchyard(["urls", "acme", "prod", "--json"]);
     expect(JSON.parse(urls.stdout)).toMatchObject({ compat: "https://ai.example.com/v1/acme/prod/compat" });
+  });
+
+  it("rewraps the stored keys under a master key added to master.key", () => {
+    // The first run generated master.key with v1; a new version goes on a line of its own.
+    const masterKeyFile = path.join(dataDir, "master.key");
+    appendFileSync(masterKeyFile, `v2:${randomBytes(32).toString("base64")}\n`);
+    expect(readFileSync(masterKeyFile, "utf8")).toMatch(/^v1:\S+\nv2:\S+\n$/);
+
+    const rewrap = switchyard(["keys", "rewrap"]);
+    expect(rewrap).toMatchObject({ status: 0, stderr: "" });
+    expect(rewrap.stdout).toBe(
+      "master key v2\nprovider keys: 1 rewrapped, 0 already current, 0 failed\nplayground tokens: 0 rewrapped, 0 already current, 0 failed\n",
+    );
+    expect(switchyard(["key", "list", "acme"]).stdout).toMatch(/sk-p…cdef.*\s+v2\s+\d{4}-\d\d-\d\d \d\d:\d\d UTC\n/);
+
+    const again = switchyard(["key", "rewrap", "--json"]);
+    expect(again.status).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ masterKeyVersion: "v2", providerKeys: { rewrapped: 0, alreadyCurrent: 1, failed: [] } });
   });
 
   it("reports a service error in one line, exit code 1, without a stack trace", () => {

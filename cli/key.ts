@@ -2,9 +2,10 @@ import type { Command } from "commander";
 import { addProviderKey } from "@/lib/services/provider-keys/add";
 import { listProviderKeys } from "@/lib/services/provider-keys/list";
 import { removeProviderKey } from "@/lib/services/provider-keys/remove";
+import { rewrapProviderKeys, type RewrapCounts } from "@/lib/services/provider-keys/rewrap";
 import { rotateProviderKey } from "@/lib/services/provider-keys/rotate";
 import { describeScope, type ProviderKeyView } from "@/lib/services/provider-keys/view";
-import { print, readStdin, table, teamContext, when } from "./shared";
+import { operatorContext, print, readStdin, table, teamContext, when } from "./shared";
 
 interface ScopeOptions {
   alias?: string;
@@ -27,7 +28,10 @@ async function secretFrom(command: Command, secret: string | undefined): Promise
 }
 
 export function registerKeyCommands(program: Command): void {
-  const key = program.command("key").description("store provider keys (BYOK), encrypted, for a team or one gateway");
+  const key = program
+    .command("key")
+    .alias("keys")
+    .description("store provider keys (BYOK), encrypted, for a team or one gateway");
 
   key
     .command("add")
@@ -86,7 +90,7 @@ export function registerKeyCommands(program: Command): void {
         keys.length === 0
           ? [`team ${team.slug} has no stored keys yet`]
           : table([
-              ["PROVIDER", "ALIAS", "GATEWAY", "SECRET", "BASE URL", "LAST USED", "STATUS"],
+              ["PROVIDER", "ALIAS", "GATEWAY", "SECRET", "BASE URL", "LAST USED", "STATUS", "MASTER KEY", "WRAPPED"],
               ...keys.map((k) => [
                 k.provider,
                 k.alias,
@@ -95,6 +99,8 @@ export function registerKeyCommands(program: Command): void {
                 k.baseUrl ?? "-",
                 when(k.lastUsedAt),
                 k.lastStatus ?? "-",
+                k.masterKeyVersion,
+                when(k.wrappedAt),
               ]),
             ]),
       );
@@ -115,5 +121,26 @@ export function registerKeyCommands(program: Command): void {
         key: { provider, alias: options.alias, gatewaySlug: options.gateway },
       });
       print(command, removed, () => [`removed the ${scope(removed)}`]);
+    });
+
+  key
+    .command("rewrap")
+    .description(
+      "wrap every team's stored keys under the newest master key (the last in SWITCHYARD_MASTER_KEYS or master.key), " +
+        "so older ones can be retired; safe while the server runs on Postgres",
+    )
+    .action(async (_options: unknown, command: Command) => {
+      const report = await rewrapProviderKeys({ ctx: await operatorContext() });
+      const summary = (what: string, counts: RewrapCounts) =>
+        `${what}: ${counts.rewrapped} rewrapped, ${counts.alreadyCurrent} already current, ${counts.failed.length} failed`;
+      print(command, report, () => [
+        `master key ${report.masterKeyVersion}`,
+        summary("provider keys", report.providerKeys),
+        summary("playground tokens", report.playgroundTokens),
+        ...[...report.providerKeys.failed, ...report.playgroundTokens.failed].map(
+          (failure) => `failed: the ${failure.what} (${failure.id}) of team ${failure.teamId}: ${failure.reason}`,
+        ),
+      ]);
+      if (report.providerKeys.failed.length + report.playgroundTokens.failed.length > 0) process.exitCode = 1;
     });
 }

@@ -36,13 +36,30 @@ export function encryptSecret(ring: MasterKeyring, plaintext: string, aad: strin
   return { ciphertext: `${wrapped.toString("base64")}.${body.toString("base64")}`, masterKeyVersion: ring.current };
 }
 
-export function decryptSecret(ring: MasterKeyring, sealed: SealedSecret, aad: string): string {
+/** The secret's data key, unwrapped by the master key it names, and the still-sealed secret (base64). */
+function unwrapDataKey(ring: MasterKeyring, sealed: SealedSecret, aad: string): { dataKey: Buffer; body: string } {
   const master = ring.keys.get(sealed.masterKeyVersion);
   if (!master) throw new Error(`master key ${sealed.masterKeyVersion} is not configured`);
   const [wrapped, body] = sealed.ciphertext.split(".");
   if (!wrapped || !body) throw new Error("malformed sealed secret");
-  const dataKey = open(master, Buffer.from(wrapped, "base64"), `dek:${aad}`);
+  return { dataKey: open(master, Buffer.from(wrapped, "base64"), `dek:${aad}`), body };
+}
+
+export function decryptSecret(ring: MasterKeyring, sealed: SealedSecret, aad: string): string {
+  const { dataKey, body } = unwrapDataKey(ring, sealed, aad);
   return open(dataKey, Buffer.from(body, "base64"), aad).toString("utf8");
+}
+
+/**
+ * The same secret with its data key wrapped under the ring's current master key. Only the data key
+ * is unwrapped, in memory; the sealed secret is carried over as it is, so the secret itself is
+ * never decrypted.
+ */
+export function rewrapSecret(ring: MasterKeyring, sealed: SealedSecret, aad: string): SealedSecret {
+  const { dataKey, body } = unwrapDataKey(ring, sealed, aad);
+  const rewrapped = seal(ring.keys.get(ring.current)!, dataKey, `dek:${aad}`);
+  dataKey.fill(0);
+  return { ciphertext: `${rewrapped.toString("base64")}.${body}`, masterKeyVersion: ring.current };
 }
 
 export function providerKeyAad(teamId: string, provider: string, alias: string): string {

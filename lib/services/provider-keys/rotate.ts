@@ -34,6 +34,7 @@ export async function rotateProviderKey({
       .set({
         secret: sealed.ciphertext,
         masterKeyVersion: sealed.masterKeyVersion,
+        wrappedAt: new Date(),
         ...secretPreview(newSecret),
         lastStatus: null,
         updatedAt: new Date(),

@@ -17,6 +17,10 @@ export interface ProviderKeyView {
   createdAt: Date;
   lastUsedAt: Date | null;
   lastStatus: string | null;
+  /** The master key version that wraps its data key (SWITCHYARD_MASTER_KEYS). */
+  masterKeyVersion: string;
+  /** When its data key was last wrapped: added, rotated or rewrapped. */
+  wrappedAt: Date;
 }
 
 /** A key by id, or by what the data plane selects it by: provider, alias, and gateway (none for team-wide). */
@@ -34,6 +38,8 @@ export function toKeyView(key: ProviderKey, gatewaySlug: string | null): Provide
     createdAt: key.createdAt,
     lastUsedAt: key.lastUsedAt,
     lastStatus: key.lastStatus,
+    masterKeyVersion: key.masterKeyVersion,
+    wrappedAt: key.wrappedAt,
   };
 }
 

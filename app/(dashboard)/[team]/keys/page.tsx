@@ -88,6 +88,11 @@ export default async function KeysPage({ params }: { params: Promise<{ team: str
                   <TableHead>Base URL</TableHead>
                   <TableHead>Last used</TableHead>
                   <TableHead>Last status</TableHead>
+                  <TableHead>
+                    <span title="The master key version that wraps the key, and when it was last wrapped: added, rotated or rewrapped">
+                      Wrapped
+                    </span>
+                  </TableHead>
                   {canManage ? (
                     <TableHead>
                       <span className="sr-only">Actions</span>
@@ -136,6 +141,10 @@ export default async function KeysPage({ params }: { params: Promise<{ team: str
                       ) : (
                         <span className="text-muted-foreground">–</span>
                       )}
+                    </TableCell>
+                    <TableCell className="whitespace-nowrap text-muted-foreground">
+                      <code className="font-mono text-[13px] text-foreground">{key.masterKeyVersion}</code>{" "}
+                      <span title={`Last wrapped ${formatIsoUtc(key.wrappedAt)}`}>{formatRelative(key.wrappedAt, now)}</span>
                     </TableCell>
                     {canManage ? (
                       <TableCell className="text-right whitespace-nowrap">
