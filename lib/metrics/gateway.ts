@@ -112,7 +112,7 @@ export function processSnapshot({ gateway, logs, directory }: ProcessSources): M
     ),
     single(
       "switchyard_log_write_failures_total",
-      "Log rows lost because their database write failed, then failed again on the retry.",
+      "Log rows lost because the database refused them, even stored without their details.",
       "counter",
       logs.failed,
     ),
