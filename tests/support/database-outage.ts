@@ -8,6 +8,8 @@ import { startPausableProxy } from "./pausable-proxy";
 export interface OutageDatabase {
   /** The handle to give the gateway: the one that loses its database during an outage. */
   gateway: DatabaseHandle;
+  /** Another such handle, for a second gateway instance (PGlite, in-process, has just the one). */
+  openGatewayHandle(): Promise<DatabaseHandle>;
   /** A handle that stays connected, for seeding and reading what was written. */
   direct: Database;
   /** How the database goes away. */
@@ -32,6 +34,7 @@ export async function openOutageDatabase(database: TestDatabase): Promise<Outage
     let release: (() => void) | undefined;
     return {
       gateway: handle,
+      openGatewayHandle: async () => handle,
       direct: handle.db,
       kind: "PGlite stops answering",
       startOutage() {
@@ -50,15 +53,21 @@ export async function openOutageDatabase(database: TestDatabase): Promise<Outage
   const [row] = ((await handle.db.execute(sql`select current_database() as name`)) as unknown as { rows: { name: string }[] }).rows;
   url.pathname = `/${row!.name}`;
   const proxy = await startPausableProxy({ host: url.hostname, port: Number(url.port || 5432) });
-  const gateway = await openDatabase({ driver: "postgres", url: proxy.urlFor(url.toString()) });
+  const gatewayHandles: DatabaseHandle[] = [];
+  const openGatewayHandle = async () => {
+    const gateway = await openDatabase({ driver: "postgres", url: proxy.urlFor(url.toString()) });
+    gatewayHandles.push(gateway);
+    return gateway;
+  };
   return {
-    gateway,
+    gateway: await openGatewayHandle(),
+    openGatewayHandle,
     direct: handle.db,
     kind: "the Postgres server is cut off",
     startOutage: () => proxy.pause(),
     endOutage: () => proxy.resume(),
     async close() {
-      await gateway.close();
+      await Promise.all(gatewayHandles.map((gateway) => gateway.close()));
       await proxy.close();
       await handle.close();
     },
