@@ -111,6 +111,12 @@ describeGateway(
 );
 
 describeGateway("SSRF: passthrough provider paths that could leave the base URL", (h) => {
+  /** The node entry forwards the query's bytes; Next's router re-serialises it (`%2f` → `%2F`), keeping its parameters. */
+  function expectForwardedQuery(search: string, sent: string) {
+    if (h.server.entry === "node") expect(search).toBe(sent);
+    else expect([...new URLSearchParams(search)]).toEqual([...new URLSearchParams(sent)]);
+  }
+
   // What the URL parser leaves alone: encoded separators, alone or after dots, in any case.
   const refusedPaths = [
     ["..%2f..%2fadmin", "holds an encoded slash (%2f)"],
@@ -153,7 +159,7 @@ describeGateway("SSRF: passthrough provider paths that could leave the base URL"
       expect((await json(res)).object).toBe("list");
       const seen = h.upstreamWithKey(t.providerKey);
       expect(seen.path).toBe("/v1/models");
-      expect(seen.search).toBe("?q=..%2f");
+      expectForwardedQuery(seen.search, "?q=..%2f");
     }
     // Climbing above the provider lands on another route of the gateway, never on the provider.
     const before = h.fake.requests.length;
@@ -173,6 +179,6 @@ describeGateway("SSRF: passthrough provider paths that could leave the base URL"
     expect(res.status).toBe(200);
     const seen = h.upstreamWithKey(t.providerKey);
     expect(seen.path).toBe("/v1/models");
-    expect(seen.search).toBe("?after=a%2fb&x=..");
+    expectForwardedQuery(seen.search, "?after=a%2fb&x=..");
   });
 });
