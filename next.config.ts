@@ -1,4 +1,11 @@
 import type { NextConfig } from "next";
+import {
+  API_CONTENT_SECURITY_POLICY,
+  DASHBOARD_HEADERS,
+  DASHBOARD_PATHS,
+  FORWARDED_HTTPS,
+  HSTS_HEADER,
+} from "./lib/security-headers";
 
 const nextConfig: NextConfig = {
   // PGlite loads its WASM from its own package folder; bundling it breaks that lookup.
@@ -7,6 +14,16 @@ const nextConfig: NextConfig = {
   // Gateway responses through the route handlers (`next dev`) must reach clients as the provider
   // sent them, as they do through server.ts; compress at the reverse proxy instead.
   compress: false,
+  // Every dashboard response; gateway paths are API responses for SDKs and get none. Pages get
+  // their Content-Security-Policy, with a per-request nonce, from proxy.ts, whose matcher leaves
+  // /api out, so /api gets its own here.
+  async headers() {
+    return [
+      { source: DASHBOARD_PATHS, headers: DASHBOARD_HEADERS },
+      { source: DASHBOARD_PATHS, has: [{ type: "header", key: "x-forwarded-proto", value: FORWARDED_HTTPS }], headers: [HSTS_HEADER] },
+      { source: "/api/:path*", headers: [{ key: "Content-Security-Policy", value: API_CONTENT_SECURITY_POLICY }] },
+    ];
+  },
 };
 
 export default nextConfig;

@@ -1,5 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { PATH_HEADER, signInPath } from "@/lib/auth/redirects";
+import { newNonce, NONCE_HEADER, pageContentSecurityPolicy } from "@/lib/security-headers";
 
 /** Pages anyone may open: signing in, first-run setup, and invitation links. */
 const PUBLIC_PAGES = /^\/(?:sign-in(?:\/.*)?|sign-out|setup|invite\/[^/]+)$/;
@@ -21,7 +22,15 @@ export function proxy(request: NextRequest): NextResponse {
   // Server components cannot see the URL; requireUser() reads this to come back here after sign-in.
   const headers = new Headers(request.headers);
   headers.set(PATH_HEADER, pathname + search);
-  return NextResponse.next({ request: { headers } });
+  // Next takes the nonce for its own scripts from the request's CSP; the root layout reads it
+  // for the theme script from NONCE_HEADER.
+  const nonce = newNonce();
+  const policy = pageContentSecurityPolicy(nonce, { dev: process.env.NODE_ENV === "development" });
+  headers.set(NONCE_HEADER, nonce);
+  headers.set("Content-Security-Policy", policy);
+  const response = NextResponse.next({ request: { headers } });
+  response.headers.set("Content-Security-Policy", policy);
+  return response;
 }
 
 export const config = {

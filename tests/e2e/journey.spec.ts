@@ -20,9 +20,14 @@ const EXPECTED_COST = formatCost(costMicros("openai", "gpt-4o-mini", FAKE_USAGE)
 let page: Page;
 let token = "";
 let logPath = "";
+/** What Chromium reports refusing under the pages' Content-Security-Policy, over the whole walk. */
+const cspViolations: string[] = [];
 
 test.beforeAll(async ({ browser }) => {
   page = await browser.newPage({ storageState: test.info().project.use.storageState });
+  page.on("console", (message) => {
+    if (message.text().includes("Content Security Policy")) cspViolations.push(`${page.url()}: ${message.text()}`);
+  });
 });
 test.afterAll(async () => {
   await page?.close();
@@ -227,4 +232,8 @@ test("the overview, members and settings pages", async ({}, testInfo) => {
   await page.goto(`/${team}/settings`);
   await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
   await screenshotBothThemes(page, testInfo, "settings");
+});
+
+test("no page of the walk, the streaming playground included, ran into its Content-Security-Policy", () => {
+  expect(cspViolations).toEqual([]);
 });
