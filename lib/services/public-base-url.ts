@@ -11,7 +11,8 @@ export async function assertPublicBaseUrl(baseUrl: string, allowPrivateUpstreams
   const refusal = await refusalForHost(new URL(baseUrl).hostname);
   if (refusal) {
     throw new InvalidInputError(
-      `baseUrl: ${refusal.message}; Switchyard sends requests only to public addresses, and ${ALLOW_PRIVATE_UPSTREAMS_HINT}`,
+      // One sentence without "; ", which forms split an InvalidInputError's field problems on.
+      `baseUrl: ${refusal.message}, and Switchyard sends requests only to public addresses (${ALLOW_PRIVATE_UPSTREAMS_HINT})`,
     );
   }
 }

@@ -35,7 +35,7 @@ describe("custom providers", () => {
   it("refuses a base URL on a non-public address unless private upstreams are allowed", async () => {
     const team = await newTeam(handle);
     const ctx = operatorOf(handle);
-    const hint = "Switchyard sends requests only to public addresses, and the operator can allow private upstreams with SWITCHYARD_ALLOW_PRIVATE_UPSTREAMS=true";
+    const hint = "Switchyard sends requests only to public addresses (the operator can allow private upstreams with SWITCHYARD_ALLOW_PRIVATE_UPSTREAMS=true)";
     for (const [baseUrl, refusal] of [
       ["http://127.0.0.1:8000/v1", "host 127.0.0.1 is a non-public address (loopback)"],
       ["http://localhost:8000/v1", "host localhost resolves to a non-public address (loopback)"],
@@ -45,7 +45,7 @@ describe("custom providers", () => {
       ["http://[fec0::1]/v1", "host [fec0::1] is a non-public address (deprecatedSiteLocal)"],
     ] as const) {
       await expect(createCustomProvider({ ctx, teamId: team.id, slug: "gpu", baseUrl, allowPrivateUpstreams: false })).rejects.toThrow(
-        new InvalidInputError(`baseUrl: ${refusal}; ${hint}`),
+        new InvalidInputError(`baseUrl: ${refusal}, and ${hint}`),
       );
     }
     expect(await listCustomProviders({ ctx, teamId: team.id })).toEqual([]);

@@ -145,7 +145,7 @@ describe("a key's base URL", () => {
       addProviderKey({ ctx, teamId: team.id, provider: "openai", secret: SECRET, baseUrl, keyring, allowPrivateUpstreams: false }),
     ).rejects.toThrow(
       new InvalidInputError(
-        `baseUrl: ${refusal}; Switchyard sends requests only to public addresses, and the operator can allow private upstreams with SWITCHYARD_ALLOW_PRIVATE_UPSTREAMS=true`,
+        `baseUrl: ${refusal}, and Switchyard sends requests only to public addresses (the operator can allow private upstreams with SWITCHYARD_ALLOW_PRIVATE_UPSTREAMS=true)`,
       ),
     );
     expect(await listProviderKeys({ ctx, teamId: team.id })).toEqual([]);
