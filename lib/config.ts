@@ -12,6 +12,8 @@ export interface Config {
   masterKeys: string | undefined;
   /** Refuse request bodies larger than this many bytes. */
   maxBodyBytes: number;
+  /** Streams one gateway token may have open at once on this instance; 0 for no limit. */
+  maxStreamsPerToken: number;
   /** Let upstream URLs resolve to private, loopback and link-local addresses (self-hosted models, tests). */
   allowPrivateUpstreams: boolean;
   /** Public base URL printed by the CLI and shown in the dashboard. */
@@ -30,6 +32,13 @@ function positiveInt(name: string, value: string | undefined, fallback: number):
   if (value === undefined || value === "") return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got "${value}"`);
+  return n;
+}
+
+function nonNegativeInt(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === "") return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number, 0 or more, got "${value}"`);
   return n;
 }
 
@@ -53,6 +62,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseDriver: driverFor(env.DATABASE_URL || undefined, env.DATABASE_DRIVER || undefined),
     masterKeys: env.SWITCHYARD_MASTER_KEYS || undefined,
     maxBodyBytes: positiveInt("SWITCHYARD_MAX_BODY_BYTES", env.SWITCHYARD_MAX_BODY_BYTES, 10 * 1024 * 1024),
+    maxStreamsPerToken: nonNegativeInt("SWITCHYARD_MAX_STREAMS_PER_TOKEN", env.SWITCHYARD_MAX_STREAMS_PER_TOKEN, 64),
     allowPrivateUpstreams: flag(env.SWITCHYARD_ALLOW_PRIVATE_UPSTREAMS),
     publicUrl: (env.SWITCHYARD_PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, ""),
     workers: positiveInt("WORKERS", env.WORKERS, os.availableParallelism()),

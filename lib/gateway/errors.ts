@@ -19,6 +19,8 @@ export class GatewayError extends Error {
 /** Cloudflare's internal codes, and `internal` of ours for the gateway's own failures. */
 export const InternalCode = {
   gatewayNotFound: 2001,
+  /** Cloudflare's "Rate limited"; here also the per-token stream limit. */
+  rateLimited: 2003,
   providerFailed: 2005,
   invalidProvider: 2008,
   unauthorized: 2009,
@@ -83,6 +85,15 @@ export const privateUpstream = (refusal: string) =>
     InternalCode.providerFailed,
     `Upstream ${refusal}, and this gateway connects only to public addresses; ${ALLOW_PRIVATE_UPSTREAMS_HINT}`,
     "private_upstream",
+  );
+
+export const tooManyStreams = (limit: number) =>
+  new GatewayError(
+    429,
+    InternalCode.rateLimited,
+    `This gateway token already has ${limit} streams open, the limit per token on each gateway instance; ` +
+      "wait for one to end, or the operator can raise it with SWITCHYARD_MAX_STREAMS_PER_TOKEN",
+    "too_many_streams",
   );
 
 /** Nobody reads it; it records in the log that the client went away before the provider answered. */

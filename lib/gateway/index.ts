@@ -9,6 +9,7 @@ import { setGatewayHeaders, startExchange, type Exchange } from "./exchange";
 import { recordExchange } from "./logging";
 import { parseGatewayOptions } from "./options";
 import { parseGatewayPath } from "./paths";
+import { StreamLimiter } from "./stream-limit";
 import { createUpstream } from "./upstream";
 import { serveUnified } from "./surfaces/compat";
 import type { SurfaceContext } from "./surfaces/context";
@@ -21,6 +22,8 @@ export interface GatewayDeps {
   keyring: MasterKeyring;
   allowPrivateUpstreams: boolean;
   maxBodyBytes: number;
+  /** Streams one gateway token may have open at once in this process; 0 or omitted for no limit. */
+  maxStreamsPerToken?: number;
   /** Where requests are counted and timed for /metrics; a private, unread one when omitted. */
   metrics?: GatewayMetrics;
 }
@@ -38,7 +41,7 @@ export function createGateway(deps: GatewayDeps): GatewayHandler {
   const directory = createDirectory(deps.db, deps.keyring);
   const upstream = createUpstream(deps.allowPrivateUpstreams);
   const metrics = deps.metrics ?? new GatewayMetrics();
-  const relayDeps = { upstream, logs: deps.logs, metrics };
+  const relayDeps = { upstream, logs: deps.logs, metrics, streams: new StreamLimiter(deps.maxStreamsPerToken ?? 0) };
 
   async function serve(req: Request, exchange: Exchange): Promise<Response> {
     const url = new URL(req.url);

@@ -62,6 +62,29 @@ describe("fake OpenAI provider", () => {
     expect(await record.ended).toBe("client-closed");
   });
 
+  it("resets the connection after the events it was asked for, in the middle of the next", async () => {
+    const res = await fetch(`${fake.baseUrl}/chat/completions`, {
+      method: "POST",
+      headers: { authorization: "Bearer sk-test", "content-type": "application/json" },
+      body: JSON.stringify({ model: "fake-reset-3", messages: [{ role: "user", content: "hi" }], stream: true }),
+    });
+    expect(res.status).toBe(200);
+    let text = "";
+    const decoder = new TextDecoder();
+    const reading = (async () => {
+      for await (const chunk of res.body!) text += decoder.decode(chunk, { stream: true });
+    })();
+    await expect(reading).rejects.toThrow();
+    const events = text.split("\n\n");
+    // Three whole events, then the start of a fourth that never ends.
+    expect(events).toHaveLength(4);
+    expect(events.slice(0, 3).every((event) => event.startsWith("data: {"))).toBe(true);
+    expect(events[3]).toMatch(/^data: \{.*"cut$/);
+    const record = await fake.waitForStream((s) => s.request.mode === "fake-reset-3");
+    expect(await record.ended).toBe("dropped");
+    expect(record.eventsSent).toBe(3);
+  });
+
   it("answers embeddings, models and errors in OpenAI's shapes", async () => {
     const emb = await client.embeddings.create({ model: "text-embedding-3-small", input: ["one two", "three"] });
     expect(emb.data).toHaveLength(2);

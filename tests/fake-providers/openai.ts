@@ -19,6 +19,7 @@
  * | `fake-hang`             | never answers (the socket stays open until the client or `close()` ends it) |
  * | `fake-drop`             | sends part of the response (half the JSON, or the role event and one content event), waits for `release()`, then destroys the socket |
  * | `fake-malformed`        | 200 with broken JSON (non-streaming) or a broken `data:` event (streaming) |
+ * | `fake-reset-<n>`        | streams `<n>` events (the role event first), then half of the next one, then resets the connection (TCP RST); non-streaming: half the JSON, then the reset |
  *
  * Without an `Authorization: Bearer …` header it answers 401 as OpenAI does.
  */
@@ -94,7 +95,7 @@ export interface FakeOpenAI {
 export const FAKE_DEFAULT_USAGE: FakeUsage = { prompt_tokens: 21, completion_tokens: 7, cached_tokens: 5 };
 export const FAKE_DEFAULT_CONTENT = "Hello from the fake provider, streamed word by word.";
 
-const MODES = /^fake-(slow(?:-\d+-\d+)?|gated|error-\d{3}|hang|drop|malformed)$/;
+const MODES = /^fake-(slow(?:-\d+-\d+)?|gated|error-\d{3}|hang|drop|malformed|reset-\d+)$/;
 
 export async function startFakeOpenAI(): Promise<FakeOpenAI> {
   const requests: FakeRequest[] = [];
@@ -291,6 +292,11 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
       res.end(json.slice(0, Math.floor(json.length / 2)));
       return;
     }
+    if (mode.startsWith("fake-reset-")) {
+      res.writeHead(200, { "content-type": "application/json", "content-length": String(Buffer.byteLength(json)) });
+      await writeThenReset(res, json.slice(0, Math.floor(json.length / 2)));
+      return;
+    }
     if (mode === "fake-drop") {
       res.writeHead(200, { "content-type": "application/json", "content-length": String(Buffer.byteLength(json)) });
       res.write(json.slice(0, Math.floor(json.length / 2)));
@@ -351,7 +357,8 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
       // OpenAI puts `usage: null` on every chunk but the last when usage was asked for.
       ...(includeUsage ? { usage: null } : {}),
     });
-    const send = (data: string) =>
+    const resetAfter = /^fake-reset-(\d+)$/.exec(mode)?.[1];
+    const write = (data: string) =>
       new Promise<boolean>((resolve) => {
         if (res.destroyed || res.writableEnded) return resolve(false);
         res.write(`data: ${data}\n\n`, (err) => {
@@ -359,6 +366,14 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
           resolve(!err);
         });
       });
+    /** Writes one event; false when the response is over (the client left, or the fake cut it here). */
+    const send = async (data: string) => {
+      if (!(await write(data))) return false;
+      if (rec.eventsSent !== Number(resetAfter)) return true;
+      end("dropped");
+      await writeThenReset(res, `data: {"id":"${id}","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"cut`);
+      return false;
+    };
 
     let words = fake.content.split(/(?<= )/);
     let intervalMs = 0;
@@ -453,6 +468,15 @@ export function fakeErrorResponse(
     default:
       return make("invalid_request_error", `fake error ${status}`, null);
   }
+}
+
+/**
+ * Writes `partial`, then resets the connection. The reset waits until the kernel has taken the
+ * bytes: on loopback they are then in the peer's receive queue, which it reads before the reset.
+ */
+async function writeThenReset(res: ServerResponse, partial: string): Promise<void> {
+  await new Promise<void>((resolve) => res.write(partial, () => resolve()));
+  res.socket?.resetAndDestroy();
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {

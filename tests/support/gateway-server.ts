@@ -28,6 +28,8 @@ export interface GatewayServerOptions {
   allowPrivateUpstreams?: boolean;
   maxBodyBytes?: number;
   keyring?: MasterKeyring;
+  /** No limit unless a suite tests it. */
+  maxStreamsPerToken?: number;
 }
 
 /** The real gateway behind a real HTTP server, reached through `entry` (tests/support/entries.ts). */
@@ -44,10 +46,11 @@ async function startNodeEntry({
   allowPrivateUpstreams = true,
   maxBodyBytes = 1024 * 1024,
   keyring = testKeyring,
+  maxStreamsPerToken = 0,
 }: GatewayServerOptions): Promise<GatewayServer> {
   const { db } = database;
   const logs = new LogQueue({ write: (events) => writeLogBatch(db, events) });
-  const gateway = createGateway({ db, logs, keyring, allowPrivateUpstreams, maxBodyBytes });
+  const gateway = createGateway({ db, logs, keyring, allowPrivateUpstreams, maxBodyBytes, maxStreamsPerToken });
   const notServed = (_req: IncomingMessage, res: ServerResponse) => {
     res.writeHead(404, { "content-type": "text/plain" }).end("not a gateway path");
   };
@@ -85,11 +88,12 @@ async function startNextEntry({
   allowPrivateUpstreams = true,
   maxBodyBytes = 1024 * 1024,
   keyring = testKeyring,
+  maxStreamsPerToken = 0,
 }: GatewayServerOptions): Promise<GatewayServer> {
   if (nextEntryInUse) throw new Error("one Next-entry gateway server per test process at a time; close the previous one");
   nextEntryInUse = true;
   setProcessDatabase(database);
-  overrideProcessGatewaySettings({ keyring, allowPrivateUpstreams, maxBodyBytes });
+  overrideProcessGatewaySettings({ keyring, allowPrivateUpstreams, maxBodyBytes, maxStreamsPerToken });
   const { url } = await nextEntry();
   return {
     entry: "next",

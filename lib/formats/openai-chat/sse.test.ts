@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { tapOpenAiStream, type StreamSummary } from "./sse";
+import { sseEventData, tapOpenAiStream, type StreamSummary } from "./sse";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -53,7 +53,7 @@ function dataOf(body: string): string[] {
 }
 
 describe("tapOpenAiStream, pass mode", () => {
-  it("forwards the bytes unchanged and reads usage, model and completion", async () => {
+  it("forwards whole events as the very same bytes, holding back only an incomplete event", async () => {
     const bytes = encoder.encode(streamText("\n"));
     const tap = tapOpenAiStream({ stripUsageChunk: false });
     const forwarded: Uint8Array[] = [];
@@ -61,14 +61,17 @@ describe("tapOpenAiStream, pass mode", () => {
     const reading = (async () => {
       for await (const part of tap.transform.readable) forwarded.push(part);
     })();
-    const chunks = [bytes.subarray(0, 100), bytes.subarray(100, 101), bytes.subarray(101)];
+    const firstEvent = encoder.encode(`${events[0]}\n\n`).byteLength;
+    const chunks = [bytes.subarray(0, firstEvent), bytes.subarray(firstEvent, firstEvent + 30), bytes.subarray(firstEvent + 30)];
     for (const chunk of chunks) await writer.write(chunk);
     await writer.close();
     await reading;
 
-    // Chunk by chunk, the very same bytes.
-    expect(forwarded).toHaveLength(chunks.length);
-    forwarded.forEach((part, i) => expect(part).toEqual(chunks[i]));
+    // The first chunk ends with its event and goes on as it came; the second ends mid-event, so it
+    // waits for the third, which completes it.
+    expect(forwarded).toHaveLength(2);
+    expect(forwarded[0]).toBe(chunks[0]);
+    expect(decoder.decode(forwarded[1])).toBe(decoder.decode(bytes.subarray(firstEvent)));
     expect(await tap.result).toEqual({
       usage: expectedUsage,
       model: "gpt-4o-mini-2024-07-18",
@@ -206,5 +209,63 @@ describe("tapOpenAiStream, early end", () => {
     const piped = source.pipeThrough(tap.transform);
     await expect(piped.pipeTo(new WritableStream())).rejects.toThrow("upstream reset");
     await expect(tap.result).resolves.toMatchObject({ events: 1, completed: false });
+  });
+});
+
+describe("tapOpenAiStream, upstream break-off", () => {
+  const finalEvent = 'data: {"error":{"message":"broke off"}}\n\n';
+
+  /** Writes `chunks`, then breaks off the way the relay does: `breakOff`, then close. */
+  async function breakOffAfter(chunks: Uint8Array[], stripUsageChunk: boolean): Promise<{ output: string }> {
+    const tap = tapOpenAiStream({ stripUsageChunk });
+    let next = 0;
+    const source = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (next < chunks.length) return controller.enqueue(chunks[next++]!);
+        tap.breakOff(finalEvent);
+        controller.close();
+      },
+    });
+    const parts: Uint8Array[] = [];
+    for await (const part of source.pipeThrough(tap.transform)) parts.push(part);
+    return { output: decoder.decode(concat(parts)) };
+  }
+
+  for (const stripUsageChunk of [false, true]) {
+    it.each(["\n", "\r\n", "\r"])(
+      `ends with the final event alone, after the complete events only, at every cut (strip ${stripUsageChunk}, line ending %j)`,
+      async (lineEnding) => {
+        const text = streamText(lineEnding);
+        const bytes = encoder.encode(text);
+        for (let cut = 0; cut <= bytes.length; cut++) {
+          const { output } = await breakOffAfter(cut ? [bytes.subarray(0, cut)] : [], stripUsageChunk);
+          expect(output.endsWith(finalEvent)).toBe(true);
+          const before = output.slice(0, -finalEvent.length);
+          const data = dataOf(before);
+          // Whatever came before the final event is whole events of the stream, never a piece of one.
+          for (const payload of data) expect(events.map((e) => e.slice(6))).toContain(payload);
+          if (!stripUsageChunk) expect(text.startsWith(before)).toBe(true);
+          expect(dataOf(output).at(-1)).toBe('{"error":{"message":"broke off"}}');
+        }
+      },
+    );
+  }
+
+  it("reports what it saw so far at any time", async () => {
+    const tap = tapOpenAiStream({ stripUsageChunk: true });
+    const writer = tap.transform.writable.getWriter();
+    const reader = tap.transform.readable.getReader();
+    void writer.write(encoder.encode(`${events[0]}\n\n${events[1]}\n\n`));
+    await reader.read();
+    expect(tap.summary()).toMatchObject({ events: 2, completed: false, model: "gpt-4o-mini-2024-07-18", usage: undefined });
+    await reader.cancel();
+  });
+});
+
+describe("sseEventData", () => {
+  it("gives the data of every complete event, and nothing of an incomplete one", () => {
+    const text = streamText("\r\n");
+    expect(sseEventData(text)).toEqual(events.filter((e) => e.startsWith("data:")).map((e) => e.slice(6)));
+    expect(sseEventData(text.slice(0, text.indexOf(events[1]!) + 20))).toEqual([events[0]!.slice(6)]);
   });
 });

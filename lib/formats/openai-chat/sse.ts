@@ -1,23 +1,9 @@
+import type { StreamSummary, StreamTap } from "@/lib/formats/stream-codec";
+import { parseJsonObject } from "@/lib/formats/json";
 import type { TokenUsage } from "@/lib/formats/usage";
 import { usageFromOpenAiBody } from "./usage";
 
-/** What a Chat Completions stream carried, for the log row and cost. */
-export interface StreamSummary {
-  usage?: TokenUsage;
-  model?: string;
-  /** Data events seen, `[DONE]` included. */
-  events: number;
-  /** The stream body as received from upstream, for the log payload, cut at MAX_TEXT_CHARS. */
-  text: string;
-  /** Saw `[DONE]` or a finish_reason: the upstream finished rather than being cut off. */
-  completed: boolean;
-}
-
-export interface OpenAiStreamTap {
-  transform: TransformStream<Uint8Array, Uint8Array>;
-  /** Settles at the end of the stream, and with what was seen so far if it is cancelled or aborted. */
-  result: Promise<StreamSummary>;
-}
+export type { StreamSummary } from "@/lib/formats/stream-codec";
 
 /** About 1 MiB of text (UTF-16 code units). */
 const MAX_TEXT_CHARS = 1 << 20;
@@ -25,13 +11,17 @@ const MAX_TEXT_CHARS = 1 << 20;
 const MAX_EVENT_CHARS = 1 << 20;
 const USAGE_OBJECT = /"usage"\s*:\s*\{/;
 const FINISH_REASON = /"finish_reason"\s*:\s*"/;
+const LF = 0x0a;
+const CR = 0x0d;
 
 /**
  * Watches an OpenAI-format SSE stream for its usage and model. With `stripUsageChunk` (the gateway
  * asked for usage on the client's behalf) usage is removed from what the client receives; bytes are
- * then forwarded event by event. Otherwise every chunk is forwarded unchanged as it arrives.
+ * then forwarded event by event. Otherwise the bytes are forwarded unchanged, only an incomplete
+ * event at the end of a chunk waits for the rest of it: should the upstream break off there, the
+ * client gets the error event alone, not glued to half an event that would corrupt both.
  */
-export function tapOpenAiStream(options: { stripUsageChunk: boolean }): OpenAiStreamTap {
+export function tapOpenAiStream(options: { stripUsageChunk: boolean }): StreamTap {
   const scanner = new OpenAiSseScanner(options.stripUsageChunk);
   const encoder = new TextEncoder();
   const { promise: result, resolve } = Promise.withResolvers<StreamSummary>();
@@ -41,6 +31,9 @@ export function tapOpenAiStream(options: { stripUsageChunk: boolean }): OpenAiSt
     settled = true;
     resolve(scanner.summary());
   };
+  /** Pass mode: the bytes of the incomplete event at the end of what was received. */
+  let held: Uint8Array | undefined;
+  let finalEvent: string | undefined;
 
   // `cancel` runs on client disconnect and upstream abort; it is in the Streams standard and Node
   // but not yet in TypeScript's Transformer type, hence the widened type.
@@ -50,10 +43,14 @@ export function tapOpenAiStream(options: { stripUsageChunk: boolean }): OpenAiSt
         if (options.stripUsageChunk) {
           const forward = scanner.push(chunk);
           if (forward) controller.enqueue(encoder.encode(forward));
-        } else {
-          controller.enqueue(chunk);
-          scanner.push(chunk);
+          return;
         }
+        scanner.push(chunk);
+        const bytes = held ? concat(held, chunk) : chunk;
+        let end = completeEventsEnd(bytes);
+        if (bytes.byteLength - end > MAX_EVENT_CHARS) end = bytes.byteLength;
+        held = end < bytes.byteLength ? bytes.subarray(end) : undefined;
+        if (end > 0) controller.enqueue(end === bytes.byteLength ? bytes : bytes.subarray(0, end));
       } catch (error) {
         finish();
         throw error;
@@ -61,15 +58,61 @@ export function tapOpenAiStream(options: { stripUsageChunk: boolean }): OpenAiSt
     },
     flush(controller) {
       try {
+        if (finalEvent !== undefined) {
+          controller.enqueue(encoder.encode(finalEvent));
+          return;
+        }
         const forward = scanner.end();
         if (forward) controller.enqueue(encoder.encode(forward));
+        if (held) controller.enqueue(held);
       } finally {
         finish();
       }
     },
     cancel: finish,
   };
-  return { transform: new TransformStream(transformer), result };
+  return {
+    transform: new TransformStream(transformer),
+    result,
+    summary: () => scanner.summary(),
+    breakOff(event) {
+      finalEvent = event;
+    },
+  };
+}
+
+/**
+ * Where the last complete event in `bytes` ends, just after its blank line; 0 when no event is
+ * complete. `bytes` starts where an event starts. Line ends are \n, \r\n or \r, all ASCII, so bytes
+ * are searched without decoding them (no byte of a multi-byte UTF-8 character is \n or \r).
+ */
+function completeEventsEnd(bytes: Uint8Array): number {
+  let i = bytes.byteLength - 1;
+  // A \r at the very end may be half of a \r\n: only the next chunk tells where that line ends.
+  if (bytes[i] === CR) i--;
+  for (; i >= 0; i--) {
+    const byte = bytes[i];
+    if (byte !== LF && byte !== CR) continue;
+    // The line this ends is blank when it starts the buffer or follows another line end.
+    const lineEnd = byte === LF && bytes[i - 1] === CR ? i - 1 : i;
+    const before = bytes[lineEnd - 1];
+    if (lineEnd === 0 || before === LF || before === CR) return i + 1;
+  }
+  return 0;
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const all = new Uint8Array(a.byteLength + b.byteLength);
+  all.set(a, 0);
+  all.set(b, a.byteLength);
+  return all;
+}
+
+/** The data of every complete event in SSE text, `[DONE]` included, as the tap reads it. */
+export function sseEventData(text: string): string[] {
+  const data: string[] = [];
+  new OpenAiSseScanner(false, (event) => data.push(event)).scan(text);
+  return data;
 }
 
 /**
@@ -90,16 +133,24 @@ class OpenAiSseScanner {
   private events = 0;
   private completed = false;
 
-  constructor(private readonly strip: boolean) {}
+  constructor(
+    private readonly strip: boolean,
+    /** Called with each complete event's data. */
+    private readonly onData?: (data: string) => void,
+  ) {}
 
   /** Reads a chunk; returns the complete events to forward (strip mode only). */
   push(chunk: Uint8Array): string {
-    return this.scan(this.decoder.decode(chunk, { stream: true }));
+    const text = this.decoder.decode(chunk, { stream: true });
+    this.keepText(text);
+    return this.scan(text);
   }
 
   /** Reads the rest, treating an unterminated last event as complete. */
   end(): string {
-    let forward = this.scan(this.decoder.decode());
+    const text = this.decoder.decode();
+    this.keepText(text);
+    let forward = this.scan(text);
     const lastLine = this.pending.slice(this.scanned).replace(/\r$/, "");
     if (lastLine.startsWith("data:")) this.dataLines.push(fieldValue(lastLine));
     forward += this.dispatch(this.pending);
@@ -118,8 +169,8 @@ class OpenAiSseScanner {
     };
   }
 
-  private scan(text: string): string {
-    this.keepText(text);
+  /** Reads decoded text; returns the complete events to forward (strip mode only). */
+  scan(text: string): string {
     const buffer = this.pending + text;
     let position = this.scanned;
     let eventStart = 0;
@@ -169,6 +220,7 @@ class OpenAiSseScanner {
     const data = this.dataLines.length === 1 ? this.dataLines[0]! : this.dataLines.join("\n");
     this.dataLines = [];
     this.events++;
+    this.onData?.(data);
     if (data === "[DONE]") {
       this.completed = true;
       return undefined;
@@ -176,7 +228,7 @@ class OpenAiSseScanner {
     if (!this.completed && FINISH_REASON.test(data)) this.completed = true;
     // Only the first event (for the model) and events with a usage object are worth parsing.
     if (this.events > 1 && !USAGE_OBJECT.test(data)) return undefined;
-    const chunk = parseObject(data);
+    const chunk = parseJsonObject(data);
     if (!chunk) return undefined;
     if (this.model === undefined && typeof chunk.model === "string") this.model = chunk.model;
     if (typeof chunk.usage !== "object" || chunk.usage === null) return undefined;
@@ -199,13 +251,4 @@ class OpenAiSseScanner {
 /** The value of a `data:` line: after the colon, without one leading space. */
 function fieldValue(line: string): string {
   return line.charCodeAt(5) === 0x20 ? line.slice(6) : line.slice(5);
-}
-
-function parseObject(data: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(data);
-    return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
 }

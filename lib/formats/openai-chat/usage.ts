@@ -1,3 +1,4 @@
+import { isJsonObject } from "@/lib/formats/json";
 import type { TokenUsage } from "@/lib/formats/usage";
 
 /**
@@ -5,21 +6,17 @@ import type { TokenUsage } from "@/lib/formats/usage";
  * the body reports none. Never throws: bodies come from upstreams and may be anything.
  */
 export function usageFromOpenAiBody(body: unknown): TokenUsage | undefined {
-  if (!isRecord(body) || !isRecord(body.usage)) return undefined;
+  if (!isJsonObject(body) || !isJsonObject(body.usage)) return undefined;
   const usage = body.usage;
   const prompt = tokenCount(usage.prompt_tokens);
   const completion = tokenCount(usage.completion_tokens);
   // Embeddings responses may carry only total_tokens, all of it input.
   const input = prompt ?? (completion === undefined ? tokenCount(usage.total_tokens) : undefined);
   if (input === undefined && completion === undefined) return undefined;
-  const details = isRecord(usage.prompt_tokens_details) ? usage.prompt_tokens_details : undefined;
+  const details = isJsonObject(usage.prompt_tokens_details) ? usage.prompt_tokens_details : undefined;
   // DeepSeek reports cache hits in its own field.
   const cached = tokenCount(details?.cached_tokens) ?? tokenCount(usage.prompt_cache_hit_tokens) ?? 0;
   return { input: input ?? 0, output: completion ?? 0, cached: Math.min(cached, input ?? 0) };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function tokenCount(value: unknown): number | undefined {

@@ -1,0 +1,50 @@
+import type { TokenUsage } from "./usage";
+
+/** What a stream carried, for the log row and cost. */
+export interface StreamSummary {
+  usage?: TokenUsage;
+  model?: string;
+  /** Data events seen (OpenAI's `[DONE]` included). */
+  events: number;
+  /** The stream body as received from upstream, for the log payload, cut at about 1 MiB. */
+  text: string;
+  /** The upstream said it finished (OpenAI: `[DONE]` or a finish_reason) rather than being cut off. */
+  completed: boolean;
+}
+
+/** Watches one stream on its way to the client. */
+export interface StreamTap {
+  transform: TransformStream<Uint8Array, Uint8Array>;
+  /** Settles at the end of the stream, and with what was seen so far if it is cancelled or aborted. */
+  result: Promise<StreamSummary>;
+  /** What the stream carried so far, at any time: for a client gone before the tap settled. */
+  summary(): StreamSummary;
+  /**
+   * The upstream broke off. Call before closing the tap's writable side: once the events already
+   * written have gone through, the event the upstream left incomplete is dropped and the client's
+   * stream ends with `finalEvent` instead.
+   */
+  breakOff(finalEvent: string): void;
+}
+
+/** Why a stream failed mid-way, for its client. */
+export interface StreamError {
+  message: string;
+  /** A stable, machine-readable code (`provider_error`). */
+  code: string;
+}
+
+/**
+ * One wire format's streams as the relay handles them. Each format owns its framing, its error
+ * event and its token estimate, so a surface plugs in its format and the relay stays format-free.
+ */
+export interface StreamCodec {
+  tap(options: { stripUsageChunk: boolean }): StreamTap;
+  /** The last event of a stream that failed mid-way (OpenAI: a `data:` error object; Anthropic: `event: error`). */
+  errorEvent(error: StreamError): string;
+  /**
+   * Tokens of a stream that ended before its provider reported usage, estimated from the request and
+   * what was streamed; undefined when neither says anything countable.
+   */
+  estimateUsage(requestBody: Uint8Array | undefined, streamed: StreamSummary): TokenUsage | undefined;
+}
