@@ -111,7 +111,7 @@ export default async function KeysPage({ params }: { params: Promise<{ team: str
                       {key.gatewaySlug ? (
                         <Badge className="font-mono">{key.gatewaySlug}</Badge>
                       ) : (
-                        <span className="text-muted-foreground">Team-wide</span>
+                        <span className="whitespace-nowrap text-muted-foreground">Team-wide</span>
                       )}
                     </TableCell>
                     <TableCell>
