@@ -1,13 +1,17 @@
 import cluster, { type Worker } from "node:cluster";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { database, openDatabase } from "@/db/client";
 import { config, type Config } from "@/lib/config";
+import { errorLine } from "@/lib/error-line";
+import { internalError, malformedRequest, MethodNotAllowedError, renderOpenAiError, type GatewayError } from "@/lib/gateway/errors";
 import { isGatewayPath } from "@/lib/gateway/paths";
 import { processGateway, processMetrics, shutdownGateway } from "@/lib/gateway/process";
 import { clusterMetrics, relayClusterMetrics } from "@/lib/metrics/cluster";
+import { createHttpServer } from "@/lib/node-http/http-server";
+import { requestLineRefusal } from "@/lib/node-http/request-target";
 import { toNodeListener } from "@/lib/node-http/web-handler";
 import { METRICS_PATH, metricsHandler } from "@/lib/metrics/http";
 
@@ -34,14 +38,19 @@ export function createRequestListener(handlers: {
   metrics: NodeHandler;
   next: NodeHandler;
 }): NodeHandler {
-  const handleGateway = toNodeListener(handlers.gateway, (error) => {
-    console.error("gateway handler failed:", error);
-    return Response.json({ error: { message: "Internal gateway error", type: "server_error" } }, { status: 500 });
+  const handleGateway = toNodeListener(handlers.gateway, (error, phase) => {
+    // `request`: node accepted what a WHATWG Request refuses; the request line was checked below, so this is a backstop.
+    const refusal = phase === "request" ? malformedRequest(errorLine(error)) : internalError();
+    if (phase === "handler") console.error(`gateway handler failed: ${errorLine(error)}`);
+    return new Response(renderOpenAiError(refusal), { status: refusal.httpCode, headers: { "content-type": "application/json" } });
   });
   return (req, res) => {
-    const url = req.url ?? "/";
-    const query = url.indexOf("?");
-    const pathname = query === -1 ? url : url.slice(0, query);
+    const refusal = requestLineRefusal(req);
+    if (refusal) {
+      refuse(res, refusal);
+      return;
+    }
+    const pathname = pathOf(req.url);
     if (isGatewayPath(pathname)) {
       void handleGateway(req, res);
     } else if (pathname === METRICS_PATH) {
@@ -50,6 +59,14 @@ export function createRequestListener(handlers: {
       handlers.next(req, res);
     }
   };
+}
+
+/** A refusal before any handler, in OpenAI's error shape whatever the path: gateway clients read it, and so do people. */
+function refuse(res: ServerResponse, refusal: GatewayError): void {
+  const body = renderOpenAiError(refusal);
+  const headers: Record<string, string | number> = { "content-type": "application/json", "content-length": Buffer.byteLength(body) };
+  if (refusal instanceof MethodNotAllowedError) headers.allow = refusal.allow;
+  res.writeHead(refusal.httpCode, headers).end(body);
 }
 
 /** Serves gateway paths, `/metrics` and, through Next, everything else on one node:http server. */
@@ -70,16 +87,13 @@ export async function startServer({ port, hostname }: { port: number; hostname?:
     metrics: metricsHandler(config().metricsToken, cluster.isWorker ? clusterMetrics(processMetrics) : processMetrics),
     next: (req, res) => {
       handleNext(req, res).catch((error: unknown) => {
-        console.error("next request handler failed:", error);
+        console.error(`next request handler failed (${req.method} ${pathOf(req.url)}): ${errorLine(error)}`);
         if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
         res.end("Internal Server Error");
       });
     },
   });
-  const server = createServer({ noDelay: true }, listener);
-  // Outlive the 60 s idle timeout of common load balancers so they never reuse a socket we just closed.
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
+  const server = createHttpServer(listener, config().http);
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -109,6 +123,13 @@ export async function startServer({ port, hostname }: { port: number; hostname?:
       return closing;
     },
   };
+}
+
+/** The request target without its query, which may carry secrets and is no part of routing. */
+function pathOf(url: string | undefined): string {
+  const target = url ?? "/";
+  const query = target.indexOf("?");
+  return query === -1 ? target : target.slice(0, query);
 }
 
 function serverUrl(hostname: string | null | undefined, port: number): string {
@@ -165,7 +186,7 @@ async function serveProcess(cfg: Config): Promise<void> {
         .then(
           () => process.exit(0),
           (error: unknown) => {
-            console.error("shutdown failed:", error);
+            console.error(`shutdown failed: ${errorLine(error)}`);
             process.exit(1);
           },
         );

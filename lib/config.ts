@@ -22,6 +22,21 @@ export interface Config {
   workers: number;
   /** Bearer token that `GET /metrics` requires; unset turns the endpoint off (404). */
   metricsToken: string | undefined;
+  /** Print stack traces with logged errors; off, every error is one line. */
+  debug: boolean;
+  /** Per-connection limits of the node:http server (server.ts). */
+  http: HttpLimits;
+}
+
+export interface HttpLimits {
+  /** Request line plus headers; larger ones are refused with 431. */
+  maxHeaderBytes: number;
+  /** Time to receive a request's headers; slower clients get 408. */
+  headersTimeoutMs: number;
+  /** Time to receive a whole request, body included (not to send the response, so streams are not cut). */
+  requestTimeoutMs: number;
+  /** How long an idle keep-alive connection stays open. */
+  keepAliveTimeoutMs: number;
 }
 
 function flag(value: string | undefined): boolean {
@@ -53,6 +68,23 @@ function driverFor(url: string | undefined, explicit: string | undefined): Confi
   throw new Error(`DATABASE_URL must start with postgres:// or postgresql://`);
 }
 
+function httpLimits(env: NodeJS.ProcessEnv): HttpLimits {
+  const limits: HttpLimits = {
+    maxHeaderBytes: positiveInt("SWITCHYARD_MAX_HEADER_BYTES", env.SWITCHYARD_MAX_HEADER_BYTES, 16 * 1024),
+    headersTimeoutMs: positiveInt("SWITCHYARD_HEADERS_TIMEOUT_MS", env.SWITCHYARD_HEADERS_TIMEOUT_MS, 60_000),
+    requestTimeoutMs: positiveInt("SWITCHYARD_REQUEST_TIMEOUT_MS", env.SWITCHYARD_REQUEST_TIMEOUT_MS, 300_000),
+    // Outlive the 60 s idle timeout of common load balancers so they never reuse a socket we just closed.
+    keepAliveTimeoutMs: positiveInt("SWITCHYARD_KEEP_ALIVE_TIMEOUT_MS", env.SWITCHYARD_KEEP_ALIVE_TIMEOUT_MS, 65_000),
+  };
+  // node:http refuses to start otherwise; say which settings to change.
+  if (limits.headersTimeoutMs > limits.requestTimeoutMs) {
+    throw new Error(
+      `SWITCHYARD_HEADERS_TIMEOUT_MS (${limits.headersTimeoutMs}) must not exceed SWITCHYARD_REQUEST_TIMEOUT_MS (${limits.requestTimeoutMs})`,
+    );
+  }
+  return limits;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = positiveInt("PORT", env.PORT, 3000);
   return {
@@ -67,6 +99,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: (env.SWITCHYARD_PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, ""),
     workers: positiveInt("WORKERS", env.WORKERS, os.availableParallelism()),
     metricsToken: env.SWITCHYARD_METRICS_TOKEN || undefined,
+    debug: flag(env.SWITCHYARD_DEBUG),
+    http: httpLimits(env),
   };
 }
 

@@ -54,8 +54,37 @@ export const invalidRequest = (message: string, code = "invalid_request") =>
 export const unsupportedEndpoint = (what: string) =>
   new GatewayError(404, InternalCode.invalidRequest, `${what} is not supported by this gateway`, "unsupported_endpoint");
 
-export const methodNotAllowed = (method: string, allowed: string) =>
-  new GatewayError(405, InternalCode.invalidRequest, `${method} is not allowed here; use ${allowed}`, "method_not_allowed");
+/** A 405, whose response names the allowed methods in its `Allow` header. */
+export class MethodNotAllowedError extends GatewayError {
+  constructor(
+    method: string,
+    /** The `Allow` header's value: `POST`, `GET, HEAD`. */
+    readonly allow: string,
+  ) {
+    super(405, InternalCode.invalidRequest, `${method} is not allowed here; use ${allow}`, "method_not_allowed");
+  }
+}
+
+export const methodNotAllowed = (method: string, allowed: string) => new MethodNotAllowedError(method, allowed);
+
+/** Deeper JSON is refused before parsing: re-encoding it would overflow the stack. */
+export const jsonTooDeep = (limit: number) =>
+  invalidRequest(`The request body's JSON nests arrays and objects more than ${limit} levels deep, the gateway's limit`, "json_too_deep");
+
+/** A request node:http could not read, or one the gateway cannot take as a URL (request line, Host, framing). */
+export const malformedRequest = (detail: string) =>
+  new GatewayError(400, InternalCode.invalidRequest, `Malformed request: ${detail}`, "malformed_request");
+
+export const headersTooLarge = (limit: number) =>
+  new GatewayError(
+    431,
+    InternalCode.invalidRequest,
+    `The request line and headers exceed the server's limit of ${limit} bytes; the operator can raise it with SWITCHYARD_MAX_HEADER_BYTES`,
+    "request_header_fields_too_large",
+  );
+
+export const requestTimeout = () =>
+  new GatewayError(408, InternalCode.invalidRequest, "The request was not received in time", "request_timeout");
 
 export const bodyTooLarge = (limit: number) =>
   new GatewayError(

@@ -1,10 +1,11 @@
 import type { Database } from "@/db/client";
 import type { MasterKeyring } from "@/lib/crypto/master-keys";
+import { errorLine } from "@/lib/error-line";
 import type { LogSink } from "@/lib/logs/types";
 import { GatewayMetrics } from "@/lib/metrics/gateway";
 import { authorize, presentedCredentials } from "./auth";
 import { createDirectory, type DirectoryStats } from "./directory";
-import { GatewayError, internalError, renderOpenAiError, unsupportedEndpoint } from "./errors";
+import { GatewayError, internalError, MethodNotAllowedError, renderOpenAiError, unsupportedEndpoint } from "./errors";
 import { setGatewayHeaders, startExchange, type Exchange } from "./exchange";
 import { recordExchange } from "./logging";
 import { parseGatewayOptions } from "./options";
@@ -83,11 +84,12 @@ export function createGateway(deps: GatewayDeps): GatewayHandler {
       refusal = error;
     } else {
       // Only the error itself: request headers and bodies may hold secrets.
-      console.error(`switchyard gateway: unexpected error in request ${exchange.logId}:`, error);
+      console.error(`switchyard gateway: unexpected error in request ${exchange.logId}: ${errorLine(error)}`);
       refusal = internalError();
     }
     const body = renderOpenAiError(refusal);
     const headers = new Headers({ "content-type": "application/json" });
+    if (refusal instanceof MethodNotAllowedError) headers.set("allow", refusal.allow);
     setGatewayHeaders(headers, exchange);
     recordExchange(deps.logs, exchange, {
       statusCode: refusal.httpCode,

@@ -1,4 +1,4 @@
-import { invalidRequest } from "./errors";
+import { invalidRequest, jsonTooDeep } from "./errors";
 
 export type JsonObject = Record<string, unknown>;
 
@@ -6,6 +6,39 @@ const utf8 = new TextDecoder();
 
 function isObject(value: unknown): value is JsonObject {
   return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** How deeply arrays and objects may nest in a JSON request body; real requests (tool schemas included) stay far below. */
+export const MAX_JSON_DEPTH = 128;
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+
+/**
+ * Refuses JSON nested deeper than MAX_JSON_DEPTH, counting `[` and `{` outside strings in one pass
+ * over the bytes, before any parse: re-encoding thousands of levels overflows the stack. (UTF-8
+ * continuation bytes are all >= 0x80, so they never look like brackets or quotes.)
+ */
+export function assertJsonDepth(raw: Uint8Array): void {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < raw.length; i++) {
+    const byte = raw[i];
+    if (inString) {
+      if (byte === BACKSLASH) i++;
+      else if (byte === QUOTE) inString = false;
+    } else if (byte === QUOTE) {
+      inString = true;
+    } else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
+      if (++depth > MAX_JSON_DEPTH) throw jsonTooDeep(MAX_JSON_DEPTH);
+    } else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
+      depth--;
+    }
+  }
 }
 
 /** The body as a JSON object; undefined when it is not one. */
@@ -21,6 +54,7 @@ export function tryParseJsonObject(raw: Uint8Array): JsonObject | undefined {
 /** The body of an OpenAI-format request, which must be a JSON object. */
 export function parseJsonObject(raw: Uint8Array | undefined): JsonObject {
   if (raw === undefined) throw invalidRequest("The request body is empty; send a JSON object", "invalid_json");
+  assertJsonDepth(raw);
   const body = tryParseJsonObject(raw);
   if (!body) throw invalidRequest("The request body is not valid JSON: send a JSON object", "invalid_json");
   return body;

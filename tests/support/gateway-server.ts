@@ -1,11 +1,13 @@
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { setProcessDatabase, type DatabaseHandle } from "@/db/client";
+import { config } from "@/lib/config";
 import type { MasterKeyring } from "@/lib/crypto/master-keys";
 import { createGateway } from "@/lib/gateway";
 import { overrideProcessGatewaySettings, processGatewayLogs, shutdownGateway } from "@/lib/gateway/process";
 import { LogQueue, type LogQueueStats } from "@/lib/logs/queue";
 import { writeLogBatch } from "@/lib/logs/writer";
+import { createHttpServer } from "@/lib/node-http/http-server";
 import { createRequestListener } from "@/server";
 import type { GatewayEntry } from "./entries";
 import { testKeyring } from "./keyring";
@@ -54,9 +56,10 @@ async function startNodeEntry({
   const notServed = (_req: IncomingMessage, res: ServerResponse) => {
     res.writeHead(404, { "content-type": "text/plain" }).end("not a gateway path");
   };
-  const server = createServer(
-    { noDelay: true },
+  // server.ts's own server, with its per-connection limits and its answers to what node's parser refuses.
+  const server = createHttpServer(
     createRequestListener({ gateway: (request) => gateway.handle(request), metrics: notServed, next: notServed }),
+    config().http,
   );
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;

@@ -1,8 +1,8 @@
 import { readRequestBody } from "../body";
 import { resolveCredential } from "../credentials";
-import { invalidProvider } from "../errors";
+import { invalidProvider, methodNotAllowed } from "../errors";
 import { upstreamRequestHeaders } from "../headers";
-import { askForStreamUsage, tryParseJsonObject } from "../openai-body";
+import { askForStreamUsage, assertJsonDepth, tryParseJsonObject } from "../openai-body";
 import { assertPlainProviderPath } from "../paths";
 import { findProvider } from "../provider-target";
 import { relay } from "../relay";
@@ -15,6 +15,7 @@ import type { SurfaceContext } from "./context";
  */
 export async function servePassthrough(ctx: SurfaceContext, provider: string, providerPath: string): Promise<Response> {
   const { req, exchange, access } = ctx;
+  if (!PASSTHROUGH_METHODS.has(req.method)) throw methodNotAllowed(req.method, PASSTHROUGH_ALLOW);
   const target = await findProvider(provider, access.team.id, ctx.directory);
   if (!target) throw invalidProvider(provider);
   exchange.provider = target.slug;
@@ -24,7 +25,10 @@ export async function servePassthrough(ctx: SurfaceContext, provider: string, pr
   exchange.requestBody = raw;
   let body: Uint8Array | string | undefined = raw;
   let stripUsageChunk = false;
-  const json = raw && req.headers.get("content-type")?.includes("json") ? tryParseJsonObject(raw) : undefined;
+  const isJson = raw !== undefined && req.headers.get("content-type")?.includes("json") === true;
+  // It may be re-encoded below, so it must not be deep enough to overflow the stack.
+  if (isJson) assertJsonDepth(raw);
+  const json = isJson ? tryParseJsonObject(raw) : undefined;
   if (json) {
     if (typeof json.model === "string") exchange.model = json.model;
     exchange.stream = json.stream === true;
@@ -51,6 +55,13 @@ export async function servePassthrough(ctx: SurfaceContext, provider: string, pr
     stripUsageChunk,
   );
 }
+
+/**
+ * What providers' HTTP APIs use, and the methods the Next route handlers export (app/v1), so both
+ * entries refuse the same ones; WebDAV's and other rare methods are not forwarded.
+ */
+const PASSTHROUGH_METHODS: ReadonlySet<string> = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
+const PASSTHROUGH_ALLOW = [...PASSTHROUGH_METHODS].join(", ");
 
 /** Clients written for Cloudflare send `…/openai/v1/chat/completions` too; the base URL already ends in `/v1`. */
 function withoutDuplicateVersion(baseUrl: string, path: string): string {

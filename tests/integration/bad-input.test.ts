@@ -1,0 +1,527 @@
+import { connect } from "node:net";
+import OpenAI from "openai";
+import { beforeAll, describe, expect, it } from "vitest";
+import { MAX_JSON_DEPTH } from "@/lib/gateway/openai-body";
+import { describeGateway } from "../support/harness";
+import { bearer, chatBody } from "../support/http";
+import type { SeededTeam } from "../support/seed";
+
+/**
+ * The bad-input corpus: hundreds of malformed requests over every gateway surface, through both
+ * entries. Each must get a 4xx, never a 5xx, with a JSON body the openai SDK reads as an error
+ * (`error.message`, `error.type`), and none may reach the provider.
+ *
+ * The raw-socket cases (bad Host, asterisk-form targets, TRACE, oversized headers, bad framing)
+ * run only through the node entry: they test server.ts's own node:http server, its request-line
+ * checks and its `clientError` answers. The Next entry is Next's request handler behind a plain
+ * node:http server, as `next start` serves it, where Next and node answer those themselves.
+ */
+
+const MAX_BODY_BYTES = 64 * 1024;
+
+interface BadRequest {
+  what: string;
+  url: string;
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string | Uint8Array<ArrayBuffer>;
+  /** The exact status, when the case pins it. */
+  status?: number;
+  /** Text the error message must contain (what to fix). */
+  mentions?: string;
+  /** The `Allow` header a 405 must carry. */
+  allow?: string;
+}
+
+interface Answer {
+  status: number;
+  contentType: string | null;
+  allow: string | null;
+  text: string;
+}
+
+/** Why `answer` is not a readable 4xx for `bad`, or undefined when it is. */
+function problem(bad: BadRequest, answer: Answer): string | undefined {
+  const where = `${bad.method ?? "POST"} ${bad.what}: ${answer.status} ${answer.text.slice(0, 300)}`;
+  if (answer.status < 400 || answer.status > 499) return `not a 4xx: ${where}`;
+  if (bad.status !== undefined && answer.status !== bad.status) return `expected ${bad.status}: ${where}`;
+  if (!answer.contentType?.includes("application/json")) return `content-type ${answer.contentType}: ${where}`;
+  let body: { error?: { message?: unknown; type?: unknown } };
+  try {
+    body = JSON.parse(answer.text) as typeof body;
+  } catch {
+    return `body is not JSON: ${where}`;
+  }
+  const message = body.error?.message;
+  if (typeof message !== "string" || message.length === 0) return `no error.message: ${where}`;
+  if (typeof body.error?.type !== "string") return `no error.type: ${where}`;
+  if (bad.mentions !== undefined && !message.includes(bad.mentions)) return `message does not mention ${bad.mentions}: ${where}`;
+  if (bad.allow !== undefined && answer.allow !== bad.allow) return `allow ${answer.allow}, expected ${bad.allow}: ${where}`;
+  return undefined;
+}
+
+async function send(bad: BadRequest): Promise<Answer> {
+  const res = await fetch(bad.url, {
+    method: bad.method ?? "POST",
+    headers: bad.headers,
+    body: bad.body,
+  });
+  return { status: res.status, contentType: res.headers.get("content-type"), allow: res.headers.get("allow"), text: await res.text() };
+}
+
+/**
+ * A raw HTTP/1.1 exchange: `bytes` are sent as they are, the answer read until the server closes
+ * the connection (every raw case asks it to, or is one it closes). Judges the first response.
+ */
+function sendRaw(origin: string, bytes: string): Promise<Answer & { statusLines: string[] }> {
+  const { hostname, port } = new URL(origin);
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), hostname, () => socket.write(bytes, "latin1"));
+    const chunks: Buffer[] = [];
+    const finish = () => {
+      socket.destroy();
+      const text = Buffer.concat(chunks).toString("utf8");
+      const split = text.indexOf("\r\n\r\n");
+      const head = split === -1 ? text : text.slice(0, split);
+      const header = (name: string) => new RegExp(`^${name}: *(.*)$`, "im").exec(head)?.[1]?.trim() ?? null;
+      const rest = split === -1 ? "" : text.slice(split + 4);
+      const length = header("content-length");
+      resolve({
+        status: Number(head.split(" ")[1]),
+        contentType: header("content-type"),
+        allow: header("allow"),
+        text: header("transfer-encoding") === "chunked" ? dechunk(rest) : length === null ? rest : rest.slice(0, Number(length)),
+        statusLines: text.match(/^HTTP\/1\.1 \d{3}[^\r]*/gm) ?? [],
+      });
+    };
+    socket.on("data", (chunk: Buffer) => chunks.push(chunk));
+    // A reset after the answer still leaves the answer to judge.
+    socket.on("error", finish);
+    socket.on("close", finish);
+  });
+}
+
+/** The data of a chunked body (chunk sizes count bytes; the bodies here are ASCII JSON). */
+function dechunk(body: string): string {
+  let data = "";
+  let at = 0;
+  for (;;) {
+    const lineEnd = body.indexOf("\r\n", at);
+    const size = lineEnd === -1 ? 0 : parseInt(body.slice(at, lineEnd), 16);
+    if (!size) return data;
+    data += body.slice(lineEnd + 2, lineEnd + 2 + size);
+    at = lineEnd + 2 + size + 2;
+  }
+}
+
+const deep = (levels: number, open: string, close: string, inner = "1") => open.repeat(levels) + inner + close.repeat(levels);
+const deepChat = (value: string) => `{"model":"openai/gpt-4o-mini","messages":[{"role":"user","content":${value}}]}`;
+const lowSurrogateJson = '{"model":"\\udc00/x","messages":[]}';
+
+/** Bodies the unified surfaces (model as `{provider}/{model}`) must refuse, each with what the message names. */
+const BAD_UNIFIED_BODIES: Array<{ what: string; body: string | Uint8Array<ArrayBuffer>; mentions?: string }> = [
+  { what: "empty body", body: "" },
+  { what: "unterminated object", body: "{", mentions: "JSON" },
+  { what: "plain text", body: "not json at all", mentions: "JSON" },
+  { what: "truncated", body: '{"model": "openai/gpt-4o-mini", "messages": [', mentions: "JSON" },
+  { what: "single quotes", body: "{'model':'openai/gpt-4o-mini'}", mentions: "JSON" },
+  { what: "trailing comma", body: '{"model":"openai/gpt-4o-mini",}', mentions: "JSON" },
+  { what: "comment", body: '{"model":"openai/gpt-4o-mini" /* hi */}', mentions: "JSON" },
+  { what: "NaN", body: '{"model":"openai/gpt-4o-mini","temperature":NaN}', mentions: "JSON" },
+  { what: "two objects", body: '{"model":"openai/x"}{"model":"openai/y"}', mentions: "JSON" },
+  { what: "array", body: "[1,2]" },
+  { what: "empty array", body: "[]" },
+  { what: "null", body: "null" },
+  { what: "number", body: "42" },
+  { what: "string", body: '"openai/gpt-4o-mini"' },
+  { what: "boolean", body: "true" },
+  { what: "NUL byte", body: "\u0000" },
+  { what: "NUL in JSON", body: '{"model":"openai/gpt-4o-mini"\u0000}' },
+  { what: "invalid UTF-8", body: new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]) },
+  { what: "UTF-16 body", body: new Uint8Array([0xff, 0xfe, 0x7b, 0x00, 0x7d, 0x00]) },
+  { what: "lone low surrogate as provider", body: lowSurrogateJson },
+  { what: "empty object", body: "{}", mentions: "model" },
+  { what: "model null", body: '{"model":null}', mentions: "model" },
+  { what: "model number", body: '{"model":42}', mentions: "model" },
+  { what: "model boolean", body: '{"model":true}', mentions: "model" },
+  { what: "model array", body: '{"model":["openai/gpt-4o-mini"]}', mentions: "model" },
+  { what: "model object", body: '{"model":{"provider":"openai"}}', mentions: "model" },
+  { what: "model empty", body: '{"model":""}', mentions: "model" },
+  { what: "model slash", body: '{"model":"/"}', mentions: "model" },
+  { what: "model without model", body: '{"model":"openai/"}', mentions: "model" },
+  { what: "model without provider", body: '{"model":"/gpt-4o-mini"}', mentions: "model" },
+  { what: "model without prefix", body: '{"model":"gpt-4o-mini"}', mentions: "gpt-4o-mini" },
+  { what: "unknown provider", body: '{"model":"nosuchprovider/x"}', mentions: "nosuchprovider" },
+  { what: "unknown custom provider", body: '{"model":"custom-missing/x"}', mentions: "custom-missing" },
+  { what: "provider with spaces", body: '{"model":"open ai/x"}', mentions: "open ai" },
+  { what: "provider with NUL", body: '{"model":"openai\\u0000/x"}' },
+  { what: "provider lone surrogate", body: '{"model":"\\ud800/x"}' },
+  { what: "provider path-like", body: '{"model":"../openai/x"}' },
+  { what: "huge model name", body: JSON.stringify({ model: "x".repeat(50_000) }), mentions: "model" },
+  { what: "duplicate model, last wins and is bad", body: '{"model":"openai/gpt-4o-mini","model":7}', mentions: "model" },
+];
+
+/** Nesting beyond MAX_JSON_DEPTH, anywhere in the body; refused before parsing, naming the limit. */
+const TOO_DEEP: Array<{ what: string; body: string }> = [
+  { what: "5,000 arrays", body: deep(5_000, "[", "]") },
+  { what: "5,000 objects", body: deep(5_000, '{"a":', "}") },
+  { what: "30,000 arrays", body: deep(30_000, "[", "]") },
+  { what: "one past the limit", body: deep(MAX_JSON_DEPTH + 1, "[", "]") },
+  { what: "deep messages content", body: deepChat(deep(5_000, "[", "]")) },
+  { what: "deep object in content", body: deepChat(deep(1_000, '{"x":', "}")) },
+  { what: "alternating arrays and objects", body: deepChat(deep(2_000, '[{"a":', "}]")) },
+  { what: "deep and unterminated", body: `{"model":"openai/gpt-4o-mini","x":${"[".repeat(10_000)}` },
+  { what: "deep after a string with brackets", body: deepChat(`["]]]]}}}}", ${deep(500, "[", "]")}]`) },
+];
+
+/** Every `cf-aig-*` header the gateway validates, with a value it refuses. */
+const BAD_OPTION_HEADERS: Array<[string, string]> = [
+  ["cf-aig-metadata", "{not json"],
+  ["cf-aig-metadata", '["a","b"]'],
+  ["cf-aig-metadata", "null"],
+  ["cf-aig-metadata", '"string"'],
+  ["cf-aig-metadata", "42"],
+  ["cf-aig-metadata", JSON.stringify({ a: 1, b: 2, c: 3, d: 4, e: 5, f: 6 })],
+  ["cf-aig-metadata", JSON.stringify({ user: { id: 1 } })],
+  ["cf-aig-metadata", JSON.stringify({ tags: ["a"] })],
+  ["cf-aig-metadata", JSON.stringify({ nothing: null })],
+  ["cf-aig-metadata", JSON.stringify({ "cf.reserved": "x" })],
+  // Deep, but within the header size limit.
+  ["cf-aig-metadata", deep(2_000, '{"a":', "}")],
+  ["cf-aig-metadata", deep(5_000, "[", "]")],
+  ["cf-aig-custom-cost", "{not json"],
+  ["cf-aig-custom-cost", "{}"],
+  ["cf-aig-custom-cost", '{"per_token_in":"cheap"}'],
+  ["cf-aig-custom-cost", '{"per_token_in":-1,"per_token_out":1}'],
+  ["cf-aig-custom-cost", "[1,2]"],
+  ["cf-aig-custom-cost", deep(800, '{"per_token_in":', "}")],
+  ["cf-aig-event-id", "x".repeat(65)],
+  ["cf-aig-collect-log", "maybe"],
+  ["cf-aig-collect-log", ""],
+  ["cf-aig-collect-log-payload", "yes"],
+  ["cf-aig-byok-alias", "bad alias!"],
+  ["cf-aig-byok-alias", "x".repeat(65)],
+  ["cf-aig-byok-alias", "ünïcode"],
+  ["cf-aig-gateway-id", "UPPER"],
+  ["cf-aig-gateway-id", "../main"],
+  ["cf-aig-gateway-id", ""],
+  ["cf-aig-skip-cache", "1"],
+  ["cf-aig-cache-ttl", "-1"],
+  ["cf-aig-cache-ttl", "30"],
+  ["cf-aig-cache-ttl", "abc"],
+  ["cf-aig-cache-ttl", "99999999999"],
+  ["cf-aig-request-timeout", "0"],
+  ["cf-aig-request-timeout", "abc"],
+  ["cf-aig-request-timeout", "1.5"],
+  ["cf-aig-request-timeout", "1e99"],
+  ["cf-aig-max-attempts", "9"],
+  ["cf-aig-max-attempts", "0"],
+  ["cf-aig-retry-delay", "99999"],
+  ["cf-aig-retry-delay", "-5"],
+  ["cf-aig-backoff", "random"],
+];
+
+/**
+ * Credentials every surface refuses with 401 (the test gateway has authentication on). Another
+ * team's token is refused where the URL names the team; on `/ai/v1` the token names the team.
+ */
+const badCredentials = (other: SeededTeam, teamInUrl: boolean): Array<{ what: string; headers: Record<string, string> }> => [
+  { what: "no credentials", headers: {} },
+  { what: "unknown sy_ token", headers: bearer("sy_notarealtoken") },
+  { what: "empty sy_ token", headers: bearer("sy_") },
+  { what: "unknown token in cf-aig-authorization", headers: { "cf-aig-authorization": "Bearer sy_nope" } },
+  { what: "cf-aig-authorization without Bearer", headers: { "cf-aig-authorization": "sy_nope" } },
+  { what: "cf-aig-authorization Basic", headers: { "cf-aig-authorization": "Basic dXNlcjpwYXNz" } },
+  { what: "cf-aig-authorization empty", headers: { "cf-aig-authorization": "" } },
+  { what: "cf-aig-authorization Bearer only", headers: { "cf-aig-authorization": "Bearer" } },
+  { what: "huge token", headers: { "cf-aig-authorization": `Bearer sy_${"a".repeat(8_000)}` } },
+  ...(teamInUrl
+    ? [
+        { what: "another team's token", headers: bearer(other.token) },
+        { what: "another team's token in x-api-key", headers: { "x-api-key": other.token } },
+      ]
+    : []),
+];
+
+describeGateway(
+  "bad input",
+  (h) => {
+    let t: SeededTeam;
+    let other: SeededTeam;
+    beforeAll(async () => {
+      [t, other] = await Promise.all([h.seed(), h.seed()]);
+    });
+
+    const unified = () => [
+      { what: "compat chat", url: `${t.gatewayUrl}/compat/chat/completions` },
+      { what: "/ai/v1 chat", url: `${h.url}/ai/v1/chat/completions` },
+      { what: "/ai/v1 embeddings", url: `${h.url}/ai/v1/embeddings` },
+      { what: "/client/v4 chat", url: `${h.url}/client/v4/accounts/${t.team.slug}/ai/v1/chat/completions` },
+      { what: "/client/v4 embeddings", url: `${h.url}/client/v4/accounts/${t.team.slug}/ai/v1/embeddings` },
+    ];
+    const passthrough = () => ({ what: "openai passthrough", url: `${t.gatewayUrl}/openai/chat/completions` });
+    const models = () => ({ what: "compat models", url: `${t.gatewayUrl}/compat/models`, method: "GET" });
+    /** Every surface, each with a request it would serve. */
+    const everySurface = () => [
+      ...unified().map((s) => ({ ...s, body: JSON.stringify(chatBody("openai/gpt-4o-mini")) })),
+      { ...passthrough(), body: JSON.stringify(chatBody("gpt-4o-mini")) },
+      models(),
+    ];
+    const authorized = () => ({ "content-type": "application/json", ...bearer(t.token) });
+
+    /** Sends every case, then asserts none got anything but a readable 4xx and none reached the provider. */
+    async function expectAllRefused(cases: BadRequest[]): Promise<void> {
+      const before = h.fake.requests.length;
+      const failures: string[] = [];
+      for (const bad of cases) {
+        if (process.env.TIMING) console.log("sending", bad.what.slice(0, 60)); const started = performance.now(); const why = problem(bad, await send(bad)); if (process.env.TIMING) console.log(Math.round(performance.now() - started), bad.what.slice(0, 60));
+        if (why) failures.push(why);
+      }
+      expect(failures).toEqual([]);
+      expect(h.fake.requests.length, "requests that reached the provider").toBe(before);
+    }
+
+    it("refuses malformed bodies and bad models on every unified surface with 400", async () => {
+      await expectAllRefused(
+        unified().flatMap((surface) =>
+          BAD_UNIFIED_BODIES.map((bad) => ({
+            what: `${surface.what}, ${bad.what}`,
+            url: surface.url,
+            headers: authorized(),
+            body: bad.body,
+            status: 400,
+            mentions: bad.mentions,
+          })),
+        ),
+      );
+    });
+
+    it(`refuses JSON nested deeper than ${MAX_JSON_DEPTH} levels with 400 naming the limit, passthrough included`, async () => {
+      const surfaces = [...unified(), passthrough()];
+      await expectAllRefused(
+        surfaces.flatMap((surface) =>
+          TOO_DEEP.map((bad) => ({
+            what: `${surface.what}, ${bad.what}`,
+            url: surface.url,
+            headers: authorized(),
+            body: bad.body,
+            status: 400,
+            mentions: String(MAX_JSON_DEPTH),
+          })),
+        ),
+      );
+    });
+
+    it("serves JSON nested right up to the limit", async () => {
+      const body = `{"model":"openai/gpt-4o-mini","messages":[{"role":"user","content":"hi"}],"x":${deep(MAX_JSON_DEPTH - 1, "[", "]")}}`;
+      const res = await fetch(`${t.gatewayUrl}/compat/chat/completions`, { method: "POST", headers: authorized(), body });
+      expect(res.status, await res.clone().text()).toBe(200);
+      await res.text();
+    });
+
+    it("refuses bodies over the size limit with 413 on every surface that takes one", async () => {
+      const big = JSON.stringify(chatBody("openai/gpt-4o-mini", { padding: "x".repeat(MAX_BODY_BYTES) }));
+      await expectAllRefused(
+        [...unified(), passthrough()].map((surface) => ({
+          what: `${surface.what}, ${big.length} bytes`,
+          url: surface.url,
+          headers: authorized(),
+          body: big,
+          status: 413,
+          mentions: String(MAX_BODY_BYTES),
+        })),
+      );
+    });
+
+    it("refuses every bad cf-aig-* option header on every surface with 400 naming the header", async () => {
+      await expectAllRefused(
+        everySurface().flatMap((surface) =>
+          BAD_OPTION_HEADERS.map(([name, value]) => ({
+            ...surface,
+            what: `${surface.what}, ${name}: ${value.slice(0, 40)}`,
+            headers: { ...authorized(), [name]: value },
+            status: 400,
+            mentions: name,
+          })),
+        ),
+      );
+    });
+
+    it("refuses missing, unknown and foreign credentials on every surface with 401", async () => {
+      await expectAllRefused(
+        everySurface().flatMap((surface) =>
+          badCredentials(other, !surface.url.startsWith(`${h.url}/ai/`)).map((bad) => ({
+            ...surface,
+            what: `${surface.what}, ${bad.what}`,
+            headers: { "content-type": "application/json", ...bad.headers },
+            status: 401,
+          })),
+        ),
+      );
+    });
+
+    it("refuses methods a surface does not serve with 405 and an Allow header", async () => {
+      const cases: BadRequest[] = [
+        ...unified().flatMap((surface) =>
+          ["GET", "PUT", "PATCH", "DELETE", "OPTIONS"].map((method) => ({ ...surface, method, status: 405, allow: "POST" })),
+        ),
+        ...["POST", "PUT", "PATCH", "DELETE", "OPTIONS"].map((method) => ({ ...models(), method, status: 405, allow: "GET" })),
+      ];
+      await expectAllRefused(
+        cases.map((bad) => ({ ...bad, what: `${bad.method} ${bad.what}`, headers: authorized(), body: bad.method === "GET" ? undefined : "{}" })),
+      );
+    });
+
+    it("refuses paths that are no surface, or name no gateway, with 404 and unknown providers with 400", async () => {
+      const gw = t.gatewayUrl;
+      const paths: Array<[string, number]> = [
+        [`${gw}`, 404],
+        [`${gw}/`, 404],
+        [`${gw}/compat`, 404],
+        [`${gw}/compat/`, 404],
+        [`${gw}/compat/completions`, 404],
+        [`${gw}/compat/chat/completions/extra`, 404],
+        [`${gw}/compat/embeddings`, 404],
+        [`${gw}/run/@cf/meta/llama`, 404],
+        [`${gw}/nosuchprovider/chat/completions`, 400],
+        [`${gw}/custom-missing/chat/completions`, 400],
+        [`${gw}/%00/chat/completions`, 400],
+        [`${gw}/%F0%9F%98%80/chat/completions`, 400],
+        [`${h.url}/v1/${t.team.slug}/nosuchgateway/compat/chat/completions`, 404],
+        [`${h.url}/v1/nosuchteam/main/compat/chat/completions`, 404],
+        [`${h.url}/v1/${other.team.slug}/main/compat/chat/completions`, 401],
+        [`${h.url}/v1/%00/%00/compat/chat/completions`, 404],
+        [`${h.url}/v1/${"t".repeat(2_000)}/main/compat/chat/completions`, 404],
+        [`${h.url}/v1/x`, 404],
+        [`${h.url}/v1//main/compat/chat/completions`, 404],
+        [`${h.url}/ai/v1/completions`, 404],
+        [`${h.url}/ai/v1/chat/completions/x`, 404],
+        [`${h.url}/ai/v1/models`, 404],
+        [`${h.url}/ai/run/@cf/meta/llama`, 404],
+        [`${h.url}/ai/`, 404],
+        [`${h.url}/client/v4/accounts/${t.team.slug}/ai/v1/responses`, 404],
+        [`${h.url}/client/v4/accounts/${other.team.slug}/ai/v1/chat/completions`, 401],
+        [`${h.url}/client/v4/accounts/nosuchteam/ai/v1/chat/completions`, 401],
+      ];
+      await expectAllRefused(
+        paths.map(([url, status]) => ({
+          what: url.slice(h.url.length, h.url.length + 120),
+          url,
+          headers: authorized(),
+          body: JSON.stringify(chatBody("openai/gpt-4o-mini")),
+          status,
+        })),
+      );
+    });
+
+    it("keeps a keep-alive connection serving after refusing a body it did not read", async () => {
+      const path = `/v1/${t.team.slug}/main/compat`;
+      const host = new URL(h.url).host;
+      const tooLarge = "x".repeat(4 * MAX_BODY_BYTES);
+      const refusedUnread = [
+        // Refused by its declared size, and refused before the body is looked at.
+        `POST ${path}/chat/completions HTTP/1.1\r\nHost: ${host}\r\nauthorization: Bearer ${t.token}\r\ncontent-length: ${tooLarge.length}\r\n\r\n${tooLarge}`,
+        `POST ${path}/chat/completions HTTP/1.1\r\nHost: ${host}\r\ncontent-length: ${tooLarge.length}\r\n\r\n${tooLarge}`,
+      ].join("");
+      const next = `GET ${path}/models HTTP/1.1\r\nHost: ${host}\r\nauthorization: Bearer ${t.token}\r\nconnection: close\r\n\r\n`;
+      const answer = await sendRaw(h.url, refusedUnread + next);
+      expect(answer.statusLines).toEqual(["HTTP/1.1 413 Payload Too Large", "HTTP/1.1 401 Unauthorized", "HTTP/1.1 200 OK"]);
+    });
+
+    it("gives the openai SDK errors it reads: status, message and type", async () => {
+      const compat = new OpenAI({ baseURL: `${t.gatewayUrl}/compat`, apiKey: t.token, maxRetries: 0 });
+      const rest = new OpenAI({ baseURL: `${h.url}/ai/v1`, apiKey: t.token, maxRetries: 0 });
+      const refused = async (call: Promise<unknown>, status: number, mentions: string) => {
+        const error: unknown = await call.then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(error).toBeInstanceOf(OpenAI.APIError);
+        const apiError = error as InstanceType<typeof OpenAI.APIError>;
+        expect(apiError.status).toBe(status);
+        expect(apiError.message).toContain(mentions);
+        expect(apiError.type).toBe("invalid_request_error");
+      };
+      const nested = JSON.parse(deep(MAX_JSON_DEPTH + 10, "[", "]")) as unknown;
+      await refused(
+        compat.chat.completions.create({ model: "openai/gpt-4o-mini", messages: [{ role: "user", content: nested as string }] }),
+        400,
+        String(MAX_JSON_DEPTH),
+      );
+      await refused(compat.chat.completions.create({ model: "gpt-4o-mini", messages: [] }), 400, "gpt-4o-mini");
+      await refused(
+        compat.chat.completions.create({ model: "openai/gpt-4o-mini", messages: [] }, { headers: { "cf-aig-metadata": "[1]" } }),
+        400,
+        "cf-aig-metadata",
+      );
+      await refused(compat.models.list({ headers: { "cf-aig-cache-ttl": "5" } }), 400, "cf-aig-cache-ttl");
+      await refused(rest.embeddings.create({ model: "nosuchprovider/x", input: "hi" }), 400, "nosuchprovider");
+    });
+
+    describe("raw sockets (node entry only: server.ts's own node:http server)", () => {
+      const runsOnNode = () => h.server.entry === "node";
+
+      it("answers bad Host headers, request targets, methods and framing with a readable 4xx", async () => {
+        if (!runsOnNode()) return;
+        const path = `/v1/${t.team.slug}/main/compat/chat/completions`;
+        const body = JSON.stringify(chatBody("openai/gpt-4o-mini"));
+        const post = (target: string, headers: string, payload = body) =>
+          `POST ${target} HTTP/1.1\r\n${headers}authorization: Bearer ${t.token}\r\ncontent-type: application/json\r\n` +
+          `content-length: ${Buffer.byteLength(payload)}\r\nconnection: close\r\n\r\n${payload}`;
+        const get = (target: string, headers = "Host: x\r\n", method = "GET") =>
+          `${method} ${target} HTTP/1.1\r\n${headers}connection: close\r\n\r\n`;
+        const cases: Array<{ what: string; bytes: string; status: number; mentions?: string; allow?: string }> = [
+          ...["a b", "x:99999", "u@evil", "evil/path", "evil?q", "evil#f", "[::1", "x:-1", "x:port", "a\\b", ""].map((host) => ({
+            what: `Host: ${host}`,
+            bytes: post(path, `Host: ${host}\r\n`),
+            status: 400,
+            mentions: "Host",
+          })),
+          ...["/", "/api/health", "/sign-in"].map((target) => ({ what: `bad Host on ${target}`, bytes: get(target, "Host: a b\r\n"), status: 400 })),
+          { what: "HTTP/1.1 without Host", bytes: get(path, ""), status: 400, mentions: "Host" },
+          { what: "OPTIONS *", bytes: get("*", "Host: x\r\n", "OPTIONS"), status: 400, mentions: "*" },
+          { what: "POST *", bytes: post("*", "Host: x\r\n"), status: 400, mentions: "*" },
+          { what: "GET *", bytes: get("*"), status: 400 },
+          { what: "absolute-form with a bad URL", bytes: get("http://[::1/v1/x"), status: 400 },
+          { what: "authority-form", bytes: get("example.com:443"), status: 400 },
+          ...[path, "/", "/api/health", `/v1/${t.team.slug}/main/openai/models`].map((target) => ({
+            what: `TRACE ${target}`,
+            bytes: get(target, "Host: x\r\n", "TRACE"),
+            status: 405,
+            allow: "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS",
+          })),
+          // Node's parser knows no TRACK (refused as an invalid method), nor FROB.
+          { what: "TRACK", bytes: get(path, "Host: x\r\n", "TRACK"), status: 400 },
+          { what: "PROPFIND on passthrough", bytes: get(`/v1/${t.team.slug}/main/openai/models`, `Host: x\r\nauthorization: Bearer ${t.token}\r\n`, "PROPFIND"), status: 405 },
+          { what: "header over the size limit", bytes: get(path, `Host: x\r\nx-big: ${"a".repeat(20_000)}\r\n`), status: 431 },
+          { what: "request line over the size limit", bytes: get(`${path}?q=${"a".repeat(20_000)}`), status: 431 },
+          { what: "many headers over the size limit", bytes: get(path, `Host: x\r\n${"x-h: aaaaaaaaaa\r\n".repeat(2_000)}`), status: 431 },
+          { what: "two content-lengths", bytes: `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab`, status: 400 },
+          { what: "content-length and chunked", bytes: `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`, status: 400 },
+          { what: "negative content-length", bytes: `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n`, status: 400 },
+          { what: "non-numeric content-length", bytes: `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Length: ten\r\n\r\n`, status: 400 },
+          { what: "bad chunk size", bytes: `POST ${path} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nab\r\n0\r\n\r\n`, status: 400 },
+          { what: "unknown transfer-encoding", bytes: `POST ${path} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\nab`, status: 400 },
+          { what: "header without a colon", bytes: `GET ${path} HTTP/1.1\r\nHost: x\r\nnot a header\r\n\r\n`, status: 400 },
+          { what: "space in a header name", bytes: `GET ${path} HTTP/1.1\r\nHost: x\r\nx y: 1\r\n\r\n`, status: 400 },
+          { what: "NUL in a header value", bytes: `GET ${path} HTTP/1.1\r\nHost: x\r\nx-a: a\u0000b\r\n\r\n`, status: 400 },
+          { what: "obsolete line folding", bytes: `GET ${path} HTTP/1.1\r\nHost: x\r\nx-a: a\r\n  b\r\n\r\n`, status: 400 },
+          { what: "bare LF line endings", bytes: `GET ${path} HTTP/1.1\nHost: x\n\n`, status: 400 },
+          { what: "unknown HTTP version", bytes: `GET ${path} HTTP/9.9\r\nHost: x\r\n\r\n`, status: 400 },
+          { what: "unknown method", bytes: `FROB ${path} HTTP/1.1\r\nHost: x\r\n\r\n`, status: 400 },
+          { what: "garbage", bytes: "\u0016\u0003\u0001\u0002\u0000\u0001\u0000\u01fc\u0003\u0003 not http\r\n\r\n", status: 400 },
+          { what: "space in the path", bytes: `GET /v1/a b/main HTTP/1.1\r\nHost: x\r\n\r\n`, status: 400 },
+        ];
+        const before = h.fake.requests.length;
+        const failures: string[] = [];
+        for (const bad of cases) {
+          const why = problem({ ...bad, url: "", method: "RAW" }, await sendRaw(h.url, bad.bytes));
+          if (why) failures.push(why);
+        }
+        expect(failures).toEqual([]);
+        expect(h.fake.requests.length).toBe(before);
+      });
+    });
+  },
+  { maxBodyBytes: MAX_BODY_BYTES },
+);
