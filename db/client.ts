@@ -176,10 +176,14 @@ function errorCode(error: unknown): string | undefined {
   return typeof code === "string" ? code : undefined;
 }
 
+/** How long closing waits for the pool's connections to say goodbye before leaving them to the process's end. */
+const POOL_CLOSE_WAIT_MS = 5_000;
+
 /**
  * Ends the pool once its connections have closed: `pool.end()` resolves as soon as it has asked
  * them to, and a database dropped or restarted meanwhile (the tests drop theirs right after) makes
- * a closing connection report an error that nothing listens for any more.
+ * a closing connection report an error after the caller moved on. The wait is bounded: a connection
+ * that died without a word (its server cut off) may never answer, and shutdown must still end.
  */
 async function endPool(pool: PgPool): Promise<void> {
   const open = pool.totalCount;
@@ -190,8 +194,12 @@ async function endPool(pool: PgPool): Promise<void> {
       if (++closed === open) resolve();
     });
   });
-  await pool.end();
-  await allClosed;
+  let timer: NodeJS.Timeout | undefined;
+  const waitedEnough = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, POOL_CLOSE_WAIT_MS);
+  });
+  await Promise.race([pool.end().then(() => allClosed), waitedEnough]);
+  clearTimeout(timer);
 }
 
 /** LISTEN needs a connection that stays open and runs nothing else; the pool's are shared and closed when idle. */

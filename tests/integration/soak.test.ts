@@ -62,7 +62,7 @@ for (const database of testDatabases()) {
       for (const server of servers) await server.close();
       await fake?.close();
       await outage?.close();
-    });
+    }, 120_000);
 
     it(`serves ${SOAK_MS / 1000} s of mixed traffic through faults with exactly one log row per request`, { timeout: SOAK_MS + 120_000 }, async () => {
       const logIds: string[] = [];
