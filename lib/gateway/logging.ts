@@ -1,4 +1,5 @@
 import type { NewRequestLog } from "@/db/schema";
+import { errorLine } from "@/lib/error-line";
 import type { TokenUsage } from "@/lib/formats/usage";
 import type { LogSink } from "@/lib/logs/types";
 import { costMicros } from "@/lib/pricing/cost";
@@ -104,6 +105,6 @@ export function recordExchange(logs: LogSink, exchange: Exchange, outcome: Excha
       : undefined;
     logs.enqueue({ log, payload });
   } catch (error) {
-    console.error("switchyard: could not queue the log event of request", exchange.logId, error);
+    console.error(`switchyard: could not queue the log event of request ${exchange.logId}: ${errorLine(error)}`);
   }
 }

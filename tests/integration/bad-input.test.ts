@@ -398,7 +398,7 @@ describeGateway(
         [`${h.url}/ai/v1/chat/completions/x`, 404],
         [`${h.url}/ai/v1/models`, 404],
         [`${h.url}/ai/run/@cf/meta/llama`, 404],
-        [`${h.url}/ai/`, 404],
+        [`${h.url}/ai/v1`, 404],
         [`${h.url}/client/v4/accounts/${t.team.slug}/ai/v1/responses`, 404],
         [`${h.url}/client/v4/accounts/${other.team.slug}/ai/v1/chat/completions`, 401],
         [`${h.url}/client/v4/accounts/nosuchteam/ai/v1/chat/completions`, 401],
