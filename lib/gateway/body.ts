@@ -1,4 +1,4 @@
-import { bodyTooLarge } from "./errors";
+import { bodyTooLarge, clientClosed, malformedRequest } from "./errors";
 
 /**
  * Reads the request body once, refusing it as soon as it passes `limit` bytes (before reading at
@@ -13,7 +13,14 @@ export async function readRequestBody(req: Request, limit: number): Promise<Uint
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    let next: ReadableStreamReadResult<Uint8Array>;
+    try {
+      next = await reader.read();
+    } catch {
+      // The client went away, or its connection broke, mid-body: its fault, not a gateway failure.
+      throw req.signal.aborted ? clientClosed() : malformedRequest("the request body broke off before it was complete");
+    }
+    const { done, value } = next;
     if (done) break;
     total += value.byteLength;
     if (total > limit) {

@@ -35,8 +35,9 @@ export function createHttpServer(listener: (req: IncomingMessage, res: ServerRes
 
 /**
  * Answers a request node's parser refused, then closes the connection. Only when the socket can
- * still take it and no response to an earlier request on it has started, which the answer would
- * corrupt; a reset connection gets nothing.
+ * still take it and no response on it has started (a request whose body is too slow has one
+ * waiting, unsent), which the answer would corrupt; those connections, and reset ones, are just
+ * closed.
  */
 function answerClientError(error: NodeJS.ErrnoException, socket: Duplex, limits: HttpLimits): void {
   // Already answered: the parser reports each further chunk the client sends as the same error.
