@@ -20,24 +20,33 @@ const CLOSE_BRACE = 0x7d;
 
 /**
  * Refuses JSON nested deeper than MAX_JSON_DEPTH, counting `[` and `{` outside strings in one pass
- * over the bytes, before any parse: re-encoding thousands of levels overflows the stack. (UTF-8
+ * over the bytes, before any parse: re-encoding thousands of levels overflows the stack. Strings,
+ * most of a chat body, are skipped with a native search for their closing quote. (UTF-8
  * continuation bytes are all >= 0x80, so they never look like brackets or quotes.)
  */
 export function assertJsonDepth(raw: Uint8Array): void {
   let depth = 0;
-  let inString = false;
   for (let i = 0; i < raw.length; i++) {
     const byte = raw[i];
-    if (inString) {
-      if (byte === BACKSLASH) i++;
-      else if (byte === QUOTE) inString = false;
-    } else if (byte === QUOTE) {
-      inString = true;
+    if (byte === QUOTE) {
+      i = closingQuote(raw, i);
     } else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
       if (++depth > MAX_JSON_DEPTH) throw jsonTooDeep(MAX_JSON_DEPTH);
     } else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
       depth--;
     }
+  }
+}
+
+/** Where the string opened at `open` ends (its unescaped closing quote), or the end of the bytes. */
+function closingQuote(raw: Uint8Array, open: number): number {
+  let quote = open;
+  for (;;) {
+    quote = raw.indexOf(QUOTE, quote + 1);
+    if (quote === -1) return raw.length;
+    let backslashes = 0;
+    while (raw[quote - 1 - backslashes] === BACKSLASH) backslashes++;
+    if (backslashes % 2 === 0) return quote;
   }
 }
 
