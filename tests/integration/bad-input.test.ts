@@ -1,4 +1,5 @@
 import { connect } from "node:net";
+import fc from "fast-check";
 import OpenAI from "openai";
 import { beforeAll, describe, expect, it } from "vitest";
 import { MAX_JSON_DEPTH } from "@/lib/gateway/openai-body";
@@ -458,6 +459,40 @@ describeGateway(
       await refused(rest.embeddings.create({ model: "nosuchprovider/x", input: "hi" }), 400, "nosuchprovider");
     });
 
+    it("never answers a fuzzed mix of surface, method, option headers and body with a 5xx", async () => {
+      const optionHeader = fc.tuple(
+        fc.constantFrom(...BAD_OPTION_HEADERS.map(([name]) => name)),
+        fc.oneof(fc.constantFrom(...BAD_OPTION_HEADERS.map(([, value]) => value)), fc.json({ maxDepth: 2 }), fc.constantFrom("true", "60", "main")),
+      );
+      const body = fc.oneof(
+        fc.constantFrom(...BAD_UNIFIED_BODIES.map((bad) => bad.body), ...TOO_DEEP.map((bad) => bad.body)),
+        fc.record({ model: fc.oneof(fc.constantFrom("openai/gpt-4o-mini", "gpt-4o-mini", "openai/"), fc.jsonValue({ maxDepth: 1 })), messages: fc.jsonValue({ maxDepth: 3 }), stream: fc.jsonValue({ maxDepth: 0 }) }, { requiredKeys: [] }).map((o) => JSON.stringify(o)),
+        fc.string({ unit: "binary", maxLength: 200 }),
+      );
+      const request = fc.record({
+        surface: fc.constantFrom(...everySurface().map((surface) => surface.url)),
+        method: fc.constantFrom("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"),
+        headers: fc.array(optionHeader, { maxLength: 3 }),
+        contentType: fc.constantFrom("application/json", "text/plain", "application/x-www-form-urlencoded"),
+        body,
+      });
+      await fc.assert(
+        fc.asyncProperty(request, async ({ surface, method, headers, contentType, body }) => {
+          const bad: BadRequest = {
+            what: surface.slice(h.url.length),
+            url: surface,
+            method,
+            headers: { ...Object.fromEntries(headers), "content-type": contentType, ...bearer(t.token) },
+            body: method === "GET" ? undefined : body,
+          };
+          const answer = await send(bad);
+          if (answer.status < 400) return;
+          expect(problem(bad, answer)).toBeUndefined();
+        }),
+        { numRuns: 300 },
+      );
+    });
+
     describe("raw sockets (node entry only: server.ts's own node:http server)", () => {
       const runsOnNode = () => h.server.entry === "node";
 
@@ -511,6 +546,10 @@ describeGateway(
           { what: "unknown method", bytes: `FROB ${path} HTTP/1.1\r\nHost: x\r\n\r\n`, status: 400 },
           { what: "garbage", bytes: "\u0016\u0003\u0001\u0002\u0000\u0001\u0000\u01fc\u0003\u0003 not http\r\n\r\n", status: 400 },
           { what: "space in the path", bytes: `GET /v1/a b/main HTTP/1.1\r\nHost: x\r\n\r\n`, status: 400 },
+          // Bytes above 0x7f, which node passes on as latin-1, in the path and in an echoed header.
+          { what: "latin-1 provider in the path", bytes: post(`/v1/${t.team.slug}/main/nosuch\xe9/chat`, "Host: x\r\n"), status: 400 },
+          { what: "latin-1 event id", bytes: post(path, "Host: x\r\ncf-aig-event-id: \xe9v\xe9nement\r\n", '{"model":"gpt-4o-mini"}'), status: 400 },
+          { what: "latin-1 metadata", bytes: post(path, 'Host: x\r\ncf-aig-metadata: {"\xe9":1}\r\n', '{"model":7}'), status: 400 },
         ];
         const before = h.fake.requests.length;
         const failures: string[] = [];
