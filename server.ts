@@ -39,8 +39,9 @@ export function createRequestListener(handlers: {
   next: NodeHandler;
 }): NodeHandler {
   const handleGateway = toNodeListener(handlers.gateway, (error, phase) => {
-    // `request`: node accepted what a WHATWG Request refuses; the request line was checked below, so this is a backstop.
-    const refusal = phase === "request" ? malformedRequest(errorLine(error)) : internalError();
+    // `request`: node accepted what a WHATWG Request refuses. requestLineRefusal checks for that before
+    // routing, so this is a backstop; the error's own text stays out of the answer.
+    const refusal = phase === "request" ? malformedRequest("the request line or headers cannot be read") : internalError();
     if (phase === "handler") console.error(`gateway handler failed: ${errorLine(error)}`);
     return new Response(renderOpenAiError(refusal), { status: refusal.httpCode, headers: { "content-type": "application/json" } });
   });
