@@ -2,6 +2,7 @@ import type { Dispatcher } from "undici";
 import { openAiChatStreamCodec } from "@/lib/formats/openai-chat/stream-codec";
 import { usageFromOpenAiBody } from "@/lib/formats/openai-chat/usage";
 import type { StreamCodec, StreamSummary, StreamTap } from "@/lib/formats/stream-codec";
+import { errorLine } from "@/lib/error-line";
 import type { LogSink } from "@/lib/logs/types";
 import type { GatewayMetrics } from "@/lib/metrics/gateway";
 import { providerFailed, type GatewayError } from "./errors";
@@ -127,7 +128,7 @@ async function forward(
       capture.applyTo(outcome, policy.payload);
     }
     recordExchange(deps.logs, exchange, outcome);
-  }).catch((error: unknown) => console.error(`switchyard gateway: could not log request ${exchange.logId}:`, error));
+  }).catch((error: unknown) => console.error(`switchyard gateway: could not log request ${exchange.logId}: ${errorLine(error)}`));
 
   const response = new Response(tap ? source.pipeThrough(tap.transform) : source, { status: answer.statusCode, headers });
   deps.metrics.upstreamAnswered(upstreamMs, performance.now() - exchange.startedAt);

@@ -1,4 +1,5 @@
 import cluster, { type Worker } from "node:cluster";
+import { errorLine } from "@/lib/error-line";
 import { mergeSnapshots, type MetricsSnapshot } from "./registry";
 
 /**
@@ -97,7 +98,7 @@ export function clusterMetrics(local: () => Promise<MetricsSnapshot>): () => Pro
     if (message.switchyard === "metrics-collect") {
       local().then(
         (snapshot) => send({ switchyard: "metrics-snapshot", id: message.id, snapshot } satisfies MetricsMessage, () => {}),
-        (error: unknown) => console.error("metrics collection failed in this worker:", error),
+        (error: unknown) => console.error(`metrics collection failed in this worker: ${errorLine(error)}`),
       );
     } else if (message.switchyard === "metrics-reply") {
       const entry = waiting.get(message.id);

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { errorLine } from "@/lib/error-line";
 import { PROMETHEUS_CONTENT_TYPE, renderPrometheus, type MetricsSnapshot } from "./registry";
 
 export const METRICS_PATH = "/metrics";
@@ -35,7 +36,7 @@ export function metricsHandler(
         res.end(req.method === "HEAD" ? undefined : body);
       },
       (error: unknown) => {
-        console.error("metrics collection failed:", error);
+        console.error(`metrics collection failed: ${errorLine(error)}`);
         if (!res.headersSent) res.writeHead(503, { "content-type": "text/plain" });
         res.end("Metrics unavailable");
       },
