@@ -8,6 +8,7 @@ import Google from "next-auth/providers/google";
 import type { EmailConfig } from "next-auth/providers";
 import Nodemailer from "next-auth/providers/nodemailer";
 import type { Database } from "@/db/client";
+import { errorLine } from "@/lib/error-line";
 import { accounts, sessions, users, verificationTokens } from "@/db/schema";
 import { newId } from "@/lib/ids";
 import { isFirstRun } from "@/lib/services/setup/first-run";
@@ -148,7 +149,7 @@ export function authConfig({
         // A wrong password is an answer, not a server error.
         if (error instanceof CredentialsSignin) return;
         const name = error instanceof AuthError ? error.type : error.name;
-        console.error(`[auth][error] ${name}: ${error.message}`, error.cause ?? "");
+        console.error(`[auth][error] ${name}: ${errorLine(error)}`);
       },
     },
   };
