@@ -92,11 +92,21 @@ describe.each(testDatabases())("writeLogBatch on $name", (database) => {
 
   it("writes nothing when any row of the batch fails", async () => {
     await writeLogBatch(handle.db, [testLogEvent(1)]);
-    await expect(writeLogBatch(handle.db, [testLogEvent(2), testLogEvent(1)])).rejects.toThrow();
+    // A count beyond the integer column.
+    await expect(writeLogBatch(handle.db, [testLogEvent(2), testLogEvent(3, { tokensIn: 2 ** 31 })])).rejects.toThrow();
     expect(await rowCount(requestLogs)).toBe(1);
     expect(await rowCount(requestLogPayloads)).toBe(0);
     const [rollup] = await handle.db.select().from(usageRollups);
     expect(rollup?.requests).toBe(1);
+  });
+
+  it("writes a batch again without a second copy of its rows or their usage (a commit whose acknowledgement was lost)", async () => {
+    await writeLogBatch(handle.db, range(0, 10).map((i) => testLogEvent(i)));
+    await writeLogBatch(handle.db, range(5, 15).map((i) => testLogEvent(i)));
+    expect(await rowCount(requestLogs)).toBe(15);
+    expect(await rowCount(requestLogPayloads)).toBe(8);
+    const { stored, expected } = await rollupsStoredAndExpected();
+    expect(stored).toEqual(expected);
   });
 
   it("records when each token and stored key was last used, and whether the provider accepted the key", async () => {

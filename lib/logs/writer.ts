@@ -15,12 +15,20 @@ const HOUR_MS = 3_600_000;
  */
 export async function writeLogBatch(db: Database, events: LogEvent[]): Promise<void> {
   if (events.length === 0) return;
-  const logs = events.map((event) => safeJson(event.log));
-  const payloads = events.flatMap((event) => (event.payload ? [safeJson(event.payload)] : []));
-  const rollups = rollUp(logs);
+  const safeEvents = events.map((event) => ({ log: safeJson(event.log), payload: event.payload && safeJson(event.payload) }));
   await db.transaction(async (tx) => {
-    await tx.execute(sql`insert into ${requestLogs} ${expandJson(requestLogs, logs)}`);
+    // A commit whose acknowledgement was lost with the connection is written again by the queue's
+    // retry: rows already stored are skipped, and only the rows inserted now count in the rollups.
+    const inserted = await tx.execute(sql`
+      insert into ${requestLogs} ${expandJson(requestLogs, safeEvents.map((event) => event.log))}
+      on conflict (id) do nothing returning id`);
+    const insertedIds = new Set((inserted as unknown as { rows: Array<{ id: string }> }).rows.map((row) => row.id));
+    if (insertedIds.size === 0) return;
+    const written = safeEvents.filter((event) => insertedIds.has(event.log.id));
+    const logs = written.map((event) => event.log);
+    const payloads = written.flatMap((event) => (event.payload ? [event.payload] : []));
     if (payloads.length > 0) await tx.execute(sql`insert into ${requestLogPayloads} ${expandJson(requestLogPayloads, payloads)}`);
+    const rollups = rollUp(logs);
     await tx.execute(sql`
       insert into ${usageRollups} ${expandJson(usageRollups, rollups)}
       on conflict (team_id, hour, gateway_id, provider, model) do update set
