@@ -6,6 +6,8 @@ export const requestLogPayloads = pgTable("request_log_payloads", {
   teamId: text("team_id").notNull(),
   requestBody: text("request_body"),
   responseBody: text("response_body"),
+  /** For a translated request, the body as it went to the provider (the client's is `requestBody`); null when it went as sent. */
+  providerRequestBody: text("provider_request_body"),
   /** Headers with credentials redacted. */
   requestHeaders: jsonb("request_headers").$type<Record<string, string>>(),
   responseHeaders: jsonb("response_headers").$type<Record<string, string>>(),

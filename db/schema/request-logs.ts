@@ -17,6 +17,8 @@ export const requestLogs = pgTable(
     eventId: text("event_id").notNull(),
     provider: text("provider"),
     model: text("model"),
+    /** The wire format the client spoke (`openai-chat`, `anthropic-messages`, …); null for rows from before it was recorded and for refusals before the surface was known. */
+    ingressFormat: text("ingress_format"),
     path: text("path").notNull(),
     method: text("method").notNull(),
     statusCode: integer("status_code").notNull(),

@@ -1,5 +1,6 @@
 import type { StreamSummary, StreamTap } from "@/lib/formats/stream-codec";
 import { parseJsonObject } from "@/lib/formats/json";
+import { completeEventsEnd, SseParser } from "@/lib/formats/sse";
 import type { TokenUsage } from "@/lib/formats/usage";
 import { usageFromOpenAiBody } from "./usage";
 
@@ -11,8 +12,6 @@ const MAX_TEXT_CHARS = 1 << 20;
 const MAX_EVENT_CHARS = 1 << 20;
 const USAGE_OBJECT = /"usage"\s*:\s*\{/;
 const FINISH_REASON = /"finish_reason"\s*:\s*"/;
-const LF = 0x0a;
-const CR = 0x0d;
 
 /**
  * Watches an OpenAI-format SSE stream for its usage and model. With `stripUsageChunk` (the gateway
@@ -81,26 +80,6 @@ export function tapOpenAiStream(options: { stripUsageChunk: boolean }): StreamTa
   };
 }
 
-/**
- * Where the last complete event in `bytes` ends, just after its blank line; 0 when no event is
- * complete. `bytes` starts where an event starts. Line ends are \n, \r\n or \r, all ASCII, so bytes
- * are searched without decoding them (no byte of a multi-byte UTF-8 character is \n or \r).
- */
-function completeEventsEnd(bytes: Uint8Array): number {
-  let i = bytes.byteLength - 1;
-  // A \r at the very end may be half of a \r\n: only the next chunk tells where that line ends.
-  if (bytes[i] === CR) i--;
-  for (; i >= 0; i--) {
-    const byte = bytes[i];
-    if (byte !== LF && byte !== CR) continue;
-    // The line this ends is blank when it starts the buffer or follows another line end.
-    const lineEnd = byte === LF && bytes[i - 1] === CR ? i - 1 : i;
-    const before = bytes[lineEnd - 1];
-    if (lineEnd === 0 || before === LF || before === CR) return i + 1;
-  }
-  return 0;
-}
-
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   const all = new Uint8Array(a.byteLength + b.byteLength);
   all.set(a, 0);
@@ -110,9 +89,7 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
 
 /** The data of every complete event in SSE text, `[DONE]` included, as the tap reads it. */
 export function sseEventData(text: string): string[] {
-  const data: string[] = [];
-  new OpenAiSseScanner(false, (event) => data.push(event)).scan(text);
-  return data;
+  return new SseParser(Number.POSITIVE_INFINITY).pushText(text).map((event) => event.data);
 }
 
 /**

@@ -1,11 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { reassembleChatStream, sseEventData } from "./stream";
-
-describe("sseEventData", () => {
-  it("joins multi-line data and accepts every line ending", () => {
-    expect(sseEventData("data: a\r\ndata: b\r\n\r\nevent: x\ndata:c\n\ndata: d")).toEqual(["a\nb", "c", "d"]);
-  });
-});
+import { reassembleChatStream } from "./stream";
 
 describe("reassembleChatStream", () => {
   it("joins content per choice and merges tool call fragments by index", () => {

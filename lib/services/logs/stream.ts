@@ -1,3 +1,5 @@
+import { parseSse } from "@/lib/formats/sse";
+
 /** A Chat Completions stream put back together as the non-streamed response it stands for. */
 export interface ReassembledCompletion {
   id?: string;
@@ -24,22 +26,6 @@ function isObject(value: unknown): value is Json {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** The data of each SSE event in `text`: lines end in \n, \r\n or \r; a blank line ends an event. */
-export function sseEventData(text: string): string[] {
-  const events: string[] = [];
-  let data: string[] = [];
-  for (const line of text.split(/\r\n|\r|\n/)) {
-    if (line === "") {
-      if (data.length > 0) events.push(data.join("\n"));
-      data = [];
-    } else if (line.startsWith("data:")) {
-      data.push(line.charCodeAt(5) === 0x20 ? line.slice(6) : line.slice(5));
-    }
-  }
-  if (data.length > 0) events.push(data.join("\n"));
-  return events;
-}
-
 /**
  * Joins the deltas of an OpenAI-format SSE body into one completion per choice: content and
  * reasoning concatenated, tool calls merged by index. Undefined when the text holds no chunk at all
@@ -50,7 +36,7 @@ export function reassembleChatStream(text: string): ReassembledCompletion | unde
   const toolCalls = new Map<number, Map<number, ToolCall>>();
   let chunks = 0;
 
-  for (const data of sseEventData(text)) {
+  for (const { data } of parseSse(text)) {
     if (data === "[DONE]") continue;
     let chunk: unknown;
     try {
