@@ -32,6 +32,11 @@ export interface ToolCall {
   id: string;
   type: "function";
   function: { name: string; /** JSON text, as OpenAI sends it. */ arguments: string };
+  /**
+   * Extension (added for Gemini): the provider's opaque signature on this call's part (Gemini's
+   * `thoughtSignature`), which must travel back on the same call in the next turn.
+   */
+  signature?: string;
 }
 
 /**
@@ -141,7 +146,8 @@ export type ChatStreamEvent =
   | { type: "reasoning"; text: string }
   /** Closes the current thinking block with its signature (Anthropic), or carries a redacted block. */
   | { type: "reasoning_end"; signature?: string; redacted?: string }
-  | { type: "tool_call_start"; index: number; id: string; name: string }
+  /** `signature`: extension, as on ToolCall (Gemini's `thoughtSignature` on the call's part). */
+  | { type: "tool_call_start"; index: number; id: string; name: string; signature?: string }
   | { type: "tool_call_delta"; index: number; arguments: string }
   | { type: "finish"; reason: FinishReason }
   /** Totals known so far for the fields it carries; a later usage event replaces the fields it repeats. */
