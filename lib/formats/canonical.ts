@@ -43,7 +43,15 @@ export interface ToolCall {
  * A model's reasoning as the provider returned it. Anthropic's signature (or its redacted block's
  * data) must travel back unchanged on the next turn, so it is kept beside the text.
  */
-export type ReasoningBlock = { type: "thinking"; text: string; signature?: string } | { type: "redacted"; data: string };
+export type ReasoningBlock =
+  | {
+      type: "thinking";
+      text: string;
+      signature?: string;
+      /** Extension (openai-responses): the reasoning item's id (`rs_…`), sent back beside its encrypted content. */
+      id?: string;
+    }
+  | { type: "redacted"; data: string };
 
 export type ChatMessage =
   | { role: "system" | "developer"; content: string | TextPart[] }
@@ -145,7 +153,13 @@ export type ChatStreamEvent =
   | { type: "text"; text: string }
   | { type: "reasoning"; text: string }
   /** Closes the current thinking block with its signature (Anthropic), or carries a redacted block. */
-  | { type: "reasoning_end"; signature?: string; redacted?: string }
+  | {
+      type: "reasoning_end";
+      signature?: string;
+      redacted?: string;
+      /** Extension (openai-responses): the reasoning item's id, as on ReasoningBlock. */
+      id?: string;
+    }
   /** `signature`: extension, as on ToolCall (Gemini's `thoughtSignature` on the call's part). */
   | { type: "tool_call_start"; index: number; id: string; name: string; signature?: string }
   | { type: "tool_call_delta"; index: number; arguments: string }
