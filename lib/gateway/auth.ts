@@ -8,9 +8,9 @@ import type { ParsedOptions } from "./options";
 import type { GatewayScope } from "./paths";
 
 export interface PresentedCredentials {
-  /** A gateway token: `cf-aig-authorization`, or a `sy_`-prefixed `Authorization` / `x-api-key`. */
+  /** A gateway token: `cf-aig-authorization`, or a `sy_`-prefixed `Authorization` / `x-api-key` / `x-goog-api-key`. */
   token: string | undefined;
-  /** `Authorization` or `x-api-key` carries a provider key, which is forwarded as sent. */
+  /** A key header carries a provider key, which is forwarded as sent (or moved to the provider's header on translated calls). */
   providerKey: boolean;
 }
 

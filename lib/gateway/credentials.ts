@@ -1,16 +1,30 @@
+import type { OutgoingCall } from "@/lib/providers";
 import type { Access } from "./auth";
 import type { Directory, StoredKey } from "./directory";
 import { invalidRequest, unknownAlias } from "./errors";
+import { bearerValue, PROVIDER_KEY_HEADERS } from "./headers";
 import type { ProviderTarget } from "./provider-target";
 
 export interface UpstreamCredential {
   /** Where the provider lives: the stored key's base URL, else the provider's. */
   baseUrl: string;
-  /** The header the gateway sets; undefined when the client's own key is forwarded. */
-  header: { name: string; value: string } | undefined;
+  /**
+   * Puts the key on the outgoing call, whose headers are the client's as `upstreamRequestHeaders`
+   * leaves them: the stored key in the provider's way, or the client's own key (see `ClientKeyUse`),
+   * plus what the provider requires of every call (Anthropic's `anthropic-version`).
+   */
+  apply(call: OutgoingCall): OutgoingCall;
   /** The stored key used, for its last-use record; null for the client's own key. */
   storedKeyId: string | null;
 }
+
+/**
+ * What a client's own provider key is for. `as-sent` (passthrough): the client speaks the
+ * provider's own API, so its key stays where it put it. `provider-header` (compat, REST): the
+ * client speaks another format, so a key in another header (the OpenAI SDK's `Authorization`) is
+ * moved to the one the provider reads.
+ */
+export type ClientKeyUse = "as-sent" | "provider-header";
 
 /**
  * Precedence (reference §2.4): the client's own provider key, else a stored key — the gateway's
@@ -24,10 +38,13 @@ export async function resolveCredential(
   clientSentKey: boolean,
   alias: string | undefined,
   directory: Directory,
+  clientKeyUse: ClientKeyUse = "provider-header",
 ): Promise<UpstreamCredential> {
+  const complete = target.completeCall ?? ((call: OutgoingCall) => call);
   if (clientSentKey) {
     if (target.baseUrl === null) throw needsBaseUrl(target, access);
-    return { baseUrl: target.baseUrl, header: undefined, storedKeyId: null };
+    const apply = clientKeyUse === "as-sent" ? complete : (call: OutgoingCall) => complete(moveClientKey(target, call));
+    return { baseUrl: target.baseUrl, apply, storedKeyId: null };
   }
   if (!access.token) throw missingKey(target, access, false);
 
@@ -40,7 +57,16 @@ export async function resolveCredential(
   }
   const baseUrl = key.baseUrl ?? target.baseUrl;
   if (baseUrl === null) throw needsBaseUrl(target, access);
-  return { baseUrl, header: { name: target.authHeader, value: `${target.authScheme} ${key.secret()}` }, storedKeyId: key.id };
+  return { baseUrl, apply: (call) => complete(target.applyCredential(call, key.secret())), storedKeyId: key.id };
+}
+
+/** The client's key, from whichever key header holds it, in the header the provider reads. */
+function moveClientKey(target: ProviderTarget, call: OutgoingCall): OutgoingCall {
+  if (target.credentialHeaders.some((name) => call.headers[name] !== undefined)) return call;
+  const from = PROVIDER_KEY_HEADERS.find((name) => call.headers[name] !== undefined);
+  if (from === undefined) return call;
+  const { [from]: value, ...headers } = call.headers;
+  return target.applyCredential({ ...call, headers }, bearerValue(value ?? ""));
 }
 
 function pick(keys: StoredKey[], alias: string, gatewayId: string | null): StoredKey | undefined {
@@ -52,11 +78,18 @@ function addKeyHint(target: ProviderTarget, access: Access): string {
   return `\`npx switchyard key add ${access.team.slug} ${target.slug}${baseUrl}\` or the dashboard`;
 }
 
+/** The header a client puts its own key in, as the provider's docs name it. */
+function keyHeaderName(target: ProviderTarget): string {
+  const name = target.credentialHeaders[0] ?? "authorization";
+  return name === "authorization" ? "Authorization" : name;
+}
+
 function missingKey(target: ProviderTarget, access: Access, authenticated: boolean) {
+  const header = keyHeaderName(target);
   const message = authenticated
     ? `No ${target.slug} key is stored for gateway "${access.gateway.slug}": add one with ${addKeyHint(target, access)}, ` +
-      "or send your own provider key in the Authorization header"
-    : `No ${target.slug} key in this request: send your provider key in the Authorization header, or store one with ` +
+      `or send your own provider key in the ${header} header`
+    : `No ${target.slug} key in this request: send your provider key in the ${header} header, or store one with ` +
       `${addKeyHint(target, access)} and send a gateway token in cf-aig-authorization (stored keys need one)`;
   return invalidRequest(message, "missing_provider_key");
 }

@@ -19,17 +19,21 @@ describe("upstreamRequestHeaders", () => {
       cookie: "session=1",
       host: "gateway.example",
     });
-    expect(upstreamRequestHeaders(headers, { name: "authorization", value: "Bearer sk-stored" })).toEqual({
+    expect(upstreamRequestHeaders(headers)).toEqual({
       "content-type": "application/json",
       "user-agent": "openai-node",
       "openai-beta": "assistants=v2",
-      authorization: "Bearer sk-stored",
     });
   });
 
   it("forwards a provider key as sent", () => {
-    const headers = new Headers({ authorization: "Bearer sk-client", "x-api-key": "sk-other" });
-    expect(upstreamRequestHeaders(headers, undefined)).toEqual({ authorization: "Bearer sk-client", "x-api-key": "sk-other" });
+    const headers = new Headers({ authorization: "Bearer sk-client", "x-api-key": "sk-other", "x-goog-api-key": "AIza-1" });
+    expect(upstreamRequestHeaders(headers)).toEqual({ authorization: "Bearer sk-client", "x-api-key": "sk-other", "x-goog-api-key": "AIza-1" });
+  });
+
+  it("never forwards a gateway token, whichever key header carries it", () => {
+    const headers = new Headers({ "x-api-key": token, "x-goog-api-key": token, "anthropic-version": "2023-06-01" });
+    expect(upstreamRequestHeaders(headers)).toEqual({ "anthropic-version": "2023-06-01" });
   });
 });
 
@@ -54,5 +58,11 @@ describe("presentedCredentials", () => {
       providerKey: true,
     });
     expect(presentedCredentials(new Headers())).toEqual({ token: undefined, providerKey: false });
+  });
+
+  it("finds the token in the key header of the Anthropic and Google GenAI SDKs", () => {
+    expect(presentedCredentials(new Headers({ "x-api-key": token }))).toEqual({ token, providerKey: false });
+    expect(presentedCredentials(new Headers({ "x-goog-api-key": token }))).toEqual({ token, providerKey: false });
+    expect(presentedCredentials(new Headers({ "x-goog-api-key": "AIza-1" }))).toEqual({ token: undefined, providerKey: true });
   });
 });

@@ -45,25 +45,27 @@ export function bearerValue(value: string): string {
   return value.length > 7 && value.slice(0, 7).toLowerCase() === "bearer " ? value.slice(7).trim() : value.trim();
 }
 
-/** Headers that carry a provider key when they do not carry a gateway token. */
-export const PROVIDER_KEY_HEADERS = ["authorization", "x-api-key"] as const;
+/**
+ * Headers that carry a provider key when they do not carry a gateway token: the OpenAI family's
+ * `Authorization`, Anthropic's `x-api-key`, Google's `x-goog-api-key`. A `sy_` token in any of
+ * them is the gateway's, so each provider's own SDK can send the token as its API key.
+ */
+export const PROVIDER_KEY_HEADERS = ["authorization", "x-api-key", "x-goog-api-key"] as const;
+
+const KEY_HEADERS: ReadonlySet<string> = new Set(PROVIDER_KEY_HEADERS);
 
 /**
  * The client's headers as the provider should see them: without `cf-aig-*` (Cloudflare's own,
- * the gateway token among them), without any `sy_` gateway token, and with `credential` set when
- * the gateway supplies the provider key.
+ * the gateway token among them) and without any `sy_` gateway token. The credential is put on
+ * afterwards, by the provider's own function (`UpstreamCredential.apply`).
  */
-export function upstreamRequestHeaders(
-  headers: Headers,
-  credential: { name: string; value: string } | undefined,
-): Record<string, string> {
+export function upstreamRequestHeaders(headers: Headers): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of headers) {
     if (DROPPED_REQUEST_HEADERS.has(name) || name.startsWith("cf-aig-")) continue;
-    if ((name === "authorization" || name === "x-api-key") && looksLikeGatewayToken(bearerValue(value))) continue;
+    if (KEY_HEADERS.has(name) && looksLikeGatewayToken(bearerValue(value))) continue;
     out[name] = value;
   }
-  if (credential) out[credential.name] = credential.value;
   return out;
 }
 

@@ -1,3 +1,4 @@
+import { providerSlugOf } from "@/lib/providers";
 import { invalidRequest, jsonTooDeep } from "./errors";
 
 export type JsonObject = Record<string, unknown>;
@@ -69,9 +70,6 @@ export function parseJsonObject(raw: Uint8Array | undefined): JsonObject {
   return body;
 }
 
-/** Cloudflare's REST naming for xAI; its compat endpoint says `grok`. */
-const PROVIDER_ALIASES: ReadonlyMap<string, string> = new Map([["xai", "grok"]]);
-
 /** `"{provider}/{model}"` → its parts; the model itself may contain slashes (`workers-ai/@cf/meta/…`). */
 export function parseModelName(value: unknown): { provider: string; model: string } {
   const slash = typeof value === "string" ? value.indexOf("/") : -1;
@@ -83,7 +81,8 @@ export function parseModelName(value: unknown): { provider: string; model: strin
     );
   }
   const provider = value.slice(0, slash);
-  return { provider: PROVIDER_ALIASES.get(provider) ?? provider, model: value.slice(slash + 1) };
+  // Cloudflare's REST author names (`xai`, `google`) stand for their providers' slugs.
+  return { provider: providerSlugOf(provider), model: value.slice(slash + 1) };
 }
 
 /**

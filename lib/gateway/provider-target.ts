@@ -1,11 +1,9 @@
 import { CUSTOM_PROVIDER_PREFIX, isCustomProviderSlug, providers, type ProviderSpec } from "@/lib/providers";
+import { openAiCompatible } from "@/lib/providers/types";
 import type { Directory } from "./directory";
 
 /** A provider as the gateway calls it: a catalog entry or one of the team's custom providers. */
-export type ProviderTarget = Pick<
-  ProviderSpec,
-  "slug" | "name" | "baseUrl" | "baseUrlHint" | "chatCompletionsPath" | "embeddingsPath" | "authHeader" | "authScheme"
->;
+export type ProviderTarget = ProviderSpec;
 
 /** The provider a path segment or model prefix names; undefined when neither the catalog nor the team has it. */
 export async function findProvider(slug: string, teamId: string, directory: Directory): Promise<ProviderTarget | undefined> {
@@ -15,13 +13,5 @@ export async function findProvider(slug: string, teamId: string, directory: Dire
   const custom = await directory.customProvider(teamId, slug.slice(CUSTOM_PROVIDER_PREFIX.length));
   if (!custom) return undefined;
   // Custom providers speak OpenAI's format under their base URL (reference §1.2.1).
-  return {
-    slug,
-    name: slug,
-    baseUrl: custom.baseUrl,
-    authHeader: "authorization",
-    authScheme: "Bearer",
-    chatCompletionsPath: "chat/completions",
-    embeddingsPath: "embeddings",
-  };
+  return openAiCompatible({ slug, name: slug, baseUrl: custom.baseUrl });
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { providers } from "@/lib/providers";
 import catalog from "./catalog.json" with { type: "json" };
-import { costMicros, findPrice, parseCustomCost } from "./cost";
+import { catalogModels, costMicros, findPrice, maxOutputTokens, parseCustomCost, type ModelPrice } from "./cost";
 
 const usage = (input: number, output: number, cached = 0) => ({ input, output, cached });
 
@@ -41,6 +41,22 @@ describe("costMicros", () => {
     expect(costMicros("openai", "gpt-4o", usage(100, 0, 500)).micros).toBe(125);
   });
 
+  it("prices Anthropic's cache writes and reads each once, at their own rates", () => {
+    // claude-sonnet-4-5: $3 in, $3.75 cache write, $0.30 cache read, $15 out. 1000 prompt tokens:
+    // 200 read from the cache, 300 written to it, 500 uncached.
+    const usage = { input: 1000, output: 100, cached: 200, cacheWrite: 300 };
+    expect(costMicros("anthropic", "claude-sonnet-4-5-20250929", usage).micros).toBe(500 * 3 + 300 * 3.75 + 200 * 0.3 + 100 * 15);
+    // Writes beyond what the prompt holds are capped, as cached tokens are.
+    expect(costMicros("anthropic", "claude-sonnet-4-5", { input: 100, output: 0, cached: 60, cacheWrite: 500 }).micros).toBe(
+      Math.round(40 * 3.75 + 60 * 0.3),
+    );
+  });
+
+  it("prices Gemini's cached tokens", () => {
+    // gemini-2.5-flash: $0.30 in, $0.03 cached, $2.50 out.
+    expect(costMicros("google-ai-studio", "gemini-2.5-flash", usage(1000, 100, 400)).micros).toBe(Math.round(600 * 0.3 + 400 * 0.03 + 100 * 2.5));
+  });
+
   it("uses a custom cost instead of the catalog", () => {
     const custom = { perTokenIn: 0.000001, perTokenOut: 0.000002 };
     expect(costMicros("openai", "gpt-4o", usage(1000, 500, 400), custom)).toEqual({
@@ -57,11 +73,30 @@ describe("costMicros", () => {
     expect(costMicros("openai", "gpt-4o", usage(1000, 0, 400), withCacheRead).micros).toBe(640);
     const writeOnly = { perTokenIn: 0.000001, perTokenOut: 0, perCacheWriteToken: 0.000005 };
     expect(costMicros("openai", "gpt-4o", usage(1000, 0, 400), writeOnly).micros).toBe(1000);
+    // per_cache_write_token prices the cache writes a usage report carries.
+    expect(costMicros("anthropic", "claude-haiku-4-5", { input: 1000, output: 0, cached: 0, cacheWrite: 100 }, writeOnly).micros).toBe(900 + 500);
   });
 
   it("returns zero and known false for an unknown model or provider", () => {
     expect(costMicros("openai", "gpt-unknown", usage(1000, 1000))).toEqual({ micros: 0, custom: false, known: false });
     expect(costMicros("nope", "gpt-4o", usage(1000, 1000))).toEqual({ micros: 0, custom: false, known: false });
+  });
+});
+
+describe("maxOutputTokens", () => {
+  it("knows the documented output limits, snapshots included", () => {
+    expect(maxOutputTokens("anthropic", "claude-haiku-4-5-20251001")).toBe(64000);
+    expect(maxOutputTokens("google-ai-studio", "gemini-2.5-pro")).toBe(65536);
+    expect(maxOutputTokens("anthropic", "claude-unknown")).toBeUndefined();
+  });
+});
+
+describe("catalogModels", () => {
+  it("lists a provider's models and marks the embedding ones", () => {
+    const models = catalogModels("google-ai-studio");
+    expect(models).toContainEqual({ id: "gemini-2.5-flash", embedding: false });
+    expect(models).toContainEqual({ id: "gemini-embedding-001", embedding: true });
+    expect(catalogModels("nope")).toEqual([]);
   });
 });
 
@@ -93,7 +128,7 @@ describe("parseCustomCost", () => {
 });
 
 describe("the catalog", () => {
-  const priced = catalog.providers as Record<string, Record<string, { input: number; output: number; cachedInput?: number }>>;
+  const priced = catalog.providers as Record<string, Record<string, ModelPrice>>;
 
   it("states its unit and date", () => {
     expect(catalog.unit).toBe("USD per 1M tokens");
@@ -108,10 +143,12 @@ describe("the catalog", () => {
     for (const [provider, models] of Object.entries(priced)) {
       for (const [model, price] of Object.entries(models)) {
         expect(model, `${provider}/${model}`).toBe(model.toLowerCase());
-        for (const value of [price.input, price.output, price.cachedInput ?? 0]) {
+        for (const value of [price.input, price.output, price.cachedInput ?? 0, price.cacheWrite ?? 0]) {
           expect(Number.isFinite(value) && value >= 0, `${provider}/${model}`).toBe(true);
         }
         expect(price.cachedInput ?? price.input, `${provider}/${model}`).toBeLessThanOrEqual(price.input);
+        expect(price.cacheWrite ?? price.input, `${provider}/${model}`).toBeGreaterThanOrEqual(price.input);
+        if (price.maxOutput !== undefined) expect(Number.isInteger(price.maxOutput) && price.maxOutput > 0, `${provider}/${model}`).toBe(true);
       }
     }
   });

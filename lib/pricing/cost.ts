@@ -1,12 +1,18 @@
 import type { TokenUsage } from "@/lib/formats/usage";
 import catalog from "./catalog.json" with { type: "json" };
 
-/** One model's list price in USD per 1M tokens, which is also micro-dollars per token. */
+/** One model's catalog entry: list prices in USD per 1M tokens, which is also micro-dollars per token. */
 export interface ModelPrice {
   input: number;
   output: number;
   /** Price of prompt tokens served from the provider's cache; absent means they cost `input`. */
   cachedInput?: number;
+  /** Price of prompt tokens written to the provider's cache (Anthropic's 5-minute writes); absent means `input`. */
+  cacheWrite?: number;
+  /** The most tokens one answer may have, where the provider documents it (Anthropic requires a `max_tokens`). */
+  maxOutput?: number;
+  /** An embedding model: listed, but not offered where a chat model is wanted. */
+  embedding?: boolean;
 }
 
 /** Cloudflare's `cf-aig-custom-cost` header, in USD per token. */
@@ -14,7 +20,7 @@ export interface CustomCost {
   perTokenIn: number;
   perTokenOut: number;
   perCacheReadToken?: number;
-  /** Accepted for compatibility; usage reports carry no cache-write count to price it against. */
+  /** Prices the cache-write tokens a usage report carries (Anthropic's); others report none. */
   perCacheWriteToken?: number;
 }
 
@@ -52,8 +58,9 @@ export function findPrice(provider: string, model: string): ModelPrice | undefin
 }
 
 /**
- * Cost of one response. Cached tokens are part of `usage.input`, so they are priced once, at the
- * cached rate. A custom cost overrides the catalog, whether or not the model is in it.
+ * Cost of one response. Cache reads and writes are parts of `usage.input`, so each cached token
+ * is priced once, at its own rate. A custom cost overrides the catalog, whether or not the model
+ * is in it.
  */
 export function costMicros(provider: string, model: string, usage: TokenUsage, custom?: CustomCost): Cost {
   if (custom) {
@@ -61,6 +68,7 @@ export function costMicros(provider: string, model: string, usage: TokenUsage, c
       input: custom.perTokenIn * 1e6,
       output: custom.perTokenOut * 1e6,
       cachedInput: custom.perCacheReadToken === undefined ? undefined : custom.perCacheReadToken * 1e6,
+      cacheWrite: custom.perCacheWriteToken === undefined ? undefined : custom.perCacheWriteToken * 1e6,
     });
     return { micros, custom: true, known: true };
   }
@@ -72,8 +80,28 @@ export function costMicros(provider: string, model: string, usage: TokenUsage, c
 function tokenCost(usage: TokenUsage, price: ModelPrice): number {
   // A provider reporting more cached than prompt tokens must not make the uncached part negative.
   const cached = Math.min(usage.cached, usage.input);
-  const uncached = usage.input - cached;
-  return Math.round(uncached * price.input + cached * (price.cachedInput ?? price.input) + usage.output * price.output);
+  const written = Math.min(usage.cacheWrite ?? 0, usage.input - cached);
+  const uncached = usage.input - cached - written;
+  return Math.round(
+    uncached * price.input +
+      cached * (price.cachedInput ?? price.input) +
+      written * (price.cacheWrite ?? price.input) +
+      usage.output * price.output,
+  );
+}
+
+/**
+ * The most output tokens the catalog knows a model may give in one answer; undefined when it does
+ * not know. The gateway fills Anthropic's required `max_tokens` from it when a client sent none.
+ */
+export function maxOutputTokens(provider: string, model: string): number | undefined {
+  return findPrice(provider, model)?.maxOutput;
+}
+
+/** A provider's catalog models, in catalog order (newest first). */
+export function catalogModels(provider: string): { id: string; embedding: boolean }[] {
+  const models = pricesByProvider.get(provider);
+  return models ? [...models].map(([id, price]) => ({ id, embedding: price.embedding === true })) : [];
 }
 
 const EXAMPLE = '{"per_token_in":0.000001,"per_token_out":0.000002}';

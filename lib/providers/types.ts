@@ -1,6 +1,26 @@
-export type WireFormat = "openai-chat";
+import type { WireFormat } from "@/lib/formats/codec";
 
-/** One provider of the catalog: how to reach it and how to authenticate to it. */
+export type { WireFormat } from "@/lib/formats/codec";
+
+/**
+ * An outgoing provider call as plain data, so a provider adapter can put its credential on it
+ * without seeing a Request (the core is transport-neutral): the path after the base URL with its
+ * query, and lower-case header names.
+ */
+export interface OutgoingCall {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+}
+
+/**
+ * Puts a provider key on an outgoing call and returns the call to send. A function rather than a
+ * header name, so a key in `x-api-key` with a version header beside it, a key in the query and,
+ * later, request signing all fit the same place.
+ */
+export type ApplyCredential = (call: OutgoingCall, key: string) => OutgoingCall;
+
+/** One provider of the catalog: how to reach it, what its endpoints speak, how to authenticate. */
 export interface ProviderSpec {
   /** The path segment of Cloudflare's URLs (`/v1/{team}/{gateway}/{slug}/…`) and compat prefix. */
   slug: string;
@@ -10,27 +30,84 @@ export interface ProviderSpec {
    * (Workers AI): a stored key must then carry a base URL.
    */
   baseUrl: string | null;
+  /** The wire format of its chat endpoint: what compat and REST requests are translated to. */
   format: WireFormat;
-  /** Header that carries the provider key, and the scheme prefixed to it. */
-  authHeader: "authorization";
-  authScheme: "Bearer";
-  /** Relative to baseUrl; what `/compat/chat/completions` and `/ai/v1/chat/completions` call. */
-  chatCompletionsPath: string;
-  embeddingsPath: string;
+  /**
+   * The chat endpoint's path, relative to baseUrl. Undefined when the format's encoder returns
+   * the path with the request (Anthropic's `v1/messages`; Gemini puts the model in it).
+   */
+  chatCompletionsPath: string | undefined;
+  /** Its OpenAI-format embeddings endpoint; undefined when it has none (Gemini's own is native). */
+  embeddingsPath: string | undefined;
+  /**
+   * The format a native passthrough path speaks, for reading usage from what passes through
+   * (`v1/messages` → anthropic-messages); undefined for paths that carry no billable usage.
+   */
+  formatOfPath(path: string): WireFormat | undefined;
+  /**
+   * What a passthrough path says that other providers put in the body: Gemini names the model
+   * and asks for a stream in the URL (`v1beta/models/{model}:streamGenerateContent`).
+   */
+  pathFacts?(path: string): { model?: string; stream?: boolean };
+  /** How a stored key goes on the call. */
+  applyCredential: ApplyCredential;
+  /**
+   * Headers its key travels in. A client's own key found in one of them is the client's business
+   * and passes as sent; one found elsewhere (an OpenAI SDK's `Authorization` on a translated call
+   * to Gemini) is moved here with `applyCredential`.
+   */
+  credentialHeaders: readonly string[];
+  /**
+   * Adds what the provider requires of every call whoever's key it carries, when the client did
+   * not send it (Anthropic's `anthropic-version`).
+   */
+  completeCall?: (call: OutgoingCall) => OutgoingCall;
+  /** Other names the REST API's `{author}/{model}` uses for this provider (`google` → google-ai-studio). */
+  modelAuthors?: readonly string[];
   /** Hint in errors when the base URL is missing (Workers AI). */
   baseUrlHint?: string;
 }
 
+/** `Authorization: Bearer {key}`, the OpenAI family's way. */
+export const bearerCredential: ApplyCredential = (call, key) => ({
+  ...call,
+  headers: { ...call.headers, authorization: `Bearer ${key}` },
+});
+
+/** The key alone in one header (`x-goog-api-key`), replacing whatever the header held. */
+export function headerCredential(name: string): ApplyCredential {
+  return (call, key) => ({ ...call, headers: { ...call.headers, [name]: key } });
+}
+
+/** A passthrough path's last segments, without the query (`…/v1/chat/completions?x` → `v1/chat/completions`). */
+function endpointOf(path: string): string {
+  const query = path.indexOf("?");
+  return (query === -1 ? path : path.slice(0, query)).replace(/\/+$/, "");
+}
+
+/**
+ * OpenAI's own endpoints, whatever prefix the provider puts before them. Embeddings answer with
+ * Chat's `usage` object (`prompt_tokens`, `total_tokens`), which the openai-chat usage reader reads.
+ */
+export function openAiFormatOfPath(path: string): WireFormat | undefined {
+  const endpoint = endpointOf(path);
+  if (endpoint.endsWith("chat/completions") || endpoint.endsWith("embeddings")) return "openai-chat";
+  if (endpoint === "responses" || endpoint.endsWith("/responses")) return "openai-responses";
+  return undefined;
+}
+
+type OpenAiCompatibleFields = Pick<ProviderSpec, "slug" | "name" | "baseUrl"> &
+  Partial<Pick<ProviderSpec, "baseUrlHint" | "modelAuthors">> & { chatCompletionsPath?: string; embeddingsPath?: string };
+
 /** OpenAI-compatible providers share everything but their name and URLs. */
-export function openAiCompatible(
-  spec: Pick<ProviderSpec, "slug" | "name" | "baseUrl"> & Partial<ProviderSpec>,
-): ProviderSpec {
+export function openAiCompatible(spec: OpenAiCompatibleFields): ProviderSpec {
   return {
     format: "openai-chat",
-    authHeader: "authorization",
-    authScheme: "Bearer",
     chatCompletionsPath: "chat/completions",
     embeddingsPath: "embeddings",
+    formatOfPath: openAiFormatOfPath,
+    applyCredential: bearerCredential,
+    credentialHeaders: ["authorization"],
     ...spec,
   };
 }

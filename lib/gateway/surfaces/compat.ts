@@ -27,14 +27,17 @@ export async function serveUnified(ctx: SurfaceContext, endpoint: "chat" | "embe
   const stripUsageChunk = endpoint === "chat" && askForStreamUsage(body);
   const credential = await resolveCredential(target, access, ctx.clientSentKey, exchange.options?.byokAlias, ctx.directory);
   exchange.providerKeyId = credential.storedKeyId;
+  // Providers of other formats are reached through translation (the gateway core's), not here.
+  const path = (endpoint === "chat" ? target.chatCompletionsPath : target.embeddingsPath) ?? "";
+  const outgoing = credential.apply({ method: "POST", path, headers: upstreamRequestHeaders(req.headers) });
   return relay(
     ctx.relay,
     exchange,
     {
       baseUrl: credential.baseUrl,
-      path: endpoint === "chat" ? target.chatCompletionsPath : target.embeddingsPath,
+      path: outgoing.path,
       method: "POST",
-      headers: upstreamRequestHeaders(req.headers, credential.header),
+      headers: outgoing.headers,
       body: JSON.stringify(body),
       signal: req.signal,
       headersTimeout: exchange.options?.requestTimeoutMs,

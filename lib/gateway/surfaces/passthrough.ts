@@ -1,6 +1,7 @@
+import { looksLikeGatewayToken } from "@/lib/crypto/gateway-token";
 import { readRequestBody } from "../body";
 import { resolveCredential } from "../credentials";
-import { invalidProvider, methodNotAllowed } from "../errors";
+import { invalidProvider, invalidRequest, methodNotAllowed } from "../errors";
 import { upstreamRequestHeaders } from "../headers";
 import { askForStreamUsage, assertJsonDepth, tryParseJsonObject } from "../openai-body";
 import { assertPlainProviderPath } from "../paths";
@@ -11,7 +12,8 @@ import type { SurfaceContext } from "./context";
 /**
  * `/v1/{team}/{gateway}/{provider}/{path…}`: any method, path and query forwarded unchanged to
  * the provider's base URL, the body as sent — except that a streaming chat completion is asked
- * to report usage, which is stripped again when the client did not ask for it.
+ * to report usage, which is stripped again when the client did not ask for it. Usage is read in
+ * the format the provider's path speaks (`formatOfPath`).
  */
 export async function servePassthrough(ctx: SurfaceContext, provider: string, providerPath: string): Promise<Response> {
   const { req, exchange, access } = ctx;
@@ -20,6 +22,13 @@ export async function servePassthrough(ctx: SurfaceContext, provider: string, pr
   if (!target) throw invalidProvider(provider);
   exchange.provider = target.slug;
   assertPlainProviderPath(providerPath);
+  const queryKey = new URLSearchParams(ctx.search).get("key");
+  // Google's `?key=`: a gateway token there would be forwarded and written into URLs and logs.
+  if (queryKey !== null && looksLikeGatewayToken(queryKey)) throw gatewayTokenInQuery();
+
+  const facts = target.pathFacts?.(providerPath) ?? {};
+  if (facts.model !== undefined) exchange.model = facts.model;
+  if (facts.stream) exchange.stream = true;
 
   const raw = await readRequestBody(req, ctx.maxBodyBytes);
   exchange.requestBody = raw;
@@ -31,28 +40,42 @@ export async function servePassthrough(ctx: SurfaceContext, provider: string, pr
   const json = isJson ? tryParseJsonObject(raw) : undefined;
   if (json) {
     if (typeof json.model === "string") exchange.model = json.model;
-    exchange.stream = json.stream === true;
+    if (json.stream === true) exchange.stream = true;
     if (providerPath.endsWith("chat/completions") && askForStreamUsage(json)) {
       body = JSON.stringify(json);
       stripUsageChunk = true;
     }
   }
 
-  const credential = await resolveCredential(target, access, ctx.clientSentKey, exchange.options?.byokAlias, ctx.directory);
+  const clientSentKey = ctx.clientSentKey || queryKey !== null;
+  const credential = await resolveCredential(target, access, clientSentKey, exchange.options?.byokAlias, ctx.directory, "as-sent");
   exchange.providerKeyId = credential.storedKeyId;
+  const outgoing = credential.apply({
+    method: req.method,
+    path: withoutDuplicateVersion(credential.baseUrl, providerPath) + ctx.search,
+    headers: upstreamRequestHeaders(req.headers),
+  });
   return relay(
     ctx.relay,
     exchange,
     {
       baseUrl: credential.baseUrl,
-      path: withoutDuplicateVersion(credential.baseUrl, providerPath) + ctx.search,
-      method: req.method,
-      headers: upstreamRequestHeaders(req.headers, credential.header),
+      path: outgoing.path,
+      method: outgoing.method,
+      headers: outgoing.headers,
       body,
       signal: req.signal,
       headersTimeout: exchange.options?.requestTimeoutMs,
     },
     stripUsageChunk,
+  );
+}
+
+function gatewayTokenInQuery() {
+  return invalidRequest(
+    "A gateway token was sent in the URL's `key` parameter, where it would reach the provider and every log of the URL: " +
+      "send it in the x-goog-api-key header (the Google GenAI SDK's apiKey does) or in cf-aig-authorization instead",
+    "gateway_token_in_query",
   );
 }
 

@@ -6,4 +6,6 @@ export const grok = openAiCompatible({
   baseUrl: "https://api.x.ai",
   chatCompletionsPath: "v1/chat/completions",
   embeddingsPath: "v1/embeddings",
+  // Cloudflare's REST API names xAI's models `xai/…`; its compat endpoint says `grok/…`.
+  modelAuthors: ["xai"],
 });

@@ -1,0 +1,66 @@
+import { describe, expect, it } from "vitest";
+import { providers, providerSlugOf } from ".";
+import { anthropic } from "./anthropic";
+import { googleAiStudio } from "./google-ai-studio";
+import { openai } from "./openai";
+
+const call = (headers: Record<string, string> = {}) => ({ method: "POST", path: "v1/messages", headers });
+
+describe("credentials", () => {
+  it("puts an OpenAI-family key in Authorization as a bearer token", () => {
+    expect(openai.applyCredential(call({ "content-type": "application/json" }), "sk-1").headers).toEqual({
+      "content-type": "application/json",
+      authorization: "Bearer sk-1",
+    });
+  });
+
+  it("puts an Anthropic key in x-api-key with a version, keeping the client's version", () => {
+    expect(anthropic.applyCredential(call(), "sk-ant").headers).toEqual({ "x-api-key": "sk-ant", "anthropic-version": "2023-06-01" });
+    expect(anthropic.applyCredential(call({ "anthropic-version": "2024-01-01" }), "sk-ant").headers["anthropic-version"]).toBe("2024-01-01");
+    expect(anthropic.completeCall?.(call({ "x-api-key": "own" })).headers).toEqual({ "x-api-key": "own", "anthropic-version": "2023-06-01" });
+  });
+
+  it("puts a Google key in x-goog-api-key", () => {
+    expect(googleAiStudio.applyCredential(call(), "AIza").headers).toEqual({ "x-goog-api-key": "AIza" });
+  });
+});
+
+describe("the format a passthrough path speaks", () => {
+  it.each([
+    [openai, "chat/completions", "openai-chat"],
+    [openai, "v1/chat/completions", "openai-chat"],
+    [openai, "embeddings", "openai-chat"],
+    [openai, "responses", "openai-responses"],
+    [openai, "v1/responses", "openai-responses"],
+    [openai, "responses/resp_1", undefined],
+    [openai, "models", undefined],
+    [anthropic, "v1/messages", "anthropic-messages"],
+    [anthropic, "v1/messages/count_tokens", undefined],
+    [anthropic, "v1/models", undefined],
+    [googleAiStudio, "v1beta/models/gemini-2.5-flash:generateContent", "gemini"],
+    [googleAiStudio, "v1beta/models/gemini-2.5-flash:streamGenerateContent", "gemini"],
+    [googleAiStudio, "v1beta/models/gemini-embedding-001:embedContent", undefined],
+    [googleAiStudio, "v1beta/models/gemini-2.5-flash:countTokens", undefined],
+  ] as const)("%# %s", (provider, path, format) => {
+    expect(provider.formatOfPath(path)).toBe(format);
+  });
+
+  it("reads Gemini's model and streaming from the path", () => {
+    expect(googleAiStudio.pathFacts?.("v1beta/models/gemini-2.5-pro:streamGenerateContent")).toEqual({ model: "gemini-2.5-pro", stream: true });
+    expect(googleAiStudio.pathFacts?.("v1beta/models/gemini-2.5-pro:generateContent")).toEqual({ model: "gemini-2.5-pro", stream: false });
+    expect(googleAiStudio.pathFacts?.("v1beta/models")).toEqual({});
+  });
+});
+
+describe("model names", () => {
+  it("maps Cloudflare's REST author names to provider slugs and leaves the rest", () => {
+    expect(providerSlugOf("google")).toBe("google-ai-studio");
+    expect(providerSlugOf("xai")).toBe("grok");
+    expect(providerSlugOf("anthropic")).toBe("anthropic");
+    expect(providerSlugOf("custom-x")).toBe("custom-x");
+  });
+
+  it("has no author name that is also a slug", () => {
+    for (const spec of providers.values()) for (const author of spec.modelAuthors ?? []) expect(providers.has(author)).toBe(false);
+  });
+});
