@@ -74,7 +74,9 @@ function restRoute(teamSlug: string | undefined, rest: string): GatewayRoute {
       ? { kind: "unified", endpoint: "chat" }
       : rest === "v1/embeddings"
         ? { kind: "unified", endpoint: "embeddings" }
-        : { kind: "unsupported", what: `/ai/${rest}` };
+        : rest === "v1/models"
+          ? { kind: "models" }
+          : { kind: "unsupported", what: `/ai/${rest}` };
   return { scope: { by: "token", teamSlug }, surface, logPath: rest };
 }
 

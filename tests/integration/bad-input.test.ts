@@ -397,7 +397,7 @@ describeGateway(
         [`${h.url}/v1//main/compat/chat/completions`, 404],
         [`${h.url}/ai/v1/completions`, 404],
         [`${h.url}/ai/v1/chat/completions/x`, 404],
-        [`${h.url}/ai/v1/models`, 404],
+        [`${h.url}/ai/v1/models`, 405],
         [`${h.url}/ai/run/@cf/meta/llama`, 404],
         [`${h.url}/ai/v1`, 404],
         [`${h.url}/client/v4/accounts/${t.team.slug}/ai/v1/responses`, 404],

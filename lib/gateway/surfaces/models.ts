@@ -1,24 +1,29 @@
-import catalog from "@/lib/pricing/catalog.json" with { type: "json" };
+import { catalogModels } from "@/lib/pricing/cost";
 import { methodNotAllowed } from "../errors";
 import { setGatewayHeaders } from "../exchange";
 import { recordExchange } from "../logging";
 import type { SurfaceContext } from "./context";
 
-const catalogModels = catalog.providers as Record<string, Record<string, unknown> | undefined>;
-
 /**
- * `compat/models`: what the gateway can reach with its stored keys, as `{provider}/{model}` ids —
- * the pricing catalog's models of each provider, or the bare provider when the catalog has none
- * (custom providers). Stored keys need a token, so a request without one lists nothing.
+ * `compat/models` and `/ai/v1/models`: what the gateway can reach with its stored keys, as
+ * `{provider}/{model}` ids — the pricing catalog's models of every provider with a key, or the
+ * bare provider when the catalog has none (custom providers). `type` tells chat models from
+ * embedding ones, for pickers that want only one kind. Stored keys need a token, so a request
+ * without one lists nothing.
  */
 export async function serveModels(ctx: SurfaceContext): Promise<Response> {
   const { req, exchange, access } = ctx;
   if (req.method !== "GET") throw methodNotAllowed(req.method, "GET");
   const reachable = access.token ? await ctx.directory.keyedProviders(access.team.id, access.gateway.id) : [];
   const data = reachable.flatMap((provider) => {
-    const models = catalogModels[provider];
-    const ids = models ? Object.keys(models).map((model) => `${provider}/${model}`) : [provider];
-    return ids.map((id) => ({ id, object: "model", owned_by: provider }));
+    const models = catalogModels(provider);
+    if (models.length === 0) return [{ id: provider, object: "model", owned_by: provider }];
+    return models.map((model) => ({
+      id: `${provider}/${model.id}`,
+      object: "model",
+      owned_by: provider,
+      type: model.embedding ? "embedding" : "chat",
+    }));
   });
   const body = JSON.stringify({ object: "list", data });
   const headers = new Headers({ "content-type": "application/json" });
