@@ -1,0 +1,152 @@
+import { FormatError, type EncodedRequest } from "@/lib/formats/codec";
+import { isJsonObject, type JsonObject } from "@/lib/formats/json";
+
+/**
+ * OpenAI embeddings ⇄ Gemini `embedContent` / `batchEmbedContents`.
+ *
+ * Out to Gemini, every OpenAI request becomes one `batchEmbedContents` call (one request per
+ * input, so a single string is a batch of one): one call shape, the same answer shape. Token
+ * arrays as `input` cannot be carried (Gemini embeds text). `encoding_format: "base64"` is done
+ * here, as OpenAI does it: the little-endian float32 bytes, base64-encoded. `user` is ignored
+ * (Gemini has no place for it and it changes no vector). Gemini reports no tokens for embeddings
+ * on most models: the usage is `usageMetadata.promptTokenCount` when present, else 0.
+ *
+ * In from a Gemini client (for an OpenAI-family provider), `taskType` and `title` are refused:
+ * they change the vector and OpenAI has no equivalent. A content's text parts are joined with a
+ * newline into one input.
+ */
+
+export interface EmbeddingsRequest {
+  model: string;
+  input: string | string[];
+  dimensions?: number;
+  encoding_format?: "float" | "base64";
+  user?: string;
+}
+
+export interface EmbeddingsResponse {
+  object: "list";
+  data: { object: "embedding"; index: number; embedding: number[] | string }[];
+  model: string;
+  usage: { prompt_tokens: number; total_tokens: number };
+}
+
+/** An OpenAI embeddings body, validated; what cannot reach Gemini is a FormatError naming it. */
+export function readEmbeddingsRequest(body: JsonObject): EmbeddingsRequest {
+  for (const key of Object.keys(body)) {
+    if (!["model", "input", "dimensions", "encoding_format", "user"].includes(key)) throw new FormatError(`${key} cannot be carried to Gemini's embeddings.`, key);
+  }
+  if (typeof body.model !== "string" || body.model === "") throw new FormatError("model is required.", "model", "invalid_field");
+  const input = body.input;
+  if (!(typeof input === "string" || (Array.isArray(input) && input.length > 0 && input.every((item) => typeof item === "string")))) {
+    throw new FormatError("input must be a string or a non-empty list of strings: Gemini embeds text, not token arrays.", "input");
+  }
+  const request: EmbeddingsRequest = { model: body.model, input };
+  if (body.dimensions !== undefined) {
+    if (typeof body.dimensions !== "number" || !Number.isInteger(body.dimensions) || body.dimensions < 1) {
+      throw new FormatError("dimensions must be a positive whole number.", "dimensions", "invalid_field");
+    }
+    request.dimensions = body.dimensions;
+  }
+  if (body.encoding_format !== undefined) {
+    if (body.encoding_format !== "float" && body.encoding_format !== "base64") throw new FormatError('encoding_format must be "float" or "base64".', "encoding_format", "invalid_field");
+    request.encoding_format = body.encoding_format;
+  }
+  if (typeof body.user === "string") request.user = body.user;
+  return request;
+}
+
+export function encodeGeminiEmbeddingsRequest(request: EmbeddingsRequest): EncodedRequest {
+  const model = request.model.replace(/^models\//, "");
+  const inputs = typeof request.input === "string" ? [request.input] : request.input;
+  const requests = inputs.map((text) => ({
+    model: `models/${model}`,
+    content: { parts: [{ text }] },
+    ...(request.dimensions === undefined ? {} : { outputDimensionality: request.dimensions }),
+  }));
+  return { path: `v1beta/models/${encodeURIComponent(model)}:batchEmbedContents`, body: { requests } };
+}
+
+/** Gemini's answer (batch or single) → OpenAI's list, in the encoding the client asked for. */
+export function decodeGeminiEmbeddingsResponse(body: JsonObject, request: EmbeddingsRequest): EmbeddingsResponse {
+  const embeddings = Array.isArray(body.embeddings) ? body.embeddings : isJsonObject(body.embedding) ? [body.embedding] : undefined;
+  if (!embeddings) throw new FormatError("Gemini's answer holds no embeddings.", "embeddings", "invalid_field");
+  const data = embeddings.map((embedding: unknown, index) => {
+    const values = isJsonObject(embedding) ? embedding.values : undefined;
+    if (!Array.isArray(values) || !values.every((value) => typeof value === "number")) {
+      throw new FormatError(`embeddings[${index}].values must be a list of numbers.`, `embeddings[${index}].values`, "invalid_field");
+    }
+    return { object: "embedding" as const, index, embedding: request.encoding_format === "base64" ? base64Floats(values) : values };
+  });
+  const metadata = isJsonObject(body.usageMetadata) ? body.usageMetadata : {};
+  const prompt = typeof metadata.promptTokenCount === "number" ? metadata.promptTokenCount : 0;
+  return { object: "list", data, model: request.model, usage: { prompt_tokens: prompt, total_tokens: prompt } };
+}
+
+function base64Floats(values: number[]): string {
+  const view = new DataView(new ArrayBuffer(values.length * 4));
+  values.forEach((value, index) => view.setFloat32(index * 4, value, true));
+  return Buffer.from(view.buffer).toString("base64");
+}
+
+/**
+ * A Gemini client's `embedContent` (batch false) or `batchEmbedContents` (batch true) body → an
+ * OpenAI embeddings request; the model comes from the path.
+ */
+export function decodeGeminiEmbeddingsRequest(body: JsonObject, hints: { model: string; batch: boolean }): EmbeddingsRequest {
+  const model = hints.model.replace(/^models\//, "");
+  let items: { value: JsonObject; field: string }[];
+  if (hints.batch) {
+    if (!Array.isArray(body.requests) || body.requests.length === 0) throw new FormatError("requests must be a non-empty list.", "requests", "invalid_field");
+    items = body.requests.map((value: unknown, index) => {
+      if (!isJsonObject(value)) throw new FormatError(`requests[${index}] must be an object.`, `requests[${index}]`, "invalid_field");
+      return { value, field: `requests[${index}]` };
+    });
+  } else {
+    items = [{ value: body, field: "" }];
+  }
+  const at = (field: string, key: string) => (field === "" ? key : `${field}.${key}`);
+  let dimensions: number | undefined;
+  const input = items.map(({ value, field }, index) => {
+    for (const key of Object.keys(value)) {
+      if (!["model", "content", "outputDimensionality"].includes(key)) throw new FormatError(`${at(field, key)} cannot be carried to other providers' embeddings.`, at(field, key));
+    }
+    if (typeof value.model === "string" && value.model.replace(/^models\//, "") !== model) {
+      throw new FormatError(`${at(field, "model")} must be the model in the path.`, at(field, "model"), "invalid_field");
+    }
+    const size = value.outputDimensionality;
+    if (size !== undefined && (typeof size !== "number" || !Number.isInteger(size) || size < 1)) {
+      throw new FormatError(`${at(field, "outputDimensionality")} must be a positive whole number.`, at(field, "outputDimensionality"), "invalid_field");
+    }
+    if (index > 0 && size !== dimensions) throw new FormatError(`${at(field, "outputDimensionality")} must be the same for every request.`, at(field, "outputDimensionality"));
+    dimensions = size;
+    return contentText(value.content, at(field, "content"));
+  });
+  return { model, input: hints.batch ? input : input[0]!, ...(dimensions === undefined ? {} : { dimensions }) };
+}
+
+function contentText(content: unknown, field: string): string {
+  const parts = isJsonObject(content) ? content.parts : undefined;
+  if (!Array.isArray(parts) || parts.length === 0) throw new FormatError(`${field} must be a content with parts.`, field, "invalid_field");
+  return parts
+    .map((part: unknown, index) => {
+      if (!isJsonObject(part) || typeof part.text !== "string") throw new FormatError(`${field}.parts[${index}]: only text can be embedded by other providers.`, `${field}.parts[${index}]`);
+      return part.text;
+    })
+    .join("\n");
+}
+
+/** An OpenAI embeddings answer → what a Gemini client expects from `batchEmbedContents` or `embedContent`. */
+export function encodeGeminiEmbeddingsResponse(response: JsonObject, batch: boolean): JsonObject {
+  const data = Array.isArray(response.data) ? response.data : [];
+  const embeddings = data
+    .filter(isJsonObject)
+    .sort((a, b) => Number(a.index ?? 0) - Number(b.index ?? 0))
+    .map((item, index) => {
+      if (!Array.isArray(item.embedding)) throw new FormatError(`data[${index}].embedding must be a list of numbers.`, `data[${index}].embedding`, "invalid_field");
+      return { values: item.embedding };
+    });
+  if (batch) return { embeddings };
+  if (embeddings.length !== 1) throw new FormatError("embedContent expects exactly one embedding back.", "data", "invalid_field");
+  return { embedding: embeddings[0] };
+}
