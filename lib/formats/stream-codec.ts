@@ -1,3 +1,4 @@
+import type { WireError } from "./canonical";
 import type { TokenUsage } from "./usage";
 
 /** What a stream carried, for the log row and cost. */
@@ -10,6 +11,14 @@ export interface StreamSummary {
   text: string;
   /** The upstream said it finished (OpenAI: `[DONE]` or a finish_reason) rather than being cut off. */
   completed: boolean;
+  /**
+   * Generated text (content, reasoning, tool names and arguments) as a codec's stream decoder read
+   * it: characters, and events that carried some. Set by the taps that decode, for estimating a cut
+   * stream's tokens without knowing its format.
+   */
+  generated?: { chars: number; events: number };
+  /** The provider reported an error inside the stream (Anthropic's `event: error`). */
+  error?: WireError;
 }
 
 /** Watches one stream on its way to the client. */
@@ -25,6 +34,8 @@ export interface StreamTap {
    * stream ends with `finalEvent` instead.
    */
   breakOff(finalEvent: string): void;
+  /** What the tap emits when it is not what it reads (a translating tap emits the client's format). */
+  contentType?: string;
 }
 
 /** Why a stream failed mid-way, for its client. */

@@ -1,10 +1,9 @@
 import type { Dispatcher } from "undici";
-import { openAiChatStreamCodec } from "@/lib/formats/openai-chat/stream-codec";
-import { usageFromOpenAiBody } from "@/lib/formats/openai-chat/usage";
-import type { StreamCodec, StreamSummary, StreamTap } from "@/lib/formats/stream-codec";
+import type { StreamSummary, StreamTap } from "@/lib/formats/stream-codec";
 import { errorLine } from "@/lib/error-line";
 import type { LogSink } from "@/lib/logs/types";
 import type { GatewayMetrics } from "@/lib/metrics/gateway";
+import { openAiChatAnswer, type AnswerHandling } from "./answer";
 import { providerFailed, type GatewayError } from "./errors";
 import { elapsedMs, setGatewayHeaders, type Exchange } from "./exchange";
 import { clientResponseHeaders, headerText } from "./headers";
@@ -32,58 +31,78 @@ const UPSTREAM_BROKE_STATUS = 502;
 type BodyEnd = { kind: "end" } | { kind: "client-left" } | { kind: "upstream-broke"; error: GatewayError };
 
 /**
- * Calls the provider and streams its answer back as it arrives, reading usage on the way (SSE
- * through the codec's stream tap, JSON by keeping a copy) and logging once the body has finished.
- * A stream the client asked for holds one of its token's stream slots until it ends, however it ends.
- * `stripUsageChunk`: the gateway asked for stream usage on the client's behalf, so it is removed again.
- * `codec`: the client's wire format, which every surface speaks as OpenAI's today.
+ * Calls the provider and sends its answer back, reading usage on the way, and logs once the body
+ * has finished. A streamed answer goes through `answer`'s tap as it arrives (untouched, or
+ * translated); a whole answer is kept for its usage, or read to its end first when `answer`
+ * rewrites it into the client's format. A stream the client asked for holds one of its token's
+ * stream slots until it ends, however it ends.
+ * `stripUsageChunk`: the gateway asked for stream usage on the client's behalf, so it is removed
+ * again (OpenAI Chat passthrough, the default `answer`).
  */
 export async function relay(
   deps: RelayDeps,
   exchange: Exchange,
   call: UpstreamCall,
   stripUsageChunk: boolean,
-  codec: StreamCodec = openAiChatStreamCodec,
+  answer: AnswerHandling = openAiChatAnswer(stripUsageChunk),
 ): Promise<Response> {
   const release = exchange.stream ? deps.streams.admit(exchange.tokenId) : undefined;
   try {
-    return await forward(deps, exchange, call, stripUsageChunk, codec, release ?? (() => {}));
+    return await forward(deps, exchange, call, answer, release ?? (() => {}));
   } catch (error) {
     release?.();
     throw error;
   }
 }
 
-async function forward(
-  deps: RelayDeps,
-  exchange: Exchange,
-  call: UpstreamCall,
-  stripUsageChunk: boolean,
-  codec: StreamCodec,
-  release: ReleaseSlot,
-): Promise<Response> {
-  const calledAt = performance.now();
-  const answer = await deps.upstream.call(call);
-  const upstreamMs = performance.now() - calledAt;
-  const ttfbMs = elapsedMs(exchange);
-  const contentType = headerText(answer.headers["content-type"]);
-  const isEventStream = contentType.startsWith("text/event-stream");
-  if (isEventStream) exchange.stream = true;
-  const policy = logPolicy(exchange);
-  // Every event stream is tapped, logged or not: should the provider break off, the tap is what
-  // ends the client's stream with a whole error event.
-  const tap = isEventStream ? codec.tap({ stripUsageChunk }) : undefined;
+/** The provider's answer as it arrived, with what the exchange needs to time it. */
+interface Arrival {
+  answer: Dispatcher.ResponseData;
+  upstreamMs: number;
+  ttfbMs: number;
+  contentType: string;
+}
 
-  const headers = clientResponseHeaders(answer.headers, tap !== undefined);
+async function callUpstream(upstream: RelayDeps["upstream"], exchange: Exchange, call: UpstreamCall): Promise<Arrival> {
+  const calledAt = performance.now();
+  const answer = await upstream.call(call);
+  return {
+    answer,
+    upstreamMs: performance.now() - calledAt,
+    ttfbMs: elapsedMs(exchange),
+    contentType: headerText(answer.headers["content-type"]),
+  };
+}
+
+async function forward(deps: RelayDeps, exchange: Exchange, call: UpstreamCall, handling: AnswerHandling, release: ReleaseSlot): Promise<Response> {
+  const arrival = await callUpstream(deps.upstream, exchange, call);
+  const { answer, upstreamMs, ttfbMs, contentType } = arrival;
+  // Every stream is tapped, logged or not: should the provider break off, the tap is what ends the
+  // client's stream with a whole error event.
+  const tap = handling.tap(contentType, answer.statusCode, exchange.stream);
+  if (tap) exchange.stream = true;
+  const policy = logPolicy(exchange);
+
+  const headers = clientResponseHeaders(answer.headers, tap !== undefined || handling.rewrites);
+  if (tap?.contentType) headers.set("content-type", tap.contentType);
   setGatewayHeaders(headers, exchange);
   const outcome: ExchangeOutcome = { statusCode: answer.statusCode, responseHeaders: headers, ttfbMs };
+  const answered = () => deps.metrics.upstreamAnswered(upstreamMs, performance.now() - exchange.startedAt);
 
   if (call.method === "HEAD" || NULL_BODY_STATUSES.has(answer.statusCode)) {
     answer.body.dump().catch(() => {});
     release();
     recordExchange(deps.logs, exchange, outcome);
-    deps.metrics.upstreamAnswered(upstreamMs, performance.now() - exchange.startedAt);
+    answered();
     return new Response(null, { status: answer.statusCode, headers });
+  }
+  if (!tap && handling.rewrites) {
+    try {
+      return await rewriteWhole(deps.logs, exchange, arrival, handling, outcome, policy.payload);
+    } finally {
+      release();
+      answered();
+    }
   }
 
   const isJson = contentType.includes("json");
@@ -91,48 +110,122 @@ async function forward(
   const capture =
     !tap && policy.row && (isJson || (policy.payload && contentType.startsWith("text/"))) ? new Capture(isJson) : undefined;
   const { promise: bodyEnd, resolve: ended } = Promise.withResolvers<BodyEnd>();
-  const source = bodyStream(answer.body, { signal: call.signal, capture, tap, codec, ended });
+  const source = bodyStream(answer.body, { signal: call.signal, capture, tap, handling, ended });
   const clientGone = whenAborted(call.signal);
   // Also when nothing reads the body any more, so neither the slot nor the log row waits on a reader.
   void clientGone.then(() => ended({ kind: "client-left" }));
 
-  if (isEventStream) deps.metrics.streamOpened();
-  void bodyEnd.then(async (end) => {
+  if (tap) deps.metrics.streamOpened();
+  void bodyEnd.then(() => {
     release();
-    if (isEventStream) deps.metrics.streamClosed();
-    let summary: StreamSummary | undefined;
-    if (tap) {
-      // After its end or a break-off, the tap settles once the client has taken the rest (the usage
-      // may still be on its way through it); a client that leaves meanwhile, or left already, gets
-      // what the tap saw up to then.
-      const sawSoFar = () => tap.summary();
-      summary = end.kind === "client-left" ? sawSoFar() : await Promise.race([tap.result, clientGone.then(sawSoFar)]);
-    }
-    const clientLeft = end.kind === "client-left" || (end.kind === "end" && call.signal.aborted);
-    // A provider's own error status stays in the row; it already says the request failed.
-    const answeredOk = answer.statusCode < 400;
-    if (end.kind === "upstream-broke") {
-      if (answeredOk) outcome.statusCode = UPSTREAM_BROKE_STATUS;
-      outcome.failure = end.error.message;
-    } else if (clientLeft) {
-      if (answeredOk) outcome.statusCode = CLIENT_CLOSED_STATUS;
-      outcome.failure = "The client closed the connection before the response was complete";
-    }
-    if (summary) {
-      applySummary(outcome, summary, policy.payload);
-      if (outcome.failure !== undefined && outcome.usage === undefined) {
-        outcome.usage = codec.estimateUsage(exchange.requestBody, summary);
-        if (outcome.usage) outcome.failure += "; its tokens are estimated from the request and what was streamed";
-      }
-    } else if (capture) {
-      capture.applyTo(outcome, policy.payload);
-    }
-    recordExchange(deps.logs, exchange, outcome);
-  }).catch((error: unknown) => console.error(`switchyard gateway: could not log request ${exchange.logId}: ${errorLine(error)}`));
+    if (tap) deps.metrics.streamClosed();
+  });
+  void logWhenEnded(deps.logs, exchange, { bodyEnd, clientGone, signal: call.signal, tap, capture, handling, outcome, keepPayload: policy.payload }).catch((error: unknown) => console.error(`switchyard gateway: could not log request ${exchange.logId}: ${errorLine(error)}`));
 
   const response = new Response(tap ? source.pipeThrough(tap.transform) : source, { status: answer.statusCode, headers });
-  deps.metrics.upstreamAnswered(upstreamMs, performance.now() - exchange.startedAt);
+  answered();
   return response;
+}
+
+interface BodyWatch {
+  bodyEnd: Promise<BodyEnd>;
+  clientGone: Promise<void>;
+  signal: AbortSignal;
+  tap: StreamTap | undefined;
+  capture: Capture | undefined;
+  handling: AnswerHandling;
+  outcome: ExchangeOutcome;
+  keepPayload: boolean;
+}
+
+/** Logs the exchange once its body has ended, however it ended: with the stream's or the whole answer's usage. */
+async function logWhenEnded(logs: LogSink, exchange: Exchange, watch: BodyWatch): Promise<void> {
+  const { tap, capture, handling, outcome, clientGone, signal } = watch;
+  const end = await watch.bodyEnd;
+  let summary: StreamSummary | undefined;
+  if (tap) {
+    // After its end or a break-off, the tap settles once the client has taken the rest (the usage
+    // may still be on its way through it); a client that leaves meanwhile, or left already, gets
+    // what the tap saw up to then.
+    const sawSoFar = () => tap.summary();
+    summary = end.kind === "client-left" ? sawSoFar() : await Promise.race([tap.result, clientGone.then(sawSoFar)]);
+  }
+  const clientLeft = end.kind === "client-left" || (end.kind === "end" && signal.aborted);
+  // A provider's own error status stays in the row; it already says the request failed.
+  const answeredOk = outcome.statusCode < 400;
+  if (end.kind === "upstream-broke") {
+    if (answeredOk) outcome.statusCode = UPSTREAM_BROKE_STATUS;
+    outcome.failure = end.error.message;
+  } else if (clientLeft) {
+    if (answeredOk) outcome.statusCode = CLIENT_CLOSED_STATUS;
+    outcome.failure = "The client closed the connection before the response was complete";
+  }
+  if (summary) {
+    applySummary(outcome, summary, watch.keepPayload);
+    if (summary.error && outcome.failure === undefined) {
+      if (answeredOk) outcome.statusCode = summary.error.status >= 400 ? summary.error.status : UPSTREAM_BROKE_STATUS;
+      outcome.failure = `The provider reported an error mid-stream: ${summary.error.message}`;
+    }
+    if (outcome.failure !== undefined && outcome.usage === undefined) {
+      outcome.usage = handling.estimateUsage(exchange.requestBody, summary);
+      if (outcome.usage) outcome.failure += "; its tokens are estimated from the request and what was streamed";
+    }
+  } else if (capture) {
+    capture.applyTo(outcome, watch.keepPayload, handling);
+  }
+  recordExchange(logs, exchange, outcome);
+}
+
+/**
+ * A whole answer the client gets in its own format: read to its end (up to the capture limit),
+ * rewritten, logged. The provider's status stays unless the answer could not be translated.
+ */
+async function rewriteWhole(
+  logs: LogSink,
+  exchange: Exchange,
+  { answer }: Arrival,
+  handling: AnswerHandling,
+  outcome: ExchangeOutcome,
+  keepPayload: boolean,
+): Promise<Response> {
+  let text: string;
+  try {
+    text = await readWhole(answer.body);
+  } catch (error) {
+    if (error instanceof AnswerTooLargeError) throw providerFailed(502, `its answer is larger than ${CAPTURE_LIMIT} bytes, the most the gateway translates`);
+    throw brokeOff(error);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  const whole = handling.whole(answer.statusCode, json);
+  const body = whole.body ?? text;
+  outcome.statusCode = whole.status ?? answer.statusCode;
+  outcome.usage = whole.usage;
+  outcome.responseModel = whole.model;
+  if (keepPayload) outcome.responseBody = body;
+  outcome.responseHeaders.set("content-type", "application/json");
+  recordExchange(logs, exchange, outcome);
+  return new Response(body, { status: outcome.statusCode, headers: outcome.responseHeaders });
+}
+
+class AnswerTooLargeError extends Error {}
+
+async function readWhole(body: Dispatcher.ResponseData["body"]): Promise<string> {
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    bytes += chunk.byteLength;
+    if (bytes > CAPTURE_LIMIT) {
+      body.destroy();
+      throw new AnswerTooLargeError();
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, bytes).toString("utf8");
 }
 
 interface BodyStreamHooks {
@@ -140,7 +233,7 @@ interface BodyStreamHooks {
   signal: AbortSignal;
   capture: Capture | undefined;
   tap: StreamTap | undefined;
-  codec: StreamCodec;
+  handling: AnswerHandling;
   /** Reports how the body ended; only the first report counts. */
   ended: (end: BodyEnd) => void;
 }
@@ -150,7 +243,7 @@ interface BodyStreamHooks {
  * breaks off, a tapped stream ends with the codec's error event; any other body can only be cut
  * short, which is all its client can be told once its status and length have been sent.
  */
-function bodyStream(body: Dispatcher.ResponseData["body"], { signal, capture, tap, codec, ended }: BodyStreamHooks) {
+function bodyStream(body: Dispatcher.ResponseData["body"], { signal, capture, tap, handling, ended }: BodyStreamHooks) {
   const chunks = body[Symbol.asyncIterator]();
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
@@ -170,7 +263,7 @@ function bodyStream(body: Dispatcher.ResponseData["body"], { signal, capture, ta
           controller.error(error);
           return;
         }
-        tap.breakOff(codec.errorEvent(failure));
+        tap.breakOff(handling.errorEvent(failure));
         controller.close();
         return;
       }
@@ -225,7 +318,7 @@ class Capture {
     this.chunks.push(chunk);
   }
 
-  applyTo(outcome: ExchangeOutcome, keepPayload: boolean): void {
+  applyTo(outcome: ExchangeOutcome, keepPayload: boolean, handling: AnswerHandling): void {
     if (this.overflow) return;
     const text = Buffer.concat(this.chunks, this.bytes).toString("utf8");
     if (keepPayload) outcome.responseBody = text;
@@ -236,8 +329,8 @@ class Capture {
     } catch {
       return;
     }
-    outcome.usage = usageFromOpenAiBody(parsed);
-    const model = (parsed as { model?: unknown } | null)?.model;
-    if (typeof model === "string") outcome.responseModel = model;
+    const whole = handling.whole(outcome.statusCode, parsed);
+    outcome.usage = whole.usage;
+    if (whole.model !== undefined) outcome.responseModel = whole.model;
   }
 }

@@ -35,7 +35,8 @@ export function estimateOpenAiChatUsage(requestBody: Uint8Array | undefined, str
   return { input, output, cached: 0 };
 }
 
-function promptTokens(body: JsonObject | undefined): number {
+/** Prompt tokens of a Chat Completions body (the canonical request is one), by the rule above. */
+export function promptTokens(body: JsonObject | undefined): number {
   if (!body || !Array.isArray(body.messages)) return 0;
   let chars = Array.isArray(body.tools) ? JSON.stringify(body.tools).length : 0;
   for (const message of body.messages) {
@@ -61,9 +62,14 @@ function streamedTokens(streamed: StreamSummary): number {
     chars += length;
   }
   if (events === 0) return 0;
-  const tokens = Math.max(contentEvents, Math.ceil(chars / CHARS_PER_TOKEN));
+  const tokens = generatedTokens(chars, contentEvents);
   // The text is kept only up to about 1 MiB; past it only events were counted, so scale by them.
   return streamed.events > events ? Math.round((tokens * streamed.events) / events) : tokens;
+}
+
+/** Tokens of generated text, from its characters and the events that carried it, by the rule above. */
+export function generatedTokens(chars: number, contentEvents: number): number {
+  return Math.max(contentEvents, Math.ceil(chars / CHARS_PER_TOKEN));
 }
 
 /** Characters of generated text in one chunk. */

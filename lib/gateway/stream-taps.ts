@@ -1,0 +1,255 @@
+import type { ChatStreamEvent, WireError } from "@/lib/formats/canonical";
+import type { Codec, StreamDecoder, StreamEncoder } from "@/lib/formats/codec";
+import { completeEventsEnd, JsonArrayReader, MAX_EVENT_CHARS, serializeSse, SseParser, type EventReader } from "@/lib/formats/sse";
+import type { StreamSummary, StreamTap } from "@/lib/formats/stream-codec";
+import { UsageTotals } from "./usage";
+
+/** About 1 MiB of text (UTF-16 code units) kept for the log payload. */
+const MAX_TEXT_CHARS = 1 << 20;
+
+/** How a provider frames a stream: server-sent events, or a JSON array (Gemini without `alt=sse`). */
+export type StreamFraming = "sse" | "json-array";
+
+export function framingOf(contentType: string): StreamFraming {
+  return contentType.startsWith("text/event-stream") ? "sse" : "json-array";
+}
+
+function readerFor(framing: StreamFraming): EventReader {
+  return framing === "sse" ? new SseParser() : new JsonArrayReader();
+}
+
+/** What a stream said, from its canonical events: the log row's usage, model and estimate inputs. */
+class StreamWatch {
+  private readonly usage = new UsageTotals();
+  private model: string | undefined;
+  private completed = false;
+  private error: WireError | undefined;
+  private chars = 0;
+  private contentEvents = 0;
+  events = 0;
+  private readonly textParts: string[] = [];
+  private textChars = 0;
+
+  see(event: ChatStreamEvent): void {
+    switch (event.type) {
+      case "start":
+        this.model ??= event.model;
+        return;
+      case "text":
+      case "reasoning":
+        this.generated(event.text.length);
+        return;
+      case "tool_call_start":
+        this.generated(event.name.length);
+        return;
+      case "tool_call_delta":
+        this.generated(event.arguments.length);
+        return;
+      case "finish":
+        this.completed = true;
+        return;
+      case "usage":
+        this.usage.add(event.usage);
+        return;
+      case "error":
+        this.error = event.error;
+        return;
+      case "reasoning_end":
+        return;
+    }
+  }
+
+  keepText(text: string): void {
+    const room = MAX_TEXT_CHARS - this.textChars;
+    if (room <= 0 || text === "") return;
+    const kept = text.length > room ? text.slice(0, room) : text;
+    this.textParts.push(kept);
+    this.textChars += kept.length;
+  }
+
+  summary(): StreamSummary {
+    return {
+      usage: this.usage.get(),
+      model: this.model,
+      events: this.events,
+      text: this.textParts.join(""),
+      completed: this.completed,
+      generated: { chars: this.chars, events: this.contentEvents },
+      error: this.error,
+    };
+  }
+
+  private generated(chars: number): void {
+    this.chars += chars;
+    if (chars > 0) this.contentEvents++;
+  }
+}
+
+/** The tap's settled summary, resolved once whichever way the stream ends. */
+function settleOnce(summary: () => StreamSummary) {
+  const { promise, resolve } = Promise.withResolvers<StreamSummary>();
+  let settled = false;
+  return {
+    promise,
+    settle: () => {
+      if (settled) return;
+      settled = true;
+      resolve(summary());
+    },
+  };
+}
+
+type CancellableTransformer = Transformer<Uint8Array, Uint8Array> & { cancel: () => void };
+
+/**
+ * Same format in and out: the provider's bytes go to the client untouched, while `codec`'s stream
+ * decoder reads them on the side for usage and model. Only an incomplete SSE event at the end of a
+ * chunk waits for the rest, so a provider that breaks off leaves the client a whole last event
+ * followed by the error event. A decoder that cannot read the stream stops reading it; the client's
+ * bytes never depend on it.
+ */
+export function passthroughTap(codec: Codec, framing: StreamFraming): StreamTap {
+  const reader = readerFor(framing);
+  let decoder: StreamDecoder | undefined = codec.streamDecoder();
+  const watch = new StreamWatch();
+  const utf8 = new TextDecoder();
+  const result = settleOnce(() => watch.summary());
+  let held: Uint8Array | undefined;
+  let finalEvent: string | undefined;
+
+  const read = (events: () => ReturnType<EventReader["push"]>, end: boolean) => {
+    if (!decoder) return;
+    try {
+      for (const event of events()) {
+        watch.events++;
+        for (const canonical of decoder.push(event)) watch.see(canonical);
+      }
+      if (end) for (const canonical of decoder.end()) watch.see(canonical);
+    } catch {
+      decoder = undefined;
+    }
+  };
+
+  const transformer: CancellableTransformer = {
+    transform(chunk, controller) {
+      read(() => reader.push(chunk), false);
+      watch.keepText(utf8.decode(chunk, { stream: true }));
+      if (framing === "json-array") {
+        controller.enqueue(chunk);
+        return;
+      }
+      const bytes = held ? concat(held, chunk) : chunk;
+      let end = completeEventsEnd(bytes);
+      if (bytes.byteLength - end > MAX_EVENT_CHARS) end = bytes.byteLength;
+      held = end < bytes.byteLength ? bytes.subarray(end) : undefined;
+      if (end > 0) controller.enqueue(end === bytes.byteLength ? bytes : bytes.subarray(0, end));
+    },
+    flush(controller) {
+      try {
+        if (finalEvent !== undefined) {
+          controller.enqueue(new TextEncoder().encode(finalEvent));
+          return;
+        }
+        read(() => reader.end(), true);
+        if (held) controller.enqueue(held);
+      } finally {
+        result.settle();
+      }
+    },
+    cancel: result.settle,
+  };
+  return {
+    transform: new TransformStream(transformer),
+    result: result.promise,
+    summary: () => watch.summary(),
+    breakOff(event) {
+      finalEvent = event;
+    },
+  };
+}
+
+/**
+ * Formats differ: each provider event is decoded into canonical events, which the client's encoder
+ * turns into its own events. `errorEvents` ends the client's stream when the provider's stream
+ * cannot be read (or translated) any further.
+ */
+export function translatingTap(
+  framing: StreamFraming,
+  decoder: StreamDecoder,
+  encoder: StreamEncoder,
+  errorEvents: (error: WireError) => string,
+): StreamTap {
+  const reader = readerFor(framing);
+  const watch = new StreamWatch();
+  const bytes = new TextEncoder();
+  const result = settleOnce(() => watch.summary());
+  let finalEvent: string | undefined;
+  let failed = false;
+
+  /** Runs the canonical events through the encoder; the client's text, or its error event if translation failed. */
+  const translate = (produce: () => ChatStreamEvent[][]): string => {
+    if (failed) return "";
+    let out = "";
+    try {
+      for (const canonical of produce()) {
+        for (const event of canonical) {
+          watch.see(event);
+          for (const encoded of encoder.push(event)) out += serializeSse(encoded);
+        }
+      }
+      return out;
+    } catch (error) {
+      failed = true;
+      const message = error instanceof Error ? error.message : String(error);
+      return out + errorEvents({ status: 502, message: `The provider's stream could not be translated: ${message}`, code: "provider_error" });
+    }
+  };
+  const emit = (controller: TransformStreamDefaultController<Uint8Array>, text: string) => {
+    if (text === "") return;
+    watch.keepText(text);
+    controller.enqueue(bytes.encode(text));
+  };
+
+  const transformer: CancellableTransformer = {
+    transform(chunk, controller) {
+      emit(
+        controller,
+        translate(() =>
+          reader.push(chunk).map((event) => {
+            watch.events++;
+            return decoder.push(event);
+          }),
+        ),
+      );
+    },
+    flush(controller) {
+      try {
+        if (finalEvent !== undefined) {
+          if (!failed) emit(controller, finalEvent);
+          return;
+        }
+        emit(controller, translate(() => [...reader.end().map((event) => decoder.push(event)), decoder.end()]));
+        if (!failed) emit(controller, encoder.end().map(serializeSse).join(""));
+      } finally {
+        result.settle();
+      }
+    },
+    cancel: result.settle,
+  };
+  return {
+    transform: new TransformStream(transformer),
+    result: result.promise,
+    summary: () => watch.summary(),
+    breakOff(event) {
+      finalEvent = event;
+    },
+    contentType: "text/event-stream; charset=utf-8",
+  };
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const all = new Uint8Array(a.byteLength + b.byteLength);
+  all.set(a, 0);
+  all.set(b, a.byteLength);
+  return all;
+}
