@@ -1,12 +1,10 @@
-import catalog from "@/lib/pricing/catalog.json" with { type: "json" };
+import { catalogModels } from "@/lib/pricing/cost";
 import type { ServiceContext } from "../context";
 import { ForbiddenError } from "../errors";
 import { listGateways } from "../gateways/list";
 import { listProviderKeys } from "../provider-keys/list";
 import { requireRole } from "../roles";
 import { requirePlaygroundUser } from "./token";
-
-const catalogModels = catalog.providers as Record<string, Record<string, unknown> | undefined>;
 
 export interface PlaygroundGatewayOption {
   slug: string;
@@ -18,7 +16,7 @@ export interface PlaygroundGatewayOption {
 
 export interface PlaygroundOptions {
   gateways: PlaygroundGatewayOption[];
-  /** `{provider}/{model}` ids from the pricing catalog, per provider; custom providers have none. */
+  /** `{provider}/{model}` chat model ids from the pricing catalog, per provider; custom providers have none. */
   models: Record<string, string[]>;
   /** Why the actor may look but not send (viewers); undefined when they may send. */
   refusal: string | undefined;
@@ -50,7 +48,10 @@ export async function playgroundOptions({ ctx, teamId }: { ctx: ServiceContext; 
   }));
   const models: Record<string, string[]> = {};
   for (const provider of new Set(options.flatMap((option) => option.providers))) {
-    models[provider] = Object.keys(catalogModels[provider] ?? {}).map((model) => `${provider}/${model}`);
+    // A chat picker: embedding models cannot answer it.
+    models[provider] = catalogModels(provider)
+      .filter((model) => !model.embedding)
+      .map((model) => `${provider}/${model.id}`);
   }
   return { gateways: options, models, refusal };
 }

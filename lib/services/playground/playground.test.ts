@@ -83,6 +83,8 @@ describe("playgroundOptions", () => {
     }
     await addProviderKey({ ctx: op, teamId: team.id, provider: "openai", secret: "sk-team-wide-0123456789", keyring });
     await addProviderKey({ ctx: op, teamId: team.id, provider: "groq", secret: "gsk-edge-only-0123456789", gatewaySlug: "edge", keyring });
+    await addProviderKey({ ctx: op, teamId: team.id, provider: "anthropic", secret: "sk-ant-0123456789abc", gatewaySlug: "main", keyring });
+    await addProviderKey({ ctx: op, teamId: team.id, provider: "google-ai-studio", secret: "AIza-0123456789abcdef", gatewaySlug: "main", keyring });
     // Only a request naming the alias uses it, and the playground names none.
     await addProviderKey({ ctx: op, teamId: team.id, provider: "mistral", alias: "backup", secret: "mistral-0123456789abc", keyring });
 
@@ -92,11 +94,16 @@ describe("playgroundOptions", () => {
     expect(options.gateways).toEqual([
       { slug: "byok", byokOnly: true, providers: [] },
       { slug: "edge", byokOnly: false, providers: ["groq", "openai"] },
-      { slug: "main", byokOnly: false, providers: ["openai"] },
+      { slug: "main", byokOnly: false, providers: ["anthropic", "google-ai-studio", "openai"] },
     ]);
-    expect(Object.keys(options.models).sort()).toEqual(["groq", "openai"]);
+    expect(Object.keys(options.models).sort()).toEqual(["anthropic", "google-ai-studio", "groq", "openai"]);
     expect(options.models.openai).toContain("openai/gpt-4o-mini");
     expect(options.models.openai?.every((id) => id.startsWith("openai/"))).toBe(true);
+    expect(options.models.anthropic).toContain("anthropic/claude-sonnet-4-5");
+    expect(options.models["google-ai-studio"]).toContain("google-ai-studio/gemini-2.5-flash");
+    // A chat picker offers no embedding model.
+    expect(options.models.openai).not.toContain("openai/text-embedding-3-small");
+    expect(options.models["google-ai-studio"]).not.toContain("google-ai-studio/gemini-embedding-001");
   });
 
   it("shows viewers the options with the reason they cannot send", async () => {

@@ -18,6 +18,8 @@ export interface ProviderOption {
   /** Set when keys of this provider must carry a base URL (Workers AI). */
   baseUrlHint?: string;
   baseUrlRequired: boolean;
+  /** Where the provider is reached when a key has no base URL of its own. */
+  defaultBaseUrl?: string;
 }
 
 /** Closes the enclosing dialog once the action succeeds. */
@@ -112,14 +114,19 @@ export function AddKeyForm({
           label={spec?.baseUrlRequired ? "Base URL" : "Base URL (optional)"}
           htmlFor="key-base-url"
           error={errors.baseUrl}
-          hint={spec?.baseUrlHint ?? "For a self-hosted or regional endpoint, e.g. http://gpu-box:8000/v1."}
+          hint={
+            spec?.baseUrlHint ??
+            (spec?.defaultBaseUrl
+              ? `Leave empty for ${spec.defaultBaseUrl}; set it for a proxy or regional endpoint of the same API.`
+              : "For a self-hosted or regional endpoint, e.g. http://gpu-box:8000/v1.")
+          }
         >
           <Input
             id="key-base-url"
             name="baseUrl"
             type="url"
             required={spec?.baseUrlRequired}
-            placeholder={spec?.baseUrlHint ?? "https://…"}
+            placeholder={spec?.baseUrlHint ?? spec?.defaultBaseUrl ?? "https://…"}
             className="font-mono"
             aria-describedby={fieldDescriptionId("key-base-url")}
           />

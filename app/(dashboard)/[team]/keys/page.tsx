@@ -36,6 +36,7 @@ export default async function KeysPage({ params }: { params: Promise<{ team: str
       name: spec.name,
       baseUrlHint: spec.baseUrlHint,
       baseUrlRequired: spec.baseUrl === null,
+      defaultBaseUrl: spec.baseUrl ?? undefined,
     })),
     ...customProviders.map((custom) => ({
       slug: `${CUSTOM_PROVIDER_PREFIX}${custom.slug}`,

@@ -13,7 +13,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Tabs } from "@/components/ui/tabs";
 import { requireTeam } from "@/lib/auth/team";
 import { config } from "@/lib/config";
-import catalog from "@/lib/pricing/catalog.json" with { type: "json" };
+import { catalogModels } from "@/lib/pricing/cost";
 import { NotFoundError } from "@/lib/services/errors";
 import { getGateway } from "@/lib/services/gateways/get";
 import { gatewaySettingsSchema, type GatewaySettings } from "@/lib/services/gateways/settings";
@@ -30,13 +30,11 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
   return { title: (await params).gateway };
 }
 
-const catalogModels = catalog.providers as Record<string, Record<string, unknown> | undefined>;
-
-/** A model the quickstarts can name: one the team has a key for, from the pricing catalog when it knows one. */
+/** A chat model the quickstarts can name: one the team has a key for, from the pricing catalog when it knows one. */
 function exampleModel(providers: string[]): string {
   const provider = providers.includes("openai") || providers.length === 0 ? "openai" : providers[0]!;
   if (provider === "openai") return "openai/gpt-4o-mini";
-  const known = Object.keys(catalogModels[provider] ?? {})[0];
+  const known = catalogModels(provider).find((model) => !model.embedding)?.id;
   return `${provider}/${known ?? "your-model"}`;
 }
 

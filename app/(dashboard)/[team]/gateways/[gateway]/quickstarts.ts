@@ -72,6 +72,60 @@ const result = streamText({ model: switchyard("${model}"), prompt: "Hello!" });
 for await (const text of result.textStream) process.stdout.write(text);`,
     },
     {
+      id: "openai-responses",
+      label: "OpenAI Responses API",
+      code: `import OpenAI from "openai";
+
+// /ai/v1 speaks the Responses API too, for every provider: the model is "{provider}/{model}".
+const client = new OpenAI({
+  baseURL: "${urls.universal}",
+  apiKey: process.env.SWITCHYARD_TOKEN,
+  defaultHeaders: { "cf-aig-gateway-id": "${gatewaySlug}" },
+});
+
+const response = await client.responses.create({
+  model: "${model}",
+  input: "Hello!",
+});
+console.log(response.output_text);`,
+    },
+    {
+      id: "anthropic",
+      label: "Anthropic SDK",
+      code: `import Anthropic from "@anthropic-ai/sdk";
+
+// The SDK adds /v1/messages; every provider answers there in Anthropic's format.
+// For Anthropic's own API unchanged, use baseURL "${urls.passthrough.replace("{provider}", "anthropic")}".
+const client = new Anthropic({
+  baseURL: "${aiRoot(urls)}",
+  // A sy_ token in x-api-key is read as the gateway token.
+  apiKey: process.env.SWITCHYARD_TOKEN,
+  defaultHeaders: { "cf-aig-gateway-id": "${gatewaySlug}" },
+});
+
+const message = await client.messages.create({
+  model: "${model}",
+  max_tokens: 1024,
+  messages: [{ role: "user", content: "Hello!" }],
+});
+console.log(message.content);`,
+    },
+    {
+      id: "google-genai",
+      label: "Google GenAI SDK",
+      code: `import { GoogleGenAI } from "@google/genai";
+
+// Google AI Studio's own API through the gateway, with the team's stored key.
+const ai = new GoogleGenAI({
+  // A sy_ token in x-goog-api-key is read as the gateway token.
+  apiKey: process.env.SWITCHYARD_TOKEN,
+  httpOptions: { baseUrl: "${urls.passthrough.replace("{provider}", "google-ai-studio")}" },
+});
+
+const reply = await ai.models.generateContent({ model: "gemini-2.5-flash", contents: "Hello!" });
+console.log(reply.text);`,
+    },
+    {
       id: "rest",
       label: "REST (/ai/v1)",
       code: `# The team comes from the token; cf-aig-gateway-id picks the gateway.
@@ -82,4 +136,9 @@ curl ${urls.universal}/chat/completions \\
   -d '${body}'`,
     },
   ];
+}
+
+/** `…/ai`: the Anthropic SDK appends `/v1/messages` itself. */
+function aiRoot(urls: GatewayBaseUrls): string {
+  return urls.universal.replace(/\/v1$/, "");
 }
