@@ -9,7 +9,8 @@ import { isJsonObject, type JsonObject } from "@/lib/formats/json";
  *   → X with `nullable: true`; a type list of several non-null types → `anyOf`; `oneOf` → `anyOf`
  *   (Gemini has no exclusive union, and models produce one branch anyway);
  * - `$ref` to the schema's own `$defs`/`definitions` is inlined (a recursive reference cannot be);
- * - `const` → a one-value `enum`; `examples` → `example` (the first);
+ * - `const` → a one-value `enum` (typed STRING when untyped, as Gemini wants); `examples` →
+ *   `example` (the first);
  * - stripped, being annotations or constraints Gemini rejects without changing what a well-behaved
  *   model sends: `$schema`, `$id`, `$comment`, `additionalProperties`, `readOnly`, `writeOnly`,
  *   `deprecated`, `strict`, `contentEncoding`, `contentMediaType`, `$defs`, `definitions` (after
@@ -122,7 +123,8 @@ function convert(schema: JsonObject, field: string, defs: JsonObject, resolving:
         throw new FormatError(`${at}: Gemini's schemas have no "${key}"; remove it or express it with the supported keywords.`, at);
     }
   }
-  if (Array.isArray(out.type)) throw new FormatError(`${field}.type: unexpected type list.`, `${field}.type`);
+  // Gemini types every enum; JSON Schema's may stand alone, and Gemini's enums are strings.
+  if (out.enum !== undefined && out.type === undefined) out.type = "STRING";
   return out;
 }
 
@@ -212,6 +214,15 @@ export function fromGeminiSchema(schema: JsonObject, field: string): JsonObject 
       case "anyOf":
         if (!Array.isArray(value) || !value.every(isJsonObject)) throw new FormatError(`${at} must be a list of schemas.`, at, "invalid_field");
         out.anyOf = value.map((branch, index) => fromGeminiSchema(branch, `${at}[${index}]`));
+        break;
+      case "minItems":
+      case "maxItems":
+      case "minLength":
+      case "maxLength":
+      case "minProperties":
+      case "maxProperties":
+        // Gemini's int64 counts may come as JSON strings; JSON Schema wants numbers.
+        out[key] = typeof value === "string" && /^\d+$/.test(value) ? Number(value) : value;
         break;
       default:
         out[key] = value;
