@@ -110,6 +110,11 @@ export interface ChatRequest {
    * whichever it has onto its target (a table per format, documented in the codec).
    */
   reasoning?: { effort?: ReasoningEffort; budget_tokens?: number; /** Gemini's includeThoughts. */ include_thoughts?: boolean };
+  /**
+   * Added for openai-chat: the client asked for a usage chunk at the end of its stream. The gateway
+   * passes it to the ingress codec's stream encoder (`streamEncoder({ includeUsage })`).
+   */
+  stream_options?: { include_usage?: boolean };
 }
 
 export type FinishReason = "stop" | "length" | "tool_calls" | "content_filter";

@@ -40,6 +40,15 @@ export interface StreamDecoder {
   end(): ChatStreamEvent[];
 }
 
+/** What a client's request says about the shape of its stream. */
+export interface StreamEncoderOptions {
+  /**
+   * Added for openai-chat: send the usage chunk (`choices: []`) before `[DONE]`, as OpenAI does
+   * only when the request set `stream_options.include_usage` (canonical `stream_options`).
+   */
+  includeUsage?: boolean;
+}
+
 /** Turns canonical events into one client stream's events; keeps its own small state. */
 export interface StreamEncoder {
   push(event: ChatStreamEvent): SseEvent[];
@@ -62,7 +71,7 @@ export interface Codec {
   /** Canonical → the non-streamed answer a client of this format expects. */
   encodeResponse(response: ChatResponse): JsonObject;
   streamDecoder(): StreamDecoder;
-  streamEncoder(): StreamEncoder;
+  streamEncoder(options?: StreamEncoderOptions): StreamEncoder;
   /** Usage of a non-streamed answer in this format, read without decoding the rest. */
   usageFromBody(body: JsonObject): CanonicalUsage | undefined;
   /** A provider's error body in this format → its words, for a client of another format. */
