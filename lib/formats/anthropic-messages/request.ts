@@ -34,6 +34,9 @@ import { isJsonObject, parseJsonObject, type JsonObject } from "@/lib/formats/js
  * - `response_format` json_schema ⇄ `output_config.format` (Anthropic's structured outputs, always
  *   strict; the schema's name and description have no place there and are not sent). json_object
  *   has no Anthropic equivalent: a FormatError, never an emulation with a forced tool.
+ * - Encoding leaves behind what Anthropic has no field for and needs none: an image's `detail`
+ *   (Anthropic sizes images itself), a user message's `name`, and `include_thoughts` without a
+ *   budget or effort (Anthropic thinks only when given one, so there are no thoughts to include).
  * - Hints that change how Anthropic serves or bills a request but not the answer are ignored when
  *   decoding: `service_tier`, `diagnostics`, the top-level `cache_control`, `speed: "standard"`,
  *   a tool's `eager_input_streaming`, a text block's `citations`, a tool_result's `is_error` (its
@@ -613,7 +616,7 @@ function encodeThinking(request: ChatRequest): { thinking?: JsonObject; maxToken
   // A budget of 0 is "do not think" (Gemini's way of saying it).
   if (wanted === undefined || wanted === 0) return { maxTokens: request.max_tokens ?? ANTHROPIC_DEFAULT_MAX_TOKENS };
   let budget = Math.max(wanted, MIN_THINKING_BUDGET);
-  let maxTokens = request.max_tokens ?? budget + ANTHROPIC_DEFAULT_MAX_TOKENS;
+  const maxTokens = request.max_tokens ?? budget + ANTHROPIC_DEFAULT_MAX_TOKENS;
   if (budget >= maxTokens) {
     if (explicit !== undefined || maxTokens <= MIN_THINKING_BUDGET * 2) {
       throw unsupported(
@@ -623,7 +626,6 @@ function encodeThinking(request: ChatRequest): { thinking?: JsonObject; maxToken
     }
     budget = Math.floor(maxTokens / 2);
   }
-  maxTokens = Math.max(maxTokens, budget + 1);
   const thinking: JsonObject = { type: "enabled", budget_tokens: budget };
   if (reasoning?.include_thoughts === false) thinking.display = "omitted";
   return { thinking, maxTokens };
