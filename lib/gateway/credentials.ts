@@ -40,11 +40,9 @@ export async function resolveCredential(
   directory: Directory,
   clientKeyUse: ClientKeyUse = "provider-header",
 ): Promise<UpstreamCredential> {
-  const complete = target.completeCall ?? ((call: OutgoingCall) => call);
   if (clientSentKey) {
     if (target.baseUrl === null) throw needsBaseUrl(target, access);
-    const apply = clientKeyUse === "as-sent" ? complete : (call: OutgoingCall) => complete(moveClientKey(target, call));
-    return { baseUrl: target.baseUrl, apply, storedKeyId: null };
+    return { baseUrl: target.baseUrl, apply: clientKeyApplier(target, clientKeyUse), storedKeyId: null };
   }
   if (!access.token) throw missingKey(target, access, false);
 
@@ -57,7 +55,18 @@ export async function resolveCredential(
   }
   const baseUrl = key.baseUrl ?? target.baseUrl;
   if (baseUrl === null) throw needsBaseUrl(target, access);
+  const complete = completer(target);
   return { baseUrl, apply: (call) => complete(target.applyCredential(call, key.secret())), storedKeyId: key.id };
+}
+
+function completer(target: ProviderTarget): (call: OutgoingCall) => OutgoingCall {
+  return target.completeCall ?? ((call) => call);
+}
+
+/** How a call carrying the client's own key is made ready for the provider. */
+export function clientKeyApplier(target: ProviderTarget, use: ClientKeyUse): (call: OutgoingCall) => OutgoingCall {
+  const complete = completer(target);
+  return use === "as-sent" ? complete : (call) => complete(moveClientKey(target, call));
 }
 
 /** The client's key, from whichever key header holds it, in the header the provider reads. */

@@ -39,7 +39,8 @@ describe("the format a passthrough path speaks", () => {
     [anthropic, "v1/models", undefined],
     [googleAiStudio, "v1beta/models/gemini-2.5-flash:generateContent", "gemini"],
     [googleAiStudio, "v1beta/models/gemini-2.5-flash:streamGenerateContent", "gemini"],
-    [googleAiStudio, "v1beta/models/gemini-embedding-001:embedContent", undefined],
+    [googleAiStudio, "v1beta/models/gemini-embedding-001:embedContent", "gemini"],
+    [googleAiStudio, "v1beta/models/gemini-embedding-001:batchEmbedContents", "gemini"],
     [googleAiStudio, "v1beta/models/gemini-2.5-flash:countTokens", undefined],
   ] as const)("%# %s", (provider, path, format) => {
     expect(provider.formatOfPath(path)).toBe(format);

@@ -6,6 +6,7 @@ import { upstreamRequestHeaders } from "../headers";
 import { askForStreamUsage, assertJsonDepth, tryParseJsonObject } from "../openai-body";
 import { assertPlainProviderPath } from "../paths";
 import { findProvider } from "../provider-target";
+import { passthroughAnswer } from "../answer";
 import { relay } from "../relay";
 import type { SurfaceContext } from "./context";
 
@@ -68,6 +69,7 @@ export async function servePassthrough(ctx: SurfaceContext, provider: string, pr
       headersTimeout: exchange.options?.requestTimeoutMs,
     },
     stripUsageChunk,
+    passthroughAnswer(target.formatOfPath(providerPath), stripUsageChunk),
   );
 }
 

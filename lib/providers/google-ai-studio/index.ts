@@ -1,10 +1,11 @@
 import { headerCredential, type ProviderSpec } from "../types";
 
 /**
- * `v1beta/models/{model}:{method}`: generateContent and streamGenerateContent carry
- * `usageMetadata`. embedContent, batchEmbedContents and countTokens report no tokens to bill.
+ * `v1beta/models/{model}:{method}`: generateContent, streamGenerateContent and the embedding
+ * methods carry `usageMetadata`. countTokens answers a free count, not usage to bill.
  */
-const USAGE_METHOD = /^v1(?:beta|alpha)?\/(?:models|tunedModels)\/[^/:?]+:(?:generateContent|streamGenerateContent)(?:\?|$)/;
+const USAGE_METHOD =
+  /^v1(?:beta|alpha)?\/(?:models|tunedModels)\/[^/:?]+:(?:generateContent|streamGenerateContent|embedContent|batchEmbedContents)(?:\?|$)/;
 const MODEL_METHOD = /^v1(?:beta|alpha)?\/(?:models|tunedModels)\/([^/:?]+):([A-Za-z]+)/;
 
 export const googleAiStudio: ProviderSpec = {
