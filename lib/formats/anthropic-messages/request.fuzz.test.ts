@@ -49,7 +49,7 @@ const body = fc.record(
     tools: mostly(fc.array(fc.record({ name: fc.string(), input_schema: mostly(fc.constant({ type: "object" })) }), { maxLength: 2 })),
     tool_choice: mostly(fc.record({ type: fc.constantFrom("auto", "any", "tool", "none"), name: fc.string(), disable_parallel_tool_use: fc.boolean() })),
     thinking: mostly(fc.record({ type: fc.constantFrom("enabled", "adaptive", "disabled"), budget_tokens: fc.integer({ min: -5, max: 50_000 }) })),
-    output_config: mostly(fc.record({ effort: fc.constantFrom("low", "max"), format: mostly(fc.record({ type: fc.constant("json_schema"), schema: fc.object() })) }, { requiredKeys: [] })),
+    output_config: mostly(fc.record({ effort: fc.constantFrom("low", "max"), format: mostly(fc.record({ type: fc.constant("json_schema"), schema: fc.dictionary(fc.string(), anyJson, { maxKeys: 3 }) })) }, { requiredKeys: [] })),
     stream: mostly(fc.boolean()),
   },
   { requiredKeys: ["model", "messages"] },
