@@ -250,7 +250,7 @@ function decodeInput(value: unknown): ChatMessage[] {
   const messages: ChatMessage[] = [];
   let turn: Extract<ChatMessage, { role: "assistant" }> | undefined;
   const assistantTurn = (starts: "reasoning" | "text" | "call") => {
-    const hasText = turn !== undefined && turn.content !== null;
+    const hasText = turn !== undefined && (turn.content !== null || turn.refusal !== undefined);
     const hasCalls = turn?.tool_calls !== undefined;
     if (turn === undefined || (starts === "reasoning" && (hasText || hasCalls)) || (starts === "text" && hasCalls)) {
       turn = { role: "assistant", content: null };

@@ -62,7 +62,8 @@ export function encodeResponsesResponse(response: ChatResponse): JsonObject {
   const { message } = response;
   const output: JsonObject[] = (message.reasoning ?? []).map((block, index) => reasoningItem(response.id, index, block));
   const text = typeof message.content === "string" ? message.content : "";
-  if (text !== "" || (message.refusal ?? "") !== "") {
+  // An answer with no calls has a message, even an empty one, as OpenAI's do: clients read output's message.
+  if (text !== "" || (message.refusal ?? "") !== "" || (message.tool_calls ?? []).length === 0) {
     output.push(messageItem(response.id, 0, text, itemStatus(response.finish_reason), message.refusal ?? undefined));
   }
   (message.tool_calls ?? []).forEach((call, index) => {

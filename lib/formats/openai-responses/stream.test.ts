@@ -305,3 +305,12 @@ describe("stream decoder, reading OpenAI's events", () => {
     ]);
   });
 });
+
+describe("stream encoder, an empty answer", () => {
+  it("still ends with an (empty) message, as OpenAI's answers do", async () => {
+    const events = encode([start, { type: "reasoning_end", signature: "s" }, { type: "finish", reason: "stop" }]);
+    const final = await sdkAnswering(sseText(events)).responses.stream({ model: "m", input: "q" }).finalResponse();
+    expect(final.output.map((item) => item.type)).toEqual(["reasoning", "message"]);
+    expect(final.output_text).toBe("");
+  });
+});

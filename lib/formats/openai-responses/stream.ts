@@ -101,6 +101,8 @@ export class ResponsesStreamEncoder implements StreamEncoder {
     if (this.ended) return [];
     const out: SseEvent[] = [];
     this.begin(out);
+    // An answer with no calls has a message, even an empty one, as OpenAI's do.
+    if (this.messages === 0 && this.calls.size === 0) this.openPart(out, this.openText(out, "message"));
     this.closeAll(out);
     this.ended = true;
     const start = this.started();
