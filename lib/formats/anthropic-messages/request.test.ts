@@ -150,6 +150,7 @@ describe("decodeRequest", () => {
           content: [
             { type: "thinking", thinking: "Let me see", signature: "sig-1" },
             { type: "redacted_thinking", data: "opaque" },
+            { type: "thinking", thinking: "another provider's reasoning, as this gateway rendered it", signature: "" },
             { type: "tool_use", id: "toolu_1", name: "calc", input: {} },
           ],
         },
@@ -162,6 +163,7 @@ describe("decodeRequest", () => {
       reasoning: [
         { type: "thinking", text: "Let me see", signature: "sig-1" },
         { type: "redacted", data: "opaque" },
+        { type: "thinking", text: "another provider's reasoning, as this gateway rendered it" },
       ],
       tool_calls: [{ id: "toolu_1", type: "function", function: { name: "calc", arguments: "{}" } }],
     });

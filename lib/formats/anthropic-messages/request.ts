@@ -218,7 +218,8 @@ function decodeAssistantTurn(content: unknown, field: string): ChatMessage {
       case "thinking":
         if (typeof block.thinking !== "string") throw invalid(`${blockField}.thinking`, "must be a string");
         if (typeof block.signature !== "string") throw invalid(`${blockField}.signature`, "must be a string");
-        reasoning.push({ type: "thinking", text: block.thinking, signature: block.signature });
+        // An empty signature is what this gateway gives another provider's reasoning: it has none.
+        reasoning.push({ type: "thinking", text: block.thinking, ...(block.signature === "" ? {} : { signature: block.signature }) });
         break;
       case "redacted_thinking":
         if (typeof block.data !== "string") throw invalid(`${blockField}.data`, "must be a string");
