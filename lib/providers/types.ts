@@ -57,6 +57,8 @@ export interface ProviderSpec {
    * to Gemini) is moved here with `applyCredential`.
    */
   credentialHeaders: readonly string[];
+  /** The query parameter a client may put its own key in instead (Google's `?key=`). */
+  credentialQuery?: string;
   /**
    * Adds what the provider requires of every call whoever's key it carries, when the client did
    * not send it (Anthropic's `anthropic-version`).

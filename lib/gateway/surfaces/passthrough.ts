@@ -23,9 +23,9 @@ export async function servePassthrough(ctx: SurfaceContext, provider: string, pr
   if (!target) throw invalidProvider(provider);
   exchange.provider = target.slug;
   assertPlainProviderPath(providerPath);
-  const queryKey = new URLSearchParams(ctx.search).get("key");
+  const queryKey = target.credentialQuery === undefined ? null : new URLSearchParams(ctx.search).get(target.credentialQuery);
   // Google's `?key=`: a gateway token there would be forwarded and written into URLs and logs.
-  if (queryKey !== null && looksLikeGatewayToken(queryKey)) throw gatewayTokenInQuery();
+  if (queryKey !== null && looksLikeGatewayToken(queryKey)) throw gatewayTokenInQuery(target.credentialHeaders[0] ?? "");
 
   const facts = target.pathFacts?.(providerPath) ?? {};
   if (facts.model !== undefined) exchange.model = facts.model;
@@ -73,10 +73,10 @@ export async function servePassthrough(ctx: SurfaceContext, provider: string, pr
   );
 }
 
-function gatewayTokenInQuery() {
+function gatewayTokenInQuery(keyHeader: string) {
   return invalidRequest(
-    "A gateway token was sent in the URL's `key` parameter, where it would reach the provider and every log of the URL: " +
-      "send it in the x-goog-api-key header (the Google GenAI SDK's apiKey does) or in cf-aig-authorization instead",
+    "A gateway token was sent in the URL's query, where it would reach the provider and every log of the URL: " +
+      `send it in the ${keyHeader} header (the provider's SDK does, given the token as its API key) or in cf-aig-authorization instead`,
     "gateway_token_in_query",
   );
 }

@@ -23,7 +23,8 @@ export const googleAiStudio: ProviderSpec = {
     return { model: match[1], stream: match[2] === "streamGenerateContent" };
   },
   applyCredential: headerCredential("x-goog-api-key"),
-  // A key in `?key=` stays in the forwarded query, so it passes as the client's too.
   credentialHeaders: ["x-goog-api-key"],
+  // A client's key there stays in the forwarded query, as the client's.
+  credentialQuery: "key",
   modelAuthors: ["google"],
 };
