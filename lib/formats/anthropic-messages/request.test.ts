@@ -268,11 +268,11 @@ describe("decodeRequest", () => {
 });
 
 describe("encodeRequest", () => {
-  it("sends a plain request to /v1/messages with max_tokens, sampling, stop sequences and user", () => {
+  it("sends a plain request to v1/messages with max_tokens, sampling, stop sequences and user", () => {
     const { body, path } = encodeRequest(
       request({ max_tokens: 300, temperature: 0.2, top_p: 0.8, top_k: 5, stop: ["\n\n"], user: "u1", stream: true, n: 1, logprobs: false }),
     );
-    expect(path).toBe("/v1/messages");
+    expect(path).toBe("v1/messages");
     expect(body).toEqual({
       model: "claude-sonnet-4-5",
       max_tokens: 300,

@@ -44,7 +44,8 @@ import { isJsonObject, parseJsonObject, type JsonObject } from "@/lib/formats/js
  *   else canonical cannot carry is a FormatError naming it.
  */
 
-export const ANTHROPIC_MESSAGES_PATH = "/v1/messages";
+/** Relative to the provider's base URL, as every codec's path is (the gateway joins them with a slash). */
+export const ANTHROPIC_MESSAGES_PATH = "v1/messages";
 
 /**
  * Anthropic refuses a request without `max_tokens`. The gateway fills it from the model catalog
