@@ -1,5 +1,7 @@
 import { FormatError, type EncodedRequest } from "@/lib/formats/codec";
 import { isJsonObject, type JsonObject } from "@/lib/formats/json";
+import { geminiModelName } from "./request";
+import { camelCaseFields } from "./wire-case";
 
 /**
  * OpenAI embeddings ⇄ Gemini `embedContent` / `batchEmbedContents`.
@@ -57,14 +59,14 @@ export function readEmbeddingsRequest(body: JsonObject): EmbeddingsRequest {
 }
 
 export function encodeGeminiEmbeddingsRequest(request: EmbeddingsRequest): EncodedRequest {
-  const model = request.model.replace(/^models\//, "");
+  const model = geminiModelName(request.model);
   const inputs = typeof request.input === "string" ? [request.input] : request.input;
   const requests = inputs.map((text) => ({
     model: `models/${model}`,
     content: { parts: [{ text }] },
     ...(request.dimensions === undefined ? {} : { outputDimensionality: request.dimensions }),
   }));
-  return { path: `v1beta/models/${encodeURIComponent(model)}:batchEmbedContents`, body: { requests } };
+  return { path: `v1beta/models/${model}:batchEmbedContents`, body: { requests } };
 }
 
 /** Gemini's answer (batch or single) → OpenAI's list, in the encoding the client asked for. */
@@ -93,7 +95,8 @@ function base64Floats(values: number[]): string {
  * A Gemini client's `embedContent` (batch false) or `batchEmbedContents` (batch true) body → an
  * OpenAI embeddings request; the model comes from the path.
  */
-export function decodeGeminiEmbeddingsRequest(body: JsonObject, hints: { model: string; batch: boolean }): EmbeddingsRequest {
+export function decodeGeminiEmbeddingsRequest(clientBody: JsonObject, hints: { model: string; batch: boolean }): EmbeddingsRequest {
+  const body = camelCaseFields(clientBody) as JsonObject;
   const model = hints.model.replace(/^models\//, "");
   let items: { value: JsonObject; field: string }[];
   if (hints.batch) {
@@ -147,6 +150,6 @@ export function encodeGeminiEmbeddingsResponse(response: JsonObject, batch: bool
       return { values: item.embedding };
     });
   if (batch) return { embeddings };
-  if (embeddings.length !== 1) throw new FormatError("embedContent expects exactly one embedding back.", "data", "invalid_field");
+  if (embeddings.length !== 1) throw new FormatError("data must hold exactly one embedding for embedContent.", "data", "invalid_field");
   return { embedding: embeddings[0] };
 }

@@ -198,8 +198,6 @@ describe("encodeGeminiRequest", () => {
         presence_penalty: 0.1,
         frequency_penalty: 0.3,
         n: 1,
-        logprobs: true,
-        top_logprobs: 3,
         user: "someone",
       }),
     );
@@ -212,8 +210,6 @@ describe("encodeGeminiRequest", () => {
       seed: 7,
       presencePenalty: 0.1,
       frequencyPenalty: 0.3,
-      responseLogprobs: true,
-      logprobs: 3,
     });
   });
 
@@ -266,6 +262,7 @@ describe("encodeGeminiRequest", () => {
     [{ n: 2 }, "n"],
     [{ tools: [{ type: "function" as const, function: { name: "f" } }], parallel_tool_calls: false }, "parallel_tool_calls"],
     [{ tool_choice: "required" as const }, "tool_choice"],
+    [{ logprobs: true }, "logprobs"],
     [{ top_logprobs: 2 }, "top_logprobs"],
     [{ messages: [{ role: "system" as const, content: "only a system prompt" }] }, "messages"],
     [{ messages: [{ role: "user" as const, content: [{ type: "image_url" as const, image_url: { url: "ftp://x/y.png" } }] }] }, "messages[0].content[0].image_url.url"],
@@ -364,7 +361,7 @@ describe("decodeGeminiRequest", () => {
     expect(decoded.tool_choice).toEqual({ type: "function", function: { name: "weather" } });
   });
 
-  it("reads thinking, response formats and logprobs", () => {
+  it("reads thinking and response formats", () => {
     const decoded = decodeGeminiRequest(
       {
         contents: [{ parts: [{ text: "x" }] }],
@@ -372,16 +369,12 @@ describe("decodeGeminiRequest", () => {
           thinkingConfig: { thinkingBudget: 1024, includeThoughts: true },
           responseMimeType: "application/json",
           responseSchema: { type: "OBJECT", properties: { a: { type: "INTEGER" } } },
-          responseLogprobs: true,
-          logprobs: 2,
         },
       },
       { model: "gemini-2.5-pro" },
     );
     expect(decoded.reasoning).toEqual({ include_thoughts: true, budget_tokens: 1024 });
     expect(decoded.response_format).toEqual({ type: "json_schema", json_schema: { name: "response", schema: { type: "object", properties: { a: { type: "integer" } } } } });
-    expect(decoded.logprobs).toBe(true);
-    expect(decoded.top_logprobs).toBe(2);
     expect(
       decodeGeminiRequest({ contents: [{ parts: [{ text: "x" }] }], generationConfig: { thinkingConfig: { thinkingLevel: "LOW", thinkingBudget: -1 }, responseMimeType: "application/json" } }, { model: "m" }),
     ).toMatchObject({ reasoning: { include_thoughts: false, effort: "low" }, response_format: { type: "json_object" } });
@@ -419,8 +412,39 @@ describe("decodeGeminiRequest", () => {
     [{ contents: [{ parts: [{ text: "x" }] }], toolConfig: { functionCallingConfig: { mode: "ANY", allowedFunctionNames: ["a", "b"] } } }, "toolConfig.functionCallingConfig.allowedFunctionNames"],
     [{ contents: [{ parts: [{ text: "x" }] }], generationConfig: { responseMimeType: "text/x.enum" } }, "generationConfig.responseMimeType"],
     [{ contents: [{ parts: [{ text: "x" }] }], somethingNew: true }, "somethingNew"],
+    [{ contents: [{ parts: [{ text: "x" }] }], generationConfig: { responseLogprobs: true } }, "generationConfig.responseLogprobs"],
+    [{ contents: [{ parts: [{ text: "x" }] }], generationConfig: { logprobs: 3 } }, "generationConfig.logprobs"],
   ])("refuses what it cannot carry: %j", (body, field) => {
     expect(formatError(() => decodeGeminiRequest(body, { model: "gemini-2.5-flash" })).field).toBe(field);
+  });
+
+  it("reads the snake_case spelling of Google's curl examples, leaving the client's own data alone", () => {
+    const decoded = decodeGeminiRequest(
+      {
+        system_instruction: { parts: [{ text: "Be brief." }] },
+        contents: [
+          { role: "user", parts: [{ inline_data: { mime_type: "image/jpeg", data: "AAAA" } }] },
+          { role: "model", parts: [{ function_call: { name: "look_up", args: { user_id: 1 } } }] },
+          { role: "user", parts: [{ function_response: { name: "look_up", response: { first_name: "Ada" } } }] },
+        ],
+        tools: [{ function_declarations: [{ name: "look_up", parameters: { type: "OBJECT", properties: { user_id: { type: "INTEGER" } }, property_ordering: ["user_id"] } }] }],
+        tool_config: { function_calling_config: { mode: "AUTO" } },
+        generation_config: { max_output_tokens: 10, thinking_config: { thinking_budget: 0 } },
+      },
+      { model: "gemini-2.5-flash" },
+    );
+    expect(decoded).toMatchObject({
+      messages: [
+        { role: "system" },
+        { role: "user", content: [{ type: "image_url", image_url: { url: "data:image/jpeg;base64,AAAA" } }] },
+        { role: "assistant", tool_calls: [{ function: { name: "look_up", arguments: '{"user_id":1}' } }] },
+        { role: "tool", content: '{"first_name":"Ada"}' },
+      ],
+      tools: [{ function: { parameters: { type: "object", properties: { user_id: { type: "integer" } } } } }],
+      tool_choice: "auto",
+      max_tokens: 10,
+      reasoning: { budget_tokens: 0, include_thoughts: false },
+    });
   });
 
   it("needs a model from the path", () => {

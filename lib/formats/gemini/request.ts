@@ -13,6 +13,7 @@ import { FormatError, type EncodedRequest, type RequestHints } from "@/lib/forma
 import { isJsonObject, type JsonObject } from "@/lib/formats/json";
 import { isGeneratedCallId, optionalString, readModelParts, writeModelParts } from "./parts";
 import { fromGeminiSchema, toGeminiParameters } from "./schema";
+import { camelCaseFields } from "./wire-case";
 
 /**
  * Gemini's GenerateContentRequest (v1beta, as `@google/genai` sends it over REST) ⇄ canonical.
@@ -38,8 +39,9 @@ import { fromGeminiSchema, toGeminiParameters } from "./schema";
  *   an image's `detail`, a json_schema's `name`, `description` and `strict` (Gemini always holds to
  *   the schema), Gemini's `safetySettings`, `labels` and `mediaResolution`, and a function
  *   declaration's `response` schema (a description of what the tool returns).
- * - Refused with a FormatError: `n > 1` (one choice), `parallel_tool_calls: false` (Gemini cannot
- *   be held to one call), Gemini's `cachedContent`, server-side tools (`googleSearch`,
+ * - Refused with a FormatError: `n > 1` (one choice), `logprobs` and `top_logprobs` (Gemini has
+ *   them, the canonical answer has no place for them), `parallel_tool_calls: false` (Gemini cannot
+ *   be held to one call), Gemini's `cachedContent`, `responseLogprobs` and `logprobs`, server-side tools (`googleSearch`,
  *   `codeExecution`, …), media other than images, files uploaded to Google, and any field neither
  *   side knows.
  */
@@ -58,9 +60,16 @@ const imageTypesByExtension: Record<string, string> = {
 
 // ───────────────────────────── canonical → Gemini ─────────────────────────────
 
+/** The model's name as it goes in Gemini's path (`models/` prefix optional), checked to be a name. */
+export function geminiModelName(model: string): string {
+  const name = model.replace(/^models\//, "");
+  if (!/^[A-Za-z0-9][\w.-]*$/.test(name)) throw new FormatError(`model "${name}" is not a Gemini model name.`, "model", "invalid_field");
+  return name;
+}
+
 export function encodeGeminiRequest(request: ChatRequest): EncodedRequest {
-  const model = request.model.replace(/^models\//, "");
-  const path = `v1beta/models/${encodeURIComponent(model)}:${request.stream ? "streamGenerateContent?alt=sse" : "generateContent"}`;
+  const model = geminiModelName(request.model);
+  const path = `v1beta/models/${model}:${request.stream ? "streamGenerateContent?alt=sse" : "generateContent"}`;
   const body: JsonObject = {};
   const system: JsonObject[] = [];
   const contents: JsonObject[] = [];
@@ -118,12 +127,12 @@ export function encodeGeminiRequest(request: ChatRequest): EncodedRequest {
     throw new FormatError("tool_choice asks for a tool call but no tools were given.", "tool_choice", "invalid_field");
   }
 
-  const generationConfig = encodeGenerationConfig(request);
+  const generationConfig = encodeGenerationConfig(request, model);
   if (Object.keys(generationConfig).length > 0) body.generationConfig = generationConfig;
   return { body, path };
 }
 
-function encodeGenerationConfig(request: ChatRequest): JsonObject {
+function encodeGenerationConfig(request: ChatRequest, model: string): JsonObject {
   const config: JsonObject = {};
   if (request.n !== undefined && request.n > 1) throw new FormatError("n > 1 is not supported here: one choice per request; send several requests.", "n");
   if (request.stop && request.stop.length > 0) config.stopSequences = request.stop;
@@ -134,11 +143,10 @@ function encodeGenerationConfig(request: ChatRequest): JsonObject {
   if (request.seed !== undefined) config.seed = request.seed;
   if (request.presence_penalty !== undefined) config.presencePenalty = request.presence_penalty;
   if (request.frequency_penalty !== undefined) config.frequencyPenalty = request.frequency_penalty;
-  if (request.logprobs) config.responseLogprobs = true;
-  if (request.top_logprobs !== undefined) {
-    if (!request.logprobs) throw new FormatError("top_logprobs needs logprobs: true.", "top_logprobs", "invalid_field");
-    config.logprobs = request.top_logprobs;
-  }
+  // Gemini has them (responseLogprobs, logprobs), but the canonical answer has no place for what
+  // comes back, so asking would drop them silently.
+  if (request.logprobs) throw new FormatError("logprobs cannot be carried back from Gemini through the gateway's translation.", "logprobs");
+  if (request.top_logprobs !== undefined) throw new FormatError("top_logprobs cannot be carried back from Gemini through the gateway's translation.", "top_logprobs");
   const format = request.response_format;
   if (format?.type === "json_object") config.responseMimeType = "application/json";
   if (format?.type === "json_schema") {
@@ -149,7 +157,7 @@ function encodeGenerationConfig(request: ChatRequest): JsonObject {
     const { effort, budget_tokens, include_thoughts } = request.reasoning;
     const thinking: JsonObject = { includeThoughts: include_thoughts ?? true };
     if (budget_tokens !== undefined) thinking.thinkingBudget = budget_tokens;
-    else if (effort !== undefined && /^gemini-3/.test(request.model.replace(/^models\//, ""))) thinking.thinkingLevel = effort.toUpperCase();
+    else if (effort !== undefined && model.startsWith("gemini-3")) thinking.thinkingLevel = effort.toUpperCase();
     else if (effort !== undefined) thinking.thinkingBudget = thinkingBudgetByEffort[effort];
     config.thinkingConfig = thinking;
   }
@@ -239,7 +247,8 @@ function functionCallingConfig(choice: ToolChoice): JsonObject {
 
 const requestKeys = new Set(["contents", "systemInstruction", "tools", "toolConfig", "generationConfig", "safetySettings", "labels", "model", "cachedContent"]);
 
-export function decodeGeminiRequest(body: JsonObject, hints: RequestHints = {}): ChatRequest {
+export function decodeGeminiRequest(clientBody: JsonObject, hints: RequestHints = {}): ChatRequest {
+  const body = camelCaseFields(clientBody) as JsonObject;
   for (const key of Object.keys(body)) {
     if (!requestKeys.has(key)) throw new FormatError(`${key} is not a generateContent field this gateway can carry to another provider.`, key);
   }
@@ -349,7 +358,7 @@ function toolMessage(response: JsonObject, field: string, pending: PendingCall[]
 
 function inlineImage(blob: JsonObject, field: string): UserContentPart {
   const mimeType = optionalString(blob.mimeType, `${field}.mimeType`);
-  if (mimeType === undefined || !mimeType.startsWith("image/")) throw new FormatError(`${field}: only images can be carried to other providers.`, `${field}.mimeType`);
+  if (mimeType === undefined || !mimeType.startsWith("image/")) throw new FormatError(`${field}.mimeType: only images can be carried to other providers.`, `${field}.mimeType`);
   if (typeof blob.data !== "string") throw new FormatError(`${field}.data must be base64 text.`, `${field}.data`, "invalid_field");
   return { type: "image_url", image_url: { url: `data:${mimeType};base64,${blob.data}` } };
 }
@@ -357,7 +366,7 @@ function inlineImage(blob: JsonObject, field: string): UserContentPart {
 function fileImage(file: JsonObject, field: string): UserContentPart {
   const uri = optionalString(file.fileUri, `${field}.fileUri`) ?? "";
   const mimeType = optionalString(file.mimeType, `${field}.mimeType`);
-  if (mimeType !== undefined && !mimeType.startsWith("image/")) throw new FormatError(`${field}: only images can be carried to other providers.`, `${field}.mimeType`);
+  if (mimeType !== undefined && !mimeType.startsWith("image/")) throw new FormatError(`${field}.mimeType: only images can be carried to other providers.`, `${field}.mimeType`);
   let url: URL | undefined;
   try {
     url = new URL(uri);
@@ -387,7 +396,7 @@ function decodeTools(value: unknown): ChatTool[] {
 }
 
 function decodeDeclaration(declaration: unknown, field: string): ChatTool {
-  if (!isJsonObject(declaration) || typeof declaration.name !== "string") throw new FormatError(`${field} needs a name.`, `${field}.name`, "invalid_field");
+  if (!isJsonObject(declaration) || typeof declaration.name !== "string") throw new FormatError(`${field}.name is required.`, `${field}.name`, "invalid_field");
   for (const key of Object.keys(declaration)) {
     if (!["name", "description", "parameters", "parametersJsonSchema", "response", "responseJsonSchema"].includes(key)) {
       throw new FormatError(`${field}.${key} cannot be carried to other providers.`, `${field}.${key}`);
@@ -470,10 +479,13 @@ function decodeGenerationConfig(value: unknown, request: ChatRequest): void {
   assign("seed", "seed");
   assign("presence_penalty", "presencePenalty");
   assign("frequency_penalty", "frequencyPenalty");
-  assign("top_logprobs", "logprobs");
   const candidates = number("candidateCount");
   if (candidates !== undefined && candidates > 1) throw new FormatError(`${field("candidateCount")} > 1 is not supported here: one candidate per request.`, field("candidateCount"));
-  if (value.responseLogprobs === true) request.logprobs = true;
+  for (const key of ["responseLogprobs", "logprobs"]) {
+    if (value[key] !== undefined && value[key] !== false) {
+      throw new FormatError(`${field(key)}: log probabilities cannot be carried back from other providers through the gateway's translation.`, field(key));
+    }
+  }
   const modalities = value.responseModalities;
   if (modalities !== undefined && !(Array.isArray(modalities) && modalities.every((modality) => modality === "TEXT"))) {
     throw new FormatError(`${field("responseModalities")}: only TEXT can be asked of other providers.`, field("responseModalities"));
@@ -491,7 +503,7 @@ function decodeResponseFormat(config: JsonObject): ResponseFormat | undefined {
       ? fromGeminiSchema(config.responseSchema, "generationConfig.responseSchema")
       : undefined;
   if (mime === undefined || mime === "text/plain") {
-    if (schema) throw new FormatError("generationConfig.responseSchema needs responseMimeType application/json.", "generationConfig.responseMimeType", "invalid_field");
+    if (schema) throw new FormatError("generationConfig.responseMimeType must be application/json when a response schema is given.", "generationConfig.responseMimeType", "invalid_field");
     return undefined;
   }
   if (mime !== "application/json") throw new FormatError(`generationConfig.responseMimeType: only application/json and text/plain can be carried to other providers.`, "generationConfig.responseMimeType");

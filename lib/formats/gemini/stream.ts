@@ -136,7 +136,7 @@ export function geminiStreamEncoder(): StreamEncoder {
         try {
           args = call.arguments.trim() === "" ? {} : JSON.parse(call.arguments);
         } catch {
-          throw new FormatError(`The arguments of tool call ${call.id} were not JSON, which a Gemini client cannot read.`, "tool_calls.function.arguments", "invalid_field");
+          throw new FormatError(`tool_calls.function.arguments of call ${call.id} were not JSON, which a Gemini client cannot read.`, "tool_calls.function.arguments", "invalid_field");
         }
         return {
           functionCall: { id: call.id, name: call.name, args },
