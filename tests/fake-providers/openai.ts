@@ -2,8 +2,9 @@
  * A fake OpenAI over real HTTP, speaking the Chat Completions, Embeddings and Models wire format
  * (JSON and server-sent events), with slow, failing, hanging and malformed modes.
  *
- * Any path ending in `chat/completions`, `embeddings` or (GET) `models` is served, whatever comes
- * before it, because the gateway appends provider-specific paths to a key's base URL.
+ * Any path ending in `chat/completions`, `embeddings`, `responses` or (GET) `models` is served,
+ * whatever comes before it, because the gateway appends provider-specific paths to a key's base URL.
+ * `responses` (the Responses API) answers text only, whole or streamed, in the normal and error modes.
  *
  * Behaviour is picked per request, first by the `x-fake-mode` request header (when the gateway
  * forwards it: passthrough), else by the model name — its last `/`-separated segment, so
@@ -234,6 +235,11 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
       if (body.stream === true) return streamCompletion(res, request, released, body, model, mode);
       return completion(res, released, model, mode);
     }
+    if (req.method === "POST" && path.endsWith("/responses")) {
+      if (!body) return sendError(res, 400, "invalid_request_error", "We could not parse the JSON body of your request.", null);
+      if (!model) return sendError(res, 400, "invalid_request_error", "Missing required parameter: 'model'.", "model");
+      return body.stream === true ? streamResponse(res, model) : sendJson(res, 200, responseObject(newId(), model, "completed"));
+    }
     if (req.method === "POST" && path.endsWith("embeddings")) {
       if (!body) return sendError(res, 400, "invalid_request_error", "We could not parse the JSON body of your request.", null);
       return embeddings(res, body, model);
@@ -266,6 +272,70 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
         rejected_prediction_tokens: 0,
       },
     };
+  }
+
+  /** A Responses API `response` object; `output` and `usage` only once it is completed. */
+  function responseObject(id: string, model: string, status: "in_progress" | "completed") {
+    const u = fake.usage;
+    const done = status === "completed";
+    return {
+      id: `resp_${id}`,
+      object: "response",
+      created_at: Math.floor(Date.now() / 1000),
+      status,
+      error: null,
+      incomplete_details: null,
+      instructions: null,
+      model,
+      output: done
+        ? [
+            {
+              type: "message",
+              id: `msg_${id}`,
+              status: "completed",
+              role: "assistant",
+              content: [{ type: "output_text", text: fake.content, annotations: [], logprobs: [] }],
+            },
+          ]
+        : [],
+      parallel_tool_calls: true,
+      tool_choice: "auto",
+      tools: [],
+      usage: done
+        ? {
+            input_tokens: u.prompt_tokens,
+            input_tokens_details: { cached_tokens: u.cached_tokens },
+            output_tokens: u.completion_tokens,
+            output_tokens_details: { reasoning_tokens: 0 },
+            total_tokens: u.prompt_tokens + u.completion_tokens,
+          }
+        : null,
+    };
+  }
+
+  /** The Responses API's named events for one text message, a word per delta, usage in response.completed. */
+  function streamResponse(res: ServerResponse, model: string) {
+    const id = newId();
+    const itemId = `msg_${id}`;
+    let sequence = 0;
+    const send = (type: string, fields: Record<string, unknown>) =>
+      res.write(`event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: sequence++, ...fields })}\n\n`);
+    res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" });
+    send("response.created", { response: responseObject(id, model, "in_progress") });
+    send("response.in_progress", { response: responseObject(id, model, "in_progress") });
+    const item = { type: "message", id: itemId, status: "in_progress", role: "assistant", content: [] };
+    send("response.output_item.added", { output_index: 0, item });
+    const part = { type: "output_text", text: "", annotations: [], logprobs: [] };
+    send("response.content_part.added", { item_id: itemId, output_index: 0, content_index: 0, part });
+    fake.content.split(/(?<= )/).forEach((delta) => {
+      send("response.output_text.delta", { item_id: itemId, output_index: 0, content_index: 0, delta, logprobs: [] });
+    });
+    send("response.output_text.done", { item_id: itemId, output_index: 0, content_index: 0, text: fake.content, logprobs: [] });
+    const whole = responseObject(id, model, "completed");
+    send("response.content_part.done", { item_id: itemId, output_index: 0, content_index: 0, part: { ...part, text: fake.content } });
+    send("response.output_item.done", { output_index: 0, item: whole.output[0] });
+    send("response.completed", { response: whole });
+    res.end();
   }
 
   async function completion(res: ServerResponse, released: Promise<void>, model: string, mode: string) {
