@@ -27,6 +27,25 @@ describe("fake OpenAI provider", () => {
     expect(seen?.headers.authorization).toBe("Bearer sk-test");
   });
 
+  it("answers the Responses API whole and streamed, as the SDK's own stream helper reads it", async () => {
+    const whole = await client.responses.create({ model: "gpt-4o-mini", input: "hi" });
+    expect(whole.output_text).toBe(fake.content);
+    expect(whole.usage).toMatchObject({
+      input_tokens: FAKE_DEFAULT_USAGE.prompt_tokens,
+      input_tokens_details: { cached_tokens: FAKE_DEFAULT_USAGE.cached_tokens },
+      output_tokens: FAKE_DEFAULT_USAGE.completion_tokens,
+    });
+    expect(fake.requests.at(-1)?.path).toBe("/v1/responses");
+
+    const stream = client.responses.stream({ model: "gpt-4o-mini", input: "hi" });
+    let text = "";
+    stream.on("response.output_text.delta", (event) => (text += event.delta));
+    const final = await stream.finalResponse();
+    expect(text).toBe(fake.content);
+    expect(final.output_text).toBe(fake.content);
+    expect(final.usage?.output_tokens).toBe(FAKE_DEFAULT_USAGE.completion_tokens);
+  });
+
   it("streams chunks and sends the usage chunk only when include_usage is set", async () => {
     const plain = await client.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }], stream: true });
     const plainChunks = [];
