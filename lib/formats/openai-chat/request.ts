@@ -27,7 +27,8 @@ import { decodeReasoning, decodeToolCall, encodeToolCall } from "./response";
  * - Ignored, as harmless to every target (they change billing, retention or routing at OpenAI, not
  *   the answer): `metadata`, `store`, `service_tier`, `prompt_cache_key`, `prompt_cache_retention`,
  *   `prompt_cache_options`, `stream_options.include_obfuscation`, `name` on system, developer and
- *   assistant messages, and an image's `detail: "original"` (the others, auto/low/high, are kept).
+ *   assistant messages, an earlier answer's `annotations` (output-only citations a client echoes
+ *   back), and an image's `detail: "original"` (the others, auto/low/high, are kept).
  *   `safety_identifier` stands in for `user` when `user` is absent.
  * - Refused with a FormatError naming the field: audio and file parts, audio output (`audio`,
  *   `modalities` other than text), `logit_bias`, `prediction`, `web_search_options`, `verbosity`,
