@@ -1,6 +1,7 @@
 import { anthropicMessagesCodec } from "./anthropic-messages";
 import type { Codec, WireFormat } from "./codec";
 import { geminiCodec } from "./gemini";
+import { openAiResponsesCodec } from "./openai-responses";
 
 /**
  * Every wire format's codec, by format. A codec registers here once it is complete; until then a
@@ -9,6 +10,7 @@ import { geminiCodec } from "./gemini";
 const codecs: Partial<Record<WireFormat, Codec>> = {
   "anthropic-messages": anthropicMessagesCodec,
   gemini: geminiCodec,
+  "openai-responses": openAiResponsesCodec,
 };
 
 /** Whether the gateway can read and write `format` yet. */

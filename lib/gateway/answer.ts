@@ -114,7 +114,8 @@ export function translatedAnswer(ingress: Codec, egress: Codec, request: ChatReq
     tap(contentType, status, streamRequested) {
       if (status >= 400 || !streamRequested) return undefined;
       if (!contentType.startsWith("text/event-stream") && !contentType.includes("json")) return undefined;
-      return translatingTap(framingOf(contentType), egress.streamDecoder(), ingress.streamEncoder(), errorEvents);
+      const encoder = ingress.streamEncoder({ includeUsage: request.stream_options?.include_usage === true });
+      return translatingTap(framingOf(contentType), egress.streamDecoder(), encoder, errorEvents);
     },
     errorEvent: codecErrorEvent(ingress),
     estimateUsage: (_requestBody, streamed) => estimateFromCanonical(request, streamed),

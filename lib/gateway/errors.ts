@@ -1,3 +1,5 @@
+import { FormatError, type WireFormat } from "@/lib/formats/codec";
+import { codecFor, hasCodec } from "@/lib/formats/index";
 import { ALLOW_PRIVATE_UPSTREAMS_HINT } from "./private-address";
 
 /**
@@ -10,6 +12,8 @@ export class GatewayError extends Error {
     readonly internalCode: number,
     message: string,
     readonly code: string,
+    /** The request field at fault, where there is one (OpenAI's `param`). */
+    readonly param?: string,
   ) {
     super(message);
     this.name = "GatewayError";
@@ -50,6 +54,10 @@ export const invalidProvider = (provider: string) =>
 
 export const invalidRequest = (message: string, code = "invalid_request") =>
   new GatewayError(400, InternalCode.invalidRequest, message, code);
+
+/** What the client's format cannot say, or the provider's cannot carry: a 400 naming the field. */
+export const formatRefusal = (error: FormatError) =>
+  new GatewayError(400, InternalCode.invalidRequest, error.message, error.code, error.field);
 
 export const unsupportedEndpoint = (what: string) =>
   new GatewayError(404, InternalCode.invalidRequest, `${what} is not supported by this gateway`, "unsupported_endpoint");
@@ -147,11 +155,21 @@ function openAiErrorType(httpCode: number): string {
  */
 export function renderOpenAiError(error: GatewayError): string {
   return JSON.stringify({
-    error: { message: error.message, type: openAiErrorType(error.httpCode), code: error.code, param: null },
+    error: { message: error.message, type: openAiErrorType(error.httpCode), code: error.code, param: error.param ?? null },
     name: "AiGatewayError",
     internalCode: error.internalCode,
     httpCode: error.httpCode,
     success: false,
     errors: [{ code: error.internalCode, message: error.message }],
   });
+}
+
+/**
+ * A refusal in the shape the client's SDK reads: OpenAI's (with Cloudflare's fields) for the OpenAI
+ * formats and for paths with no format of their own, the format's own otherwise (Anthropic's
+ * `{"type":"error","error":{…}}` on /ai/v1/messages).
+ */
+export function renderError(error: GatewayError, ingress: WireFormat | undefined): string {
+  if (ingress === undefined || ingress === "openai-chat" || ingress === "openai-responses" || !hasCodec(ingress)) return renderOpenAiError(error);
+  return JSON.stringify(codecFor(ingress).encodeError({ status: error.httpCode, message: error.message, code: error.code }));
 }

@@ -1,4 +1,5 @@
 import type { Gateway } from "@/db/schema";
+import type { WireFormat } from "@/lib/formats/codec";
 import { uuidv7 } from "@/lib/ids";
 import type { GatewayOptions } from "./options";
 
@@ -23,6 +24,10 @@ export interface Exchange {
   stream: boolean;
   /** The body as the client sent it. */
   requestBody: Uint8Array | undefined;
+  /** The wire format the client speaks, once its surface is known; its errors are rendered in it. */
+  ingressFormat: WireFormat | undefined;
+  /** A translated request's body as it went to the provider. */
+  providerRequestBody: string | undefined;
 }
 
 export function startExchange(req: Request): Exchange {
@@ -43,6 +48,8 @@ export function startExchange(req: Request): Exchange {
     model: null,
     stream: false,
     requestBody: undefined,
+    ingressFormat: undefined,
+    providerRequestBody: undefined,
   };
 }
 

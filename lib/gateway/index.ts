@@ -5,14 +5,15 @@ import type { LogSink } from "@/lib/logs/types";
 import { GatewayMetrics } from "@/lib/metrics/gateway";
 import { authorize, presentedCredentials } from "./auth";
 import { createDirectory, type DirectoryStats } from "./directory";
-import { GatewayError, internalError, MethodNotAllowedError, renderOpenAiError, unsupportedEndpoint } from "./errors";
+import { GatewayError, internalError, MethodNotAllowedError, renderError, unsupportedEndpoint } from "./errors";
 import { setGatewayHeaders, startExchange, type Exchange } from "./exchange";
 import { recordExchange } from "./logging";
 import { parseGatewayOptions } from "./options";
 import { parseGatewayPath } from "./paths";
 import { StreamLimiter } from "./stream-limit";
 import { createUpstream } from "./upstream";
-import { serveUnified } from "./surfaces/compat";
+import { serveChat } from "./surfaces/chat";
+import { serveEmbeddings } from "./surfaces/embeddings";
 import type { SurfaceContext } from "./surfaces/context";
 import { serveModels } from "./surfaces/models";
 import { servePassthrough } from "./surfaces/passthrough";
@@ -67,8 +68,10 @@ export function createGateway(deps: GatewayDeps): GatewayHandler {
     };
     const surface = route.surface;
     switch (surface.kind) {
-      case "unified":
-        return serveUnified(ctx, surface.endpoint);
+      case "chat":
+        return serveChat(ctx, surface.ingress);
+      case "embeddings":
+        return serveEmbeddings(ctx);
       case "models":
         return serveModels(ctx);
       case "passthrough":
@@ -87,7 +90,7 @@ export function createGateway(deps: GatewayDeps): GatewayHandler {
       console.error(`switchyard gateway: unexpected error in request ${exchange.logId}: ${errorLine(error)}`);
       refusal = internalError();
     }
-    const body = renderOpenAiError(refusal);
+    const body = renderError(refusal, exchange.ingressFormat);
     const headers = new Headers({ "content-type": "application/json" });
     if (refusal instanceof MethodNotAllowedError) headers.set("allow", refusal.allow);
     setGatewayHeaders(headers, exchange);

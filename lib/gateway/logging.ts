@@ -5,6 +5,7 @@ import type { LogSink } from "@/lib/logs/types";
 import { costMicros } from "@/lib/pricing/cost";
 import type { GatewayError } from "./errors";
 import { elapsedMs, type Exchange } from "./exchange";
+import { effectiveOptions } from "./plan";
 
 /** How a request ended, as far as its log row is concerned. */
 export interface ExchangeOutcome {
@@ -28,9 +29,8 @@ export interface LogPolicy {
 
 /** Request headers override the gateway's settings; `cf-aig-collect-log: false` stores nothing at all. */
 export function logPolicy(exchange: Exchange): LogPolicy {
-  const row = exchange.options?.collectLog ?? exchange.gateway?.collectLogs ?? true;
-  const payload = row && (exchange.options?.collectLogPayload ?? exchange.gateway?.collectLogPayloads ?? true);
-  return { row, payload };
+  const options = effectiveOptions(exchange.gateway, exchange.options);
+  return { row: options.collectLog, payload: options.collectLog && options.collectLogPayload };
 }
 
 const REDACTED_HEADERS = new Set([
@@ -75,6 +75,7 @@ export function recordExchange(logs: LogSink, exchange: Exchange, outcome: Excha
       eventId: exchange.options?.eventId ?? exchange.logId,
       provider: exchange.provider,
       model,
+      ingressFormat: exchange.ingressFormat ?? null,
       path: exchange.path,
       method: exchange.method,
       statusCode: outcome.statusCode,
@@ -99,6 +100,7 @@ export function recordExchange(logs: LogSink, exchange: Exchange, outcome: Excha
           teamId: exchange.teamId,
           requestBody: exchange.requestBody ? utf8.decode(exchange.requestBody) : null,
           responseBody: outcome.responseBody ?? null,
+          providerRequestBody: exchange.providerRequestBody ?? null,
           requestHeaders: redacted(exchange.requestHeaders),
           responseHeaders: redacted(outcome.responseHeaders),
         }

@@ -27,7 +27,7 @@ describe("parseGatewayPath", () => {
   it("routes compat chat completions and models", () => {
     expect(parseGatewayPath("/v1/acme/main/compat/chat/completions")).toEqual({
       scope: { by: "path", teamSlug: "acme", gatewaySlug: "main" },
-      surface: { kind: "unified", endpoint: "chat" },
+      surface: { kind: "chat", ingress: "openai-chat" },
       logPath: "compat/chat/completions",
     });
     expect(parseGatewayPath("/v1/acme/main/compat/models")?.surface).toEqual({ kind: "models" });
@@ -49,12 +49,12 @@ describe("parseGatewayPath", () => {
   it("routes the REST surface, with and without the account in the path", () => {
     expect(parseGatewayPath("/ai/v1/chat/completions")).toEqual({
       scope: { by: "token", teamSlug: undefined },
-      surface: { kind: "unified", endpoint: "chat" },
+      surface: { kind: "chat", ingress: "openai-chat" },
       logPath: "v1/chat/completions",
     });
     expect(parseGatewayPath("/client/v4/accounts/acme/ai/v1/embeddings")).toEqual({
       scope: { by: "token", teamSlug: "acme" },
-      surface: { kind: "unified", endpoint: "embeddings" },
+      surface: { kind: "embeddings" },
       logPath: "v1/embeddings",
     });
   });
@@ -64,7 +64,9 @@ describe("parseGatewayPath", () => {
     expect(parseGatewayPath("/v1/acme/main/run")?.surface.kind).toBe("unsupported");
     expect(parseGatewayPath("/v1/acme/main/compat/embeddings")?.surface.kind).toBe("unsupported");
     expect(parseGatewayPath("/ai/run")?.surface.kind).toBe("unsupported");
-    expect(parseGatewayPath("/ai/v1/responses")?.surface.kind).toBe("unsupported");
+    expect(parseGatewayPath("/ai/v1/files")?.surface.kind).toBe("unsupported");
+    expect(parseGatewayPath("/ai/v1/messages")?.surface).toEqual({ kind: "chat", ingress: "anthropic-messages" });
+    expect(parseGatewayPath("/ai/v1/responses")?.surface).toEqual({ kind: "chat", ingress: "openai-responses" });
   });
 
   it("rejects paths without a team or gateway", () => {

@@ -1,9 +1,15 @@
+import type { WireFormat } from "@/lib/formats/codec";
 import { invalidRequest } from "./errors";
 
 /** What a request asks the gateway to do, decided by its path alone. */
 export type Surface =
-  /** `compat/chat/completions`, `/ai/v1/chat/completions`, `/ai/v1/embeddings`: `model` names the provider. */
-  | { kind: "unified"; endpoint: "chat" | "embeddings" }
+  /**
+   * `compat/chat/completions`, `/ai/v1/chat/completions`, `/ai/v1/messages`, `/ai/v1/responses`:
+   * `model` names the provider; the client speaks `ingress`.
+   */
+  | { kind: "chat"; ingress: WireFormat }
+  /** `/ai/v1/embeddings`: OpenAI's embeddings, `model` naming the provider. */
+  | { kind: "embeddings" }
   | { kind: "models" }
   /** `{provider}/{path…}`: forwarded to the provider's base URL. */
   | { kind: "passthrough"; provider: string; providerPath: string }
@@ -59,7 +65,7 @@ function parseGatewayUrl(path: string): GatewayRoute | undefined {
 
 function gatewaySurface(rest: string): Surface {
   if (rest === "") return { kind: "unsupported", what: "The Universal endpoint" };
-  if (rest === "compat/chat/completions") return { kind: "unified", endpoint: "chat" };
+  if (rest === "compat/chat/completions") return { kind: "chat", ingress: "openai-chat" };
   if (rest === "compat/models") return { kind: "models" };
   const providerEnd = rest.indexOf("/");
   const provider = providerEnd === -1 ? rest : rest.slice(0, providerEnd);
@@ -68,16 +74,17 @@ function gatewaySurface(rest: string): Surface {
   return { kind: "passthrough", provider, providerPath: providerEnd === -1 ? "" : rest.slice(providerEnd + 1) };
 }
 
+/** The REST API's surfaces (`/ai/…` and `/client/v4/accounts/{team}/ai/…`), by the path after `ai/`. */
+const REST_SURFACES: ReadonlyMap<string, Surface> = new Map<string, Surface>([
+  ["v1/chat/completions", { kind: "chat", ingress: "openai-chat" }],
+  ["v1/messages", { kind: "chat", ingress: "anthropic-messages" }],
+  ["v1/responses", { kind: "chat", ingress: "openai-responses" }],
+  ["v1/embeddings", { kind: "embeddings" }],
+  ["v1/models", { kind: "models" }],
+]);
+
 function restRoute(teamSlug: string | undefined, rest: string): GatewayRoute {
-  const surface: Surface =
-    rest === "v1/chat/completions"
-      ? { kind: "unified", endpoint: "chat" }
-      : rest === "v1/embeddings"
-        ? { kind: "unified", endpoint: "embeddings" }
-        : rest === "v1/models"
-          ? { kind: "models" }
-          : { kind: "unsupported", what: `/ai/${rest}` };
-  return { scope: { by: "token", teamSlug }, surface, logPath: rest };
+  return { scope: { by: "token", teamSlug }, surface: REST_SURFACES.get(rest) ?? { kind: "unsupported", what: `/ai/${rest}` }, logPath: rest };
 }
 
 /**

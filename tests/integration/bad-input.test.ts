@@ -400,7 +400,7 @@ describeGateway(
         [`${h.url}/ai/v1/models`, 405],
         [`${h.url}/ai/run/@cf/meta/llama`, 404],
         [`${h.url}/ai/v1`, 404],
-        [`${h.url}/client/v4/accounts/${t.team.slug}/ai/v1/responses`, 404],
+        [`${h.url}/client/v4/accounts/${t.team.slug}/ai/v1/files`, 404],
         [`${h.url}/client/v4/accounts/${other.team.slug}/ai/v1/chat/completions`, 401],
         [`${h.url}/client/v4/accounts/nosuchteam/ai/v1/chat/completions`, 401],
       ];

@@ -237,9 +237,9 @@ describeGateway(
 
     it("answers an unsupported endpoint with a 404 that names it", async () => {
       const t = await h.seed();
-      const res = await postJson(`${h.url}/ai/v1/responses`, { model: "openai/gpt-4o-mini", input: "hi" }, bearer(t.token));
+      const res = await postJson(`${h.url}/ai/v1/files`, { purpose: "batch" }, bearer(t.token));
       const body = await expectGatewayError(res, 404);
-      expect(body.error.message).toContain("responses");
+      expect(body.error.message).toContain("files");
     });
   },
   { maxBodyBytes: MAX_BODY_BYTES },

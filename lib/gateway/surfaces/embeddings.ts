@@ -1,18 +1,19 @@
 import { readRequestBody } from "../body";
 import { resolveCredential } from "../credentials";
-import { invalidProvider, methodNotAllowed } from "../errors";
+import { invalidProvider, invalidRequest, methodNotAllowed } from "../errors";
 import { upstreamRequestHeaders } from "../headers";
-import { askForStreamUsage, parseJsonObject, parseModelName } from "../openai-body";
+import { parseJsonObject, parseModelName } from "../openai-body";
 import { findProvider } from "../provider-target";
 import { relay } from "../relay";
 import type { SurfaceContext } from "./context";
 
 /**
- * OpenAI-format endpoints where `model` is `{provider}/{model}`: `compat/chat/completions` and the
- * REST surface's `/ai/v1/chat/completions` and `/ai/v1/embeddings`.
+ * The REST surface's `/ai/v1/embeddings`, where `model` is `{provider}/{model}`: OpenAI's format,
+ * sent as is to providers that have an OpenAI-format embeddings endpoint.
  */
-export async function serveUnified(ctx: SurfaceContext, endpoint: "chat" | "embeddings"): Promise<Response> {
+export async function serveEmbeddings(ctx: SurfaceContext): Promise<Response> {
   const { req, exchange, access } = ctx;
+  exchange.ingressFormat = "openai-chat";
   if (req.method !== "POST") throw methodNotAllowed(req.method, "POST");
   exchange.requestBody = await readRequestBody(req, ctx.maxBodyBytes);
   const body = parseJsonObject(exchange.requestBody);
@@ -24,11 +25,12 @@ export async function serveUnified(ctx: SurfaceContext, endpoint: "chat" | "embe
   exchange.stream = body.stream === true;
 
   body.model = model;
-  const stripUsageChunk = endpoint === "chat" && askForStreamUsage(body);
   const credential = await resolveCredential(target, access, ctx.clientSentKey, exchange.options?.byokAlias, ctx.directory);
   exchange.providerKeyId = credential.storedKeyId;
-  // Providers of other formats are reached through translation (the gateway core's), not here.
-  const path = (endpoint === "chat" ? target.chatCompletionsPath : target.embeddingsPath) ?? "";
+  if (target.embeddingsPath === undefined) {
+    throw invalidRequest(`${target.name} has no OpenAI-format embeddings endpoint; call its own through the ${target.slug} passthrough`, "unsupported_endpoint");
+  }
+  const path = target.embeddingsPath;
   const outgoing = credential.apply({ method: "POST", path, headers: upstreamRequestHeaders(req.headers) });
   return relay(
     ctx.relay,
@@ -42,6 +44,6 @@ export async function serveUnified(ctx: SurfaceContext, endpoint: "chat" | "embe
       signal: req.signal,
       headersTimeout: exchange.options?.requestTimeoutMs,
     },
-    stripUsageChunk,
+    false,
   );
 }

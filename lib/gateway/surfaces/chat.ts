@@ -1,0 +1,140 @@
+import type { ChatRequest } from "@/lib/formats/canonical";
+import { FormatError, type Codec, type EncodedRequest, type WireFormat } from "@/lib/formats/codec";
+import { codecFor, hasCodec } from "@/lib/formats/index";
+import type { JsonObject } from "@/lib/formats/json";
+import { maxOutputTokens } from "@/lib/pricing/cost";
+import { passthroughAnswer, translatedAnswer } from "../answer";
+import { readRequestBody } from "../body";
+import { resolveCredential } from "../credentials";
+import { formatRefusal, invalidProvider, invalidRequest, methodNotAllowed } from "../errors";
+import { upstreamRequestHeaders } from "../headers";
+import { askForStreamUsage, parseJsonObject, parseModelName } from "../openai-body";
+import { effectiveOptions, type Attempt, type RequestPlan } from "../plan";
+import { findProvider, type ProviderTarget } from "../provider-target";
+import { relay } from "../relay";
+import type { SurfaceContext } from "./context";
+
+/**
+ * The chat surfaces, one per ingress format, where `model` is `{provider}/{model}`:
+ * `compat/chat/completions` and `/ai/v1/chat/completions` (OpenAI Chat), `/ai/v1/messages`
+ * (Anthropic Messages), `/ai/v1/responses` (OpenAI Responses). Each reaches every provider: as
+ * sent when the provider speaks the client's format, translated through the canonical form otherwise.
+ */
+export async function serveChat(ctx: SurfaceContext, ingress: WireFormat): Promise<Response> {
+  const { req, exchange } = ctx;
+  exchange.ingressFormat = ingress;
+  if (req.method !== "POST") throw methodNotAllowed(req.method, "POST");
+  exchange.requestBody = await readRequestBody(req, ctx.maxBodyBytes);
+  const body = parseJsonObject(exchange.requestBody);
+  const plan = await planChat(ctx, ingress, body);
+  return runAttempt(ctx, plan, plan.attempts[0]!, body);
+}
+
+/** Resolves the request into its plan: the provider and model `model` names, its key, the format to call it in. */
+async function planChat(ctx: SurfaceContext, ingress: WireFormat, body: JsonObject): Promise<RequestPlan> {
+  const { exchange, access } = ctx;
+  const { provider, model } = parseModelName(body.model);
+  const target = await findProvider(provider, access.team.id, ctx.directory);
+  if (!target) throw invalidProvider(provider);
+  exchange.provider = target.slug;
+  exchange.model = model;
+  const options = effectiveOptions(access.gateway, exchange.options);
+  const credential = await resolveCredential(target, access, ctx.clientSentKey, options.byokAlias, ctx.directory);
+  exchange.providerKeyId = credential.storedKeyId;
+  const attempt: Attempt = { provider: target, model, credential, egress: speaksNatively(target, ingress) ? ingress : target.format };
+  return { access, ingress, options, attempts: [attempt] };
+}
+
+/** OpenAI's own API serves Responses as well as Chat; every other provider speaks only its chat format. */
+function speaksNatively(target: ProviderTarget, ingress: WireFormat): boolean {
+  return target.format === ingress || (ingress === "openai-responses" && target.slug === "openai");
+}
+
+/** Where a provider takes a request in its own format, when the client already speaks it. */
+function nativePath(target: ProviderTarget, format: WireFormat): string {
+  if (format === "openai-chat") return target.chatCompletionsPath ?? "chat/completions";
+  if (format === "openai-responses") return "responses";
+  if (format === "anthropic-messages") return "v1/messages";
+  throw invalidRequest(`${target.name} cannot be called in the ${format} format from this surface`, "unsupported_format");
+}
+
+/** encode → apply credential → call → decode, for one attempt. */
+async function runAttempt(ctx: SurfaceContext, plan: RequestPlan, attempt: Attempt, body: JsonObject): Promise<Response> {
+  const { req, exchange } = ctx;
+  let outgoingBody: JsonObject;
+  let path: string;
+  let answer;
+  let stripUsageChunk = false;
+  if (attempt.egress === plan.ingress) {
+    // No translation: the client's body goes as sent but for the model's provider prefix, and the
+    // answer's bytes come back untouched with usage read on the side.
+    body.model = attempt.model;
+    exchange.stream = body.stream === true;
+    if (plan.ingress === "openai-chat") stripUsageChunk = askForStreamUsage(body);
+    outgoingBody = body;
+    path = nativePath(attempt.provider, attempt.egress);
+    answer = passthroughAnswer(attempt.egress, stripUsageChunk);
+  } else {
+    const ingress = codecOf(plan.ingress, attempt);
+    const egress = codecOf(attempt.egress, attempt);
+    const request = decodeClientRequest(ingress, body, attempt);
+    const encoded = encodeProviderRequest(egress, request, attempt);
+    exchange.stream = request.stream;
+    if (attempt.egress === "openai-chat") askForStreamUsage(encoded.body);
+    outgoingBody = encoded.body;
+    path = attempt.egress === "openai-chat" ? (attempt.provider.chatCompletionsPath ?? encoded.path) : encoded.path;
+    answer = translatedAnswer(ingress, egress, request);
+  }
+  const text = JSON.stringify(outgoingBody);
+  if (attempt.egress !== plan.ingress && plan.options.collectLogPayload) exchange.providerRequestBody = text;
+  const outgoing = attempt.credential.apply({ method: "POST", path: path.replace(/^\/+/, ""), headers: upstreamRequestHeaders(req.headers) });
+  outgoing.headers["content-type"] = "application/json";
+  return relay(
+    ctx.relay,
+    exchange,
+    {
+      baseUrl: attempt.credential.baseUrl,
+      path: outgoing.path,
+      method: "POST",
+      headers: outgoing.headers,
+      body: text,
+      signal: req.signal,
+      headersTimeout: plan.options.requestTimeoutMs,
+    },
+    stripUsageChunk,
+    answer,
+  );
+}
+
+function codecOf(format: WireFormat, attempt: Attempt): Codec {
+  if (hasCodec(format)) return codecFor(format);
+  throw invalidRequest(
+    `Requests in the ${format} format cannot be translated yet: call ${attempt.provider.slug} from a surface that speaks its own format`,
+    "unsupported_translation",
+  );
+}
+
+function decodeClientRequest(ingress: Codec, body: JsonObject, attempt: Attempt): ChatRequest {
+  try {
+    return { ...ingress.decodeRequest({ ...body, model: attempt.model }), model: attempt.model };
+  } catch (error) {
+    throw error instanceof FormatError ? formatRefusal(error) : error;
+  }
+}
+
+/**
+ * The canonical request in the provider's format. Anthropic refuses a request without
+ * `max_tokens`: the catalog's maximum output of the model fills it when the client gave none (the
+ * codec's own default when the catalog does not know the model).
+ */
+function encodeProviderRequest(egress: Codec, request: ChatRequest, attempt: Attempt): EncodedRequest {
+  const filled =
+    attempt.egress === "anthropic-messages" && request.max_tokens === undefined
+      ? { ...request, max_tokens: maxOutputTokens(attempt.provider.slug, attempt.model) }
+      : request;
+  try {
+    return egress.encodeRequest(filled);
+  } catch (error) {
+    throw error instanceof FormatError ? formatRefusal(error) : error;
+  }
+}
