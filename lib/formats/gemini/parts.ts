@@ -5,12 +5,12 @@ import { isJsonObject, type JsonObject } from "@/lib/formats/json";
 /**
  * A model turn's parts ⇄ an assistant message, shared by requests (history) and responses.
  *
- * Thought parts (`thought: true`) are reasoning blocks. A `thoughtSignature` on a thought part
- * stays on its block; one on a functionCall part stays on that tool call (`ToolCall.signature`),
- * since Gemini requires it back on the same call; one on a plain text part (often an empty text
- * part at the end of a stream) closes the reasoning still open before it (no text or call since),
- * else stands as a new empty block. Consecutive thought parts are one block, as a stream's thought
- * chunks are. Streamed and non-streamed answers reassemble the same way.
+ * Thought parts (`thought: true`) are reasoning blocks; consecutive ones are one block, as a
+ * stream's thought chunks are. Gemini wants every signature back on the part it came on, never
+ * merged into another: one on a thought part stays on its block; one on a functionCall part stays
+ * on that tool call (`ToolCall.signature`); one on a text part (or an empty part, as streams end
+ * with) becomes a reasoning block of its own with empty text, which goes back on the turn's first
+ * text part (or first unsigned call). Streamed and non-streamed answers reassemble the same way.
  */
 export interface ModelTurn {
   text: string | null;
@@ -31,15 +31,8 @@ export function readModelParts(parts: unknown, field: string, callIdOf: CallIdOf
   let text: string | null = null;
   const reasoning: ReasoningBlock[] = [];
   const toolCalls: ToolCall[] = [];
-  // A signature closes the reasoning block still open before it, as the stream decoder sees it.
+  // Whether the last reasoning block still takes thought text: no other part and no signature since.
   let open = false;
-  const sign = (signature: string | undefined) => {
-    if (signature === undefined) return;
-    const last = reasoning.at(-1);
-    if (open && last?.type === "thinking" && last.signature === undefined) last.signature = signature;
-    else reasoning.push({ type: "thinking", text: "", signature });
-    open = false;
-  };
   parts.forEach((part: unknown, index) => {
     const at = `${field}[${index}]`;
     if (!isJsonObject(part)) throw new FormatError(`${at} must be a part object.`, at, "invalid_field");
@@ -50,17 +43,14 @@ export function readModelParts(parts: unknown, field: string, callIdOf: CallIdOf
     } else if (typeof part.text === "string" && part.thought === true) {
       const last = reasoning.at(-1);
       if (open && last?.type === "thinking") last.text += part.text;
-      else if (part.text !== "" || signature === undefined) reasoning.push({ type: "thinking", text: part.text });
-      open = true;
-      sign(signature);
-    } else if (typeof part.text === "string") {
-      sign(signature);
-      if (part.text !== "") {
-        open = false;
-        text = (text ?? "") + part.text;
-      }
-    } else if (signature !== undefined && Object.keys(part).length === 1) {
-      sign(signature);
+      else reasoning.push({ type: "thinking", text: part.text });
+      open = signature === undefined;
+      if (signature !== undefined) (reasoning.at(-1) as { signature?: string }).signature = signature;
+    } else if (typeof part.text === "string" || (signature !== undefined && Object.keys(part).length === 1)) {
+      const piece = typeof part.text === "string" ? part.text : "";
+      if (signature !== undefined) reasoning.push({ type: "thinking", text: "", signature });
+      if (signature !== undefined || piece !== "") open = false;
+      if (piece !== "") text = (text ?? "") + piece;
     } else {
       throw new FormatError(`${at}: only text, thought and functionCall parts can be carried in a model turn.`, at);
     }
@@ -90,11 +80,11 @@ export function writeModelParts(turn: ModelTurn, field: string): JsonObject[] {
   let looseSignature: string | undefined;
   for (const block of turn.reasoning) {
     if (block.type !== "thinking") continue;
-    if (block.text === "" && block.signature !== undefined && looseSignature === undefined) {
+    if (block.text === "" && block.signature && looseSignature === undefined) {
       looseSignature = block.signature;
       continue;
     }
-    parts.push({ text: block.text, thought: true, ...(block.signature === undefined ? {} : { thoughtSignature: block.signature }) });
+    parts.push({ text: block.text, thought: true, ...(block.signature ? { thoughtSignature: block.signature } : {}) });
   }
   if (turn.text !== null && turn.text !== "") {
     parts.push({ text: turn.text, ...(looseSignature === undefined ? {} : { thoughtSignature: looseSignature }) });
@@ -102,7 +92,8 @@ export function writeModelParts(turn: ModelTurn, field: string): JsonObject[] {
   }
   turn.toolCalls.forEach((call, index) => {
     const args = parseArguments(call.function.arguments, `${field}.tool_calls[${index}].function.arguments`);
-    let signature = call.signature;
+    // An empty signature (another format's placeholder) is none.
+    let signature = call.signature || undefined;
     if (signature === undefined && looseSignature !== undefined) {
       signature = looseSignature;
       looseSignature = undefined;

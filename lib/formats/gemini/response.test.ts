@@ -36,7 +36,14 @@ describe("decodeResponse", () => {
       id: "resp-1",
       model: "gemini-2.5-flash",
       created: Date.parse("2025-06-01T00:00:00Z") / 1000,
-      message: { content: "The answer is 42.", reasoning: [{ type: "thinking", text: "Considering the question", signature: "sig-1" }] },
+      // The signature came on the text part: it stays apart, to go back on the text part.
+      message: {
+        content: "The answer is 42.",
+        reasoning: [
+          { type: "thinking", text: "Considering the question" },
+          { type: "thinking", text: "", signature: "sig-1" },
+        ],
+      },
       finish_reason: "stop",
       usage: { input: 120, output: 80, cache_read: 100, cache_write: 0, reasoning: 50 },
     });

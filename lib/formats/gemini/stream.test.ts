@@ -68,6 +68,7 @@ describe("geminiStreamDecoder", () => {
       { type: "usage", usage: { input: 10, output: 4, cache_read: 0, cache_write: 0, reasoning: 4 } },
       { type: "reasoning", text: "think." },
       { type: "usage", usage: { input: 10, output: 8, cache_read: 0, cache_write: 0, reasoning: 8 } },
+      { type: "reasoning_end" },
       { type: "reasoning_end", signature: "sig-1" },
       { type: "text", text: "Hello" },
       { type: "text", text: " world" },
@@ -113,6 +114,21 @@ describe("geminiStreamDecoder", () => {
     expect(whole.reasoning).toEqual([
       { type: "thinking", text: "Plan more", signature: "t-sig" },
       { type: "thinking", text: "", signature: "late-sig" },
+    ]);
+    // And back to Gemini, each signature is on the part it came on.
+    expect(geminiCodec.encodeResponse({ id: "", model: "", created: 0, message: whole, finish_reason: "tool_calls" }).candidates).toEqual([
+      {
+        content: {
+          role: "model",
+          parts: [
+            { text: "Plan more", thought: true, thoughtSignature: "t-sig" },
+            { text: "Answer", thoughtSignature: "late-sig" },
+            { functionCall: { name: "run", args: { n: 1 } }, thoughtSignature: "c-sig" },
+          ],
+        },
+        finishReason: "STOP",
+        index: 0,
+      },
     ]);
   });
 

@@ -82,12 +82,13 @@ export function geminiStreamDecoder(): StreamDecoder {
       out.push({ type: "tool_call_delta", index, arguments: JSON.stringify(isJsonObject(call.args) ? call.args : {}) });
     } else if (typeof part.text === "string" && part.thought === true) {
       if (part.text !== "") out.push({ type: "reasoning", text: part.text });
-      reasoningOpen = reasoningOpen || part.text !== "" || signature === undefined;
+      reasoningOpen = true;
       if (signature !== undefined) closeReasoning(out, signature);
     } else if (typeof part.text === "string" || (signature !== undefined && Object.keys(part).length === 1)) {
       const text = typeof part.text === "string" ? part.text : "";
-      if (signature !== undefined) closeReasoning(out, signature);
-      else if (text !== "") closeReasoning(out);
+      if (signature !== undefined || text !== "") closeReasoning(out);
+      // A text part's signature is a block of its own (parts.ts): a reasoning_end with no block open.
+      if (signature !== undefined) out.push({ type: "reasoning_end", signature });
       if (text !== "") out.push({ type: "text", text });
     } else {
       throw new FormatError(`${field}: only text, thought and functionCall parts can be carried in a model turn.`, field);
