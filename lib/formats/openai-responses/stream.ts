@@ -37,7 +37,6 @@ interface Call {
   name: string;
   args: string;
   signature?: string;
-  open: boolean;
 }
 
 /** Canonical events → the events the openai SDK's `responses.stream()` and `create({ stream: true })` accept. */
@@ -142,7 +141,7 @@ export class ResponsesStreamEncoder implements StreamEncoder {
   }
 
   private openText(out: SseEvent[], kind: OpenText["kind"]): OpenText {
-    this.closeAll(out);
+    if (this.current !== undefined) this.closeText(out, this.current);
     const start = this.started();
     const itemId = kind === "message" ? messageItemId(start.id, this.messages++) : reasoningItemId(start.id, this.reasonings++);
     const open: OpenText = { kind, outputIndex: this.items.length, itemId, text: "", partOpen: false };
@@ -179,7 +178,7 @@ export class ResponsesStreamEncoder implements StreamEncoder {
   }
 
   private addRedacted(out: SseEvent[], data: string): void {
-    this.closeAll(out);
+    if (this.current !== undefined) this.closeText(out, this.current);
     const item = { type: "reasoning", id: redactedReasoningItemId(this.started().id, this.reasonings++), summary: [], encrypted_content: data };
     const outputIndex = this.items.length;
     this.addItem(out, item);
@@ -196,7 +195,6 @@ export class ResponsesStreamEncoder implements StreamEncoder {
       callId,
       name,
       args: "",
-      open: true,
       ...(signature !== undefined ? { signature } : {}),
     };
     this.calls.set(index, call);
@@ -204,13 +202,12 @@ export class ResponsesStreamEncoder implements StreamEncoder {
   }
 
   /**
-   * Function calls stay open while other calls stream, since some providers interleave parallel
-   * calls' arguments; they close, in order, when text or reasoning starts or the stream ends.
+   * Function calls stay open until the stream ends, since a provider may interleave parallel calls'
+   * arguments with each other (or with text): their done events then hold all of them.
    */
   private closeAll(out: SseEvent[]): void {
     if (this.current !== undefined) this.closeText(out, this.current);
-    for (const call of [...this.calls.values()].filter((c) => c.open).sort((a, b) => a.outputIndex - b.outputIndex)) {
-      call.open = false;
+    for (const call of [...this.calls.values()].sort((a, b) => a.outputIndex - b.outputIndex)) {
       this.emit(out, "response.function_call_arguments.done", { item_id: call.itemId, output_index: call.outputIndex, arguments: call.args });
       this.doneItem(out, call.outputIndex, functionCallItem(this.started().id, call.position, call.callId, call.name, call.args, call.signature));
     }
@@ -279,6 +276,7 @@ export class ResponsesStreamDecoder implements StreamDecoder {
     const type = typeof data.type === "string" ? data.type : event.event;
     const outputIndex = typeof data.output_index === "number" ? data.output_index : -1;
     const delta = typeof data.delta === "string" ? data.delta : "";
+    const part = `${outputIndex}:${typeof data.content_index === "number" ? data.content_index : 0}`;
     switch (type) {
       case "response.created":
         return this.start(data);
@@ -288,9 +286,9 @@ export class ResponsesStreamDecoder implements StreamDecoder {
         return isJsonObject(data.item) ? this.doneItem(outputIndex, data.item) : [];
       case "response.output_text.delta":
       case "response.refusal.delta":
-        return this.text(`${outputIndex}:${String(data.content_index)}`, delta);
+        return this.text(part, delta);
       case "response.output_text.done":
-        return this.text(`${outputIndex}:${String(data.content_index)}`, remainder(this.texts.get(`${outputIndex}:${String(data.content_index)}`), data.text));
+        return this.text(part, remainder(this.texts.get(part), data.text));
       case "response.reasoning_summary_part.added":
         // Summary parts of one item read as paragraphs of one reasoning text.
         return typeof data.summary_index === "number" && data.summary_index > 0 ? this.reason(outputIndex, "\n\n") : [];
