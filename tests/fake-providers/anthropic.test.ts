@@ -159,6 +159,31 @@ describe("fake Anthropic provider", () => {
     await expect(next(fakeThinkingSignature(FAKE_ANTHROPIC_THINKING))).resolves.toMatchObject({ type: "message" });
     await expect(next("forged")).rejects.toMatchObject({ status: 400 });
 
+    // With thinking on, tool results must answer an assistant turn sent back with its thinking first.
+    const withTools = await client.messages.create({
+      model: "claude-sonnet-4-5",
+      max_tokens: 4000,
+      thinking: { type: "enabled", budget_tokens: 2000 },
+      tools: [weather],
+      messages: [{ role: "user", content: "weather?" }],
+    });
+    expect(withTools.content.map((b) => b.type)).toEqual(["thinking", "tool_use"]);
+    const call = withTools.content.find((b) => b.type === "tool_use")!;
+    const answer = (assistant: Anthropic.ContentBlockParam[]) =>
+      client.messages.create({
+        model: "claude-sonnet-4-5",
+        max_tokens: 4000,
+        thinking: { type: "enabled", budget_tokens: 2000 },
+        tools: [weather],
+        messages: [
+          { role: "user", content: "weather?" },
+          { role: "assistant", content: assistant },
+          { role: "user", content: [{ type: "tool_result", tool_use_id: call.type === "tool_use" ? call.id : "", content: "sunny" }] },
+        ],
+      });
+    await expect(answer(withTools.content)).resolves.toMatchObject({ stop_reason: "end_turn" });
+    await expect(answer([call])).rejects.toMatchObject({ status: 400 });
+
     const redacted = await client.messages.create({
       model: "claude-sonnet-4-5",
       max_tokens: 4000,

@@ -8,7 +8,9 @@
  * the field) for what the real API refuses and a translating gateway might get wrong: sampling
  * parameters under version 2026-10-21 (see ANTHROPIC_VERSIONS), no `max_tokens`, a `system` role inside `messages`, a thinking budget
  * under 1024 or not below `max_tokens`, forced tool use with thinking, a `tool_result` without its
- * `tool_use` in the message before, a thinking block whose signature this fake did not issue.
+ * `tool_use` in the message before, a thinking block whose signature this fake did not issue, and
+ * (with thinking on) tool results answering an assistant turn that did not come back with its
+ * thinking block first.
  *
  * What it answers:
  * - **text**: `content` (default FAKE_ANTHROPIC_CONTENT), streamed a word per delta, cut before the
@@ -380,6 +382,19 @@ function validate(body: Record<string, unknown>, countTokens: boolean, version: 
     }
     const choice = isJsonObject(body.tool_choice) ? body.tool_choice.type : undefined;
     if (choice === "any" || choice === "tool") throw new InvalidRequest("Thinking may not be enabled when tool_choice forces tool use.");
+  }
+  if (thinking?.type === "enabled" || thinking?.type === "adaptive") {
+    // In a tool-use loop, the assistant turn being answered must come back with its thinking first.
+    const messages = body.messages as Array<Record<string, unknown>>;
+    const last = messages.length - 1;
+    const assistant = messages[last - 1];
+    const answersTools = blocksOf(messages[last]?.content).some((b) => b.type === "tool_result");
+    const first = blocksOf(assistant?.content)[0];
+    if (answersTools && assistant?.role === "assistant" && first?.type !== "thinking" && first?.type !== "redacted_thinking") {
+      throw new InvalidRequest(
+        `messages.${last - 1}.content.0.type: Expected \`thinking\` or \`redacted_thinking\`, but found \`${String(first?.type)}\`. When \`thinking\` is enabled, a final \`assistant\` message must start with a thinking block (preceeding the lastmost set of \`tool_use\` and \`tool_result\` blocks).`,
+      );
+    }
   }
   if (body.tools !== undefined) {
     if (!Array.isArray(body.tools)) throw new InvalidRequest("tools: Input should be a valid list");
