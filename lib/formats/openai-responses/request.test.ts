@@ -258,7 +258,9 @@ describe("encoding a canonical request for OpenAI's /responses", () => {
         content: "Calling.",
         reasoning: [
           { type: "thinking", text: "OpenAI's", signature: "gAAAA", id: "rs_1" },
+          { type: "thinking", text: "OpenAI's, without its encrypted content", id: "rs_2" },
           { type: "thinking", text: "Anthropic's", signature: "EqQBCkYI" },
+          { type: "thinking", text: "Anthropic's, given an id for a Responses client", signature: "EqQBCkYI", id: "rs_gw_msg_1_0" },
           { type: "redacted", data: "opaque" },
         ],
         tool_calls: [{ id: "call_1", type: "function", function: { name: "f", arguments: "{}" }, signature: "gemini-sig" }],

@@ -488,15 +488,16 @@ function encodeMessage(message: ChatMessage, index: number): JsonObject[] {
     case "assistant": {
       const items: JsonObject[] = [];
       for (const block of message.reasoning ?? []) {
-        // Reasoning without an OpenAI id came from another provider: OpenAI cannot read it, and answers without it.
-        if (block.type !== "thinking" || block.id === undefined || isGatewayReasoningItemId(block.id)) continue;
-        const item: JsonObject = { type: "reasoning", id: block.id, summary: block.text === "" ? [] : [{ type: "summary_text", text: block.text }] };
-        if (block.signature !== undefined) item.encrypted_content = block.signature;
-        items.push(item);
+        // Reasoning without an OpenAI id came from another provider, and reasoning without its encrypted
+        // content cannot be read back from an unstored response: OpenAI answers without either.
+        if (block.type !== "thinking" || block.id === undefined || isGatewayReasoningItemId(block.id) || block.signature === undefined) continue;
+        const summary = block.text === "" ? [] : [{ type: "summary_text", text: block.text }];
+        items.push({ type: "reasoning", id: block.id, summary, encrypted_content: block.signature });
       }
       // A refusal in history is what the assistant said; OpenAI takes it back as text.
       const text = [typeof message.content === "string" ? message.content : (message.content ?? []).map((part) => part.text).join(""), message.refusal ?? ""].join("");
       if (text !== "") items.push({ role: "assistant", content: text });
+      // A call's signature is Gemini's, meaningless to OpenAI.
       for (const call of message.tool_calls ?? []) {
         items.push({ type: "function_call", call_id: call.id, name: call.function.name, arguments: call.function.arguments });
       }
