@@ -237,6 +237,8 @@ describe("openai-chat codec: answers", () => {
     expect(decoded.message).toEqual({ content: "4", reasoning: [{ type: "thinking", text: "2+2" }] });
     expect(decoded.usage).toEqual({ input: 10, output: 3, cache_read: 6, cache_write: 0, reasoning: 0 });
     expect(formatError(() => codec.decodeResponse({ choices: [] })).field).toBe("choices[0].message");
+    const parts = codec.decodeResponse({ choices: [{ message: { content: [{ type: "text", text: "a" }, { type: "text", text: "b" }] }, finish_reason: "stop" }] });
+    expect(parts.message.content).toBe("ab");
   });
 });
 

@@ -42,7 +42,12 @@ export function decodeResponse(body: JsonObject): ChatResponse {
   const choice = Array.isArray(body.choices) ? body.choices[0] : undefined;
   if (!isJsonObject(choice) || !isJsonObject(choice.message)) throw new FormatError("choices[0].message is missing from the answer", "choices[0].message", "invalid_field");
   const message = choice.message;
-  const content = typeof message.content === "string" ? message.content : null;
+  // A few OpenAI-compatible servers answer with a list of text parts instead of a string.
+  const content = Array.isArray(message.content)
+    ? message.content.map((part) => (isJsonObject(part) && typeof part.text === "string" ? part.text : "")).join("")
+    : typeof message.content === "string"
+      ? message.content
+      : null;
   const response: ChatResponse = {
     id: typeof body.id === "string" ? body.id : "",
     model: typeof body.model === "string" ? body.model : "",
