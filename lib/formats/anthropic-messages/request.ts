@@ -35,8 +35,10 @@ import { isJsonObject, parseJsonObject, type JsonObject } from "@/lib/formats/js
  *   strict; the schema's name and description have no place there and are not sent). json_object
  *   has no Anthropic equivalent: a FormatError, never an emulation with a forced tool.
  * - Encoding leaves behind what Anthropic has no field for and needs none: an image's `detail`
- *   (Anthropic sizes images itself), a user message's `name`, and `include_thoughts` without a
- *   budget or effort (Anthropic thinks only when given one, so there are no thoughts to include).
+ *   (Anthropic sizes images itself), a user message's `name`, `include_thoughts` without a budget
+ *   or effort (Anthropic thinks only when given one, so there are no thoughts to include), a tool
+ *   call's `signature` (Gemini's, meaningless to Anthropic) and a reasoning block's `id` (an OpenAI
+ *   Responses item id; the block's signature is what Anthropic verifies).
  * - Hints that change how Anthropic serves or bills a request but not the answer are ignored when
  *   decoding: `service_tier`, `diagnostics`, the top-level `cache_control`, `speed: "standard"`,
  *   a tool's `eager_input_streaming`, a text block's `citations`, a tool_result's `is_error` (its

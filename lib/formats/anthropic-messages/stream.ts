@@ -128,6 +128,8 @@ export function streamDecoder(): StreamDecoder {
  * the SDK takes over the message_start's) and message_stop at the end, since providers like
  * OpenAI report usage after their finish reason. A tool call's arguments that arrive after the
  * next block began still go to its own block index, which Anthropic's SDK accumulates by index.
+ * Anthropic's streams always carry usage, so the encoder takes no options (`includeUsage` is
+ * OpenAI Chat's).
  */
 export function streamEncoder(): StreamEncoder {
   let started = false;
