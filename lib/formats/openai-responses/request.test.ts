@@ -146,13 +146,14 @@ describe("decoding a client's Responses request", () => {
       model: "m",
       input: [
         { role: "assistant", content: [{ type: "refusal", refusal: "I can't." }] },
-        { type: "reasoning", id: "rs_9", summary: [] },
+        { type: "reasoning", id: "rs_9", summary: [], encrypted_content: "gAAA9" },
+        { type: "reasoning", id: "rs_10", summary: [] },
         { role: "assistant", content: "Sure." },
       ],
     });
     expect(request.messages).toEqual([
       { role: "assistant", content: null, refusal: "I can't." },
-      { role: "assistant", content: "Sure.", reasoning: [{ type: "thinking", text: "", id: "rs_9" }] },
+      { role: "assistant", content: "Sure.", reasoning: [{ type: "thinking", text: "", signature: "gAAA9", id: "rs_9" }] },
     ]);
   });
 

@@ -278,8 +278,8 @@ function decodeInput(value: unknown): ChatMessage[] {
       const target = assistantTurn("call");
       (target.tool_calls ??= []).push(decodeFunctionCall(item, path));
     } else if (type === "reasoning") {
-      const target = assistantTurn("reasoning");
-      (target.reasoning ??= []).push(decodeReasoningItem(item, path));
+      const block = decodeReasoningItem(item, path);
+      if (block !== undefined) (assistantTurn("reasoning").reasoning ??= []).push(block);
     } else if (type === "function_call_output") {
       turn = undefined;
       messages.push({
@@ -397,8 +397,10 @@ function decodeToolOutput(output: unknown, path: string): string | TextPart[] {
  * A reasoning item → one reasoning block: its raw reasoning text if it has some, else its summaries
  * (joined by blank lines), and its encrypted content as the signature that goes back next turn.
  * An item the gateway itself made from another provider's redacted block becomes that block again.
+ * An item with neither text nor encrypted content (OpenAI's, when no summary was asked for) holds
+ * nothing another provider or an unstored response could use: undefined.
  */
-export function decodeReasoningItem(item: JsonObject, path: string): ReasoningBlock {
+export function decodeReasoningItem(item: JsonObject, path: string): ReasoningBlock | undefined {
   const id = optionalString(item, "id", `${path}.`);
   const encrypted = optionalString(item, "encrypted_content", `${path}.`);
   const texts = (key: "content" | "summary") =>
@@ -408,6 +410,7 @@ export function decodeReasoningItem(item: JsonObject, path: string): ReasoningBl
   const content = texts("content");
   const text = (content.length > 0 ? content : texts("summary")).join("\n\n");
   if (id !== undefined && isRedactedReasoningItemId(id) && encrypted !== undefined) return { type: "redacted", data: encrypted };
+  if (text === "" && encrypted === undefined) return undefined;
   const block: ReasoningBlock = { type: "thinking", text };
   if (encrypted !== undefined) block.signature = encrypted;
   if (id !== undefined) block.id = id;

@@ -27,6 +27,7 @@ const openAiAnswer: JsonObject = {
   instructions: null,
   model: "gpt-5-mini-2025-08-07",
   output: [
+    { id: "rs_0", type: "reasoning", summary: [] },
     { id: "rs_1", type: "reasoning", summary: [{ type: "summary_text", text: "The user wants weather." }], encrypted_content: "gAAAAB" },
     {
       id: "msg_1",

@@ -15,8 +15,10 @@ export function decodeResponsesResponse(body: JsonObject): ChatResponse {
     const path = `output[${index}]`;
     const item = objectAt(raw, path);
     const type = requiredString(item, "type", `${path}.`);
-    if (type === "reasoning") reasoning.push(decodeReasoningItem(item, path));
-    else if (type === "function_call") toolCalls.push(decodeFunctionCall(item, path));
+    if (type === "reasoning") {
+      const block = decodeReasoningItem(item, path);
+      if (block !== undefined) reasoning.push(block);
+    } else if (type === "function_call") toolCalls.push(decodeFunctionCall(item, path));
     else if (type === "message") {
       (optionalArray(item, "content", `${path}.`) ?? []).forEach((rawPart, partIndex) => {
         const partPath = `${path}.content[${partIndex}]`;

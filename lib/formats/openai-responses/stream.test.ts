@@ -277,6 +277,8 @@ describe("stream decoder, reading OpenAI's events", () => {
       { event: "response.output_item.added", data: JSON.stringify({ type: "response.output_item.added", output_index: 1, item: { type: "reasoning", id: "rs", summary: [] } }) },
       { event: "response.output_item.done", data: JSON.stringify({ type: "response.output_item.done", output_index: 1, item: { type: "reasoning", id: "rs", summary: [{ type: "summary_text", text: "S" }] } }) },
       { event: "response.output_text.done", data: JSON.stringify({ type: "response.output_text.done", output_index: 2, content_index: 0, text: "T" }) },
+      // OpenAI's reasoning when no summary was asked for: nothing to carry.
+      { event: "response.output_item.done", data: JSON.stringify({ type: "response.output_item.done", output_index: 3, item: { type: "reasoning", id: "rs_0", summary: [] } }) },
     ];
     expect(decode(events)).toEqual([
       { type: "tool_call_start", index: 0, id: "c", name: "f" },

@@ -360,6 +360,8 @@ export class ResponsesStreamDecoder implements StreamDecoder {
     const events: ChatStreamEvent[] = [];
     if ((this.reasoning.get(outputIndex) ?? "") === "") {
       const text = reasoningText(item);
+      // Without text or encrypted content, OpenAI's reasoning item holds nothing to carry (see decodeReasoningItem).
+      if (text === "" && encrypted === undefined) return [];
       if (text !== "") events.push({ type: "reasoning", text });
     }
     events.push({ type: "reasoning_end", ...(encrypted !== undefined ? { signature: encrypted } : {}), ...(id !== undefined ? { id } : {}) });
