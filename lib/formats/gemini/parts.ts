@@ -26,7 +26,20 @@ export function isGeneratedCallId(id: string): boolean {
   return /^call_\d+(?:_\d+)?$/.test(id);
 }
 
-export function readModelParts(parts: unknown, field: string, callIdOf: CallIdOf): ModelTurn {
+/**
+ * Parts only a provider's answer holds, for what the gateway never asks of Gemini when it
+ * translates (server-side tools, generated media): translated requests refuse the tools and
+ * modalities that produce them, so they appear only in passthrough, where answers are read for
+ * usage and the log. They are passed over there rather than failing the read.
+ */
+const answerOnlyParts = ["executableCode", "codeExecutionResult", "inlineData", "fileData", "toolCall", "toolResponse"];
+
+export function isAnswerOnlyPart(part: JsonObject): boolean {
+  return answerOnlyParts.some((kind) => part[kind] !== undefined);
+}
+
+/** `answer`: reading a provider's answer (answer-only parts are passed over), not a client's history. */
+export function readModelParts(parts: unknown, field: string, callIdOf: CallIdOf, answer = false): ModelTurn {
   if (!Array.isArray(parts)) throw new FormatError(`${field} must be a list of parts.`, field, "invalid_field");
   let text: string | null = null;
   const reasoning: ReasoningBlock[] = [];
@@ -51,7 +64,7 @@ export function readModelParts(parts: unknown, field: string, callIdOf: CallIdOf
       if (signature !== undefined) reasoning.push({ type: "thinking", text: "", signature });
       if (signature !== undefined || piece !== "") open = false;
       if (piece !== "") text = (text ?? "") + piece;
-    } else {
+    } else if (!(answer && isAnswerOnlyPart(part))) {
       throw new FormatError(`${at}: only text, thought and functionCall parts can be carried in a model turn.`, at);
     }
   });

@@ -409,6 +409,7 @@ describe("decodeGeminiRequest", () => {
     [{ contents: [{ parts: [{ fileData: { mimeType: "image/png", fileUri: "https://generativelanguage.googleapis.com/v1beta/files/abc" } }] }] }, "contents[0].parts[0].fileData.fileUri"],
     [{ contents: [{ parts: [{ functionResponse: { name: "ghost", response: {} } }] }] }, "contents[0].parts[0].functionResponse"],
     [{ contents: [{ role: "system", parts: [{ text: "x" }] }] }, "contents[0].role"],
+    [{ contents: [{ parts: [{ text: "x" }] }, { role: "model", parts: [{ executableCode: { code: "1" } }] }] }, "contents[1].parts[0]"],
     [{ contents: [{ parts: [{ text: "x" }] }], toolConfig: { functionCallingConfig: { mode: "ANY", allowedFunctionNames: ["a", "b"] } } }, "toolConfig.functionCallingConfig.allowedFunctionNames"],
     [{ contents: [{ parts: [{ text: "x" }] }], generationConfig: { responseMimeType: "text/x.enum" } }, "generationConfig.responseMimeType"],
     [{ contents: [{ parts: [{ text: "x" }] }], somethingNew: true }, "somethingNew"],

@@ -86,6 +86,25 @@ describe("decodeResponse", () => {
     expect(geminiCodec.decodeResponse({ candidates: [{ content: { parts: [{ text: "x" }] }, finishReason }] }).finish_reason).toBe(expected);
   });
 
+  it("passes over parts translated requests never ask for (code execution, generated media), as passthrough answers hold", () => {
+    const response = geminiCodec.decodeResponse({
+      candidates: [
+        {
+          content: {
+            parts: [
+              { executableCode: { language: "PYTHON", code: "print(1)" } },
+              { codeExecutionResult: { outcome: "OUTCOME_OK", output: "1" } },
+              { inlineData: { mimeType: "image/png", data: "AA==" } },
+              { text: "Done." },
+            ],
+          },
+          finishReason: "STOP",
+        },
+      ],
+    });
+    expect(response.message).toEqual({ content: "Done." });
+  });
+
   it("reads a prompt blocked before any candidate as a content-filtered empty answer", () => {
     const response = geminiCodec.decodeResponse({ promptFeedback: { blockReason: "SAFETY" }, usageMetadata: { promptTokenCount: 9, totalTokenCount: 9 } });
     expect(response.message.content).toBeNull();

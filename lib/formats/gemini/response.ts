@@ -65,7 +65,7 @@ export function decodeGeminiResponse(body: JsonObject): ChatResponse {
     return response;
   }
   const content = isJsonObject(candidate.content) ? candidate.content : {};
-  const turn = readModelParts(content.parts ?? [], "candidates[0].content.parts", (index) => `call_${index}`);
+  const turn = readModelParts(content.parts ?? [], "candidates[0].content.parts", (index) => `call_${index}`, true);
   response.message.content = turn.text;
   if (turn.toolCalls.length > 0) response.message.tool_calls = turn.toolCalls;
   if (turn.reasoning.length > 0) response.message.reasoning = turn.reasoning;

@@ -132,6 +132,15 @@ describe("geminiStreamDecoder", () => {
     ]);
   });
 
+  it("passes over answer-only parts, so passthrough streams of server-side tools still read", () => {
+    const events = decodeAll([chunk([{ executableCode: { language: "PYTHON", code: "1+1" } }]), { ...chunk([{ text: "2" }], { finishReason: "STOP" }), usageMetadata: { promptTokenCount: 3, candidatesTokenCount: 1 } }]);
+    expect(events.slice(1)).toEqual([
+      { type: "text", text: "2" },
+      { type: "finish", reason: "stop" },
+      { type: "usage", usage: { input: 3, output: 1, cache_read: 0, cache_write: 0, reasoning: 0 } },
+    ]);
+  });
+
   it("turns an error object mid-stream into an error event", () => {
     const events = decodeAll([chunk([{ text: "Hi" }]), { error: { code: 503, message: "The model is overloaded.", status: "UNAVAILABLE" } }]);
     expect(events.at(-1)).toEqual({ type: "error", error: { status: 503, message: "The model is overloaded.", type: "UNAVAILABLE" } });

@@ -2,7 +2,7 @@ import type { CanonicalUsage, ChatStreamEvent, FinishReason, SseEvent } from "@/
 import { FormatError, type StreamDecoder, type StreamEncoder } from "@/lib/formats/codec";
 import { isJsonObject, parseJsonObject, type JsonObject } from "@/lib/formats/json";
 import { decodeGeminiError, geminiStreamErrorEvents } from "./error";
-import { optionalString } from "./parts";
+import { isAnswerOnlyPart, optionalString } from "./parts";
 import { createdOf, finishReasonOf, geminiFinishReason } from "./response";
 import { usageFromMetadata, usageMetadataOf } from "./usage";
 
@@ -90,7 +90,7 @@ export function geminiStreamDecoder(): StreamDecoder {
       // A text part's signature is a block of its own (parts.ts): a reasoning_end with no block open.
       if (signature !== undefined) out.push({ type: "reasoning_end", signature });
       if (text !== "") out.push({ type: "text", text });
-    } else {
+    } else if (!isAnswerOnlyPart(part)) {
       throw new FormatError(`${field}: only text, thought and functionCall parts can be carried in a model turn.`, field);
     }
   }
