@@ -50,6 +50,8 @@ export function createGateway(deps: GatewayDeps): GatewayHandler {
     const route = parseGatewayPath(url.pathname);
     if (!route) throw unsupportedEndpoint(url.pathname);
     exchange.path = route.logPath;
+    // Known from the path alone, so that even an authentication failure answers in the client's shape.
+    if (route.surface.kind === "chat") exchange.ingressFormat = route.surface.ingress;
     const parsed = parseGatewayOptions(req.headers);
     if (parsed.ok) exchange.options = parsed.options;
     const presented = presentedCredentials(req.headers);
