@@ -104,7 +104,7 @@ export function decodeRequest(body: JsonObject): ChatRequest {
   if (typeof model !== "string" || model === "") throw invalid("model", "must be a non-empty string");
   const request: ChatRequest = { model, messages: [], stream: false };
 
-  const system = body.system === undefined ? undefined : decodeSystemContent(body.system, "system");
+  const system = body.system === undefined || body.system === null ? undefined : decodeSystemContent(body.system, "system");
   if (system !== undefined) request.messages.push({ role: "system", content: system });
   request.messages.push(...decodeMessages(body.messages));
 
