@@ -21,32 +21,38 @@ import { camelCaseFields } from "./wire-case";
  * Choices worth knowing:
  * - The model and streaming live in the URL: `encodeRequest` returns
  *   `v1beta/models/{model}:generateContent` or `…:streamGenerateContent?alt=sse`; decoding takes
- *   them from the hints the gateway parsed from the path.
- * - System and developer messages, wherever they stand, become `systemInstruction` (Gemini has one).
+ *   them from the hints the gateway parsed from the path. Client bodies may spell fields in
+ *   snake_case, as Google's JSON parser allows (wire-case.ts).
+ * - System and developer messages, wherever they stand, become `systemInstruction` (Gemini has
+ *   one); consecutive turns of one role are merged, tool results being user turns.
  * - Images: a data URL → `inlineData`; an http(s) URL → `fileData {fileUri, mimeType}` with the
  *   MIME type read from the URL's extension (a URL without a known image extension is a
  *   FormatError: Gemini needs the type, and the gateway can send the bytes as a data URL instead).
  *   Whether Gemini can fetch a given public URL is Gemini's to say.
- * - Tool calls without an id (before Gemini 3) get `call_{turn}_{n}`; a functionResponse is matched
- *   to its call by id, else by name among the previous model turn's unanswered calls. Generated ids
- *   are never sent to Gemini. A tool result's JSON object is the `response`; other JSON or plain
- *   text is wrapped as `{"result": …}`.
+ * - Tools: parameters are converted from JSON Schema to Gemini's OpenAPI subset (schema.ts says
+ *   what is converted, stripped and refused). Calls without an id (before Gemini 3) get
+ *   `call_{turn}_{n}`; a functionResponse is matched to its call by id, else by name among the
+ *   previous model turn's unanswered calls. Made-up ids are never sent to Gemini. A tool result's
+ *   JSON object is the `response`; other JSON or plain text is wrapped as `{"result": …}`.
+ * - Thoughts and signatures: see parts.ts. Anthropic's redacted thinking is left out (only
+ *   Anthropic can read it); an assistant's `refusal` goes as text (it is what the model said).
  * - Reasoning: `budget_tokens` → `thinkingBudget`; `effort` → `thinkingLevel` on Gemini 3 models,
  *   else a budget (minimal/low 1024, medium 8192, high 24576, as Google's own OpenAI compatibility
  *   layer maps it). `includeThoughts` defaults to true so the thinking comes back as reasoning.
  * - Ignored as harmless, in both directions: `user` and a user message's `name` (Gemini has no
  *   place for them and they change no output), `cache_control` hints (Gemini caches implicitly),
- *   an image's `detail`, a json_schema's `name`, `description` and `strict` (Gemini always holds to
- *   the schema), Gemini's `safetySettings`, `labels` and `mediaResolution`, and a function
- *   declaration's `response` schema (a description of what the tool returns).
- * - Refused with a FormatError: `n > 1` (one choice), `logprobs` and `top_logprobs` (Gemini has
- *   them, the canonical answer has no place for them), `parallel_tool_calls: false` (Gemini cannot
- *   be held to one call), Gemini's `cachedContent`, `responseLogprobs` and `logprobs`, server-side tools (`googleSearch`,
- *   `codeExecution`, …), media other than images, files uploaded to Google, and any field neither
- *   side knows.
+ *   an image's `detail`, a tool's `strict` and a json_schema's `name`, `description` and `strict`
+ *   (Gemini always holds to the schema), `stream_options` (Gemini always reports usage), Gemini's
+ *   `safetySettings`, `labels` and `mediaResolution`, and a function declaration's `response`
+ *   schema (a description of what the tool returns).
+ * - Refused with a FormatError: `n > 1` / `candidateCount > 1` (one choice); `logprobs`,
+ *   `top_logprobs` / `responseLogprobs`, `logprobs` (Gemini has them, but the canonical answer has
+ *   no place for them); `parallel_tool_calls: false` (Gemini cannot be held to one call); Gemini's
+ *   `cachedContent`; server-side tools (`googleSearch`, `codeExecution`, …); media other than
+ *   images; files uploaded to Google; and any field neither side knows.
  */
 
-export const thinkingBudgetByEffort: Record<ReasoningEffort, number> = { minimal: 1024, low: 1024, medium: 8192, high: 24576 };
+const thinkingBudgetByEffort: Record<ReasoningEffort, number> = { minimal: 1024, low: 1024, medium: 8192, high: 24576 };
 
 const imageTypesByExtension: Record<string, string> = {
   png: "image/png",
