@@ -188,4 +188,9 @@ export interface WireError {
   type?: string;
   /** A machine-readable code, where the format has one (`provider_error`, `unsupported_field`). */
   code?: string;
+  /**
+   * Added for openai-responses: the request field the error is about (a FormatError's `field`), for
+   * formats with a place for it (OpenAI's `param`, which its SDKs expose as `error.param`).
+   */
+  param?: string;
 }
