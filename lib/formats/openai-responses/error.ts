@@ -14,6 +14,7 @@ export function decodeResponsesError(status: number, body: JsonObject | undefine
   const error: WireError = { status, message };
   if (typeof fields?.type === "string" && fields.type !== "error") error.type = fields.type;
   if (typeof fields?.code === "string") error.code = fields.code;
+  if (typeof fields?.param === "string") error.param = fields.param;
   return error;
 }
 
@@ -26,12 +27,12 @@ export function responsesErrorEvent(error: WireError, sequenceNumber: number): S
   const fields = errorFields(error);
   return {
     event: "error",
-    data: JSON.stringify({ type: "error", code: fields.code, message: fields.message, param: null, sequence_number: sequenceNumber, error: fields }),
+    data: JSON.stringify({ type: "error", code: fields.code, message: fields.message, param: fields.param, sequence_number: sequenceNumber, error: fields }),
   };
 }
 
-function errorFields(error: WireError): { message: string; type: string; param: null; code: string | null } {
-  return { message: error.message, type: error.type ?? errorType(error.status), param: null, code: error.code ?? null };
+function errorFields(error: WireError): { message: string; type: string; param: string | null; code: string | null } {
+  return { message: error.message, type: error.type ?? errorType(error.status), param: error.param ?? null, code: error.code ?? null };
 }
 
 /** OpenAI's error types by HTTP status, for errors that arrive without one. */

@@ -49,6 +49,7 @@ describe("decoding a client's Responses request", () => {
         { role: "user", content: "Hi" },
       ],
       stream: true,
+      stream_options: { include_usage: true },
       max_tokens: 256,
       temperature: 0.2,
       top_p: 0.9,
@@ -61,6 +62,7 @@ describe("decoding a client's Responses request", () => {
       model: "m",
       messages: [{ role: "user", content: "x" }],
       stream: true,
+      stream_options: { include_usage: true },
       user: "hash",
     });
   });

@@ -99,6 +99,8 @@ export function decodeResponsesRequest(body: JsonObject, hints?: RequestHints): 
   messages.push(...decodeInput(body.input));
 
   const request: ChatRequest = { model, messages, stream: optionalBoolean(body, "stream", "") ?? hints?.stream ?? false };
+  // A Responses stream always ends with its usage, in response.completed.
+  if (request.stream) request.stream_options = { include_usage: true };
   const maxTokens = optionalInteger(body, "max_output_tokens", "");
   if (maxTokens !== undefined) request.max_tokens = maxTokens;
   const temperature = optionalNumber(body, "temperature", "");
@@ -422,6 +424,7 @@ export function encodeResponsesRequest(request: ChatRequest): EncodedRequest {
   const body: JsonObject = { model: request.model, input: request.messages.flatMap(encodeMessage), stream: request.stream };
   // The gateway keeps its own log; OpenAI need not store translated conversations.
   body.store = false;
+  // stream_options has no counterpart: a Responses stream always ends with its usage.
   if (request.max_tokens !== undefined) body.max_output_tokens = request.max_tokens;
   if (request.temperature !== undefined) body.temperature = request.temperature;
   if (request.top_p !== undefined) body.top_p = request.top_p;

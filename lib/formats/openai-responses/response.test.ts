@@ -175,6 +175,14 @@ describe("errors", () => {
     expect((error as APIError).message).toContain("Rate limited by Anthropic");
   });
 
+  it("names the field a FormatError is about in param, which the SDK exposes", async () => {
+    const body = openAiResponsesCodec.encodeError({ status: 400, message: "tools[1].type is not supported", code: "unsupported_field", param: "tools[1].type" });
+    const error = await sdkAnswering(body, 400)
+      .responses.create({ model: "m", input: "x" })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 400, param: "tools[1].type", code: "unsupported_field", type: "invalid_request_error" });
+  });
+
   it("keeps a translated error's own type, and derives one from the status otherwise", () => {
     expect(openAiResponsesCodec.encodeError({ status: 529, message: "Overloaded", type: "overloaded_error" })).toEqual({
       error: { message: "Overloaded", type: "overloaded_error", param: null, code: null },
@@ -188,7 +196,7 @@ describe("errors", () => {
       openAiResponsesCodec.decodeError(400, {
         error: { message: "Invalid 'input[0].content'", type: "invalid_request_error", param: "input[0].content", code: "invalid_value" },
       }),
-    ).toEqual({ status: 400, message: "Invalid 'input[0].content'", type: "invalid_request_error", code: "invalid_value" });
+    ).toEqual({ status: 400, message: "Invalid 'input[0].content'", type: "invalid_request_error", code: "invalid_value", param: "input[0].content" });
     expect(openAiResponsesCodec.decodeError(502, undefined)).toEqual({ status: 502, message: "The provider answered with HTTP 502" });
     expect(openAiResponsesCodec.decodeError(500, { error: "boom" })).toEqual({ status: 500, message: "The provider answered with HTTP 500" });
   });
