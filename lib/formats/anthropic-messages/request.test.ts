@@ -533,7 +533,7 @@ describe("encodeRequest", () => {
     expect(error.code).toBe("invalid_field");
   });
 
-  it("accepts zero penalties, which some clients always send", () => {
-    expect(() => encodeRequest(request({ presence_penalty: 0, frequency_penalty: 0 }))).not.toThrow();
+  it("accepts zero penalties and zero top_logprobs, which some clients always send", () => {
+    expect(() => encodeRequest(request({ presence_penalty: 0, frequency_penalty: 0, top_logprobs: 0, logprobs: false }))).not.toThrow();
   });
 });

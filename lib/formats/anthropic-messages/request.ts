@@ -444,8 +444,8 @@ function rejectInexpressible(request: ChatRequest) {
   }
   if (request.seed !== undefined) throw unsupported("seed", "cannot be sent to Anthropic, which has no seed; remove it");
   if (request.logprobs === true) throw unsupported("logprobs", "cannot be sent to Anthropic, which returns no log probabilities; remove it");
-  if (request.top_logprobs !== undefined) throw unsupported("top_logprobs", "cannot be sent to Anthropic, which returns no log probabilities; remove it");
-  // A penalty of 0 is no penalty: some clients always send it.
+  if (request.top_logprobs !== undefined && request.top_logprobs > 0) throw unsupported("top_logprobs", "cannot be sent to Anthropic, which returns no log probabilities; remove it");
+  // A penalty of 0 is no penalty, and 0 top log probabilities none: some clients always send them.
   if (request.presence_penalty !== undefined && request.presence_penalty !== 0) {
     throw unsupported("presence_penalty", "cannot be sent to Anthropic, which has no presence penalty; remove it");
   }
