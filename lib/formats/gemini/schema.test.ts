@@ -10,7 +10,9 @@ describe("toGeminiSchema", () => {
       type: "object",
       additionalProperties: false,
       properties: {
-        id: { type: "integer", minimum: 1, examples: [7, 8] },
+        id: { type: "integer", minimum: 1, examples: [7, 8], format: "int64" },
+        email: { type: "string", format: "email" },
+        at: { type: "string", format: "date-time" },
         status: { const: "open" },
         note: { anyOf: [{ type: "string", maxLength: 200 }, { type: "null" }], default: null },
         tags: { type: "array", items: { type: "string" }, minItems: 1 },
@@ -25,7 +27,9 @@ describe("toGeminiSchema", () => {
       title: "Order",
       type: "OBJECT",
       properties: {
-        id: { type: "INTEGER", minimum: 1, example: 7 },
+        id: { type: "INTEGER", minimum: 1, example: 7, format: "int64" },
+        email: { type: "STRING" },
+        at: { type: "STRING", format: "date-time" },
         status: { type: "STRING", enum: ["open"] },
         note: { type: "STRING", maxLength: 200, nullable: true, default: null },
         tags: { type: "ARRAY", items: { type: "STRING" }, minItems: 1 },

@@ -14,7 +14,8 @@ import { isJsonObject, type JsonObject } from "@/lib/formats/json";
  * - stripped, being annotations or constraints Gemini rejects without changing what a well-behaved
  *   model sends: `$schema`, `$id`, `$comment`, `additionalProperties`, `readOnly`, `writeOnly`,
  *   `deprecated`, `strict`, `contentEncoding`, `contentMediaType`, `$defs`, `definitions` (after
- *   inlining);
+ *   inlining), and a `format` Gemini does not know for the type (it takes date-time and enum for
+ *   strings, float and double, int32 and int64);
  * - anything else (`allOf`, `not`, `if`, `patternProperties`, `exclusiveMinimum`, `uniqueItems`,
  *   a non-string `enum` …) is a FormatError naming it, rather than a schema that says less than
  *   the client meant.
@@ -57,6 +58,9 @@ const copied = new Set([
   "propertyOrdering",
   "example",
 ]);
+
+/** The formats the Gemini API takes; others (`email`, `uri`, …) are hints it refuses, so they are left out. */
+const formatsByType: Record<string, string[]> = { STRING: ["enum", "date-time"], NUMBER: ["float", "double"], INTEGER: ["int32", "int64"] };
 
 const jsonTypes = new Set(["string", "number", "integer", "boolean", "object", "array", "null"]);
 
@@ -125,6 +129,7 @@ function convert(schema: JsonObject, field: string, defs: JsonObject, resolving:
   }
   // Gemini types every enum; JSON Schema's may stand alone, and Gemini's enums are strings.
   if (out.enum !== undefined && out.type === undefined) out.type = "STRING";
+  if (out.format !== undefined && !formatsByType[String(out.type)]?.includes(String(out.format))) delete out.format;
   return out;
 }
 
