@@ -267,6 +267,7 @@ describeGateway(
       ...unified().map((s) => ({ ...s, body: JSON.stringify(chatBody("openai/gpt-4o-mini")) })),
       { ...passthrough(), body: JSON.stringify(chatBody("gpt-4o-mini")) },
       models(),
+      { what: "/ai/v1 models", url: `${h.url}/ai/v1/models`, method: "GET" },
     ];
     const authorized = () => ({ "content-type": "application/json", ...bearer(t.token) });
 
@@ -387,6 +388,8 @@ describeGateway(
         [`${gw}/nosuchprovider/chat/completions`, 400],
         [`${gw}/custom-missing/chat/completions`, 400],
         [`${gw}/%00/chat/completions`, 400],
+        // A gateway token in Google's ?key= would be forwarded in the URL: refused before any call.
+        [`${gw}/google-ai-studio/v1beta/models/gemini-2.5-flash:generateContent?key=${t.token}`, 400],
         [`${gw}/%F0%9F%98%80/chat/completions`, 400],
         [`${h.url}/v1/${t.team.slug}/nosuchgateway/compat/chat/completions`, 404],
         [`${h.url}/v1/nosuchteam/main/compat/chat/completions`, 404],
