@@ -204,9 +204,11 @@ describe("geminiStreamEncoder", () => {
   it("ends with the error object and no finish when the stream fails", () => {
     const encoder = geminiCodec.streamEncoder();
     encoder.push({ type: "text", text: "partial" });
+    encoder.push({ type: "finish", reason: "stop" });
     expect(encoder.push({ type: "error", error: { status: 500, message: "upstream broke" } })).toEqual([
       { data: JSON.stringify({ error: { code: 500, message: "upstream broke", status: "INTERNAL" } }) },
     ]);
+    expect(encoder.end()).toEqual([]);
   });
 
   it("says nothing at the end of a stream that carried nothing", () => {

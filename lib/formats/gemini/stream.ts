@@ -116,6 +116,7 @@ export function geminiStreamEncoder(): StreamEncoder {
   let model = "";
   let usage: Partial<CanonicalUsage> | undefined;
   let finish: FinishReason | undefined;
+  let failed = false;
   const pending = new Map<number, PendingCall>();
 
   const chunk = (parts: JsonObject[], finishReason?: string): SseEvent => {
@@ -178,11 +179,14 @@ export function geminiStreamEncoder(): StreamEncoder {
           usage = { ...usage, ...event.usage };
           return [];
         case "error":
+          failed = true;
           pending.clear();
           return geminiStreamErrorEvents(event.error);
       }
     },
     end(): SseEvent[] {
+      // The error event was the stream's last word.
+      if (failed) return [];
       const parts = callParts();
       if (parts.length === 0 && finish === undefined && usage === undefined) return [];
       return [chunk(parts, finish === undefined ? undefined : geminiFinishReason(finish))];
