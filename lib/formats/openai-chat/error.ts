@@ -34,6 +34,7 @@ export function decodeError(status: number, body: JsonObject | undefined): WireE
   const text = [error?.message, body?.error, body?.message].find((m): m is string => typeof m === "string" && m !== "");
   const wire: WireError = { status, message: text ?? `the provider answered with HTTP ${status}`, type: typeof error?.type === "string" ? error.type : openAiErrorType(status) };
   if (typeof error?.code === "string") wire.code = error.code;
+  if (typeof error?.param === "string") wire.param = error.param;
   return wire;
 }
 
@@ -44,7 +45,7 @@ export function decodeError(status: number, body: JsonObject | undefined): WireE
  */
 export function encodeError(error: WireError): JsonObject {
   const type = error.type !== undefined && OPENAI_TYPES.has(error.type) ? error.type : openAiErrorType(error.status);
-  return { error: { message: error.message, type, code: error.code ?? null, param: null } };
+  return { error: { message: error.message, type, code: error.code ?? null, param: error.param ?? null } };
 }
 
 /** A stream that failed mid-way ends with the `data:` error event OpenAI itself sends, and no `[DONE]`. */
