@@ -1,5 +1,6 @@
 import type { Codec } from "@/lib/formats/codec";
-import { decodeResponsesError, encodeResponsesError, responsesErrorEvent } from "./error";
+import { decodeError, encodeError } from "@/lib/formats/openai-chat/error";
+import { responsesErrorEvent } from "./error";
 import { decodeResponsesRequest, encodeResponsesRequest } from "./request";
 import { decodeResponsesResponse, encodeResponsesResponse } from "./response";
 import { ResponsesStreamDecoder, ResponsesStreamEncoder } from "./stream";
@@ -15,8 +16,8 @@ export const openAiResponsesCodec: Codec = {
   streamDecoder: () => new ResponsesStreamDecoder(),
   streamEncoder: () => new ResponsesStreamEncoder(),
   usageFromBody: usageFromResponsesBody,
-  decodeError: decodeResponsesError,
-  encodeError: encodeResponsesError,
+  decodeError,
+  encodeError,
   // Without the stream's state, the count is unknown; the SDK raises the error whatever its number.
   streamErrorEvents: (error) => [responsesErrorEvent(error, 0)],
 };
