@@ -201,6 +201,8 @@ describe("decoding a client's Responses request", () => {
     ["background mode", { background: true }, "background"],
     ["logprobs", { top_logprobs: 3 }, "top_logprobs"],
     ["an unknown field", { frobnicate: 1 }, "frobnicate"],
+    ["Chat's stop sequences", { stop: ["END"] }, "stop"],
+    ["Chat's messages", { messages: [{ role: "user", content: "x" }] }, "messages"],
     ["a flex tier", { service_tier: "flex" }, "service_tier"],
     ["auto truncation", { truncation: "auto" }, "truncation"],
     ["included tool output", { include: ["reasoning.encrypted_content", "web_search_call.action.sources"] }, "include[1]"],
@@ -223,6 +225,12 @@ describe("decoding a client's Responses request", () => {
     expect(error.field).toBe(field);
     expect(error.code).toBe("unsupported_field");
     expect(error.message).toContain(field);
+  });
+
+  it("says what the Responses API calls a Chat Completions field", () => {
+    expect(formatError(() => decodeResponsesRequest({ model: "m", input: "x", max_tokens: 5 })).message).toBe(
+      "max_tokens is a Chat Completions field; the Responses API calls it max_output_tokens",
+    );
   });
 
   it.each<[string, JsonObject, string]>([

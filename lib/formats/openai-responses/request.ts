@@ -79,6 +79,15 @@ const REFUSED_FIELDS: Record<string, string> = {
     "needs a conversation stored at OpenAI, which the gateway does not have; send the earlier turns in input instead",
   prompt: "refers to a prompt template stored at OpenAI; send its text in instructions and input instead",
   top_logprobs: "cannot be carried: log probabilities are not translated between providers",
+  // Chat Completions parameters a client may send here by habit: say what the Responses API calls them.
+  messages: "is a Chat Completions field; the Responses API takes the conversation in input",
+  max_tokens: "is a Chat Completions field; the Responses API calls it max_output_tokens",
+  max_completion_tokens: "is a Chat Completions field; the Responses API calls it max_output_tokens",
+  response_format: "is a Chat Completions field; the Responses API takes it as text.format",
+  reasoning_effort: "is a Chat Completions field; the Responses API takes it as reasoning.effort",
+  stop: "is a Chat Completions field the Responses API does not have; send it to /chat/completions",
+  seed: "is a Chat Completions field the Responses API does not have; send it to /chat/completions",
+  n: "is a Chat Completions field the Responses API does not have: it returns one answer",
 };
 
 const EFFORTS: readonly ReasoningEffort[] = ["minimal", "low", "medium", "high"];
