@@ -71,7 +71,7 @@ export function readModelParts(parts: unknown, field: string, callIdOf: CallIdOf
   return { text, reasoning, toolCalls };
 }
 
-function readFunctionCall(call: JsonObject, field: string, fallbackId: string, signature: string | undefined): ToolCall {
+export function readFunctionCall(call: JsonObject, field: string, fallbackId: string, signature: string | undefined): ToolCall {
   if (typeof call.name !== "string" || call.name === "") throw new FormatError(`${field}.name must be the function's name.`, `${field}.name`, "invalid_field");
   if (call.args !== undefined && !isJsonObject(call.args)) throw new FormatError(`${field}.args must be an object.`, `${field}.args`, "invalid_field");
   const id = typeof call.id === "string" && call.id !== "" ? call.id : fallbackId;

@@ -2,7 +2,7 @@ import type { CanonicalUsage, ChatStreamEvent, FinishReason, SseEvent } from "@/
 import { FormatError, type StreamDecoder, type StreamEncoder } from "@/lib/formats/codec";
 import { isJsonObject, parseJsonObject, type JsonObject } from "@/lib/formats/json";
 import { decodeGeminiError, geminiStreamErrorEvents } from "./error";
-import { isAnswerOnlyPart, optionalString } from "./parts";
+import { isAnswerOnlyPart, optionalString, readFunctionCall } from "./parts";
 import { createdOf, finishReasonOf, geminiFinishReason } from "./response";
 import { usageFromMetadata, usageMetadataOf } from "./usage";
 
@@ -73,13 +73,11 @@ export function geminiStreamDecoder(): StreamDecoder {
     if (!isJsonObject(part)) throw new FormatError(`${field} must be a part object.`, field, "invalid_field");
     const signature = optionalString(part.thoughtSignature, `${field}.thoughtSignature`);
     if (isJsonObject(part.functionCall)) {
-      const call = part.functionCall;
-      if (typeof call.name !== "string" || call.name === "") throw new FormatError(`${field}.functionCall.name must be the function's name.`, `${field}.functionCall.name`, "invalid_field");
-      closeReasoning(out);
       const index = calls++;
-      const id = typeof call.id === "string" && call.id !== "" ? call.id : `call_${index}`;
-      out.push({ type: "tool_call_start", index, id, name: call.name, ...(signature === undefined ? {} : { signature }) });
-      out.push({ type: "tool_call_delta", index, arguments: JSON.stringify(isJsonObject(call.args) ? call.args : {}) });
+      const call = readFunctionCall(part.functionCall, `${field}.functionCall`, `call_${index}`, signature);
+      closeReasoning(out);
+      out.push({ type: "tool_call_start", index, id: call.id, name: call.function.name, ...(signature === undefined ? {} : { signature }) });
+      out.push({ type: "tool_call_delta", index, arguments: call.function.arguments });
     } else if (typeof part.text === "string" && part.thought === true) {
       if (part.text !== "") out.push({ type: "reasoning", text: part.text });
       reasoningOpen = true;
