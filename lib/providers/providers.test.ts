@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { providers, providerSlugOf } from ".";
+import { nativePath } from "./types";
 import { anthropic } from "./anthropic";
 import { googleAiStudio } from "./google-ai-studio";
 import { openai } from "./openai";
@@ -50,6 +51,18 @@ describe("the format a passthrough path speaks", () => {
     expect(googleAiStudio.pathFacts?.("v1beta/models/gemini-2.5-pro:streamGenerateContent")).toEqual({ model: "gemini-2.5-pro", stream: true });
     expect(googleAiStudio.pathFacts?.("v1beta/models/gemini-2.5-pro:generateContent")).toEqual({ model: "gemini-2.5-pro", stream: false });
     expect(googleAiStudio.pathFacts?.("v1beta/models")).toEqual({});
+  });
+});
+
+describe("the formats a provider speaks itself", () => {
+  it("names the path of each, and none for formats it does not speak", () => {
+    expect(nativePath(openai, "openai-chat")).toBe("chat/completions");
+    expect(nativePath(openai, "openai-responses")).toBe("responses");
+    expect(nativePath(providers.get("groq")!, "openai-responses")).toBeUndefined();
+    expect(nativePath(anthropic, "anthropic-messages")).toBe("v1/messages");
+    expect(nativePath(anthropic, "openai-chat")).toBeUndefined();
+    // Gemini's path holds the model: its encoder builds it.
+    expect(nativePath(googleAiStudio, "gemini")).toBeUndefined();
   });
 });
 

@@ -37,6 +37,11 @@ export interface ProviderSpec {
    * the path with the request (Anthropic's `v1/messages`; Gemini puts the model in it).
    */
   chatCompletionsPath: string | undefined;
+  /**
+   * Formats besides `format` it serves itself, each with its path relative to baseUrl (OpenAI's
+   * Responses API): a client speaking one of them reaches it untranslated.
+   */
+  otherFormats?: Partial<Record<WireFormat, string>>;
   /** Its OpenAI-format embeddings endpoint; undefined when it has none (Gemini's own is native). */
   embeddingsPath: string | undefined;
   /**
@@ -70,6 +75,14 @@ export interface ProviderSpec {
   baseUrlHint?: string;
 }
 
+/**
+ * Where the provider takes a request in `format` as it is, relative to its base URL; undefined
+ * when it does not speak `format`, or only at a path its encoder builds (Gemini).
+ */
+export function nativePath(spec: Pick<ProviderSpec, "format" | "chatCompletionsPath" | "otherFormats">, format: WireFormat): string | undefined {
+  return format === spec.format ? spec.chatCompletionsPath : spec.otherFormats?.[format];
+}
+
 /** `Authorization: Bearer {key}`, the OpenAI family's way. */
 export const bearerCredential: ApplyCredential = (call, key) => ({
   ...call,
@@ -99,7 +112,7 @@ export function openAiFormatOfPath(path: string): WireFormat | undefined {
 }
 
 type OpenAiCompatibleFields = Pick<ProviderSpec, "slug" | "name" | "baseUrl"> &
-  Partial<Pick<ProviderSpec, "baseUrlHint" | "modelAuthors">> & { chatCompletionsPath?: string; embeddingsPath?: string };
+  Partial<Pick<ProviderSpec, "baseUrlHint" | "modelAuthors" | "otherFormats">> & { chatCompletionsPath?: string; embeddingsPath?: string };
 
 /** OpenAI-compatible providers share everything but their name and URLs. */
 export function openAiCompatible(spec: OpenAiCompatibleFields): ProviderSpec {

@@ -3,6 +3,7 @@ import { FormatError, type Codec, type EncodedRequest, type WireFormat } from "@
 import { codecFor, hasCodec } from "@/lib/formats/index";
 import type { JsonObject } from "@/lib/formats/json";
 import { maxOutputTokens } from "@/lib/pricing/cost";
+import { nativePath } from "@/lib/providers/types";
 import { passthroughAnswer, translatedAnswer } from "../answer";
 import { readRequestBody } from "../body";
 import { resolveCredential } from "../credentials";
@@ -41,21 +42,15 @@ async function planChat(ctx: SurfaceContext, ingress: WireFormat, body: JsonObje
   const options = effectiveOptions(access.gateway, exchange.options);
   const credential = await resolveCredential(target, access, ctx.clientSentKey, options.byokAlias, ctx.directory);
   exchange.providerKeyId = credential.storedKeyId;
-  const attempt: Attempt = { provider: target, model, credential, egress: speaksNatively(target, ingress) ? ingress : target.format };
+  const attempt: Attempt = { provider: target, model, credential, egress: nativePath(target, ingress) !== undefined ? ingress : target.format };
   return { access, ingress, options, attempts: [attempt] };
 }
 
-/** OpenAI's own API serves Responses as well as Chat; every other provider speaks only its chat format. */
-function speaksNatively(target: ProviderTarget, ingress: WireFormat): boolean {
-  return target.format === ingress || (ingress === "openai-responses" && target.slug === "openai");
-}
-
 /** Where a provider takes a request in its own format, when the client already speaks it. */
-function nativePath(target: ProviderTarget, format: WireFormat): string {
-  if (format === "openai-chat") return target.chatCompletionsPath ?? "chat/completions";
-  if (format === "openai-responses") return "responses";
-  if (format === "anthropic-messages") return "v1/messages";
-  throw invalidRequest(`${target.name} cannot be called in the ${format} format from this surface`, "unsupported_format");
+function pathAsSent(target: ProviderTarget, format: WireFormat): string {
+  const path = nativePath(target, format);
+  if (path === undefined) throw invalidRequest(`${target.name} cannot be called in the ${format} format from this surface`, "unsupported_format");
+  return path;
 }
 
 /** encode → apply credential → call → decode, for one attempt. */
@@ -72,7 +67,7 @@ async function runAttempt(ctx: SurfaceContext, plan: RequestPlan, attempt: Attem
     exchange.stream = body.stream === true;
     if (plan.ingress === "openai-chat") stripUsageChunk = askForStreamUsage(body);
     outgoingBody = body;
-    path = nativePath(attempt.provider, attempt.egress);
+    path = pathAsSent(attempt.provider, attempt.egress);
     answer = passthroughAnswer(attempt.egress, stripUsageChunk);
   } else {
     const ingress = codecOf(plan.ingress, attempt);

@@ -13,8 +13,7 @@ export const anthropic: ProviderSpec = {
   name: "Anthropic",
   baseUrl: "https://api.anthropic.com",
   format: "anthropic-messages",
-  // The anthropic-messages encoder returns `v1/messages`.
-  chatCompletionsPath: undefined,
+  chatCompletionsPath: "v1/messages",
   embeddingsPath: undefined,
   // count_tokens answers `{input_tokens}`, a free estimate rather than usage: nothing to bill.
   formatOfPath: (path) => (/^(?:v1\/)?messages\/?(?:\?|$)/.test(path) ? "anthropic-messages" : undefined),
