@@ -229,6 +229,9 @@ describe("encodeGeminiRequest", () => {
     expect(encodeGeminiRequest(request({ reasoning: { effort: "medium", include_thoughts: false } })).body.generationConfig).toEqual({
       thinkingConfig: { includeThoughts: false, thinkingBudget: 8192 },
     });
+    expect(encodeGeminiRequest(request({ reasoning: { budget_tokens: 0 } })).body.generationConfig).toEqual({
+      thinkingConfig: { includeThoughts: false, thinkingBudget: 0 },
+    });
     expect(encodeGeminiRequest(request({ model: "gemini-3-pro-preview", reasoning: { effort: "high" } })).body.generationConfig).toEqual({
       thinkingConfig: { includeThoughts: true, thinkingLevel: "HIGH" },
     });

@@ -161,7 +161,8 @@ function encodeGenerationConfig(request: ChatRequest, model: string): JsonObject
   }
   if (request.reasoning) {
     const { effort, budget_tokens, include_thoughts } = request.reasoning;
-    const thinking: JsonObject = { includeThoughts: include_thoughts ?? true };
+    // No thoughts to include when thinking is off (a budget of 0).
+    const thinking: JsonObject = { includeThoughts: include_thoughts ?? budget_tokens !== 0 };
     if (budget_tokens !== undefined) thinking.thinkingBudget = budget_tokens;
     else if (effort !== undefined && model.startsWith("gemini-3")) thinking.thinkingLevel = effort.toUpperCase();
     else if (effort !== undefined) thinking.thinkingBudget = thinkingBudgetByEffort[effort];
