@@ -1,6 +1,7 @@
 import { anthropicMessagesCodec } from "./anthropic-messages";
 import type { Codec, WireFormat } from "./codec";
 import { geminiCodec } from "./gemini";
+import { openAiChatCodec } from "./openai-chat/codec";
 import { openAiResponsesCodec } from "./openai-responses";
 
 /**
@@ -10,6 +11,7 @@ import { openAiResponsesCodec } from "./openai-responses";
 const codecs: Partial<Record<WireFormat, Codec>> = {
   "anthropic-messages": anthropicMessagesCodec,
   gemini: geminiCodec,
+  "openai-chat": openAiChatCodec,
   "openai-responses": openAiResponsesCodec,
 };
 

@@ -44,18 +44,3 @@ export interface StreamError {
   /** A stable, machine-readable code (`provider_error`). */
   code: string;
 }
-
-/**
- * One wire format's streams as the relay handles them. Each format owns its framing, its error
- * event and its token estimate, so a surface plugs in its format and the relay stays format-free.
- */
-export interface StreamCodec {
-  tap(options: { stripUsageChunk: boolean }): StreamTap;
-  /** The last event of a stream that failed mid-way (OpenAI: a `data:` error object; Anthropic: `event: error`). */
-  errorEvent(error: StreamError): string;
-  /**
-   * Tokens of a stream that ended before its provider reported usage, estimated from the request and
-   * what was streamed; undefined when neither says anything countable.
-   */
-  estimateUsage(requestBody: Uint8Array | undefined, streamed: StreamSummary): TokenUsage | undefined;
-}
