@@ -365,3 +365,15 @@ describe("encoding a canonical request for OpenAI's /responses", () => {
     expect(encoded.reasoning).toEqual({ effort });
   });
 });
+
+describe("encoding reasoning settings", () => {
+  it("asks for reasoning and its encrypted content only when the request asks for reasoning", () => {
+    const encode = (reasoning: ChatRequest["reasoning"]) =>
+      encodeResponsesRequest({ model: "m", stream: false, messages: [{ role: "user", content: "x" }], ...(reasoning ? { reasoning } : {}) }).body;
+    expect(encode(undefined)).not.toHaveProperty("include");
+    expect(encode({})).not.toHaveProperty("reasoning");
+    expect(encode({})).not.toHaveProperty("include");
+    expect(encode({ effort: "low" })).toMatchObject({ reasoning: { effort: "low" }, include: ["reasoning.encrypted_content"] });
+    expect(encode({ include_thoughts: true })).toMatchObject({ reasoning: { summary: "auto" }, include: ["reasoning.encrypted_content"] });
+  });
+});

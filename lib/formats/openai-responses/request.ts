@@ -445,13 +445,12 @@ export function encodeResponsesRequest(request: ChatRequest): EncodedRequest {
   }
   if (request.parallel_tool_calls !== undefined) body.parallel_tool_calls = request.parallel_tool_calls;
   if (request.response_format !== undefined) body.text = { format: encodeResponseFormat(request.response_format) };
-  if (request.reasoning !== undefined) {
-    const reasoning: JsonObject = {};
-    const effort = request.reasoning.effort ?? effortForBudget(request.reasoning.budget_tokens);
-    if (effort !== undefined) reasoning.effort = effort;
-    if (request.reasoning.include_thoughts === true) reasoning.summary = "auto";
-    body.reasoning = reasoning;
-    // Without store, reasoning goes back next turn only as its encrypted content.
+  const effort = request.reasoning?.effort ?? effortForBudget(request.reasoning?.budget_tokens);
+  const summary = request.reasoning?.include_thoughts === true;
+  if (effort !== undefined || summary) {
+    body.reasoning = { ...(effort !== undefined ? { effort } : {}), ...(summary ? { summary: "auto" } : {}) };
+    // Without store, reasoning goes back next turn only as its encrypted content. Asked for only
+    // when reasoning is, since models that do not reason refuse it.
     body.include = ["reasoning.encrypted_content"];
   }
   return { body, path: "responses" };
