@@ -259,6 +259,11 @@ describeGateway(
       { what: "/ai/v1 embeddings", url: `${h.url}/ai/v1/embeddings` },
       { what: "/client/v4 chat", url: `${h.url}/client/v4/accounts/${t.team.slug}/ai/v1/chat/completions` },
       { what: "/client/v4 embeddings", url: `${h.url}/client/v4/accounts/${t.team.slug}/ai/v1/embeddings` },
+      // Anthropic's error shape ({"type":"error","error":{type,message}}) has the error.message and error.type checked here.
+      { what: "/ai/v1 messages", url: `${h.url}/ai/v1/messages` },
+      { what: "/client/v4 messages", url: `${h.url}/client/v4/accounts/${t.team.slug}/ai/v1/messages` },
+      { what: "/ai/v1 responses", url: `${h.url}/ai/v1/responses` },
+      { what: "/client/v4 responses", url: `${h.url}/client/v4/accounts/${t.team.slug}/ai/v1/responses` },
     ];
     const passthrough = () => ({ what: "openai passthrough", url: `${t.gatewayUrl}/openai/chat/completions` });
     const models = () => ({ what: "compat models", url: `${t.gatewayUrl}/compat/models`, method: "GET" });
