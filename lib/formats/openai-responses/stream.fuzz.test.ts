@@ -12,6 +12,7 @@ const step = fc.oneof(
   fc.record({ type: fc.constant("redacted" as const), data: fc.base64String({ minLength: 4, maxLength: 8 }) }),
   fc.record({ type: fc.constant("call" as const), name: fc.constantFrom("f", "g"), signature: fc.option(fc.constant("sig"), { nil: undefined }) }),
   fc.record({ type: fc.constant("args" as const), which: fc.nat(4), text: fc.string({ maxLength: 6 }) }),
+  fc.record({ type: fc.constant("restart" as const), which: fc.nat(4) }),
 );
 
 type Step = typeof step extends fc.Arbitrary<infer T> ? T : never;
@@ -30,6 +31,8 @@ function canonicalStream(steps: Step[], reason: "stop" | "length" | "tool_calls"
     else if (s.type === "call") {
       events.push({ type: "tool_call_start", index: args.length, id: `call_${args.length}`, name: s.name, ...(s.signature !== undefined ? { signature: s.signature } : {}) });
       args.push("");
+    } else if (s.type === "restart") {
+      if (args.length > 0) events.push({ type: "tool_call_start", index: s.which % args.length, id: "again", name: "again" });
     } else if (args.length > 0) {
       const index = s.which % args.length;
       events.push({ type: "tool_call_delta", index, arguments: s.text });

@@ -73,7 +73,8 @@ export class ResponsesStreamEncoder implements StreamEncoder {
         else this.endReasoning(out, event.signature);
         break;
       case "tool_call_start":
-        this.startCall(out, event.index, event.id, event.name, event.signature);
+        // A call starts once; a repeated start would leave an item the SDK finds unfinished.
+        if (!this.calls.has(event.index)) this.startCall(out, event.index, event.id, event.name, event.signature);
         break;
       case "tool_call_delta": {
         const call = this.calls.get(event.index);
