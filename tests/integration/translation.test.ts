@@ -163,6 +163,24 @@ describeGateway("chat completions translated to Anthropic and Gemini, and Anthro
     expect(midway).toBeInstanceOf(OpenAI.APIError);
   });
 
+  it("compat → anthropic/…: a provider that breaks off mid-stream ends the client's stream with an error, logged 502 with the input message_start reported", async () => {
+    const { compat } = await seeded();
+    const { data: stream, response } = await compat.chat.completions
+      .create({ model: "anthropic/fake-reset-4", messages: [{ role: "user", content: "hi" }], stream: true })
+      .withResponse();
+    let text = "";
+    const cut = await (async () => {
+      for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? "";
+    })().catch((e: unknown) => e);
+    expect(cut).toBeInstanceOf(OpenAI.APIError);
+    expect((cut as Error).message).toContain("broke off");
+    expect(FAKE_ANTHROPIC_CONTENT.startsWith(text)).toBe(true);
+    const row = await h.logRow(response.headers.get("cf-aig-log-id")!);
+    expect(row).toMatchObject({ statusCode: 502, success: false, stream: true });
+    expect(row.errorMessage).toContain("broke off");
+    expect(row.tokensIn).toBe(FAKE_ANTHROPIC_USAGE.input_tokens);
+  });
+
   it("/ai/v1/chat/completions → google-ai-studio/…: answer, stream, tools, with the key in x-goog-api-key and usage with cached tokens", async () => {
     const { geminiKey, rest } = await seeded();
     const { data: completion, response } = await rest.chat.completions
