@@ -94,6 +94,19 @@ describeGateway("POST /ai/v1/responses with the openai SDK, translated", (h) => 
     expect(text).toBe(FAKE_GEMINI_CONTENT);
   });
 
+  it("sends an openai/… request to OpenAI's own /responses as sent, without translation", async () => {
+    const { t, client } = await seeded();
+    const { data: response, response: http } = await client.responses.create({ model: "openai/gpt-4o-mini", input: "hi", store: false }).withResponse();
+    expect(response.output_text).toBe(h.fake.content);
+    const seen = h.upstreamWithKey(t.providerKey);
+    expect(seen.path).toMatch(/\/responses$/);
+    expect(seen.body).toEqual({ model: "gpt-4o-mini", input: "hi", store: false });
+    const row = await h.logRow(http.headers.get("cf-aig-log-id")!);
+    expect(row).toMatchObject({ provider: "openai", ingressFormat: "openai-responses", statusCode: 200 });
+    expect(row.tokensOut).toBeGreaterThan(0);
+    expect((await h.payload(row.id))?.providerRequestBody).toBeNull();
+  });
+
   it("translates a provider's error into OpenAI's shape, keeping its status and message", async () => {
     const { client } = await seeded();
     const failed = await client.responses.create({ model: "anthropic/fake-error-429", input: "hi" }).catch((e: unknown) => e);
