@@ -191,7 +191,7 @@ describe("decoding a client's Responses request", () => {
       expect(decodeResponsesRequest({ model: "m", input: "x", tool_choice: choice }).tool_choice).toBe(choice);
     }
     expect(decodeResponsesRequest({ model: "m", input: "x", text: { format: { type: "json_object" } } }).response_format).toEqual({ type: "json_object" });
-    expect(decodeResponsesRequest({ model: "m", input: "x", text: { format: { type: "text" } } }).response_format).toEqual({ type: "text" });
+    expect(decodeResponsesRequest({ model: "m", input: "x", text: { format: { type: "text" }, verbosity: "medium" } }).response_format).toEqual({ type: "text" });
   });
 
   it.each<[string, JsonObject, string]>([

@@ -203,8 +203,10 @@ function decodeToolChoice(value: unknown): ToolChoice {
 }
 
 function decodeTextConfig(text: JsonObject): ResponseFormat | undefined {
-  if (text.verbosity !== undefined && text.verbosity !== null) {
-    throw unsupported("text.verbosity", "is an OpenAI-only setting other providers cannot follow; remove it");
+  // "medium" is OpenAI's default, what every other provider does anyway.
+  const verbosity = optionalString(text, "verbosity", "text.");
+  if (verbosity !== undefined && verbosity !== "medium") {
+    throw unsupported("text.verbosity", `"${verbosity}" is an OpenAI-only setting other providers cannot follow; remove it`);
   }
   const format = optionalObject(text, "format", "text.");
   if (format === undefined) return undefined;
