@@ -21,23 +21,6 @@ export interface StreamSummary {
   error?: WireError;
 }
 
-/** Watches one stream on its way to the client. */
-export interface StreamTap {
-  transform: TransformStream<Uint8Array, Uint8Array>;
-  /** Settles at the end of the stream, and with what was seen so far if it is cancelled or aborted. */
-  result: Promise<StreamSummary>;
-  /** What the stream carried so far, at any time: for a client gone before the tap settled. */
-  summary(): StreamSummary;
-  /**
-   * The upstream broke off. Call before closing the tap's writable side: once the events already
-   * written have gone through, the event the upstream left incomplete is dropped and the client's
-   * stream ends with `finalEvent` instead.
-   */
-  breakOff(finalEvent: string): void;
-  /** What the tap emits when it is not what it reads (a translating tap emits the client's format). */
-  contentType?: string;
-}
-
 /** Why a stream failed mid-way, for its client. */
 export interface StreamError {
   message: string;

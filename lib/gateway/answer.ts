@@ -3,13 +3,13 @@ import { FormatError, type Codec, type WireFormat } from "@/lib/formats/codec";
 import { codecFor, hasCodec } from "@/lib/formats/index";
 import { isJsonObject, type JsonObject } from "@/lib/formats/json";
 import { estimateOpenAiChatUsage, generatedTokens, promptTokens } from "@/lib/formats/openai-chat/estimate-usage";
-import { tapOpenAiStream } from "@/lib/formats/openai-chat/sse";
+import { tapOpenAiStream } from "./openai-stream-tap";
 import { openAiStreamErrorEvent } from "@/lib/formats/openai-chat/stream-error";
 import { usageFromOpenAiBody } from "@/lib/formats/openai-chat/usage";
 import { serializeSseEvents } from "@/lib/formats/sse";
-import type { StreamError, StreamSummary, StreamTap } from "@/lib/formats/stream-codec";
+import type { StreamError, StreamSummary } from "@/lib/formats/stream-codec";
 import type { TokenUsage } from "@/lib/formats/usage";
-import { framingOf, passthroughTap, translatingTap } from "./stream-taps";
+import { framingOf, passthroughTap, translatingTap, type StreamTap } from "./stream-taps";
 import { tokenUsageOf } from "@/lib/formats/usage";
 
 /** What the relay learns from a whole (non-streamed) answer, and what the client gets instead when it is rewritten. */

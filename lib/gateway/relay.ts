@@ -1,5 +1,6 @@
 import type { Dispatcher } from "undici";
-import type { StreamSummary, StreamTap } from "@/lib/formats/stream-codec";
+import type { StreamSummary } from "@/lib/formats/stream-codec";
+import type { StreamTap } from "./stream-taps";
 import { errorLine } from "@/lib/error-line";
 import type { LogSink } from "@/lib/logs/types";
 import type { GatewayMetrics } from "@/lib/metrics/gateway";

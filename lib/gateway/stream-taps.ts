@@ -1,8 +1,28 @@
 import type { ChatStreamEvent, WireError } from "@/lib/formats/canonical";
 import type { Codec, StreamDecoder, StreamEncoder } from "@/lib/formats/codec";
 import { completeEventsEnd, JsonArrayReader, MAX_EVENT_CHARS, serializeSse, SseParser, type EventReader } from "@/lib/formats/sse";
-import type { StreamSummary, StreamTap } from "@/lib/formats/stream-codec";
+import type { StreamSummary } from "@/lib/formats/stream-codec";
 import { UsageTotals } from "./usage";
+
+/**
+ * Watches one stream on its way to the client: the relay's view of a stream, whatever its format.
+ * Stream classes live here in lib/gateway; lib/formats stays free of them.
+ */
+export interface StreamTap {
+  transform: TransformStream<Uint8Array, Uint8Array>;
+  /** Settles at the end of the stream, and with what was seen so far if it is cancelled or aborted. */
+  result: Promise<StreamSummary>;
+  /** What the stream carried so far, at any time: for a client gone before the tap settled. */
+  summary(): StreamSummary;
+  /**
+   * The upstream broke off. Call before closing the tap's writable side: once the events already
+   * written have gone through, the event the upstream left incomplete is dropped and the client's
+   * stream ends with `finalEvent` instead.
+   */
+  breakOff(finalEvent: string): void;
+  /** What the tap emits when it is not what it reads (a translating tap emits the client's format). */
+  contentType?: string;
+}
 
 /** About 1 MiB of text (UTF-16 code units) kept for the log payload. */
 const MAX_TEXT_CHARS = 1 << 20;

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { tapOpenAiStream } from "./sse";
+import { tapOpenAiStream } from "./openai-stream-tap";
 
 const encoder = new TextEncoder();
 

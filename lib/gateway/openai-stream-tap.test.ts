@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { sseEventData, tapOpenAiStream, type StreamSummary } from "./sse";
+import { sseEventData } from "@/lib/formats/openai-chat/sse";
+import type { StreamSummary } from "@/lib/formats/stream-codec";
+import { tapOpenAiStream } from "./openai-stream-tap";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
