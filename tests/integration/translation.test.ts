@@ -1,3 +1,5 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import OpenAI from "openai";
 import Anthropic from "@anthropic-ai/sdk";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -7,6 +9,8 @@ import { describeGateway } from "../support/harness";
 import { addKey, type SeededTeam } from "../support/seed";
 
 const CLAUDE = "claude-sonnet-4-5";
+/** A 1×1 PNG. */
+const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
 const GEMINI = "gemini-2.5-flash";
 const WEATHER_TOOLS: OpenAI.Chat.ChatCompletionTool[] = [
   { type: "function", function: { name: "get_weather", parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] } } },
@@ -16,10 +20,20 @@ const WEATHER_TOOLS: OpenAI.Chat.ChatCompletionTool[] = [
 describeGateway("chat completions translated to Anthropic and Gemini, and Anthropic Messages to OpenAI", (h) => {
   let anthropic: FakeAnthropic;
   let gemini: FakeGemini;
+  /** A web server with an image at /cat.png, a page at /page.html and nothing else: where image URLs point. */
+  let images: Server;
+  let imagesOrigin: string;
   beforeAll(async () => {
     [anthropic, gemini] = await Promise.all([startFakeAnthropic(), startFakeGemini()]);
+    images = createServer((req, res) => {
+      if (req.url === "/cat.png") res.writeHead(200, { "content-type": "image/png" }).end(PNG);
+      else if (req.url === "/page.html") res.writeHead(200, { "content-type": "text/html" }).end("<p>no image</p>");
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => images.listen(0, "127.0.0.1", resolve));
+    imagesOrigin = `http://127.0.0.1:${(images.address() as AddressInfo).port}`;
   });
-  afterAll(() => Promise.all([anthropic.close(), gemini.close()]));
+  afterAll(() => Promise.all([anthropic.close(), gemini.close(), new Promise((resolve) => images.close(resolve))]));
 
   interface Seeded {
     t: SeededTeam;
@@ -207,6 +221,31 @@ describeGateway("chat completions translated to Anthropic and Gemini, and Anthro
 
     const tools = await rest.chat.completions.create({ model: `google-ai-studio/${GEMINI}`, messages: [{ role: "user", content: "weather?" }], tools: WEATHER_TOOLS, tool_choice: { type: "function", function: { name: "get_weather" } } });
     expect(tools.choices[0]?.message.tool_calls?.map((c) => c.type === "function" && c.function.name)).toEqual(["get_weather"]);
+  });
+
+  it("images: a data URL goes to Gemini inline, an http URL is fetched and sent inline, Anthropic gets the URL itself", async () => {
+    const { anthropicKey, geminiKey, compat } = await seeded();
+    const dataUrl = `data:image/png;base64,${PNG.toString("base64")}`;
+    const ask = (model: string, url: string) =>
+      compat.chat.completions.create({
+        model,
+        messages: [{ role: "user", content: [{ type: "text", text: "what is it?" }, { type: "image_url", image_url: { url } }] }],
+      });
+    for (const url of [dataUrl, `${imagesOrigin}/cat.png`]) {
+      await ask(`google-ai-studio/${GEMINI}`, url);
+      const parts = (geminiUpstream(geminiKey).body?.contents as { parts: unknown[] }[])[0]!.parts;
+      expect(parts[1]).toEqual({ inlineData: { mimeType: "image/png", data: PNG.toString("base64") } });
+    }
+    await ask(`anthropic/${CLAUDE}`, `${imagesOrigin}/cat.png`);
+    const blocks = (anthropicUpstream(anthropicKey).body?.messages as { content: unknown[] }[])[0]!.content;
+    expect(blocks[1]).toMatchObject({ type: "image", source: { type: "url", url: `${imagesOrigin}/cat.png` } });
+
+    for (const [path, why] of [["/page.html", "not an image"], ["/missing.png", "404"]]) {
+      const failed = await ask(`google-ai-studio/${GEMINI}`, `${imagesOrigin}${path}`).catch((e: unknown) => e);
+      expect(failed).toBeInstanceOf(OpenAI.BadRequestError);
+      expect((failed as Error).message).toContain("messages[0].content[1].image_url.url");
+      expect((failed as Error).message).toContain(why);
+    }
   });
 
   it("the Anthropic SDK on /ai/v1/messages → openai/…: translated both ways, streamed too", async () => {

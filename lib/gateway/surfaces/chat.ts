@@ -7,6 +7,7 @@ import { nativePath } from "@/lib/providers/types";
 import { passthroughAnswer, translatedAnswer } from "../answer";
 import { readRequestBody } from "../body";
 import { resolveCredential } from "../credentials";
+import { inlineImageUrls } from "../inline-images";
 import { formatRefusal, invalidProvider, invalidRequest, methodNotAllowed } from "../errors";
 import { upstreamRequestHeaders } from "../headers";
 import { askForStreamUsage, parseJsonObject, parseModelName } from "../openai-body";
@@ -20,6 +21,7 @@ import type { SurfaceContext } from "./context";
  * `compat/chat/completions` and `/ai/v1/chat/completions` (OpenAI Chat), `/ai/v1/messages`
  * (Anthropic Messages), `/ai/v1/responses` (OpenAI Responses). Each reaches every provider: as
  * sent when the provider speaks the client's format, translated through the canonical form otherwise.
+ * Gemini cannot fetch image URLs: the gateway sends it their bytes (inline-images.ts).
  */
 export async function serveChat(ctx: SurfaceContext, ingress: WireFormat): Promise<Response> {
   const { req, exchange } = ctx;
@@ -72,7 +74,10 @@ async function runAttempt(ctx: SurfaceContext, plan: RequestPlan, attempt: Attem
   } else {
     const ingress = codecOf(plan.ingress, attempt);
     const egress = codecOf(attempt.egress, attempt);
-    const request = decodeClientRequest(ingress, body, attempt);
+    let request = decodeClientRequest(ingress, body, attempt);
+    if (attempt.egress === "gemini") {
+      request = await inlineImageUrls(request, { upstream: ctx.relay.upstream, signal: req.signal, timeoutMs: plan.options.requestTimeoutMs });
+    }
     const encoded = encodeProviderRequest(egress, request, attempt);
     exchange.stream = request.stream;
     if (attempt.egress === "openai-chat") askForStreamUsage(encoded.body);
