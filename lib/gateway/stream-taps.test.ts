@@ -1,0 +1,111 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { anthropicMessagesCodec } from "@/lib/formats/anthropic-messages";
+import { geminiCodec } from "@/lib/formats/gemini";
+import { openAiChatCodec } from "@/lib/formats/openai-chat/codec";
+import { parseSse, serializeSseEvents } from "@/lib/formats/sse";
+import { passthroughTap, translatingTap, type StreamTap } from "./stream-taps";
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+const ANTHROPIC_STREAM = serializeSseEvents([
+  { event: "message_start", data: JSON.stringify({ type: "message_start", message: { id: "msg_1", type: "message", role: "assistant", model: "claude-x", content: [], stop_reason: null, usage: { input_tokens: 20, cache_read_input_tokens: 5, cache_creation_input_tokens: 3, output_tokens: 1 } } }) },
+  { event: "ping", data: '{"type":"ping"}' },
+  { event: "content_block_start", data: JSON.stringify({ type: "content_block_start", index: 0, content_block: { type: "text", text: "" } }) },
+  { event: "content_block_delta", data: JSON.stringify({ type: "content_block_delta", index: 0, delta: { type: "text_delta", text: "Héllo " } }) },
+  { event: "content_block_delta", data: JSON.stringify({ type: "content_block_delta", index: 0, delta: { type: "text_delta", text: "👋" } }) },
+  { event: "content_block_stop", data: '{"type":"content_block_stop","index":0}' },
+  { event: "message_delta", data: JSON.stringify({ type: "message_delta", delta: { stop_reason: "end_turn", stop_sequence: null }, usage: { output_tokens: 7 } }) },
+  { event: "message_stop", data: '{"type":"message_stop"}' },
+]);
+
+const GEMINI_ARRAY = `[${[
+  { candidates: [{ content: { role: "model", parts: [{ text: "Hi " }] } }], usageMetadata: { promptTokenCount: 9, candidatesTokenCount: 1 }, modelVersion: "gemini-x" },
+  { candidates: [{ content: { role: "model", parts: [{ text: "there" }] }, finishReason: "STOP" }], usageMetadata: { promptTokenCount: 9, candidatesTokenCount: 2, totalTokenCount: 11 }, modelVersion: "gemini-x" },
+]
+  .map((chunk) => JSON.stringify(chunk))
+  .join(",\r\n")}]`;
+
+/** Pipes `chunks` through the tap; with `breakOff`, the source then ends the way the relay ends a broken upstream. */
+async function run(tap: StreamTap, chunks: Uint8Array[], breakOff?: string) {
+  let next = 0;
+  const source = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (next < chunks.length) return controller.enqueue(chunks[next++]!);
+      if (breakOff !== undefined) tap.breakOff(breakOff);
+      controller.close();
+    },
+  });
+  const out = new Uint8Array(await new Response(source.pipeThrough(tap.transform)).arrayBuffer());
+  return { out, text: decoder.decode(out), summary: await tap.result };
+}
+
+function pieces(bytes: Uint8Array, size: number): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (let i = 0; i < bytes.byteLength; i += size) out.push(bytes.subarray(i, i + size));
+  return out;
+}
+
+describe("passthroughTap", () => {
+  it("forwards Anthropic's stream untouched however it is split, reading usage over message_start and message_delta", async () => {
+    const bytes = encoder.encode(ANTHROPIC_STREAM);
+    for (const size of [bytes.byteLength, 1, 7, 64]) {
+      const { out, summary } = await run(passthroughTap(anthropicMessagesCodec, "sse"), pieces(bytes, size));
+      expect(Buffer.from(out).equals(Buffer.from(bytes))).toBe(true);
+      expect(summary).toMatchObject({ usage: { input: 28, output: 7, cached: 5, cacheWrite: 3 }, model: "claude-x", completed: true, events: 8 });
+    }
+  });
+
+  it("reads Gemini's JSON-array stream as it passes", async () => {
+    const bytes = encoder.encode(GEMINI_ARRAY);
+    const { out, summary } = await run(passthroughTap(geminiCodec, "json-array"), pieces(bytes, 5));
+    expect(decoder.decode(out)).toBe(GEMINI_ARRAY);
+    expect(summary).toMatchObject({ usage: { input: 9, output: 2 }, completed: true, events: 2 });
+  });
+
+  it("ends a broken stream after its last whole event with the final event", async () => {
+    const bytes = encoder.encode(ANTHROPIC_STREAM);
+    const cut = ANTHROPIC_STREAM.indexOf("content_block_stop") + 5;
+    const { text } = await run(passthroughTap(anthropicMessagesCodec, "sse"), [bytes.subarray(0, cut)], "event: error\ndata: {}\n\n");
+    expect(text).toBe(ANTHROPIC_STREAM.slice(0, ANTHROPIC_STREAM.lastIndexOf("event:", cut)) + "event: error\ndata: {}\n\n");
+  });
+});
+
+describe("translatingTap", () => {
+  const anthropicToOpenAi = () =>
+    translatingTap("sse", anthropicMessagesCodec.streamDecoder(), openAiChatCodec.streamEncoder({ includeUsage: true }), (error) =>
+      serializeSseEvents(openAiChatCodec.streamErrorEvents(error)),
+    );
+
+  it("turns Anthropic's events into OpenAI chunks ending in [DONE], however the bytes are split", async () => {
+    const bytes = encoder.encode(ANTHROPIC_STREAM);
+    for (const size of [bytes.byteLength, 1, 13]) {
+      const { text, summary } = await run(anthropicToOpenAi(), pieces(bytes, size));
+      const data = parseSse(text).map((e) => e.data);
+      expect(data.at(-1)).toBe("[DONE]");
+      const chunks = data.slice(0, -1).map((d) => JSON.parse(d) as { choices: { delta: { content?: string } }[]; usage?: { prompt_tokens: number } });
+      expect(chunks.map((c) => c.choices[0]?.delta.content ?? "").join("")).toBe("Héllo 👋");
+      expect(chunks.at(-1)?.usage).toMatchObject({ prompt_tokens: 28, completion_tokens: 7 });
+      expect(summary).toMatchObject({ usage: { input: 28, output: 7 }, completed: true, generated: { chars: 8, events: 2 } });
+    }
+  });
+
+  it("ends a broken stream with the client's error event and no [DONE]", async () => {
+    const bytes = encoder.encode(ANTHROPIC_STREAM);
+    const final = 'data: {"error":{"message":"broke off"}}\n\n';
+    const { text } = await run(anthropicToOpenAi(), [bytes.subarray(0, ANTHROPIC_STREAM.indexOf("message_delta"))], final);
+    expect(text.endsWith(final)).toBe(true);
+    expect(text).not.toContain("[DONE]");
+  });
+
+  it("never throws on any bytes: what cannot be translated ends the stream with an error event", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ maxLength: 300 }), fc.integer({ min: 1, max: 50 }), async (bytes, size) => {
+        const { text } = await run(anthropicToOpenAi(), pieces(bytes, size));
+        for (const event of parseSse(text)) if (event.data !== "[DONE]") expect(() => JSON.parse(event.data) as unknown).not.toThrow();
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
