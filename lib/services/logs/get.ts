@@ -1,10 +1,11 @@
 import { and, eq } from "drizzle-orm";
 import { requestLogPayloads, requestLogs, type RequestLog, type RequestLogPayload } from "@/db/schema";
+import type { WireFormat } from "@/lib/formats/codec";
 import type { ServiceContext } from "../context";
 import { NotFoundError } from "../errors";
 import { findGateway } from "../gateways/get";
 import { requireRole } from "../roles";
-import { reassembleChatStream, type ReassembledCompletion } from "./stream";
+import { reassembleStream, type ReassembledCompletion } from "./stream";
 
 export interface RequestLogDetail {
   log: RequestLog;
@@ -40,6 +41,6 @@ export async function getRequestLog({
   return {
     log: row.log,
     payload: row.payload ? (payload as RequestLogDetail["payload"]) : null,
-    reassembled: row.log.stream && responseBody ? (reassembleChatStream(responseBody) ?? null) : null,
+    reassembled: row.log.stream && responseBody ? (reassembleStream(responseBody, row.log.ingressFormat as WireFormat | null) ?? null) : null,
   };
 }

@@ -1,3 +1,7 @@
+import type { ChatResponse, ChatStreamEvent, ReasoningBlock, ToolCall as CanonicalToolCall } from "@/lib/formats/canonical";
+import type { WireFormat } from "@/lib/formats/codec";
+import { codecFor, hasCodec } from "@/lib/formats/index";
+import { openAiChatCodec } from "@/lib/formats/openai-chat/codec";
 import { parseSse } from "@/lib/formats/sse";
 
 /** A Chat Completions stream put back together as the non-streamed response it stands for. */
@@ -95,4 +99,77 @@ export function reassembleChatStream(text: string): ReassembledCompletion | unde
   // The field order of a non-streamed response, for reading.
   const { id, object, created, model, choices, usage } = result;
   return JSON.parse(JSON.stringify({ id, object, created, model, choices, usage })) as ReassembledCompletion;
+}
+
+/**
+ * A stream of any wire format put back together, shown as the Chat Completion it stands for: the
+ * format's codec decodes the events into canonical ones, which are joined and written as OpenAI's
+ * answer. OpenAI Chat streams (and rows of unknown format) keep their per-choice reassembly above.
+ * Undefined when the text holds nothing the codec reads.
+ */
+export function reassembleStream(text: string, format: WireFormat | null): ReassembledCompletion | undefined {
+  if (format === null || format === "openai-chat" || !hasCodec(format)) return reassembleChatStream(text);
+  const decoder = codecFor(format).streamDecoder();
+  const events: ChatStreamEvent[] = [];
+  try {
+    for (const event of parseSse(text)) events.push(...decoder.push(event));
+    events.push(...decoder.end());
+  } catch {
+    // A stream cut in the middle of an event, or one the codec cannot read further: what came before still shows.
+  }
+  const response = joinStream(events);
+  return response && (openAiChatCodec.encodeResponse(response) as unknown as ReassembledCompletion);
+}
+
+/** Canonical stream events joined into the answer they stand for; undefined when the stream never started. */
+function joinStream(events: ChatStreamEvent[]): ChatResponse | undefined {
+  let response: ChatResponse | undefined;
+  let text: string | null = null;
+  const reasoning: ReasoningBlock[] = [];
+  let thinking = "";
+  const calls: CanonicalToolCall[] = [];
+  for (const event of events) {
+    if (event.type === "start") {
+      response ??= { id: event.id, model: event.model, created: event.created, message: { content: null }, finish_reason: "stop" };
+      continue;
+    }
+    if (!response) continue;
+    switch (event.type) {
+      case "text":
+        text = (text ?? "") + event.text;
+        break;
+      case "reasoning":
+        thinking += event.text;
+        break;
+      case "reasoning_end":
+        reasoning.push(event.redacted !== undefined ? { type: "redacted", data: event.redacted } : { type: "thinking", text: thinking, signature: event.signature });
+        thinking = "";
+        break;
+      case "tool_call_start":
+        calls[event.index] = { id: event.id, type: "function", function: { name: event.name, arguments: "" } };
+        break;
+      case "tool_call_delta":
+        if (calls[event.index]) calls[event.index]!.function.arguments += event.arguments;
+        break;
+      case "finish":
+        response.finish_reason = event.reason;
+        break;
+      case "usage":
+        response.usage = { ...(response.usage ?? { input: 0, output: 0, cache_read: 0, cache_write: 0, reasoning: 0 }), ...definedOnly(event.usage) };
+        break;
+      case "error":
+        break;
+    }
+  }
+  if (!response) return undefined;
+  if (thinking !== "") reasoning.push({ type: "thinking", text: thinking });
+  response.message = { content: text };
+  if (reasoning.length > 0) response.message.reasoning = reasoning;
+  const toolCalls = calls.filter((call): call is CanonicalToolCall => call !== undefined);
+  if (toolCalls.length > 0) response.message.tool_calls = toolCalls;
+  return response;
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
