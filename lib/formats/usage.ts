@@ -24,3 +24,8 @@ export function tokenUsageOf(usage: CanonicalUsage): TokenUsage {
     reasoning: usage.reasoning,
   };
 }
+
+/** A non-negative whole token count, or undefined: usage comes from upstreams and may be anything. */
+export function tokenCount(value: unknown): number | undefined {
+  return typeof value === "number" && Number.isFinite(value) && value >= 0 ? Math.trunc(value) : undefined;
+}

@@ -1,5 +1,6 @@
 import type { CanonicalUsage } from "@/lib/formats/canonical";
 import { isJsonObject, type JsonObject } from "@/lib/formats/json";
+import { tokenCount } from "@/lib/formats/usage";
 
 /**
  * Anthropic's token counts as its wire carries them. Its `input_tokens` leaves out the tokens read
@@ -78,6 +79,3 @@ export function anthropicUsage(usage: Partial<CanonicalUsage> | undefined): Json
   return wire;
 }
 
-function tokenCount(value: unknown): number | undefined {
-  return typeof value === "number" && Number.isFinite(value) && value >= 0 ? Math.trunc(value) : undefined;
-}

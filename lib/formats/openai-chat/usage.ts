@@ -1,5 +1,5 @@
 import { isJsonObject } from "@/lib/formats/json";
-import type { TokenUsage } from "@/lib/formats/usage";
+import { tokenCount, type TokenUsage } from "@/lib/formats/usage";
 
 /**
  * Token usage of a Chat Completions response, stream chunk or Embeddings response; undefined when
@@ -19,6 +19,3 @@ export function usageFromOpenAiBody(body: unknown): TokenUsage | undefined {
   return { input: input ?? 0, output: completion ?? 0, cached: Math.min(cached, input ?? 0) };
 }
 
-function tokenCount(value: unknown): number | undefined {
-  return typeof value === "number" && Number.isFinite(value) && value >= 0 ? Math.trunc(value) : undefined;
-}

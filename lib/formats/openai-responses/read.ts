@@ -66,7 +66,3 @@ export function objectAt(value: unknown, path: string): JsonObject {
   return value;
 }
 
-/** A non-negative whole token count, or undefined: usage comes from upstreams and may be anything. */
-export function tokenCount(value: unknown): number | undefined {
-  return typeof value === "number" && Number.isFinite(value) && value >= 0 ? Math.trunc(value) : undefined;
-}

@@ -1,6 +1,6 @@
 import type { CanonicalUsage } from "@/lib/formats/canonical";
 import { isJsonObject, type JsonObject } from "@/lib/formats/json";
-import { tokenCount } from "./read";
+import { tokenCount } from "@/lib/formats/usage";
 
 /**
  * The Responses API's usage: `input_tokens` (cached ones included, in
