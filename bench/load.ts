@@ -13,9 +13,11 @@ export interface Target {
   path: string;
   headers: Record<string, string>;
   pid?: number;
+  /** The chat body's `model`: `gpt-4o-mini` unless the surface needs `{provider}/{model}`. */
+  model?: string;
 }
 
-const chatBody = JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Say hello." }] });
+const chatBody = (target: Target) => JSON.stringify({ model: target.model ?? "gpt-4o-mini", messages: [{ role: "user", content: "Say hello." }] });
 
 export interface Throughput {
   rps: number;
@@ -24,7 +26,7 @@ export interface Throughput {
   errors: number;
 }
 
-export async function throughput(target: Target, connections: number, seconds: number, body = chatBody): Promise<Throughput> {
+export async function throughput(target: Target, connections: number, seconds: number, body = chatBody(target)): Promise<Throughput> {
   const result = await autocannon({
     url: target.origin + target.path,
     method: "POST",
@@ -54,7 +56,7 @@ function percentile(sorted: number[], p: number): number {
 }
 
 /** Closed loop: `concurrency` clients each send the next request when the last one finishes. */
-export async function latency(target: Target, concurrency: number, seconds: number, body = chatBody): Promise<Latency> {
+export async function latency(target: Target, concurrency: number, seconds: number, body = chatBody(target)): Promise<Latency> {
   const pool = new Pool(target.origin, { connections: concurrency, pipelining: 1 });
   const samples: number[] = [];
   let errors = 0;
@@ -92,16 +94,17 @@ export interface Streams {
   ttfbP99: number;
 }
 
-/** Opens `count` streams at once, each `events` deltas `gapMs` apart, and checks every event arrives on time. */
+/** A chunk carrying text; a translated stream opens with a role chunk whose content is "". */
+const CONTENT_DELTA = /"content":"[^"]/;
+
+/**
+ * Opens `count` streams at once, each `events` deltas `gapMs` apart, and checks every event
+ * arrives on time. The length and pace go to the fake upstream as headers (see upstream.ts).
+ */
 export async function streams(target: Target, count: number, events: number, gapMs: number): Promise<Streams> {
   const pool = new Pool(target.origin, { connections: count, pipelining: 1 });
-  const body = JSON.stringify({
-    model: "gpt-4o-mini",
-    stream: true,
-    messages: [{ role: "user", content: "Stream." }],
-    bench_events: events,
-    bench_gap_ms: gapMs,
-  });
+  const body = JSON.stringify({ model: target.model ?? "gpt-4o-mini", stream: true, messages: [{ role: "user", content: "Stream." }] });
+  const headers = { "content-type": "application/json", "x-bench-events": String(events), "x-bench-gap-ms": String(gapMs), ...target.headers };
   const ttfbs: number[] = [];
   let completed = 0;
   let lostEvents = 0;
@@ -116,19 +119,19 @@ export async function streams(target: Target, count: number, events: number, gap
         const res = await pool.request({
           method: "POST",
           path: target.path,
-          headers: { "content-type": "application/json", ...target.headers },
+          headers,
           body,
         });
         let pending = "";
         for await (const part of res.body) {
           const now = process.hrtime.bigint();
-          if (seen === 0) ttfbs.push(Number(now - start) / 1e6);
+          if (last === start) ttfbs.push(Number(now - start) / 1e6);
           else maxGap = Math.max(maxGap, Number(now - last) / 1e6);
           last = now;
           pending += part.toString();
           const cut = pending.lastIndexOf("\n\n");
           if (cut >= 0) {
-            seen += pending.slice(0, cut).split("\n\n").filter((e) => e.startsWith("data: {") && e.includes('"content"')).length;
+            seen += pending.slice(0, cut).split("\n\n").filter((e) => e.startsWith("data: {") && CONTENT_DELTA.test(e)).length;
             pending = pending.slice(cut + 2);
           }
         }

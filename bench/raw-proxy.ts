@@ -15,7 +15,13 @@ const server = http.createServer({ noDelay: true, keepAliveTimeout: 60_000 }, as
     const { statusCode, headers, body } = await upstream.request({
       method: req.method as "POST",
       path: req.url!.replace(/^\/raw/, ""),
-      headers: { "content-type": req.headers["content-type"] ?? "application/json", authorization: req.headers.authorization ?? "" },
+      headers: {
+        "content-type": req.headers["content-type"] ?? "application/json",
+        authorization: req.headers.authorization ?? "",
+        // The fake upstream's stream length and pace.
+        "x-bench-events": req.headers["x-bench-events"] ?? "",
+        "x-bench-gap-ms": req.headers["x-bench-gap-ms"] ?? "",
+      },
       body: req,
     });
     const out: Record<string, string> = {};

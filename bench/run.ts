@@ -19,6 +19,7 @@ const ports = { upstream: 9101, slowUpstream: 9102, raw: 9201, switchyard: 9301,
 const benchPostgres = process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const SLOW_MS = 20;
 const portkeyName = "Portkey gateway 1.15.2";
+const TRANSLATED = "Switchyard, translated (Chat → Anthropic)";
 const children: ChildProcess[] = [];
 
 function tsx(script: string, args: string[], env: Record<string, string> = {}): ChildProcess {
@@ -58,13 +59,15 @@ function cli(store: Store, args: string[]): string {
   });
 }
 
-/** A team with two authenticated gateways, logging on and off, and a stored key pointing at the upstream. */
+/** A team with two authenticated gateways, logging on and off, and stored OpenAI and Anthropic keys pointing at the upstream. */
 function seedSwitchyard(store: Store, upstreamOrigin: string): string {
   cli(store, ["team", "create", "bench"]);
   cli(store, ["gateway", "create", "bench", "logged", "--authentication"]);
   cli(store, ["gateway", "create", "bench", "unlogged", "--authentication", "--no-collect-logs"]);
   const { token } = JSON.parse(cli(store, ["token", "create", "bench", "--name", "bench"])) as { token: string };
   cli(store, ["key", "add", "bench", "openai", "--secret", "sk-bench-upstream", "--base-url", `${upstreamOrigin}/v1`]);
+  // Anthropic's base URL has no /v1: the provider's path is v1/messages.
+  cli(store, ["key", "add", "bench", "anthropic", "--secret", "sk-ant-bench-upstream", "--base-url", upstreamOrigin]);
   return token;
 }
 
@@ -129,6 +132,15 @@ async function main() {
     headers: { "cf-aig-authorization": `Bearer ${token}` },
     pid: switchyard.pid,
   });
+  // The same server and logged gateway, Chat Completions in and Anthropic's Messages out.
+  const translated: Target = {
+    name: TRANSLATED,
+    origin: `http://127.0.0.1:${ports.switchyard}`,
+    path: "/v1/bench/logged/compat/chat/completions",
+    headers: { "cf-aig-authorization": `Bearer ${token}` },
+    pid: switchyard.pid,
+    model: "anthropic/claude-haiku-4-5",
+  };
 
   // The production shape: logs go to a Postgres server instead of the embedded engine in-process.
   const postgres = await createPostgresDatabase();
@@ -171,7 +183,7 @@ async function main() {
     headers: { authorization: "Bearer sk-bench-upstream", "x-portkey-provider": "openai", "x-portkey-custom-host": `${origin}/v1` },
     pid: portkey.pid,
   });
-  const targets = [direct, rawProxy, sy("logged"), sy("unlogged"), ...(onPostgres ? [onPostgres] : []), portkeyTarget(upstream)];
+  const targets = [direct, rawProxy, sy("logged"), translated, sy("unlogged"), ...(onPostgres ? [onPostgres] : []), portkeyTarget(upstream)];
 
   const lines: string[] = [];
   const out = (s = "") => {
@@ -274,6 +286,9 @@ async function main() {
     return r ? verdict(r.completed === r.count && r.lost === 0 && r.stalled === 0, `${r.completed}/${r.count} complete, ${r.stalled} stalled`) : "not run";
   });
   row("resident memory under load ≤ 300 MB", (n) => verdict((peakRss.get(n) ?? Infinity) <= 300, `peak ${fmt(peakRss.get(n) ?? NaN, 0)} MB`));
+  row("translated requests/s ≥ 80% of passthrough's (the Switchyard row)", (n) =>
+    n === TRANSLATED ? verdict(rps(n) >= 0.8 * rps(sy("logged").name), ratio(rps(n), rps(sy("logged").name))) : "–",
+  );
 
   out();
   out("## Where the time goes");

@@ -1,6 +1,12 @@
 /**
- * The fake OpenAI-compatible upstream every contender is pointed at. Minimal on purpose: the
- * bench measures the gateways, so the upstream must cost as little CPU as possible.
+ * The fake upstream every contender is pointed at: OpenAI's Chat Completions on any path, and
+ * Anthropic's Messages API on POST /v1/messages (for the translated row). Minimal on purpose: the
+ * bench measures the gateways, so the upstream must cost as little CPU as possible. It checks no
+ * key and reads from the body only `model`, `stream` and `stream_options`.
+ *
+ * A stream has `x-bench-events` text deltas (default 64) `x-bench-gap-ms` apart (default 20).
+ * Headers, not body fields: a translating gateway refuses fields its format does not have, and
+ * a proxy that drops them still gets the bench's own numbers.
  *
  *   tsx bench/upstream.ts <port> <delayMs>
  */
@@ -8,50 +14,101 @@ import http from "node:http";
 
 const port = Number(process.argv[2] ?? 9100);
 const delayMs = Number(process.argv[3] ?? 0);
+const TEXT = "Hello from the bench upstream.";
 
-const completion = (model: string) =>
-  JSON.stringify({
-    id: "chatcmpl-bench",
-    object: "chat.completion",
-    created: 1_700_000_000,
-    model,
-    choices: [{ index: 0, message: { role: "assistant", content: "Hello from the bench upstream." }, finish_reason: "stop" }],
-    usage: { prompt_tokens: 12, completion_tokens: 7, total_tokens: 19 },
-  });
-
-function chunk(model: string, content: string): string {
-  return `data: {"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1700000000,"model":"${model}","choices":[{"index":0,"delta":{"content":"${content}"},"finish_reason":null}]}\n\n`;
+interface Dialect {
+  /** A whole answer. */
+  answer(model: string): string;
+  /** The SSE bytes of delta `i` of `events`: the first carries the stream's opening, the last its end. */
+  event(model: string, i: number, events: number, includeUsage: boolean): string;
 }
 
-function stream(res: http.ServerResponse, model: string, events: number, gapMs: number, includeUsage: boolean) {
+const openAiChat: Dialect = {
+  answer: (model) =>
+    JSON.stringify({
+      id: "chatcmpl-bench",
+      object: "chat.completion",
+      created: 1_700_000_000,
+      model,
+      choices: [{ index: 0, message: { role: "assistant", content: TEXT }, finish_reason: "stop" }],
+      usage: { prompt_tokens: 12, completion_tokens: 7, total_tokens: 19 },
+    }),
+  event(model, i, events, includeUsage) {
+    const head = `{"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1700000000,"model":"${model}","choices":[`;
+    let out = `data: ${head}{"index":0,"delta":{"content":"t${i}"},"finish_reason":null}]}\n\n`;
+    if (i < events - 1) return out;
+    if (includeUsage) out += `data: ${head}],"usage":{"prompt_tokens":12,"completion_tokens":${events},"total_tokens":${12 + events}}}\n\n`;
+    return out + "data: [DONE]\n\n";
+  },
+};
+
+/** Anthropic's Messages wire format: named events, usage in message_start and message_delta. */
+const anthropicMessages: Dialect = {
+  answer: (model) =>
+    JSON.stringify({
+      id: "msg_bench",
+      type: "message",
+      role: "assistant",
+      model,
+      content: [{ type: "text", text: TEXT }],
+      stop_reason: "end_turn",
+      stop_sequence: null,
+      usage: { input_tokens: 12, output_tokens: 7 },
+    }),
+  event(model, i, events) {
+    let out = "";
+    if (i === 0) {
+      out +=
+        `event: message_start\ndata: {"type":"message_start","message":{"id":"msg_bench","type":"message","role":"assistant","model":"${model}","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":12,"output_tokens":1}}}\n\n` +
+        `event: content_block_start\ndata: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}\n\n`;
+    }
+    out += `event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"t${i}"}}\n\n`;
+    if (i < events - 1) return out;
+    return (
+      out +
+      `event: content_block_stop\ndata: {"type":"content_block_stop","index":0}\n\n` +
+      `event: message_delta\ndata: {"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},"usage":{"output_tokens":${events}}}\n\n` +
+      `event: message_stop\ndata: {"type":"message_stop"}\n\n`
+    );
+  },
+};
+
+function stream(res: http.ServerResponse, dialect: Dialect, model: string, events: number, gapMs: number, includeUsage: boolean) {
   res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
   let sent = 0;
   const timer = setInterval(() => {
     if (res.destroyed) return clearInterval(timer);
-    res.write(chunk(model, `t${sent}`));
-    if (++sent < events) return;
+    const bytes = dialect.event(model, sent, events, includeUsage);
+    if (++sent < events) return void res.write(bytes);
     clearInterval(timer);
-    if (includeUsage) {
-      res.write(`data: {"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1700000000,"model":"${model}","choices":[],"usage":{"prompt_tokens":12,"completion_tokens":${events},"total_tokens":${12 + events}}}\n\n`);
-    }
-    res.end("data: [DONE]\n\n");
+    res.end(bytes);
   }, gapMs);
+}
+
+function positive(value: string | string[] | undefined, fallback: number): number {
+  const n = Number(value);
+  return Number.isInteger(n) && n > 0 ? n : fallback;
 }
 
 const server = http.createServer({ noDelay: true, keepAliveTimeout: 60_000 }, (req, res) => {
   const parts: Buffer[] = [];
   req.on("data", (p: Buffer) => parts.push(p));
   req.on("end", () => {
-    let body: { model?: string; stream?: boolean; stream_options?: { include_usage?: boolean }; bench_events?: number; bench_gap_ms?: number } = {};
+    let body: { model?: string; stream?: boolean; stream_options?: { include_usage?: boolean } } = {};
     try {
       body = JSON.parse(Buffer.concat(parts).toString() || "{}");
     } catch {
-      // Non-JSON bodies get the default completion; the bench never sends them.
+      // Non-JSON bodies get the default answer; the bench never sends them.
     }
-    const model = body.model ?? "gpt-4o-mini";
-    if (body.stream) return stream(res, model, body.bench_events ?? 64, body.bench_gap_ms ?? 20, !!body.stream_options?.include_usage);
+    const anthropic = req.url?.split("?")[0] === "/v1/messages";
+    const dialect = anthropic ? anthropicMessages : openAiChat;
+    const model = body.model ?? (anthropic ? "claude-haiku-4-5" : "gpt-4o-mini");
+    if (body.stream) {
+      const events = positive(req.headers["x-bench-events"], 64);
+      return stream(res, dialect, model, events, positive(req.headers["x-bench-gap-ms"], 20), !!body.stream_options?.include_usage);
+    }
     const send = () => {
-      const payload = completion(model);
+      const payload = dialect.answer(model);
       res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(payload) });
       res.end(payload);
     };
