@@ -2,7 +2,9 @@
  * `npm run bench:profile`: where the gateway's time goes. Runs the real gateway in this process
  * (embedded database, authenticated gateway, stored key, logging on) under autocannon load from a
  * separate process, records a V8 CPU profile, and prints the functions with the most self time.
- * `--no-logs` profiles a gateway with log collection off. The full profile is written to bench/results-raw/gateway.cpuprofile (open it in Chrome DevTools).
+ * `--no-logs` profiles a gateway with log collection off; `--translated` profiles the translated
+ * path instead of passthrough (compat chat completions to `anthropic/…`, answered in Anthropic's
+ * Messages format). The full profile is written to bench/results-raw/gateway.cpuprofile (open it in Chrome DevTools).
  */
 import { fork } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -24,6 +26,7 @@ import { createGatewayToken } from "@/lib/services/tokens/create";
 const root = path.resolve(import.meta.dirname, "..");
 const seconds = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 10);
 const collectLogs = !process.argv.includes("--no-logs");
+const translated = process.argv.includes("--translated");
 const upstreamPort = 9111;
 
 const upstream = fork(path.join(root, "bench/upstream.ts"), [String(upstreamPort), "0"], { execArgv: ["--import", "tsx"], stdio: "inherit" });
@@ -37,14 +40,15 @@ const team = await createTeam({ ctx, slug: "bench" });
 await createGatewayRecord({ ctx, teamId: team.id, slug: "bench", settings: { authentication: true, collectLogs } });
 const { token } = await createGatewayToken({ ctx, teamId: team.id, name: "bench" });
 await addProviderKey({ ctx, teamId: team.id, provider: "openai", secret: "sk-bench-upstream-key", baseUrl: `http://127.0.0.1:${upstreamPort}/v1`, keyring, allowPrivateUpstreams: true });
+await addProviderKey({ ctx, teamId: team.id, provider: "anthropic", secret: "sk-ant-bench-upstream-key", baseUrl: `http://127.0.0.1:${upstreamPort}`, keyring, allowPrivateUpstreams: true });
 
 const logs = new LogQueue({ write: (events) => writeLogBatch(handle.db, events) });
 const gateway = createGateway({ db: handle.db, logs, keyring, allowPrivateUpstreams: true, maxBodyBytes: 10 * 1024 * 1024 });
 const listener = toNodeListener((req) => gateway.handle(req), () => new Response(null, { status: 500 }));
 const server = createServer({ noDelay: true }, (req, res) => void listener(req, res));
 await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/bench/bench/openai/chat/completions`;
-const body = JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Say hello." }] });
+const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/bench/bench/${translated ? "compat" : "openai"}/chat/completions`;
+const body = JSON.stringify({ model: translated ? "anthropic/claude-haiku-4-5" : "gpt-4o-mini", messages: [{ role: "user", content: "Say hello." }] });
 const autocannonArgs = ["-c", "64", "-m", "POST", "-H", "content-type=application/json", "-H", `cf-aig-authorization=Bearer ${token}`, "-b", body];
 
 const autocannon = path.join(root, "node_modules/autocannon/autocannon.js");
