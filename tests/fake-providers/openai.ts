@@ -4,7 +4,13 @@
  *
  * Any path ending in `chat/completions`, `embeddings`, `responses` or (GET) `models` is served,
  * whatever comes before it, because the gateway appends provider-specific paths to a key's base URL.
- * `responses` (the Responses API) answers text only, whole or streamed, in the normal and error modes.
+ * `responses` (the Responses API) answers text only, whole or streamed, in the normal and error modes;
+ * like OpenAI it refuses a few Chat Completions fields (`stop`, `messages`, `n`…) as unknown parameters.
+ *
+ * Chat Completions with `tools`, `tool_choice` other than `none` and no `tool` message last are
+ * answered with a call of every tool offered (parallel calls), or only of the one `tool_choice`
+ * names, or only the first with `parallel_tool_calls: false`, as the fake Anthropic and Gemini do;
+ * the arguments hold a value for every property of the tool's schema and are streamed in two pieces.
  *
  * Behaviour is picked per request, first by the `x-fake-mode` request header (when the gateway
  * forwards it: passthrough), else by the model name — its last `/`-separated segment, so
@@ -26,6 +32,7 @@
  */
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { argumentsFor } from "./http";
 
 export interface FakeRequest {
   method: string;
@@ -95,6 +102,9 @@ export interface FakeOpenAI {
 
 export const FAKE_DEFAULT_USAGE: FakeUsage = { prompt_tokens: 21, completion_tokens: 7, cached_tokens: 5 };
 export const FAKE_DEFAULT_CONTENT = "Hello from the fake provider, streamed word by word.";
+
+/** Chat Completions fields the Responses API refuses as unknown parameters, as OpenAI does. */
+const CHAT_ONLY_FIELDS = ["messages", "stop", "n", "response_format", "max_tokens"];
 
 const MODES = /^fake-(slow(?:-\d+-\d+)?|gated|error-\d{3}|hang|drop|malformed|reset-\d+)$/;
 
@@ -232,12 +242,16 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
     if (req.method === "POST" && path.endsWith("chat/completions")) {
       if (!body) return sendError(res, 400, "invalid_request_error", "We could not parse the JSON body of your request.", null);
       if (!model) return sendError(res, 400, "invalid_request_error", "you must provide a model parameter", null);
+      if (!Array.isArray(body.messages)) return sendInvalidType(res, "messages", "an array of objects", body.messages);
       if (body.stream === true) return streamCompletion(res, request, released, body, model, mode);
-      return completion(res, released, model, mode);
+      return completion(res, released, model, mode, toolCallsFor(body));
     }
     if (req.method === "POST" && path.endsWith("/responses")) {
       if (!body) return sendError(res, 400, "invalid_request_error", "We could not parse the JSON body of your request.", null);
       if (!model) return sendError(res, 400, "invalid_request_error", "Missing required parameter: 'model'.", "model");
+      if (typeof body.input !== "string" && !Array.isArray(body.input)) return sendInvalidType(res, "input", "one of a string or array of input items", body.input);
+      const chatOnly = CHAT_ONLY_FIELDS.find((field) => field in body);
+      if (chatOnly) return sendJson(res, 400, { error: { message: `Unknown parameter: '${chatOnly}'.`, type: "invalid_request_error", param: chatOnly, code: "unknown_parameter" } });
       return body.stream === true ? streamResponse(res, model) : sendJson(res, 200, responseObject(newId(), model, "completed"));
     }
     if (req.method === "POST" && path.endsWith("embeddings")) {
@@ -338,7 +352,7 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
     res.end();
   }
 
-  async function completion(res: ServerResponse, released: Promise<void>, model: string, mode: string) {
+  async function completion(res: ServerResponse, released: Promise<void>, model: string, mode: string, calls: FakeToolCall[]) {
     const id = newId();
     const json = JSON.stringify({
       id,
@@ -348,9 +362,11 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
       choices: [
         {
           index: 0,
-          message: { role: "assistant", content: fake.content, refusal: null, annotations: [] },
+          message: calls.length
+            ? { role: "assistant", content: null, refusal: null, annotations: [], tool_calls: calls }
+            : { role: "assistant", content: fake.content, refusal: null, annotations: [] },
           logprobs: null,
-          finish_reason: "stop",
+          finish_reason: calls.length ? "tool_calls" : "stop",
         },
       ],
       usage: usageJson(),
@@ -455,6 +471,16 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
     }
 
     if (!(await send(JSON.stringify(chunk({ role: "assistant", content: "", refusal: null }, null))))) return;
+    const calls = toolCallsFor(body);
+    if (calls.length) words = [];
+    for (const [index, call] of calls.entries()) {
+      const { id: callId, type, function: fn } = call;
+      const half = Math.ceil(fn.arguments.length / 2);
+      if (!(await send(JSON.stringify(chunk({ tool_calls: [{ index, id: callId, type, function: { name: fn.name, arguments: "" } }] }, null))))) return;
+      for (const piece of [fn.arguments.slice(0, half), fn.arguments.slice(half)]) {
+        if (!(await send(JSON.stringify(chunk({ tool_calls: [{ index, function: { arguments: piece } }] }, null))))) return;
+      }
+    }
     for (let i = 0; i < words.length; i++) {
       if (i > 0 && intervalMs > 0) await sleep(intervalMs);
       if (!(await send(JSON.stringify(chunk({ content: words[i] }, null))))) return;
@@ -471,7 +497,7 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
         if (!(await send('{"id":"' + id + '","object":"chat.completion.chunk","choices":[{"delta":{"content":'))) return;
       }
     }
-    if (!(await send(JSON.stringify(chunk({}, "stop"))))) return;
+    if (!(await send(JSON.stringify(chunk({}, calls.length ? "tool_calls" : "stop"))))) return;
     if (includeUsage) {
       const last = { id, object: "chat.completion.chunk", created, model, service_tier: "default", system_fingerprint: "fp_fake", choices: [], usage: usageJson() };
       if (!(await send(JSON.stringify(last)))) return;
@@ -505,6 +531,28 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
   fake.origin = `http://127.0.0.1:${port}`;
   fake.baseUrl = `${fake.origin}/v1`;
   return fake;
+}
+
+interface FakeToolCall {
+  id: string;
+  type: "function";
+  function: { name: string; arguments: string };
+}
+
+/** The tool calls a Chat Completions request is answered with (see the header), or none. */
+function toolCallsFor(body: Record<string, unknown>): FakeToolCall[] {
+  const tools = Array.isArray(body.tools) ? (body.tools as { function?: { name?: unknown; parameters?: unknown } }[]) : [];
+  const messages = Array.isArray(body.messages) ? (body.messages as { role?: unknown }[]) : [];
+  if (tools.length === 0 || body.tool_choice === "none" || messages.at(-1)?.role === "tool") return [];
+  const choice = body.tool_choice as { function?: { name?: unknown } } | undefined;
+  const named = typeof choice === "object" && choice !== null ? choice.function?.name : undefined;
+  let offered = tools.filter((t) => typeof t.function?.name === "string" && (named === undefined || t.function.name === named));
+  if (body.parallel_tool_calls === false) offered = offered.slice(0, 1);
+  return offered.map((t) => ({
+    id: `call_${newId()}`,
+    type: "function",
+    function: { name: String(t.function?.name), arguments: JSON.stringify(argumentsFor(t.function?.parameters)) },
+  }));
 }
 
 /** What a `fake-error-<status>` model gets: status, OpenAI's error body and headers. */
@@ -568,6 +616,13 @@ function sendError(
   headers: Record<string, string> = {},
 ) {
   sendJson(res, status, { error: { message, type, param: null, code } }, headers);
+}
+
+/** OpenAI's 400 for a field of the wrong type, naming it in `param` as OpenAI does. */
+function sendInvalidType(res: ServerResponse, param: string, expected: string, got: unknown) {
+  const actual = got === undefined ? "nothing" : Array.isArray(got) ? "an array" : `a ${typeof got}`;
+  const message = `Invalid type for '${param}': expected ${expected}, but got ${actual} instead.`;
+  sendJson(res, 400, { error: { message, type: "invalid_request_error", param, code: "invalid_type" } });
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

@@ -1,0 +1,132 @@
+/**
+ * The conformance matrix of issue 8: ingress × provider × feature × {non-stream, stream}, one test
+ * per cell, over real HTTP with the official SDKs, against the fake providers. features.ts holds the
+ * data; table.ts renders docs/conformance.md from it, which the last test keeps current.
+ *
+ * It runs once per test database through the node entry only, not through both entries as the
+ * integration suites do: the matrix is hundreds of requests, and the node and Next entries are proven
+ * equivalent on every surface by tests/integration (bad-input, messages, responses, translation…), so
+ * a second pass would double CI time without exercising any other translation code.
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import Anthropic from "@anthropic-ai/sdk";
+import OpenAI from "openai";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startFakeAnthropic, type FakeAnthropic } from "../fake-providers/anthropic";
+import { startFakeGemini, type FakeGemini } from "../fake-providers/gemini";
+import { startFakeOpenAI, type FakeOpenAI } from "../fake-providers/openai";
+import { startGatewayServer, type GatewayServer } from "../support/gateway-server";
+import { describeEachDatabase } from "../support/harness";
+import { addKey, seedTeam, type SeededTeam } from "../support/seed";
+import { send, type Clients } from "./client";
+import { FEATURES, INGRESSES, MODES, PNG_1PX, PROVIDERS, type Cell, type ProviderId, type RequestEnv } from "./features";
+import { blankCells, CONFORMANCE_DOC, REGENERATE, renderConformance, withoutGeneratedLine } from "./table";
+
+/** Which format each provider speaks natively, so a same-format pair is a passthrough. */
+const NATIVE: Record<ProviderId, string[]> = { openai: ["chat", "responses"], anthropic: ["messages"], "google-ai-studio": [] };
+
+describeEachDatabase("conformance matrix", (database) => {
+  let openai: FakeOpenAI;
+  let anthropic: FakeAnthropic;
+  let gemini: FakeGemini;
+  let server: GatewayServer;
+  let team: SeededTeam;
+  let clients: Clients;
+  let images: Server;
+  let env: RequestEnv;
+
+  beforeAll(async () => {
+    [openai, anthropic, gemini] = await Promise.all([startFakeOpenAI(), startFakeAnthropic(), startFakeGemini()]);
+    images = await serveImage();
+    env = { imageUrl: `http://127.0.0.1:${(images.address() as AddressInfo).port}/cat.png` };
+    server = await startGatewayServer("node", { database: database() });
+    team = await seedTeam(database().db, { serverUrl: server.url, keyBaseUrl: openai.baseUrl });
+    await addKey(team, { provider: "anthropic", baseUrl: anthropic.origin });
+    await addKey(team, { provider: "google-ai-studio", baseUrl: gemini.origin });
+    clients = {
+      openai: new OpenAI({ baseURL: `${server.url}/ai/v1`, apiKey: team.token, maxRetries: 0 }),
+      anthropic: new Anthropic({ baseURL: `${server.url}/ai`, apiKey: team.token, maxRetries: 0 }),
+    };
+  });
+  afterAll(async () => {
+    await server?.close();
+    await Promise.all([openai?.close(), anthropic?.close(), gemini?.close(), new Promise((resolve) => images?.close(resolve))]);
+  });
+
+  const recorded = (provider: ProviderId): { path: string; body: Record<string, unknown> | undefined }[] =>
+    provider === "openai" ? openai.requests : provider === "anthropic" ? anthropic.requests : gemini.requests;
+
+  for (const ingress of INGRESSES) {
+    describe(ingress.label, () => {
+      for (const feature of FEATURES) {
+        for (const provider of PROVIDERS) {
+          for (const mode of MODES) {
+            const refusal = feature.refusal?.(ingress.id, provider.id);
+            const title = `${feature.title} → ${provider.label}, ${mode}${refusal ? ` (400: ${refusal.reason})` : ""}`;
+            it(title, async () => {
+              const model = `${provider.id}/${feature.model?.(provider) ?? provider.model}`;
+              const before = recorded(provider.id).length;
+              const outcome = await send(clients, ingress.id, mode, feature.request[ingress.id](model, env));
+              const upstream = recorded(provider.id).slice(before);
+              if (refusal) {
+                expect(outcome.error?.status, JSON.stringify(outcome)).toBe(400);
+                expect(outcome.error?.message).toContain(refusal.field);
+                expect(outcome.error?.message).toContain(refusal.reason);
+                if (ingress.id === "messages") expect(outcome.error?.body).toMatchObject({ type: "error", error: { type: "invalid_request_error" } });
+                else expect(outcome.error?.param).toBe(refusal.field);
+                expect(upstream).toHaveLength(refusal.by === "provider" ? 1 : 0);
+                return;
+              }
+              const passthrough = NATIVE[provider.id].includes(ingress.id);
+              const calls = feature.reachesProvider?.(passthrough) ?? true ? 1 : 0;
+              expect(upstream, `${provider.label} received ${upstream.length} requests; the client got ${JSON.stringify(outcome)}`).toHaveLength(calls);
+              const cell: Cell = {
+                ingress: ingress.id,
+                provider,
+                mode,
+                outcome,
+                upstream: { path: upstream[0]?.path ?? "", body: upstream[0]?.body ?? {} },
+                passthrough,
+                env,
+              };
+              if (calls === 1) expectStreamed(cell);
+              feature.check(cell);
+            });
+          }
+        }
+      }
+    });
+  }
+});
+
+/** The provider was asked to stream exactly when the client was. */
+function expectStreamed({ provider, mode, upstream }: Cell) {
+  const streamed = provider.id === "google-ai-studio" ? upstream.path.endsWith(":streamGenerateContent") : upstream.body.stream === true;
+  expect(streamed, `${upstream.path} ${JSON.stringify(upstream.body)}`).toBe(mode === "stream");
+}
+
+/** The image behind the image-URL feature's http URL, which the gateway fetches for Gemini. */
+async function serveImage(): Promise<Server> {
+  const png = Buffer.from(PNG_1PX, "base64");
+  const server = createServer((_req, res) => res.writeHead(200, { "content-type": "image/png", "content-length": png.length }).end(png));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return server;
+}
+
+describe("docs/conformance.md", () => {
+  it(`is what the matrix declares, with no blank cell (regenerate: ${REGENERATE})`, () => {
+    const rendered = renderConformance();
+    expect(blankCells(rendered)).toEqual([]);
+    if (process.env.UPDATE_CONFORMANCE === "1") writeFileSync(CONFORMANCE_DOC, rendered);
+    let committed = "";
+    try {
+      committed = readFileSync(CONFORMANCE_DOC, "utf8");
+    } catch {
+      // compared below as empty: missing
+    }
+    expect(withoutGeneratedLine(committed), `${CONFORMANCE_DOC} is out of date: run \`${REGENERATE}\``).toBe(withoutGeneratedLine(rendered));
+    expect(blankCells(committed)).toEqual([]);
+  });
+});
