@@ -92,6 +92,9 @@ describeEachDatabase("conformance matrix", (database) => {
                 env,
               };
               if (calls === 1) expectStreamed(cell);
+              // Every answer carries usage, streamed ones too; features check the exact numbers where they are the point.
+              if (!outcome.error) expect(outcome.usage).toEqual({ input: expect.any(Number), output: expect.any(Number), cached: expect.any(Number) });
+              if (!outcome.error) expect(Math.min(outcome.usage!.input, outcome.usage!.output)).toBeGreaterThan(0);
               feature.check(cell);
             });
           }

@@ -7,10 +7,11 @@
  * `responses` (the Responses API) answers text only, whole or streamed, in the normal and error modes;
  * like OpenAI it refuses a few Chat Completions fields (`stop`, `messages`, `n`…) as unknown parameters.
  *
- * Chat Completions with `tools`, `tool_choice` other than `none` and no `tool` message last are
+ * Chat Completions and Responses requests with `tools`, `tool_choice` other than `none` and no tool result last are
  * answered with a call of every tool offered (parallel calls), or only of the one `tool_choice`
  * names, or only the first with `parallel_tool_calls: false`, as the fake Anthropic and Gemini do;
  * the arguments hold a value for every property of the tool's schema and are streamed in two pieces.
+ * A Chat Completions answer stops before the first of `stop` it contains, as OpenAI's does.
  *
  * Behaviour is picked per request, first by the `x-fake-mode` request header (when the gateway
  * forwards it: passthrough), else by the model name — its last `/`-separated segment, so
@@ -244,7 +245,7 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
       if (!model) return sendError(res, 400, "invalid_request_error", "you must provide a model parameter", null);
       if (!Array.isArray(body.messages)) return sendInvalidType(res, "messages", "an array of objects", body.messages);
       if (body.stream === true) return streamCompletion(res, request, released, body, model, mode);
-      return completion(res, released, model, mode, toolCallsFor(body));
+      return completion(res, released, model, mode, toolCallsFor(body), answerText(body, fake.content));
     }
     if (req.method === "POST" && path.endsWith("/responses")) {
       if (!body) return sendError(res, 400, "invalid_request_error", "We could not parse the JSON body of your request.", null);
@@ -252,7 +253,8 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
       if (typeof body.input !== "string" && !Array.isArray(body.input)) return sendInvalidType(res, "input", "one of a string or array of input items", body.input);
       const chatOnly = CHAT_ONLY_FIELDS.find((field) => field in body);
       if (chatOnly) return sendJson(res, 400, { error: { message: `Unknown parameter: '${chatOnly}'.`, type: "invalid_request_error", param: chatOnly, code: "unknown_parameter" } });
-      return body.stream === true ? streamResponse(res, model) : sendJson(res, 200, responseObject(newId(), model, "completed"));
+      const calls = toolCallsFor(body);
+      return body.stream === true ? streamResponse(res, model, calls) : sendJson(res, 200, responseObject(newId(), model, "completed", calls));
     }
     if (req.method === "POST" && path.endsWith("embeddings")) {
       if (!body) return sendError(res, 400, "invalid_request_error", "We could not parse the JSON body of your request.", null);
@@ -289,7 +291,7 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
   }
 
   /** A Responses API `response` object; `output` and `usage` only once it is completed. */
-  function responseObject(id: string, model: string, status: "in_progress" | "completed") {
+  function responseObject(id: string, model: string, status: "in_progress" | "completed", calls: FakeToolCall[] = []) {
     const u = fake.usage;
     const done = status === "completed";
     return {
@@ -301,8 +303,11 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
       incomplete_details: null,
       instructions: null,
       model,
-      output: done
-        ? [
+      output: !done
+        ? []
+        : calls.length
+          ? calls.map(functionCallItem)
+          : [
             {
               type: "message",
               id: `msg_${id}`,
@@ -310,8 +315,7 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
               role: "assistant",
               content: [{ type: "output_text", text: fake.content, annotations: [], logprobs: [] }],
             },
-          ]
-        : [],
+          ],
       parallel_tool_calls: true,
       tool_choice: "auto",
       tools: [],
@@ -327,8 +331,11 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
     };
   }
 
-  /** The Responses API's named events for one text message, a word per delta, usage in response.completed. */
-  function streamResponse(res: ServerResponse, model: string) {
+  /**
+   * The Responses API's named events for one text message, a word per delta, or for function calls,
+   * their arguments in two deltas each; usage in response.completed.
+   */
+  function streamResponse(res: ServerResponse, model: string, calls: FakeToolCall[]) {
     const id = newId();
     const itemId = `msg_${id}`;
     let sequence = 0;
@@ -337,6 +344,21 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
     res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" });
     send("response.created", { response: responseObject(id, model, "in_progress") });
     send("response.in_progress", { response: responseObject(id, model, "in_progress") });
+    if (calls.length) {
+      for (const [outputIndex, call] of calls.entries()) {
+        const done = functionCallItem(call);
+        send("response.output_item.added", { output_index: outputIndex, item: { ...done, arguments: "", status: "in_progress" } });
+        const args = call.function.arguments;
+        for (const delta of [args.slice(0, Math.ceil(args.length / 2)), args.slice(Math.ceil(args.length / 2))]) {
+          send("response.function_call_arguments.delta", { item_id: done.id, output_index: outputIndex, delta });
+        }
+        send("response.function_call_arguments.done", { item_id: done.id, output_index: outputIndex, arguments: args });
+        send("response.output_item.done", { output_index: outputIndex, item: done });
+      }
+      send("response.completed", { response: responseObject(id, model, "completed", calls) });
+      res.end();
+      return;
+    }
     const item = { type: "message", id: itemId, status: "in_progress", role: "assistant", content: [] };
     send("response.output_item.added", { output_index: 0, item });
     const part = { type: "output_text", text: "", annotations: [], logprobs: [] };
@@ -352,7 +374,7 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
     res.end();
   }
 
-  async function completion(res: ServerResponse, released: Promise<void>, model: string, mode: string, calls: FakeToolCall[]) {
+  async function completion(res: ServerResponse, released: Promise<void>, model: string, mode: string, calls: FakeToolCall[], text: string) {
     const id = newId();
     const json = JSON.stringify({
       id,
@@ -364,7 +386,7 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
           index: 0,
           message: calls.length
             ? { role: "assistant", content: null, refusal: null, annotations: [], tool_calls: calls }
-            : { role: "assistant", content: fake.content, refusal: null, annotations: [] },
+            : { role: "assistant", content: text, refusal: null, annotations: [] },
           logprobs: null,
           finish_reason: calls.length ? "tool_calls" : "stop",
         },
@@ -461,7 +483,7 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
       return false;
     };
 
-    let words = fake.content.split(/(?<= )/);
+    let words = answerText(body, fake.content).split(/(?<= )/);
     let intervalMs = 0;
     if (mode.startsWith("fake-slow")) {
       const custom = /^fake-slow-(\d+)-(\d+)$/.exec(mode);
@@ -539,20 +561,39 @@ interface FakeToolCall {
   function: { name: string; arguments: string };
 }
 
-/** The tool calls a Chat Completions request is answered with (see the header), or none. */
+/** `content` cut before the first of the request's stop sequences it contains. */
+function answerText(body: Record<string, unknown>, content: string): string {
+  const stops = (Array.isArray(body.stop) ? body.stop : [body.stop]).filter((s): s is string => typeof s === "string" && s !== "");
+  const cut = Math.min(...stops.map((s) => content.indexOf(s)).filter((i) => i >= 0));
+  return Number.isFinite(cut) ? content.slice(0, cut) : content;
+}
+
+type FakeTool = { name?: unknown; parameters?: unknown; function?: { name?: unknown; parameters?: unknown } };
+
+/**
+ * The tool calls a Chat Completions or Responses request is answered with (see the header), or
+ * none. Chat nests a tool's name and parameters under `function`, Responses does not; a tool result
+ * last is a `tool` message (Chat) or a `function_call_output` item (Responses).
+ */
 function toolCallsFor(body: Record<string, unknown>): FakeToolCall[] {
-  const tools = Array.isArray(body.tools) ? (body.tools as { function?: { name?: unknown; parameters?: unknown } }[]) : [];
-  const messages = Array.isArray(body.messages) ? (body.messages as { role?: unknown }[]) : [];
-  if (tools.length === 0 || body.tool_choice === "none" || messages.at(-1)?.role === "tool") return [];
-  const choice = body.tool_choice as { function?: { name?: unknown } } | undefined;
-  const named = typeof choice === "object" && choice !== null ? choice.function?.name : undefined;
-  let offered = tools.filter((t) => typeof t.function?.name === "string" && (named === undefined || t.function.name === named));
+  const tools = Array.isArray(body.tools) ? (body.tools as FakeTool[]).map((t) => t.function ?? t) : [];
+  const turns = (Array.isArray(body.messages) ? body.messages : Array.isArray(body.input) ? body.input : []) as { role?: unknown; type?: unknown }[];
+  const last = turns.at(-1);
+  if (tools.length === 0 || body.tool_choice === "none" || last?.role === "tool" || last?.type === "function_call_output") return [];
+  const choice = body.tool_choice as FakeTool | undefined;
+  const named = typeof choice === "object" && choice !== null ? (choice.function ?? choice).name : undefined;
+  let offered = tools.filter((t) => typeof t.name === "string" && (named === undefined || t.name === named));
   if (body.parallel_tool_calls === false) offered = offered.slice(0, 1);
   return offered.map((t) => ({
     id: `call_${newId()}`,
     type: "function",
-    function: { name: String(t.function?.name), arguments: JSON.stringify(argumentsFor(t.function?.parameters)) },
+    function: { name: String(t.name), arguments: JSON.stringify(argumentsFor(t.parameters)) },
   }));
+}
+
+/** A Responses API function_call output item for a call. */
+function functionCallItem(call: FakeToolCall) {
+  return { type: "function_call", id: `fc_${call.id.slice("call_".length)}`, call_id: call.id, name: call.function.name, arguments: call.function.arguments, status: "completed" };
 }
 
 /** What a `fake-error-<status>` model gets: status, OpenAI's error body and headers. */
