@@ -8,7 +8,7 @@ import { expect } from "vitest";
 import { FAKE_ANTHROPIC_CONTENT, FAKE_ANTHROPIC_THINKING, FAKE_ANTHROPIC_USAGE } from "../fake-providers/anthropic";
 import { FAKE_GEMINI_CONTENT, FAKE_GEMINI_THINKING, FAKE_GEMINI_USAGE } from "../fake-providers/gemini";
 import { FAKE_DEFAULT_CONTENT, FAKE_DEFAULT_USAGE } from "../fake-providers/openai";
-import type { Ingress, Mode, Outcome, UsageOut } from "./client";
+import type { Ingress, Mode, Outcome, ToolCallOut, UsageOut } from "./client";
 
 export type ProviderId = "openai" | "anthropic" | "google-ai-studio";
 
@@ -73,6 +73,8 @@ export const MODES: Mode[] = ["non-stream", "stream"];
 export interface RequestEnv {
   /** An http URL of a PNG image (PNG_1PX) that the gateway can fetch. */
   imageUrl: string;
+  /** The tool calls of the feature's first turn, as the client received them ([] without one). */
+  calls: ToolCallOut[];
 }
 
 /** What a cell's assertion sees. */
@@ -102,6 +104,8 @@ export interface Feature {
   /** The model to ask for instead of the provider's usual one (e.g. a fake's error mode). */
   model?: (provider: Provider) => string;
   request: Record<Ingress, (model: string, env: RequestEnv) => Record<string, unknown>>;
+  /** A first request whose tool calls the cell's request answers (env.calls); its own answer must have calls. */
+  firstTurn?: Record<Ingress, (model: string) => Record<string, unknown>>;
   /** Set when `ingress` cannot reach `provider` with this feature; the cell then asserts that 400. */
   refusal?: (ingress: Ingress, provider: ProviderId) => Refusal | undefined;
   /** False when the gateway must answer without calling the provider (default: it calls it once). */
@@ -116,6 +120,7 @@ export const PNG_1PX =
   "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
 const WEATHER_SCHEMA = { type: "object", properties: { city: { type: "string" }, days: { type: "integer" } }, required: ["city", "days"] };
 const TIME_SCHEMA = { type: "object", properties: { zone: { type: "string" } }, required: ["zone"] };
+const resultFor = (tool: string) => (tool === "get_weather" ? "sunny, 21 °C" : "14:05");
 const WEATHER_ARGS = { city: "fake-city", days: 1 };
 const TIME_ARGS = { zone: "fake-zone" };
 
@@ -299,51 +304,64 @@ export const FEATURES: Feature[] = [
   {
     id: "tool-result",
     title: "tool-result round trip",
+    // A real round trip: the calls the provider made (parallel), with the ids the client received,
+    // go back with a result each; the provider must get each result matched to its own call.
+    firstTurn: {
+      chat: (m) => chat(m, { messages: [user("weather and time?")], tools: chatTools([WEATHER, TIME]) }),
+      responses: (m) => responses(m, { input: "weather and time?", tools: responsesTools([WEATHER, TIME]) }),
+      messages: (m) => messages(m, { messages: [user("weather and time?")], tools: messagesTools([WEATHER, TIME]) }),
+    },
     request: {
-      chat: (m) => ({
+      chat: (m, { calls }) => ({
         model: m,
-        tools: chatTools([WEATHER]),
+        tools: chatTools([WEATHER, TIME]),
         messages: [
-          user("weather?"),
-          { role: "assistant", content: null, tool_calls: [{ id: "call_w1", type: "function", function: { name: "get_weather", arguments: JSON.stringify(WEATHER_ARGS) } }] },
-          { role: "tool", tool_call_id: "call_w1", content: "sunny" },
+          user("weather and time?"),
+          { role: "assistant", content: null, tool_calls: calls.map((c) => ({ id: c.id, type: "function", function: { name: c.name, arguments: c.arguments } })) },
+          ...calls.map((c) => ({ role: "tool", tool_call_id: c.id, content: resultFor(c.name) })),
         ],
       }),
-      responses: (m) => ({
+      responses: (m, { calls }) => ({
         model: m,
-        tools: responsesTools([WEATHER]),
+        tools: responsesTools([WEATHER, TIME]),
         input: [
-          user("weather?"),
-          { type: "function_call", call_id: "call_w1", name: "get_weather", arguments: JSON.stringify(WEATHER_ARGS) },
-          { type: "function_call_output", call_id: "call_w1", output: "sunny" },
+          user("weather and time?"),
+          ...calls.map((c) => ({ type: "function_call", call_id: c.id, name: c.name, arguments: c.arguments })),
+          ...calls.map((c) => ({ type: "function_call_output", call_id: c.id, output: resultFor(c.name) })),
         ],
       }),
-      messages: (m) =>
+      messages: (m, { calls }) =>
         messages(m, {
-          tools: messagesTools([WEATHER]),
+          tools: messagesTools([WEATHER, TIME]),
           messages: [
-            user("weather?"),
-            { role: "assistant", content: [{ type: "tool_use", id: "call_w1", name: "get_weather", input: WEATHER_ARGS }] },
-            { role: "user", content: [{ type: "tool_result", tool_use_id: "call_w1", content: "sunny" }] },
+            user("weather and time?"),
+            { role: "assistant", content: calls.map((c) => ({ type: "tool_use", id: c.id, name: c.name, input: JSON.parse(c.arguments) as unknown })) },
+            { role: "user", content: calls.map((c) => ({ type: "tool_result", tool_use_id: c.id, content: resultFor(c.name) })) },
           ],
         }),
     },
     check(cell) {
       expectText(cell);
+      const { calls } = cell.env;
+      expect(calls.map((c) => c.name)).toEqual(["get_weather", "get_time"]);
       const sent = turns(cell);
-      const last = JSON.stringify(sent.at(-1));
-      const before = JSON.stringify(sent.at(-2));
-      expect(last).toContain("sunny");
       if (cell.provider.id === "anthropic") {
-        expect(before).toContain('"tool_use"');
-        expect(last).toContain('"tool_use_id":"call_w1"');
+        const [asked, answered] = sent.slice(-2) as { content: { type: string; id?: string; tool_use_id?: string; content?: unknown }[] }[];
+        expect(asked?.content.filter((b) => b.type === "tool_use").map((b) => b.id)).toEqual(calls.map((c) => c.id));
+        expect(answered?.content.map((b) => [b.tool_use_id, JSON.stringify(b.content)])).toEqual(calls.map((c) => [c.id, expect.stringContaining(resultFor(c.name))]));
       } else if (cell.provider.id === "google-ai-studio") {
-        expect(before).toContain('"functionCall"');
-        expect(last).toContain('"functionResponse"');
-        expect(last).toContain('"get_weather"');
+        const [asked, answered] = sent.slice(-2) as { role: string; parts: { functionCall?: { name: string }; functionResponse?: { name: string; response: unknown } }[] }[];
+        expect(asked?.parts.map((p) => p.functionCall?.name)).toEqual(["get_weather", "get_time"]);
+        expect(answered?.parts.map((p) => [p.functionResponse?.name, JSON.stringify(p.functionResponse?.response)])).toEqual(
+          calls.map((c) => [c.name, expect.stringContaining(resultFor(c.name))]),
+        );
+      } else if (cell.upstream.path.endsWith("responses")) {
+        const outputs = sent.filter((item) => item.type === "function_call_output");
+        expect(outputs.map((o) => [o.call_id, o.output])).toEqual(calls.map((c) => [c.id, resultFor(c.name)]));
       } else {
-        expect(before).toContain("call_w1");
-        expect(last).toContain("call_w1");
+        const results = sent.filter((m) => m.role === "tool");
+        expect(results.map((r) => [r.tool_call_id, JSON.stringify(r.content)])).toEqual(calls.map((c) => [c.id, expect.stringContaining(resultFor(c.name))]));
+        expect(JSON.stringify(sent.find((m) => m.role === "assistant"))).toContain(calls[0]!.id);
       }
     },
   },

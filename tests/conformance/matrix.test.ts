@@ -40,7 +40,7 @@ describeEachDatabase("conformance matrix", (database) => {
   beforeAll(async () => {
     [openai, anthropic, gemini] = await Promise.all([startFakeOpenAI(), startFakeAnthropic(), startFakeGemini()]);
     images = await serveImage();
-    env = { imageUrl: `http://127.0.0.1:${(images.address() as AddressInfo).port}/cat.png` };
+    env = { imageUrl: `http://127.0.0.1:${(images.address() as AddressInfo).port}/cat.png`, calls: [] };
     server = await startGatewayServer("node", { database: database() });
     team = await seedTeam(database().db, { serverUrl: server.url, keyBaseUrl: openai.baseUrl });
     await addKey(team, { provider: "anthropic", baseUrl: anthropic.origin });
@@ -67,8 +67,15 @@ describeEachDatabase("conformance matrix", (database) => {
             const title = `${feature.title} → ${provider.label}, ${mode}${refusal ? ` (400: ${refusal.reason})` : ""}`;
             it(title, async () => {
               const model = `${provider.id}/${feature.model?.(provider) ?? provider.model}`;
+              let cellEnv = env;
+              if (feature.firstTurn) {
+                const first = await send(clients, ingress.id, mode, feature.firstTurn[ingress.id](model));
+                expect(first.error).toBeUndefined();
+                expect(first.toolCalls.length).toBeGreaterThan(0);
+                cellEnv = { ...env, calls: first.toolCalls };
+              }
               const before = recorded(provider.id).length;
-              const outcome = await send(clients, ingress.id, mode, feature.request[ingress.id](model, env));
+              const outcome = await send(clients, ingress.id, mode, feature.request[ingress.id](model, cellEnv));
               const upstream = recorded(provider.id).slice(before);
               if (refusal) {
                 expect(outcome.error?.status, JSON.stringify(outcome)).toBe(400);
@@ -89,7 +96,7 @@ describeEachDatabase("conformance matrix", (database) => {
                 outcome,
                 upstream: { path: upstream[0]?.path ?? "", body: upstream[0]?.body ?? {} },
                 passthrough,
-                env,
+                env: cellEnv,
               };
               if (calls === 1) expectStreamed(cell);
               // Every answer carries usage, streamed ones too; features check the exact numbers where they are the point.
