@@ -4,24 +4,19 @@ import { geminiCodec } from "./gemini";
 import { openAiChatCodec } from "./openai-chat/codec";
 import { openAiResponsesCodec } from "./openai-responses";
 
-/**
- * Every wire format's codec, by format. A codec registers here once it is complete; until then a
- * request that needs it is refused as unsupported rather than half-translated.
- */
-const codecs: Partial<Record<WireFormat, Codec>> = {
-  "anthropic-messages": anthropicMessagesCodec,
-  gemini: geminiCodec,
+/** Every wire format's codec, by format. */
+const codecs: Readonly<Record<WireFormat, Codec>> = {
   "openai-chat": openAiChatCodec,
   "openai-responses": openAiResponsesCodec,
+  "anthropic-messages": anthropicMessagesCodec,
+  gemini: geminiCodec,
 };
 
-/** Whether the gateway can read and write `format` yet. */
-export function hasCodec(format: WireFormat): boolean {
-  return codecs[format] !== undefined;
+export function codecFor(format: WireFormat): Codec {
+  return codecs[format];
 }
 
-export function codecFor(format: WireFormat): Codec {
-  const codec = codecs[format];
-  if (!codec) throw new Error(`no codec for the ${format} wire format`);
-  return codec;
+/** Whether a stored format name (a log row's) is one the gateway speaks. */
+export function isWireFormat(value: string): value is WireFormat {
+  return Object.hasOwn(codecs, value);
 }

@@ -1,6 +1,6 @@
 import type { ChatRequest, WireError } from "@/lib/formats/canonical";
 import { FormatError, type Codec, type WireFormat } from "@/lib/formats/codec";
-import { codecFor, hasCodec } from "@/lib/formats/index";
+import { codecFor } from "@/lib/formats/index";
 import { isJsonObject, type JsonObject } from "@/lib/formats/json";
 import { estimateOpenAiChatUsage, generatedTokens, promptTokens } from "@/lib/formats/openai-chat/estimate-usage";
 import { tapOpenAiStream } from "./openai-stream-tap";
@@ -78,7 +78,7 @@ function estimateFromCanonical(request: ChatRequest | undefined, streamed: Strea
  * body only to estimate a cut stream's prompt.
  */
 export function passthroughAnswer(format: WireFormat | undefined, stripUsageChunk = false): AnswerHandling {
-  if (format === undefined || format === "openai-chat" || !hasCodec(format)) return openAiChatAnswer(stripUsageChunk);
+  if (format === undefined || format === "openai-chat") return openAiChatAnswer(stripUsageChunk);
   const codec = codecFor(format);
   return {
     tap(contentType, status, streamRequested) {

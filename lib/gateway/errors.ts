@@ -1,5 +1,5 @@
 import { FormatError, type WireFormat } from "@/lib/formats/codec";
-import { codecFor, hasCodec } from "@/lib/formats/index";
+import { codecFor } from "@/lib/formats/index";
 import { ALLOW_PRIVATE_UPSTREAMS_HINT } from "./private-address";
 
 /**
@@ -170,6 +170,6 @@ export function renderOpenAiError(error: GatewayError): string {
  * `{"type":"error","error":{…}}` on /ai/v1/messages).
  */
 export function renderError(error: GatewayError, ingress: WireFormat | undefined): string {
-  if (ingress === undefined || ingress === "openai-chat" || ingress === "openai-responses" || !hasCodec(ingress)) return renderOpenAiError(error);
+  if (ingress === undefined || ingress === "openai-chat" || ingress === "openai-responses") return renderOpenAiError(error);
   return JSON.stringify(codecFor(ingress).encodeError({ status: error.httpCode, message: error.message, code: error.code }));
 }

@@ -82,6 +82,13 @@ describeGateway("POST /ai/v1/messages with the Anthropic SDK", (h) => {
     expect(final.usage.output_tokens).toBe(output_tokens);
   });
 
+  it("takes the gateway token in Authorization too (the SDK's authToken)", async () => {
+    const { t } = await seeded();
+    const client = new Anthropic({ baseURL: `${h.url}/ai`, authToken: t.token, apiKey: null, maxRetries: 0 });
+    const message = await client.messages.create({ model: `anthropic/${MODEL}`, max_tokens: 10, messages: [{ role: "user", content: "hi" }] });
+    expect(message.content).toEqual([{ type: "text", text: FAKE_ANTHROPIC_CONTENT }]);
+  });
+
   it("keeps a provider's error status and body when the formats match", async () => {
     const { client } = await seeded();
     const failed = await client.messages.create({ model: `anthropic/fake-error-429`, max_tokens: 10, messages: [{ role: "user", content: "hi" }] }).catch((e: unknown) => e);

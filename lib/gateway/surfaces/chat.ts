@@ -1,6 +1,6 @@
 import type { ChatRequest } from "@/lib/formats/canonical";
 import { FormatError, type Codec, type EncodedRequest, type WireFormat } from "@/lib/formats/codec";
-import { codecFor, hasCodec } from "@/lib/formats/index";
+import { codecFor } from "@/lib/formats/index";
 import type { JsonObject } from "@/lib/formats/json";
 import { maxOutputTokens } from "@/lib/pricing/cost";
 import { nativePath } from "@/lib/providers/types";
@@ -72,8 +72,8 @@ async function runAttempt(ctx: SurfaceContext, plan: RequestPlan, attempt: Attem
     path = pathAsSent(attempt.provider, attempt.egress);
     answer = passthroughAnswer(attempt.egress, stripUsageChunk);
   } else {
-    const ingress = codecOf(plan.ingress, attempt);
-    const egress = codecOf(attempt.egress, attempt);
+    const ingress = codecFor(plan.ingress);
+    const egress = codecFor(attempt.egress);
     let request = decodeClientRequest(ingress, body, attempt);
     if (attempt.egress === "gemini") {
       request = await inlineImageUrls(request, { upstream: ctx.relay.upstream, signal: req.signal, timeoutMs: plan.options.requestTimeoutMs });
@@ -103,14 +103,6 @@ async function runAttempt(ctx: SurfaceContext, plan: RequestPlan, attempt: Attem
     },
     stripUsageChunk,
     answer,
-  );
-}
-
-function codecOf(format: WireFormat, attempt: Attempt): Codec {
-  if (hasCodec(format)) return codecFor(format);
-  throw invalidRequest(
-    `Requests in the ${format} format cannot be translated yet: call ${attempt.provider.slug} from a surface that speaks its own format`,
-    "unsupported_translation",
   );
 }
 

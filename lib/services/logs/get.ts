@@ -1,6 +1,5 @@
 import { and, eq } from "drizzle-orm";
 import { requestLogPayloads, requestLogs, type RequestLog, type RequestLogPayload } from "@/db/schema";
-import type { WireFormat } from "@/lib/formats/codec";
 import type { ServiceContext } from "../context";
 import { NotFoundError } from "../errors";
 import { findGateway } from "../gateways/get";
@@ -41,6 +40,6 @@ export async function getRequestLog({
   return {
     log: row.log,
     payload: row.payload ? (payload as RequestLogDetail["payload"]) : null,
-    reassembled: row.log.stream && responseBody ? (reassembleStream(responseBody, row.log.ingressFormat as WireFormat | null) ?? null) : null,
+    reassembled: row.log.stream && responseBody ? (reassembleStream(responseBody, row.log.ingressFormat) ?? null) : null,
   };
 }

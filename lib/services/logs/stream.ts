@@ -1,6 +1,5 @@
 import type { ChatResponse, ChatStreamEvent, ReasoningBlock, ToolCall as CanonicalToolCall } from "@/lib/formats/canonical";
-import type { WireFormat } from "@/lib/formats/codec";
-import { codecFor, hasCodec } from "@/lib/formats/index";
+import { codecFor, isWireFormat } from "@/lib/formats/index";
 import { openAiChatCodec } from "@/lib/formats/openai-chat/codec";
 import { parseSse } from "@/lib/formats/sse";
 
@@ -107,8 +106,8 @@ export function reassembleChatStream(text: string): ReassembledCompletion | unde
  * answer. OpenAI Chat streams (and rows of unknown format) keep their per-choice reassembly above.
  * Undefined when the text holds nothing the codec reads.
  */
-export function reassembleStream(text: string, format: WireFormat | null): ReassembledCompletion | undefined {
-  if (format === null || format === "openai-chat" || !hasCodec(format)) return reassembleChatStream(text);
+export function reassembleStream(text: string, format: string | null): ReassembledCompletion | undefined {
+  if (format === null || format === "openai-chat" || !isWireFormat(format)) return reassembleChatStream(text);
   const decoder = codecFor(format).streamDecoder();
   const events: ChatStreamEvent[] = [];
   try {
