@@ -1,10 +1,10 @@
-import type { StreamSummary } from "@/lib/formats/stream-codec";
+import type { SseEvent } from "@/lib/formats/canonical";
 import { parseJsonObject } from "@/lib/formats/json";
-import { completeEventsEnd } from "@/lib/formats/sse";
-import type { TokenUsage } from "@/lib/formats/usage";
 import { usageFromOpenAiBody } from "@/lib/formats/openai-chat/usage";
+import { completeEventsEnd, SseParser } from "@/lib/formats/sse";
+import type { StreamSummary } from "@/lib/formats/stream-codec";
+import type { TokenUsage } from "@/lib/formats/usage";
 import type { StreamTap } from "./stream-taps";
-
 
 /** About 1 MiB of text (UTF-16 code units). */
 const MAX_TEXT_CHARS = 1 << 20;
@@ -12,25 +12,28 @@ const MAX_TEXT_CHARS = 1 << 20;
 const MAX_EVENT_CHARS = 1 << 20;
 const USAGE_OBJECT = /"usage"\s*:\s*\{/;
 const FINISH_REASON = /"finish_reason"\s*:\s*"/;
+const LF = 0x0a;
+const CR = 0x0d;
 
 /**
- * Watches an OpenAI-format SSE stream for its usage and model. With `stripUsageChunk` (the gateway
- * asked for usage on the client's behalf) usage is removed from what the client receives; bytes are
- * then forwarded event by event. Otherwise the bytes are forwarded unchanged, only an incomplete
- * event at the end of a chunk waits for the rest of it: should the upstream break off there, the
- * client gets the error event alone, not glued to half an event that would corrupt both.
+ * Watches an OpenAI-format SSE stream for its usage and model, reading it with the one SSE parser.
+ * Only complete events go on to the client: an incomplete event at the end of a chunk waits for
+ * the rest of it, so that should the upstream break off there, the client gets the error event
+ * alone, not glued to half an event that would corrupt both. Without `stripUsageChunk` the bytes
+ * go on unchanged. With it (the gateway asked for usage on the client's behalf) each event goes on
+ * as received, but usage is removed from the one that carries it.
  */
 export function tapOpenAiStream(options: { stripUsageChunk: boolean }): StreamTap {
-  const scanner = new OpenAiSseScanner(options.stripUsageChunk);
+  const reader = new OpenAiStreamReader(options.stripUsageChunk);
   const encoder = new TextEncoder();
   const { promise: result, resolve } = Promise.withResolvers<StreamSummary>();
   let settled = false;
   const finish = () => {
     if (settled) return;
     settled = true;
-    resolve(scanner.summary());
+    resolve(reader.summary());
   };
-  /** Pass mode: the bytes of the incomplete event at the end of what was received. */
+  /** The bytes of the incomplete event at the end of what was received. */
   let held: Uint8Array | undefined;
   let finalEvent: string | undefined;
 
@@ -39,17 +42,17 @@ export function tapOpenAiStream(options: { stripUsageChunk: boolean }): StreamTa
   const transformer: Transformer<Uint8Array, Uint8Array> & { cancel: () => void } = {
     transform(chunk, controller) {
       try {
-        if (options.stripUsageChunk) {
-          const forward = scanner.push(chunk);
-          if (forward) controller.enqueue(encoder.encode(forward));
-          return;
-        }
-        scanner.push(chunk);
+        reader.keepText(chunk);
         const bytes = held ? concat(held, chunk) : chunk;
         let end = completeEventsEnd(bytes);
-        if (bytes.byteLength - end > MAX_EVENT_CHARS) end = bytes.byteLength;
+        // An event too large to hold goes on as it is, unread.
+        const oversized = bytes.byteLength - end > MAX_EVENT_CHARS;
+        if (oversized) end = bytes.byteLength;
         held = end < bytes.byteLength ? bytes.subarray(end) : undefined;
-        if (end > 0) controller.enqueue(end === bytes.byteLength ? bytes : bytes.subarray(0, end));
+        if (end === 0) return;
+        const complete = end === bytes.byteLength ? bytes : bytes.subarray(0, end);
+        const forward = reader.read(complete, oversized);
+        if (forward !== undefined) controller.enqueue(forward === complete ? complete : encoder.encode(forward as string));
       } catch (error) {
         finish();
         throw error;
@@ -61,9 +64,9 @@ export function tapOpenAiStream(options: { stripUsageChunk: boolean }): StreamTa
           controller.enqueue(encoder.encode(finalEvent));
           return;
         }
-        const forward = scanner.end();
-        if (forward) controller.enqueue(encoder.encode(forward));
-        if (held) controller.enqueue(held);
+        // An unterminated last event still counts: the provider said it.
+        const forward = reader.read(held, false, true);
+        if (forward !== undefined && held) controller.enqueue(forward === held ? held : encoder.encode(forward as string));
       } finally {
         finish();
       }
@@ -73,7 +76,7 @@ export function tapOpenAiStream(options: { stripUsageChunk: boolean }): StreamTa
   return {
     transform: new TransformStream(transformer),
     result,
-    summary: () => scanner.summary(),
+    summary: () => reader.summary(),
     breakOff(event) {
       finalEvent = event;
     },
@@ -88,16 +91,31 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
 }
 
 /**
- * Splits decoded text into SSE lines and events (lines end in \n, \r\n or \r; a blank line ends an
- * event) and reads only what the summary needs. Holds at most the current, incomplete event.
+ * Where each event of `bytes` ends (just after its blank line), in order; the last entry is
+ * `bytes.byteLength` when the bytes end inside an event. Line ends are \n, \r\n or \r.
  */
-class OpenAiSseScanner {
-  private readonly decoder = new TextDecoder();
-  /** Text from the start of the current event. */
-  private pending = "";
-  /** Offset in `pending` of the first line not yet read. */
-  private scanned = 0;
-  private dataLines: string[] = [];
+function eventEnds(bytes: Uint8Array): number[] {
+  const ends: number[] = [];
+  let lineStart = 0;
+  for (let i = 0; i < bytes.byteLength; i++) {
+    const byte = bytes[i];
+    if (byte !== LF && byte !== CR) continue;
+    const lineEmpty = i === lineStart;
+    if (byte === CR && bytes[i + 1] === LF) i++;
+    lineStart = i + 1;
+    if (lineEmpty) ends.push(lineStart);
+  }
+  if (ends.at(-1) !== bytes.byteLength) ends.push(bytes.byteLength);
+  return ends;
+}
+
+/** What the tap learns from the events it reads, and what the client gets in their place. */
+class OpenAiStreamReader {
+  private readonly parser = new SseParser(Number.POSITIVE_INFINITY);
+  /** For the kept text, which arrives in chunks cut anywhere. */
+  private readonly textDecoder = new TextDecoder();
+  /** For whole events, which never end inside a character. */
+  private readonly eventDecoder = new TextDecoder();
   private readonly textParts: string[] = [];
   private textChars = 0;
   private usage: TokenUsage | undefined;
@@ -105,94 +123,69 @@ class OpenAiSseScanner {
   private events = 0;
   private completed = false;
 
-  constructor(
-    private readonly strip: boolean,
-    /** Called with each complete event's data. */
-    private readonly onData?: (data: string) => void,
-  ) {}
+  constructor(private readonly strip: boolean) {}
 
-  /** Reads a chunk; returns the complete events to forward (strip mode only). */
-  push(chunk: Uint8Array): string {
-    const text = this.decoder.decode(chunk, { stream: true });
-    this.keepText(text);
-    return this.scan(text);
-  }
-
-  /** Reads the rest, treating an unterminated last event as complete. */
-  end(): string {
-    const text = this.decoder.decode();
-    this.keepText(text);
-    let forward = this.scan(text);
-    const lastLine = this.pending.slice(this.scanned).replace(/\r$/, "");
-    if (lastLine.startsWith("data:")) this.dataLines.push(fieldValue(lastLine));
-    forward += this.dispatch(this.pending);
-    this.pending = "";
-    this.scanned = 0;
-    return forward;
+  /**
+   * Reads whole events (or, `unread`, the part of one too large to hold, which is only passed on;
+   * or, `last`, what was left at the end). Returns what the client gets: `bytes` themselves when
+   * nothing changed, text when the usage was removed, undefined for nothing at all.
+   */
+  read(bytes: Uint8Array | undefined, unread: boolean, last = false): Uint8Array | string | undefined {
+    if (unread) {
+      // What follows the oversized part up to its blank line ends it; the parser never saw its start.
+      return bytes;
+    }
+    if (!this.strip) {
+      if (bytes) this.take(this.parser.push(bytes));
+      if (last) this.take(this.parser.end());
+      return bytes;
+    }
+    if (!bytes) {
+      this.take(this.parser.end());
+      return undefined;
+    }
+    let changed = false;
+    let forward = "";
+    let start = 0;
+    for (const end of eventEnds(bytes)) {
+      const event = bytes.subarray(start, end);
+      start = end;
+      const parsed = this.parser.push(event);
+      if (last && end === bytes.byteLength) parsed.push(...this.parser.end());
+      let replacement: string | undefined;
+      for (const e of parsed) replacement = this.readEvent(e) ?? replacement;
+      const raw = this.eventDecoder.decode(event);
+      if (replacement === undefined) {
+        forward += raw;
+      } else {
+        changed = true;
+        forward += replacement;
+      }
+    }
+    return changed ? forward : bytes;
   }
 
   summary(): StreamSummary {
-    return {
-      usage: this.usage,
-      model: this.model,
-      events: this.events,
-      text: this.textParts.join(""),
-      completed: this.completed,
-    };
+    return { usage: this.usage, model: this.model, events: this.events, text: this.textParts.join(""), completed: this.completed };
   }
 
-  /** Reads decoded text; returns the complete events to forward (strip mode only). */
-  scan(text: string): string {
-    const buffer = this.pending + text;
-    let position = this.scanned;
-    let eventStart = 0;
-    let forward = "";
-    let nextLineFeed = buffer.indexOf("\n", position);
-    let nextReturn = buffer.indexOf("\r", position);
-    for (;;) {
-      if (nextLineFeed !== -1 && nextLineFeed < position) nextLineFeed = buffer.indexOf("\n", position);
-      if (nextReturn !== -1 && nextReturn < position) nextReturn = buffer.indexOf("\r", position);
-      const lineEnd = nextReturn === -1 || (nextLineFeed !== -1 && nextLineFeed < nextReturn) ? nextLineFeed : nextReturn;
-      if (lineEnd === -1) break;
-      let next = lineEnd + 1;
-      if (buffer[lineEnd] === "\r") {
-        // Only the next chunk can tell a \r\n line ending from a bare \r.
-        if (next === buffer.length) break;
-        if (buffer[next] === "\n") next++;
-      }
-      const line = buffer.slice(position, lineEnd);
-      position = next;
-      if (line === "") {
-        forward += this.dispatch(buffer.slice(eventStart, position));
-        eventStart = position;
-      } else if (line.startsWith("data:")) {
-        this.dataLines.push(fieldValue(line));
-      }
-    }
-    this.pending = buffer.slice(eventStart);
-    this.scanned = position - eventStart;
-    if (this.pending.length > MAX_EVENT_CHARS) {
-      if (this.strip) forward += this.pending;
-      this.pending = "";
-      this.scanned = 0;
-      this.dataLines = [];
-    }
-    return forward;
+  keepText(chunk: Uint8Array): void {
+    const room = MAX_TEXT_CHARS - this.textChars;
+    if (room <= 0) return;
+    const text = this.textDecoder.decode(chunk, { stream: true });
+    if (text === "") return;
+    const kept = text.length > room ? text.slice(0, room) : text;
+    this.textParts.push(kept);
+    this.textChars += kept.length;
   }
 
-  /** Reads one complete event; returns what the client receives in its place (strip mode only). */
-  private dispatch(rawEvent: string): string {
-    const replacement = this.readEvent();
-    return this.strip ? (replacement ?? rawEvent) : "";
+  private take(events: SseEvent[]): void {
+    for (const event of events) this.readEvent(event);
   }
 
-  /** Reads the current event's data; returns its replacement in strip mode, or undefined to keep it. */
-  private readEvent(): string | undefined {
-    if (this.dataLines.length === 0) return undefined;
-    const data = this.dataLines.length === 1 ? this.dataLines[0]! : this.dataLines.join("\n");
-    this.dataLines = [];
+  /** Reads one event's data; returns its replacement in strip mode (usage removed), or undefined to keep it. */
+  private readEvent({ data }: SseEvent): string | undefined {
     this.events++;
-    this.onData?.(data);
     if (data === "[DONE]") {
       this.completed = true;
       return undefined;
@@ -210,17 +203,4 @@ class OpenAiSseScanner {
     delete chunk.usage;
     return `data: ${JSON.stringify(chunk)}\n\n`;
   }
-
-  private keepText(text: string): void {
-    const room = MAX_TEXT_CHARS - this.textChars;
-    if (room <= 0 || text === "") return;
-    const kept = text.length > room ? text.slice(0, room) : text;
-    this.textParts.push(kept);
-    this.textChars += kept.length;
-  }
-}
-
-/** The value of a `data:` line: after the colon, without one leading space. */
-function fieldValue(line: string): string {
-  return line.charCodeAt(5) === 0x20 ? line.slice(6) : line.slice(5);
 }
