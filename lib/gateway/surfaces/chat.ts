@@ -4,7 +4,7 @@ import { codecFor } from "@/lib/formats/index";
 import type { JsonObject } from "@/lib/formats/json";
 import { maxOutputTokens } from "@/lib/pricing/cost";
 import { nativePath } from "@/lib/providers/types";
-import { passthroughAnswer, translatedAnswer } from "../answer";
+import { passthroughAnswer, translatedAnswer, type AnswerHandling } from "../answer";
 import { readRequestBody } from "../body";
 import { resolveCredential } from "../credentials";
 import { inlineImageUrls } from "../inline-images";
@@ -60,7 +60,7 @@ async function runAttempt(ctx: SurfaceContext, plan: RequestPlan, attempt: Attem
   const { req, exchange } = ctx;
   let outgoingBody: JsonObject;
   let path: string;
-  let answer;
+  let answer: AnswerHandling;
   let stripUsageChunk = false;
   if (attempt.egress === plan.ingress) {
     // No translation: the client's body goes as sent but for the model's provider prefix, and the
