@@ -170,6 +170,14 @@ async function logWhenEnded(logs: LogSink, exchange: Exchange, watch: BodyWatch)
     if (outcome.failure !== undefined && outcome.usage === undefined) {
       outcome.usage = handling.estimateUsage(exchange.requestBody, summary);
       if (outcome.usage) outcome.failure += "; its tokens are estimated from the request and what was streamed";
+    } else if (outcome.failure !== undefined && outcome.usage && !summary.completed) {
+      // Anthropic reports the input at the start and the output only at the end: a stream cut in
+      // between has its input, and its output is estimated from what was streamed.
+      const estimate = handling.estimateUsage(exchange.requestBody, summary);
+      if (estimate && estimate.output > outcome.usage.output) {
+        outcome.usage = { ...outcome.usage, output: estimate.output };
+        outcome.failure += "; its output tokens are estimated from what was streamed";
+      }
     }
   } else if (capture) {
     capture.applyTo(outcome, watch.keepPayload, handling);
