@@ -13,6 +13,7 @@ import type {
 } from "@/lib/formats/canonical";
 import { FormatError, type EncodedRequest } from "@/lib/formats/codec";
 import { isJsonObject, parseJsonObject, type JsonObject } from "@/lib/formats/json";
+import { readToolUseId } from "./ids";
 
 /**
  * Anthropic Messages requests (POST /v1/messages) ⇄ canonical.
@@ -39,6 +40,8 @@ import { isJsonObject, parseJsonObject, type JsonObject } from "@/lib/formats/js
  *   or effort (Anthropic thinks only when given one, so there are no thoughts to include), a tool
  *   call's `signature` (Gemini's, meaningless to Anthropic) and a reasoning block's `id` (an OpenAI
  *   Responses item id; the block's signature is what Anthropic verifies).
+ * - A tool call's signature reaches an Anthropic client in its tool_use id, and comes back from
+ *   the client's tool_use and tool_result ids (ids.ts).
  * - Hints that change how Anthropic serves or bills a request but not the answer are ignored when
  *   decoding: `service_tier`, `diagnostics`, the top-level `cache_control`, `speed: "standard"`,
  *   a tool's `eager_input_streaming`, a text block's `citations`, a tool_result's `is_error` (its
@@ -228,11 +231,13 @@ function decodeAssistantTurn(content: unknown, field: string): ChatMessage {
         if (typeof block.data !== "string") throw invalid(`${blockField}.data`, "must be a string");
         reasoning.push({ type: "redacted", data: block.data });
         break;
-      case "tool_use":
+      case "tool_use": {
         if (typeof block.id !== "string" || block.id === "") throw invalid(`${blockField}.id`, "must be a non-empty string");
         if (typeof block.name !== "string" || block.name === "") throw invalid(`${blockField}.name`, "must be a non-empty string");
-        toolCalls.push({ id: block.id, type: "function", function: { name: block.name, arguments: JSON.stringify(block.input ?? {}) } });
+        const { id, signature } = readToolUseId(block.id);
+        toolCalls.push({ id, type: "function", function: { name: block.name, arguments: JSON.stringify(block.input ?? {}) }, ...(signature === undefined ? {} : { signature }) });
         break;
+      }
       default:
         throw unsupportedBlock(block.type, blockField);
     }
@@ -271,7 +276,7 @@ function decodeToolResult(block: JsonObject, field: string): ChatMessage {
     if (last !== undefined) last.cache_control = cacheControl;
     content = parts;
   }
-  return { role: "tool", tool_call_id: block.tool_use_id, content };
+  return { role: "tool", tool_call_id: readToolUseId(block.tool_use_id).id, content };
 }
 
 function decodeTextBlock(block: JsonObject, field: string): TextPart {

@@ -1,6 +1,7 @@
 import type { ChatResponse, FinishReason, ReasoningBlock, ToolCall } from "@/lib/formats/canonical";
 import { FormatError } from "@/lib/formats/codec";
 import { isJsonObject, type JsonObject } from "@/lib/formats/json";
+import { toolUseId } from "./ids";
 import { toolInput } from "./request";
 import { anthropicUsage, usageFromBody } from "./usage";
 
@@ -103,7 +104,7 @@ export function encodeResponse(response: ChatResponse): JsonObject {
   (response.message.tool_calls ?? []).forEach((call, i) => {
     content.push({
       type: "tool_use",
-      id: call.id,
+      id: toolUseId(call.id, call.signature),
       name: call.function.name,
       input: toolInput(call.function.arguments, `message.tool_calls[${i}].function.arguments`),
     });

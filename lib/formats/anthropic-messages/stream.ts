@@ -1,6 +1,7 @@
 import type { CanonicalUsage, ChatStreamEvent, FinishReason, SseEvent } from "@/lib/formats/canonical";
 import type { StreamDecoder, StreamEncoder } from "@/lib/formats/codec";
 import { isJsonObject, parseJsonObject, type JsonObject } from "@/lib/formats/json";
+import { toolUseId } from "./ids";
 import { encodeError, errorFromStreamEvent } from "./error";
 import { finishReason, stopReason } from "./response";
 import { AnthropicUsageTotals, anthropicUsage } from "./usage";
@@ -215,7 +216,7 @@ export function streamEncoder(): StreamEncoder {
           closeOpen(out);
           break;
         case "tool_call_start":
-          toolBlocks.set(event.index, openBlock(out, "tool_use", { type: "tool_use", id: event.id, name: event.name, input: {} }));
+          toolBlocks.set(event.index, openBlock(out, "tool_use", { type: "tool_use", id: toolUseId(event.id, event.signature), name: event.name, input: {} }));
           break;
         case "tool_call_delta": {
           const index = toolBlocks.get(event.index);
