@@ -34,6 +34,8 @@ export interface ClientError {
 }
 
 export interface Outcome {
+  /** The assistant's turn as the client sends it back in the next request (its reasoning and calls included). */
+  echo: unknown[];
   text: string;
   reasoning: string;
   toolCalls: ToolCallOut[];
@@ -49,7 +51,7 @@ export interface Clients {
 
 /** Sends `body` (already in the ingress's shape) with the ingress's SDK and normalises the answer. */
 export async function send(clients: Clients, ingress: Ingress, mode: Mode, body: Record<string, unknown>): Promise<Outcome> {
-  const outcome: Outcome = { text: "", reasoning: "", toolCalls: [] };
+  const outcome: Outcome = { echo: [], text: "", reasoning: "", toolCalls: [] };
   try {
     if (ingress === "chat") await sendChat(clients.openai, mode, body, outcome);
     else if (ingress === "responses") await sendResponses(clients.openai, mode, body, outcome);
@@ -75,16 +77,29 @@ async function sendChat(client: OpenAI, mode: Mode, body: Record<string, unknown
       c.type === "function" ? { id: c.id, name: c.function.name, arguments: c.function.arguments, pieces: 1 } : { id: c.id, name: c.type, arguments: "", pieces: 1 },
     );
     out.usage = chatUsage(completion.usage);
+    const { refusal: _refusal, annotations: _annotations, audio: _audio, function_call: _functionCall, ...message } = choice?.message ?? { role: "assistant" };
+    out.echo = [message];
     return;
   }
   const stream = await client.chat.completions.create({ ...params, stream: true, stream_options: { include_usage: true } });
   const calls = new Map<number, ToolCallOut>();
+  /** Google's call signatures ride on a tool call's first piece as `extra_content`, which goes back with the call. */
+  const extras = new Map<number, unknown>();
+  /** A stream closes each reasoning block with a detail (signature, id) whose text came as reasoning_content. */
+  const details: Record<string, unknown>[] = [];
+  let detailText = "";
   for await (const chunk of stream) {
     const choice = chunk.choices[0];
     if (chunk.usage) out.usage = chatUsage(chunk.usage);
     if (!choice) continue;
     out.text += choice.delta.content ?? "";
-    out.reasoning += (choice.delta as { reasoning_content?: string }).reasoning_content ?? "";
+    const delta = choice.delta as { reasoning_content?: string; reasoning_details?: Record<string, unknown>[] };
+    out.reasoning += delta.reasoning_content ?? "";
+    detailText += delta.reasoning_content ?? "";
+    for (const detail of delta.reasoning_details ?? []) {
+      details.push(detail.type === "reasoning.text" ? { ...detail, text: detailText } : detail);
+      detailText = "";
+    }
     out.finish = choice.finish_reason ?? out.finish;
     for (const part of choice.delta.tool_calls ?? []) {
       const call = calls.get(part.index) ?? { id: "", name: "", arguments: "", pieces: 0 };
@@ -92,6 +107,8 @@ async function sendChat(client: OpenAI, mode: Mode, body: Record<string, unknown
         if (call.id && call.id !== part.id) throw new Error(`tool call ${part.index} changed id from ${call.id} to ${part.id} mid-stream`);
         call.id = part.id;
       }
+      const extra = (part as { extra_content?: unknown }).extra_content;
+      if (extra !== undefined) extras.set(part.index, extra);
       call.name += part.function?.name ?? "";
       if (part.function?.arguments) {
         call.arguments += part.function.arguments;
@@ -100,7 +117,20 @@ async function sendChat(client: OpenAI, mode: Mode, body: Record<string, unknown
       calls.set(part.index, call);
     }
   }
-  out.toolCalls = [...calls.entries()].sort(([a], [b]) => a - b).map(([, c]) => c);
+  const indexed = [...calls.entries()].sort(([a], [b]) => a - b);
+  out.toolCalls = indexed.map(([, c]) => c);
+  const message: Record<string, unknown> = { role: "assistant", content: out.text || null };
+  if (indexed.length > 0) {
+    message.tool_calls = indexed.map(([index, c]) => ({
+      id: c.id,
+      type: "function",
+      function: { name: c.name, arguments: c.arguments },
+      ...(extras.has(index) ? { extra_content: extras.get(index) } : {}),
+    }));
+  }
+  if (out.reasoning) message.reasoning_content = out.reasoning;
+  if (details.length > 0) message.reasoning_details = details;
+  out.echo = [message];
 }
 
 function chatUsage(usage: OpenAI.CompletionUsage | null | undefined): UsageOut | undefined {
@@ -136,6 +166,7 @@ async function sendResponses(client: OpenAI, mode: Mode, body: Record<string, un
 
 function readResponse(response: OpenAI.Responses.Response, out: Outcome) {
   out.finish = response.status;
+  out.echo = response.output;
   for (const item of response.output) {
     // Not the SDK's output_text: it adds that to whole answers only, not to response.completed's.
     if (item.type === "message") out.text += item.content.map((part) => (part.type === "output_text" ? part.text : "")).join("");
@@ -161,6 +192,7 @@ async function sendMessages(client: Anthropic, mode: Mode, body: Record<string, 
     message = await stream.finalMessage();
   }
   out.finish = message.stop_reason;
+  out.echo = [{ role: "assistant", content: message.content }];
   message.content.forEach((block, index) => {
     if (block.type === "text") out.text += block.text;
     if (block.type === "thinking") out.reasoning += block.thinking;

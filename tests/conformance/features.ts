@@ -5,7 +5,7 @@
  * table shows as "400: <reason>"). A new provider or feature is one more entry here.
  */
 import { expect } from "vitest";
-import { FAKE_ANTHROPIC_CONTENT, FAKE_ANTHROPIC_THINKING, FAKE_ANTHROPIC_USAGE } from "../fake-providers/anthropic";
+import { FAKE_ANTHROPIC_CONTENT, FAKE_ANTHROPIC_THINKING, FAKE_ANTHROPIC_USAGE, fakeThinkingSignature } from "../fake-providers/anthropic";
 import { FAKE_GEMINI_CONTENT, FAKE_GEMINI_THINKING, FAKE_GEMINI_USAGE } from "../fake-providers/gemini";
 import { FAKE_DEFAULT_CONTENT, FAKE_DEFAULT_USAGE } from "../fake-providers/openai";
 import type { Ingress, Mode, Outcome, ToolCallOut, UsageOut } from "./client";
@@ -75,6 +75,8 @@ export interface RequestEnv {
   imageUrl: string;
   /** The tool calls of the feature's first turn, as the client received them ([] without one). */
   calls: ToolCallOut[];
+  /** The first turn's assistant answer as the client sends it back (Outcome.echo). */
+  echo: unknown[];
 }
 
 /** What a cell's assertion sees. */
@@ -120,6 +122,8 @@ export const PNG_1PX =
   "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
 const WEATHER_SCHEMA = { type: "object", properties: { city: { type: "string" }, days: { type: "integer" } }, required: ["city", "days"] };
 const TIME_SCHEMA = { type: "object", properties: { zone: { type: "string" } }, required: ["zone"] };
+const RESPONSES_REASONING = { reasoning: { effort: "low", summary: "auto" }, max_output_tokens: 4096, include: ["reasoning.encrypted_content"], store: false };
+const MESSAGES_THINKING = { max_tokens: 4096, thinking: { type: "enabled", budget_tokens: 1024 } };
 const resultFor = (tool: string) => (tool === "get_weather" ? "sunny, 21 °C" : "14:05");
 const WEATHER_ARGS = { city: "fake-city", days: 1 };
 const TIME_ARGS = { zone: "fake-zone" };
@@ -421,6 +425,55 @@ export const FEATURES: Feature[] = [
         expect(b.reasoning).toMatchObject({ effort: "low" });
       } else {
         expect(b.reasoning_effort).toEqual(expect.any(String));
+      }
+    },
+  },
+  {
+    id: "reasoning-round-trip",
+    title: "reasoning + tool round trip (signatures kept)",
+    // Thinking, then a call; the client sends its assistant turn back as received (reasoning and
+    // calls) with the result. The fake Anthropic refuses tool results after an assistant turn that
+    // lost its signed thinking block; the fake Gemini (a Gemini 3 model) refuses a call without its
+    // thoughtSignature; both refuse signatures they did not issue.
+    model: (p) => (p.id === "google-ai-studio" ? "gemini-3-pro-preview" : p.model),
+    firstTurn: {
+      chat: (m) => chat(m, { messages: [user("weather?")], tools: chatTools([WEATHER]), reasoning_effort: "low", max_completion_tokens: 4096 }),
+      responses: (m) => responses(m, { input: "weather?", tools: responsesTools([WEATHER]), ...RESPONSES_REASONING }),
+      messages: (m) => messages(m, { messages: [user("weather?")], tools: messagesTools([WEATHER]), ...MESSAGES_THINKING }),
+    },
+    request: {
+      chat: (m, { calls, echo }) => ({
+        model: m,
+        tools: chatTools([WEATHER]),
+        reasoning_effort: "low",
+        max_completion_tokens: 4096,
+        messages: [user("weather?"), ...echo, ...calls.map((c) => ({ role: "tool", tool_call_id: c.id, content: resultFor(c.name) }))],
+      }),
+      responses: (m, { calls, echo }) => ({
+        model: m,
+        tools: responsesTools([WEATHER]),
+        ...RESPONSES_REASONING,
+        input: [user("weather?"), ...echo, ...calls.map((c) => ({ type: "function_call_output", call_id: c.id, output: resultFor(c.name) }))],
+      }),
+      messages: (m, { calls, echo }) =>
+        messages(m, {
+          tools: messagesTools([WEATHER]),
+          ...MESSAGES_THINKING,
+          messages: [user("weather?"), ...echo, { role: "user", content: calls.map((c) => ({ type: "tool_result", tool_use_id: c.id, content: resultFor(c.name) })) }],
+        }),
+    },
+    check(cell) {
+      expectText(cell);
+      expect(cell.env.calls.map((c) => c.name)).toEqual(["get_weather"]);
+      const asked = turns(cell).at(-2) ?? {};
+      if (cell.provider.id === "anthropic") {
+        expect((asked.content as unknown[])[0]).toEqual({ type: "thinking", thinking: FAKE_ANTHROPIC_THINKING, signature: fakeThinkingSignature(FAKE_ANTHROPIC_THINKING) });
+        expect(cell.outcome.reasoning).toBe(FAKE_ANTHROPIC_THINKING);
+      } else if (cell.provider.id === "google-ai-studio") {
+        const parts = asked.parts as { functionCall?: unknown; thoughtSignature?: unknown }[];
+        expect(parts.find((p) => p.functionCall)?.thoughtSignature).toEqual(expect.stringMatching(/\S/));
+      } else {
+        expect(JSON.stringify(turns(cell))).toContain(cell.env.calls[0]!.id);
       }
     },
   },

@@ -40,7 +40,7 @@ describeEachDatabase("conformance matrix", (database) => {
   beforeAll(async () => {
     [openai, anthropic, gemini] = await Promise.all([startFakeOpenAI(), startFakeAnthropic(), startFakeGemini()]);
     images = await serveImage();
-    env = { imageUrl: `http://127.0.0.1:${(images.address() as AddressInfo).port}/cat.png`, calls: [] };
+    env = { imageUrl: `http://127.0.0.1:${(images.address() as AddressInfo).port}/cat.png`, calls: [], echo: [] };
     server = await startGatewayServer("node", { database: database() });
     team = await seedTeam(database().db, { serverUrl: server.url, keyBaseUrl: openai.baseUrl });
     await addKey(team, { provider: "anthropic", baseUrl: anthropic.origin });
@@ -72,7 +72,7 @@ describeEachDatabase("conformance matrix", (database) => {
                 const first = await send(clients, ingress.id, mode, feature.firstTurn[ingress.id](model));
                 expect(first.error).toBeUndefined();
                 expect(first.toolCalls.length).toBeGreaterThan(0);
-                cellEnv = { ...env, calls: first.toolCalls };
+                cellEnv = { ...env, calls: first.toolCalls, echo: first.echo };
               }
               const before = recorded(provider.id).length;
               const outcome = await send(clients, ingress.id, mode, feature.request[ingress.id](model, cellEnv));
