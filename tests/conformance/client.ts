@@ -34,6 +34,8 @@ export interface ClientError {
 }
 
 export interface Outcome {
+  /** The gateway's cf-aig-log-id header, on answers and errors alike. */
+  logId?: string | null;
   /** The assistant's turn as the client sends it back in the next request (its reasoning and calls included). */
   echo: unknown[];
   text: string;
@@ -60,6 +62,7 @@ export async function send(clients: Clients, ingress: Ingress, mode: Mode, body:
     if (err instanceof OpenAI.APIError || err instanceof Anthropic.APIError) {
       const param = err instanceof OpenAI.APIError ? err.param : undefined;
       outcome.error = { status: err.status, message: err.message, body: err.error, param };
+      outcome.logId ??= err.headers?.get("cf-aig-log-id");
     } else throw err;
   }
   return outcome;
@@ -68,7 +71,8 @@ export async function send(clients: Clients, ingress: Ingress, mode: Mode, body:
 async function sendChat(client: OpenAI, mode: Mode, body: Record<string, unknown>, out: Outcome) {
   const params = body as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming;
   if (mode === "non-stream") {
-    const completion = await client.chat.completions.create(params);
+    const { data: completion, response } = await client.chat.completions.create(params).withResponse();
+    out.logId = response.headers.get("cf-aig-log-id");
     const choice = completion.choices[0];
     out.text = choice?.message.content ?? "";
     out.reasoning = (choice?.message as { reasoning_content?: string } | undefined)?.reasoning_content ?? "";
@@ -81,7 +85,8 @@ async function sendChat(client: OpenAI, mode: Mode, body: Record<string, unknown
     out.echo = [message];
     return;
   }
-  const stream = await client.chat.completions.create({ ...params, stream: true, stream_options: { include_usage: true } });
+  const { data: stream, response } = await client.chat.completions.create({ ...params, stream: true, stream_options: { include_usage: true } }).withResponse();
+  out.logId = response.headers.get("cf-aig-log-id");
   const calls = new Map<number, ToolCallOut>();
   /** Google's call signatures ride on a tool call's first piece as `extra_content`, which goes back with the call. */
   const extras = new Map<number, unknown>();
@@ -141,10 +146,13 @@ function chatUsage(usage: OpenAI.CompletionUsage | null | undefined): UsageOut |
 async function sendResponses(client: OpenAI, mode: Mode, body: Record<string, unknown>, out: Outcome) {
   const params = body as unknown as OpenAI.Responses.ResponseCreateParamsNonStreaming;
   if (mode === "non-stream") {
-    readResponse(await client.responses.create(params), out);
+    const { data, response } = await client.responses.create(params).withResponse();
+    out.logId = response.headers.get("cf-aig-log-id");
+    readResponse(data, out);
     return;
   }
-  const stream = await client.responses.create({ ...params, stream: true });
+  const { data: stream, response } = await client.responses.create({ ...params, stream: true }).withResponse();
+  out.logId = response.headers.get("cf-aig-log-id");
   let text = "";
   let reasoning = "";
   const pieces = new Map<string, number>();
@@ -181,9 +189,16 @@ async function sendMessages(client: Anthropic, mode: Mode, body: Record<string, 
   const params = body as unknown as Anthropic.MessageCreateParamsNonStreaming;
   let message: Anthropic.Message;
   const pieces = new Map<number, number>();
-  if (mode === "non-stream") message = await client.messages.create(params);
-  else {
+  if (mode === "non-stream") {
+    const { data, response } = await client.messages.create(params).withResponse();
+    out.logId = response.headers.get("cf-aig-log-id");
+    message = data;
+  } else {
     const stream = client.messages.stream(params);
+    void stream.withResponse().then(
+      ({ response }) => (out.logId = response.headers.get("cf-aig-log-id")),
+      () => undefined, // the error reaches finalMessage() below
+    );
     stream.on("streamEvent", (event) => {
       if (event.type === "content_block_delta" && event.delta.type === "input_json_delta" && event.delta.partial_json) {
         pieces.set(event.index, (pieces.get(event.index) ?? 0) + 1);

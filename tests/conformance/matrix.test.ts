@@ -12,8 +12,10 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import Anthropic from "@anthropic-ai/sdk";
+import { eq } from "drizzle-orm";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { requestLogs, type RequestLog } from "@/db/schema";
 import { startFakeAnthropic, type FakeAnthropic } from "../fake-providers/anthropic";
 import { startFakeGemini, type FakeGemini } from "../fake-providers/gemini";
 import { startFakeOpenAI, type FakeOpenAI } from "../fake-providers/openai";
@@ -25,6 +27,7 @@ import { FEATURES, INGRESSES, MODES, PNG_1PX, PROVIDERS, type Cell, type Provide
 import { blankCells, CONFORMANCE_DOC, REGENERATE, renderConformance, withoutGeneratedLine } from "./table";
 
 /** Which format each provider speaks natively, so a same-format pair is a passthrough. */
+const INGRESS_FORMAT = { chat: "openai-chat", responses: "openai-responses", messages: "anthropic-messages" } as const;
 const NATIVE: Record<ProviderId, string[]> = { openai: ["chat", "responses"], anthropic: ["messages"], "google-ai-studio": [] };
 
 describeEachDatabase("conformance matrix", (database) => {
@@ -103,11 +106,26 @@ describeEachDatabase("conformance matrix", (database) => {
               if (!outcome.error) expect(outcome.usage).toEqual({ input: expect.any(Number), output: expect.any(Number), cached: expect.any(Number) });
               if (!outcome.error) expect(Math.min(outcome.usage!.input, outcome.usage!.output)).toBeGreaterThan(0);
               feature.check(cell);
+              if (calls === 1) await expectLogRow(cell);
             });
           }
         }
       }
     });
+  }
+
+  /** The request's log row: its ingress, provider, model, stream flag, status and the usage the client saw. */
+  async function expectLogRow({ ingress, provider, mode, outcome }: Cell) {
+    expect(outcome.logId, "the answer carried no cf-aig-log-id").toEqual(expect.any(String));
+    let row: RequestLog | undefined;
+    // The row is enqueued when the response has ended, which can be just after the client's last byte.
+    for (let attempt = 0; attempt < 500 && !row; attempt++) {
+      await server.flushLogs();
+      [row] = await database().db.select().from(requestLogs).where(eq(requestLogs.id, outcome.logId!));
+      if (!row) await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(row).toMatchObject({ ingressFormat: INGRESS_FORMAT[ingress], provider: provider.id, stream: mode === "stream", statusCode: outcome.error?.status ?? 200 });
+    if (outcome.usage) expect(row).toMatchObject({ tokensIn: outcome.usage.input, tokensOut: outcome.usage.output, tokensCached: outcome.usage.cached });
   }
 });
 
