@@ -399,7 +399,9 @@ export const FEATURES: Feature[] = [
       expectText(cell);
       const b = cell.upstream.body;
       if (cell.provider.id === "anthropic") expect(b.output_config).toMatchObject({ format: { type: "json_schema", schema: expect.objectContaining({ properties: TIME_SCHEMA.properties }) } });
-      else if (cell.provider.id === "google-ai-studio") expect(b.generationConfig).toMatchObject({ responseMimeType: "application/json" });
+      else if (cell.provider.id === "google-ai-studio") {
+        expect(b.generationConfig).toMatchObject({ responseMimeType: "application/json", responseJsonSchema: expect.objectContaining({ properties: TIME_SCHEMA.properties }) });
+      }
       else if (cell.upstream.path.endsWith("responses")) expect(b.text).toMatchObject({ format: { type: "json_schema", schema: TIME_SCHEMA } });
       else expect(b.response_format).toMatchObject({ type: "json_schema", json_schema: { schema: expect.objectContaining({ properties: TIME_SCHEMA.properties }) } });
     },
