@@ -468,9 +468,16 @@ describeGateway(
     });
 
     it("never answers a fuzzed mix of surface, method, option headers and body with a 5xx", async () => {
+      // Values stay well under node's default 16 KiB header limit: past it, plain `next start` (the
+      // next entry) is answered 431 with an empty body by node's parser before any code of ours
+      // runs. server.ts answers oversized headers itself, tested on raw sockets below.
       const optionHeader = fc.tuple(
         fc.constantFrom(...BAD_OPTION_HEADERS.map(([name]) => name)),
-        fc.oneof(fc.constantFrom(...BAD_OPTION_HEADERS.map(([, value]) => value)), fc.json({ maxDepth: 2 }), fc.constantFrom("true", "60", "main")),
+        fc.oneof(
+          fc.constantFrom(...BAD_OPTION_HEADERS.map(([, value]) => value)),
+          fc.json({ maxDepth: 2 }).filter((json) => json.length <= 2_000),
+          fc.constantFrom("true", "60", "main"),
+        ),
       );
       const body = fc.oneof(
         fc.constantFrom(...BAD_UNIFIED_BODIES.map((bad) => bad.body), ...TOO_DEEP.map((bad) => bad.body)),
