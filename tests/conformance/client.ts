@@ -90,20 +90,18 @@ async function sendChat(client: OpenAI, mode: Mode, body: Record<string, unknown
   const calls = new Map<number, ToolCallOut>();
   /** Google's call signatures ride on a tool call's first piece as `extra_content`, which goes back with the call. */
   const extras = new Map<number, unknown>();
-  /** A stream closes each reasoning block with a detail (signature, id) whose text came as reasoning_content. */
-  const details: Record<string, unknown>[] = [];
-  let detailText = "";
+  /** reasoning_details entries merged by index as OpenRouter-style clients do: texts joined, the signature kept. */
+  const details = new Map<number, Record<string, unknown>>();
   for await (const chunk of stream) {
     const choice = chunk.choices[0];
     if (chunk.usage) out.usage = chatUsage(chunk.usage);
     if (!choice) continue;
     out.text += choice.delta.content ?? "";
-    const delta = choice.delta as { reasoning_content?: string; reasoning_details?: Record<string, unknown>[] };
+    const delta = choice.delta as { reasoning_content?: string; reasoning_details?: (Record<string, unknown> & { index: number })[] };
     out.reasoning += delta.reasoning_content ?? "";
-    detailText += delta.reasoning_content ?? "";
     for (const detail of delta.reasoning_details ?? []) {
-      details.push(detail.type === "reasoning.text" ? { ...detail, text: detailText } : detail);
-      detailText = "";
+      const seen = details.get(detail.index);
+      details.set(detail.index, seen ? { ...seen, ...detail, text: `${(seen.text as string | undefined) ?? ""}${(detail.text as string | undefined) ?? ""}` } : detail);
     }
     out.finish = choice.finish_reason ?? out.finish;
     for (const part of choice.delta.tool_calls ?? []) {
@@ -134,7 +132,7 @@ async function sendChat(client: OpenAI, mode: Mode, body: Record<string, unknown
     }));
   }
   if (out.reasoning) message.reasoning_content = out.reasoning;
-  if (details.length > 0) message.reasoning_details = details;
+  if (details.size > 0) message.reasoning_details = [...details.values()];
   out.echo = [message];
 }
 

@@ -39,9 +39,9 @@ export function renderConformance(now = new Date()): string {
     "its private-address guard, with a size limit) and sends the bytes inline.",
     "Bad input is refused by the gateway while decoding when it translates, and by the provider",
     "(its 400 passed through) when the formats match. The reasoning round trip sends the assistant",
-    "turn back as the client received it (a streaming Chat client fills each `reasoning_details`",
-    "entry with the reasoning text streamed before it) and uses a Gemini 3 model, which requires",
-    "its call signatures back.",
+    "turn back as the client received it (a streaming Chat client merges the `reasoning_details`",
+    "entries of each index, as OpenRouter-style clients do) and uses a Gemini 3 model, which",
+    "requires its call signatures back.",
     "",
     `${GENERATED_PREFIX} \`tests/conformance/table.ts\` at commit ${commit()} on ${now.toISOString().slice(0, 10)}.`,
   ];

@@ -362,8 +362,10 @@ describe("openai-chat codec: streams", () => {
       expect(chunks.some((c) => c.usage)).toBe(false);
       expect(chunks[0]?.choices[0]?.delta).toEqual({ role: "assistant", content: "" });
       const deltas = chunks.map((c) => c.choices[0]?.delta as Record<string, unknown>);
-      expect(deltas.find((d) => d.reasoning_content)).toEqual({ reasoning_content: "Two calls." });
-      expect(deltas.find((d) => d.reasoning_details)).toEqual({ reasoning_details: [{ type: "reasoning.text", text: "", signature: "sig" }] });
+      expect(deltas.filter((d) => d.reasoning_details)).toEqual([
+        { reasoning_content: "Two calls.", reasoning_details: [{ type: "reasoning.text", text: "Two calls.", index: 0 }] },
+        { reasoning_details: [{ type: "reasoning.text", text: "", index: 0, signature: "sig" }] },
+      ]);
       // What the encoder writes, its decoder reads back as the same events.
       const decoder = codec.streamDecoder();
       expect(events.flatMap((e) => decoder.push(e)).filter((e) => e.type !== "usage")).toEqual(canonical.filter((e) => e.type !== "usage"));

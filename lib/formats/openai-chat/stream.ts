@@ -89,12 +89,21 @@ function reasoningEvents(delta: JsonObject): ChatStreamEvent[] {
  * Writes a client's chunks: a role chunk first, one chunk per event, the finish reason on its own
  * chunk, then (when asked) the usage chunk with `choices: []`, and `[DONE]`. An error event ends
  * the stream with OpenAI's error event and no `[DONE]`.
+ *
+ * Reasoning goes as OpenRouter streams it: each piece both as `reasoning_content` (DeepSeek-style
+ * clients) and as a `reasoning_details` entry carrying the piece with its block's `index`; the
+ * block's signature (or its redacted data) comes last under the same index. A client that merges
+ * entries of one index (texts joined, other fields kept) holds each block whole with its signature,
+ * which is what a provider needs back on the next turn.
  */
 export function streamEncoder(options: StreamEncoderOptions = {}): StreamEncoder {
   let head = { id: "", model: "", created: 0 };
   let started = false;
   let failed = false;
   let usage: CanonicalUsage | undefined;
+  /** The reasoning_details index of the block being streamed; a client merges entries by it. */
+  let blockIndex = 0;
+  let blockOpen = false;
 
   const chunk = (delta: JsonObject, finish: string | null = null): SseEvent => ({
     data: JSON.stringify({ ...head, object: "chat.completion.chunk", choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] }),
@@ -115,14 +124,17 @@ export function streamEncoder(options: StreamEncoderOptions = {}): StreamEncoder
         case "text":
           return [...start(), chunk({ content: event.text })];
         case "reasoning":
-          return [...start(), chunk({ reasoning_content: event.text })];
+          blockOpen = true;
+          return [...start(), chunk({ reasoning_content: event.text, reasoning_details: [{ type: "reasoning.text", text: event.text, index: blockIndex }] })];
         case "reasoning_end": {
           const detail: JsonObject =
-            event.redacted !== undefined ? { type: "reasoning.encrypted", data: event.redacted } : { type: "reasoning.text", text: "" };
+            event.redacted !== undefined ? { type: "reasoning.encrypted", data: event.redacted, index: blockIndex } : { type: "reasoning.text", text: "", index: blockIndex };
           if (event.signature !== undefined) detail.signature = event.signature;
           if (event.id !== undefined) detail.id = event.id;
-          if (event.redacted === undefined && event.signature === undefined && event.id === undefined) return start();
-          return [...start(), chunk({ reasoning_details: [detail] })];
+          const closes = event.redacted !== undefined || event.signature !== undefined || event.id !== undefined;
+          if (closes || blockOpen) blockIndex++;
+          blockOpen = false;
+          return closes ? [...start(), chunk({ reasoning_details: [detail] })] : start();
         }
         case "tool_call_start":
           return [
