@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { FormatError } from "@/lib/formats/codec";
 import type { JsonObject } from "@/lib/formats/json";
+import { valueOrFormatError } from "@/lib/formats/testing";
 import { decodeRequest, encodeRequest } from "./request";
 import { streamDecoder, streamEncoder } from "./stream";
 
@@ -58,17 +58,6 @@ const body = fc.record(
     .oneof({ weight: 4, arbitrary: fc.constant({}) }, { weight: 1, arbitrary: fc.dictionary(fc.string(), anyJson, { maxKeys: 2 }) })
     .map((extra) => ({ ...extra, ...fields })),
 );
-
-/** Runs `work`; anything thrown but a FormatError fails the property. */
-function valueOrFormatError<T>(work: () => T): T | undefined {
-  try {
-    return work();
-  } catch (error) {
-    if (!(error instanceof FormatError)) throw error;
-    expect(error.message).toContain(error.field);
-    return undefined;
-  }
-}
 
 describe("anthropic-messages requests, fuzzed", () => {
   it("decodes any body to a request or a FormatError naming the field, and re-encodes what it decodes", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ChatRequest } from "@/lib/formats/canonical";
-import { FormatError } from "@/lib/formats/codec";
 import type { JsonObject } from "@/lib/formats/json";
+import { formatError } from "@/lib/formats/testing";
 import { ANTHROPIC_DEFAULT_MAX_TOKENS, ANTHROPIC_THINKING_BUDGETS, decodeRequest, encodeRequest } from "./request";
 
 const PNG = "iVBORw0KGgo=";
@@ -12,16 +12,6 @@ function request(overrides: Partial<ChatRequest> = {}): ChatRequest {
 
 function encoded(overrides: Partial<ChatRequest> = {}): JsonObject {
   return encodeRequest(request(overrides)).body;
-}
-
-function formatError(run: () => unknown): FormatError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof FormatError) return error;
-    throw error;
-  }
-  throw new Error("expected a FormatError");
 }
 
 describe("decodeRequest", () => {

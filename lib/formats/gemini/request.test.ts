@@ -1,20 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { ChatRequest } from "@/lib/formats/canonical";
-import { FormatError } from "@/lib/formats/codec";
+import { formatError } from "@/lib/formats/testing";
 import { decodeGeminiRequest, encodeGeminiRequest } from "./request";
 
 function request(extra: Partial<ChatRequest>): ChatRequest {
   return { model: "gemini-2.5-flash", stream: false, messages: [{ role: "user", content: "Hi" }], ...extra };
-}
-
-function formatError(run: () => unknown): FormatError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof FormatError) return error;
-    throw error;
-  }
-  throw new Error("expected a FormatError");
 }
 
 describe("encodeGeminiRequest", () => {

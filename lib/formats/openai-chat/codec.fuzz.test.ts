@@ -1,17 +1,8 @@
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
-import { FormatError } from "@/lib/formats/codec";
+import { describe, it } from "vitest";
 import type { JsonObject } from "@/lib/formats/json";
+import { valueOrFormatError } from "@/lib/formats/testing";
 import { openAiChatCodec as codec } from "./codec";
-
-/** Either a value or a FormatError: anything else thrown is a crash a client would see as a 500. */
-function valueOrFormatError(run: () => unknown): void {
-  try {
-    run();
-  } catch (err) {
-    expect(err).toBeInstanceOf(FormatError);
-  }
-}
 
 const json = fc.jsonValue({ maxDepth: 4 });
 const part = fc.oneof(

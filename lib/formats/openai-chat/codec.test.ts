@@ -3,21 +3,11 @@ import type { AddressInfo } from "node:net";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ChatRequest, ChatResponse, ChatStreamEvent, SseEvent } from "@/lib/formats/canonical";
-import { FormatError } from "@/lib/formats/codec";
 import { serializeSseEvents } from "@/lib/formats/sse";
+import { formatError } from "@/lib/formats/testing";
 import { openAiChatCodec as codec } from "./codec";
 
 const hi = [{ role: "user", content: "hi" }];
-
-function formatError(run: () => unknown): FormatError {
-  try {
-    run();
-  } catch (err) {
-    if (err instanceof FormatError) return err;
-    throw err;
-  }
-  throw new Error("expected a FormatError");
-}
 
 describe("openai-chat codec: requests", () => {
   it("narrows a Chat Completions body: max_completion_tokens, reasoning_effort, a stop string, stream_options", () => {

@@ -1,23 +1,13 @@
 import type { ResponseCreateParamsNonStreaming } from "openai/resources/responses/responses";
 import { describe, expect, it } from "vitest";
 import type { ChatRequest } from "@/lib/formats/canonical";
-import { FormatError } from "@/lib/formats/codec";
 import type { JsonObject } from "@/lib/formats/json";
+import { formatError } from "@/lib/formats/testing";
 import { decodeResponsesRequest, encodeResponsesRequest } from "./request";
 
 /** A body typed by the openai SDK, as a client writes it. */
 const body = (params: ResponseCreateParamsNonStreaming | (Omit<ResponseCreateParamsNonStreaming, "stream"> & { stream: true })): JsonObject =>
   params as unknown as JsonObject;
-
-function formatError(run: () => unknown): FormatError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof FormatError) return error;
-    throw error;
-  }
-  throw new Error("expected a FormatError");
-}
 
 describe("decoding a client's Responses request", () => {
   it("reads a string input, instructions and the sampling settings", () => {
