@@ -1,15 +1,27 @@
+import { FormatError } from "@/lib/formats/codec";
+import {
+  decodeGeminiEmbeddingsResponse,
+  encodeGeminiEmbeddingsRequest,
+  readEmbeddingsRequest,
+  type EmbeddingsRequest,
+} from "@/lib/formats/gemini/embeddings";
+import { codecFor } from "@/lib/formats/index";
+import { isJsonObject, type JsonObject } from "@/lib/formats/json";
+import { openAiChatAnswer, type AnswerHandling, type WholeAnswer } from "../answer";
 import { readRequestBody } from "../body";
-import { resolveCredential } from "../credentials";
-import { invalidProvider, invalidRequest, methodNotAllowed } from "../errors";
+import { resolveCredential, type UpstreamCredential } from "../credentials";
+import { formatRefusal, invalidProvider, invalidRequest, methodNotAllowed } from "../errors";
 import { upstreamRequestHeaders } from "../headers";
 import { parseJsonObject, parseModelName } from "../openai-body";
+import { effectiveOptions } from "../plan";
 import { findProvider } from "../provider-target";
 import { relay } from "../relay";
 import type { SurfaceContext } from "./context";
 
 /**
  * The REST surface's `/ai/v1/embeddings`, where `model` is `{provider}/{model}`: OpenAI's format,
- * sent as is to providers that have an OpenAI-format embeddings endpoint.
+ * sent as is to providers that have an OpenAI-format embeddings endpoint, and translated to
+ * `batchEmbedContents` for Google AI Studio, whose own embeddings are Gemini's.
  */
 export async function serveEmbeddings(ctx: SurfaceContext): Promise<Response> {
   const { req, exchange, access } = ctx;
@@ -27,11 +39,27 @@ export async function serveEmbeddings(ctx: SurfaceContext): Promise<Response> {
   body.model = model;
   const credential = await resolveCredential(target, access, ctx.clientSentKey, exchange.options?.byokAlias, ctx.directory);
   exchange.providerKeyId = credential.storedKeyId;
-  if (target.embeddingsPath === undefined) {
+  if (target.embeddingsPath !== undefined) return callProvider(ctx, credential, target.embeddingsPath, JSON.stringify(body), openAiChatAnswer(false));
+  if (target.format !== "gemini") {
     throw invalidRequest(`${target.name} has no OpenAI-format embeddings endpoint; call its own through the ${target.slug} passthrough`, "unsupported_endpoint");
   }
-  const path = target.embeddingsPath;
+
+  let request: EmbeddingsRequest;
+  try {
+    request = readEmbeddingsRequest(body);
+  } catch (error) {
+    throw error instanceof FormatError ? formatRefusal(error) : error;
+  }
+  const encoded = encodeGeminiEmbeddingsRequest(request);
+  const text = JSON.stringify(encoded.body);
+  if (effectiveOptions(access.gateway, exchange.options).collectLogPayload) exchange.providerRequestBody = text;
+  return callProvider(ctx, credential, encoded.path, text, geminiEmbeddingsAnswer(request));
+}
+
+async function callProvider(ctx: SurfaceContext, credential: UpstreamCredential, path: string, body: string, answer: AnswerHandling): Promise<Response> {
+  const { req, exchange } = ctx;
   const outgoing = credential.apply({ method: "POST", path, headers: upstreamRequestHeaders(req.headers) });
+  outgoing.headers["content-type"] = "application/json";
   return relay(
     ctx.relay,
     exchange,
@@ -40,10 +68,47 @@ export async function serveEmbeddings(ctx: SurfaceContext): Promise<Response> {
       path: outgoing.path,
       method: "POST",
       headers: outgoing.headers,
-      body: JSON.stringify(body),
+      body,
       signal: req.signal,
       headersTimeout: exchange.options?.requestTimeoutMs,
     },
     false,
+    answer,
   );
+}
+
+/**
+ * Gemini's embeddings answer rewritten into OpenAI's list (vectors in the encoding the client
+ * asked for), with its prompt tokens as the usage; an error in OpenAI's shape with Gemini's status
+ * and message. Embeddings never stream, so nothing is tapped.
+ */
+function geminiEmbeddingsAnswer(request: EmbeddingsRequest): AnswerHandling {
+  const openAi = codecFor("openai-chat");
+  const gemini = codecFor("gemini");
+  return {
+    ...openAiChatAnswer(false),
+    tap: () => undefined,
+    estimateUsage: () => undefined,
+    whole(status, json) {
+      const body: JsonObject | undefined = isJsonObject(json) ? json : undefined;
+      if (status >= 400) return { body: JSON.stringify(openAi.encodeError(gemini.decodeError(status, body))) };
+      const untranslatable = (detail: string): WholeAnswer => {
+        const error = { status: 502, message: `Failed to get response from provider: the gateway could not translate it: ${detail}`, code: "provider_error" };
+        return { body: JSON.stringify(openAi.encodeError(error)), status: 502 };
+      };
+      if (!body) return untranslatable("its answer is not a JSON object");
+      try {
+        const response = decodeGeminiEmbeddingsResponse(body, request);
+        return {
+          body: JSON.stringify(response),
+          usage: { input: response.usage.prompt_tokens, output: 0, cached: 0 },
+          model: response.model,
+        };
+      } catch (error) {
+        if (!(error instanceof FormatError)) throw error;
+        return untranslatable(`${error.message} (${error.field})`);
+      }
+    },
+    rewrites: true,
+  };
 }
