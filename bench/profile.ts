@@ -22,6 +22,7 @@ import { createGateway as createGatewayRecord } from "@/lib/services/gateways/cr
 import { addProviderKey } from "@/lib/services/provider-keys/add";
 import { createTeam } from "@/lib/services/teams/create";
 import { createGatewayToken } from "@/lib/services/tokens/create";
+import { createSnapshotDirectory } from "@/lib/state/snapshot-directory";
 
 const root = path.resolve(import.meta.dirname, "..");
 const seconds = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 10);
@@ -43,7 +44,7 @@ await addProviderKey({ ctx, teamId: team.id, provider: "openai", secret: "sk-ben
 await addProviderKey({ ctx, teamId: team.id, provider: "anthropic", secret: "sk-ant-bench-upstream-key", baseUrl: `http://127.0.0.1:${upstreamPort}`, keyring, allowPrivateUpstreams: true });
 
 const logs = new LogQueue({ write: (events) => writeLogBatch(handle.db, events) });
-const gateway = createGateway({ db: handle.db, logs, keyring, allowPrivateUpstreams: true, maxBodyBytes: 10 * 1024 * 1024 });
+const gateway = createGateway({ directory: createSnapshotDirectory(handle.db, keyring), logs, allowPrivateUpstreams: true, maxBodyBytes: 10 * 1024 * 1024 });
 const listener = toNodeListener((req) => gateway.handle(req), () => new Response(null, { status: 500 }));
 const server = createServer({ noDelay: true }, (req, res) => void listener(req, res));
 await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -1,6 +1,6 @@
 import type { Gateway } from "@/db/schema";
 import { hashGatewayToken, looksLikeGatewayToken } from "@/lib/crypto/gateway-token";
-import type { Directory, TeamRecord, TokenRecord } from "./directory";
+import type { GatewayDirectory, TeamRecord, TokenRecord } from "@/lib/state/directory";
 import { gatewayNotFound, unauthorized } from "./errors";
 import type { Exchange } from "./exchange";
 import { bearerValue, PROVIDER_KEY_HEADERS } from "./headers";
@@ -36,7 +36,7 @@ export interface Access {
   token: TokenRecord | undefined;
 }
 
-async function verifyToken(directory: Directory, token: string): Promise<TokenRecord | undefined> {
+async function verifyToken(directory: GatewayDirectory, token: string): Promise<TokenRecord | undefined> {
   const record = await directory.token(hashGatewayToken(token));
   if (!record || (record.expiresAt !== null && record.expiresAt.getTime() <= Date.now())) return undefined;
   return record;
@@ -55,7 +55,7 @@ export async function authorize(
   scope: GatewayScope,
   token: string | undefined,
   parsed: ParsedOptions,
-  directory: Directory,
+  directory: GatewayDirectory,
   exchange: Exchange,
 ): Promise<Access> {
   return scope.by === "path"
@@ -67,7 +67,7 @@ async function authorizeByPath(
   teamSlug: string,
   gatewaySlug: string,
   token: string | undefined,
-  directory: Directory,
+  directory: GatewayDirectory,
   exchange: Exchange,
 ): Promise<Access> {
   const team = await directory.team(teamSlug);
@@ -95,7 +95,7 @@ async function authorizeByToken(
   pathTeamSlug: string | undefined,
   token: string | undefined,
   parsed: ParsedOptions,
-  directory: Directory,
+  directory: GatewayDirectory,
   exchange: Exchange,
 ): Promise<Access> {
   if (token === undefined) throw unauthorized("missing");

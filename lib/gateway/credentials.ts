@@ -1,6 +1,6 @@
 import type { OutgoingCall } from "@/lib/providers";
 import type { Access } from "./auth";
-import type { Directory, StoredKey } from "./directory";
+import type { GatewayDirectory, StoredKey } from "@/lib/state/directory";
 import { invalidRequest, unknownAlias } from "./errors";
 import { bearerValue, PROVIDER_KEY_HEADERS } from "./headers";
 import type { ProviderTarget } from "./provider-target";
@@ -37,7 +37,7 @@ export async function resolveCredential(
   access: Access,
   clientSentKey: boolean,
   alias: string | undefined,
-  directory: Directory,
+  directory: GatewayDirectory,
   clientKeyUse: ClientKeyUse = "provider-header",
 ): Promise<UpstreamCredential> {
   if (clientSentKey) {

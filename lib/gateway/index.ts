@@ -1,10 +1,8 @@
-import type { Database } from "@/db/client";
-import type { MasterKeyring } from "@/lib/crypto/master-keys";
 import { errorLine } from "@/lib/error-line";
 import type { LogSink } from "@/lib/logs/types";
 import { GatewayMetrics } from "@/lib/metrics/gateway";
+import type { DirectoryStats, GatewayDirectory } from "@/lib/state/directory";
 import { authorize, presentedCredentials } from "./auth";
-import { createDirectory, type DirectoryStats } from "./directory";
 import { GatewayError, internalError, MethodNotAllowedError, renderError, unsupportedEndpoint } from "./errors";
 import { setGatewayHeaders, startExchange, type Exchange } from "./exchange";
 import { recordExchange } from "./logging";
@@ -19,9 +17,9 @@ import { serveModels } from "./surfaces/models";
 import { servePassthrough } from "./surfaces/passthrough";
 
 export interface GatewayDeps {
-  db: Database;
+  /** What the gateway reads of teams, tokens and keys; the gateway closes it when it closes. */
+  directory: GatewayDirectory;
   logs: LogSink;
-  keyring: MasterKeyring;
   allowPrivateUpstreams: boolean;
   maxBodyBytes: number;
   /** Streams one gateway token may have open at once in this process; 0 or omitted for no limit. */
@@ -40,7 +38,7 @@ export interface GatewayHandler {
 
 /** The data plane: one `(Request) => Promise<Response>` for every gateway path. */
 export function createGateway(deps: GatewayDeps): GatewayHandler {
-  const directory = createDirectory(deps.db, deps.keyring);
+  const { directory } = deps;
   const upstream = createUpstream(deps.allowPrivateUpstreams);
   const metrics = deps.metrics ?? new GatewayMetrics();
   const relayDeps = { upstream, logs: deps.logs, metrics, streams: new StreamLimiter(deps.maxStreamsPerToken ?? 0) };

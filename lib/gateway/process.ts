@@ -1,10 +1,12 @@
 import { database } from "@/db/client";
 import { config } from "@/lib/config";
 import { masterKeyring } from "@/lib/crypto/keyring";
+import type { MasterKeyring } from "@/lib/crypto/master-keys";
 import { LogQueue } from "@/lib/logs/queue";
 import { writeLogBatch } from "@/lib/logs/writer";
 import { GatewayMetrics, processSnapshot } from "@/lib/metrics/gateway";
 import type { MetricsSnapshot } from "@/lib/metrics/registry";
+import { createSnapshotDirectory } from "@/lib/state/snapshot-directory";
 import { createGateway, type GatewayDeps, type GatewayHandler } from "./index";
 
 interface ProcessGateway {
@@ -17,7 +19,7 @@ interface ProcessGateway {
 const LOG_FLUSH_DEADLINE_MS = 10_000;
 
 /** What the integration harness sets per suite instead of the configuration (see `overrideProcessGatewaySettings`). */
-export type ProcessGatewaySettings = Partial<Pick<GatewayDeps, "keyring" | "allowPrivateUpstreams" | "maxBodyBytes" | "maxStreamsPerToken">>;
+export type ProcessGatewaySettings = { keyring?: MasterKeyring } & Partial<Pick<GatewayDeps, "allowPrivateUpstreams" | "maxBodyBytes" | "maxStreamsPerToken">>;
 
 // On globalThis so Next's dev reloads and server.ts share one gateway, one pool and one log queue.
 const globalForGateway = globalThis as unknown as {
@@ -32,10 +34,9 @@ async function build(): Promise<ProcessGateway> {
   const logs = new LogQueue({ write: (events) => writeLogBatch(db, events) });
   const metrics = new GatewayMetrics();
   const gateway = createGateway({
-    db,
+    directory: createSnapshotDirectory(db, settings?.keyring ?? masterKeyring()),
     logs,
     metrics,
-    keyring: settings?.keyring ?? masterKeyring(),
     allowPrivateUpstreams: settings?.allowPrivateUpstreams ?? cfg.allowPrivateUpstreams,
     maxBodyBytes: settings?.maxBodyBytes ?? cfg.maxBodyBytes,
     maxStreamsPerToken: settings?.maxStreamsPerToken ?? cfg.maxStreamsPerToken,

@@ -1,12 +1,12 @@
 import { CUSTOM_PROVIDER_PREFIX, isCustomProviderSlug, providers, type ProviderSpec } from "@/lib/providers";
 import { openAiCompatible } from "@/lib/providers/types";
-import type { Directory } from "./directory";
+import type { GatewayDirectory } from "@/lib/state/directory";
 
 /** A provider as the gateway calls it: a catalog entry or one of the team's custom providers. */
 export type ProviderTarget = ProviderSpec;
 
 /** The provider a path segment or model prefix names; undefined when neither the catalog nor the team has it. */
-export async function findProvider(slug: string, teamId: string, directory: Directory): Promise<ProviderTarget | undefined> {
+export async function findProvider(slug: string, teamId: string, directory: GatewayDirectory): Promise<ProviderTarget | undefined> {
   const known = providers.get(slug);
   if (known) return known;
   if (!isCustomProviderSlug(slug)) return undefined;

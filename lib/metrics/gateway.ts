@@ -1,4 +1,4 @@
-import type { DirectoryStats } from "@/lib/gateway/directory";
+import type { DirectoryStats } from "@/lib/state/directory";
 import type { LogQueueStats } from "@/lib/logs/queue";
 import { isCustomProviderSlug } from "@/lib/providers";
 import { Histogram, single, type MetricFamily, type MetricsSnapshot } from "./registry";

@@ -11,6 +11,7 @@ import { costMicros } from "@/lib/pricing/cost";
 import type { ServiceContext } from "@/lib/services/context";
 import { ForbiddenError, NotFoundError } from "@/lib/services/errors";
 import { revokeGatewayToken } from "@/lib/services/tokens/revoke";
+import { createSnapshotDirectory } from "@/lib/state/snapshot-directory";
 import { startFakeOpenAI, type FakeOpenAI } from "@/tests/fake-providers/openai";
 import { describeEachDatabase } from "@/tests/support/harness";
 import { SseReader } from "@/tests/support/http";
@@ -59,7 +60,7 @@ describeEachDatabase("playground", (database) => {
     fake = await startFakeOpenAI();
     const { db } = database();
     logs = new LogQueue({ write: (events) => writeLogBatch(db, events) });
-    gateway = createGateway({ db, logs, keyring: testKeyring, allowPrivateUpstreams: true, maxBodyBytes: 1024 * 1024 });
+    gateway = createGateway({ directory: createSnapshotDirectory(db, testKeyring), logs, allowPrivateUpstreams: true, maxBodyBytes: 1024 * 1024 });
     deps = { gateway: (req) => gateway.handle(req), publicUrl: "http://switchyard.invalid", keyring: testKeyring };
   });
   afterAll(async () => {

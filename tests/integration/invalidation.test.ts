@@ -5,6 +5,7 @@ import { createGateway } from "@/lib/gateway";
 import { updateGateway } from "@/lib/services/gateways/update";
 import { removeProviderKey } from "@/lib/services/provider-keys/remove";
 import { revokeGatewayToken } from "@/lib/services/tokens/revoke";
+import { createSnapshotDirectory } from "@/lib/state/snapshot-directory";
 import { startFakeOpenAI, type FakeOpenAI } from "../fake-providers/openai";
 import { testDatabases } from "../support/database";
 import { expectGatewayError, expectUnauthorized } from "../support/errors";
@@ -78,9 +79,8 @@ describeEachDatabase("a warm request", (database) => {
   it("asks the database nothing", async () => {
     // The gateway itself, to read its counters; log events are dropped so nothing else queries.
     const gateway = createGateway({
-      db: database().db,
+      directory: createSnapshotDirectory(database().db, testKeyring),
       logs: { enqueue() {} },
-      keyring: testKeyring,
       allowPrivateUpstreams: true,
       maxBodyBytes: 1024 * 1024,
     });

@@ -9,6 +9,7 @@ import type { LogEvent } from "@/lib/logs/types";
 import { writeLogBatch } from "@/lib/logs/writer";
 import { GatewayMetrics, processSnapshot } from "@/lib/metrics/gateway";
 import { metricsHandler } from "@/lib/metrics/http";
+import { createSnapshotDirectory } from "@/lib/state/snapshot-directory";
 import { createRequestListener } from "@/server";
 import { startFakeOpenAI, type FakeOpenAI } from "../fake-providers/openai";
 import { testDatabases } from "../support/database";
@@ -37,7 +38,7 @@ async function startInstance(
   const { db } = handle;
   const metrics = new GatewayMetrics();
   const logs = new LogQueue({ write: (events) => writeLogBatch(db, events), ...queue });
-  const gateway = createGateway({ db, logs, metrics, keyring: testKeyring, allowPrivateUpstreams: true, maxBodyBytes: 1024 * 1024 });
+  const gateway = createGateway({ directory: createSnapshotDirectory(db, testKeyring), logs, metrics, allowPrivateUpstreams: true, maxBodyBytes: 1024 * 1024 });
   const nextPaths: string[] = [];
   const server = createServer(
     createRequestListener({

@@ -8,6 +8,7 @@ import { overrideProcessGatewaySettings, processGatewayLogs, shutdownGateway } f
 import { LogQueue, type LogQueueStats } from "@/lib/logs/queue";
 import { writeLogBatch } from "@/lib/logs/writer";
 import { createHttpServer } from "@/lib/node-http/http-server";
+import { createSnapshotDirectory } from "@/lib/state/snapshot-directory";
 import { createRequestListener } from "@/server";
 import type { GatewayEntry } from "./entries";
 import { testKeyring } from "./keyring";
@@ -52,7 +53,7 @@ async function startNodeEntry({
 }: GatewayServerOptions): Promise<GatewayServer> {
   const { db } = database;
   const logs = new LogQueue({ write: (events) => writeLogBatch(db, events) });
-  const gateway = createGateway({ db, logs, keyring, allowPrivateUpstreams, maxBodyBytes, maxStreamsPerToken });
+  const gateway = createGateway({ directory: createSnapshotDirectory(db, keyring), logs, allowPrivateUpstreams, maxBodyBytes, maxStreamsPerToken });
   const notServed = (_req: IncomingMessage, res: ServerResponse) => {
     res.writeHead(404, { "content-type": "text/plain" }).end("not a gateway path");
   };

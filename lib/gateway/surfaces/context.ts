@@ -1,5 +1,5 @@
 import type { Access } from "../auth";
-import type { Directory } from "../directory";
+import type { GatewayDirectory } from "@/lib/state/directory";
 import type { Exchange } from "../exchange";
 import type { RelayDeps } from "../relay";
 
@@ -12,7 +12,7 @@ export interface SurfaceContext {
   access: Access;
   /** The client sent its own provider key (`Authorization` / `x-api-key` without a gateway token). */
   clientSentKey: boolean;
-  directory: Directory;
+  directory: GatewayDirectory;
   relay: RelayDeps;
   maxBodyBytes: number;
 }

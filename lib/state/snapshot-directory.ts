@@ -6,71 +6,7 @@ import type { MasterKeyring } from "@/lib/crypto/master-keys";
 import { newId } from "@/lib/ids";
 import { watchDirectoryChanges } from "@/lib/state/change-feed";
 import { changeDirectory, type DirectoryChange } from "@/lib/state/directory-changes";
-
-export interface TeamRecord {
-  id: string;
-  slug: string;
-}
-
-export interface TokenRecord {
-  id: string;
-  teamId: string;
-  teamSlug: string;
-  /** Null: every gateway of the team. */
-  gatewayIds: string[] | null;
-  expiresAt: Date | null;
-}
-
-export interface StoredKey {
-  id: string;
-  /** Null for a team-wide key. */
-  gatewayId: string | null;
-  alias: string;
-  baseUrl: string | null;
-  /** The plaintext, decrypted on first use and then kept with the snapshot. */
-  secret(): string;
-}
-
-export interface CustomProviderRecord {
-  baseUrl: string;
-}
-
-/** Counters for /metrics. */
-export interface DirectoryStats {
-  /** Teams whose snapshot is held now. */
-  teamsLoaded: number;
-  /** Team snapshots loaded from the database, first loads included. */
-  reloads: number;
-  /** Snapshots dropped because their team changed. */
-  invalidations: number;
-  /** Token lookups no held snapshot could answer. */
-  tokenMisses: number;
-  /** Database round trips the directory made; a warm request makes none. */
-  queries: number;
-}
-
-/**
- * Every read the data plane makes, answered from an in-process snapshot per team: loaded on the
- * team's first request, dropped when the team changes (lib/state/change-feed.ts: at once for writes
- * of this process, within a second for other instances), loaded again on the next request.
- */
-export interface Directory {
-  team(slug: string): Promise<TeamRecord | undefined>;
-  gateway(teamId: string, slug: string): Promise<Gateway | undefined>;
-  /** Finds the team's `default` gateway, creating it with Cloudflare's defaults for it when missing. */
-  defaultGateway(teamId: string): Promise<Gateway>;
-  /** Unrevoked token by hash (expiry is the caller's check, as time passes while it is held). */
-  token(hash: string): Promise<TokenRecord | undefined>;
-  /** The provider's stored keys usable on this gateway: its own and the team-wide ones. */
-  providerKeys(teamId: string, gatewayId: string, provider: string): Promise<StoredKey[]>;
-  /** By slug without the `custom-` prefix; disabled providers are not returned. */
-  customProvider(teamId: string, slug: string): Promise<CustomProviderRecord | undefined>;
-  /** Providers with at least one stored key usable on this gateway. */
-  keyedProviders(teamId: string, gatewayId: string): Promise<string[]>;
-  stats(): DirectoryStats;
-  /** Stops listening for changes. */
-  close(): Promise<void>;
-}
+import type { CustomProviderRecord, GatewayDirectory, StoredKey, TeamRecord, TokenRecord } from "@/lib/state/directory";
 
 interface TeamSnapshot {
   /** directory_versions.version as the load found it: the snapshot holds every change up to it. */
@@ -133,7 +69,12 @@ function teamLookup(ask: (key: string) => Promise<TeamVersion | undefined>) {
   };
 }
 
-export function createDirectory(db: Database, keyring: MasterKeyring): Directory {
+/**
+ * The data plane's directory, answered from an in-process snapshot per team: loaded on the team's
+ * first request, dropped when the team changes (change-feed.ts: at once for writes of this
+ * process, within a second for other instances), loaded again on the next request.
+ */
+export function createSnapshotDirectory(db: Database, keyring: MasterKeyring): GatewayDirectory {
   const entries = new Map<string, TeamEntry>();
   // Filled from held snapshots only, so a hit needs no load.
   const teamIdsBySlug = new Map<string, string>();

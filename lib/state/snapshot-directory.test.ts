@@ -7,12 +7,13 @@ import { changeDirectory } from "@/lib/state/directory-changes";
 import { testDatabases } from "@/tests/support/database";
 import { testKeyring } from "@/tests/support/keyring";
 import { seedTeam } from "@/tests/support/seed";
-import { createDirectory, type Directory } from "./directory";
+import type { GatewayDirectory } from "@/lib/state/directory";
+import { createSnapshotDirectory } from "@/lib/state/snapshot-directory";
 
 for (const entry of testDatabases()) {
   describe(`directory snapshot [${entry.name}]`, () => {
     let handle: DatabaseHandle;
-    let directory: Directory;
+    let directory: GatewayDirectory;
     beforeAll(async () => {
       handle = await entry.open();
     });
@@ -24,7 +25,7 @@ for (const entry of testDatabases()) {
     });
 
     const seed = () => seedTeam(handle.db, { serverUrl: "http://gateway.test", keyBaseUrl: "http://upstream.test/v1" });
-    const open = () => (directory = createDirectory(handle.db, testKeyring));
+    const open = () => (directory = createSnapshotDirectory(handle.db, testKeyring));
 
     it("loads a cold team once for however many requests want it", async () => {
       const t = await seed();

@@ -1,0 +1,66 @@
+import type { Gateway } from "@/db/schema";
+
+export interface TeamRecord {
+  id: string;
+  slug: string;
+}
+
+export interface TokenRecord {
+  id: string;
+  teamId: string;
+  teamSlug: string;
+  /** Null: every gateway of the team. */
+  gatewayIds: string[] | null;
+  expiresAt: Date | null;
+}
+
+export interface StoredKey {
+  id: string;
+  /** Null for a team-wide key. */
+  gatewayId: string | null;
+  alias: string;
+  baseUrl: string | null;
+  /** The plaintext, decrypted on first use and then kept with the snapshot. */
+  secret(): string;
+}
+
+export interface CustomProviderRecord {
+  baseUrl: string;
+}
+
+/** Counters for /metrics. */
+export interface DirectoryStats {
+  /** Teams whose snapshot is held now. */
+  teamsLoaded: number;
+  /** Team snapshots loaded from the database, first loads included. */
+  reloads: number;
+  /** Snapshots dropped because their team changed. */
+  invalidations: number;
+  /** Token lookups no held snapshot could answer. */
+  tokenMisses: number;
+  /** Database round trips the directory made; a warm request makes none. */
+  queries: number;
+}
+
+/**
+ * Every read the data plane makes of the team's state, and the one write (the default gateway).
+ * The gateway depends on this alone; `createSnapshotDirectory` (snapshot-directory.ts) answers it
+ * from an in-process snapshot of the database per team.
+ */
+export interface GatewayDirectory {
+  team(slug: string): Promise<TeamRecord | undefined>;
+  gateway(teamId: string, slug: string): Promise<Gateway | undefined>;
+  /** Finds the team's `default` gateway, creating it with Cloudflare's defaults for it when missing. */
+  defaultGateway(teamId: string): Promise<Gateway>;
+  /** Unrevoked token by hash (expiry is the caller's check, as time passes while it is held). */
+  token(hash: string): Promise<TokenRecord | undefined>;
+  /** The provider's stored keys usable on this gateway: its own and the team-wide ones. */
+  providerKeys(teamId: string, gatewayId: string, provider: string): Promise<StoredKey[]>;
+  /** By slug without the `custom-` prefix; disabled providers are not returned. */
+  customProvider(teamId: string, slug: string): Promise<CustomProviderRecord | undefined>;
+  /** Providers with at least one stored key usable on this gateway. */
+  keyedProviders(teamId: string, gatewayId: string): Promise<string[]>;
+  stats(): DirectoryStats;
+  /** Stops listening for changes. */
+  close(): Promise<void>;
+}
