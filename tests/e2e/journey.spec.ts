@@ -201,6 +201,9 @@ test("the answer's log row has its tokens, cost and payload", async ({}, testInf
   await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
   const main = page.getByRole("main");
   await expect(main).toContainText("gpt-4o-mini");
+  // The format the playground spoke (through compat), beside provider and model; not translated for OpenAI.
+  await expect(main).toContainText("Client formatOpenAI Chat Completions");
+  await expect(main).not.toContainText("Sent to provider as");
   await expect(main).toContainText(EXPECTED_COST);
   await expect(main).toContainText(PROMPT);
   await expect(main).toContainText("Answer in one short sentence.");
@@ -215,6 +218,7 @@ test("the request appears in the gateway's logs with tokens and cost", async ({}
   const row = page.getByRole("row").filter({ has: page.locator(`a[href="${logPath}"]`) });
   await expect(row).toBeVisible();
   await expect(row).toContainText("gpt-4o-mini");
+  await expect(row).toContainText("OpenAI Chat Completions");
   await expect(row).toContainText(String(FAKE_USAGE.input));
   await expect(row).toContainText(String(FAKE_USAGE.output));
   await expect(row).toContainText(EXPECTED_COST);

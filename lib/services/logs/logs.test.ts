@@ -168,6 +168,37 @@ describe("getRequestLog", () => {
     expect(detail.reassembled?.usage).toEqual({ prompt_tokens: 3, completion_tokens: 2 });
   });
 
+  it("shows a translated request as it went to the provider, beside what the client sent, with both formats named", async () => {
+    const team = await newTeam(handle);
+    const gateway = await createGateway({ ctx: operatorOf(handle), teamId: team.id, slug: "prod" });
+    const translated = testLogEvent(0, { id: `translated-${team.id}`, teamId: team.id, gatewayId: gateway.id, provider: "anthropic", ingressFormat: "openai-chat" });
+    const providerRequestBody = `{"model":"claude-haiku-4-5","max_tokens":1024,"messages":[{"role":"user","content":"secret prompt 0"}]}`;
+    translated.payload = { ...translated.payload!, logId: translated.log.id, teamId: team.id, providerRequestBody };
+    const passthrough = testLogEvent(2, { id: `as-sent-${team.id}`, teamId: team.id, gatewayId: gateway.id, provider: "openai", ingressFormat: "openai-chat" });
+    passthrough.payload = { ...passthrough.payload!, logId: passthrough.log.id, teamId: team.id };
+    await writeLogBatch(handle.db, [translated, passthrough]);
+
+    const detail = await getRequestLog({ ctx: await viewerOf(team), teamId: team.id, gatewaySlug: "prod", logId: translated.log.id });
+    expect(detail.log.ingressFormat).toBe("openai-chat");
+    expect(detail.payload?.requestBody).toContain("secret prompt 0");
+    expect(detail.translation).toEqual({ clientFormat: "OpenAI Chat Completions", providerFormat: "Anthropic Messages", providerRequestBody });
+
+    const toCustom = testLogEvent(4, { id: `custom-${team.id}`, teamId: team.id, gatewayId: gateway.id, provider: "custom-acme", ingressFormat: "anthropic-messages" });
+    toCustom.payload = { ...toCustom.payload!, logId: toCustom.log.id, teamId: team.id, providerRequestBody: "{}" };
+    await writeLogBatch(handle.db, [toCustom]);
+    const custom = await getRequestLog({ ctx: await viewerOf(team), teamId: team.id, gatewaySlug: "prod", logId: toCustom.log.id });
+    expect(custom.translation).toMatchObject({ clientFormat: "Anthropic Messages", providerFormat: "OpenAI Chat Completions" });
+
+    const asSent = await getRequestLog({ ctx: await viewerOf(team), teamId: team.id, gatewaySlug: "prod", logId: passthrough.log.id });
+    expect(asSent.translation).toBeNull();
+    const { logs } = await listRequestLogs({ ctx: await viewerOf(team), teamId: team.id, gatewaySlug: "prod" });
+    expect(logs.map((l) => [l.provider, l.ingressFormat])).toEqual([
+      ["custom-acme", "anthropic-messages"],
+      ["openai", "openai-chat"],
+      ["anthropic", "openai-chat"],
+    ]);
+  });
+
   it("does not find a log through another gateway or another team", async () => {
     const { team, ids } = await teamWithLogs(1);
     const other = await newTeam(handle);

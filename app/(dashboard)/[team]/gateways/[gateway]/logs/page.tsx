@@ -16,6 +16,7 @@ import { requireTeam } from "@/lib/auth/team";
 import { InvalidInputError, NotFoundError } from "@/lib/services/errors";
 import { getGateway } from "@/lib/services/gateways/get";
 import { listLogFacets } from "@/lib/services/logs/facets";
+import { wireFormatName } from "@/lib/services/logs/formats";
 import { listRequestLogs, type LogListRow } from "@/lib/services/logs/list";
 import { formatCost, formatDateTime, formatDuration, formatIsoUtc, formatNumber } from "@/lib/utils/format";
 import { MetadataChips, StatusBadge } from "./log-parts";
@@ -224,7 +225,7 @@ function LogTable({ logs, base }: { logs: LogListRow[]; base: string }) {
         <TableRow>
           <TableHead>Time (UTC)</TableHead>
           <TableHead>Status</TableHead>
-          <TableHead>Provider</TableHead>
+          <TableHead>Provider · client format</TableHead>
           <TableHead>Model</TableHead>
           <TableHead className="text-right">Tokens in / out</TableHead>
           <TableHead className="text-right">Cost</TableHead>
@@ -249,7 +250,10 @@ function LogTable({ logs, base }: { logs: LogListRow[]; base: string }) {
             <TableCell>
               <StatusBadge log={log} />
             </TableCell>
-            <TableCell className="text-muted-foreground">{log.provider ?? "–"}</TableCell>
+            <TableCell className="text-muted-foreground">
+              {log.provider ?? "–"}
+              {log.ingressFormat ? <span className="block text-xs whitespace-nowrap">{wireFormatName(log.ingressFormat)}</span> : null}
+            </TableCell>
             <TableCell className="max-w-56 truncate font-mono text-xs" title={log.model ?? undefined}>
               {log.model ?? "–"}
             </TableCell>

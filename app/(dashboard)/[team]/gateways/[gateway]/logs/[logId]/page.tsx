@@ -12,6 +12,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Tabs } from "@/components/ui/tabs";
 import { requireTeam } from "@/lib/auth/team";
 import { NotFoundError } from "@/lib/services/errors";
+import { wireFormatName } from "@/lib/services/logs/formats";
 import { getRequestLog } from "@/lib/services/logs/get";
 import { formatCost, formatDateTime, formatDuration, formatIsoUtc, formatNumber } from "@/lib/utils/format";
 import { MetadataChips, StatusBadge } from "../log-parts";
@@ -28,12 +29,14 @@ export default async function LogDetailPage({ params }: { params: Params }) {
     if (error instanceof NotFoundError) notFound();
     throw error;
   });
-  const { log, payload, reassembled } = detail;
+  const { log, payload, reassembled, translation } = detail;
   const gatewayBase = `/${team.slug}/gateways/${gatewaySlug}`;
 
   const facts: [string, ReactNode][] = [
     ["Time (UTC)", <span key="t" title={formatIsoUtc(log.createdAt)}>{formatDateTime(log.createdAt)}</span>],
     ["Status", <StatusBadge key="s" log={log} />],
+    ["Client format", log.ingressFormat ? wireFormatName(log.ingressFormat) : "–"],
+    ...(translation ? [["Sent to provider as", translation.providerFormat ?? "–"] satisfies [string, ReactNode]] : []),
     ["Provider", log.provider ?? "–"],
     ["Model", log.model ? <code className="font-mono text-[13px]">{log.model}</code> : "–"],
     ["Tokens in", formatNumber(log.tokensIn)],
@@ -113,7 +116,26 @@ export default async function LogDetailPage({ params }: { params: Params }) {
             <PayloadCard
               title="Request"
               headers={payload.requestHeaders}
-              body={payload.requestBody ? <BodyBlock title="Request body" text={payload.requestBody} /> : <NoBody />}
+              description={translation ? "The gateway translated this request: what the client sent, beside what went to the provider." : undefined}
+              body={
+                translation ? (
+                  <div className="grid grid-cols-1 gap-4 xl:grid-cols-2">
+                    {payload.requestBody ? (
+                      <BodyBlock title={`As the client sent it${translation.clientFormat ? ` · ${translation.clientFormat}` : ""}`} text={payload.requestBody} />
+                    ) : (
+                      <NoBody />
+                    )}
+                    <BodyBlock
+                      title={`As sent to ${log.provider ?? "the provider"}${translation.providerFormat ? ` · ${translation.providerFormat}` : ""}`}
+                      text={translation.providerRequestBody}
+                    />
+                  </div>
+                ) : payload.requestBody ? (
+                  <BodyBlock title="Request body" text={payload.requestBody} />
+                ) : (
+                  <NoBody />
+                )
+              }
             />
             <PayloadCard
               title="Response"
@@ -198,13 +220,13 @@ function NoBody() {
   return <p className="text-sm text-muted-foreground">No body.</p>;
 }
 
-function PayloadCard({ title, headers, body }: { title: string; headers: Record<string, string> | null; body: ReactNode }) {
+function PayloadCard({ title, description, headers, body }: { title: string; description?: string; headers: Record<string, string> | null; body: ReactNode }) {
   const { important, rest } = splitHeaders(headers);
   return (
     <Card>
       <CardHeader>
         <CardTitle>{title}</CardTitle>
-        <CardDescription>Credentials in headers are stored redacted.</CardDescription>
+        <CardDescription>{description ? `${description} ` : ""}Credentials in headers are stored redacted.</CardDescription>
       </CardHeader>
       <CardContent className="space-y-4">
         {important.length + rest.length > 0 ? (
