@@ -1,5 +1,6 @@
 import { FormatError, type WireFormat } from "@/lib/formats/codec";
 import { codecFor } from "@/lib/formats/index";
+import { openAiErrorType } from "@/lib/formats/openai-chat/error";
 import { ALLOW_PRIVATE_UPSTREAMS_HINT } from "./private-address";
 
 /**
@@ -139,15 +140,6 @@ export const clientClosed = () =>
 
 export const internalError = () =>
   new GatewayError(500, InternalCode.internal, "Internal gateway error", "internal_error");
-
-function openAiErrorType(httpCode: number): string {
-  if (httpCode === 401) return "authentication_error";
-  if (httpCode === 403) return "permission_error";
-  if (httpCode === 404) return "not_found_error";
-  if (httpCode === 429) return "rate_limit_error";
-  if (httpCode >= 500) return "api_error";
-  return "invalid_request_error";
-}
 
 /**
  * OpenAI's error shape, which the openai SDK parses, carrying Cloudflare's fields beside it
