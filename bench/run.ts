@@ -75,7 +75,16 @@ async function startSwitchyard(store: Store, port: number): Promise<ChildProcess
   // Node itself, not the tsx wrapper: the memory figures must be the server's own process.
   const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
     cwd: root,
-    env: { ...process.env, PORT: String(port), SWITCHYARD_DATA_DIR: store.dataDir, DATABASE_URL: store.databaseUrl, SWITCHYARD_ALLOW_PRIVATE_UPSTREAMS: "true", WORKERS: "1" },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      SWITCHYARD_DATA_DIR: store.dataDir,
+      DATABASE_URL: store.databaseUrl,
+      SWITCHYARD_ALLOW_PRIVATE_UPSTREAMS: "true",
+      WORKERS: "1",
+      // Every bench stream comes from one token; the phases measure capacity, not the per-token limit.
+      SWITCHYARD_MAX_STREAMS_PER_TOKEN: "0",
+    },
     stdio: ["ignore", "ignore", "inherit"],
   });
   children.push(child);
