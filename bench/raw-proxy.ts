@@ -8,7 +8,9 @@ import http from "node:http";
 import { Pool } from "undici";
 
 const port = Number(process.argv[2] ?? 9200);
-const upstream = new Pool(process.argv[3] ?? "http://127.0.0.1:9100", { connections: 256, pipelining: 1 });
+// No cap on connections: a stream holds its connection for its whole length and the bench opens up
+// to 1,024 at once; a cap of 256 queued the rest, which then waited a whole stream for their turn.
+const upstream = new Pool(process.argv[3] ?? "http://127.0.0.1:9100", { connections: null, pipelining: 1 });
 
 const server = http.createServer({ noDelay: true, keepAliveTimeout: 60_000 }, async (req, res) => {
   try {
@@ -34,4 +36,5 @@ const server = http.createServer({ noDelay: true, keepAliveTimeout: 60_000 }, as
   }
 });
 server.keepAliveTimeout = 60_000;
-server.listen(port, "127.0.0.1", () => process.send?.("ready"));
+// A backlog above node's default 511: the bench opens up to 1,024 connections at once.
+server.listen(port, "127.0.0.1", 2048, () => process.send?.("ready"));

@@ -1,47 +1,96 @@
 /**
- * `npm run bench`: starts the fake upstreams, the raw proxy, Switchyard (production server) and
- * Portkey's open-source gateway, drives each with the same load, and writes bench/RESULTS.md.
- * `npm run bench -- --quick` shortens every phase (for trying the harness, not for quoting).
+ * `npm run bench`: starts the fake upstream, the raw proxy, Switchyard's production server (on the
+ * embedded PGlite and on a Postgres server) and Portkey's open-source gateway, drives each with
+ * the same load from two load generators (autocannon and wrk), and writes bench/RESULTS.md with
+ * the issue's targets table first. `npm run bench -- --quick` shortens every phase and opens fewer
+ * streams (for trying the harness, not for quoting).
  */
 import { execFileSync, fork, spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { once } from "node:events";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { latency, rssMb, streams, throughput, type Target } from "./load";
+import { latency, streams, throughput, type Latency, type Streams, type Target, type Throughput } from "./load";
+import { childPids, cpuSeconds, machineBusySeconds, peakRssMb, pidsNamed, rssMb, watchRss } from "./proc";
+import { ensureWrk, wrkThroughput } from "./wrk";
 
 const root = path.resolve(import.meta.dirname, "..");
 const quick = process.argv.includes("--quick");
-const SECONDS = quick ? 2 : 10;
-const STREAMS = quick ? [64] : [64, 256, 512];
-const ports = { upstream: 9101, slowUpstream: 9102, raw: 9201, switchyard: 9301, switchyardPostgres: 9302, portkey: 9401 };
+/** Seconds per measured cell. Five are enough for stable medians and tails at these rates (tens of thousands of requests per cell) and keep the run near ten minutes. */
+const SECONDS = quick ? 1 : 5;
+/** An unmeasured run before each contender's first cell, so its code is compiled before it is timed. */
+const WARMUP_SECONDS = 1;
+/** How long a server sits after start before its idle memory is read. */
+const SETTLE_MS = quick ? 1000 : 3000;
+const CONNECTIONS = 64;
+const CONCURRENCY = [1, 16, 64];
+const STREAMS = quick ? [64, 128] : [512, 1024];
+const STREAM_EVENTS = 64;
+const STREAM_GAP_MS = 20;
+/** Open files a process needs at the most streams: a proxy holds one socket in and one out per stream. */
+const FILE_LIMIT = 4096;
+const ports = { upstream: 9101, raw: 9201, pglite: 9301, postgres: 9302, postgresWorkers: 9303, portkey: 9401 };
 /** A Postgres server the bench may create and drop a database on; skipped when unreachable. */
 const benchPostgres = process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-const SLOW_MS = 20;
-const portkeyName = "Portkey gateway 1.15.2";
-const TRANSLATED = "Switchyard, translated (Chat → Anthropic)";
 const children: ChildProcess[] = [];
 
-function tsx(script: string, args: string[], env: Record<string, string> = {}): ChildProcess {
-  const child = fork(path.join(root, script), args, {
-    execArgv: ["--import", "tsx"],
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "ignore", "inherit", "ipc"],
-  });
+const DIRECT = "Direct to upstream";
+const RAW = "Raw node:http + undici proxy";
+const PORTKEY = "Portkey gateway 1.15.2";
+
+type Db = "PGlite" | "Postgres";
+type Surface = "passthrough" | "compat" | "translated";
+/** One of Switchyard's rows: a database, a surface, logging on or off. */
+interface Ours extends Target {
+  db: Db;
+  surface: Surface;
+  logs: boolean;
+}
+
+/** The surfaces side by side: passthrough; compat in the same format (no translation); compat translated to Anthropic's Messages. */
+const SURFACES: Record<Surface, { path: (gateway: string) => string; model: string }> = {
+  passthrough: { path: (gateway) => `/v1/bench/${gateway}/openai/chat/completions`, model: "gpt-4o-mini" },
+  compat: { path: (gateway) => `/v1/bench/${gateway}/compat/chat/completions`, model: "openai/gpt-4o-mini" },
+  translated: { path: (gateway) => `/v1/bench/${gateway}/compat/chat/completions`, model: "anthropic/claude-haiku-4-5" },
+};
+
+const serverName = (db: Db) => `Switchyard on ${db}`;
+
+function tsx(script: string, args: string[]): ChildProcess {
+  const child = fork(path.join(root, script), args, { execArgv: ["--import", "tsx"], stdio: ["ignore", "ignore", "inherit", "ipc"] });
   children.push(child);
   return child;
 }
 
-async function waitFor(url: string, init?: RequestInit): Promise<void> {
+async function waitFor(url: string): Promise<void> {
   for (let i = 0; i < 600; i++) {
     try {
-      await fetch(url, init);
+      await fetch(url);
       return;
     } catch {
       await sleep(100);
     }
   }
   throw new Error(`${url} did not come up`);
+}
+
+/** Stops a child and waits for it to exit (a server flushes its logs first). */
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, "exit");
+  child.kill("SIGTERM");
+  const force = setTimeout(() => child.kill("SIGKILL"), 15_000);
+  await exited;
+  clearTimeout(force);
+}
+
+/** Node raises its own soft limit on open files to the hard one; the hard one must allow the most streams. */
+function checkFileLimit(): void {
+  const hard = execFileSync("sh", ["-c", "ulimit -Hn"], { encoding: "utf8" }).trim();
+  if (hard !== "unlimited" && Number(hard) < FILE_LIMIT) {
+    throw new Error(`The bench opens ${STREAMS.at(-1)} streams at once and needs ${FILE_LIMIT} open files per process; this shell allows ${hard}. Raise the hard limit (as root: \`ulimit -Hn ${FILE_LIMIT}\`, or LimitNOFILE for a systemd service) and run again.`);
+  }
 }
 
 interface Store {
@@ -71,9 +120,24 @@ function seedSwitchyard(store: Store, upstreamOrigin: string): string {
   return token;
 }
 
-async function startSwitchyard(store: Store, port: number): Promise<ChildProcess> {
-  // Node itself, not the tsx wrapper: the memory figures must be the server's own process.
-  const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
+let serverEntry: string[] | undefined;
+
+/**
+ * The one place that says how the server under test runs: compiled ahead of time
+ * (`npm run build:server` → dist/server.mjs) when the project has that script, else server.ts
+ * through tsx. Either way the process is node itself, so its memory figures are the server's own.
+ */
+async function startSwitchyard(store: Store, port: number, workers = 1): Promise<ChildProcess> {
+  if (!serverEntry) {
+    const { scripts } = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { scripts?: Record<string, string> };
+    if (scripts?.["build:server"]) {
+      execFileSync("npm", ["run", "build:server"], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
+      serverEntry = ["dist/server.mjs"];
+    } else {
+      serverEntry = ["--import", "tsx", "server.ts"];
+    }
+  }
+  const child = spawn(process.execPath, serverEntry, {
     cwd: root,
     env: {
       ...process.env,
@@ -81,7 +145,7 @@ async function startSwitchyard(store: Store, port: number): Promise<ChildProcess
       SWITCHYARD_DATA_DIR: store.dataDir,
       DATABASE_URL: store.databaseUrl,
       SWITCHYARD_ALLOW_PRIVATE_UPSTREAMS: "true",
-      WORKERS: "1",
+      WORKERS: String(workers),
       // Every bench stream comes from one token; the phases measure capacity, not the per-token limit.
       SWITCHYARD_MAX_STREAMS_PER_TOKEN: "0",
     },
@@ -99,7 +163,7 @@ async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<
   try {
     await admin.connect();
   } catch {
-    console.log(`No Postgres at ${benchPostgres}: skipping "Switchyard on Postgres".`);
+    console.log(`No Postgres at ${benchPostgres}: skipping Switchyard on Postgres.`);
     return undefined;
   }
   const name = `switchyard_bench_${process.pid}`;
@@ -115,68 +179,81 @@ async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<
   };
 }
 
-const fmt = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : "–");
-const ratio = (a: number, b: number) => (b > 0 && Number.isFinite(a) ? `${(a / b).toFixed(2)}×` : "–");
+/** Switchyard's six rows on one server: each surface, logging on and off. */
+function oursOn(db: Db, port: number, token: string, pid: number | undefined): Ours[] {
+  return (["passthrough", "compat", "translated"] as const).flatMap((surface) =>
+    [true, false].map((logs) => ({
+      name: `Switchyard, ${db}, ${surface}, logs ${logs ? "on" : "off"}`,
+      origin: `http://127.0.0.1:${port}`,
+      path: SURFACES[surface].path(logs ? "logged" : "unlogged"),
+      model: SURFACES[surface].model,
+      headers: { "cf-aig-authorization": `Bearer ${token}` },
+      pid,
+      db,
+      surface,
+      logs,
+    })),
+  );
+}
+
+/** Time of the first request after start, which loads the gateway, token and key. */
+async function firstRequestMs(t: Target): Promise<number> {
+  const start = process.hrtime.bigint();
+  await fetch(t.origin + t.path, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...t.headers },
+    body: JSON.stringify({ model: t.model, messages: [{ role: "user", content: "cold" }] }),
+  }).then((r) => r.arrayBuffer());
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+/** How many cores each group of processes used while `work` ran, and how many the rest of the machine did. */
+async function coresDuring<T>(groups: Map<string, () => number[]>, work: () => Promise<T>): Promise<{ result: T; cores: Map<string, number> }> {
+  const used = () => new Map([...groups].map(([name, pids]) => [name, pids().reduce((sum, pid) => sum + cpuSeconds(pid), 0)]));
+  const before = used();
+  const busyBefore = machineBusySeconds();
+  const start = performance.now();
+  const result = await work();
+  const wall = (performance.now() - start) / 1000;
+  const after = used();
+  const cores = new Map([...after].map(([name, seconds]) => [name, (seconds - (before.get(name) ?? 0)) / wall]));
+  const ours = [...cores.values()].reduce((a, b) => a + b, 0);
+  cores.set("everything else on the machine (wrk when it runs, other processes)", Math.max(0, (machineBusySeconds() - busyBefore) / wall - ours));
+  return { result, cores };
+}
+
+const fmt = (n: number | undefined, digits = 2) => (n !== undefined && Number.isFinite(n) ? n.toFixed(digits) : "–");
+const ratioOf = (a: number | undefined, b: number | undefined) => (a !== undefined && b !== undefined && b > 0 ? a / b : NaN);
+const times = (r: number) => (Number.isFinite(r) ? `${r.toFixed(2)}×` : "–");
 
 async function main() {
+  checkFileLimit();
+  ensureWrk();
+  const wrkVersion = /wrk (\S+)/.exec(execFileSync("sh", ["-c", "wrk -v 2>&1 || true"], { encoding: "utf8" }))?.[1] ?? "";
   if (!existsSync(path.join(root, ".next/BUILD_ID"))) execFileSync("npm", ["run", "build"], { cwd: root, stdio: "inherit" });
 
-  tsx("bench/upstream.ts", [String(ports.upstream), "0"]);
-  tsx("bench/upstream.ts", [String(ports.slowUpstream), String(SLOW_MS)]);
+  const upstreamProcess = tsx("bench/upstream.ts", [String(ports.upstream), "0"]);
   const upstream = `http://127.0.0.1:${ports.upstream}`;
   await waitFor(upstream);
-  await waitFor(`http://127.0.0.1:${ports.slowUpstream}`);
-
   const raw = tsx("bench/raw-proxy.ts", [String(ports.raw), upstream]);
   await waitFor(`http://127.0.0.1:${ports.raw}`);
 
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), "switchyard-bench-"));
-  const embedded: Store = { dataDir, databaseUrl: "" };
-  const token = seedSwitchyard(embedded, upstream);
-  const switchyard = await startSwitchyard(embedded, ports.switchyard);
-  const sy = (gateway: string): Target => ({
-    name: gateway === "logged" ? "Switchyard" : "Switchyard, logging off",
-    origin: `http://127.0.0.1:${ports.switchyard}`,
-    path: `/v1/bench/${gateway}/openai/chat/completions`,
-    headers: { "cf-aig-authorization": `Bearer ${token}` },
-    pid: switchyard.pid,
-  });
-  // The same server and logged gateway, Chat Completions in and Anthropic's Messages out.
-  const translated: Target = {
-    name: TRANSLATED,
-    origin: `http://127.0.0.1:${ports.switchyard}`,
-    path: "/v1/bench/logged/compat/chat/completions",
-    headers: { "cf-aig-authorization": `Bearer ${token}` },
-    pid: switchyard.pid,
-    model: "anthropic/claude-haiku-4-5",
-  };
+  const pgliteStore: Store = { dataDir: mkdtempSync(path.join(os.tmpdir(), "switchyard-bench-")), databaseUrl: "" };
+  const pgliteToken = seedSwitchyard(pgliteStore, upstream);
+  const pgliteServer = await startSwitchyard(pgliteStore, ports.pglite);
+  const ours = oursOn("PGlite", ports.pglite, pgliteToken, pgliteServer.pid);
 
   // The production shape: logs go to a Postgres server instead of the embedded engine in-process.
   const postgres = await createPostgresDatabase();
-  let onPostgres: Target | undefined;
-  let postgresDataDir: string | undefined;
+  let postgresStore: Store | undefined;
+  let postgresToken = "";
+  let postgresServer: ChildProcess | undefined;
   if (postgres) {
-    postgresDataDir = mkdtempSync(path.join(os.tmpdir(), "switchyard-bench-pg-"));
-    const store: Store = { dataDir: postgresDataDir, databaseUrl: postgres.url };
-    const pgToken = seedSwitchyard(store, upstream);
-    const server = await startSwitchyard(store, ports.switchyardPostgres);
-    onPostgres = {
-      name: "Switchyard on Postgres",
-      origin: `http://127.0.0.1:${ports.switchyardPostgres}`,
-      path: "/v1/bench/logged/openai/chat/completions",
-      headers: { "cf-aig-authorization": `Bearer ${pgToken}` },
-      pid: server.pid,
-    };
+    postgresStore = { dataDir: mkdtempSync(path.join(os.tmpdir(), "switchyard-bench-pg-")), databaseUrl: postgres.url };
+    postgresToken = seedSwitchyard(postgresStore, upstream);
+    postgresServer = await startSwitchyard(postgresStore, ports.postgres);
+    ours.push(...oursOn("Postgres", ports.postgres, postgresToken, postgresServer.pid));
   }
-
-  // Cold: the first request after start pays for loading gateway, token and key.
-  const coldStart = process.hrtime.bigint();
-  await fetch(sy("logged").origin + sy("logged").path, {
-    method: "POST",
-    headers: { "content-type": "application/json", ...sy("logged").headers },
-    body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "cold" }] }),
-  }).then((r) => r.arrayBuffer());
-  const coldMs = Number(process.hrtime.bigint() - coldStart) / 1e6;
 
   const portkey = fork(path.join(root, "node_modules/@portkey-ai/gateway/build/start-server.js"), [`--port=${ports.portkey}`, "--headless"], {
     env: { ...process.env, NODE_ENV: "production" },
@@ -185,133 +262,274 @@ async function main() {
   children.push(portkey);
   await waitFor(`http://127.0.0.1:${ports.portkey}/`);
 
-  const direct: Target = { name: "Direct to upstream", origin: upstream, path: "/v1/chat/completions", headers: { authorization: "Bearer sk-bench-upstream" } };
-  const rawProxy: Target = { name: "Raw node:http + undici proxy", origin: `http://127.0.0.1:${ports.raw}`, path: "/v1/chat/completions", headers: { authorization: "Bearer sk-bench-upstream" }, pid: raw.pid };
-  const portkeyTarget = (origin: string): Target => ({
-    name: portkeyName,
+  const direct: Target = { name: DIRECT, origin: upstream, path: "/v1/chat/completions", headers: { authorization: "Bearer sk-bench-upstream" } };
+  const rawProxy: Target = { name: RAW, origin: `http://127.0.0.1:${ports.raw}`, path: "/v1/chat/completions", headers: { authorization: "Bearer sk-bench-upstream" }, pid: raw.pid };
+  const portkeyTarget: Target = {
+    name: PORTKEY,
     origin: `http://127.0.0.1:${ports.portkey}`,
     path: "/v1/chat/completions",
-    headers: { authorization: "Bearer sk-bench-upstream", "x-portkey-provider": "openai", "x-portkey-custom-host": `${origin}/v1` },
+    headers: { authorization: "Bearer sk-bench-upstream", "x-portkey-provider": "openai", "x-portkey-custom-host": `${upstream}/v1` },
     pid: portkey.pid,
-  });
-  const targets = [direct, rawProxy, sy("logged"), translated, sy("unlogged"), ...(onPostgres ? [onPostgres] : []), portkeyTarget(upstream)];
+  };
+  const find = (db: Db, surface: Surface, logs = true) => ours.find((o) => o.db === db && o.surface === surface && o.logs === logs);
+
+  // Memory at idle: after start and a settle, before any request.
+  const processes = new Map<string, number>([[RAW, raw.pid!], [serverName("PGlite"), pgliteServer.pid!], [PORTKEY, portkey.pid!]]);
+  if (postgresServer) processes.set(serverName("Postgres"), postgresServer.pid!);
+  await sleep(SETTLE_MS);
+  const idleRss = new Map([...processes].map(([name, pid]) => [name, rssMb(pid)]));
+
+  const cold = new Map<Db, number>();
+  for (const db of ["PGlite", "Postgres"] as const) {
+    const t = find(db, "passthrough");
+    if (t) cold.set(db, await firstRequestMs(t));
+  }
 
   const lines: string[] = [];
   const out = (s = "") => {
     lines.push(s);
     console.log(s);
   };
+  out("## Setup");
+  out();
+  out(`- Server under test: \`node ${serverEntry!.join(" ")}\`, one process (\`WORKERS=1\`), \`SWITCHYARD_MAX_STREAMS_PER_TOKEN=0\` (one token opens every stream).`);
+  out(`- Load generators: autocannon 9.0.0 (JavaScript, in the bench's own process) and wrk ${wrkVersion} (C, ${os.availableParallelism()} threads) for saturation; the bench's own undici client for latency and streams.`);
+  out(`- ${SECONDS} s per cell; each contender's saturation starts with a ${WARMUP_SECONDS} s unmeasured warm-up.`);
+  out(`- Postgres: ${postgres ? `a fresh database on ${new URL(benchPostgres).host}, on this machine` : `none at ${new URL(benchPostgres).host}: its rows were not run`}.`);
 
+  // Peak memory under load: sampled through every load phase below.
+  const rssUnderLoad = watchRss(() => processes);
+
+  out();
   out("## Non-streaming chat: saturation (upstream answers at once)");
   out();
-  out(`${SECONDS} s per contender after a 1 s warm-up, autocannon with 64 connections. Ratios are requests/s against the raw proxy and Portkey measured in this run.`);
+  out(`${CONNECTIONS} connections. Ratios are requests/s against the raw proxy, and for compat and translated against passthrough on the same database and logging, from the same tool.`);
   out();
-  out("| contender | requests/s | p50 ms | p99 ms | errors | vs raw proxy | vs Portkey | RSS after, MB |");
-  out("|---|---:|---:|---:|---:|---:|---:|---:|");
-  const sat = new Map<string, number>();
-  const addedP99AtOne = new Map<string, number>();
-  const streamsAtMost = new Map<string, { completed: number; lost: number; stalled: number; count: number }>();
-  const peakRss = new Map<string, number>();
-  const recordRss = (t: Target) => {
-    if (!t.pid) return NaN;
-    const mb = rssMb(t.pid);
-    peakRss.set(t.name, Math.max(mb, peakRss.get(t.name) ?? 0));
-    return mb;
-  };
-  const satRows: Array<[Target, Awaited<ReturnType<typeof throughput>>, number]> = [];
-  for (const t of targets) {
-    // Unmeasured: each contender's code paths are compiled before it is timed, not during.
-    await throughput(t, 64, 1);
-    const r = await throughput(t, 64, SECONDS);
-    sat.set(t.name, r.rps);
-    satRows.push([t, r, recordRss(t)]);
-  }
-  for (const [t, r, rss] of satRows) {
-    out(`| ${t.name} | ${fmt(r.rps, 0)} | ${r.p50} | ${r.p99} | ${r.errors} | ${ratio(r.rps, sat.get(rawProxy.name)!)} | ${ratio(r.rps, sat.get(portkeyName)!)} | ${fmt(rss, 0)} |`);
-  }
-
-  out();
-  out(`## Non-streaming chat: saturation with a ${SLOW_MS} ms upstream`);
-  out();
-  out("| contender | requests/s | p50 ms | p99 ms | errors |");
-  out("|---|---:|---:|---:|---:|");
-  const slowUpstream = `http://127.0.0.1:${ports.slowUpstream}`;
-  const slowDirect = { ...direct, origin: slowUpstream };
-  for (const t of [slowDirect, portkeyTarget(slowUpstream)]) {
-    const r = await throughput(t, 256, SECONDS);
-    out(`| ${t.name} | ${fmt(r.rps, 0)} | ${r.p50} | ${r.p99} | ${r.errors} |`);
+  out("| contender | autocannon req/s | p50 ms | p99 ms | errors | wrk req/s | p50 ms | p99 ms | errors | vs raw proxy (autocannon / wrk) | vs passthrough (autocannon / wrk) |");
+  out("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+  const sat = new Map<string, { autocannon: Throughput; wrk: Throughput }>();
+  /** Cores used by each process during the saturation of Postgres passthrough with logging on, one process and two workers. */
+  const coreShares: Array<{ label: string; cores: Map<string, number> }> = [];
+  const postgresPids = () => pidsNamed("postgres");
+  for (const t of [direct, rawProxy, ...ours, portkeyTarget]) {
+    await throughput(t, CONNECTIONS, WARMUP_SECONDS);
+    const isPostgresPassthrough = t === find("Postgres", "passthrough");
+    const groups = new Map<string, () => number[]>([
+      ["Switchyard (one process)", () => (t.pid ? [t.pid] : [])],
+      ["Postgres server", postgresPids],
+      ["fake upstream", () => [upstreamProcess.pid!]],
+      ["bench process (autocannon, memory sampling)", () => [process.pid]],
+    ]);
+    const measure = async <R>(label: string, work: () => Promise<R>) => {
+      if (!isPostgresPassthrough) return work();
+      const { result, cores } = await coresDuring(groups, work);
+      coreShares.push({ label: `one process, ${label}`, cores });
+      return result;
+    };
+    const autocannon = await measure("autocannon", () => throughput(t, CONNECTIONS, SECONDS));
+    const wrk = await measure("wrk", () => wrkThroughput(t, CONNECTIONS, SECONDS));
+    sat.set(t.name, { autocannon, wrk });
+    const base = sat.get(RAW);
+    const o = ours.find((x) => x === t);
+    const passthrough = o && o.surface !== "passthrough" ? sat.get(find(o.db, "passthrough", o.logs)!.name) : undefined;
+    const pair = (of?: { autocannon: Throughput; wrk: Throughput }) =>
+      of ? `${times(ratioOf(autocannon.rps, of.autocannon.rps))} / ${times(ratioOf(wrk.rps, of.wrk.rps))}` : "–";
+    out(
+      `| ${t.name} | ${fmt(autocannon.rps, 0)} | ${autocannon.p50} | ${autocannon.p99} | ${autocannon.errors} | ${fmt(wrk.rps, 0)} | ${fmt(wrk.p50)} | ${fmt(wrk.p99)} | ${wrk.errors} | ${t === direct ? "–" : pair(base)} | ${pair(passthrough)} |`,
+    );
   }
 
   out();
   out("## Added latency over direct (closed loop, µs timer)");
   out();
-  out(`${SECONDS} s per cell. Added = contender's percentile − direct's percentile at the same concurrency.`);
+  out(`${SECONDS} s per cell. Added = contender's percentile − direct's percentile at the same concurrency. Portkey is measured at concurrency 1 only.`);
   out();
-  out("| contender | concurrency | p50 ms | p99 ms | added p50 ms | added p99 ms | requests |");
-  out("|---|---:|---:|---:|---:|---:|---:|");
-  for (const c of [1, 16, 64]) {
+  out("| contender | concurrency | p50 ms | p99 ms | added p50 ms | added p99 ms | requests | errors |");
+  out("|---|---:|---:|---:|---:|---:|---:|---:|");
+  const lat = new Map<string, Latency & { addedP50: number; addedP99: number }>();
+  for (const c of CONCURRENCY) {
     const base = await latency(direct, c, SECONDS);
-    out(`| ${direct.name} | ${c} | ${fmt(base.p50, 3)} | ${fmt(base.p99, 3)} | – | – | ${base.requests} |`);
-    for (const t of targets.slice(1)) {
+    out(`| ${DIRECT} | ${c} | ${fmt(base.p50, 3)} | ${fmt(base.p99, 3)} | – | – | ${base.requests} | ${base.errors} |`);
+    for (const t of [rawProxy, ...ours, ...(c === 1 ? [portkeyTarget] : [])]) {
       const r = await latency(t, c, SECONDS);
-      if (c === 1) addedP99AtOne.set(t.name, r.p99 - base.p99);
-      out(`| ${t.name} | ${c} | ${fmt(r.p50, 3)} | ${fmt(r.p99, 3)} | ${fmt(r.p50 - base.p50, 3)} | ${fmt(r.p99 - base.p99, 3)} | ${r.requests} |`);
+      const row = { ...r, addedP50: r.p50 - base.p50, addedP99: r.p99 - base.p99 };
+      lat.set(`${t.name}@${c}`, row);
+      out(`| ${t.name} | ${c} | ${fmt(r.p50, 3)} | ${fmt(r.p99, 3)} | ${fmt(row.addedP50, 3)} | ${fmt(row.addedP99, 3)} | ${r.requests} | ${r.errors} |`);
     }
   }
 
   out();
-  out("## Streaming chat: concurrent streams, 64 events 20 ms apart");
+  out(`## Streaming chat: concurrent streams, ${STREAM_EVENTS} events ${STREAM_GAP_MS} ms apart`);
   out();
-  out("A stream is stalled when two events arrive more than 200 ms apart; lost events are events that never arrived.");
+  out(
+    `All streams open at once. A stream is stalled when two events arrive more than ${STREAM_GAP_MS * 10} ms apart; lost events are events that never arrived. Added time to first byte = contender's − direct's at the same count. Logging on; Portkey is left out (every one of its streams failed in earlier runs, with \`TypeError: immutable\` from its own header handling).`,
+  );
   out();
-  out("| contender | streams | completed | lost events | stalled | TTFB p50 ms | TTFB p99 ms | RSS after, MB |");
-  out("|---|---:|---:|---:|---:|---:|---:|---:|");
+  out("| contender | streams | completed | lost events | stalled | TTFB p50 ms | TTFB p99 ms | added TTFB p50 ms | added TTFB p99 ms |");
+  out("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+  const streamed = new Map<string, Streams & { addedP50: number; addedP99: number }>();
   for (const n of STREAMS) {
-    for (const t of targets.filter((t) => t.name !== "Switchyard, logging off")) {
-      const r = await streams(t, n, 64, 20);
-      streamsAtMost.set(t.name, { completed: r.completed, lost: r.lostEvents, stalled: r.stalled, count: n });
-      out(`| ${t.name} | ${n} | ${r.completed} | ${r.lostEvents} | ${r.stalled} | ${fmt(r.ttfbP50)} | ${fmt(r.ttfbP99)} | ${fmt(recordRss(t), 0)} |`);
+    let base: Streams | undefined;
+    for (const t of [direct, rawProxy, ...ours.filter((o) => o.logs)]) {
+      const r = await streams(t, n, STREAM_EVENTS, STREAM_GAP_MS);
+      base ??= r;
+      const row = { ...r, addedP50: r.ttfbP50 - base.ttfbP50, addedP99: r.ttfbP99 - base.ttfbP99 };
+      streamed.set(`${t.name}@${n}`, row);
+      const added = t === direct ? "– | –" : `${fmt(row.addedP50)} | ${fmt(row.addedP99)}`;
+      out(`| ${t.name} | ${n} | ${r.completed} | ${r.lostEvents} | ${r.stalled} | ${fmt(r.ttfbP50)} | ${fmt(r.ttfbP99)} | ${added} |`);
+      // Let the last phase's connections close and its log rows be written before the next opens.
+      await sleep(quick ? 200 : 1000);
     }
   }
+  rssUnderLoad.stop();
+
+  out();
+  out("## Resident memory, per process");
+  out();
+  out(
+    `Idle: ${SETTLE_MS / 1000} s after the server answered its health check, before any request. Under load: the highest of samples taken every 100 ms through every phase above (saturation, latency, streams). High-water mark: the kernel's own peak since the process started (VmHWM), which includes start-up.`,
+  );
+  out();
+  out("| process | idle after start, MB | peak under load, MB | high-water mark, MB |");
+  out("|---|---:|---:|---:|");
+  for (const [name, pid] of processes) out(`| ${name} | ${fmt(idleRss.get(name), 0)} | ${fmt(rssUnderLoad.peaks.get(name), 0)} | ${fmt(peakRssMb(pid), 0)} |`);
 
   out();
   out("## Cold versus warm");
   out();
-  const warm = await latency(sy("logged"), 1, 2);
-  out(`First request after start (loads gateway, token and key): ${fmt(coldMs)} ms. Warm p50 at concurrency 1: ${fmt(warm.p50, 3)} ms.`);
+  for (const db of ["PGlite", "Postgres"] as const) {
+    const t = find(db, "passthrough");
+    if (t) out(`- ${db}: first request after start (loads gateway, token and key) ${fmt(cold.get(db))} ms; warm p50 at concurrency 1 ${fmt(lat.get(`${t.name}@1`)?.p50, 3)} ms.`);
+  }
 
-  out();
-  out("## Issue targets");
-  out();
-  out("Single process, non-streaming chat, authenticated gateway; the issue's targets are for logging on.");
-  out();
-  const ours = targets.filter((t) => t.name.startsWith("Switchyard"));
-  const verdict = (met: boolean, text: string) => `${met ? "met" : "missed"}: ${text}`;
-  out(`| target | ${ours.map((t) => t.name).join(" | ")} |`);
-  out(`|---|${ours.map(() => "---|").join("")}`);
-  const row = (target: string, cell: (name: string) => string) => out(`| ${target} | ${ours.map((t) => cell(t.name)).join(" | ")} |`);
-  const rps = (name: string) => sat.get(name) ?? NaN;
-  row("requests/s ≥ 5× Portkey's", (n) => verdict(rps(n) >= 5 * rps(portkeyName), ratio(rps(n), rps(portkeyName))));
-  row("requests/s ≥ 60% of the raw proxy's", (n) => verdict(rps(n) >= 0.6 * rps(rawProxy.name), ratio(rps(n), rps(rawProxy.name))));
-  row("added p99 at concurrency 1 ≤ 1 ms", (n) => verdict((addedP99AtOne.get(n) ?? Infinity) <= 1, `${fmt(addedP99AtOne.get(n) ?? NaN, 3)} ms`));
-  row(`${STREAMS.at(-1)} concurrent streams, none stalled or lost`, (n) => {
-    const r = streamsAtMost.get(n);
-    return r ? verdict(r.completed === r.count && r.lost === 0 && r.stalled === 0, `${r.completed}/${r.count} complete, ${r.stalled} stalled`) : "not run";
-  });
-  row("resident memory under load ≤ 300 MB", (n) => verdict((peakRss.get(n) ?? Infinity) <= 300, `peak ${fmt(peakRss.get(n) ?? NaN, 0)} MB`));
-  row("translated requests/s ≥ 80% of passthrough's (the Switchyard row)", (n) =>
-    n === TRANSLATED ? verdict(rps(n) >= 0.8 * rps(sy("logged").name), ratio(rps(n), rps(sy("logged").name))) : "–",
-  );
+  // Two workers on Postgres, alone with the upstream and Postgres: the single-process servers stop first.
+  let workers: { autocannon: Throughput; wrk: Throughput } | undefined;
+  if (postgresStore) {
+    await Promise.all([raw, portkey, pgliteServer, postgresServer!].map(stop));
+    const primary = await startSwitchyard(postgresStore, ports.postgresWorkers, 2);
+    const workerPids = () => childPids(primary.pid!);
+    await sleep(SETTLE_MS);
+    const named = new Map<string, number>([["primary", primary.pid!], ...workerPids().map((pid, i): [string, number] => [`worker ${i + 1}`, pid])]);
+    const idle = new Map([...named].map(([name, pid]) => [name, rssMb(pid)]));
+    const t: Target = { ...find("Postgres", "passthrough")!, origin: `http://127.0.0.1:${ports.postgresWorkers}`, pid: primary.pid };
+    const groups = new Map<string, () => number[]>([
+      ["Switchyard workers (2)", workerPids],
+      ["Switchyard primary", () => [primary.pid!]],
+      ["Postgres server", postgresPids],
+      ["fake upstream", () => [upstreamProcess.pid!]],
+      ["bench process (autocannon, memory sampling)", () => [process.pid]],
+    ]);
+    const watch = watchRss(() => named);
+    await throughput(t, CONNECTIONS, WARMUP_SECONDS);
+    const a = await coresDuring(groups, () => throughput(t, CONNECTIONS, SECONDS));
+    coreShares.push({ label: "WORKERS=2, autocannon", cores: a.cores });
+    const w = await coresDuring(groups, () => wrkThroughput(t, CONNECTIONS, SECONDS));
+    coreShares.push({ label: "WORKERS=2, wrk", cores: w.cores });
+    watch.stop();
+    workers = { autocannon: a.result, wrk: w.result };
+    await stop(primary);
+
+    const one = sat.get(find("Postgres", "passthrough")!.name)!;
+    out();
+    out("## WORKERS=2 on Postgres (passthrough, logging on)");
+    out();
+    out(
+      `The same database, gateway and load (${CONNECTIONS} connections, ${SECONDS} s after a ${WARMUP_SECONDS} s warm-up), served by a cluster primary and two workers. The other contenders were stopped first, but the machine's ${os.availableParallelism()} cores are still shared by the load generator, the fake upstream, the Postgres server and the workers: the cores table below says how much each took.`,
+    );
+    out();
+    out("| load generator | requests/s | p50 ms | p99 ms | errors | vs one process |");
+    out("|---|---:|---:|---:|---:|---:|");
+    out(`| autocannon | ${fmt(a.result.rps, 0)} | ${a.result.p50} | ${a.result.p99} | ${a.result.errors} | ${times(ratioOf(a.result.rps, one.autocannon.rps))} |`);
+    out(`| wrk | ${fmt(w.result.rps, 0)} | ${fmt(w.result.p50)} | ${fmt(w.result.p99)} | ${w.result.errors} | ${times(ratioOf(w.result.rps, one.wrk.rps))} |`);
+    out();
+    out("| process | idle after start, MB | peak under load, MB |");
+    out("|---|---:|---:|");
+    for (const [name] of named) out(`| ${name} | ${fmt(idle.get(name), 0)} | ${fmt(watch.peaks.get(name), 0)} |`);
+  }
+
+  if (coreShares.length > 0) {
+    out();
+    out("## Where the cores went (Postgres, passthrough, logging on, saturation)");
+    out();
+    out(`Cores each group used on average during the measured run (CPU time from /proc ÷ wall time; the machine has ${os.availableParallelism()}).`);
+    out();
+    const groupNames = [...new Set(coreShares.flatMap((s) => [...s.cores.keys()]))];
+    out(`| run | ${groupNames.join(" | ")} |`);
+    out(`|---|${groupNames.map(() => "---:|").join("")}`);
+    for (const s of coreShares) out(`| ${s.label} | ${groupNames.map((g) => fmt(s.cores.get(g))).join(" | ")} |`);
+  }
+
+  // The targets, from the figures above.
+  const targets: string[] = [];
+  const target = (what: string, measured: string, verdict: string) => targets.push(`| ${what} | ${measured} | ${verdict} |`);
+  const notRun = (what: string) => target(what, "not run (no Postgres server)", "–");
+  const atLeast = (value: number, limit: number) => (value >= limit ? "met" : Number.isFinite(value) ? `missed by ${(limit - value).toFixed(2)}×` : "not measured");
+  const atMost = (value: number | undefined, limit: number, unit: string, digits: number) =>
+    value === undefined || !Number.isFinite(value) ? "not measured" : value <= limit ? "met" : `missed by ${(value - limit).toFixed(digits)} ${unit}`;
+  /** Both tools' ratios; the lower one decides, so no verdict rests on one tool's limits. */
+  const rpsTarget = (what: string, of: Target | undefined, over: Target | undefined, limit: number) => {
+    if (!of || !over) return notRun(what);
+    const a = sat.get(of.name)!;
+    const b = sat.get(over.name)!;
+    const ratios = [ratioOf(a.autocannon.rps, b.autocannon.rps), ratioOf(a.wrk.rps, b.wrk.rps)];
+    target(what, `autocannon ${times(ratios[0]!)}, wrk ${times(ratios[1]!)}`, atLeast(Math.min(...ratios), limit));
+  };
+  rpsTarget("Passthrough requests/s ≥ 0.5× the raw proxy, Postgres", find("Postgres", "passthrough"), rawProxy, 0.5);
+  rpsTarget("Passthrough requests/s ≥ 0.4× the raw proxy, PGlite", find("PGlite", "passthrough"), rawProxy, 0.4);
+  for (const db of ["Postgres", "PGlite"] as const) {
+    for (const surface of ["compat", "translated"] as const) rpsTarget(`${surface[0]!.toUpperCase()}${surface.slice(1)} requests/s ≥ 0.8× passthrough, ${db}`, find(db, surface), find(db, "passthrough"), 0.8);
+  }
+  for (const db of ["Postgres", "PGlite"] as const) {
+    const t = find(db, "passthrough");
+    const r = t && lat.get(`${t.name}@1`);
+    if (!r) notRun(`Added p99 at concurrency 1 ≤ 1 ms, ${db}`);
+    else target(`Added p99 at concurrency 1 ≤ 1 ms, ${db}`, `${fmt(r.addedP99, 3)} ms (p99 ${fmt(r.p99, 3)} ms)`, atMost(r.addedP99, 1, "ms", 3));
+  }
+  const most = STREAMS.at(-1)!;
+  for (const db of ["Postgres", "PGlite"] as const) {
+    for (const surface of ["passthrough", "compat", "translated"] as const) {
+      const what = `${most} concurrent streams, none stalled or lost, ${db} ${surface}`;
+      const t = find(db, surface);
+      const r = t && streamed.get(`${t.name}@${most}`);
+      if (!r) {
+        notRun(what);
+        continue;
+      }
+      const ok = r.completed === most && r.lostEvents === 0 && r.stalled === 0;
+      target(what, `${r.completed}/${most} complete, ${r.lostEvents} events lost, ${r.stalled} stalled; added TTFB p50 ${fmt(r.addedP50)} ms, p99 ${fmt(r.addedP99)} ms`, ok ? "met" : `missed: ${most - r.completed} incomplete, ${r.stalled} stalled`);
+    }
+  }
+  for (const [db, limit] of [["Postgres", 300], ["PGlite", 450]] as const) {
+    const what = `Resident memory under load ≤ ${limit} MB, ${db}`;
+    if (!processes.has(serverName(db))) notRun(what);
+    else target(what, `peak ${fmt(rssUnderLoad.peaks.get(serverName(db)), 0)} MB`, atMost(rssUnderLoad.peaks.get(serverName(db)), limit, "MB", 0));
+  }
+  if (!processes.has(serverName("Postgres"))) notRun("Idle resident memory after start ≤ 150 MB, Postgres");
+  else target("Idle resident memory after start ≤ 150 MB, Postgres", `${fmt(idleRss.get(serverName("Postgres")), 0)} MB`, atMost(idleRss.get(serverName("Postgres")), 150, "MB", 0));
+  if (!workers) notRun("WORKERS=2 on Postgres: scaling, reported");
+  else {
+    const one = sat.get(find("Postgres", "passthrough")!.name)!;
+    target(
+      "WORKERS=2 on Postgres: scaling, reported",
+      `autocannon ${fmt(workers.autocannon.rps, 0)} req/s (${times(ratioOf(workers.autocannon.rps, one.autocannon.rps))} one process), wrk ${fmt(workers.wrk.rps, 0)} (${times(ratioOf(workers.wrk.rps, one.wrk.rps))}), on ${os.availableParallelism()} cores shared with the load generator, the upstream and Postgres (see "Where the cores went")`,
+      "reported",
+    );
+  }
+
+  console.log();
+  console.log("## Issue targets");
+  for (const t of targets) console.log(t);
 
   out();
   out("## Where the time goes");
   out();
   out("`npm run bench:profile`: the gateway in one process (embedded database, logging on) under autocannon load, sampled by V8's profiler; the functions with the most self time.");
   out();
-  for (const c of children) c.kill("SIGTERM");
+  await Promise.all(children.map(stop));
   const profile = execFileSync(process.execPath, ["--import", "tsx", path.join(root, "bench/profile.ts"), String(SECONDS)], { cwd: root, encoding: "utf8" });
+  const top = profile.indexOf("Top functions");
   out("```");
-  out(profile.slice(profile.indexOf("Top functions")).trim());
+  out(profile.slice(Math.max(0, top)).trim());
   out("```");
 
   const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: root, encoding: "utf8" }).trim();
@@ -322,13 +540,20 @@ async function main() {
     `Generated by \`npm run bench${quick ? " -- --quick" : ""}\` on ${new Date().toISOString()} at commit ${commit}.`,
     "",
     `Machine: ${os.cpus().length} × ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}, Node ${process.version}.`,
-    "Everything runs on this one machine: load generator, upstream, and the contender under test, one contender at a time.",
+    "Everything runs on this one machine: load generators, upstream, Postgres and the contender under test, one contender loaded at a time.",
     "See bench/README.md for the method.",
+    "",
+    "## Issue targets",
+    "",
+    "Same run, same machine; logging on, authenticated gateway, stored key. Requests/s ratios are given for both load generators, and the lower one decides.",
+    "",
+    "| target | measured | verdict |",
+    "|---|---|---|",
+    ...targets,
     "",
   ];
   writeFileSync(path.join(import.meta.dirname, "RESULTS.md"), [...header, ...lines, ""].join("\n"));
-  for (const dir of [dataDir, postgresDataDir]) if (dir) rmSync(dir, { recursive: true, force: true });
-  await sleep(500);
+  for (const store of [pgliteStore, postgresStore]) if (store) rmSync(store.dataDir, { recursive: true, force: true });
   await postgres?.drop();
 }
 
