@@ -247,11 +247,10 @@ async function main() {
   // The production shape: logs go to a Postgres server instead of the embedded engine in-process.
   const postgres = await createPostgresDatabase();
   let postgresStore: Store | undefined;
-  let postgresToken = "";
   let postgresServer: ChildProcess | undefined;
   if (postgres) {
     postgresStore = { dataDir: mkdtempSync(path.join(os.tmpdir(), "switchyard-bench-pg-")), databaseUrl: postgres.url };
-    postgresToken = seedSwitchyard(postgresStore, upstream);
+    const postgresToken = seedSwitchyard(postgresStore, upstream);
     postgresServer = await startSwitchyard(postgresStore, ports.postgres);
     ours.push(...oursOn("Postgres", ports.postgres, postgresToken, postgresServer.pid));
   }
@@ -296,7 +295,7 @@ async function main() {
   out(`- Server under test: \`node ${serverEntry!.join(" ")}\`, one process (\`WORKERS=1\`), \`SWITCHYARD_MAX_STREAMS_PER_TOKEN=0\` (one token opens every stream).`);
   out(`- Load generators: autocannon 9.0.0 (JavaScript, in the bench's own process) and wrk ${wrkVersion} (C, ${os.availableParallelism()} threads) for saturation; the bench's own undici client for latency and streams.`);
   out(`- ${SECONDS} s per cell; each contender's saturation starts with a ${WARMUP_SECONDS} s unmeasured warm-up.`);
-  out(`- Postgres: ${postgres ? `a fresh database on ${new URL(benchPostgres).host}, on this machine` : `none at ${new URL(benchPostgres).host}: its rows were not run`}.`);
+  out(`- Postgres: ${postgres ? `a fresh database on the server at ${new URL(benchPostgres).host}` : `none at ${new URL(benchPostgres).host}: its rows were not run`}.`);
 
   // Peak memory under load: sampled through every load phase below.
   const rssUnderLoad = watchRss(() => processes);
@@ -524,6 +523,9 @@ async function main() {
 
   console.log();
   console.log("## Issue targets");
+  console.log();
+  console.log("| target | measured | verdict |");
+  console.log("|---|---|---|");
   for (const t of targets) console.log(t);
   if (streamsNote.length > 0) console.log(streamsNote.join(" "));
 
