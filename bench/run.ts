@@ -17,6 +17,8 @@ import { ensureWrk, wrkThroughput } from "./wrk";
 
 const root = path.resolve(import.meta.dirname, "..");
 const quick = process.argv.includes("--quick");
+/** `--baseline <rev>`: also runs that commit's server (passthrough, logging on, both databases) side by side, for before/after figures from one run. */
+const baselineRev = process.argv.includes("--baseline") ? process.argv[process.argv.indexOf("--baseline") + 1] : undefined;
 /** Seconds per measured cell. Five are enough for stable medians and tails at these rates (tens of thousands of requests per cell) and keep the run near ten minutes. */
 const SECONDS = quick ? 1 : 5;
 /** An unmeasured run before each contender's first cell, so its code is compiled before it is timed. */
@@ -30,7 +32,7 @@ const STREAM_EVENTS = 64;
 const STREAM_GAP_MS = 20;
 /** Open files a process needs at the most streams: a proxy holds one socket in and one out per stream. */
 const FILE_LIMIT = 4096;
-const ports = { upstream: 9101, raw: 9201, pglite: 9301, postgres: 9302, postgresWorkers: 9303, portkey: 9401 };
+const ports = { upstream: 9101, raw: 9201, pglite: 9301, postgres: 9302, postgresWorkers: 9303, baselinePglite: 9311, baselinePostgres: 9312, portkey: 9401 };
 /** A Postgres server the bench may create and drop a database on; skipped when unreachable. */
 const benchPostgres = process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const children: ChildProcess[] = [];
@@ -99,9 +101,9 @@ interface Store {
   databaseUrl: string;
 }
 
-function cli(store: Store, args: string[]): string {
-  return execFileSync(process.execPath, [path.join(root, "bin/switchyard.js"), ...args, "--json"], {
-    cwd: root,
+function cli(store: Store, args: string[], tree = root): string {
+  return execFileSync(process.execPath, [path.join(tree, "bin/switchyard.js"), ...args, "--json"], {
+    cwd: tree,
     // The key it stores points at the loopback upstream.
     env: { ...process.env, SWITCHYARD_DATA_DIR: store.dataDir, DATABASE_URL: store.databaseUrl, SWITCHYARD_ALLOW_PRIVATE_UPSTREAMS: "true" },
     encoding: "utf8",
@@ -109,36 +111,45 @@ function cli(store: Store, args: string[]): string {
 }
 
 /** A team with two authenticated gateways, logging on and off, and stored OpenAI and Anthropic keys pointing at the upstream. */
-function seedSwitchyard(store: Store, upstreamOrigin: string): string {
-  cli(store, ["team", "create", "bench"]);
-  cli(store, ["gateway", "create", "bench", "logged", "--authentication"]);
-  cli(store, ["gateway", "create", "bench", "unlogged", "--authentication", "--no-collect-logs"]);
-  const { token } = JSON.parse(cli(store, ["token", "create", "bench", "--name", "bench"])) as { token: string };
-  cli(store, ["key", "add", "bench", "openai", "--secret", "sk-bench-upstream", "--base-url", `${upstreamOrigin}/v1`]);
+function seedSwitchyard(store: Store, upstreamOrigin: string, tree = root): string {
+  const run = (args: string[]) => cli(store, args, tree);
+  run(["team", "create", "bench"]);
+  run(["gateway", "create", "bench", "logged", "--authentication"]);
+  run(["gateway", "create", "bench", "unlogged", "--authentication", "--no-collect-logs"]);
+  const { token } = JSON.parse(run(["token", "create", "bench", "--name", "bench"])) as { token: string };
+  run(["key", "add", "bench", "openai", "--secret", "sk-bench-upstream", "--base-url", `${upstreamOrigin}/v1`]);
   // Anthropic's base URL has no /v1: the provider's path is v1/messages.
-  cli(store, ["key", "add", "bench", "anthropic", "--secret", "sk-ant-bench-upstream", "--base-url", upstreamOrigin]);
+  run(["key", "add", "bench", "anthropic", "--secret", "sk-ant-bench-upstream", "--base-url", upstreamOrigin]);
   return token;
 }
 
-let serverEntry: string[] | undefined;
+/** How each tree's server runs, decided once per tree. */
+const serverEntries = new Map<string, string[]>();
 
 /**
  * The one place that says how the server under test runs: compiled ahead of time
- * (`npm run build:server` → dist/server.mjs) when the project has that script, else server.ts
- * through tsx. Either way the process is node itself, so its memory figures are the server's own.
+ * (`npm run build:server` → dist/server.mjs) when the tree has that script, else server.ts
+ * through tsx (a baseline commit from before it). Either way the process is node itself, so its
+ * memory figures are the server's own.
  */
-async function startSwitchyard(store: Store, port: number, workers = 1): Promise<ChildProcess> {
-  if (!serverEntry) {
-    const { scripts } = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { scripts?: Record<string, string> };
+function serverEntry(tree: string): string[] {
+  let entry = serverEntries.get(tree);
+  if (!entry) {
+    const { scripts } = JSON.parse(readFileSync(path.join(tree, "package.json"), "utf8")) as { scripts?: Record<string, string> };
     if (scripts?.["build:server"]) {
-      execFileSync("npm", ["run", "build:server"], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
-      serverEntry = ["dist/server.mjs"];
+      execFileSync("npm", ["run", "build:server"], { cwd: tree, stdio: ["ignore", "ignore", "inherit"] });
+      entry = ["dist/server.mjs"];
     } else {
-      serverEntry = ["--import", "tsx", "server.ts"];
+      entry = ["--import", "tsx", "server.ts"];
     }
+    serverEntries.set(tree, entry);
   }
-  const child = spawn(process.execPath, serverEntry, {
-    cwd: root,
+  return entry;
+}
+
+async function startSwitchyard(store: Store, port: number, workers = 1, tree = root): Promise<ChildProcess> {
+  const child = spawn(process.execPath, serverEntry(tree), {
+    cwd: tree,
     env: {
       ...process.env,
       PORT: String(port),
@@ -156,8 +167,21 @@ async function startSwitchyard(store: Store, port: number, workers = 1): Promise
   return child;
 }
 
+/**
+ * A detached worktree of `rev` beside this one, sharing its node_modules (hard links) and its Next
+ * build (the baseline's server prepares Next at start; the gateway path does not use the build).
+ */
+function baselineTree(rev: string): { tree: string; commit: string; remove(): void } {
+  const commit = execFileSync("git", ["rev-parse", "--short", rev], { cwd: root, encoding: "utf8" }).trim();
+  const tree = mkdtempSync(path.join(os.tmpdir(), "switchyard-baseline-"));
+  execFileSync("git", ["worktree", "add", "--detach", "--force", tree, commit], { cwd: root, stdio: "ignore" });
+  execFileSync("cp", ["-al", path.join(root, "node_modules"), path.join(tree, "node_modules")]);
+  execFileSync("cp", ["-r", path.join(root, ".next"), path.join(tree, ".next")]);
+  return { tree, commit, remove: () => execFileSync("git", ["worktree", "remove", "--force", tree], { cwd: root, stdio: "ignore" }) };
+}
+
 /** A fresh database on the bench's Postgres server, or undefined when there is none to use. */
-async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> } | undefined> {
+async function createPostgresDatabase(suffix = ""): Promise<{ url: string; drop(): Promise<void> } | undefined> {
   const { default: pg } = await import("pg");
   const admin = new pg.Client({ connectionString: benchPostgres });
   try {
@@ -166,7 +190,7 @@ async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<
     console.log(`No Postgres at ${benchPostgres}: skipping Switchyard on Postgres.`);
     return undefined;
   }
-  const name = `switchyard_bench_${process.pid}`;
+  const name = `switchyard_bench_${process.pid}${suffix}`;
   await admin.query(`create database ${name}`);
   const url = new URL(benchPostgres);
   url.pathname = `/${name}`;
@@ -255,6 +279,31 @@ async function main() {
     ours.push(...oursOn("Postgres", ports.postgres, postgresToken, postgresServer.pid));
   }
 
+  // The baseline commit's server, passthrough with logging on, on each database.
+  const baseline = baselineRev ? baselineTree(baselineRev) : undefined;
+  const baselines: Target[] = [];
+  const baselineServers: ChildProcess[] = [];
+  const baselineStores: Store[] = [];
+  const baselinePostgres = baseline && postgres ? await createPostgresDatabase("_baseline") : undefined;
+  if (baseline) {
+    const stores: Array<[Db, Store, number]> = [["PGlite", { dataDir: mkdtempSync(path.join(os.tmpdir(), "switchyard-bench-base-")), databaseUrl: "" }, ports.baselinePglite]];
+    if (baselinePostgres) stores.push(["Postgres", { dataDir: mkdtempSync(path.join(os.tmpdir(), "switchyard-bench-base-pg-")), databaseUrl: baselinePostgres.url }, ports.baselinePostgres]);
+    for (const [db, store, port] of stores) {
+      const token = seedSwitchyard(store, upstream, baseline.tree);
+      const server = await startSwitchyard(store, port, 1, baseline.tree);
+      baselineStores.push(store);
+      baselineServers.push(server);
+      baselines.push({
+        name: `Switchyard at ${baseline.commit} (baseline), ${db}, passthrough, logs on`,
+        origin: `http://127.0.0.1:${port}`,
+        path: SURFACES.passthrough.path("logged"),
+        model: SURFACES.passthrough.model,
+        headers: { "cf-aig-authorization": `Bearer ${token}` },
+        pid: server.pid,
+      });
+    }
+  }
+
   const portkey = fork(path.join(root, "node_modules/@portkey-ai/gateway/build/start-server.js"), [`--port=${ports.portkey}`, "--headless"], {
     env: { ...process.env, NODE_ENV: "production" },
     stdio: ["ignore", "ignore", "inherit", "ipc"],
@@ -276,6 +325,7 @@ async function main() {
   // Memory at idle: after start and a settle, before any request.
   const processes = new Map<string, number>([[RAW, raw.pid!], [serverName("PGlite"), pgliteServer.pid!], [PORTKEY, portkey.pid!]]);
   if (postgresServer) processes.set(serverName("Postgres"), postgresServer.pid!);
+  for (const b of baselines) processes.set(b.name.replace(", passthrough, logs on", ""), b.pid!);
   await sleep(SETTLE_MS);
   const idleRss = new Map([...processes].map(([name, pid]) => [name, rssMb(pid)]));
 
@@ -292,7 +342,8 @@ async function main() {
   };
   out("## Setup");
   out();
-  out(`- Server under test: \`node ${serverEntry!.join(" ")}\`, one process (\`WORKERS=1\`), \`SWITCHYARD_MAX_STREAMS_PER_TOKEN=0\` (one token opens every stream).`);
+  if (baseline) out(`- Baseline: commit ${baseline.commit}'s server (\`node ${serverEntry(baseline.tree).join(" ")}\`), passthrough with logging on, on each database, measured in the same phases (streams excepted) for before/after figures.`);
+  out(`- Server under test: \`node ${serverEntry(root).join(" ")}\`, one process (\`WORKERS=1\`), \`SWITCHYARD_MAX_STREAMS_PER_TOKEN=0\` (one token opens every stream).`);
   out(`- Load generators: autocannon 9.0.0 (JavaScript, in the bench's own process) and wrk ${wrkVersion} (C, ${os.availableParallelism()} threads) for saturation; the bench's own undici client for latency and streams.`);
   out(`- ${SECONDS} s per cell; each contender's saturation starts with a ${WARMUP_SECONDS} s unmeasured warm-up.`);
   out(`- Postgres: ${postgres ? `a fresh database on the server at ${new URL(benchPostgres).host}` : `none at ${new URL(benchPostgres).host}: its rows were not run`}.`);
@@ -311,7 +362,7 @@ async function main() {
   /** Cores used by each process during the saturation of Postgres passthrough with logging on, one process and two workers. */
   const coreShares: Array<{ label: string; cores: Map<string, number> }> = [];
   const postgresPids = () => pidsNamed("postgres");
-  for (const t of [direct, rawProxy, ...ours, portkeyTarget]) {
+  for (const t of [direct, rawProxy, ...ours, ...baselines, portkeyTarget]) {
     await throughput(t, CONNECTIONS, WARMUP_SECONDS);
     const isPostgresPassthrough = t === find("Postgres", "passthrough");
     const groups = new Map<string, () => number[]>([
@@ -350,7 +401,7 @@ async function main() {
   for (const c of CONCURRENCY) {
     const base = await latency(direct, c, SECONDS);
     out(`| ${DIRECT} | ${c} | ${fmt(base.p50, 3)} | ${fmt(base.p99, 3)} | – | – | ${base.requests} | ${base.errors} |`);
-    for (const t of [rawProxy, ...ours, ...(c === 1 ? [portkeyTarget] : [])]) {
+    for (const t of [rawProxy, ...ours, ...baselines, ...(c === 1 ? [portkeyTarget] : [])]) {
       const r = await latency(t, c, SECONDS);
       const row = { ...r, addedP50: r.p50 - base.p50, addedP99: r.p99 - base.p99 };
       lat.set(`${t.name}@${c}`, row);
@@ -405,7 +456,7 @@ async function main() {
   // Two workers on Postgres, alone with the upstream and Postgres: the single-process servers stop first.
   let workers: { autocannon: Throughput; wrk: Throughput } | undefined;
   if (postgresStore) {
-    await Promise.all([raw, portkey, pgliteServer, postgresServer!].map(stop));
+    await Promise.all([raw, portkey, pgliteServer, postgresServer!, ...baselineServers].map(stop));
     const primary = await startSwitchyard(postgresStore, ports.postgresWorkers, 2);
     const workerPids = () => childPids(primary.pid!);
     await sleep(SETTLE_MS);
@@ -563,8 +614,10 @@ async function main() {
     ...(streamsNote.length > 0 ? [streamsNote.join(" "), ""] : []),
   ];
   writeFileSync(path.join(import.meta.dirname, "RESULTS.md"), [...header, ...lines, ""].join("\n"));
-  for (const store of [pgliteStore, postgresStore]) if (store) rmSync(store.dataDir, { recursive: true, force: true });
+  for (const store of [pgliteStore, postgresStore, ...baselineStores]) if (store) rmSync(store.dataDir, { recursive: true, force: true });
   await postgres?.drop();
+  await baselinePostgres?.drop();
+  baseline?.remove();
 }
 
 try {
