@@ -1,0 +1,100 @@
+/**
+ * `npx tsx bench/metrics-cost.ts`: what the metrics calls the gateway makes cost per request, in
+ * nanoseconds. A script, not a test; it runs a few seconds on one core.
+ *
+ * - "per request" is `requestAnswered(status, provider)` + `upstreamAnswered(upstreamMs, totalMs)`,
+ *   the two calls every answered request makes; "per stream" is `streamOpened()` + `streamClosed()`.
+ * - `GatewayMetrics` is lib/metrics/gateway.ts as it is; "prom-client, recorded directly" is the same
+ *   four methods on prom-client's labelled Counter, Histograms and Gauge, the way a direct port
+ *   would record them. The two rows decide whether the hot path records into prom-client itself or
+ *   into plain numbers that prom-client reads at scrape time.
+ *
+ * Each figure is the median of several rounds after a warm-up; the rounds' spread is printed beside
+ * it, so a busy machine shows as a wide spread rather than a wrong number.
+ */
+import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { isCustomProviderSlug } from "@/lib/providers";
+import { ADDED_LATENCY_BUCKETS, GatewayMetrics, UPSTREAM_LATENCY_BUCKETS } from "@/lib/metrics/gateway";
+
+type Recorder = Pick<GatewayMetrics, "requestAnswered" | "upstreamAnswered" | "streamOpened" | "streamClosed">;
+
+/** The same label mapping GatewayMetrics applies, so both rows do the same work. */
+function providerLabel(provider: string | null): string {
+  return provider === null ? "none" : isCustomProviderSlug(provider) ? "custom" : provider;
+}
+
+class PromClientRecorder implements Recorder {
+  private readonly registry = new Registry();
+  private readonly requests = new Counter({ name: "requests_total", help: "h", labelNames: ["status", "provider"], registers: [this.registry] });
+  private readonly upstream = new Histogram({ name: "upstream_seconds", help: "h", buckets: UPSTREAM_LATENCY_BUCKETS, registers: [this.registry] });
+  private readonly added = new Histogram({ name: "added_seconds", help: "h", buckets: ADDED_LATENCY_BUCKETS, registers: [this.registry] });
+  private readonly streams = new Gauge({ name: "streams", help: "h", registers: [this.registry] });
+
+  requestAnswered(status: number, provider: string | null): void {
+    this.requests.inc({ status: String(status), provider: providerLabel(provider) });
+  }
+  upstreamAnswered(upstreamMs: number, totalMs: number): void {
+    this.upstream.observe(upstreamMs / 1000);
+    this.added.observe(Math.max(0, totalMs - upstreamMs) / 1000);
+  }
+  streamOpened(): void {
+    this.streams.inc();
+  }
+  streamClosed(): void {
+    this.streams.dec();
+  }
+}
+
+/** A mix of answers, so neither recorder sees one label set or one bucket only. */
+const ANSWERS: { status: number; provider: string | null; upstreamMs: number; totalMs: number }[] = [
+  { status: 200, provider: "openai", upstreamMs: 240, totalMs: 240.3 },
+  { status: 200, provider: "anthropic", upstreamMs: 900, totalMs: 900.6 },
+  { status: 200, provider: "openai", upstreamMs: 35, totalMs: 35.2 },
+  { status: 429, provider: "openai", upstreamMs: 12, totalMs: 12.1 },
+  { status: 200, provider: "custom-gpu-box", upstreamMs: 4_000, totalMs: 4_001.5 },
+  { status: 401, provider: null, upstreamMs: 0, totalMs: 0.05 },
+  { status: 200, provider: "google-ai-studio", upstreamMs: 1_800, totalMs: 1_800.9 },
+  { status: 500, provider: "groq", upstreamMs: 60, totalMs: 60.4 },
+];
+
+const OPS_PER_ROUND = 1_000_000;
+const ROUNDS = 9;
+
+function perRequest(recorder: Recorder): number {
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < OPS_PER_ROUND; i++) {
+    const answer = ANSWERS[i & 7]!;
+    recorder.requestAnswered(answer.status, answer.provider);
+    recorder.upstreamAnswered(answer.upstreamMs, answer.totalMs);
+  }
+  return Number(process.hrtime.bigint() - start) / OPS_PER_ROUND;
+}
+
+function perStream(recorder: Recorder): number {
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < OPS_PER_ROUND; i++) {
+    recorder.streamOpened();
+    recorder.streamClosed();
+  }
+  return Number(process.hrtime.bigint() - start) / OPS_PER_ROUND;
+}
+
+function measure(round: (recorder: Recorder) => number, recorder: Recorder): { median: number; min: number; max: number } {
+  round(recorder);
+  round(recorder);
+  const ns = Array.from({ length: ROUNDS }, () => round(recorder)).sort((a, b) => a - b);
+  return { median: ns[Math.floor(ROUNDS / 2)]!, min: ns[0]!, max: ns[ROUNDS - 1]! };
+}
+
+const recorders: [string, () => Recorder][] = [
+  ["GatewayMetrics", () => new GatewayMetrics()],
+  ["prom-client, recorded directly", () => new PromClientRecorder()],
+];
+const format = ({ median, min, max }: { median: number; min: number; max: number }) =>
+  `${median.toFixed(1).padStart(7)} ns  (${min.toFixed(1)}–${max.toFixed(1)})`;
+
+console.log(`median ns per call pair over ${ROUNDS} rounds of ${OPS_PER_ROUND.toLocaleString("en")}, node ${process.version}`);
+console.log(`${"recorder".padEnd(32)}${"per request".padEnd(32)}per stream`);
+for (const [name, make] of recorders) {
+  console.log(`${name.padEnd(32)}${format(measure(perRequest, make())).padEnd(32)}${format(measure(perStream, make()))}`);
+}
