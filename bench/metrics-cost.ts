@@ -9,12 +9,16 @@
  *   would record them. The two rows decide whether the hot path records into prom-client itself or
  *   into plain numbers that prom-client reads at scrape time.
  *
+ * It also prints what moved to the scrape: one process's metrics rendered, and two workers'
+ * snapshots (through JSON, as over the cluster's IPC) summed and rendered, in microseconds.
+ *
  * Each figure is the median of several rounds after a warm-up; the rounds' spread is printed beside
  * it, so a busy machine shows as a wide spread rather than a wrong number.
  */
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import { isCustomProviderSlug } from "@/lib/providers";
-import { ADDED_LATENCY_BUCKETS, GatewayMetrics, UPSTREAM_LATENCY_BUCKETS } from "@/lib/metrics/gateway";
+import { ADDED_LATENCY_BUCKETS, GatewayMetrics, processSnapshot, UPSTREAM_LATENCY_BUCKETS } from "@/lib/metrics/gateway";
+import { mergeSnapshots, renderPrometheus, type MetricsSnapshot } from "@/lib/metrics/registry";
 
 type Recorder = Pick<GatewayMetrics, "requestAnswered" | "upstreamAnswered" | "streamOpened" | "streamClosed">;
 
@@ -79,22 +83,56 @@ function perStream(recorder: Recorder): number {
   return Number(process.hrtime.bigint() - start) / OPS_PER_ROUND;
 }
 
-function measure(round: (recorder: Recorder) => number, recorder: Recorder): { median: number; min: number; max: number } {
-  round(recorder);
-  round(recorder);
-  const ns = Array.from({ length: ROUNDS }, () => round(recorder)).sort((a, b) => a - b);
-  return { median: ns[Math.floor(ROUNDS / 2)]!, min: ns[0]!, max: ns[ROUNDS - 1]! };
+interface Spread {
+  median: number;
+  min: number;
+  max: number;
 }
 
-const recorders: [string, () => Recorder][] = [
-  ["GatewayMetrics", () => new GatewayMetrics()],
-  ["prom-client, recorded directly", () => new PromClientRecorder()],
+async function measure(round: () => number | Promise<number>): Promise<Spread> {
+  await round();
+  await round();
+  const times: number[] = [];
+  for (let i = 0; i < ROUNDS; i++) times.push(await round());
+  times.sort((a, b) => a - b);
+  return { median: times[Math.floor(ROUNDS / 2)]!, min: times[0]!, max: times[ROUNDS - 1]! };
+}
+
+const SCRAPES_PER_ROUND = 500;
+
+/** Microseconds per scrape of `snapshots` (called afresh each time, as a scrape does). */
+async function perScrape(snapshots: () => MetricsSnapshot[]): Promise<number> {
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < SCRAPES_PER_ROUND; i++) {
+    const all = snapshots();
+    await renderPrometheus(all.length === 1 ? all[0]! : await mergeSnapshots(all));
+  }
+  return Number(process.hrtime.bigint() - start) / SCRAPES_PER_ROUND / 1000;
+}
+
+const recorders: [string, Recorder][] = [
+  ["GatewayMetrics", new GatewayMetrics()],
+  ["prom-client, recorded directly", new PromClientRecorder()],
 ];
-const format = ({ median, min, max }: { median: number; min: number; max: number }) =>
-  `${median.toFixed(1).padStart(7)} ns  (${min.toFixed(1)}–${max.toFixed(1)})`;
+const format = ({ median, min, max }: Spread, unit: string) => `${median.toFixed(1).padStart(7)} ${unit}  (${min.toFixed(1)}–${max.toFixed(1)})`;
 
 console.log(`median ns per call pair over ${ROUNDS} rounds of ${OPS_PER_ROUND.toLocaleString("en")}, node ${process.version}`);
 console.log(`${"recorder".padEnd(32)}${"per request".padEnd(32)}per stream`);
-for (const [name, make] of recorders) {
-  console.log(`${name.padEnd(32)}${format(measure(perRequest, make())).padEnd(32)}${format(measure(perStream, make()))}`);
+for (const [name, recorder] of recorders) {
+  const request = await measure(() => perRequest(recorder));
+  const stream = await measure(() => perStream(recorder));
+  console.log(`${name.padEnd(32)}${format(request, "ns").padEnd(32)}${format(stream, "ns")}`);
 }
+
+// A busy process: six provider labels (custom and none included) by five statuses, both histograms filled.
+const busy = new GatewayMetrics();
+for (const answer of ANSWERS) for (const status of [200, 400, 401, 429, 500]) busy.requestAnswered(status, answer.provider);
+for (let i = 0; i < 10_000; i++) busy.upstreamAnswered(ANSWERS[i & 7]!.upstreamMs, ANSWERS[i & 7]!.totalMs);
+const logs = { queued: 12, written: 10_000, dropped: 0, payloadsDropped: 0, failed: 0 };
+const directory = { teamsLoaded: 5, reloads: 6, invalidations: 7, tokenMisses: 8, queries: 9 };
+const local = () => processSnapshot({ gateway: busy, logs, directory });
+const overIpc = () => JSON.parse(JSON.stringify(local())) as MetricsSnapshot;
+
+console.log(`\nmedian µs per scrape over ${ROUNDS} rounds of ${SCRAPES_PER_ROUND}`);
+console.log(`${"one process".padEnd(32)}${format(await measure(() => perScrape(() => [local()])), "µs")}`);
+console.log(`${"two workers, summed".padEnd(32)}${format(await measure(() => perScrape(() => [overIpc(), overIpc()])), "µs")}`);
