@@ -95,7 +95,7 @@ export function clusterMetrics(local: () => Promise<MetricsSnapshot>): () => Pro
   const send = process.send?.bind(process);
   if (!send) throw new Error("clusterMetrics needs an IPC channel to the primary (a node:cluster worker)");
   let nextId = 0;
-  const waiting = new Map<number, { resolve: (snapshot: MetricsSnapshot) => void; reject: (error: unknown) => void; timer: NodeJS.Timeout }>();
+  const waiting = new Map<number, { resolve: (snapshot: Promise<MetricsSnapshot>) => void; timer: NodeJS.Timeout }>();
 
   process.on("message", (message: unknown) => {
     if (!isMetricsMessage(message)) return;
@@ -109,7 +109,7 @@ export function clusterMetrics(local: () => Promise<MetricsSnapshot>): () => Pro
       if (!entry) return;
       waiting.delete(message.id);
       clearTimeout(entry.timer);
-      mergeSnapshots(message.snapshots).then(entry.resolve, entry.reject);
+      entry.resolve(mergeSnapshots(message.snapshots));
     }
   });
 
@@ -122,7 +122,7 @@ export function clusterMetrics(local: () => Promise<MetricsSnapshot>): () => Pro
         reject(error);
       };
       const timer = setTimeout(() => fail(new Error("the cluster primary did not answer the metrics request")), REPLY_TIMEOUT_MS);
-      waiting.set(id, { resolve, reject, timer });
+      waiting.set(id, { resolve, timer });
       send({ switchyard: "metrics-request", id } satisfies MetricsMessage, (error: Error | null) => error && fail(error));
     });
 }
