@@ -1,6 +1,6 @@
 /**
  * `npx tsx bench/metrics-cost.ts`: what the metrics calls the gateway makes cost per request, in
- * nanoseconds. A script, not a test; it runs a few seconds on one core.
+ * nanoseconds. A script, not a test; it runs about half a minute on one core.
  *
  * - "per request" is `requestAnswered(status, provider)` + `upstreamAnswered(upstreamMs, totalMs)`,
  *   the two calls every answered request makes; "per stream" is `streamOpened()` + `streamClosed()`.
@@ -8,13 +8,18 @@
  *   four methods on prom-client's labelled Counter, Histograms and Gauge, the way a direct port
  *   would record them. The two rows decide whether the hot path records into prom-client itself or
  *   into plain numbers that prom-client reads at scrape time.
+ * - Each recorder runs in a process of its own: in one process the second would run on call sites
+ *   the JIT had already specialised for the first, and look slower than it is.
  *
  * It also prints what moved to the scrape: one process's metrics rendered, and two workers'
  * snapshots (through JSON, as over the cluster's IPC) summed and rendered, in microseconds.
  *
- * Each figure is the median of several rounds after a warm-up; the rounds' spread is printed beside
- * it, so a busy machine shows as a wide spread rather than a wrong number.
+ * Each figure is the process's CPU time (user and system), not wall time, so the other processes of
+ * a busy machine do not count; it is the median of several rounds after a warm-up, and the rounds'
+ * spread is printed beside it.
  */
+import { fork } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import { isCustomProviderSlug } from "@/lib/providers";
 import { ADDED_LATENCY_BUCKETS, GatewayMetrics, processSnapshot, UPSTREAM_LATENCY_BUCKETS } from "@/lib/metrics/gateway";
@@ -49,6 +54,11 @@ class PromClientRecorder implements Recorder {
   }
 }
 
+const RECORDERS: Record<string, () => Recorder> = {
+  GatewayMetrics: () => new GatewayMetrics(),
+  "prom-client, recorded directly": () => new PromClientRecorder(),
+};
+
 /** A mix of answers, so neither recorder sees one label set or one bucket only. */
 const ANSWERS: { status: number; provider: string | null; upstreamMs: number; totalMs: number }[] = [
   { status: 200, provider: "openai", upstreamMs: 240, totalMs: 240.3 },
@@ -62,31 +72,19 @@ const ANSWERS: { status: number; provider: string | null; upstreamMs: number; to
 ];
 
 const OPS_PER_ROUND = 1_000_000;
+const SCRAPES_PER_ROUND = 500;
 const ROUNDS = 9;
-
-function perRequest(recorder: Recorder): number {
-  const start = process.hrtime.bigint();
-  for (let i = 0; i < OPS_PER_ROUND; i++) {
-    const answer = ANSWERS[i & 7]!;
-    recorder.requestAnswered(answer.status, answer.provider);
-    recorder.upstreamAnswered(answer.upstreamMs, answer.totalMs);
-  }
-  return Number(process.hrtime.bigint() - start) / OPS_PER_ROUND;
-}
-
-function perStream(recorder: Recorder): number {
-  const start = process.hrtime.bigint();
-  for (let i = 0; i < OPS_PER_ROUND; i++) {
-    recorder.streamOpened();
-    recorder.streamClosed();
-  }
-  return Number(process.hrtime.bigint() - start) / OPS_PER_ROUND;
-}
 
 interface Spread {
   median: number;
   min: number;
   max: number;
+}
+
+/** CPU nanoseconds since `start` (a `process.cpuUsage()`), per operation. */
+function cpuNsPerOp(start: NodeJS.CpuUsage, ops: number): number {
+  const { user, system } = process.cpuUsage(start);
+  return ((user + system) * 1000) / ops;
 }
 
 async function measure(round: () => number | Promise<number>): Promise<Spread> {
@@ -98,41 +96,74 @@ async function measure(round: () => number | Promise<number>): Promise<Spread> {
   return { median: times[Math.floor(ROUNDS / 2)]!, min: times[0]!, max: times[ROUNDS - 1]! };
 }
 
-const SCRAPES_PER_ROUND = 500;
+function perRequest(recorder: Recorder): number {
+  const start = process.cpuUsage();
+  for (let i = 0; i < OPS_PER_ROUND; i++) {
+    const answer = ANSWERS[i & 7]!;
+    recorder.requestAnswered(answer.status, answer.provider);
+    recorder.upstreamAnswered(answer.upstreamMs, answer.totalMs);
+  }
+  return cpuNsPerOp(start, OPS_PER_ROUND);
+}
 
-/** Microseconds per scrape of `snapshots` (called afresh each time, as a scrape does). */
+function perStream(recorder: Recorder): number {
+  const start = process.cpuUsage();
+  for (let i = 0; i < OPS_PER_ROUND; i++) {
+    recorder.streamOpened();
+    recorder.streamClosed();
+  }
+  return cpuNsPerOp(start, OPS_PER_ROUND);
+}
+
+/** Microseconds per scrape of the snapshots `snapshots()` makes afresh each time, as a scrape does. */
 async function perScrape(snapshots: () => MetricsSnapshot[]): Promise<number> {
-  const start = process.hrtime.bigint();
+  const start = process.cpuUsage();
   for (let i = 0; i < SCRAPES_PER_ROUND; i++) {
     const all = snapshots();
     await renderPrometheus(all.length === 1 ? all[0]! : await mergeSnapshots(all));
   }
-  return Number(process.hrtime.bigint() - start) / SCRAPES_PER_ROUND / 1000;
+  return cpuNsPerOp(start, SCRAPES_PER_ROUND) / 1000;
 }
 
-const recorders: [string, Recorder][] = [
-  ["GatewayMetrics", new GatewayMetrics()],
-  ["prom-client, recorded directly", new PromClientRecorder()],
-];
 const format = ({ median, min, max }: Spread, unit: string) => `${median.toFixed(1).padStart(7)} ${unit}  (${min.toFixed(1)}–${max.toFixed(1)})`;
 
-console.log(`median ns per call pair over ${ROUNDS} rounds of ${OPS_PER_ROUND.toLocaleString("en")}, node ${process.version}`);
-console.log(`${"recorder".padEnd(32)}${"per request".padEnd(32)}per stream`);
-for (const [name, recorder] of recorders) {
+/** In a child: measures one recorder and sends its row. */
+async function measureRecorder(name: string): Promise<void> {
+  const recorder = RECORDERS[name]!();
   const request = await measure(() => perRequest(recorder));
   const stream = await measure(() => perStream(recorder));
-  console.log(`${name.padEnd(32)}${format(request, "ns").padEnd(32)}${format(stream, "ns")}`);
+  process.send!(`${name.padEnd(32)}${format(request, "ns").padEnd(32)}${format(stream, "ns")}`);
 }
 
-// A busy process: six provider labels (custom and none included) by five statuses, both histograms filled.
-const busy = new GatewayMetrics();
-for (const answer of ANSWERS) for (const status of [200, 400, 401, 429, 500]) busy.requestAnswered(status, answer.provider);
-for (let i = 0; i < 10_000; i++) busy.upstreamAnswered(ANSWERS[i & 7]!.upstreamMs, ANSWERS[i & 7]!.totalMs);
-const logs = { queued: 12, written: 10_000, dropped: 0, payloadsDropped: 0, failed: 0 };
-const directory = { teamsLoaded: 5, reloads: 6, invalidations: 7, tokenMisses: 8, queries: 9 };
-const local = () => processSnapshot({ gateway: busy, logs, directory });
-const overIpc = () => JSON.parse(JSON.stringify(local())) as MetricsSnapshot;
+function inChild(name: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = fork(fileURLToPath(import.meta.url), [name]);
+    child.once("message", (row) => resolve(String(row)));
+    child.once("exit", (code) => reject(new Error(`measuring ${name} exited with ${code}`)));
+  });
+}
 
-console.log(`\nmedian µs per scrape over ${ROUNDS} rounds of ${SCRAPES_PER_ROUND}`);
-console.log(`${"one process".padEnd(32)}${format(await measure(() => perScrape(() => [local()])), "µs")}`);
-console.log(`${"two workers, summed".padEnd(32)}${format(await measure(() => perScrape(() => [overIpc(), overIpc()])), "µs")}`);
+async function measureScrapes(): Promise<void> {
+  // A busy process: six provider labels (custom and none included) by five statuses, both histograms filled.
+  const busy = new GatewayMetrics();
+  for (const answer of ANSWERS) for (const status of [200, 400, 401, 429, 500]) busy.requestAnswered(status, answer.provider);
+  for (let i = 0; i < 10_000; i++) busy.upstreamAnswered(ANSWERS[i & 7]!.upstreamMs, ANSWERS[i & 7]!.totalMs);
+  const logs = { queued: 12, written: 10_000, dropped: 0, payloadsDropped: 0, failed: 0 };
+  const directory = { teamsLoaded: 5, reloads: 6, invalidations: 7, tokenMisses: 8, queries: 9 };
+  const local = () => processSnapshot({ gateway: busy, logs, directory });
+  const overIpc = () => JSON.parse(JSON.stringify(local())) as MetricsSnapshot;
+
+  console.log(`\nmedian CPU µs per scrape over ${ROUNDS} rounds of ${SCRAPES_PER_ROUND}`);
+  console.log(`${"one process".padEnd(32)}${format(await measure(() => perScrape(() => [local()])), "µs")}`);
+  console.log(`${"two workers, summed".padEnd(32)}${format(await measure(() => perScrape(() => [overIpc(), overIpc()])), "µs")}`);
+}
+
+const recorder = process.argv[2];
+if (recorder) {
+  await measureRecorder(recorder);
+} else {
+  console.log(`median CPU ns per call pair over ${ROUNDS} rounds of ${OPS_PER_ROUND.toLocaleString("en")}, node ${process.version}`);
+  console.log(`${"recorder".padEnd(32)}${"per request".padEnd(32)}per stream`);
+  for (const name of Object.keys(RECORDERS)) console.log(await inChild(name));
+  await measureScrapes();
+}
