@@ -31,15 +31,25 @@ describe("metrics across cluster workers", () => {
   it("one worker's scrape sums every worker's counters, gauges and histogram buckets", async () => {
     const [first, second] = workers as [Worker, Worker];
     for (const scraper of [first, second]) {
-      const scraped = nextMessage(scraper, "scraped");
-      scraper.send({ test: "scrape" });
-      const { snapshot } = (await scraped) as { snapshot: MetricsSnapshot };
-      const byName = new Map(snapshot.map((f) => [f.name, f]));
-      expect(byName.get("fixture_workers")?.samples).toEqual([{ labels: {}, value: 2 }]);
-      expect(byName.get("fixture_worker_ids_total")?.samples).toEqual([{ labels: {}, value: first.id + second.id }]);
-      const latency = byName.get("fixture_latency");
-      expect(latency?.type === "histogram" && latency.samples[0]).toMatchObject({ count: 2, sum: first.id + second.id });
+      const values = await scrapeThrough(scraper);
+      expect(values.get("fixture_workers")).toBe(2);
+      expect(values.get("fixture_worker_ids_total")).toBe(first.id + second.id);
+      expect(values.get("fixture_latency_count")).toBe(2);
+      expect(values.get("fixture_latency_sum")).toBe(first.id + second.id);
+      // Worker ids 1 and 2 both land in the first bucket.
+      expect(values.get('fixture_latency_bucket{le="1"}')).toBe(1);
+      expect(values.get('fixture_latency_bucket{le="10"}')).toBe(2);
     }
+  });
+
+  it("leaves a worker that does not answer in time out of that scrape", async () => {
+    const [first, second] = workers as [Worker, Worker];
+    const stalled = nextMessage(second, "stalled");
+    second.send({ test: "stall" });
+    await stalled;
+    const values = await scrapeThrough(first);
+    expect(values.get("fixture_workers")).toBe(1);
+    expect(values.get("fixture_worker_ids_total")).toBe(first.id);
   });
 
   it("leaves a worker that has exited out of the next scrape", async () => {
@@ -48,12 +58,24 @@ describe("metrics across cluster workers", () => {
       second.once("exit", () => resolve());
       second.kill();
     });
-    const scraped = nextMessage(first, "scraped");
-    first.send({ test: "scrape" });
-    const { snapshot } = (await scraped) as { snapshot: MetricsSnapshot };
-    expect(snapshot.find((f) => f.name === "fixture_workers")?.samples).toEqual([{ labels: {}, value: 1 }]);
+    expect((await scrapeThrough(first)).get("fixture_workers")).toBe(1);
   });
 });
+
+/** Has `worker` scrape the cluster and returns each series (`name{labels}`) with its value. */
+async function scrapeThrough(worker: Worker): Promise<Map<string, number>> {
+  const scraped = nextMessage(worker, "scraped");
+  worker.send({ test: "scrape" });
+  const { snapshot } = (await scraped) as { snapshot: MetricsSnapshot };
+  const series = new Map<string, number>();
+  for (const family of snapshot) {
+    for (const { metricName = family.name, labels, value } of family.values) {
+      const rendered = Object.entries(labels).map(([name, label]) => `${name}="${label}"`);
+      series.set(rendered.length ? `${metricName}{${rendered.join(",")}}` : metricName, value);
+    }
+  }
+  return series;
+}
 
 function nextMessage(worker: Worker, test: string): Promise<unknown> {
   return new Promise((resolve) => {

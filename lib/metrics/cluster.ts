@@ -4,9 +4,13 @@ import { mergeSnapshots, type MetricsSnapshot } from "./registry";
 
 /**
  * One scrape hits one worker, so that worker asks the primary for every worker's snapshot and sums
- * them: the scrape shows the whole instance.
+ * them (prom-client's AggregatorRegistry): the scrape shows the whole instance.
  *
  *   worker --request--> primary --collect--> every worker --snapshot--> primary --reply--> worker
+ *
+ * The gathering is ours rather than `AggregatorRegistry.clusterMetrics()`: that one runs in the
+ * primary, which serves no HTTP here, and fails the whole scrape when one worker has not answered
+ * within 5 s; this one leaves such a worker, or one that exits meanwhile, out of that scrape.
  */
 type MetricsMessage =
   | { switchyard: "metrics-request"; id: number }
@@ -91,7 +95,7 @@ export function clusterMetrics(local: () => Promise<MetricsSnapshot>): () => Pro
   const send = process.send?.bind(process);
   if (!send) throw new Error("clusterMetrics needs an IPC channel to the primary (a node:cluster worker)");
   let nextId = 0;
-  const waiting = new Map<number, { resolve: (snapshot: MetricsSnapshot) => void; timer: NodeJS.Timeout }>();
+  const waiting = new Map<number, { resolve: (snapshot: Promise<MetricsSnapshot>) => void; timer: NodeJS.Timeout }>();
 
   process.on("message", (message: unknown) => {
     if (!isMetricsMessage(message)) return;

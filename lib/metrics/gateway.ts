@@ -63,27 +63,19 @@ export class GatewayMetrics {
       name: "switchyard_requests_total",
       help: "Gateway requests answered, by HTTP status and provider (custom providers as \"custom\", none known as \"none\").",
       type: "counter",
-      samples: [],
+      aggregator: "sum",
+      values: [],
     };
     for (const [provider, byStatus] of this.requests) {
-      for (const [status, cell] of byStatus) requests.samples.push({ labels: { status: String(status), provider }, value: cell.value });
+      for (const [status, cell] of byStatus) requests.values.push({ labels: { status: String(status), provider }, value: cell.value });
     }
     return [
       requests,
-      {
-        name: "switchyard_upstream_latency_seconds",
-        help: "Time from calling the provider to its response headers.",
-        type: "histogram",
-        bounds: UPSTREAM_LATENCY_BUCKETS,
-        samples: [this.upstreamLatency.sample()],
-      },
-      {
-        name: "switchyard_added_latency_seconds",
-        help: "The gateway's own time: from the request's arrival to the gateway's response headers, minus the upstream latency.",
-        type: "histogram",
-        bounds: ADDED_LATENCY_BUCKETS,
-        samples: [this.addedLatency.sample()],
-      },
+      this.upstreamLatency.family("switchyard_upstream_latency_seconds", "Time from calling the provider to its response headers."),
+      this.addedLatency.family(
+        "switchyard_added_latency_seconds",
+        "The gateway's own time: from the request's arrival to the gateway's response headers, minus the upstream latency.",
+      ),
       single("switchyard_streams_in_flight", "Event streams being relayed to clients.", "gauge", this.streams),
     ];
   }

@@ -29,18 +29,19 @@ export function metricsHandler(
       res.writeHead(405, { "content-type": "text/plain", allow: "GET, HEAD" }).end("Method Not Allowed");
       return;
     }
-    collect().then(
-      (snapshot) => {
-        const body = renderPrometheus(snapshot);
-        res.writeHead(200, { "content-type": PROMETHEUS_CONTENT_TYPE, "cache-control": "no-store" });
-        res.end(req.method === "HEAD" ? undefined : body);
-      },
-      (error: unknown) => {
-        console.error(`metrics collection failed: ${errorLine(error)}`);
-        if (!res.headersSent) res.writeHead(503, { "content-type": "text/plain" });
-        res.end("Metrics unavailable");
-      },
-    );
+    collect()
+      .then(renderPrometheus)
+      .then(
+        (body) => {
+          res.writeHead(200, { "content-type": PROMETHEUS_CONTENT_TYPE, "cache-control": "no-store" });
+          res.end(req.method === "HEAD" ? undefined : body);
+        },
+        (error: unknown) => {
+          console.error(`metrics collection failed: ${errorLine(error)}`);
+          if (!res.headersSent) res.writeHead(503, { "content-type": "text/plain" });
+          res.end("Metrics unavailable");
+        },
+      );
   };
 }
 
