@@ -2,7 +2,7 @@
  * `npm run bench`: starts the fake upstream, the raw proxy, Switchyard's production server (on the
  * embedded PGlite and on a Postgres server) and Portkey's open-source gateway, drives each with
  * the same load from two load generators (autocannon and wrk), and writes bench/RESULTS.md with
- * the issue's targets table first. `npm run bench -- --quick` shortens every phase and opens fewer
+ * the performance targets table first. `npm run bench -- --quick` shortens every phase and opens fewer
  * streams (for trying the harness, not for quoting).
  */
 import { execFileSync, fork, spawn, type ChildProcess } from "node:child_process";
@@ -573,7 +573,7 @@ async function main() {
   }
 
   console.log();
-  console.log("## Issue targets");
+  console.log("## Performance targets");
   console.log();
   console.log("| target | measured | verdict |");
   console.log("|---|---|---|");
@@ -603,7 +603,7 @@ async function main() {
     "Everything runs on this one machine: load generators, upstream, Postgres and the contender under test, one contender loaded at a time.",
     "See bench/README.md for the method.",
     "",
-    "## Issue targets",
+    "## Performance targets",
     "",
     "Same run, same machine; logging on, authenticated gateway, stored key. Requests/s ratios are given for both load generators, and the lower one decides.",
     "",
