@@ -4,10 +4,12 @@
  * building WHATWG objects on every request cost more CPU than the rest of the proxying.
  */
 
-/** The client's headers, read-only. Names are lower case. */
-export interface RequestHeaders extends Iterable<[string, string]> {
+/** The client's headers, read-only, with lower-case names. A WHATWG Headers is one. */
+export interface RequestHeaders {
   /** The value of `name` (lower case), or null when the request has none. */
   get(name: string): string | null;
+  /** Each header once, its values joined as the transport joins them. */
+  forEach(callback: (value: string, name: string) => void): void;
 }
 
 export interface GatewayRequest {

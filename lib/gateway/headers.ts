@@ -62,11 +62,11 @@ const KEY_HEADERS: ReadonlySet<string> = new Set(PROVIDER_KEY_HEADERS);
  */
 export function upstreamRequestHeaders(headers: RequestHeaders): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of headers) {
-    if (DROPPED_REQUEST_HEADERS.has(name) || name.startsWith("cf-aig-")) continue;
-    if (KEY_HEADERS.has(name) && looksLikeGatewayToken(bearerValue(value))) continue;
+  headers.forEach((value, name) => {
+    if (DROPPED_REQUEST_HEADERS.has(name) || name.startsWith("cf-aig-")) return;
+    if (KEY_HEADERS.has(name) && looksLikeGatewayToken(bearerValue(value))) return;
     out[name] = value;
-  }
+  });
   return out;
 }
 

@@ -48,7 +48,9 @@ const REDACTED_HEADERS = new Set([
 
 function redacted(headers: RequestHeaders): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of headers) out[name] = REDACTED_HEADERS.has(name) ? "[redacted]" : value;
+  headers.forEach((value, name) => {
+    out[name] = REDACTED_HEADERS.has(name) ? "[redacted]" : value;
+  });
   return out;
 }
 

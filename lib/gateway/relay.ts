@@ -358,7 +358,7 @@ class Capture {
 
   applyTo(outcome: ExchangeOutcome, keepPayload: boolean, handling: AnswerHandling): void {
     if (this.overflow) return;
-    const text = Buffer.concat(this.chunks, this.bytes).toString("utf8");
+    const text = (this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.bytes)).toString("utf8");
     if (keepPayload) outcome.responseBody = text;
     if (!this.isJson) return;
     let parsed: unknown;

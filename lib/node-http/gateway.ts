@@ -14,22 +14,25 @@ export type GatewayServe = (request: GatewayRequest) => Promise<GatewayResponse>
  */
 export function serveGateway(serve: GatewayServe, req: IncomingMessage, res: ServerResponse): void {
   const call = new NodeGatewayCall(req, res);
-  serve(call)
-    .catch((error: unknown): GatewayResponse => {
+  serve(call).then(
+    (response) => deliver(call, res, response),
+    (error: unknown) => {
       // The core answers its own failures; this is a backstop, whose text stays out of the answer.
       console.error(`gateway handler failed: ${errorLine(error)}`);
-      return { status: 500, headers: { "content-type": "application/json" }, body: renderOpenAiError(internalError()) };
-    })
-    .then((response) => {
-      try {
-        call.send(response);
-      } catch (error) {
-        // Headers node refuses to send, say; the client can only be cut off.
-        console.error(`gateway response could not be sent: ${errorLine(error)}`);
-        if (isBodySource(response.body)) response.body.cancel();
-        res.destroy();
-      }
-    });
+      deliver(call, res, { status: 500, headers: { "content-type": "application/json" }, body: renderOpenAiError(internalError()) });
+    },
+  );
+}
+
+function deliver(call: NodeGatewayCall, res: ServerResponse, response: GatewayResponse): void {
+  try {
+    call.send(response);
+  } catch (error) {
+    // Headers node refuses to send, say: the client can only be cut off.
+    console.error(`gateway response could not be sent: ${errorLine(error)}`);
+    if (isBodySource(response.body)) response.body.cancel();
+    res.destroy();
+  }
 }
 
 /** One request on node:http: what the gateway reads of it, and the sink its relayed answer is written to. */
@@ -154,10 +157,10 @@ class NodeRequestHeaders implements RequestHeaders {
     return value === undefined ? null : typeof value === "string" ? value : value.join(", ");
   }
 
-  *[Symbol.iterator](): Iterator<[string, string]> {
+  forEach(callback: (value: string, name: string) => void): void {
     for (const name in this.raw) {
       const value = this.raw[name];
-      if (value !== undefined) yield [name, typeof value === "string" ? value : value.join(", ")];
+      if (value !== undefined) callback(typeof value === "string" ? value : value.join(", "), name);
     }
   }
 }
