@@ -10,7 +10,7 @@ import { providerFailed, type GatewayError } from "./errors";
 import { elapsedMs, setGatewayHeaders, type Exchange } from "./exchange";
 import { clientResponseHeaders, headerText } from "./headers";
 import { logPolicy, recordExchange, type ExchangeOutcome } from "./logging";
-import type { ReleaseSlot, StreamLimiter } from "./stream-limit";
+import { noSlot, type ReleaseSlot, type StreamLimiter } from "./stream-limit";
 import type { Upstream, UpstreamCall } from "./upstream";
 
 export interface RelayDeps {
@@ -48,11 +48,11 @@ export async function relay(
   stripUsageChunk: boolean,
   answer: AnswerHandling = openAiChatAnswer(stripUsageChunk),
 ): Promise<GatewayResponse> {
-  const release = exchange.stream ? deps.streams.admit(exchange.tokenId) : undefined;
+  const release = exchange.stream ? deps.streams.admit(exchange.tokenId) : noSlot;
   try {
-    return await forward(deps, exchange, call, answer, release ?? (() => {}));
+    return await forward(deps, exchange, call, answer, release);
   } catch (error) {
-    release?.();
+    release();
     throw error;
   }
 }
