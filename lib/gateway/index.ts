@@ -120,7 +120,7 @@ export function createGateway(deps: GatewayDeps): GatewayHandler {
 
   return {
     serve,
-    handle: async (req) => toWebResponse(await serve(fromWebRequest(req))),
+    handle: async (req) => toWebResponse(await serve(fromWebRequest(req)), req.signal),
     stats: () => ({ directory: directory.stats() }),
     close: async () => {
       await Promise.all([upstream.close(), directory.close()]);

@@ -44,6 +44,14 @@ describe("toWebResponse", () => {
     await toWebResponse({ status: 200, headers: {}, body }).body!.cancel();
     expect(state.cancelled).toBe(true);
   });
+
+  it("cancels a relayed body nobody reads once the client is gone", () => {
+    const { state, body } = source(100);
+    const client = new AbortController();
+    toWebResponse({ status: 200, headers: {}, body }, client.signal);
+    client.abort();
+    expect(state.cancelled).toBe(true);
+  });
 });
 
 describe("fromWebRequest", () => {

@@ -17,14 +17,19 @@ export function fromWebRequest(req: Request): GatewayRequest {
   };
 }
 
-export function toWebResponse({ status, headers: fields, body }: GatewayResponse): Response {
+/** `clientGone`: the request's signal, which also cancels a relayed body its reader stopped reading. */
+export function toWebResponse({ status, headers: fields, body }: GatewayResponse, clientGone?: AbortSignal): Response {
   const headers = new Headers();
   for (const name in fields) {
     const value = fields[name]!;
     if (typeof value === "string") headers.append(name, value);
     else for (const item of value) headers.append(name, item);
   }
-  if (isBodySource(body)) return new Response(webStream(body), { status, headers });
+  if (isBodySource(body)) {
+    // Neither the stream slot nor the log row may wait on a reader that will never read again.
+    clientGone?.addEventListener("abort", () => body.cancel(), { once: true });
+    return new Response(webStream(body), { status, headers });
+  }
   return new Response((body ?? null) as BodyInit | null, { status, headers });
 }
 
