@@ -6,13 +6,13 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { database, openDatabase } from "@/db/client";
 import { config, type Config } from "@/lib/config";
 import { errorLine } from "@/lib/error-line";
-import { internalError, malformedRequest, MethodNotAllowedError, renderOpenAiError, type GatewayError } from "@/lib/gateway/errors";
+import { MethodNotAllowedError, renderOpenAiError, type GatewayError } from "@/lib/gateway/errors";
 import { isGatewayPath } from "@/lib/gateway/paths";
 import { processGateway, processMetrics, shutdownGateway } from "@/lib/gateway/process";
 import { clusterMetrics, relayClusterMetrics } from "@/lib/metrics/cluster";
 import { createHttpServer } from "@/lib/node-http/http-server";
 import { requestLineRefusal } from "@/lib/node-http/request-target";
-import { toNodeListener } from "@/lib/node-http/web-handler";
+import { serveGateway, type GatewayServe } from "@/lib/node-http/gateway";
 import { METRICS_PATH, metricsHandler } from "@/lib/metrics/http";
 
 const rootDir = path.dirname(fileURLToPath(import.meta.url));
@@ -29,22 +29,11 @@ export interface RunningServer {
 }
 
 /**
- * Routes each request: gateway paths straight to the gateway through a thin Request/Response
- * adapter (the data plane pays for none of Next's routing), `/metrics` to the metrics endpoint,
- * everything else to Next.
+ * Routes each request: gateway paths straight to the gateway core on node:http (the data plane
+ * pays for none of Next's routing, nor for WHATWG Request and Response), `/metrics` to the metrics
+ * endpoint, everything else to Next.
  */
-export function createRequestListener(handlers: {
-  gateway: (request: Request) => Promise<Response>;
-  metrics: NodeHandler;
-  next: NodeHandler;
-}): NodeHandler {
-  const handleGateway = toNodeListener(handlers.gateway, (error, phase) => {
-    // `request`: node accepted what a WHATWG Request refuses. requestLineRefusal checks for that before
-    // routing, so this is a backstop; the error's own text stays out of the answer.
-    const refusal = phase === "request" ? malformedRequest("the request line or headers cannot be read") : internalError();
-    if (phase === "handler") console.error(`gateway handler failed: ${errorLine(error)}`);
-    return new Response(renderOpenAiError(refusal), { status: refusal.httpCode, headers: { "content-type": "application/json" } });
-  });
+export function createRequestListener(handlers: { gateway: GatewayServe; metrics: NodeHandler; next: NodeHandler }): NodeHandler {
   return (req, res) => {
     const refusal = requestLineRefusal(req);
     if (refusal) {
@@ -53,7 +42,7 @@ export function createRequestListener(handlers: {
     }
     const pathname = pathOf(req.url);
     if (isGatewayPath(pathname)) {
-      void handleGateway(req, res);
+      serveGateway(handlers.gateway, req, res);
     } else if (pathname === METRICS_PATH) {
       handlers.metrics(req, res);
     } else {
@@ -83,7 +72,7 @@ export async function startServer({ port, hostname }: { port: number; hostname?:
   const handleNext = app.getRequestHandler();
 
   const listener = createRequestListener({
-    gateway: (request) => gateway.handle(request),
+    gateway: (request) => gateway.serve(request),
     // A scrape hits one worker; in a cluster that worker gathers every worker's metrics.
     metrics: metricsHandler(config().metricsToken, cluster.isWorker ? clusterMetrics(processMetrics) : processMetrics),
     next: (req, res) => {

@@ -17,7 +17,7 @@ import { parseMasterKeys } from "@/lib/crypto/master-keys";
 import { createGateway } from "@/lib/gateway";
 import { LogQueue } from "@/lib/logs/queue";
 import { writeLogBatch } from "@/lib/logs/writer";
-import { toNodeListener } from "@/lib/node-http/web-handler";
+import { serveGateway } from "@/lib/node-http/gateway";
 import { createGateway as createGatewayRecord } from "@/lib/services/gateways/create";
 import { addProviderKey } from "@/lib/services/provider-keys/add";
 import { createTeam } from "@/lib/services/teams/create";
@@ -45,8 +45,8 @@ await addProviderKey({ ctx, teamId: team.id, provider: "anthropic", secret: "sk-
 
 const logs = new LogQueue({ write: (events) => writeLogBatch(handle.db, events) });
 const gateway = createGateway({ directory: createSnapshotDirectory(handle.db, keyring), logs, allowPrivateUpstreams: true, maxBodyBytes: 10 * 1024 * 1024 });
-const listener = toNodeListener((req) => gateway.handle(req), () => new Response(null, { status: 500 }));
-const server = createServer({ noDelay: true }, (req, res) => void listener(req, res));
+const serve = gateway.serve;
+const server = createServer({ noDelay: true }, (req, res) => serveGateway(serve, req, res));
 await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
 const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/bench/bench/${translated ? "compat" : "openai"}/chat/completions`;
 const body = JSON.stringify({ model: translated ? "anthropic/claude-haiku-4-5" : "gpt-4o-mini", messages: [{ role: "user", content: "Say hello." }] });

@@ -2,6 +2,7 @@ import type { Gateway } from "@/db/schema";
 import { hashGatewayToken, looksLikeGatewayToken } from "@/lib/crypto/gateway-token";
 import type { GatewayDirectory, TeamRecord, TokenRecord } from "@/lib/state/directory";
 import { gatewayNotFound, unauthorized } from "./errors";
+import type { RequestHeaders } from "./contract";
 import type { Exchange } from "./exchange";
 import { bearerValue, PROVIDER_KEY_HEADERS } from "./headers";
 import type { ParsedOptions } from "./options";
@@ -14,7 +15,7 @@ export interface PresentedCredentials {
   providerKey: boolean;
 }
 
-export function presentedCredentials(headers: Headers): PresentedCredentials {
+export function presentedCredentials(headers: RequestHeaders): PresentedCredentials {
   const gatewayAuthorization = headers.get("cf-aig-authorization");
   let token = gatewayAuthorization === null ? undefined : bearerValue(gatewayAuthorization);
   let providerKey = false;
@@ -36,8 +37,23 @@ export interface Access {
   token: TokenRecord | undefined;
 }
 
+/** Tokens seen recently, by their hash: a client sends the same token with every request. */
+const tokenHashes = new Map<string, string>();
+const TOKEN_HASHES_MAX = 10_000;
+
+function tokenHash(token: string): string {
+  let hash = tokenHashes.get(token);
+  if (hash === undefined) {
+    hash = hashGatewayToken(token);
+    // Bounded: clients sending ever new tokens only ever cost the hashing they cost before.
+    if (tokenHashes.size >= TOKEN_HASHES_MAX) tokenHashes.clear();
+    tokenHashes.set(token, hash);
+  }
+  return hash;
+}
+
 async function verifyToken(directory: GatewayDirectory, token: string): Promise<TokenRecord | undefined> {
-  const record = await directory.token(hashGatewayToken(token));
+  const record = await directory.token(tokenHash(token));
   if (!record || (record.expiresAt !== null && record.expiresAt.getTime() <= Date.now())) return undefined;
   return record;
 }

@@ -1,34 +1,58 @@
-import { bodyTooLarge, clientClosed, malformedRequest } from "./errors";
+import { bodyTooLarge, clientClosed, malformedRequest, type GatewayError } from "./errors";
 
 /**
- * Reads the request body once, refusing it as soon as it passes `limit` bytes (before reading at
- * all when content-length already says so). Undefined when the request has no (or an empty) body.
+ * A request body's chunks as they are read, refused as soon as they pass `limit` bytes. Each
+ * transport's `GatewayRequest.readBody` reads through it, so both refuse alike.
  */
+export class BodyChunks {
+  private readonly chunks: Uint8Array[] = [];
+  private total = 0;
+
+  /** Refuses at once a body whose content-length already says it is too large. */
+  constructor(
+    private readonly limit: number,
+    declaredLength: string | null | undefined,
+  ) {
+    if (declaredLength != null && Number(declaredLength) > limit) throw bodyTooLarge(limit);
+  }
+
+  /** Throws `bodyTooLarge` once the body passes the limit. */
+  add(chunk: Uint8Array): void {
+    this.total += chunk.byteLength;
+    if (this.total > this.limit) throw bodyTooLarge(this.limit);
+    this.chunks.push(chunk);
+  }
+
+  /** The whole body; undefined when it is empty. */
+  whole(): Uint8Array | undefined {
+    if (this.total === 0) return undefined;
+    return this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.total);
+  }
+}
+
+/** A body that broke off before its end: the client went away, or its connection broke. Its fault, not a gateway failure. */
+export function brokenBody(clientLeft: boolean): GatewayError {
+  return clientLeft ? clientClosed() : malformedRequest("the request body broke off before it was complete");
+}
+
+/** `GatewayRequest.readBody` of a WHATWG Request. */
 export async function readRequestBody(req: Request, limit: number): Promise<Uint8Array | undefined> {
   if (req.body === null) return undefined;
-  const declared = req.headers.get("content-length");
-  if (declared !== null && Number(declared) > limit) throw bodyTooLarge(limit);
-
+  const chunks = new BodyChunks(limit, req.headers.get("content-length"));
   const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
   for (;;) {
     let next: ReadableStreamReadResult<Uint8Array>;
     try {
       next = await reader.read();
     } catch {
-      // The client went away, or its connection broke, mid-body: its fault, not a gateway failure.
-      throw req.signal.aborted ? clientClosed() : malformedRequest("the request body broke off before it was complete");
+      throw brokenBody(req.signal.aborted);
     }
-    const { done, value } = next;
-    if (done) break;
-    total += value.byteLength;
-    if (total > limit) {
+    if (next.done) return chunks.whole();
+    try {
+      chunks.add(next.value);
+    } catch (error) {
       void reader.cancel().catch(() => {});
-      throw bodyTooLarge(limit);
+      throw error;
     }
-    chunks.push(value);
   }
-  if (total === 0) return undefined;
-  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
 }

@@ -1,6 +1,7 @@
 import type { Gateway } from "@/db/schema";
 import type { WireFormat } from "@/lib/formats/codec";
 import { uuidv7 } from "@/lib/ids";
+import type { GatewayRequest, RequestHeaders, ResponseHeaders } from "./contract";
 import type { GatewayOptions } from "./options";
 
 /** One request as the gateway learns about it; whatever is known when it ends goes into the log row. */
@@ -11,7 +12,7 @@ export interface Exchange {
   readonly startedAt: number;
   readonly createdAt: Date;
   readonly method: string;
-  readonly requestHeaders: Headers;
+  readonly requestHeaders: RequestHeaders;
   /** The path after the gateway (`compat/chat/completions`, `openai/chat/completions`). */
   path: string;
   teamId: string | null;
@@ -30,7 +31,7 @@ export interface Exchange {
   providerRequestBody: string | undefined;
 }
 
-export function startExchange(req: Request): Exchange {
+export function startExchange(req: GatewayRequest): Exchange {
   const now = Date.now();
   return {
     logId: uuidv7(now),
@@ -58,9 +59,9 @@ export function elapsedMs(exchange: Exchange): number {
 }
 
 /** `cf-aig-*` headers every response carries, refusals included. */
-export function setGatewayHeaders(headers: Headers, exchange: Exchange): void {
-  headers.set("cf-aig-log-id", exchange.logId);
-  headers.set("cf-aig-event-id", exchange.options?.eventId ?? exchange.logId);
-  headers.set("cf-aig-request-id", exchange.logId);
-  headers.set("cf-aig-step", "0");
+export function setGatewayHeaders(headers: ResponseHeaders, exchange: Exchange): void {
+  headers["cf-aig-log-id"] = exchange.logId;
+  headers["cf-aig-event-id"] = exchange.options?.eventId ?? exchange.logId;
+  headers["cf-aig-request-id"] = exchange.logId;
+  headers["cf-aig-step"] = "0";
 }

@@ -40,11 +40,8 @@ describe("upstreamRequestHeaders", () => {
 describe("clientResponseHeaders", () => {
   it("drops hop-by-hop headers, and content-length when the body is rewritten", () => {
     const upstream = { "content-type": "text/event-stream", "content-length": "10", connection: "keep-alive", "set-cookie": ["a=1", "b=2"] };
-    const kept = clientResponseHeaders(upstream, false);
-    expect(kept.get("content-length")).toBe("10");
-    expect(kept.get("connection")).toBeNull();
-    expect(kept.getSetCookie()).toEqual(["a=1", "b=2"]);
-    expect(clientResponseHeaders(upstream, true).get("content-length")).toBeNull();
+    expect(clientResponseHeaders(upstream, false)).toEqual({ "content-type": "text/event-stream", "content-length": "10", "set-cookie": ["a=1", "b=2"] });
+    expect(clientResponseHeaders(upstream, true)).toEqual({ "content-type": "text/event-stream", "set-cookie": ["a=1", "b=2"] });
   });
 });
 

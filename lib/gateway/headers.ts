@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { looksLikeGatewayToken } from "@/lib/crypto/gateway-token";
+import type { RequestHeaders, ResponseHeaders } from "./contract";
 
 /**
  * Request headers never forwarded: hop-by-hop ones, those the upstream call sets itself (host,
@@ -59,25 +60,23 @@ const KEY_HEADERS: ReadonlySet<string> = new Set(PROVIDER_KEY_HEADERS);
  * the gateway token among them) and without any `sy_` gateway token. The credential is put on
  * afterwards, by the provider's own function (`UpstreamCredential.apply`).
  */
-export function upstreamRequestHeaders(headers: Headers): Record<string, string> {
+export function upstreamRequestHeaders(headers: RequestHeaders): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of headers) {
-    if (DROPPED_REQUEST_HEADERS.has(name) || name.startsWith("cf-aig-")) continue;
-    if (KEY_HEADERS.has(name) && looksLikeGatewayToken(bearerValue(value))) continue;
+  headers.forEach((value, name) => {
+    if (DROPPED_REQUEST_HEADERS.has(name) || name.startsWith("cf-aig-")) return;
+    if (KEY_HEADERS.has(name) && looksLikeGatewayToken(bearerValue(value))) return;
     out[name] = value;
-  }
+  });
   return out;
 }
 
 /** The provider's response headers for the client; content-length goes when the body is rewritten. */
-export function clientResponseHeaders(upstream: IncomingHttpHeaders, bodyRewritten: boolean): Headers {
-  const out = new Headers();
+export function clientResponseHeaders(upstream: IncomingHttpHeaders, bodyRewritten: boolean): ResponseHeaders {
+  const out: ResponseHeaders = {};
   for (const name in upstream) {
     if (DROPPED_RESPONSE_HEADERS.has(name) || (bodyRewritten && name === "content-length")) continue;
     const value = upstream[name];
-    if (value === undefined) continue;
-    if (typeof value === "string") out.append(name, value);
-    else for (const item of value) out.append(name, item);
+    if (value !== undefined) out[name] = value;
   }
   return out;
 }

@@ -3,6 +3,7 @@ import type { LogSink } from "@/lib/logs/types";
 import { GatewayMetrics } from "@/lib/metrics/gateway";
 import type { DirectoryStats, GatewayDirectory } from "@/lib/state/directory";
 import { authorize, presentedCredentials } from "./auth";
+import type { GatewayRequest, GatewayResponse, ResponseHeaders } from "./contract";
 import { GatewayError, internalError, MethodNotAllowedError, renderError, unsupportedEndpoint } from "./errors";
 import { setGatewayHeaders, startExchange, type Exchange } from "./exchange";
 import { recordExchange } from "./logging";
@@ -15,6 +16,7 @@ import { serveEmbeddings } from "./surfaces/embeddings";
 import type { SurfaceContext } from "./surfaces/context";
 import { serveModels } from "./surfaces/models";
 import { servePassthrough } from "./surfaces/passthrough";
+import { fromWebRequest, toWebResponse } from "./web";
 
 export interface GatewayDeps {
   /** What the gateway reads of teams, tokens and keys; the gateway closes it when it closes. */
@@ -29,6 +31,9 @@ export interface GatewayDeps {
 }
 
 export interface GatewayHandler {
+  /** The core, whatever the transport (contract.ts): server.ts serves it on node:http directly. */
+  serve(req: GatewayRequest): Promise<GatewayResponse>;
+  /** The same on WHATWG Request and Response: Next's route handlers and the playground. */
   handle(req: Request): Promise<Response>;
   /** Counters for /metrics. */
   stats(): { directory: DirectoryStats };
@@ -36,17 +41,16 @@ export interface GatewayHandler {
   close(): Promise<void>;
 }
 
-/** The data plane: one `(Request) => Promise<Response>` for every gateway path. */
+/** The data plane: one `(GatewayRequest) => Promise<GatewayResponse>` for every gateway path. */
 export function createGateway(deps: GatewayDeps): GatewayHandler {
   const { directory } = deps;
   const upstream = createUpstream(deps.allowPrivateUpstreams);
   const metrics = deps.metrics ?? new GatewayMetrics();
   const relayDeps = { upstream, logs: deps.logs, metrics, streams: new StreamLimiter(deps.maxStreamsPerToken ?? 0) };
 
-  async function serve(req: Request, exchange: Exchange): Promise<Response> {
-    const url = new URL(req.url);
-    const route = parseGatewayPath(url.pathname);
-    if (!route) throw unsupportedEndpoint(url.pathname);
+  async function dispatch(req: GatewayRequest, exchange: Exchange): Promise<GatewayResponse> {
+    const route = parseGatewayPath(req.path);
+    if (!route) throw unsupportedEndpoint(req.path);
     exchange.path = route.logPath;
     // Known from the path alone, so that even an authentication failure answers in the client's shape.
     if (route.surface.kind === "chat") exchange.ingressFormat = route.surface.ingress;
@@ -58,7 +62,6 @@ export function createGateway(deps: GatewayDeps): GatewayHandler {
 
     const ctx: SurfaceContext = {
       req,
-      search: url.search,
       exchange,
       access,
       clientSentKey: presented.providerKey,
@@ -81,7 +84,7 @@ export function createGateway(deps: GatewayDeps): GatewayHandler {
     }
   }
 
-  function refuse(error: unknown, exchange: Exchange): Response {
+  function refuse(error: unknown, exchange: Exchange): GatewayResponse {
     let refusal: GatewayError;
     if (error instanceof GatewayError) {
       refusal = error;
@@ -91,8 +94,8 @@ export function createGateway(deps: GatewayDeps): GatewayHandler {
       refusal = internalError();
     }
     const body = renderError(refusal, exchange.ingressFormat);
-    const headers = new Headers({ "content-type": "application/json" });
-    if (refusal instanceof MethodNotAllowedError) headers.set("allow", refusal.allow);
+    const headers: ResponseHeaders = { "content-type": "application/json" };
+    if (refusal instanceof MethodNotAllowedError) headers.allow = refusal.allow;
     setGatewayHeaders(headers, exchange);
     recordExchange(deps.logs, exchange, {
       statusCode: refusal.httpCode,
@@ -100,21 +103,24 @@ export function createGateway(deps: GatewayDeps): GatewayHandler {
       responseBody: body,
       responseHeaders: headers,
     });
-    return new Response(body, { status: refusal.httpCode, headers });
+    return { status: refusal.httpCode, headers, body };
+  }
+
+  async function serve(req: GatewayRequest): Promise<GatewayResponse> {
+    const exchange = startExchange(req);
+    let response: GatewayResponse;
+    try {
+      response = await dispatch(req, exchange);
+    } catch (error) {
+      response = refuse(error, exchange);
+    }
+    metrics.requestAnswered(response.status, exchange.provider);
+    return response;
   }
 
   return {
-    async handle(req) {
-      const exchange = startExchange(req);
-      let response: Response;
-      try {
-        response = await serve(req, exchange);
-      } catch (error) {
-        response = refuse(error, exchange);
-      }
-      metrics.requestAnswered(response.status, exchange.provider);
-      return response;
-    },
+    serve,
+    handle: async (req) => toWebResponse(await serve(fromWebRequest(req)), req.signal),
     stats: () => ({ directory: directory.stats() }),
     close: async () => {
       await Promise.all([upstream.close(), directory.close()]);

@@ -3,6 +3,7 @@ import { errorLine } from "@/lib/error-line";
 import type { TokenUsage } from "@/lib/formats/usage";
 import type { LogSink } from "@/lib/logs/types";
 import { costMicros } from "@/lib/pricing/cost";
+import type { RequestHeaders, ResponseHeaders } from "./contract";
 import type { GatewayError } from "./errors";
 import { elapsedMs, type Exchange } from "./exchange";
 import { effectiveOptions } from "./plan";
@@ -18,7 +19,7 @@ export interface ExchangeOutcome {
   /** The model the provider reported, for requests that named none (passthrough). */
   responseModel?: string;
   responseBody?: string;
-  responseHeaders: Headers;
+  responseHeaders: ResponseHeaders;
   ttfbMs?: number;
 }
 
@@ -45,9 +46,20 @@ const REDACTED_HEADERS = new Set([
   "set-cookie",
 ]);
 
-function redacted(headers: Headers): Record<string, string> {
+function redacted(headers: RequestHeaders): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of headers) out[name] = REDACTED_HEADERS.has(name) ? "[redacted]" : value;
+  headers.forEach((value, name) => {
+    out[name] = REDACTED_HEADERS.has(name) ? "[redacted]" : value;
+  });
+  return out;
+}
+
+function redactedResponse(headers: ResponseHeaders): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name in headers) {
+    const value = headers[name]!;
+    out[name] = REDACTED_HEADERS.has(name) ? "[redacted]" : typeof value === "string" ? value : value.join(", ");
+  }
   return out;
 }
 
@@ -102,7 +114,7 @@ export function recordExchange(logs: LogSink, exchange: Exchange, outcome: Excha
           responseBody: outcome.responseBody ?? null,
           providerRequestBody: exchange.providerRequestBody ?? null,
           requestHeaders: redacted(exchange.requestHeaders),
-          responseHeaders: redacted(outcome.responseHeaders),
+          responseHeaders: redactedResponse(outcome.responseHeaders),
         }
       : undefined;
     logs.enqueue({ log, payload });

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { sseEventData } from "@/lib/formats/openai-chat/sse";
 import type { StreamSummary } from "@/lib/formats/stream-codec";
 import { tapOpenAiStream } from "./openai-stream-tap";
+import type { StreamTap } from "./stream-taps";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -20,17 +21,22 @@ const streamText = (lineEnding: string) => events.map((e) => e + lineEnding + li
 
 const expectedUsage = { input: 12, output: 3, cached: 8 };
 
-async function run(chunks: Uint8Array[], stripUsageChunk: boolean): Promise<{ output: string; summary: StreamSummary }> {
-  const tap = tapOpenAiStream({ stripUsageChunk });
-  const source = new ReadableStream<Uint8Array>({
-    start(controller) {
-      for (const chunk of chunks) controller.enqueue(chunk);
-      controller.close();
-    },
-  });
+/** Pushes `chunks` through the tap and ends it; `parts` are the chunks the client got, in order. */
+function drive(tap: StreamTap, chunks: Uint8Array[]): Uint8Array[] {
   const parts: Uint8Array[] = [];
-  for await (const part of source.pipeThrough(tap.transform)) parts.push(part);
-  return { output: decoder.decode(concat(parts)), summary: await tap.result };
+  for (const chunk of chunks) {
+    const out = tap.push(chunk);
+    if (out) parts.push(out);
+  }
+  const last = tap.end();
+  if (last) parts.push(last);
+  return parts;
+}
+
+function run(chunks: Uint8Array[], stripUsageChunk: boolean): { output: string; summary: StreamSummary } {
+  const tap = tapOpenAiStream({ stripUsageChunk });
+  const parts = drive(tap, chunks);
+  return { output: decoder.decode(concat(parts)), summary: tap.summary() };
 }
 
 function concat(parts: Uint8Array[]): Uint8Array {
@@ -55,26 +61,19 @@ function dataOf(body: string): string[] {
 }
 
 describe("tapOpenAiStream, pass mode", () => {
-  it("forwards whole events as the very same bytes, holding back only an incomplete event", async () => {
+  it("forwards whole events as the very same bytes, holding back only an incomplete event", () => {
     const bytes = encoder.encode(streamText("\n"));
     const tap = tapOpenAiStream({ stripUsageChunk: false });
-    const forwarded: Uint8Array[] = [];
-    const writer = tap.transform.writable.getWriter();
-    const reading = (async () => {
-      for await (const part of tap.transform.readable) forwarded.push(part);
-    })();
     const firstEvent = encoder.encode(`${events[0]}\n\n`).byteLength;
     const chunks = [bytes.subarray(0, firstEvent), bytes.subarray(firstEvent, firstEvent + 30), bytes.subarray(firstEvent + 30)];
-    for (const chunk of chunks) await writer.write(chunk);
-    await writer.close();
-    await reading;
+    const forwarded = drive(tap, chunks);
 
     // The first chunk ends with its event and goes on as it came; the second ends mid-event, so it
     // waits for the third, which completes it.
     expect(forwarded).toHaveLength(2);
     expect(forwarded[0]).toBe(chunks[0]);
     expect(decoder.decode(forwarded[1])).toBe(decoder.decode(bytes.subarray(firstEvent)));
-    expect(await tap.result).toEqual({
+    expect(tap.summary()).toEqual({
       usage: expectedUsage,
       model: "gpt-4o-mini-2024-07-18",
       events: 5,
@@ -83,10 +82,10 @@ describe("tapOpenAiStream, pass mode", () => {
     });
   });
 
-  it.each(["\n", "\r\n", "\r"])("reads the same summary at every split point (line ending %j)", async (lineEnding) => {
+  it.each(["\n", "\r\n", "\r"])("reads the same summary at every split point (line ending %j)", (lineEnding) => {
     const bytes = encoder.encode(streamText(lineEnding));
     for (let split = 1; split < bytes.length; split++) {
-      const { output, summary } = await run([bytes.subarray(0, split), bytes.subarray(split)], false);
+      const { output, summary } = run([bytes.subarray(0, split), bytes.subarray(split)], false);
       expect(output).toBe(streamText(lineEnding));
       expect(summary.usage).toEqual(expectedUsage);
       expect(summary.model).toBe("gpt-4o-mini-2024-07-18");
@@ -95,48 +94,48 @@ describe("tapOpenAiStream, pass mode", () => {
     }
   });
 
-  it("reads byte-by-byte chunks", async () => {
+  it("reads byte-by-byte chunks", () => {
     const bytes = encoder.encode(streamText("\r\n"));
-    const { summary } = await run([...bytes].map((byte) => Uint8Array.of(byte)), false);
+    const { summary } = run([...bytes].map((byte) => Uint8Array.of(byte)), false);
     expect(summary.usage).toEqual(expectedUsage);
     expect(summary.text).toBe(streamText("\r\n"));
   });
 
-  it("joins multi-line data before parsing it", async () => {
+  it("joins multi-line data before parsing it", () => {
     const body = `data: {"model":"m1",\ndata: "choices":[],\ndata: "usage":${usage}}\n\ndata: [DONE]\n\n`;
-    const { summary } = await run([encoder.encode(body)], false);
+    const { summary } = run([encoder.encode(body)], false);
     expect(summary).toMatchObject({ usage: expectedUsage, model: "m1", events: 2, completed: true });
   });
 
-  it("reads usage carried on a content chunk, and an unterminated last event", async () => {
+  it("reads usage carried on a content chunk, and an unterminated last event", () => {
     const body = `data: {"model":"m2","choices":[{"delta":{"content":"hi"},"finish_reason":"stop"}],"usage":${usage}}`;
-    const { summary } = await run([encoder.encode(body)], false);
+    const { summary } = run([encoder.encode(body)], false);
     expect(summary).toMatchObject({ usage: expectedUsage, model: "m2", events: 1, completed: true });
   });
 
-  it("reports a stream cut off before it finished", async () => {
-    const { summary } = await run([encoder.encode(events.slice(0, 2).join("\n\n") + "\n\n")], false);
+  it("reports a stream cut off before it finished", () => {
+    const { summary } = run([encoder.encode(events.slice(0, 2).join("\n\n") + "\n\n")], false);
     expect(summary).toMatchObject({ usage: undefined, model: "gpt-4o-mini-2024-07-18", events: 2, completed: false });
   });
 
-  it("ignores malformed JSON", async () => {
-    const { output, summary } = await run([encoder.encode('data: {"usage":{oops\n\ndata: [DONE]\n\n')], true);
+  it("ignores malformed JSON", () => {
+    const { output, summary } = run([encoder.encode('data: {"usage":{oops\n\ndata: [DONE]\n\n')], true);
     expect(summary).toMatchObject({ usage: undefined, events: 2, completed: true });
     expect(output).toBe('data: {"usage":{oops\n\ndata: [DONE]\n\n');
   });
 
-  it("caps the kept text at about 1 MiB", async () => {
+  it("caps the kept text at about 1 MiB", () => {
     const content = "x".repeat(600_000);
     const event = `data: {"choices":[{"delta":{"content":"${content}"}}]}\n\n`;
-    const { summary } = await run([encoder.encode(event), encoder.encode(event)], false);
+    const { summary } = run([encoder.encode(event), encoder.encode(event)], false);
     expect(summary.text).toHaveLength(1 << 20);
     expect(summary.events).toBe(2);
   });
 });
 
 describe("tapOpenAiStream, strip mode", () => {
-  it.each(["\n", "\r\n", "\r"])("drops the usage-only chunk and keeps valid SSE ending in [DONE] (line ending %j)", async (lineEnding) => {
-    const { output, summary } = await run([encoder.encode(streamText(lineEnding))], true);
+  it.each(["\n", "\r\n", "\r"])("drops the usage-only chunk and keeps valid SSE ending in [DONE] (line ending %j)", (lineEnding) => {
+    const { output, summary } = run([encoder.encode(streamText(lineEnding))], true);
     const data = dataOf(output);
     expect(data).toHaveLength(4);
     expect(data.at(-1)).toBe("[DONE]");
@@ -148,69 +147,46 @@ describe("tapOpenAiStream, strip mode", () => {
     expect(summary).toMatchObject({ usage: expectedUsage, events: 5, completed: true, text: streamText(lineEnding) });
   });
 
-  it("removes usage from a content chunk that carries it", async () => {
+  it("removes usage from a content chunk that carries it", () => {
     const body = `data: {"model":"m3","choices":[{"delta":{"content":"hi"},"finish_reason":"stop"}],"usage":${usage}}\n\ndata: [DONE]\n\n`;
-    const { output, summary } = await run([encoder.encode(body)], true);
+    const { output, summary } = run([encoder.encode(body)], true);
     const data = dataOf(output);
     expect(JSON.parse(data[0]!)).toEqual({ model: "m3", choices: [{ delta: { content: "hi" }, finish_reason: "stop" }] });
     expect(data[1]).toBe("[DONE]");
     expect(summary.usage).toEqual(expectedUsage);
   });
 
-  it.each(["\n", "\r\n", "\r"])("gives the same output at every split point (line ending %j)", async (lineEnding) => {
+  it.each(["\n", "\r\n", "\r"])("gives the same output at every split point (line ending %j)", (lineEnding) => {
     const bytes = encoder.encode(streamText(lineEnding));
-    const { output: whole } = await run([bytes], true);
+    const { output: whole } = run([bytes], true);
     for (let split = 1; split < bytes.length; split++) {
-      const { output, summary } = await run([bytes.subarray(0, split), bytes.subarray(split)], true);
+      const { output, summary } = run([bytes.subarray(0, split), bytes.subarray(split)], true);
       expect(output).toBe(whole);
       expect(summary.usage).toEqual(expectedUsage);
     }
   });
 
-  it("holds back only the incomplete event", async () => {
+  it("holds back only the incomplete event", () => {
     const tap = tapOpenAiStream({ stripUsageChunk: true });
-    const writer = tap.transform.writable.getWriter();
-    const reader = tap.transform.readable.getReader();
     const first = `${events[0]}\n\n`;
-    void writer.write(encoder.encode(first + events[1]!.slice(0, 20)));
-    expect(decoder.decode((await reader.read()).value)).toBe(first);
-    void writer.write(encoder.encode(`${events[1]!.slice(20)}\n\n`));
-    expect(decoder.decode((await reader.read()).value)).toBe(`${events[1]}\n\n`);
-    await reader.cancel();
+    expect(decoder.decode(tap.push(encoder.encode(first + events[1]!.slice(0, 20))))).toBe(first);
+    expect(decoder.decode(tap.push(encoder.encode(`${events[1]!.slice(20)}\n\n`)))).toBe(`${events[1]}\n\n`);
   });
 
-  it("passes an oversized event through unparsed", async () => {
+  it("passes an oversized event through unparsed", () => {
     const huge = `data: {"choices":[],"usage":${usage},"pad":"${"y".repeat(1 << 20)}"}`;
     const chunks = [huge, "\n\n", "data: [DONE]\n\n"].map((text) => encoder.encode(text));
-    const { output, summary } = await run(chunks, true);
+    const { output, summary } = run(chunks, true);
     expect(output).toBe(`${huge}\n\ndata: [DONE]\n\n`);
     expect(summary).toMatchObject({ usage: undefined, events: 1, completed: true });
   });
 });
 
 describe("tapOpenAiStream, early end", () => {
-  it("resolves with what was seen when the client cancels", async () => {
+  it("reports what was seen when the client leaves before the end", () => {
     const tap = tapOpenAiStream({ stripUsageChunk: false });
-    const writer = tap.transform.writable.getWriter();
-    const reader = tap.transform.readable.getReader();
-    void writer.write(encoder.encode(`${events[0]}\n\n${events[1]}\n\n`));
-    await reader.read();
-    await reader.cancel(new Error("client disconnected"));
-    await expect(tap.result).resolves.toMatchObject({ events: 2, completed: false, model: "gpt-4o-mini-2024-07-18" });
-  });
-
-  it("resolves when the upstream aborts", async () => {
-    const tap = tapOpenAiStream({ stripUsageChunk: true });
-    let pulls = 0;
-    const source = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        if (pulls++ === 0) controller.enqueue(encoder.encode(`${events[0]}\n\n`));
-        else controller.error(new Error("upstream reset"));
-      },
-    });
-    const piped = source.pipeThrough(tap.transform);
-    await expect(piped.pipeTo(new WritableStream())).rejects.toThrow("upstream reset");
-    await expect(tap.result).resolves.toMatchObject({ events: 1, completed: false });
+    tap.push(encoder.encode(`${events[0]}\n\n${events[1]}\n\n`));
+    expect(tap.summary()).toMatchObject({ events: 2, completed: false, model: "gpt-4o-mini-2024-07-18" });
   });
 });
 
@@ -218,29 +194,27 @@ describe("tapOpenAiStream, upstream break-off", () => {
   const finalEvent = 'data: {"error":{"message":"broke off"}}\n\n';
 
   /** Writes `chunks`, then breaks off the way the relay does: `breakOff`, then close. */
-  async function breakOffAfter(chunks: Uint8Array[], stripUsageChunk: boolean): Promise<{ output: string }> {
+  function breakOffAfter(chunks: Uint8Array[], stripUsageChunk: boolean): { output: string } {
     const tap = tapOpenAiStream({ stripUsageChunk });
-    let next = 0;
-    const source = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        if (next < chunks.length) return controller.enqueue(chunks[next++]!);
-        tap.breakOff(finalEvent);
-        controller.close();
-      },
-    });
     const parts: Uint8Array[] = [];
-    for await (const part of source.pipeThrough(tap.transform)) parts.push(part);
+    for (const chunk of chunks) {
+      const out = tap.push(chunk);
+      if (out) parts.push(out);
+    }
+    tap.breakOff(finalEvent);
+    const last = tap.end();
+    if (last) parts.push(last);
     return { output: decoder.decode(concat(parts)) };
   }
 
   for (const stripUsageChunk of [false, true]) {
     it.each(["\n", "\r\n", "\r"])(
       `ends with the final event alone, after the complete events only, at every cut (strip ${stripUsageChunk}, line ending %j)`,
-      async (lineEnding) => {
+      (lineEnding) => {
         const text = streamText(lineEnding);
         const bytes = encoder.encode(text);
         for (let cut = 0; cut <= bytes.length; cut++) {
-          const { output } = await breakOffAfter(cut ? [bytes.subarray(0, cut)] : [], stripUsageChunk);
+          const { output } = breakOffAfter(cut ? [bytes.subarray(0, cut)] : [], stripUsageChunk);
           expect(output.endsWith(finalEvent)).toBe(true);
           const before = output.slice(0, -finalEvent.length);
           const data = dataOf(before);
@@ -253,14 +227,10 @@ describe("tapOpenAiStream, upstream break-off", () => {
     );
   }
 
-  it("reports what it saw so far at any time", async () => {
+  it("reports what it saw so far at any time", () => {
     const tap = tapOpenAiStream({ stripUsageChunk: true });
-    const writer = tap.transform.writable.getWriter();
-    const reader = tap.transform.readable.getReader();
-    void writer.write(encoder.encode(`${events[0]}\n\n${events[1]}\n\n`));
-    await reader.read();
+    tap.push(encoder.encode(`${events[0]}\n\n${events[1]}\n\n`));
     expect(tap.summary()).toMatchObject({ events: 2, completed: false, model: "gpt-4o-mini-2024-07-18", usage: undefined });
-    await reader.cancel();
   });
 });
 

@@ -26,56 +26,33 @@ const CR = 0x0d;
 export function tapOpenAiStream(options: { stripUsageChunk: boolean }): StreamTap {
   const reader = new OpenAiStreamReader(options.stripUsageChunk);
   const encoder = new TextEncoder();
-  const { promise: result, resolve } = Promise.withResolvers<StreamSummary>();
-  let settled = false;
-  const finish = () => {
-    if (settled) return;
-    settled = true;
-    resolve(reader.summary());
-  };
   /** The bytes of the incomplete event at the end of what was received. */
   let held: Uint8Array | undefined;
   let finalEvent: string | undefined;
+  const bytesOf = (forward: Uint8Array | string | undefined, read: Uint8Array | undefined) =>
+    forward === undefined || forward === read ? forward : encoder.encode(forward as string);
 
-  // `cancel` runs on client disconnect and upstream abort; it is in the Streams standard and Node
-  // but not yet in TypeScript's Transformer type, hence the widened type.
-  const transformer: Transformer<Uint8Array, Uint8Array> & { cancel: () => void } = {
-    transform(chunk, controller) {
-      try {
-        reader.keepText(chunk);
-        const bytes = held ? concat(held, chunk) : chunk;
-        let end = completeEventsEnd(bytes);
-        // An event too large to hold goes on as it is, unread.
-        const oversized = bytes.byteLength - end > MAX_EVENT_CHARS;
-        if (oversized) end = bytes.byteLength;
-        held = end < bytes.byteLength ? bytes.subarray(end) : undefined;
-        if (end === 0) return;
-        const complete = end === bytes.byteLength ? bytes : bytes.subarray(0, end);
-        const forward = reader.read(complete, oversized);
-        if (forward !== undefined) controller.enqueue(forward === complete ? complete : encoder.encode(forward as string));
-      } catch (error) {
-        finish();
-        throw error;
-      }
-    },
-    flush(controller) {
-      try {
-        if (finalEvent !== undefined) {
-          controller.enqueue(encoder.encode(finalEvent));
-          return;
-        }
-        // An unterminated last event still counts: the provider said it.
-        const forward = reader.read(held, false, true);
-        if (forward !== undefined && held) controller.enqueue(forward === held ? held : encoder.encode(forward as string));
-      } finally {
-        finish();
-      }
-    },
-    cancel: finish,
-  };
   return {
-    transform: new TransformStream(transformer),
-    result,
+    push(chunk) {
+      reader.keepText(chunk);
+      const bytes = held ? concat(held, chunk) : chunk;
+      let end = completeEventsEnd(bytes);
+      // An event too large to hold goes on as it is, unread.
+      const oversized = bytes.byteLength - end > MAX_EVENT_CHARS;
+      if (oversized) end = bytes.byteLength;
+      held = end < bytes.byteLength ? bytes.subarray(end) : undefined;
+      if (end === 0) return undefined;
+      const complete = end === bytes.byteLength ? bytes : bytes.subarray(0, end);
+      return bytesOf(reader.read(complete, oversized), complete);
+    },
+    end() {
+      if (finalEvent !== undefined) return encoder.encode(finalEvent);
+      // An unterminated last event still counts: the provider said it.
+      const last = held;
+      held = undefined;
+      const forward = reader.read(last, false, true);
+      return last ? bytesOf(forward, last) : undefined;
+    },
     summary: () => reader.summary(),
     breakOff(event) {
       finalEvent = event;

@@ -1,4 +1,5 @@
 import { parseCustomCost, type CustomCost } from "@/lib/pricing/cost";
+import type { RequestHeaders } from "./contract";
 import { GatewayError, invalidRequest } from "./errors";
 
 export type MetadataValue = string | number | boolean;
@@ -38,7 +39,7 @@ const MAX_ATTEMPTS = 5;
  * the accepted form, never a silent drop. Returns the error instead of throwing, so the caller
  * can first learn the team (for the log row) before refusing.
  */
-export function parseGatewayOptions(headers: Headers): ParsedOptions {
+export function parseGatewayOptions(headers: RequestHeaders): ParsedOptions {
   try {
     return { ok: true, options: readOptions(headers) };
   } catch (error) {
@@ -47,7 +48,7 @@ export function parseGatewayOptions(headers: Headers): ParsedOptions {
   }
 }
 
-function readOptions(headers: Headers): GatewayOptions {
+function readOptions(headers: RequestHeaders): GatewayOptions {
   const options: GatewayOptions = {};
   let value: string | null;
   if ((value = headers.get("cf-aig-metadata")) !== null) options.metadata = parseMetadata(value);

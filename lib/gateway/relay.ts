@@ -2,6 +2,7 @@ import type { Dispatcher } from "undici";
 import type { StreamSummary } from "@/lib/formats/stream-codec";
 import type { StreamTap } from "./stream-taps";
 import { errorLine } from "@/lib/error-line";
+import type { BodySink, BodySource, GatewayResponse } from "./contract";
 import type { LogSink } from "@/lib/logs/types";
 import type { GatewayMetrics } from "@/lib/metrics/gateway";
 import { openAiChatAnswer, type AnswerHandling } from "./answer";
@@ -9,7 +10,7 @@ import { providerFailed, type GatewayError } from "./errors";
 import { elapsedMs, setGatewayHeaders, type Exchange } from "./exchange";
 import { clientResponseHeaders, headerText } from "./headers";
 import { logPolicy, recordExchange, type ExchangeOutcome } from "./logging";
-import type { ReleaseSlot, StreamLimiter } from "./stream-limit";
+import { noSlot, type ReleaseSlot, type StreamLimiter } from "./stream-limit";
 import type { Upstream, UpstreamCall } from "./upstream";
 
 export interface RelayDeps {
@@ -46,12 +47,12 @@ export async function relay(
   call: UpstreamCall,
   stripUsageChunk: boolean,
   answer: AnswerHandling = openAiChatAnswer(stripUsageChunk),
-): Promise<Response> {
-  const release = exchange.stream ? deps.streams.admit(exchange.tokenId) : undefined;
+): Promise<GatewayResponse> {
+  const release = exchange.stream ? deps.streams.admit(exchange.tokenId) : noSlot;
   try {
-    return await forward(deps, exchange, call, answer, release ?? (() => {}));
+    return await forward(deps, exchange, call, answer, release);
   } catch (error) {
-    release?.();
+    release();
     throw error;
   }
 }
@@ -75,7 +76,7 @@ async function callUpstream(upstream: RelayDeps["upstream"], exchange: Exchange,
   };
 }
 
-async function forward(deps: RelayDeps, exchange: Exchange, call: UpstreamCall, handling: AnswerHandling, release: ReleaseSlot): Promise<Response> {
+async function forward(deps: RelayDeps, exchange: Exchange, call: UpstreamCall, handling: AnswerHandling, release: ReleaseSlot): Promise<GatewayResponse> {
   const arrival = await callUpstream(deps.upstream, exchange, call);
   const { answer, upstreamMs, ttfbMs, contentType } = arrival;
   // Every stream is tapped, logged or not: should the provider break off, the tap is what ends the
@@ -85,24 +86,23 @@ async function forward(deps: RelayDeps, exchange: Exchange, call: UpstreamCall, 
   const policy = logPolicy(exchange);
 
   const headers = clientResponseHeaders(answer.headers, tap !== undefined || handling.rewrites);
-  if (tap?.contentType) headers.set("content-type", tap.contentType);
+  if (tap?.contentType) headers["content-type"] = tap.contentType;
   setGatewayHeaders(headers, exchange);
   const outcome: ExchangeOutcome = { statusCode: answer.statusCode, responseHeaders: headers, ttfbMs };
-  const answered = () => deps.metrics.upstreamAnswered(upstreamMs, performance.now() - exchange.startedAt);
 
   if (call.method === "HEAD" || NULL_BODY_STATUSES.has(answer.statusCode)) {
     answer.body.dump().catch(() => {});
     release();
     recordExchange(deps.logs, exchange, outcome);
-    answered();
-    return new Response(null, { status: answer.statusCode, headers });
+    answered(deps.metrics, exchange, upstreamMs);
+    return { status: answer.statusCode, headers, body: undefined };
   }
   if (!tap && handling.rewrites) {
     try {
       return await rewriteWhole(deps.logs, exchange, arrival, handling, outcome, policy.payload);
     } finally {
       release();
-      answered();
+      answered(deps.metrics, exchange, upstreamMs);
     }
   }
 
@@ -110,27 +110,26 @@ async function forward(deps: RelayDeps, exchange: Exchange, call: UpstreamCall, 
   // JSON is kept for its usage; other text only for the payload.
   const capture =
     !tap && policy.row && (isJson || (policy.payload && contentType.startsWith("text/"))) ? new Capture(isJson) : undefined;
-  const { promise: bodyEnd, resolve: ended } = Promise.withResolvers<BodyEnd>();
-  const source = bodyStream(answer.body, { signal: call.signal, capture, tap, handling, ended });
-  const clientGone = whenAborted(call.signal);
-  // Also when nothing reads the body any more, so neither the slot nor the log row waits on a reader.
-  void clientGone.then(() => ended({ kind: "client-left" }));
-
   if (tap) deps.metrics.streamOpened();
-  void bodyEnd.then(() => {
-    release();
-    if (tap) deps.metrics.streamClosed();
+  const body = new RelayedBody(answer.body, deps, exchange, release, {
+    signal: call.signal,
+    capture,
+    tap,
+    handling,
+    outcome,
+    keepPayload: policy.payload,
   });
-  void logWhenEnded(deps.logs, exchange, { bodyEnd, clientGone, signal: call.signal, tap, capture, handling, outcome, keepPayload: policy.payload }).catch((error: unknown) => console.error(`switchyard gateway: could not log request ${exchange.logId}: ${errorLine(error)}`));
-
-  const response = new Response(tap ? source.pipeThrough(tap.transform) : source, { status: answer.statusCode, headers });
-  answered();
-  return response;
+  answered(deps.metrics, exchange, upstreamMs);
+  return { status: answer.statusCode, headers, body };
 }
 
+function answered(metrics: GatewayMetrics, exchange: Exchange, upstreamMs: number): void {
+  metrics.upstreamAnswered(upstreamMs, performance.now() - exchange.startedAt);
+}
+
+/** What a relayed body's end is logged with. */
 interface BodyWatch {
-  bodyEnd: Promise<BodyEnd>;
-  clientGone: Promise<void>;
+  /** The client's: aborted when it went away. */
   signal: AbortSignal;
   tap: StreamTap | undefined;
   capture: Capture | undefined;
@@ -140,17 +139,10 @@ interface BodyWatch {
 }
 
 /** Logs the exchange once its body has ended, however it ended: with the stream's or the whole answer's usage. */
-async function logWhenEnded(logs: LogSink, exchange: Exchange, watch: BodyWatch): Promise<void> {
-  const { tap, capture, handling, outcome, clientGone, signal } = watch;
-  const end = await watch.bodyEnd;
-  let summary: StreamSummary | undefined;
-  if (tap) {
-    // After its end or a break-off, the tap settles once the client has taken the rest (the usage
-    // may still be on its way through it); a client that leaves meanwhile, or left already, gets
-    // what the tap saw up to then.
-    const sawSoFar = () => tap.summary();
-    summary = end.kind === "client-left" ? sawSoFar() : await Promise.race([tap.result, clientGone.then(sawSoFar)]);
-  }
+function logEnded(logs: LogSink, exchange: Exchange, end: BodyEnd, watch: BodyWatch): void {
+  const { tap, capture, handling, outcome, signal } = watch;
+  // A tap has seen all there was by now: the whole stream, or what went out before the client left.
+  const summary: StreamSummary | undefined = tap?.summary();
   const clientLeft = end.kind === "client-left" || (end.kind === "end" && signal.aborted);
   // A provider's own error status stays in the row; it already says the request failed.
   const answeredOk = outcome.statusCode < 400;
@@ -196,7 +188,7 @@ async function rewriteWhole(
   handling: AnswerHandling,
   outcome: ExchangeOutcome,
   keepPayload: boolean,
-): Promise<Response> {
+): Promise<GatewayResponse> {
   let text: string;
   try {
     text = await readWhole(answer.body);
@@ -216,9 +208,9 @@ async function rewriteWhole(
   outcome.usage = whole.usage;
   outcome.responseModel = whole.model;
   if (keepPayload) outcome.responseBody = body;
-  outcome.responseHeaders.set("content-type", "application/json");
+  outcome.responseHeaders["content-type"] = "application/json";
   recordExchange(logs, exchange, outcome);
-  return new Response(body, { status: outcome.statusCode, headers: outcome.responseHeaders });
+  return { status: outcome.statusCode, headers: outcome.responseHeaders, body };
 }
 
 class AnswerTooLargeError extends Error {}
@@ -237,69 +229,106 @@ async function readWhole(body: Dispatcher.ResponseData["body"]): Promise<string>
   return Buffer.concat(chunks, bytes).toString("utf8");
 }
 
-interface BodyStreamHooks {
-  /** The client's: aborted when it went away. */
-  signal: AbortSignal;
-  capture: Capture | undefined;
-  tap: StreamTap | undefined;
-  handling: AnswerHandling;
-  /** Reports how the body ended; only the first report counts. */
-  ended: (end: BodyEnd) => void;
-}
-
 /**
- * The upstream body as a web stream, pulled only as fast as the client reads. When the provider
- * breaks off, a tapped stream ends with the codec's error event; any other body can only be cut
- * short, which is all its client can be told once its status and length have been sent.
+ * The provider's body relayed to the client chunk by chunk, through the tap when there is one, and
+ * paused while the client's side is full. When the provider breaks off, a tapped stream ends with
+ * the codec's error event; any other body can only be cut short, which is all its client can be
+ * told once its status and length have been sent.
  */
-function bodyStream(body: Dispatcher.ResponseData["body"], { signal, capture, tap, handling, ended }: BodyStreamHooks) {
-  const chunks = body[Symbol.asyncIterator]();
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      let next: IteratorResult<Buffer>;
-      try {
-        next = await chunks.next();
-      } catch (error) {
-        // A client that went away aborts the call, which ends the body in an error that is not the provider's.
-        if (signal.aborted) {
-          ended({ kind: "client-left" });
-          controller.error(error);
-          return;
-        }
-        const failure = brokeOff(error);
-        ended({ kind: "upstream-broke", error: failure });
-        if (!tap) {
-          controller.error(error);
-          return;
-        }
-        tap.breakOff(handling.errorEvent(failure));
-        controller.close();
-        return;
-      }
-      if (next.done) {
-        controller.close();
-        ended({ kind: "end" });
-        return;
-      }
-      capture?.add(next.value);
-      controller.enqueue(next.value);
-    },
-    cancel() {
-      body.destroy();
-      ended({ kind: "client-left" });
-    },
-  });
+class RelayedBody implements BodySource {
+  private sink: BodySink | undefined;
+  private done = false;
+
+  constructor(
+    private readonly body: Dispatcher.ResponseData["body"],
+    private readonly deps: RelayDeps,
+    private readonly exchange: Exchange,
+    /** The stream slot, held until the body ends however it ends. */
+    private readonly release: ReleaseSlot,
+    private readonly watch: BodyWatch,
+  ) {
+    // From the start: a client that leaves aborts the call, which destroys the body, read or not.
+    body.on("error", (error) => this.onError(error));
+  }
+
+  start(sink: BodySink): void {
+    this.sink = sink;
+    this.body.on("data", (chunk: Buffer) => this.onData(chunk));
+    this.body.on("end", () => this.onEnd());
+  }
+
+  resume(): void {
+    if (!this.done) this.body.resume();
+  }
+
+  cancel(): void {
+    if (this.done) return;
+    this.finish({ kind: "client-left" });
+    this.body.destroy();
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.done) return;
+    const { capture, tap } = this.watch;
+    capture?.add(chunk);
+    let out: Uint8Array | undefined = chunk;
+    try {
+      if (tap) out = tap.push(chunk);
+    } catch (error) {
+      // A tap that fails is the gateway's fault; the client's stream can only be cut short.
+      console.error(`switchyard gateway: a stream tap failed: ${errorLine(error)}`);
+      this.finish({ kind: "upstream-broke", error: brokeOff(error) });
+      this.body.destroy();
+      this.sink!.abort(error as Error);
+      return;
+    }
+    if (out && out.byteLength > 0 && !this.sink!.write(out)) this.body.pause();
+  }
+
+  private onEnd(): void {
+    if (this.done) return;
+    const last = this.watch.tap?.end();
+    if (last && last.byteLength > 0) this.sink!.write(last);
+    this.sink!.end();
+    this.finish({ kind: "end" });
+  }
+
+  private onError(error: Error): void {
+    if (this.done) return;
+    const { signal, tap, handling } = this.watch;
+    // A client that went away aborts the call, which ends the body in an error that is not the provider's.
+    if (signal.aborted) {
+      this.finish({ kind: "client-left" });
+      this.sink?.abort(error);
+      return;
+    }
+    const failure = brokeOff(error);
+    if (tap && this.sink) {
+      tap.breakOff(handling.errorEvent(failure));
+      const last = tap.end();
+      if (last) this.sink.write(last);
+      this.sink.end();
+    } else {
+      this.sink?.abort(error);
+    }
+    this.finish({ kind: "upstream-broke", error: failure });
+  }
+
+  private finish(end: BodyEnd): void {
+    this.done = true;
+    this.release();
+    if (this.watch.tap) this.deps.metrics.streamClosed();
+    try {
+      logEnded(this.deps.logs, this.exchange, end, this.watch);
+    } catch (error) {
+      console.error(`switchyard gateway: could not log request ${this.exchange.logId}: ${errorLine(error)}`);
+    }
+  }
 }
 
 function brokeOff(error: unknown): GatewayError {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   return providerFailed(502, `the provider's response broke off before it was complete${code ? ` (${code})` : ""}`);
-}
-
-/** Settles when `signal` aborts, which for the client's signal means it went away; never otherwise. */
-function whenAborted(signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
 }
 
 function applySummary(outcome: ExchangeOutcome, summary: StreamSummary, keepPayload: boolean): void {
@@ -329,7 +358,7 @@ class Capture {
 
   applyTo(outcome: ExchangeOutcome, keepPayload: boolean, handling: AnswerHandling): void {
     if (this.overflow) return;
-    const text = Buffer.concat(this.chunks, this.bytes).toString("utf8");
+    const text = (this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.bytes)).toString("utf8");
     if (keepPayload) outcome.responseBody = text;
     if (!this.isJson) return;
     let parsed: unknown;

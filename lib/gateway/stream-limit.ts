@@ -3,7 +3,8 @@ import { tooManyStreams } from "./errors";
 /** Gives back a stream's slot; safe to call any number of times, only the first counts. */
 export type ReleaseSlot = () => void;
 
-const noSlot: ReleaseSlot = () => {};
+/** The slot of a request that holds none: not a stream, or not limited. */
+export const noSlot: ReleaseSlot = () => {};
 
 /**
  * Counts the streams each gateway token has open in this process and refuses one beyond the limit,

@@ -28,17 +28,17 @@ const GEMINI_ARRAY = `[${[
   .join(",\r\n")}]`;
 
 /** Pipes `chunks` through the tap; with `breakOff`, the source then ends the way the relay ends a broken upstream. */
-async function run(tap: StreamTap, chunks: Uint8Array[], breakOff?: string) {
-  let next = 0;
-  const source = new ReadableStream<Uint8Array>({
-    pull(controller) {
-      if (next < chunks.length) return controller.enqueue(chunks[next++]!);
-      if (breakOff !== undefined) tap.breakOff(breakOff);
-      controller.close();
-    },
-  });
-  const out = new Uint8Array(await new Response(source.pipeThrough(tap.transform)).arrayBuffer());
-  return { out, text: decoder.decode(out), summary: await tap.result };
+function run(tap: StreamTap, chunks: Uint8Array[], breakOff?: string) {
+  const parts: Uint8Array[] = [];
+  for (const chunk of chunks) {
+    const out = tap.push(chunk);
+    if (out) parts.push(out);
+  }
+  if (breakOff !== undefined) tap.breakOff(breakOff);
+  const last = tap.end();
+  if (last) parts.push(last);
+  const out = new Uint8Array(Buffer.concat(parts));
+  return { out, text: decoder.decode(out), summary: tap.summary() };
 }
 
 function pieces(bytes: Uint8Array, size: number): Uint8Array[] {
@@ -48,26 +48,26 @@ function pieces(bytes: Uint8Array, size: number): Uint8Array[] {
 }
 
 describe("passthroughTap", () => {
-  it("forwards Anthropic's stream untouched however it is split, reading usage over message_start and message_delta", async () => {
+  it("forwards Anthropic's stream untouched however it is split, reading usage over message_start and message_delta", () => {
     const bytes = encoder.encode(ANTHROPIC_STREAM);
     for (const size of [bytes.byteLength, 1, 7, 64]) {
-      const { out, summary } = await run(passthroughTap(anthropicMessagesCodec, "sse"), pieces(bytes, size));
+      const { out, summary } = run(passthroughTap(anthropicMessagesCodec, "sse"), pieces(bytes, size));
       expect(Buffer.from(out).equals(Buffer.from(bytes))).toBe(true);
       expect(summary).toMatchObject({ usage: { input: 28, output: 7, cached: 5, cacheWrite: 3 }, model: "claude-x", completed: true, events: 8 });
     }
   });
 
-  it("reads Gemini's JSON-array stream as it passes", async () => {
+  it("reads Gemini's JSON-array stream as it passes", () => {
     const bytes = encoder.encode(GEMINI_ARRAY);
-    const { out, summary } = await run(passthroughTap(geminiCodec, "json-array"), pieces(bytes, 5));
+    const { out, summary } = run(passthroughTap(geminiCodec, "json-array"), pieces(bytes, 5));
     expect(decoder.decode(out)).toBe(GEMINI_ARRAY);
     expect(summary).toMatchObject({ usage: { input: 9, output: 2 }, completed: true, events: 2 });
   });
 
-  it("ends a broken stream after its last whole event with the final event", async () => {
+  it("ends a broken stream after its last whole event with the final event", () => {
     const bytes = encoder.encode(ANTHROPIC_STREAM);
     const cut = ANTHROPIC_STREAM.indexOf("content_block_stop") + 5;
-    const { text } = await run(passthroughTap(anthropicMessagesCodec, "sse"), [bytes.subarray(0, cut)], "event: error\ndata: {}\n\n");
+    const { text } = run(passthroughTap(anthropicMessagesCodec, "sse"), [bytes.subarray(0, cut)], "event: error\ndata: {}\n\n");
     expect(text).toBe(ANTHROPIC_STREAM.slice(0, ANTHROPIC_STREAM.lastIndexOf("event:", cut)) + "event: error\ndata: {}\n\n");
   });
 });
@@ -78,10 +78,10 @@ describe("translatingTap", () => {
       serializeSseEvents(openAiChatCodec.streamErrorEvents(error)),
     );
 
-  it("turns Anthropic's events into OpenAI chunks ending in [DONE], however the bytes are split", async () => {
+  it("turns Anthropic's events into OpenAI chunks ending in [DONE], however the bytes are split", () => {
     const bytes = encoder.encode(ANTHROPIC_STREAM);
     for (const size of [bytes.byteLength, 1, 13]) {
-      const { text, summary } = await run(anthropicToOpenAi(), pieces(bytes, size));
+      const { text, summary } = run(anthropicToOpenAi(), pieces(bytes, size));
       const data = parseSse(text).map((e) => e.data);
       expect(data.at(-1)).toBe("[DONE]");
       const chunks = data.slice(0, -1).map((d) => JSON.parse(d) as { choices: { delta: { content?: string } }[]; usage?: { prompt_tokens: number } });
@@ -91,18 +91,18 @@ describe("translatingTap", () => {
     }
   });
 
-  it("ends a broken stream with the client's error event and no [DONE]", async () => {
+  it("ends a broken stream with the client's error event and no [DONE]", () => {
     const bytes = encoder.encode(ANTHROPIC_STREAM);
     const final = 'data: {"error":{"message":"broke off"}}\n\n';
-    const { text } = await run(anthropicToOpenAi(), [bytes.subarray(0, ANTHROPIC_STREAM.indexOf("message_delta"))], final);
+    const { text } = run(anthropicToOpenAi(), [bytes.subarray(0, ANTHROPIC_STREAM.indexOf("message_delta"))], final);
     expect(text.endsWith(final)).toBe(true);
     expect(text).not.toContain("[DONE]");
   });
 
-  it("never throws on any bytes: what cannot be translated ends the stream with an error event", async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.uint8Array({ maxLength: 300 }), fc.integer({ min: 1, max: 50 }), async (bytes, size) => {
-        const { text } = await run(anthropicToOpenAi(), pieces(bytes, size));
+  it("never throws on any bytes: what cannot be translated ends the stream with an error event", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), fc.integer({ min: 1, max: 50 }), (bytes, size) => {
+        const { text } = run(anthropicToOpenAi(), pieces(bytes, size));
         for (const event of parseSse(text)) if (event.data !== "[DONE]") expect(() => JSON.parse(event.data) as unknown).not.toThrow();
       }),
       { numRuns: 300 },

@@ -6,18 +6,22 @@ import { UsageTotals } from "./usage";
 
 /**
  * Watches one stream on its way to the client: the relay's view of a stream, whatever its format.
- * Stream classes live here in lib/gateway; lib/formats stays free of them.
+ * A plain object the relay drives chunk by chunk (no stream classes), so the transport relays the
+ * provider's body to the client with its own back-pressure; lib/formats stays free of transports.
  */
 export interface StreamTap {
-  transform: TransformStream<Uint8Array, Uint8Array>;
-  /** Settles at the end of the stream, and with what was seen so far if it is cancelled or aborted. */
-  result: Promise<StreamSummary>;
-  /** What the stream carried so far, at any time: for a client gone before the tap settled. */
+  /** Reads one chunk of the provider's stream; returns the client's bytes for it, if any are ready. */
+  push(chunk: Uint8Array): Uint8Array | undefined;
+  /**
+   * The provider's stream ended, or broke off after `breakOff`: the client's last bytes (what was
+   * held back, the encoder's closing events, or the final error event).
+   */
+  end(): Uint8Array | undefined;
+  /** What the stream carried so far, at any time: at its end, or when the client left before it. */
   summary(): StreamSummary;
   /**
-   * The upstream broke off. Call before closing the tap's writable side: once the events already
-   * written have gone through, the event the upstream left incomplete is dropped and the client's
-   * stream ends with `finalEvent` instead.
+   * The upstream broke off. Call before `end`: the event the upstream left incomplete is dropped
+   * and the client's stream ends with `finalEvent` instead.
    */
   breakOff(finalEvent: string): void;
   /** What the tap emits when it is not what it reads (a translating tap emits the client's format). */
@@ -105,22 +109,6 @@ class StreamWatch {
   }
 }
 
-/** The tap's settled summary, resolved once whichever way the stream ends. */
-function settleOnce(summary: () => StreamSummary) {
-  const { promise, resolve } = Promise.withResolvers<StreamSummary>();
-  let settled = false;
-  return {
-    promise,
-    settle: () => {
-      if (settled) return;
-      settled = true;
-      resolve(summary());
-    },
-  };
-}
-
-type CancellableTransformer = Transformer<Uint8Array, Uint8Array> & { cancel: () => void };
-
 /**
  * Same format in and out: the provider's bytes go to the client untouched, while `codec`'s stream
  * decoder reads them on the side for usage and model. Only an incomplete SSE event at the end of a
@@ -133,7 +121,6 @@ export function passthroughTap(codec: Codec, framing: StreamFraming): StreamTap 
   let decoder: StreamDecoder | undefined = codec.streamDecoder();
   const watch = new StreamWatch();
   const utf8 = new TextDecoder();
-  const result = settleOnce(() => watch.summary());
   let held: Uint8Array | undefined;
   let finalEvent: string | undefined;
 
@@ -150,37 +137,23 @@ export function passthroughTap(codec: Codec, framing: StreamFraming): StreamTap 
     }
   };
 
-  const transformer: CancellableTransformer = {
-    transform(chunk, controller) {
+  return {
+    push(chunk) {
       read(() => reader.push(chunk), false);
       watch.keepText(utf8.decode(chunk, { stream: true }));
-      if (framing === "json-array") {
-        controller.enqueue(chunk);
-        return;
-      }
+      if (framing === "json-array") return chunk;
       const bytes = held ? concat(held, chunk) : chunk;
       let end = completeEventsEnd(bytes);
       if (bytes.byteLength - end > MAX_EVENT_CHARS) end = bytes.byteLength;
       held = end < bytes.byteLength ? bytes.subarray(end) : undefined;
-      if (end > 0) controller.enqueue(end === bytes.byteLength ? bytes : bytes.subarray(0, end));
+      if (end === 0) return undefined;
+      return end === bytes.byteLength ? bytes : bytes.subarray(0, end);
     },
-    flush(controller) {
-      try {
-        if (finalEvent !== undefined) {
-          controller.enqueue(new TextEncoder().encode(finalEvent));
-          return;
-        }
-        read(() => reader.end(), true);
-        if (held) controller.enqueue(held);
-      } finally {
-        result.settle();
-      }
+    end() {
+      if (finalEvent !== undefined) return new TextEncoder().encode(finalEvent);
+      read(() => reader.end(), true);
+      return held;
     },
-    cancel: result.settle,
-  };
-  return {
-    transform: new TransformStream(transformer),
-    result: result.promise,
     summary: () => watch.summary(),
     breakOff(event) {
       finalEvent = event;
@@ -202,7 +175,6 @@ export function translatingTap(
   const reader = readerFor(framing);
   const watch = new StreamWatch();
   const bytes = new TextEncoder();
-  const result = settleOnce(() => watch.summary());
   let finalEvent: string | undefined;
   let failed = false;
 
@@ -224,16 +196,15 @@ export function translatingTap(
       return out + errorEvents({ status: 502, message: `The provider's stream could not be translated: ${message}`, code: "provider_error" });
     }
   };
-  const emit = (controller: TransformStreamDefaultController<Uint8Array>, text: string) => {
-    if (text === "") return;
+  const emit = (text: string): Uint8Array | undefined => {
+    if (text === "") return undefined;
     watch.keepText(text);
-    controller.enqueue(bytes.encode(text));
+    return bytes.encode(text);
   };
 
-  const transformer: CancellableTransformer = {
-    transform(chunk, controller) {
-      emit(
-        controller,
+  return {
+    push(chunk) {
+      return emit(
         translate(() =>
           reader.push(chunk).map((event) => {
             watch.events++;
@@ -242,23 +213,11 @@ export function translatingTap(
         ),
       );
     },
-    flush(controller) {
-      try {
-        if (finalEvent !== undefined) {
-          if (!failed) emit(controller, finalEvent);
-          return;
-        }
-        emit(controller, translate(() => [...reader.end().map((event) => decoder.push(event)), decoder.end()]));
-        if (!failed) emit(controller, encoder.end().map(serializeSse).join(""));
-      } finally {
-        result.settle();
-      }
+    end() {
+      if (finalEvent !== undefined) return failed ? undefined : emit(finalEvent);
+      const rest = translate(() => [...reader.end().map((event) => decoder.push(event)), decoder.end()]);
+      return emit(failed ? rest : rest + encoder.end().map(serializeSse).join(""));
     },
-    cancel: result.settle,
-  };
-  return {
-    transform: new TransformStream(transformer),
-    result: result.promise,
     summary: () => watch.summary(),
     breakOff(event) {
       finalEvent = event;

@@ -33,7 +33,7 @@ describe("requestLineRefusal, fuzzed", () => {
           return;
         }
         expect(req.url?.startsWith("/")).toBe(true);
-        // What lib/node-http/web-handler.ts builds from it.
+        // What Next builds from it for the route handlers.
         expect(() => new Request(`http://${host ?? "localhost"}${req.url}`, { method: m })).not.toThrow();
       }),
       { numRuns: 5_000 },

@@ -92,7 +92,8 @@ function sendRaw(origin: string, bytes: string): Promise<Answer & { statusLines:
         contentType: header("content-type"),
         allow: header("allow"),
         text: header("transfer-encoding") === "chunked" ? dechunk(rest) : length === null ? rest : rest.slice(0, Number(length)),
-        statusLines: text.match(/^HTTP\/1\.1 \d{3}[^\r]*/gm) ?? [],
+        // Not anchored to a line start: a response sized by content-length has no line end after its body.
+        statusLines: text.match(/HTTP\/1\.1 \d{3}[^\r]*/g) ?? [],
       });
     };
     socket.on("data", (chunk: Buffer) => chunks.push(chunk));

@@ -42,7 +42,7 @@ async function startInstance(
   const nextPaths: string[] = [];
   const server = createServer(
     createRequestListener({
-      gateway: (request) => gateway.handle(request),
+      gateway: (request) => gateway.serve(request),
       metrics: metricsHandler(metricsOff ? undefined : TOKEN, async () =>
         processSnapshot({ gateway: metrics, logs: logs.stats(), directory: gateway.stats().directory }),
       ),

@@ -5,7 +5,7 @@ import type { JsonObject } from "@/lib/formats/json";
 import { maxOutputTokens } from "@/lib/pricing/cost";
 import { nativePath } from "@/lib/providers/types";
 import { passthroughAnswer, translatedAnswer, type AnswerHandling } from "../answer";
-import { readRequestBody } from "../body";
+import type { GatewayResponse } from "../contract";
 import { resolveCredential } from "../credentials";
 import { inlineImageUrls } from "../inline-images";
 import { formatRefusal, invalidProvider, invalidRequest, methodNotAllowed } from "../errors";
@@ -23,11 +23,11 @@ import type { SurfaceContext } from "./context";
  * sent when the provider speaks the client's format, translated through the canonical form otherwise.
  * Gemini cannot fetch image URLs: the gateway sends it their bytes (inline-images.ts).
  */
-export async function serveChat(ctx: SurfaceContext, ingress: WireFormat): Promise<Response> {
+export async function serveChat(ctx: SurfaceContext, ingress: WireFormat): Promise<GatewayResponse> {
   const { req, exchange } = ctx;
   exchange.ingressFormat = ingress;
   if (req.method !== "POST") throw methodNotAllowed(req.method, "POST");
-  exchange.requestBody = await readRequestBody(req, ctx.maxBodyBytes);
+  exchange.requestBody = await req.readBody(ctx.maxBodyBytes);
   const body = parseJsonObject(exchange.requestBody);
   const plan = await planChat(ctx, ingress, body);
   return runAttempt(ctx, plan, plan.attempts[0]!, body);
@@ -56,7 +56,7 @@ function pathAsSent(target: ProviderTarget, format: WireFormat): string {
 }
 
 /** encode → apply credential → call → decode, for one attempt. */
-async function runAttempt(ctx: SurfaceContext, plan: RequestPlan, attempt: Attempt, body: JsonObject): Promise<Response> {
+async function runAttempt(ctx: SurfaceContext, plan: RequestPlan, attempt: Attempt, body: JsonObject): Promise<GatewayResponse> {
   const { req, exchange } = ctx;
   let outgoingBody: JsonObject;
   let path: string;

@@ -1,13 +1,12 @@
 import type { Access } from "../auth";
 import type { GatewayDirectory } from "@/lib/state/directory";
+import type { GatewayRequest } from "../contract";
 import type { Exchange } from "../exchange";
 import type { RelayDeps } from "../relay";
 
 /** What every surface gets once the request is authorized. */
 export interface SurfaceContext {
-  req: Request;
-  /** The raw query string, `?` included, or "". */
-  search: string;
+  req: GatewayRequest;
   exchange: Exchange;
   access: Access;
   /** The client sent its own provider key (`Authorization` / `x-api-key` without a gateway token). */

@@ -8,7 +8,7 @@ import {
 import { codecFor } from "@/lib/formats/index";
 import { isJsonObject, type JsonObject } from "@/lib/formats/json";
 import { openAiChatAnswer, type AnswerHandling, type WholeAnswer } from "../answer";
-import { readRequestBody } from "../body";
+import type { GatewayResponse } from "../contract";
 import { resolveCredential, type UpstreamCredential } from "../credentials";
 import { formatRefusal, invalidProvider, invalidRequest, methodNotAllowed } from "../errors";
 import { upstreamRequestHeaders } from "../headers";
@@ -23,11 +23,11 @@ import type { SurfaceContext } from "./context";
  * sent as is to providers that have an OpenAI-format embeddings endpoint, and translated to
  * `batchEmbedContents` for Google AI Studio, whose own embeddings are Gemini's.
  */
-export async function serveEmbeddings(ctx: SurfaceContext): Promise<Response> {
+export async function serveEmbeddings(ctx: SurfaceContext): Promise<GatewayResponse> {
   const { req, exchange, access } = ctx;
   exchange.ingressFormat = "openai-chat";
   if (req.method !== "POST") throw methodNotAllowed(req.method, "POST");
-  exchange.requestBody = await readRequestBody(req, ctx.maxBodyBytes);
+  exchange.requestBody = await req.readBody(ctx.maxBodyBytes);
   const body = parseJsonObject(exchange.requestBody);
   const { provider, model } = parseModelName(body.model);
   const target = await findProvider(provider, access.team.id, ctx.directory);
@@ -56,7 +56,7 @@ export async function serveEmbeddings(ctx: SurfaceContext): Promise<Response> {
   return callProvider(ctx, credential, encoded.path, text, geminiEmbeddingsAnswer(request));
 }
 
-async function callProvider(ctx: SurfaceContext, credential: UpstreamCredential, path: string, body: string, answer: AnswerHandling): Promise<Response> {
+async function callProvider(ctx: SurfaceContext, credential: UpstreamCredential, path: string, body: string, answer: AnswerHandling): Promise<GatewayResponse> {
   const { req, exchange } = ctx;
   const outgoing = credential.apply({ method: "POST", path, headers: upstreamRequestHeaders(req.headers) });
   outgoing.headers["content-type"] = "application/json";

@@ -1,4 +1,5 @@
 import { catalogModels } from "@/lib/pricing/cost";
+import type { GatewayResponse, ResponseHeaders } from "../contract";
 import { methodNotAllowed } from "../errors";
 import { setGatewayHeaders } from "../exchange";
 import { recordExchange } from "../logging";
@@ -11,7 +12,7 @@ import type { SurfaceContext } from "./context";
  * embedding ones, for pickers that want only one kind. Stored keys need a token, so a request
  * without one lists nothing.
  */
-export async function serveModels(ctx: SurfaceContext): Promise<Response> {
+export async function serveModels(ctx: SurfaceContext): Promise<GatewayResponse> {
   const { req, exchange, access } = ctx;
   if (req.method !== "GET") throw methodNotAllowed(req.method, "GET");
   const reachable = access.token ? await ctx.directory.keyedProviders(access.team.id, access.gateway.id) : [];
@@ -26,8 +27,8 @@ export async function serveModels(ctx: SurfaceContext): Promise<Response> {
     }));
   });
   const body = JSON.stringify({ object: "list", data });
-  const headers = new Headers({ "content-type": "application/json" });
+  const headers: ResponseHeaders = { "content-type": "application/json" };
   setGatewayHeaders(headers, exchange);
   recordExchange(ctx.relay.logs, exchange, { statusCode: 200, responseBody: body, responseHeaders: headers });
-  return new Response(body, { status: 200, headers });
+  return { status: 200, headers, body };
 }

@@ -1,5 +1,5 @@
 import { looksLikeGatewayToken } from "@/lib/crypto/gateway-token";
-import { readRequestBody } from "../body";
+import type { GatewayResponse } from "../contract";
 import { resolveCredential } from "../credentials";
 import { invalidProvider, invalidRequest, methodNotAllowed } from "../errors";
 import { upstreamRequestHeaders } from "../headers";
@@ -16,14 +16,14 @@ import type { SurfaceContext } from "./context";
  * to report usage, which is stripped again when the client did not ask for it. Usage is read in
  * the format the provider's path speaks (`formatOfPath`).
  */
-export async function servePassthrough(ctx: SurfaceContext, provider: string, providerPath: string): Promise<Response> {
+export async function servePassthrough(ctx: SurfaceContext, provider: string, providerPath: string): Promise<GatewayResponse> {
   const { req, exchange, access } = ctx;
   if (!PASSTHROUGH_METHODS.has(req.method)) throw methodNotAllowed(req.method, PASSTHROUGH_ALLOW);
   const target = await findProvider(provider, access.team.id, ctx.directory);
   if (!target) throw invalidProvider(provider);
   exchange.provider = target.slug;
   assertPlainProviderPath(providerPath);
-  const queryKey = target.credentialQuery === undefined ? null : new URLSearchParams(ctx.search).get(target.credentialQuery);
+  const queryKey = target.credentialQuery === undefined ? null : new URLSearchParams(req.query).get(target.credentialQuery);
   // Google's `?key=`: a gateway token there would be forwarded and written into URLs and logs.
   if (queryKey !== null && looksLikeGatewayToken(queryKey)) throw gatewayTokenInQuery(target.credentialHeaders[0] ?? "");
 
@@ -31,7 +31,7 @@ export async function servePassthrough(ctx: SurfaceContext, provider: string, pr
   if (facts.model !== undefined) exchange.model = facts.model;
   if (facts.stream) exchange.stream = true;
 
-  const raw = await readRequestBody(req, ctx.maxBodyBytes);
+  const raw = await req.readBody(ctx.maxBodyBytes);
   exchange.requestBody = raw;
   let body: Uint8Array | string | undefined = raw;
   let stripUsageChunk = false;
@@ -53,7 +53,7 @@ export async function servePassthrough(ctx: SurfaceContext, provider: string, pr
   exchange.providerKeyId = credential.storedKeyId;
   const outgoing = credential.apply({
     method: req.method,
-    path: withoutDuplicateVersion(credential.baseUrl, providerPath) + ctx.search,
+    path: withoutDuplicateVersion(credential.baseUrl, providerPath) + req.query,
     headers: upstreamRequestHeaders(req.headers),
   });
   return relay(
