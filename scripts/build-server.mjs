@@ -1,10 +1,12 @@
 // `npm run build:server`: compiles the production server ahead of time, so the serving process runs
 // plain JavaScript and loads no TypeScript loader. Plain JS itself, so it needs none either.
 //
-// Entries, each bundled on its own with every npm package left to node_modules:
+// Entries, each bundled on its own:
 // - dist/server.mjs: server.ts's `main()`, run on import (`node dist/server.mjs`, scripts/start.mjs);
-// - dist/<path>.mjs for every <path>.worker.ts (worker_threads entries), beside nothing else.
-import { globSync, readFileSync } from "node:fs";
+// - dist/<path>.mjs for every <path>.worker.ts (worker_threads entries).
+// Code an entry imports dynamically (the database drivers) lands in chunk-*.mjs files beside it and
+// is loaded only when imported, as in the sources.
+import { globSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -13,14 +15,36 @@ const rootDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
 const outDir = path.join(rootDir, "dist");
 /** Folders that hold no production code, or hold builds. */
 const NOT_SOURCES = new Set(["node_modules", "tests", "dist", ".next", ".git", ".switchyard", ".test-data"]);
+const CHUNK = /^chunk-.*\.mjs(\.map)?$/;
+
+/**
+ * Packages compiled into the bundle instead of imported from node_modules. drizzle-orm's
+ * package.json is 180 kB of `exports`, and node parses it anew for each of the hundreds of its
+ * files it loads: 160 MB of garbage at start, which left the idle server's heap (and RSS) about
+ * 250 MB larger.
+ */
+const BUNDLED_PACKAGES = new Set(["drizzle-orm"]);
+
+/** Every npm package external (imported from node_modules at run time), but BUNDLED_PACKAGES. */
+const packagesExternal = {
+  name: "packages-external",
+  setup(build) {
+    build.onResolve({ filter: /^[^./]/ }, (args) => {
+      // Our own `@/` alias, which tsconfig.json's paths resolve.
+      if (args.path.startsWith("@/")) return undefined;
+      const name = args.path.split("/", args.path.startsWith("@") ? 2 : 1).join("/");
+      return BUNDLED_PACKAGES.has(name) ? undefined : { path: args.path, external: true };
+    });
+  },
+};
 
 /**
  * In a bundle, `import.meta.url` would be the bundle's URL, and code that finds files beside its own
  * source (db/client.ts's migrations, server.ts's app folder) would look in dist/. Each module's
- * `import.meta.url` becomes its source file's URL instead, written relative to the bundle so dist/
- * moves with the repository.
+ * `import.meta.url` becomes its source file's URL instead, written relative to the output folder
+ * (`dir`: an entry and its chunks share one) so dist/ moves with the repository.
  */
-function sourceUrls(outfile) {
+function sourceUrls(dir) {
   return {
     name: "source-import-meta-url",
     setup(build) {
@@ -28,7 +52,7 @@ function sourceUrls(outfile) {
         if (args.path.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
         const source = readFileSync(args.path, "utf8");
         if (!source.includes("import.meta.url")) return undefined;
-        const relative = path.relative(path.dirname(outfile), args.path).split(path.sep).join("/");
+        const relative = path.relative(dir, args.path).split(path.sep).join("/");
         const url = `new URL(${JSON.stringify(relative)}, import.meta.url).href`;
         return { contents: source.replaceAll("import.meta.url", url), loader: path.extname(args.path).slice(1) };
       });
@@ -36,41 +60,56 @@ function sourceUrls(outfile) {
   };
 }
 
-/** Options every entry shares: ESM for Node 24, `@/` resolved from tsconfig.json, packages external. */
-function options(outfile) {
-  return {
+/** Bundles one entry into `dist/<out>.mjs`, its chunks beside it; the files written. */
+async function bundle(entry, out) {
+  const dir = path.dirname(path.join(outDir, out));
+  const result = await build({
     absWorkingDir: rootDir,
-    outfile,
+    entryPoints: [{ in: entry, out: path.basename(out) }],
+    outdir: dir,
+    outExtension: { ".js": ".mjs" },
+    chunkNames: "chunk-[hash]",
     bundle: true,
+    splitting: true,
     format: "esm",
     platform: "node",
     target: "node24",
-    packages: "external",
     sourcemap: true,
     // Stack traces and error names read as in the sources.
     keepNames: true,
     logLevel: "warning",
-    plugins: [sourceUrls(outfile)],
-  };
+    metafile: true,
+    plugins: [serverEntry, packagesExternal, sourceUrls(dir)],
+  });
+  return Object.keys(result.metafile.outputs).map((file) => path.resolve(rootDir, file));
 }
 
-const serverOutfile = path.join(outDir, "server.mjs");
+const SERVER_ENTRY = "switchyard:server-entry";
+/** dist/server.mjs runs `main()` when imported, so scripts/start.mjs and `node dist/server.mjs` both serve. */
+const serverEntry = {
+  name: "server-entry",
+  setup(build) {
+    build.onResolve({ filter: /^switchyard:server-entry$/ }, () => ({ path: SERVER_ENTRY, namespace: "server-entry" }));
+    build.onLoad({ filter: /.*/, namespace: "server-entry" }, () => ({
+      contents: `import { main } from "./server.ts";\nawait main();\n`,
+      resolveDir: rootDir,
+      loader: "ts",
+    }));
+  },
+};
+
 const workers = globSync("**/*.worker.ts", { cwd: rootDir, exclude: (name) => NOT_SOURCES.has(name) });
 
 const started = Date.now();
-await Promise.all([
-  build({
-    ...options(serverOutfile),
-    // Not server.ts itself: a module importing the bundle (scripts/start.mjs) must start the server too.
-    stdin: {
-      contents: `import { main } from "./server.ts";\nawait main();\n`,
-      resolveDir: rootDir,
-      sourcefile: "dist-server-entry.ts",
-      loader: "ts",
-    },
-  }),
-  ...workers.map((worker) =>
-    build({ ...options(path.join(outDir, worker.replace(/\.ts$/, ".mjs"))), entryPoints: [path.join(rootDir, worker)] }),
-  ),
-]);
+const written = new Set(
+  (
+    await Promise.all([bundle(SERVER_ENTRY, "server"), ...workers.map((worker) => bundle(path.join(rootDir, worker), worker.replace(/\.ts$/, "")))])
+  ).flat(),
+);
+// Chunks are named by their contents; those of earlier builds are no longer imported by anything.
+for (const dir of new Set([...written].map((file) => path.dirname(file)))) {
+  for (const name of readdirSync(dir)) {
+    if (CHUNK.test(name) && !written.has(path.join(dir, name))) rmSync(path.join(dir, name), { force: true });
+  }
+}
 console.log(`build:server: dist/server.mjs${workers.map((w) => `, dist/${w.replace(/\.ts$/, ".mjs")}`).join("")} in ${Date.now() - started} ms`);

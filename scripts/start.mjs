@@ -3,7 +3,7 @@
 import { spawnSync } from "node:child_process";
 import cluster from "node:cluster";
 import { existsSync } from "node:fs";
-import { createRequire } from "node:module";
+import { createRequire, setSourceMapsSupport } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -31,4 +31,7 @@ if (cluster.isPrimary) {
   build(path.join(rootDir, "scripts", "build-server.mjs"), [], "Compiling the server failed; fix the error above and run `npm start` again.");
 }
 
+// Stack traces (logged with SWITCHYARD_DEBUG, or a crash's) name the sources, not the bundle. Maps
+// are read only for files loaded after this, and only formatting a stack pays for them.
+setSourceMapsSupport(true);
 await import("../dist/server.mjs");
