@@ -31,7 +31,7 @@ const distDir = `./${path.relative(rootDir, buildDir)}`;
 for (const name of ["DATABASE_URL", "DATABASE_DRIVER", "SWITCHYARD_MASTER_KEYS", "AUTH_SECRET"]) delete process.env[name];
 const dataDir = mkdtempSync(path.join(tmpdir(), "switchyard-e2e-"));
 process.on("exit", () => rmSync(dataDir, { recursive: true, force: true }));
-const env = {
+const env: NodeJS.ProcessEnv = {
   ...process.env,
   NODE_ENV: "production",
   __NEXT_PRIVATE_STANDALONE_CONFIG: JSON.stringify({ ...config, distDir, distDirRoot: distDir }),
