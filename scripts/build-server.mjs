@@ -6,7 +6,7 @@
 // - dist/<path>.mjs for every <path>.worker.ts (worker_threads entries).
 // Code an entry imports dynamically (the database drivers) lands in chunk-*.mjs files beside it and
 // is loaded only when imported, as in the sources.
-import { globSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { globSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -15,7 +15,6 @@ const rootDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
 const outDir = path.join(rootDir, "dist");
 /** Folders that hold no production code, or hold builds. */
 const NOT_SOURCES = new Set(["node_modules", "tests", "dist", ".next", ".git", ".switchyard", ".test-data"]);
-const CHUNK = /^chunk-.*\.mjs(\.map)?$/;
 
 /**
  * Packages compiled into the bundle instead of imported from node_modules. drizzle-orm's
@@ -60,30 +59,6 @@ function sourceUrls(dir) {
   };
 }
 
-/** Bundles one entry into `dist/<out>.mjs`, its chunks beside it; the files written. */
-async function bundle(entry, out) {
-  const dir = path.dirname(path.join(outDir, out));
-  const result = await build({
-    absWorkingDir: rootDir,
-    entryPoints: [{ in: entry, out: path.basename(out) }],
-    outdir: dir,
-    outExtension: { ".js": ".mjs" },
-    chunkNames: "chunk-[hash]",
-    bundle: true,
-    splitting: true,
-    format: "esm",
-    platform: "node",
-    target: "node24",
-    sourcemap: true,
-    // Stack traces and error names read as in the sources.
-    keepNames: true,
-    logLevel: "warning",
-    metafile: true,
-    plugins: [serverEntry, packagesExternal, sourceUrls(dir)],
-  });
-  return Object.keys(result.metafile.outputs).map((file) => path.resolve(rootDir, file));
-}
-
 const SERVER_ENTRY = "switchyard:server-entry";
 /** dist/server.mjs runs `main()` when imported, so scripts/start.mjs and `node dist/server.mjs` both serve. */
 const serverEntry = {
@@ -98,18 +73,32 @@ const serverEntry = {
   },
 };
 
+/** Bundles one entry into `dist/<out>.mjs`, its chunks beside it. */
+async function bundle(entry, out) {
+  const dir = path.dirname(path.join(outDir, out));
+  await build({
+    absWorkingDir: rootDir,
+    entryPoints: [{ in: entry, out: path.basename(out) }],
+    outdir: dir,
+    outExtension: { ".js": ".mjs" },
+    chunkNames: "chunk-[hash]",
+    bundle: true,
+    splitting: true,
+    format: "esm",
+    platform: "node",
+    target: "node24",
+    sourcemap: true,
+    // Stack traces and error names read as in the sources.
+    keepNames: true,
+    logLevel: "warning",
+    plugins: [serverEntry, packagesExternal, sourceUrls(dir)],
+  });
+}
+
 const workers = globSync("**/*.worker.ts", { cwd: rootDir, exclude: (name) => NOT_SOURCES.has(name) });
 
 const started = Date.now();
-const written = new Set(
-  (
-    await Promise.all([bundle(SERVER_ENTRY, "server"), ...workers.map((worker) => bundle(path.join(rootDir, worker), worker.replace(/\.ts$/, "")))])
-  ).flat(),
-);
-// Chunks are named by their contents; those of earlier builds are no longer imported by anything.
-for (const dir of new Set([...written].map((file) => path.dirname(file)))) {
-  for (const name of readdirSync(dir)) {
-    if (CHUNK.test(name) && !written.has(path.join(dir, name))) rmSync(path.join(dir, name), { force: true });
-  }
-}
+// From scratch: chunks are named by their contents, and a removed worker leaves its bundle behind.
+rmSync(outDir, { recursive: true, force: true });
+await Promise.all([bundle(SERVER_ENTRY, "server"), ...workers.map((worker) => bundle(path.join(rootDir, worker), worker.replace(/\.ts$/, "")))]);
 console.log(`build:server: dist/server.mjs${workers.map((w) => `, dist/${w.replace(/\.ts$/, ".mjs")}`).join("")} in ${Date.now() - started} ms`);
