@@ -41,7 +41,9 @@ const packagesExternal = {
  * In a bundle, `import.meta.url` would be the bundle's URL, and code that finds files beside its own
  * source (db/client.ts's migrations, server.ts's app folder) would look in dist/. Each module's
  * `import.meta.url` becomes its source file's URL instead, written relative to the output folder
- * (`dir`: an entry and its chunks share one) so dist/ moves with the repository.
+ * (`dir`: an entry and its chunks share one) so dist/ moves with the repository. Code that must
+ * know it was compiled (to start a worker from dist/<entry>.mjs rather than its .ts source through
+ * tsx) reads `import.meta.bundled`, true here and undefined in the sources.
  */
 function sourceUrls(dir) {
   return {
@@ -91,6 +93,7 @@ async function bundle(entry, out) {
     // Stack traces and error names read as in the sources.
     keepNames: true,
     logLevel: "warning",
+    define: { "import.meta.bundled": "true" },
     plugins: [serverEntry, packagesExternal, sourceUrls(dir)],
   });
 }
