@@ -19,8 +19,8 @@ const NOT_SOURCES = new Set(["node_modules", "tests", "dist", ".next", ".git", "
 /**
  * Packages compiled into the bundle instead of imported from node_modules. drizzle-orm's
  * package.json is 180 kB of `exports`, and node parses it anew for each of the hundreds of its
- * files it loads: 160 MB of garbage at start, which left the idle server's heap (and RSS) about
- * 250 MB larger.
+ * files it loads: 160 MB of garbage at start, which V8 keeps as heap. Idle RSS on Postgres was
+ * 282 MB with it external (after a full GC), 84 MB with it bundled.
  */
 const BUNDLED_PACKAGES = new Set(["drizzle-orm"]);
 
