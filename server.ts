@@ -2,7 +2,7 @@ import cluster, { type Worker } from "node:cluster";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { database, openDatabase } from "@/db/client";
 import { config, type Config } from "@/lib/config";
 import { errorLine } from "@/lib/error-line";
@@ -11,6 +11,7 @@ import { isGatewayPath } from "@/lib/gateway/paths";
 import { processGateway, processMetrics, shutdownGateway } from "@/lib/gateway/process";
 import { clusterMetrics, relayClusterMetrics } from "@/lib/metrics/cluster";
 import { createHttpServer } from "@/lib/node-http/http-server";
+import { lazyHandler } from "@/lib/node-http/lazy-handler";
 import { requestLineRefusal } from "@/lib/node-http/request-target";
 import { serveGateway, type GatewayServe } from "@/lib/node-http/gateway";
 import { METRICS_PATH, metricsHandler } from "@/lib/metrics/http";
@@ -64,24 +65,38 @@ export async function startServer({ port, hostname }: { port: number; hostname?:
   // Next picks React's production runtime from NODE_ENV; a custom server has no `next start` to set it.
   (process.env as Record<string, string | undefined>).NODE_ENV ??= "production";
 
-  // Imported here so a cluster primary, which serves nothing, never loads Next.
-  const { default: next } = await import("next");
-  // Without its own port and host, Next builds request.url and redirects on localhost:3000.
-  const app = next({ dev: false, dir: rootDir, port, hostname: hostname ?? "localhost" });
-  const [gateway] = await Promise.all([processGateway(), app.prepare()]);
-  const handleNext = app.getRequestHandler();
+  // Next is loaded by the first request for it: a process that only serves the gateway and
+  // /metrics (a cluster worker behind a dashboard elsewhere, a benchmark) never holds it in memory.
+  const nextApp = lazyHandler("the dashboard (Next.js)", async () => {
+    const { default: next } = await import("next");
+    // Without its own port and host, Next builds request.url and redirects on localhost:3000.
+    const app = next({ dev: false, dir: rootDir, port, hostname: hostname ?? "localhost" });
+    try {
+      await app.prepare();
+    } catch (error) {
+      // The next request prepares a new one; this one must not keep what it had opened.
+      await app.close().catch(() => undefined);
+      throw error;
+    }
+    const handleNext = app.getRequestHandler();
+    return {
+      handle: (req, res) => {
+        handleNext(req, res).catch((error: unknown) => {
+          console.error(`next request handler failed (${req.method} ${pathOf(req.url)}): ${errorLine(error)}`);
+          if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
+          res.end("Internal Server Error");
+        });
+      },
+      close: () => app.close(),
+    };
+  });
+  const gateway = await processGateway();
 
   const listener = createRequestListener({
     gateway: (request) => gateway.serve(request),
     // A scrape hits one worker; in a cluster that worker gathers every worker's metrics.
     metrics: metricsHandler(config().metricsToken, cluster.isWorker ? clusterMetrics(processMetrics) : processMetrics),
-    next: (req, res) => {
-      handleNext(req, res).catch((error: unknown) => {
-        console.error(`next request handler failed (${req.method} ${pathOf(req.url)}): ${errorLine(error)}`);
-        if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
-        res.end("Internal Server Error");
-      });
-    },
+    next: nextApp.handle,
   });
   const server = createHttpServer(listener, config().http);
 
@@ -108,7 +123,7 @@ export async function startServer({ port, hostname }: { port: number; hostname?:
         clearInterval(idleSweep);
         clearTimeout(deadline);
         await shutdownGateway();
-        await app.close();
+        await nextApp.close();
       })();
       return closing;
     },
@@ -190,7 +205,7 @@ async function serveProcess(cfg: Config): Promise<void> {
   try {
     running = await started;
   } catch (error) {
-    // Exit explicitly: Next's own uncaughtException handler would otherwise keep the process alive.
+    // Exit explicitly: what did start (the database, the gateway's timers) would keep the process alive.
     console.error(`Switchyard could not start: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
   }
@@ -283,8 +298,4 @@ export async function main(): Promise<void> {
   }
   if (cfg.databaseDriver === "pglite" || cfg.workers === 1) return serveProcess(cfg);
   return runPrimary(cfg, cfg.workers);
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  await main();
 }

@@ -1,6 +1,8 @@
-// The e2e suite's Switchyard: the production server (server.ts, what `npm start` runs) on a fresh,
-// empty data directory, so every run starts at the first-run owner setup. Playwright starts it as
-// a webServer (playwright.config.ts).
+// The e2e suite's Switchyard: the production server as `npm start` runs it (the compiled
+// dist/server.mjs, in a node process of its own without tsx) on a fresh, empty data directory, so
+// every run starts at the first-run owner setup. Playwright starts this file as a webServer
+// (playwright.config.ts); it prepares the builds and the environment, then runs the server.
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -29,15 +31,22 @@ const distDir = `./${path.relative(rootDir, buildDir)}`;
 for (const name of ["DATABASE_URL", "DATABASE_DRIVER", "SWITCHYARD_MASTER_KEYS", "AUTH_SECRET"]) delete process.env[name];
 const dataDir = mkdtempSync(path.join(tmpdir(), "switchyard-e2e-"));
 process.on("exit", () => rmSync(dataDir, { recursive: true, force: true }));
-Object.assign(process.env, {
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
   NODE_ENV: "production",
   __NEXT_PRIVATE_STANDALONE_CONFIG: JSON.stringify({ ...config, distDir, distDirRoot: distDir }),
   SWITCHYARD_DATA_DIR: dataDir,
   SWITCHYARD_ALLOW_PRIVATE_UPSTREAMS: "true",
-  // One process: the embedded database takes one, and cluster workers would re-run this file.
+  // One process: the embedded database takes one.
   WORKERS: "1",
-});
-console.log(`e2e: serving ${distDir} with the data directory ${dataDir}`);
+};
 
-const { main } = await import("../../../server");
-await main();
+const compiled = spawnSync(process.execPath, [path.join(rootDir, "scripts", "build-server.mjs")], { cwd: rootDir, stdio: "inherit" });
+if (compiled.status !== 0) throw new Error(`compiling the server failed (${compiled.error?.message ?? `exit code ${compiled.status}`})`);
+
+console.log(`e2e: serving ${distDir} with the data directory ${dataDir}`);
+const server = spawn(process.execPath, [path.join(rootDir, "dist", "server.mjs")], { cwd: rootDir, env, stdio: "inherit" });
+// Playwright stops its web servers with SIGTERM (to the process group, so the server gets it too;
+// it takes a repeat within a second as the same stop) and waits for this process to exit.
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.kill(signal));
+server.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
