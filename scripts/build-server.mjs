@@ -90,8 +90,9 @@ async function bundle(entry, out) {
     platform: "node",
     target: "node24",
     sourcemap: true,
-    // Stack traces and error names read as in the sources.
-    keepNames: true,
+    // No keepNames: it wraps every function in a defineProperty call (`__name`), closures made per
+    // request included. Nothing is minified, so functions keep their names, but where two modules'
+    // top-level names collide and esbuild suffixes one; our error classes set their own `name`.
     logLevel: "warning",
     define: { "import.meta.bundled": "true" },
     plugins: [serverEntry, packagesExternal, sourceUrls(dir)],
