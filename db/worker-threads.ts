@@ -124,7 +124,12 @@ export class WorkerClient {
     },
   ) {
     const { file, execArgv, env } = workerScript(entry);
-    this.worker = new Worker(file, { execArgv, env, workerData: options.workerData, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
+    // Not `new Worker(file)`: Turbopack compiles what that can name as worker entries, here every
+    // file of the repository (its ignore comments did not stop it), and Next's build fails.
+    this.worker = Reflect.construct(Worker, [
+      file,
+      { execArgv, env, workerData: options.workerData, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } },
+    ]) as Worker;
     this.worker.unref();
     this.worker.on("message", (answer: Answer) => {
       if ("event" in answer) {
