@@ -1,5 +1,6 @@
+import { createRequire } from "node:module";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { parentPort, Worker } from "node:worker_threads";
 
 const here = fileURLToPath(import.meta.url);
@@ -17,9 +18,11 @@ const here = fileURLToPath(import.meta.url);
 export function workerScript(entry: string): { file: string; execArgv?: string[]; env?: NodeJS.ProcessEnv } {
   if (here.endsWith(".ts")) {
     const root = path.resolve(path.dirname(here), "..");
+    // By its path: `--import tsx` would look for tsx from the working directory, which may be anywhere (the CLI).
+    const tsx = pathToFileURL(createRequire(here).resolve(/* turbopackIgnore: true */ "tsx")).href;
     return {
       file: path.join(root, entry),
-      execArgv: ["--import", "tsx"],
+      execArgv: ["--import", tsx],
       env: { ...process.env, TSX_TSCONFIG_PATH: path.join(root, "tsconfig.json") },
     };
   }
