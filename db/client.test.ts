@@ -2,6 +2,7 @@ import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { testLogEvent } from "@/lib/logs/test-events";
 import { describeDatabaseError, isTransientDatabaseError, openDatabase } from "./client";
 
 /** The error `promise` rejects with. */
@@ -38,13 +39,16 @@ describe("database errors", () => {
     await new Promise<void>((resolve) => cutting.close(() => resolve()));
     expect(isTransientDatabaseError(cutError)).toBe(true);
 
-    // Now nothing listens there.
+    // Now nothing listens there, for the pool nor for the log writer's thread.
     const refused = await openDatabase({ driver: "postgres", url: `postgres://nobody@127.0.0.1:${port}/none` });
     const refusedError = await failure(refused.db.execute(sql`select 1`));
+    const writeError = await failure(refused.writeLogs([testLogEvent(1)]));
     await refused.close();
     expect(isTransientDatabaseError(refusedError)).toBe(true);
     expect(describeDatabaseError(refusedError)).toMatch(/ECONNREFUSED/);
-    for (const error of [cutError, refusedError]) {
+    expect(isTransientDatabaseError(writeError)).toBe(true);
+    expect(describeDatabaseError(writeError)).toMatch(/ECONNREFUSED/);
+    for (const error of [cutError, refusedError, writeError]) {
       expect(describeDatabaseError(error)).not.toContain("\n");
       expect(describeDatabaseError(error)).not.toContain("nobody");
     }

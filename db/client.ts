@@ -2,9 +2,12 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { Socket } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import type { PGlite } from "@electric-sql/pglite";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import type { Client as PgClient, Pool as PgPool } from "pg";
 import { config, type Config } from "@/lib/config";
+import { serverLogWriter } from "@/lib/logs/server-log-writer";
+import type { LogEvent } from "@/lib/logs/types";
 import { isProcessAlive } from "@/lib/process-alive";
 import * as schema from "./schema";
 
@@ -15,6 +18,12 @@ export interface DatabaseHandle {
   driver: Config["databaseDriver"];
   /** Applies db/migrations; idempotent. */
   migrate(): Promise<void>;
+  /**
+   * Writes a batch of log events (writeLogBatch) on another thread: PGlite's own, or on a server
+   * database the log writer's, with a small pool of its own. The calling thread only hands the
+   * batch over; failures reject as writeLogBatch's would.
+   */
+  writeLogs(events: LogEvent[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -48,27 +57,35 @@ export interface DatabaseOptions {
   url?: string;
   /** PGlite's folder; "memory://" keeps it in memory (tests). */
   dataDir?: string;
+  /** The most connections the pool opens on a server database (10 unless set). */
+  maxConnections?: number;
 }
 
 /** Opens the database the configuration names: embedded PGlite, a Postgres server, or Neon serverless. */
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   switch (options.driver) {
     case "pglite": {
-      const { PGlite } = await import("@electric-sql/pglite");
+      const { RemotePglite } = await import("./pglite/remote-pglite");
       const { drizzle } = await import("drizzle-orm/pglite");
       const { migrate } = await import("drizzle-orm/pglite/migrator");
       const dir = options.dataDir ?? "memory://";
       const unlock = dir.startsWith("memory://") ? () => {} : lockDataDir(dir);
-      const client = new PGlite(dir);
-      const db = drizzle({ client, schema });
-      listeners.set(db as unknown as Database, (channel, onNotify) => client.listen(channel, onNotify));
+      // PGlite runs in a worker thread, so neither its SQL nor the log writer's holds up requests;
+      // drizzle here speaks to it through the part of PGlite's interface it uses.
+      const client = new RemotePglite(dir);
+      const db = drizzle({ client: client as unknown as PGlite, schema });
+      listeners.set(db as unknown as Database, (channel, onNotify, onLost) => client.listen(channel, onNotify, onLost));
       return {
         db: db as unknown as Database,
         driver: "pglite",
         migrate: () => migrate(db, { migrationsFolder }),
+        writeLogs: (events) => client.writeLogs(events),
         close: async () => {
-          await client.close();
-          unlock();
+          try {
+            await client.close();
+          } finally {
+            unlock();
+          }
         },
       };
     }
@@ -78,7 +95,12 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
       const { migrate } = await import("drizzle-orm/node-postgres/migrator");
       const url = requireUrl(options);
       // A database that accepts no connection fails a query after the timeout instead of queueing it forever.
-      const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, keepAlive: true });
+      const pool = new pg.Pool({
+        connectionString: url,
+        max: options.maxConnections ?? 10,
+        connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+        keepAlive: true,
+      });
       handleConnectionErrors(pool);
       const db = drizzle({ client: pool, schema });
       listeners.set(db as unknown as Database, (channel, onNotify, onLost) => {
@@ -92,11 +114,16 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
         });
         return listenPostgres(client, channel, onNotify, onLost);
       });
+      const logWriter = serverLogWriter({ driver: "postgres", url });
       return {
         db: db as unknown as Database,
         driver: "postgres",
         migrate: () => migrate(db, { migrationsFolder }),
-        close: () => endPool(pool),
+        writeLogs: (events) => logWriter.write(events),
+        close: async () => {
+          await logWriter.close();
+          await endPool(pool);
+        },
       };
     }
     case "neon": {
@@ -104,13 +131,19 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
       const { drizzle } = await import("drizzle-orm/neon-serverless");
       const { migrate } = await import("drizzle-orm/neon-serverless/migrator");
       if (typeof WebSocket === "undefined") neonConfig.webSocketConstructor = (await import("ws")).default;
-      const pool = new Pool({ connectionString: requireUrl(options) });
+      const url = requireUrl(options);
+      const pool = new Pool({ connectionString: url, max: options.maxConnections ?? 10 });
       const db = drizzle({ client: pool, schema });
+      const logWriter = serverLogWriter({ driver: "neon", url });
       return {
         db: db as unknown as Database,
         driver: "neon",
         migrate: () => migrate(db, { migrationsFolder }),
-        close: () => pool.end(),
+        writeLogs: (events) => logWriter.write(events),
+        close: async () => {
+          await logWriter.close();
+          await pool.end();
+        },
       };
     }
   }
@@ -153,8 +186,11 @@ export function describeDatabaseError(error: unknown): string {
 /** SQLSTATE classes and codes that say the database is unreachable or busy, not that the data is bad. */
 const TRANSIENT_SQLSTATE = /^(08|53|57P0[1-3]|40001|40P01|55P03)/;
 const TRANSIENT_ERRNO = new Set(["ECONNREFUSED", "ECONNRESET", "ECONNABORTED", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN"]);
-/** What pg, pg-pool and PGlite say, without a code, when the connection is gone or cannot be made. */
-const TRANSIENT_MESSAGE = /connection terminated|timeout exceeded when trying to connect|not queryable|connection error|PGlite is closed/i;
+/**
+ * What pg, pg-pool and PGlite say, without a code, when the connection is gone or cannot be made,
+ * and what a database's worker thread (db/worker-threads.ts) says when it stopped.
+ */
+const TRANSIENT_MESSAGE = /connection terminated|timeout exceeded when trying to connect|not queryable|connection error|PGlite is closed|worker thread stopped/i;
 
 /**
  * Whether the same statement can succeed later unchanged: the connection failed, the server is

@@ -3,7 +3,6 @@ import { config } from "@/lib/config";
 import { masterKeyring } from "@/lib/crypto/keyring";
 import type { MasterKeyring } from "@/lib/crypto/master-keys";
 import { LogQueue } from "@/lib/logs/queue";
-import { writeLogBatch } from "@/lib/logs/writer";
 import { GatewayMetrics, processSnapshot } from "@/lib/metrics/gateway";
 import type { MetricsSnapshot } from "@/lib/metrics/registry";
 import { createSnapshotDirectory } from "@/lib/state/snapshot-directory";
@@ -28,10 +27,12 @@ const globalForGateway = globalThis as unknown as {
 };
 
 async function build(): Promise<ProcessGateway> {
-  const { db } = await database();
+  const handle = await database();
+  const { db } = handle;
   const cfg = config();
   const settings = globalForGateway.switchyardGatewaySettings;
-  const logs = new LogQueue({ write: (events) => writeLogBatch(db, events) });
+  // The batches are written on the database's worker thread; this thread only queues and hands them over.
+  const logs = new LogQueue({ write: (events) => handle.writeLogs(events) });
   const metrics = new GatewayMetrics();
   const gateway = createGateway({
     directory: createSnapshotDirectory(db, settings?.keyring ?? masterKeyring()),

@@ -5,7 +5,6 @@ import { testDatabases } from "@/tests/support/database";
 import { LogQueue, type LogQueueOptions } from "./queue";
 import { testLogEvent } from "./test-events";
 import type { LogEvent } from "./types";
-import { writeLogBatch } from "./writer";
 
 const HOUR = 3_600_000;
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
@@ -242,11 +241,11 @@ describe("LogQueue", () => {
   });
 });
 
-describe.each(testDatabases())("LogQueue with writeLogBatch on $name", (database) => {
+describe.each(testDatabases())("LogQueue with the database's log writer on $name", (database) => {
   it("lands every enqueued event in the database on flush", async () => {
     const handle = await database.open();
     try {
-      const q = queue({ batchSize: 500, write: (events) => writeLogBatch(handle.db, events) });
+      const q = queue({ batchSize: 500, write: (events) => handle.writeLogs(events) });
       for (let i = 0; i < 1234; i++) q.enqueue(testLogEvent(i));
       await q.flush();
       expect(q.stats()).toEqual({ queued: 0, written: 1234, dropped: 0, payloadsDropped: 0, failed: 0 });

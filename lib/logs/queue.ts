@@ -4,7 +4,10 @@ import type { LogEvent, LogSink } from "./types";
 import { withoutDetails } from "./writer";
 
 export interface LogQueueOptions {
-  /** Persists one batch; `writeLogBatch` bound to a database in production. */
+  /**
+   * Persists one batch; in production the database handle's `writeLogs`, which runs writeLogBatch on
+   * a worker thread, so this thread only hands the batch over.
+   */
   write: (events: LogEvent[]) => Promise<void>;
   /** Rows held in memory (waiting or being written) before new rows are dropped; from half of it, new payloads are. */
   maxQueued?: number;
@@ -151,7 +154,7 @@ export class LogQueue implements LogSink {
   }
 
   private async writeBatches(minBatch: number): Promise<void> {
-    // Yield first, so a write started by enqueue() builds its SQL after the request path moves on.
+    // Yield first, so a write started by enqueue() copies its batch to the writer after the request path moves on.
     await new Promise((resolve) => setImmediate(resolve));
     while (this.waiting.length >= minBatch && this.waiting.length > 0 && !this.abandoned) {
       const batch = this.waiting.splice(0, this.batchSize);

@@ -9,6 +9,10 @@ import { writeLogBatch } from "./writer";
 
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
 
+/**
+ * writeLogBatch as production runs it: through `handle.writeLogs`, on the database's worker thread
+ * (PGlite's own, or the log writer's on Postgres), so refusals cross the thread as they do there.
+ */
 describe.each(testDatabases())("writeLogBatch on $name", (database) => {
   let handle: DatabaseHandle;
   beforeAll(async () => {
@@ -53,7 +57,7 @@ describe.each(testDatabases())("writeLogBatch on $name", (database) => {
 
   it("lands 1,000 events as rows, payloads and hourly rollups", async () => {
     const events = range(0, 1000).map((i) => testLogEvent(i));
-    await writeLogBatch(handle.db, events);
+    await handle.writeLogs(events);
 
     expect(await rowCount(requestLogs)).toBe(1000);
     expect(await rowCount(requestLogPayloads)).toBe(500);
@@ -68,10 +72,10 @@ describe.each(testDatabases())("writeLogBatch on $name", (database) => {
   });
 
   it("adds a second batch in the same hour onto the existing rollups", async () => {
-    await writeLogBatch(handle.db, range(0, 1000).map((i) => testLogEvent(i)));
+    await handle.writeLogs(range(0, 1000).map((i) => testLogEvent(i)));
     const first = await rollupsStoredAndExpected();
     // The rollup key's fields repeat every 420 indexes, so i and i + 1260 share a key; same hour too.
-    await writeLogBatch(handle.db, range(1260, 2260).map((i) => testLogEvent(i, { createdAt: new Date(Date.UTC(2026, 10, 22, 10, 30)) })));
+    await handle.writeLogs(range(1260, 2260).map((i) => testLogEvent(i, { createdAt: new Date(Date.UTC(2026, 10, 22, 10, 30)) })));
     const second = await rollupsStoredAndExpected();
 
     expect(await rowCount(requestLogs)).toBe(2000);
@@ -82,7 +86,7 @@ describe.each(testDatabases())("writeLogBatch on $name", (database) => {
   });
 
   it("keeps hours apart", async () => {
-    await writeLogBatch(handle.db, [
+    await handle.writeLogs([
       testLogEvent(1, { createdAt: new Date("2026-11-22T10:59:59.999Z") }),
       testLogEvent(7, { createdAt: new Date("2026-11-22T11:00:00.000Z") }),
     ]);
@@ -91,9 +95,9 @@ describe.each(testDatabases())("writeLogBatch on $name", (database) => {
   });
 
   it("writes nothing when any row of the batch fails", async () => {
-    await writeLogBatch(handle.db, [testLogEvent(1)]);
+    await handle.writeLogs([testLogEvent(1)]);
     // A count beyond the integer column.
-    await expect(writeLogBatch(handle.db, [testLogEvent(2), testLogEvent(3, { tokensIn: 2 ** 31 })])).rejects.toThrow();
+    await expect(handle.writeLogs([testLogEvent(2), testLogEvent(3, { tokensIn: 2 ** 31 })])).rejects.toThrow();
     expect(await rowCount(requestLogs)).toBe(1);
     expect(await rowCount(requestLogPayloads)).toBe(0);
     const [rollup] = await handle.db.select().from(usageRollups);
@@ -101,8 +105,8 @@ describe.each(testDatabases())("writeLogBatch on $name", (database) => {
   });
 
   it("writes a batch again without a second copy of its rows or their usage (a commit whose acknowledgement was lost)", async () => {
-    await writeLogBatch(handle.db, range(0, 10).map((i) => testLogEvent(i)));
-    await writeLogBatch(handle.db, range(5, 15).map((i) => testLogEvent(i)));
+    await handle.writeLogs(range(0, 10).map((i) => testLogEvent(i)));
+    await handle.writeLogs(range(5, 15).map((i) => testLogEvent(i)));
     expect(await rowCount(requestLogs)).toBe(15);
     expect(await rowCount(requestLogPayloads)).toBe(8);
     const { stored, expected } = await rollupsStoredAndExpected();
@@ -122,9 +126,9 @@ describe.each(testDatabases())("writeLogBatch on $name", (database) => {
     const use = (index: number, second: number, keyId: string, statusCode: number, errorCode: number | null = null) =>
       testLogEvent(index, { teamId, tokenId: `${teamId}-tok`, providerKeyId: keyId, statusCode, errorCode, createdAt: at(second) });
 
-    await writeLogBatch(handle.db, [use(9001, 5, `${teamId}-ok`, 200), use(9002, 9, `${teamId}-bad`, 401), use(9003, 7, `${teamId}-ok`, 429)]);
+    await handle.writeLogs([use(9001, 5, `${teamId}-ok`, 200), use(9002, 9, `${teamId}-bad`, 401), use(9003, 7, `${teamId}-ok`, 429)]);
     // An older batch arriving late, and a gateway refusal after the provider's answer, change nothing.
-    await writeLogBatch(handle.db, [use(9004, 1, `${teamId}-ok`, 401), use(9005, 30, `${teamId}-bad`, 403, 2005)]);
+    await handle.writeLogs([use(9004, 1, `${teamId}-ok`, 401), use(9005, 30, `${teamId}-bad`, 403, 2005)]);
 
     const [token] = await handle.db.select().from(gatewayTokens).where(sql`${gatewayTokens.teamId} = ${teamId}`);
     expect(token!.lastUsedAt).toEqual(at(30));
@@ -146,7 +150,7 @@ describe.each(testDatabases())("writeLogBatch on $name", (database) => {
       requestHeaders: { [`x-${bad}`]: bad },
       responseHeaders: { "content-type": bad },
     };
-    await writeLogBatch(handle.db, [testLogEvent(1), poisoned, testLogEvent(4)]);
+    await handle.writeLogs([testLogEvent(1), poisoned, testLogEvent(4)]);
 
     expect(await rowCount(requestLogs)).toBe(3);
     const [log] = await handle.db.select().from(requestLogs).where(sql`${requestLogs.id} = 'log-2'`);
@@ -175,7 +179,7 @@ describe.each(testDatabases())("writeLogBatch on $name", (database) => {
     // Refused for a count beyond the integer column: refused without its details too, so dropped.
     events[150] = testLogEvent(150, { teamId, tokenId: `${teamId}-tok`, tokensIn: 2 ** 31, createdAt: at(59) });
     // The latest use of the token is only in the refused row 150 (second 59) and the written row 119.
-    const queue = new LogQueue({ write: (batch) => writeLogBatch(handle.db, batch), batchSize: 1_000, flushIntervalMs: 3_600_000 });
+    const queue = new LogQueue({ write: (batch) => handle.writeLogs(batch), batchSize: 1_000, flushIntervalMs: 3_600_000 });
     for (const event of events) queue.enqueue(event);
     await queue.close();
 
@@ -197,7 +201,16 @@ describe.each(testDatabases())("writeLogBatch on $name", (database) => {
   });
 
   it("does nothing for an empty batch", async () => {
-    await writeLogBatch(handle.db, []);
+    await handle.writeLogs([]);
     expect(await rowCount(requestLogs)).toBe(0);
+  });
+
+  it("writes on the calling thread what it writes on the worker's", async () => {
+    await writeLogBatch(handle.db, range(0, 50).map((i) => testLogEvent(i)));
+    const here = { logs: await select(sql`select * from request_logs order by id`), rollups: await rollupsStoredAndExpected() };
+    await handle.db.execute(sql`truncate request_logs, request_log_payloads, usage_rollups`);
+    await handle.writeLogs(range(0, 50).map((i) => testLogEvent(i)));
+    expect(await select(sql`select * from request_logs order by id`)).toEqual(here.logs);
+    expect(await rollupsStoredAndExpected()).toEqual(here.rollups);
   });
 });

@@ -1,4 +1,3 @@
-import type { PGlite } from "@electric-sql/pglite";
 import { sql } from "drizzle-orm";
 import { openDatabase, type Database, type DatabaseHandle } from "@/db/client";
 import type { TestDatabase } from "./database";
@@ -23,14 +22,14 @@ export interface OutageDatabase {
  * Opens `database` (a fresh, migrated one) in a form that can fail on demand:
  * - Postgres: the gateway connects through a TCP proxy (tests/support/pausable-proxy.ts); the outage
  *   cuts its connections and refuses new ones, as a server that restarts or fails over does.
- * - PGlite runs inside this process, so nothing between it and the gateway can be cut, and a closed
- *   PGlite cannot be opened again under the same handle. The outage is a database that stops
- *   answering instead: the test holds PGlite's exclusive lock, and every query waits until it ends.
+ * - PGlite runs inside this process (in its worker thread), so nothing between it and the gateway
+ *   can be cut, and a closed PGlite cannot be opened again under the same handle. The outage is a
+ *   database that stops answering instead: the test holds a transaction open, and every other
+ *   query and log write waits behind it until it ends.
  */
 export async function openOutageDatabase(database: TestDatabase): Promise<OutageDatabase> {
   const handle = await database.open();
   if (database.name === "pglite") {
-    const pglite = (handle.db as unknown as { $client: PGlite }).$client;
     let release: (() => void) | undefined;
     return {
       gateway: handle,
@@ -38,7 +37,7 @@ export async function openOutageDatabase(database: TestDatabase): Promise<Outage
       direct: handle.db,
       kind: "PGlite stops answering",
       startOutage() {
-        void pglite.runExclusive(() => new Promise<void>((resolve) => (release = resolve)));
+        void handle.db.transaction(() => new Promise<void>((resolve) => (release = resolve)));
       },
       endOutage() {
         release?.();

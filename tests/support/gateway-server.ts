@@ -6,7 +6,6 @@ import type { MasterKeyring } from "@/lib/crypto/master-keys";
 import { createGateway } from "@/lib/gateway";
 import { overrideProcessGatewaySettings, processGatewayLogs, shutdownGateway } from "@/lib/gateway/process";
 import { LogQueue, type LogQueueStats } from "@/lib/logs/queue";
-import { writeLogBatch } from "@/lib/logs/writer";
 import { createHttpServer } from "@/lib/node-http/http-server";
 import { createSnapshotDirectory } from "@/lib/state/snapshot-directory";
 import { createRequestListener } from "@/server";
@@ -52,7 +51,7 @@ async function startNodeEntry({
   maxStreamsPerToken = 0,
 }: GatewayServerOptions): Promise<GatewayServer> {
   const { db } = database;
-  const logs = new LogQueue({ write: (events) => writeLogBatch(db, events) });
+  const logs = new LogQueue({ write: (events) => database.writeLogs(events) });
   const gateway = createGateway({ directory: createSnapshotDirectory(db, keyring), logs, allowPrivateUpstreams, maxBodyBytes, maxStreamsPerToken });
   const notServed = (_req: IncomingMessage, res: ServerResponse) => {
     res.writeHead(404, { "content-type": "text/plain" }).end("not a gateway path");

@@ -1,0 +1,188 @@
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { parentPort, Worker } from "node:worker_threads";
+
+const here = fileURLToPath(import.meta.url);
+
+/**
+ * The file that runs the worker entry `entry` (a path from the repository root, such as
+ * "db/pglite/pglite.worker.ts"), and the Node options it needs. The one place that knows where
+ * worker entries are:
+ * - From the sources (tsx, Vitest, and Next's bundles, whose `import.meta.url` names the source
+ *   file): the `.ts` file through tsx, which a worker thread needs loaded again, with the
+ *   repository's tsconfig named so the `@/` alias resolves whatever the working directory.
+ * - Compiled ahead of time: the bundle's modules sit at the root of dist/ and each worker entry is
+ *   compiled beside them to `dist/<entry>.mjs`.
+ */
+export function workerScript(entry: string): { file: string; execArgv?: string[]; env?: NodeJS.ProcessEnv } {
+  if (here.endsWith(".ts")) {
+    const root = path.resolve(path.dirname(here), "..");
+    // By its path: `--import tsx` would look for tsx from the working directory, which may be anywhere (the CLI).
+    const tsx = pathToFileURL(createRequire(here).resolve(/* turbopackIgnore: true */ "tsx")).href;
+    return {
+      file: path.join(root, entry),
+      execArgv: ["--import", tsx],
+      env: { ...process.env, TSX_TSCONFIG_PATH: path.join(root, "tsconfig.json") },
+    };
+  }
+  return { file: path.join(path.dirname(here), entry.replace(/\.ts$/, ".mjs")) };
+}
+
+/**
+ * An error as it crosses a thread: structured cloning keeps an Error's message but not its `code`,
+ * `cause` or the other fields that describeDatabaseError and isTransientDatabaseError read. Only
+ * fields with primitive values travel: a query's parameters (request data) stay behind.
+ */
+export interface SerializedError {
+  name: string;
+  message: string;
+  fields: Record<string, string | number | boolean>;
+  cause?: SerializedError;
+}
+
+export function serializeError(error: unknown, depth = 0): SerializedError {
+  if (!(error instanceof Error)) return { name: "Error", message: String(error), fields: {} };
+  const fields: SerializedError["fields"] = {};
+  for (const [key, value] of Object.entries(error)) {
+    if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") fields[key] = value;
+  }
+  const serialized: SerializedError = { name: error.name, message: error.message, fields };
+  if (error.cause !== undefined && depth < 4) serialized.cause = serializeError(error.cause, depth + 1);
+  return serialized;
+}
+
+export function deserializeError(serialized: SerializedError): Error {
+  const cause = serialized.cause && deserializeError(serialized.cause);
+  const error = new Error(serialized.message, cause ? { cause } : undefined);
+  error.name = serialized.name;
+  return Object.assign(error, serialized.fields);
+}
+
+interface Call {
+  id: number;
+  op: string;
+  args: unknown;
+}
+
+type Answer = { id: number; value: unknown } | { id: number; error: SerializedError } | { event: string; data: unknown };
+
+type Handlers = Record<string, (args: never) => unknown>;
+
+/**
+ * The worker's side: runs the handler each call names, concurrently (what must wait, the database
+ * makes wait), and answers with its result or its error. `emit` sends an event the caller did not ask for.
+ */
+export function serveCalls(handlers: Handlers): { emit(event: string, data: unknown): void } {
+  const port = parentPort;
+  if (!port) throw new Error("serveCalls runs in a worker thread");
+  port.on("message", async ({ id, op, args }: Call) => {
+    try {
+      const handler = handlers[op] as ((args: unknown) => unknown) | undefined;
+      if (!handler) throw new Error(`no such worker call: ${op}`);
+      // Posting inside the try: a value that cannot be cloned fails its call, not the worker.
+      port.postMessage({ id, value: await handler(args) } satisfies Answer);
+    } catch (error) {
+      port.postMessage({ id, error: serializeError(error) } satisfies Answer);
+    }
+  });
+  return { emit: (event, data) => port.postMessage({ event, data } satisfies Answer) };
+}
+
+/**
+ * The young generation's cap for a worker's heap. Left to V8, loading drizzle's modules grows it to
+ * its maximum, and a worker then holds about 120 MB more resident memory for no gain; at 16 MB it
+ * adds about 65 MB (measured importing drizzle-orm/pg-core into a worker thread). Short-lived
+ * garbage is then collected more often, on the worker's own thread.
+ */
+const YOUNG_GENERATION_MB = 16;
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+}
+
+/**
+ * The caller's side of a worker that `serveCalls`. The worker keeps the process alive only while a
+ * call waits for it, so an idle database never holds off the process's end, as with an in-process
+ * one. When the worker stops on its own (a crash), waiting calls and later ones fail with
+ * `stoppedError`.
+ */
+export class WorkerClient {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private stopped: Error | undefined;
+  private closing = false;
+
+  constructor(
+    entry: string,
+    options: {
+      workerData?: unknown;
+      onEvent?: (event: string, data: unknown) => void;
+      /** Why calls fail once the worker stopped: `reason` says what stopped it, undefined after `terminate()`. */
+      stoppedError: (reason: string | undefined) => Error;
+      /** The worker stopped without `close()`. */
+      onStopped?: (error: Error) => void;
+    },
+  ) {
+    const { file, execArgv, env } = workerScript(entry);
+    // Not `new Worker(file)`: Turbopack compiles what that can name as worker entries, here every
+    // file of the repository (its ignore comments did not stop it), and Next's build fails.
+    this.worker = Reflect.construct(Worker, [
+      file,
+      { execArgv, env, workerData: options.workerData, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } },
+    ]) as Worker;
+    this.worker.unref();
+    this.worker.on("message", (answer: Answer) => {
+      if ("event" in answer) {
+        options.onEvent?.(answer.event, answer.data);
+        return;
+      }
+      const call = this.pending.get(answer.id);
+      if (!call) return;
+      this.settled(answer.id);
+      if ("error" in answer) call.reject(deserializeError(answer.error));
+      else call.resolve(answer.value);
+    });
+    let failure: Error | undefined;
+    this.worker.on("error", (error) => {
+      failure = error;
+    });
+    this.worker.on("exit", (code) => {
+      this.stopped = options.stoppedError(this.closing ? undefined : (failure?.message ?? `its thread exited with code ${code}`));
+      for (const [id, call] of this.pending) {
+        this.settled(id);
+        call.reject(this.stopped);
+      }
+      if (!this.closing) options.onStopped?.(this.stopped);
+    });
+  }
+
+  call<T>(op: string, args?: unknown): Promise<T> {
+    if (this.stopped) return Promise.reject(this.stopped);
+    const id = this.nextId++;
+    if (this.pending.size === 0) this.worker.ref();
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      try {
+        this.worker.postMessage({ id, op, args } satisfies Call);
+      } catch (error) {
+        // Arguments that cannot be cloned.
+        this.settled(id);
+        reject(error as Error);
+      }
+    });
+  }
+
+  /** Ends the thread; call the worker's own closing call first. */
+  async terminate(): Promise<void> {
+    this.closing = true;
+    await this.worker.terminate();
+  }
+
+  private settled(id: number): void {
+    this.pending.delete(id);
+    if (this.pending.size === 0) this.worker.unref();
+  }
+}
