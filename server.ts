@@ -15,6 +15,7 @@ import { lazyHandler } from "@/lib/node-http/lazy-handler";
 import { requestLineRefusal } from "@/lib/node-http/request-target";
 import { serveGateway, type GatewayServe } from "@/lib/node-http/gateway";
 import { METRICS_PATH, metricsHandler } from "@/lib/metrics/http";
+import { HEALTH_PATH, serveHealth } from "@/lib/health/health";
 
 const rootDir = path.dirname(fileURLToPath(import.meta.url));
 
@@ -32,9 +33,9 @@ export interface RunningServer {
 /**
  * Routes each request: gateway paths straight to the gateway core on node:http (the data plane
  * pays for none of Next's routing, nor for WHATWG Request and Response), `/metrics` to the metrics
- * endpoint, everything else to Next.
+ * endpoint, `/api/health` to the health check, everything else to Next.
  */
-export function createRequestListener(handlers: { gateway: GatewayServe; metrics: NodeHandler; next: NodeHandler }): NodeHandler {
+export function createRequestListener(handlers: { gateway: GatewayServe; metrics: NodeHandler; health: NodeHandler; next: NodeHandler }): NodeHandler {
   return (req, res) => {
     const refusal = requestLineRefusal(req);
     if (refusal) {
@@ -46,6 +47,8 @@ export function createRequestListener(handlers: { gateway: GatewayServe; metrics
       serveGateway(handlers.gateway, req, res);
     } else if (pathname === METRICS_PATH) {
       handlers.metrics(req, res);
+    } else if (pathname === HEALTH_PATH) {
+      handlers.health(req, res);
     } else {
       handlers.next(req, res);
     }
@@ -96,6 +99,7 @@ export async function startServer({ port, hostname }: { port: number; hostname?:
     gateway: (request) => gateway.serve(request),
     // A scrape hits one worker; in a cluster that worker gathers every worker's metrics.
     metrics: metricsHandler(config().metricsToken, cluster.isWorker ? clusterMetrics(processMetrics) : processMetrics),
+    health: serveHealth,
     next: nextApp.handle,
   });
   const server = createHttpServer(listener, config().http);

@@ -3,30 +3,36 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parentPort, Worker } from "node:worker_threads";
 
+declare global {
+  interface ImportMeta {
+    /** True in the server compiled ahead of time (scripts/build-server.mjs defines it), undefined in the sources. */
+    bundled?: boolean;
+  }
+}
+
+// The source file's, in the sources and in the compiled server alike (scripts/build-server.mjs keeps it so).
 const here = fileURLToPath(import.meta.url);
+const root = path.resolve(path.dirname(here), "..");
 
 /**
  * The file that runs the worker entry `entry` (a path from the repository root, such as
  * "db/pglite/pglite.worker.ts"), and the Node options it needs. The one place that knows where
  * worker entries are:
- * - From the sources (tsx, Vitest, and Next's bundles, whose `import.meta.url` names the source
- *   file): the `.ts` file through tsx, which a worker thread needs loaded again, with the
- *   repository's tsconfig named so the `@/` alias resolves whatever the working directory.
- * - Compiled ahead of time: the bundle's modules sit at the root of dist/ and each worker entry is
- *   compiled beside them to `dist/<entry>.mjs`.
+ * - Compiled ahead of time (`npm start`): `dist/<entry>.mjs`, which scripts/build-server.mjs
+ *   writes for every `*.worker.ts`.
+ * - From the sources (tsx, Vitest, and Next's bundles): the `.ts` file through tsx, which a worker
+ *   thread needs loaded again, with the repository's tsconfig named so the `@/` alias resolves
+ *   whatever the working directory.
  */
 export function workerScript(entry: string): { file: string; execArgv?: string[]; env?: NodeJS.ProcessEnv } {
-  if (here.endsWith(".ts")) {
-    const root = path.resolve(path.dirname(here), "..");
-    // By its path: `--import tsx` would look for tsx from the working directory, which may be anywhere (the CLI).
-    const tsx = pathToFileURL(createRequire(here).resolve(/* turbopackIgnore: true */ "tsx")).href;
-    return {
-      file: path.join(root, entry),
-      execArgv: ["--import", tsx],
-      env: { ...process.env, TSX_TSCONFIG_PATH: path.join(root, "tsconfig.json") },
-    };
-  }
-  return { file: path.join(path.dirname(here), entry.replace(/\.ts$/, ".mjs")) };
+  if (import.meta.bundled) return { file: path.join(root, "dist", entry.replace(/\.ts$/, ".mjs")) };
+  // By its path: `--import tsx` would look for tsx from the working directory, which may be anywhere (the CLI).
+  const tsx = pathToFileURL(createRequire(here).resolve(/* turbopackIgnore: true */ "tsx")).href;
+  return {
+    file: path.join(root, entry),
+    execArgv: ["--import", tsx],
+    env: { ...process.env, TSX_TSCONFIG_PATH: path.join(root, "tsconfig.json") },
+  };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FORWARDED_HTTPS, newNonce, pageContentSecurityPolicy } from "./security-headers";
+import { apiSecurityHeaders, FORWARDED_HTTPS, newNonce, pageContentSecurityPolicy } from "./security-headers";
 
 /** The pattern Next's renderer takes a script nonce from (next/dist/server/app-render/get-script-nonce-from-header). */
 const NEXT_NONCE_SOURCE = /^'nonce-([A-Za-z0-9+/_-]+={0,2})'$/;
@@ -27,5 +27,20 @@ describe("FORWARDED_HTTPS", () => {
     const matches = (value: string) => new RegExp(`^${FORWARDED_HTTPS}$`).test(value);
     expect(["https", "https, http", " https ,https"].map(matches)).toEqual([true, true, true]);
     expect(["http", "http, https", "httpsx", ""].map(matches)).toEqual([false, false, false, false]);
+  });
+});
+
+describe("apiSecurityHeaders", () => {
+  it("gives server.ts's own /api answers what next.config.ts gives Next's, HSTS only behind https", () => {
+    const plain = apiSecurityHeaders(undefined);
+    expect(plain).toEqual({
+      "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
+      "x-content-type-options": "nosniff",
+      "referrer-policy": "strict-origin-when-cross-origin",
+      "x-frame-options": "DENY",
+    });
+    expect(apiSecurityHeaders("https, http")["strict-transport-security"]).toBe("max-age=31536000");
+    expect(apiSecurityHeaders(["https"])["strict-transport-security"]).toBe("max-age=31536000");
+    expect(apiSecurityHeaders("http")["strict-transport-security"]).toBeUndefined();
   });
 });

@@ -57,3 +57,17 @@ export const FORWARDED_HTTPS = "\\s*https\\s*(?:,.*)?";
  * next.config.ts `source`, in path-to-regexp syntax.
  */
 export const DASHBOARD_PATHS = "/((?!(?:v1|ai|client)(?:/|$)).*)";
+
+const FORWARDED_HTTPS_VALUE = new RegExp(`^(?:${FORWARDED_HTTPS})$`);
+
+/**
+ * The headers next.config.ts puts on an /api answer, for one that server.ts answers itself
+ * (`/api/health`, so that probing it does not load Next).
+ */
+export function apiSecurityHeaders(forwardedProto: string | string[] | undefined): Record<string, string> {
+  const headers: Record<string, string> = { "content-security-policy": API_CONTENT_SECURITY_POLICY };
+  for (const { key, value } of DASHBOARD_HEADERS) headers[key.toLowerCase()] = value;
+  const proto = Array.isArray(forwardedProto) ? forwardedProto[0] : forwardedProto;
+  if (proto !== undefined && FORWARDED_HTTPS_VALUE.test(proto)) headers[HSTS_HEADER.key.toLowerCase()] = HSTS_HEADER.value;
+  return headers;
+}

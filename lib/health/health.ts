@@ -1,6 +1,8 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { sql } from "drizzle-orm";
 import { database, describeDatabaseError, type Database } from "@/db/client";
 import { processGatewayLogs } from "@/lib/gateway/process";
+import { apiSecurityHeaders } from "@/lib/security-headers";
 
 /** How long the database gets to answer `select 1` before it counts as degraded; load balancers probe every few seconds. */
 export const DATABASE_PROBE_TIMEOUT_MS = 1_500;
@@ -13,12 +15,14 @@ export interface HealthReport {
   logBacklog?: number;
 }
 
+export const HEALTH_PATH = "/api/health";
+
 /**
  * `GET /api/health` for this process: 200 with the report, or 503 while the database does not
  * answer. Warm gateway requests are still served from the snapshot then and their log rows wait in
  * the queue, so the process is degraded rather than down, and the backlog says how far behind it is.
  */
-export async function healthResponse(): Promise<Response> {
+export async function checkHealth(): Promise<{ status: number; report: HealthReport }> {
   const [databaseOk, logs] = await Promise.all([
     database().then(
       ({ db }) => databaseAnswers(db),
@@ -31,7 +35,30 @@ export async function healthResponse(): Promise<Response> {
   ]);
   const report: HealthReport = { ok: databaseOk, database: databaseOk ? "ok" : "degraded" };
   if (logs) report.logBacklog = logs.stats().queued;
-  return Response.json(report, { status: databaseOk ? 200 : 503, headers: { "cache-control": "no-store" } });
+  return { status: databaseOk ? 200 : 503, report };
+}
+
+/** The health check for Next's route handler (`next start`, `next dev`). */
+export async function healthResponse(): Promise<Response> {
+  const { status, report } = await checkHealth();
+  return Response.json(report, { status, headers: { "cache-control": "no-store" } });
+}
+
+/**
+ * The health check on server.ts's node:http server, beside the gateway: a load balancer probing
+ * every few seconds must not load Next into a process that serves only the gateway.
+ */
+export function serveHealth(req: IncomingMessage, res: ServerResponse): void {
+  const headers = { ...apiSecurityHeaders(req.headers["x-forwarded-proto"]), "content-type": "application/json", "cache-control": "no-store" };
+  if (req.method !== "GET" && req.method !== "HEAD") {
+    res.writeHead(405, { ...headers, allow: "GET, HEAD" }).end(JSON.stringify({ error: `${req.method} is not allowed on /api/health: use GET` }));
+    return;
+  }
+  void checkHealth().then(({ status, report }) => {
+    const body = JSON.stringify(report);
+    res.writeHead(status, { ...headers, "content-length": Buffer.byteLength(body) });
+    res.end(req.method === "HEAD" ? undefined : body);
+  });
 }
 
 /** Whether `db` answers a trivial query within `timeoutMs`; never throws. */

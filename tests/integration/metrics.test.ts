@@ -1,4 +1,4 @@
-import { createServer } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { DatabaseHandle } from "@/db/client";
@@ -40,16 +40,18 @@ async function startInstance(
   const logs = new LogQueue({ write: (events) => writeLogBatch(db, events), ...queue });
   const gateway = createGateway({ directory: createSnapshotDirectory(db, testKeyring), logs, metrics, allowPrivateUpstreams: true, maxBodyBytes: 1024 * 1024 });
   const nextPaths: string[] = [];
+  const notMetrics = (req: IncomingMessage, res: ServerResponse) => {
+    nextPaths.push(req.url ?? "");
+    res.writeHead(404, { "content-type": "text/plain" }).end("Next");
+  };
   const server = createServer(
     createRequestListener({
       gateway: (request) => gateway.serve(request),
       metrics: metricsHandler(metricsOff ? undefined : TOKEN, async () =>
         processSnapshot({ gateway: metrics, logs: logs.stats(), directory: gateway.stats().directory }),
       ),
-      next: (req, res) => {
-        nextPaths.push(req.url ?? "");
-        res.writeHead(404, { "content-type": "text/plain" }).end("Next");
-      },
+      health: notMetrics,
+      next: notMetrics,
     }),
   );
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

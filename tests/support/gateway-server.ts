@@ -58,7 +58,7 @@ async function startNodeEntry({
   };
   // server.ts's own server, with its per-connection limits and its answers to what node's parser refuses.
   const server = createHttpServer(
-    createRequestListener({ gateway: (request) => gateway.serve(request), metrics: notServed, next: notServed }),
+    createRequestListener({ gateway: (request) => gateway.serve(request), metrics: notServed, health: notServed, next: notServed }),
     config().http,
   );
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
