@@ -1,7 +1,8 @@
 /**
  * `npm run bench:profile`: where the gateway's time goes. Runs the real gateway in this process
  * (embedded database, authenticated gateway, stored key, logging on) under autocannon load from a
- * separate process, records a V8 CPU profile, and prints the functions with the most self time.
+ * separate process, records a V8 CPU profile of the request thread (PGlite and the log writes run in
+ * their worker thread, as in the server), and prints the functions with the most self time.
  * `--no-logs` profiles a gateway with log collection off; `--translated` profiles the translated
  * path instead of passthrough (compat chat completions to `anthropic/…`, answered in Anthropic's
  * Messages format). The full profile is written to bench/results-raw/gateway.cpuprofile (open it in Chrome DevTools).
@@ -16,7 +17,6 @@ import { openDatabase } from "@/db/client";
 import { parseMasterKeys } from "@/lib/crypto/master-keys";
 import { createGateway } from "@/lib/gateway";
 import { LogQueue } from "@/lib/logs/queue";
-import { writeLogBatch } from "@/lib/logs/writer";
 import { serveGateway } from "@/lib/node-http/gateway";
 import { createGateway as createGatewayRecord } from "@/lib/services/gateways/create";
 import { addProviderKey } from "@/lib/services/provider-keys/add";
@@ -43,7 +43,8 @@ const { token } = await createGatewayToken({ ctx, teamId: team.id, name: "bench"
 await addProviderKey({ ctx, teamId: team.id, provider: "openai", secret: "sk-bench-upstream-key", baseUrl: `http://127.0.0.1:${upstreamPort}/v1`, keyring, allowPrivateUpstreams: true });
 await addProviderKey({ ctx, teamId: team.id, provider: "anthropic", secret: "sk-ant-bench-upstream-key", baseUrl: `http://127.0.0.1:${upstreamPort}`, keyring, allowPrivateUpstreams: true });
 
-const logs = new LogQueue({ write: (events) => writeLogBatch(handle.db, events) });
+// As the server writes them: off this thread (in the PGlite worker), so the profile is the request thread's.
+const logs = new LogQueue({ write: (events) => handle.writeLogs(events) });
 const gateway = createGateway({ directory: createSnapshotDirectory(handle.db, keyring), logs, allowPrivateUpstreams: true, maxBodyBytes: 10 * 1024 * 1024 });
 const serve = gateway.serve;
 const server = createServer({ noDelay: true }, (req, res) => serveGateway(serve, req, res));
