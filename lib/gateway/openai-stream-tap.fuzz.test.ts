@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { tapOpenAiStream } from "./openai-stream-tap";
+import { drainTap } from "./testing";
 
 const encoder = new TextEncoder();
 
@@ -38,17 +39,10 @@ const chunked = streamBytes.chain((bytes) =>
   }),
 );
 
-/** Pipes the chunks through a tap; resolves with what came out and the tap's summary. */
+/** Pipes the chunks through a tap; what came out and the tap's summary. */
 function runTap(chunks: Uint8Array[], stripUsageChunk: boolean) {
   const tap = tapOpenAiStream({ stripUsageChunk });
-  const parts: Uint8Array[] = [];
-  for (const chunk of chunks) {
-    const out = tap.push(chunk);
-    if (out) parts.push(out);
-  }
-  const last = tap.end();
-  if (last) parts.push(last);
-  return { out: Buffer.concat(parts), summary: tap.summary() };
+  return { out: Buffer.concat(drainTap(tap, chunks)), summary: tap.summary() };
 }
 
 describe("tapOpenAiStream, fuzzed", () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { sseEventData } from "@/lib/formats/openai-chat/sse";
 import type { StreamSummary } from "@/lib/formats/stream-codec";
 import { tapOpenAiStream } from "./openai-stream-tap";
-import type { StreamTap } from "./stream-taps";
+import { drainTap } from "./testing";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -21,21 +21,10 @@ const streamText = (lineEnding: string) => events.map((e) => e + lineEnding + li
 
 const expectedUsage = { input: 12, output: 3, cached: 8 };
 
-/** Pushes `chunks` through the tap and ends it; `parts` are the chunks the client got, in order. */
-function drive(tap: StreamTap, chunks: Uint8Array[]): Uint8Array[] {
-  const parts: Uint8Array[] = [];
-  for (const chunk of chunks) {
-    const out = tap.push(chunk);
-    if (out) parts.push(out);
-  }
-  const last = tap.end();
-  if (last) parts.push(last);
-  return parts;
-}
 
 function run(chunks: Uint8Array[], stripUsageChunk: boolean): { output: string; summary: StreamSummary } {
   const tap = tapOpenAiStream({ stripUsageChunk });
-  const parts = drive(tap, chunks);
+  const parts = drainTap(tap, chunks);
   return { output: decoder.decode(concat(parts)), summary: tap.summary() };
 }
 
@@ -66,7 +55,7 @@ describe("tapOpenAiStream, pass mode", () => {
     const tap = tapOpenAiStream({ stripUsageChunk: false });
     const firstEvent = encoder.encode(`${events[0]}\n\n`).byteLength;
     const chunks = [bytes.subarray(0, firstEvent), bytes.subarray(firstEvent, firstEvent + 30), bytes.subarray(firstEvent + 30)];
-    const forwarded = drive(tap, chunks);
+    const forwarded = drainTap(tap, chunks);
 
     // The first chunk ends with its event and goes on as it came; the second ends mid-event, so it
     // waits for the third, which completes it.

@@ -5,6 +5,7 @@ import { geminiCodec } from "@/lib/formats/gemini";
 import { openAiChatCodec } from "@/lib/formats/openai-chat/codec";
 import { parseSse, serializeSseEvents } from "@/lib/formats/sse";
 import { passthroughTap, translatingTap, type StreamTap } from "./stream-taps";
+import { drainTap } from "./testing";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -29,14 +30,7 @@ const GEMINI_ARRAY = `[${[
 
 /** Pipes `chunks` through the tap; with `breakOff`, the source then ends the way the relay ends a broken upstream. */
 function run(tap: StreamTap, chunks: Uint8Array[], breakOff?: string) {
-  const parts: Uint8Array[] = [];
-  for (const chunk of chunks) {
-    const out = tap.push(chunk);
-    if (out) parts.push(out);
-  }
-  if (breakOff !== undefined) tap.breakOff(breakOff);
-  const last = tap.end();
-  if (last) parts.push(last);
+  const parts = drainTap(tap, chunks, breakOff);
   const out = new Uint8Array(Buffer.concat(parts));
   return { out, text: decoder.decode(out), summary: tap.summary() };
 }

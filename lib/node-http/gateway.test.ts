@@ -2,8 +2,9 @@ import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { connect } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import type { BodySink, GatewayRequest, GatewayResponse } from "@/lib/gateway/contract";
+import type { GatewayRequest, GatewayResponse } from "@/lib/gateway/contract";
 import { GatewayError } from "@/lib/gateway/errors";
+import { countingBodySource } from "@/lib/gateway/testing";
 import { serveGateway, type GatewayServe } from "./gateway";
 
 let server: Server | undefined;
@@ -20,37 +21,8 @@ async function listen(serve: GatewayServe): Promise<number> {
   return (server.address() as AddressInfo).port;
 }
 
-/** A relayed body of `total` bytes written as fast as the sink takes it, counting the pauses. */
-function relayed(total: number) {
-  const chunk = new Uint8Array(64 * 1024).fill(120);
-  const state = { written: 0, pauses: 0, resumes: 0, cancelled: false, sink: undefined as BodySink | undefined };
-  const pump = () => {
-    while (state.written < total) {
-      state.written += chunk.byteLength;
-      if (!state.sink!.write(chunk)) {
-        state.pauses++;
-        return;
-      }
-    }
-    state.sink!.end();
-  };
-  return {
-    state,
-    source: {
-      start(sink: BodySink) {
-        state.sink = sink;
-        pump();
-      },
-      resume() {
-        state.resumes++;
-        pump();
-      },
-      cancel() {
-        state.cancelled = true;
-      },
-    },
-  };
-}
+/** A relayed body of `total` bytes in 64 KiB chunks, written as fast as the sink takes it. */
+const relayed = (total: number) => countingBodySource(total, 64 * 1024);
 
 const until = async (done: () => boolean) => {
   for (let i = 0; i < 500 && !done(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
