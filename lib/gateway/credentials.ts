@@ -11,9 +11,10 @@ export interface UpstreamCredential {
   /**
    * Puts the key on the outgoing call, whose headers are the client's as `upstreamRequestHeaders`
    * leaves them: the stored key in the provider's way, or the client's own key (see `ClientKeyUse`),
-   * plus what the provider requires of every call (Anthropic's `anthropic-version`).
+   * plus what the provider requires of every call (Anthropic's `anthropic-version`). The call's
+   * body is final: a signing provider hashes it.
    */
-  apply(call: OutgoingCall): OutgoingCall;
+  apply(call: OutgoingCall): Promise<OutgoingCall>;
   /** The stored key used, for its last-use record; null for the client's own key. */
   storedKeyId: string | null;
 }
@@ -31,6 +32,8 @@ export type ClientKeyUse = "as-sent" | "provider-header";
  * own before the team-wide one — with alias `cf-aig-byok-alias` or `default`. Stored keys are
  * used only for requests carrying a valid token of the team, as Cloudflare requires an
  * authenticated gateway for BYOK.
+ * The base URL: a stored key's own, else the one a passthrough path implies (`pathBaseUrl`), else
+ * the one the stored secret implies, else the provider's.
  */
 export async function resolveCredential(
   target: ProviderTarget,
@@ -39,10 +42,12 @@ export async function resolveCredential(
   alias: string | undefined,
   directory: GatewayDirectory,
   clientKeyUse: ClientKeyUse = "provider-header",
+  pathBaseUrl?: string,
 ): Promise<UpstreamCredential> {
   if (clientSentKey) {
-    if (target.baseUrl === null) throw needsBaseUrl(target, access);
-    return { baseUrl: target.baseUrl, apply: clientKeyApplier(target, clientKeyUse), storedKeyId: null };
+    const baseUrl = pathBaseUrl ?? target.baseUrl;
+    if (baseUrl === null) throw needsBaseUrl(target, access);
+    return { baseUrl, apply: clientKeyApplier(target, clientKeyUse), storedKeyId: null };
   }
   if (!access.token) throw missingKey(target, access, false);
 
@@ -53,10 +58,10 @@ export async function resolveCredential(
     if (alias !== undefined) throw unknownAlias(target.slug, alias, [...new Set(keys.map((k) => k.alias))].sort());
     throw missingKey(target, access, true);
   }
-  const baseUrl = key.baseUrl ?? target.baseUrl;
+  const baseUrl = key.baseUrl ?? pathBaseUrl ?? target.baseUrlOfKey?.(key.secret()) ?? target.baseUrl;
   if (baseUrl === null) throw needsBaseUrl(target, access);
   const complete = completer(target);
-  return { baseUrl, apply: (call) => complete(target.applyCredential(call, key.secret())), storedKeyId: key.id };
+  return { baseUrl, apply: async (call) => complete(await target.applyCredential(call, key.secret())), storedKeyId: key.id };
 }
 
 function completer(target: ProviderTarget): (call: OutgoingCall) => OutgoingCall {
@@ -64,13 +69,13 @@ function completer(target: ProviderTarget): (call: OutgoingCall) => OutgoingCall
 }
 
 /** How a call carrying the client's own key is made ready for the provider. */
-export function clientKeyApplier(target: ProviderTarget, use: ClientKeyUse): (call: OutgoingCall) => OutgoingCall {
+export function clientKeyApplier(target: ProviderTarget, use: ClientKeyUse): (call: OutgoingCall) => Promise<OutgoingCall> {
   const complete = completer(target);
-  return use === "as-sent" ? complete : (call) => complete(moveClientKey(target, call));
+  return use === "as-sent" ? async (call) => complete(call) : async (call) => complete(await moveClientKey(target, call));
 }
 
 /** The client's key, from whichever key header holds it, in the header the provider reads. */
-function moveClientKey(target: ProviderTarget, call: OutgoingCall): OutgoingCall {
+async function moveClientKey(target: ProviderTarget, call: OutgoingCall): Promise<OutgoingCall> {
   if (target.credentialHeaders.some((name) => call.headers[name] !== undefined)) return call;
   const from = PROVIDER_KEY_HEADERS.find((name) => call.headers[name] !== undefined);
   if (from === undefined) return call;

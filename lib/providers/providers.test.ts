@@ -5,24 +5,24 @@ import { anthropic } from "./anthropic";
 import { googleAiStudio } from "./google-ai-studio";
 import { openai } from "./openai";
 
-const call = (headers: Record<string, string> = {}) => ({ method: "POST", path: "v1/messages", headers });
+const call = (headers: Record<string, string> = {}) => ({ method: "POST", baseUrl: "https://provider.test", path: "v1/messages", headers, body: "{}" });
 
 describe("credentials", () => {
-  it("puts an OpenAI-family key in Authorization as a bearer token", () => {
-    expect(openai.applyCredential(call({ "content-type": "application/json" }), "sk-1").headers).toEqual({
+  it("puts an OpenAI-family key in Authorization as a bearer token", async () => {
+    expect((await openai.applyCredential(call({ "content-type": "application/json" }), "sk-1")).headers).toEqual({
       "content-type": "application/json",
       authorization: "Bearer sk-1",
     });
   });
 
-  it("puts an Anthropic key in x-api-key with a version, keeping the client's version", () => {
-    expect(anthropic.applyCredential(call(), "sk-ant").headers).toEqual({ "x-api-key": "sk-ant", "anthropic-version": "2023-06-01" });
-    expect(anthropic.applyCredential(call({ "anthropic-version": "2024-01-01" }), "sk-ant").headers["anthropic-version"]).toBe("2024-01-01");
+  it("puts an Anthropic key in x-api-key with a version, keeping the client's version", async () => {
+    expect((await anthropic.applyCredential(call(), "sk-ant")).headers).toEqual({ "x-api-key": "sk-ant", "anthropic-version": "2023-06-01" });
+    expect((await anthropic.applyCredential(call({ "anthropic-version": "2024-01-01" }), "sk-ant")).headers["anthropic-version"]).toBe("2024-01-01");
     expect(anthropic.completeCall?.(call({ "x-api-key": "own" })).headers).toEqual({ "x-api-key": "own", "anthropic-version": "2023-06-01" });
   });
 
-  it("puts a Google key in x-goog-api-key", () => {
-    expect(googleAiStudio.applyCredential(call(), "AIza").headers).toEqual({ "x-goog-api-key": "AIza" });
+  it("puts a Google key in x-goog-api-key", async () => {
+    expect((await googleAiStudio.applyCredential(call(), "AIza")).headers).toEqual({ "x-goog-api-key": "AIza" });
   });
 });
 

@@ -4,21 +4,25 @@ export type { WireFormat } from "@/lib/formats/codec";
 
 /**
  * An outgoing provider call as plain data, so a provider adapter can put its credential on it
- * without seeing a Request (the core is transport-neutral): the path after the base URL with its
- * query, and lower-case header names.
+ * without seeing a Request (the core is transport-neutral): the provider's base URL, the path after
+ * it with its query, lower-case header names, and the body as it will be sent (request signing
+ * hashes it).
  */
 export interface OutgoingCall {
   method: string;
+  baseUrl: string;
   path: string;
   headers: Record<string, string>;
+  body: Uint8Array | string | undefined;
 }
 
 /**
  * Puts a provider key on an outgoing call and returns the call to send. A function rather than a
- * header name, so a key in `x-api-key` with a version header beside it, a key in the query and,
- * later, request signing all fit the same place.
+ * header name, so a key in `x-api-key` with a version header beside it, a key in the query, a
+ * signed request (Bedrock's SigV4) and a token minted from the key (Vertex) all fit the same place.
+ * `key` is the stored secret as the team saved it (a JSON credential for some providers).
  */
-export type ApplyCredential = (call: OutgoingCall, key: string) => OutgoingCall;
+export type ApplyCredential = (call: OutgoingCall, key: string) => OutgoingCall | Promise<OutgoingCall>;
 
 /** One provider of the catalog: how to reach it, what its endpoints speak, how to authenticate. */
 export interface ProviderSpec {
@@ -56,6 +60,24 @@ export interface ProviderSpec {
   pathFacts?(path: string): { model?: string; stream?: boolean };
   /** How a stored key goes on the call. */
   applyCredential: ApplyCredential;
+  /**
+   * What is wrong with a secret for this provider (a JSON credential without its region), checked
+   * when a key is stored or rotated; undefined when it will do. Providers whose key is an opaque
+   * token have none.
+   */
+  keyProblem?(secret: string): string | undefined;
+  /**
+   * The base URL a stored secret implies (Bedrock's region, Vertex's region, Workers AI's account
+   * id), used when the key has no base URL of its own.
+   */
+  baseUrlOfKey?(secret: string): string | undefined;
+  /**
+   * For passthrough paths that name the host (Bedrock's `bedrock-runtime/{region}/…`, Azure's
+   * `{resource}/{deployment}/…`): the base URL the path implies and the path under it. A stored
+   * key's own base URL replaces the implied one (a proxy, or a local server in tests). Undefined
+   * when the path is not one the provider serves.
+   */
+  passthroughTarget?(path: string): { baseUrl: string; path: string } | undefined;
   /**
    * Headers its key travels in. A client's own key found in one of them is the client's business
    * and passes as sent; one found elsewhere (an OpenAI SDK's `Authorization` on a translated call

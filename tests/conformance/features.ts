@@ -5,15 +5,23 @@
  * table shows as "400: <reason>"). A new provider or feature is one more entry here.
  */
 import { expect } from "vitest";
+import type { WireFormat } from "@/lib/formats/codec";
 import { FAKE_ANTHROPIC_CONTENT, FAKE_ANTHROPIC_THINKING, FAKE_ANTHROPIC_USAGE, fakeThinkingSignature } from "../fake-providers/anthropic";
 import { FAKE_GEMINI_CONTENT, FAKE_GEMINI_THINKING, FAKE_GEMINI_USAGE } from "../fake-providers/gemini";
 import { FAKE_DEFAULT_CONTENT, FAKE_DEFAULT_USAGE } from "../fake-providers/openai";
 import type { Ingress, Mode, Outcome, ToolCallOut, UsageOut } from "./client";
 
-export type ProviderId = "openai" | "anthropic" | "google-ai-studio";
+/** A column: a provider slug (`openai`), or a slug with the wire format it is reached in (`google-vertex-ai:anthropic`). */
+export type ProviderId = string;
 
 export interface Provider {
   id: ProviderId;
+  /** The provider's slug: `{slug}/{model}` names the model. */
+  slug: string;
+  /** The wire format the provider speaks on this column: what the provider-side checks read. */
+  wire: WireFormat;
+  /** The ingresses it serves untranslated (a passthrough). */
+  native: Ingress[];
   /** The column heading. */
   label: string;
   /** The model after `{provider}/`. */
@@ -34,6 +42,9 @@ const geminiUsage = { input: FAKE_GEMINI_USAGE.promptTokenCount, output: FAKE_GE
 export const PROVIDERS: Provider[] = [
   {
     id: "openai",
+    slug: "openai",
+    wire: "openai-chat",
+    native: ["chat", "responses"],
     label: "openai-family",
     model: "gpt-4o-mini",
     content: FAKE_DEFAULT_CONTENT,
@@ -43,6 +54,9 @@ export const PROVIDERS: Provider[] = [
   },
   {
     id: "anthropic",
+    slug: "anthropic",
+    wire: "anthropic-messages",
+    native: ["messages"],
     label: "anthropic",
     model: "claude-sonnet-4-5",
     content: FAKE_ANTHROPIC_CONTENT,
@@ -52,6 +66,9 @@ export const PROVIDERS: Provider[] = [
   },
   {
     id: "google-ai-studio",
+    slug: "google-ai-studio",
+    wire: "gemini",
+    native: [],
     label: "google-ai-studio",
     model: "gemini-2.5-flash",
     content: FAKE_GEMINI_CONTENT,
@@ -144,7 +161,7 @@ const messages = (model: string, extra: Record<string, unknown> = {}) => ({ mode
 /** The upstream body's messages/contents/input, whatever the provider calls them. */
 function turns(cell: Cell): Record<string, unknown>[] {
   const b = cell.upstream.body;
-  const list = cell.provider.id === "google-ai-studio" ? b.contents : cell.upstream.path.endsWith("responses") ? b.input : b.messages;
+  const list = cell.provider.wire === "gemini" ? b.contents : cell.upstream.path.endsWith("responses") ? b.input : b.messages;
   if (typeof list === "string") return [{ role: "user", content: list }];
   return Array.isArray(list) ? (list as Record<string, unknown>[]) : [];
 }
@@ -172,10 +189,10 @@ function expectCalls(cell: Cell, expected: Record<string, unknown>[]) {
 /** The tools as they arrived upstream: names and parameter schemas in the provider's shape. */
 function expectUpstreamTools(cell: Cell, tools: ToolDef[]) {
   const b = cell.upstream.body;
-  if (cell.provider.id === "google-ai-studio") {
+  if (cell.provider.wire === "gemini") {
     const declarations = (b.tools as { functionDeclarations: { name: string }[] }[]).flatMap((t) => t.functionDeclarations);
     expect(declarations.map((d) => d.name)).toEqual(tools.map((t) => t.name));
-  } else if (cell.provider.id === "anthropic") {
+  } else if (cell.provider.wire === "anthropic-messages") {
     expect(b.tools).toEqual(tools.map((t) => expect.objectContaining({ name: t.name, input_schema: expect.objectContaining({ properties: t.schema.properties }) })));
   } else if (cell.upstream.path.endsWith("responses")) {
     expect(b.tools).toEqual(tools.map((t) => expect.objectContaining({ type: "function", name: t.name, parameters: t.schema })));
@@ -209,8 +226,8 @@ export const FEATURES: Feature[] = [
     check(cell) {
       expectText(cell);
       const b = cell.upstream.body;
-      if (cell.provider.id === "anthropic") expect(JSON.stringify(b.system)).toContain("Be brief.");
-      else if (cell.provider.id === "google-ai-studio") expect(b.systemInstruction).toEqual({ parts: [{ text: "Be brief." }] });
+      if (cell.provider.wire === "anthropic-messages") expect(JSON.stringify(b.system)).toContain("Be brief.");
+      else if (cell.provider.wire === "gemini") expect(b.systemInstruction).toEqual({ parts: [{ text: "Be brief." }] });
       else if (cell.upstream.path.endsWith("responses")) expect(b.instructions).toBe("Be brief.");
       else expect(turns(cell)[0]).toMatchObject({ role: expect.stringMatching(/^(system|developer)$/), content: "Be brief." });
     },
@@ -226,7 +243,7 @@ export const FEATURES: Feature[] = [
     check(cell) {
       expectText(cell);
       const roles = turns(cell).map((t) => t.role);
-      expect(roles).toEqual(cell.provider.id === "google-ai-studio" ? ["user", "model", "user"] : ["user", "assistant", "user"]);
+      expect(roles).toEqual(cell.provider.wire === "gemini" ? ["user", "model", "user"] : ["user", "assistant", "user"]);
       expect(JSON.stringify(turns(cell))).toMatch(/one.*two.*three/);
     },
   },
@@ -242,8 +259,8 @@ export const FEATURES: Feature[] = [
       expectText(cell);
       const sent = JSON.stringify(turns(cell));
       expect(sent).toContain(PNG_1PX);
-      if (cell.provider.id === "anthropic") expect(sent).toContain('"media_type":"image/png"');
-      if (cell.provider.id === "google-ai-studio") expect(sent).toContain('"inlineData"');
+      if (cell.provider.wire === "anthropic-messages") expect(sent).toContain('"media_type":"image/png"');
+      if (cell.provider.wire === "gemini") expect(sent).toContain('"inlineData"');
     },
   },
   {
@@ -258,7 +275,7 @@ export const FEATURES: Feature[] = [
       expectText(cell);
       const sent = JSON.stringify(turns(cell));
       // Gemini takes images inline: the gateway fetched the URL and sent its bytes; the others take the URL.
-      if (cell.provider.id === "google-ai-studio") expect(sent).toContain(`"inlineData":{"mimeType":"image/png","data":"${PNG_1PX}"}`);
+      if (cell.provider.wire === "gemini") expect(sent).toContain(`"inlineData":{"mimeType":"image/png","data":"${PNG_1PX}"}`);
       else expect(sent).toContain(cell.env.imageUrl);
     },
   },
@@ -285,8 +302,8 @@ export const FEATURES: Feature[] = [
     },
     check(cell) {
       const b = cell.upstream.body;
-      if (cell.provider.id === "anthropic") expect(b.tool_choice).toMatchObject({ type: "tool", name: "get_time" });
-      else if (cell.provider.id === "google-ai-studio") expect(b.toolConfig).toMatchObject({ functionCallingConfig: { mode: "ANY", allowedFunctionNames: ["get_time"] } });
+      if (cell.provider.wire === "anthropic-messages") expect(b.tool_choice).toMatchObject({ type: "tool", name: "get_time" });
+      else if (cell.provider.wire === "gemini") expect(b.toolConfig).toMatchObject({ functionCallingConfig: { mode: "ANY", allowedFunctionNames: ["get_time"] } });
       else if (cell.upstream.path.endsWith("responses")) expect(b.tool_choice).toEqual({ type: "function", name: "get_time" });
       else expect(b.tool_choice).toEqual({ type: "function", function: { name: "get_time" } });
       expectCalls(cell, [{ get_time: TIME_ARGS }]);
@@ -349,11 +366,11 @@ export const FEATURES: Feature[] = [
       const { calls } = cell.env;
       expect(calls.map((c) => c.name)).toEqual(["get_weather", "get_time"]);
       const sent = turns(cell);
-      if (cell.provider.id === "anthropic") {
+      if (cell.provider.wire === "anthropic-messages") {
         const [asked, answered] = sent.slice(-2) as { content: { type: string; id?: string; tool_use_id?: string; content?: unknown }[] }[];
         expect(asked?.content.filter((b) => b.type === "tool_use").map((b) => b.id)).toEqual(calls.map((c) => c.id));
         expect(answered?.content.map((b) => [b.tool_use_id, JSON.stringify(b.content)])).toEqual(calls.map((c) => [c.id, expect.stringContaining(resultFor(c.name))]));
-      } else if (cell.provider.id === "google-ai-studio") {
+      } else if (cell.provider.wire === "gemini") {
         const [asked, answered] = sent.slice(-2) as { role: string; parts: { functionCall?: { name: string }; functionResponse?: { name: string; response: unknown } }[] }[];
         expect(asked?.parts.map((p) => p.functionCall?.name)).toEqual(["get_weather", "get_time"]);
         expect(answered?.parts.map((p) => [p.functionResponse?.name, JSON.stringify(p.functionResponse?.response)])).toEqual(
@@ -382,7 +399,7 @@ export const FEATURES: Feature[] = [
       // (client.ts fails when an id changes mid-stream); Gemini sends each call's arguments whole.
       expectCalls(cell, [{ get_weather: WEATHER_ARGS }, { get_time: TIME_ARGS }]);
       for (const call of cell.outcome.toolCalls) expect(call.pieces).toBeGreaterThanOrEqual(1);
-      if (cell.mode === "stream" && cell.provider.id !== "google-ai-studio") {
+      if (cell.mode === "stream" && cell.provider.wire !== "gemini") {
         expect(cell.outcome.toolCalls.some((c) => c.pieces > 1)).toBe(true);
       }
     },
@@ -398,8 +415,8 @@ export const FEATURES: Feature[] = [
     check(cell) {
       expectText(cell);
       const b = cell.upstream.body;
-      if (cell.provider.id === "anthropic") expect(b.output_config).toMatchObject({ format: { type: "json_schema", schema: expect.objectContaining({ properties: TIME_SCHEMA.properties }) } });
-      else if (cell.provider.id === "google-ai-studio") {
+      if (cell.provider.wire === "anthropic-messages") expect(b.output_config).toMatchObject({ format: { type: "json_schema", schema: expect.objectContaining({ properties: TIME_SCHEMA.properties }) } });
+      else if (cell.provider.wire === "gemini") {
         expect(b.generationConfig).toMatchObject({ responseMimeType: "application/json", responseJsonSchema: expect.objectContaining({ properties: TIME_SCHEMA.properties }) });
       }
       else if (cell.upstream.path.endsWith("responses")) expect(b.text).toMatchObject({ format: { type: "json_schema", schema: TIME_SCHEMA } });
@@ -417,10 +434,10 @@ export const FEATURES: Feature[] = [
     check(cell) {
       expectText(cell);
       const b = cell.upstream.body;
-      if (cell.provider.id === "anthropic") {
+      if (cell.provider.wire === "anthropic-messages") {
         expect(b.thinking).toMatchObject({ type: "enabled", budget_tokens: expect.any(Number) });
         expect(cell.outcome.reasoning).toBe(FAKE_ANTHROPIC_THINKING);
-      } else if (cell.provider.id === "google-ai-studio") {
+      } else if (cell.provider.wire === "gemini") {
         expect(b.generationConfig).toMatchObject({ thinkingConfig: { thinkingBudget: expect.any(Number), includeThoughts: true } });
         expect(cell.outcome.reasoning).toBe(FAKE_GEMINI_THINKING);
       } else if (cell.upstream.path.endsWith("responses")) {
@@ -437,7 +454,7 @@ export const FEATURES: Feature[] = [
     // calls) with the result. The fake Anthropic refuses tool results after an assistant turn that
     // lost its signed thinking block; the fake Gemini (a Gemini 3 model) refuses a call without its
     // thoughtSignature; both refuse signatures they did not issue.
-    model: (p) => (p.id === "google-ai-studio" ? "gemini-3-pro-preview" : p.model),
+    model: (p) => (p.wire === "gemini" ? "gemini-3-pro-preview" : p.model),
     firstTurn: {
       chat: (m) => chat(m, { messages: [user("weather?")], tools: chatTools([WEATHER]), reasoning_effort: "low", max_completion_tokens: 4096 }),
       responses: (m) => responses(m, { input: "weather?", tools: responsesTools([WEATHER]), ...RESPONSES_REASONING }),
@@ -468,10 +485,10 @@ export const FEATURES: Feature[] = [
       expectText(cell);
       expect(cell.env.calls.map((c) => c.name)).toEqual(["get_weather"]);
       const asked = turns(cell).at(-2) ?? {};
-      if (cell.provider.id === "anthropic") {
+      if (cell.provider.wire === "anthropic-messages") {
         expect((asked.content as unknown[])[0]).toEqual({ type: "thinking", thinking: FAKE_ANTHROPIC_THINKING, signature: fakeThinkingSignature(FAKE_ANTHROPIC_THINKING) });
         expect(cell.outcome.reasoning).toBe(FAKE_ANTHROPIC_THINKING);
-      } else if (cell.provider.id === "google-ai-studio") {
+      } else if (cell.provider.wire === "gemini") {
         const parts = asked.parts as { functionCall?: unknown; thoughtSignature?: unknown }[];
         expect(parts.find((p) => p.functionCall)?.thoughtSignature).toEqual(expect.stringMatching(/\S/));
       } else {
@@ -495,8 +512,8 @@ export const FEATURES: Feature[] = [
     check(cell) {
       expect(cell.outcome.error).toBeUndefined();
       const b = cell.upstream.body;
-      if (cell.provider.id === "anthropic") expect(b.stop_sequences).toEqual(["word by"]);
-      else if (cell.provider.id === "google-ai-studio") expect(b.generationConfig).toMatchObject({ stopSequences: ["word by"] });
+      if (cell.provider.wire === "anthropic-messages") expect(b.stop_sequences).toEqual(["word by"]);
+      else if (cell.provider.wire === "gemini") expect(b.generationConfig).toMatchObject({ stopSequences: ["word by"] });
       else expect(b.stop).toEqual(["word by"]);
       // Every fake cuts its answer before the first stop sequence it contains, as the providers do.
       expect(cell.outcome.text).toBe(cell.provider.content.slice(0, cell.provider.content.indexOf("word by")));
@@ -513,7 +530,7 @@ export const FEATURES: Feature[] = [
     check(cell) {
       expectText(cell);
       expectUsage(cell, cell.provider.cachedUsage);
-      if (cell.provider.id === "anthropic") expect(JSON.stringify(cell.upstream.body)).toContain('"cache_control":{"type":"ephemeral"}');
+      if (cell.provider.wire === "anthropic-messages") expect(JSON.stringify(cell.upstream.body)).toContain('"cache_control":{"type":"ephemeral"}');
     },
   },
   {

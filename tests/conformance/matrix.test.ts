@@ -26,9 +26,7 @@ import { send, type Clients } from "./client";
 import { FEATURES, INGRESSES, MODES, PNG_1PX, PROVIDERS, type Cell, type ProviderId, type RequestEnv } from "./features";
 import { blankCells, CONFORMANCE_DOC, REGENERATE, renderConformance, withoutGeneratedLine } from "./table";
 
-/** Which format each provider speaks natively, so a same-format pair is a passthrough. */
 const INGRESS_FORMAT = { chat: "openai-chat", responses: "openai-responses", messages: "anthropic-messages" } as const;
-const NATIVE: Record<ProviderId, string[]> = { openai: ["chat", "responses"], anthropic: ["messages"], "google-ai-studio": [] };
 
 describeEachDatabase("conformance matrix", (database) => {
   let openai: FakeOpenAI;
@@ -58,8 +56,17 @@ describeEachDatabase("conformance matrix", (database) => {
     await Promise.all([openai?.close(), anthropic?.close(), gemini?.close(), new Promise((resolve) => images?.close(resolve))]);
   });
 
-  const recorded = (provider: ProviderId): { path: string; body: Record<string, unknown> | undefined }[] =>
-    provider === "openai" ? openai.requests : provider === "anthropic" ? anthropic.requests : gemini.requests;
+  /** What each column's fake recorded. */
+  const recorded = (provider: ProviderId): { path: string; body: Record<string, unknown> | undefined }[] => {
+    const fakes: Record<ProviderId, { requests: { path: string; body: Record<string, unknown> | undefined }[] }> = {
+      openai,
+      anthropic,
+      "google-ai-studio": gemini,
+    };
+    const fake = fakes[provider];
+    if (!fake) throw new Error(`no fake provider serves the ${provider} column`);
+    return fake.requests;
+  };
 
   for (const ingress of INGRESSES) {
     describe(ingress.label, () => {
@@ -69,7 +76,7 @@ describeEachDatabase("conformance matrix", (database) => {
             const refusal = feature.refusal?.(ingress.id, provider.id);
             const title = `${feature.title} → ${provider.label}, ${mode}${refusal ? ` (400: ${refusal.reason})` : ""}`;
             it(title, async () => {
-              const model = `${provider.id}/${feature.model?.(provider) ?? provider.model}`;
+              const model = `${provider.slug}/${feature.model?.(provider) ?? provider.model}`;
               let cellEnv = env;
               if (feature.firstTurn) {
                 const first = await send(clients, ingress.id, mode, feature.firstTurn[ingress.id](model));
@@ -89,7 +96,7 @@ describeEachDatabase("conformance matrix", (database) => {
                 expect(upstream).toHaveLength(refusal.by === "provider" ? 1 : 0);
                 return;
               }
-              const passthrough = NATIVE[provider.id].includes(ingress.id);
+              const passthrough = provider.native.includes(ingress.id);
               const calls = feature.reachesProvider?.(passthrough) ?? true ? 1 : 0;
               expect(upstream, `${provider.label} received ${upstream.length} requests; the client got ${JSON.stringify(outcome)}`).toHaveLength(calls);
               const cell: Cell = {
@@ -124,14 +131,14 @@ describeEachDatabase("conformance matrix", (database) => {
       [row] = await database().db.select().from(requestLogs).where(eq(requestLogs.id, outcome.logId!));
       if (!row) await new Promise((resolve) => setTimeout(resolve, 10));
     }
-    expect(row).toMatchObject({ ingressFormat: INGRESS_FORMAT[ingress], provider: provider.id, stream: mode === "stream", statusCode: outcome.error?.status ?? 200 });
+    expect(row).toMatchObject({ ingressFormat: INGRESS_FORMAT[ingress], provider: provider.slug, stream: mode === "stream", statusCode: outcome.error?.status ?? 200 });
     if (outcome.usage) expect(row).toMatchObject({ tokensIn: outcome.usage.input, tokensOut: outcome.usage.output, tokensCached: outcome.usage.cached });
   }
 });
 
 /** The provider was asked to stream exactly when the client was. */
 function expectStreamed({ provider, mode, upstream }: Cell) {
-  const streamed = provider.id === "google-ai-studio" ? upstream.path.endsWith(":streamGenerateContent") : upstream.body.stream === true;
+  const streamed = provider.wire === "gemini" ? upstream.path.endsWith(":streamGenerateContent") : upstream.body.stream === true;
   expect(streamed, `${upstream.path} ${JSON.stringify(upstream.body)}`).toBe(mode === "stream");
 }
 

@@ -87,23 +87,16 @@ async function runAttempt(ctx: SurfaceContext, plan: RequestPlan, attempt: Attem
   }
   const text = JSON.stringify(outgoingBody);
   if (attempt.egress !== plan.ingress && plan.options.collectLogPayload) exchange.providerRequestBody = text;
-  const outgoing = attempt.credential.apply({ method: "POST", path: path.replace(/^\/+/, ""), headers: upstreamRequestHeaders(req.headers) });
-  outgoing.headers["content-type"] = "application/json";
-  return relay(
-    ctx.relay,
-    exchange,
-    {
-      baseUrl: attempt.credential.baseUrl,
-      path: outgoing.path,
-      method: "POST",
-      headers: outgoing.headers,
-      body: text,
-      signal: req.signal,
-      headersTimeout: plan.options.requestTimeoutMs,
-    },
-    stripUsageChunk,
-    answer,
-  );
+  const headers = upstreamRequestHeaders(req.headers);
+  headers["content-type"] = "application/json";
+  const outgoing = await attempt.credential.apply({
+    method: "POST",
+    baseUrl: attempt.credential.baseUrl,
+    path: path.replace(/^\/+/, ""),
+    headers,
+    body: text,
+  });
+  return relay(ctx.relay, exchange, { ...outgoing, signal: req.signal, headersTimeout: plan.options.requestTimeoutMs }, stripUsageChunk, answer);
 }
 
 function decodeClientRequest(ingress: Codec, body: JsonObject, attempt: Attempt): ChatRequest {

@@ -58,23 +58,10 @@ export async function serveEmbeddings(ctx: SurfaceContext): Promise<GatewayRespo
 
 async function callProvider(ctx: SurfaceContext, credential: UpstreamCredential, path: string, body: string, answer: AnswerHandling): Promise<GatewayResponse> {
   const { req, exchange } = ctx;
-  const outgoing = credential.apply({ method: "POST", path, headers: upstreamRequestHeaders(req.headers) });
-  outgoing.headers["content-type"] = "application/json";
-  return relay(
-    ctx.relay,
-    exchange,
-    {
-      baseUrl: credential.baseUrl,
-      path: outgoing.path,
-      method: "POST",
-      headers: outgoing.headers,
-      body,
-      signal: req.signal,
-      headersTimeout: exchange.options?.requestTimeoutMs,
-    },
-    false,
-    answer,
-  );
+  const headers = upstreamRequestHeaders(req.headers);
+  headers["content-type"] = "application/json";
+  const outgoing = await credential.apply({ method: "POST", baseUrl: credential.baseUrl, path, headers, body });
+  return relay(ctx.relay, exchange, { ...outgoing, signal: req.signal, headersTimeout: exchange.options?.requestTimeoutMs }, false, answer);
 }
 
 /**

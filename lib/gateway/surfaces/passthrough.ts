@@ -49,25 +49,20 @@ export async function servePassthrough(ctx: SurfaceContext, provider: string, pr
   }
 
   const clientSentKey = ctx.clientSentKey || queryKey !== null;
-  const credential = await resolveCredential(target, access, clientSentKey, exchange.options?.byokAlias, ctx.directory, "as-sent");
+  const routed = target.passthroughTarget?.(providerPath);
+  const credential = await resolveCredential(target, access, clientSentKey, exchange.options?.byokAlias, ctx.directory, "as-sent", routed?.baseUrl);
   exchange.providerKeyId = credential.storedKeyId;
-  const outgoing = credential.apply({
+  const outgoing = await credential.apply({
     method: req.method,
-    path: withoutDuplicateVersion(credential.baseUrl, providerPath) + req.query,
+    baseUrl: credential.baseUrl,
+    path: (routed?.path ?? withoutDuplicateVersion(credential.baseUrl, providerPath)) + req.query,
     headers: upstreamRequestHeaders(req.headers),
+    body,
   });
   return relay(
     ctx.relay,
     exchange,
-    {
-      baseUrl: credential.baseUrl,
-      path: outgoing.path,
-      method: outgoing.method,
-      headers: outgoing.headers,
-      body,
-      signal: req.signal,
-      headersTimeout: exchange.options?.requestTimeoutMs,
-    },
+    { ...outgoing, signal: req.signal, headersTimeout: exchange.options?.requestTimeoutMs },
     stripUsageChunk,
     passthroughAnswer(target.formatOfPath(providerPath), stripUsageChunk),
   );

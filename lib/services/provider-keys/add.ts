@@ -32,10 +32,17 @@ const input = z.object({
   baseUrl: httpUrl.optional(),
 });
 
-async function assertKnownProvider(db: Database, teamId: string, provider: string, baseUrl: string | undefined) {
+/** A secret some providers read as a structured credential (Bedrock's JSON) must be one, or no request could use it. */
+export function assertUsableSecret(provider: string, secret: string): void {
+  const problem = providers.get(provider)?.keyProblem?.(secret);
+  if (problem) throw new InvalidInputError(`secret: ${problem}`);
+}
+
+async function assertKnownProvider(db: Database, teamId: string, provider: string, baseUrl: string | undefined, secret: string) {
   const spec = providers.get(provider);
   if (spec) {
-    if (spec.baseUrl === null && !baseUrl) {
+    assertUsableSecret(provider, secret);
+    if (spec.baseUrl === null && !baseUrl && !spec.baseUrlOfKey?.(secret)) {
       throw new InvalidInputError(`baseUrl: ${spec.name} keys need a base URL, like ${spec.baseUrlHint}`);
     }
     return;
@@ -78,7 +85,7 @@ export async function addProviderKey({
 }): Promise<ProviderKeyView> {
   const { provider, secret, alias, gatewaySlug, baseUrl } = parseInput(input, raw);
   await requireRole(ctx, teamId, "admin");
-  await assertKnownProvider(ctx.db, teamId, provider, baseUrl);
+  await assertKnownProvider(ctx.db, teamId, provider, baseUrl, secret);
   if (baseUrl) await assertPublicBaseUrl(baseUrl, allowPrivateUpstreams);
   const gateway = gatewaySlug ? await findGateway(ctx.db, teamId, gatewaySlug) : null;
 

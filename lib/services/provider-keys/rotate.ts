@@ -7,7 +7,7 @@ import { changeDirectory } from "@/lib/state/directory-changes";
 import type { ServiceContext } from "../context";
 import { requireRole } from "../roles";
 import { parseInput } from "../validation";
-import { providerKeySecretSchema } from "./add";
+import { assertUsableSecret, providerKeySecretSchema } from "./add";
 import { findProviderKey, secretPreview, toKeyView, type ProviderKeySelector, type ProviderKeyView } from "./view";
 
 /** Replaces a stored key's secret, encrypted under the current master key; its last status is forgotten. */
@@ -27,6 +27,7 @@ export async function rotateProviderKey({
   const newSecret = parseInput(providerKeySecretSchema, secret);
   await requireRole(ctx, teamId, "admin");
   const { key, gatewaySlug } = await findProviderKey(ctx.db, teamId, selector);
+  assertUsableSecret(key.provider, newSecret);
   const sealed = encryptSecret(keyring, newSecret, providerKeyAad(teamId, key.provider, key.alias));
   const [rotated] = await changeDirectory(ctx.db, teamId, (tx) =>
     tx
