@@ -71,7 +71,7 @@ export function cohereStreamDecoder(): StreamDecoder {
           const call = isJsonObject(message.tool_calls) ? message.tool_calls : {};
           const fn = isJsonObject(call.function) ? call.function : {};
           if (typeof call.id !== "string" || typeof fn.name !== "string") {
-            throw new FormatError("A Cohere tool-call-start event had no call id or function name.", "delta.message.tool_calls", "invalid_field");
+            throw new FormatError("delta.message.tool_calls of a Cohere tool-call-start event had no call id or function name.", "delta.message.tool_calls", "invalid_field");
           }
           closeReasoning(out);
           const index = calls++;
