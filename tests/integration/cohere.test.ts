@@ -59,7 +59,9 @@ describeGateway("Cohere: compat and REST translated to v2 chat, passthrough with
     let finish: string | null = null;
     let usage: OpenAI.CompletionUsage | undefined;
     let text = "";
+    const models = new Set<string>();
     for await (const chunk of stream) {
+      models.add(chunk.model);
       if (chunk.usage) usage = chunk.usage;
       const choice = chunk.choices[0];
       if (!choice) continue;
@@ -72,7 +74,7 @@ describeGateway("Cohere: compat and REST translated to v2 chat, passthrough with
       }
       if (choice.finish_reason) finish = choice.finish_reason;
     }
-    return { calls, finish, usage, text };
+    return { calls, finish, usage, text, models: [...models] };
   }
 
   it("compat → cohere/…: the OpenAI SDK gets a v2 chat answer in its shape, and the log bills Cohere's billed units", async () => {
@@ -89,6 +91,8 @@ describeGateway("Cohere: compat and REST translated to v2 chat, passthrough with
     });
     expect(completion.choices[0]?.message.content).toBe(FAKE_COHERE_CONTENT);
     expect(completion.choices[0]?.finish_reason).toBe("stop");
+    // Cohere's answer names no model: the client is told the one it asked for.
+    expect(completion.model).toBe(MODEL);
     expect(completion.usage).toMatchObject({ prompt_tokens: BILLED.input, completion_tokens: BILLED.output });
 
     const seen = upstreamWith(key);
@@ -163,6 +167,7 @@ describeGateway("Cohere: compat and REST translated to v2 chat, passthrough with
     const text = await streamedCalls(await rest.chat.completions.create({ model: `cohere/${MODEL}`, messages: [{ role: "user", content: "hi" }], stream: true }));
     expect(text.text).toBe(FAKE_COHERE_CONTENT);
     expect(text.finish).toBe("stop");
+    expect(text.models).toEqual([MODEL]);
     const rows = await h.logRows(t.team.id);
     expect(rows).toHaveLength(2);
     for (const row of rows) expect(row).toMatchObject({ provider: "cohere", stream: true, tokensIn: BILLED.input, tokensOut: BILLED.output });
