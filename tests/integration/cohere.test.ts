@@ -187,6 +187,21 @@ describeGateway("Cohere: compat and REST translated to v2 chat, passthrough with
     expect(String(broken)).toContain(FAKE_COHERE_STREAM_ERROR);
   });
 
+  it("a stored Cohere key that Cohere rejects is a 401 (Cloudflare's 2009) naming the provider and the key's alias, never the secret", async () => {
+    const t = await h.seed({ storedKey: false });
+    const secret = await addKey(t, { provider: "cohere", alias: "cohere-prod", baseUrl: fake.origin });
+    const res = await postJson(`${h.url}/ai/v1/chat/completions`, { model: "cohere/fake-error-401", messages: [{ role: "user", content: "hi" }] }, bearer(t.token));
+    expect(res.status).toBe(401);
+    const body = await res.text();
+    expect(body).not.toContain(secret);
+    const error = JSON.parse(body) as { internalCode?: number; error: { message: string } };
+    expect(error.internalCode).toBe(2009);
+    expect(error.error.message).toContain("Cohere");
+    expect(error.error.message).toContain("cohere-prod");
+    const row = await logOf(t);
+    expect(row).toMatchObject({ provider: "cohere", statusCode: 401, success: false });
+  });
+
   it("/ai/v1 → cohere/…: what Cohere cannot carry is a 400 naming the field", async () => {
     const { rest } = await seeded();
     const failed = await rest.chat.completions.create({ model: `cohere/${MODEL}`, messages: [{ role: "user", content: "hi" }], logprobs: true }).catch((e: unknown) => e);
