@@ -202,11 +202,24 @@ describeGateway("Cohere: compat and REST translated to v2 chat, passthrough with
     expect(row).toMatchObject({ provider: "cohere", statusCode: 401, success: false });
   });
 
-  it("/ai/v1 → cohere/…: what Cohere cannot carry is a 400 naming the field", async () => {
-    const { rest } = await seeded();
-    const failed = await rest.chat.completions.create({ model: `cohere/${MODEL}`, messages: [{ role: "user", content: "hi" }], logprobs: true }).catch((e: unknown) => e);
-    expect((failed as InstanceType<typeof OpenAI.APIError>).status).toBe(400);
-    expect((failed as Error).message).toContain("logprobs");
+  it("/ai/v1 → cohere/…: what Cohere cannot carry is a 400 naming the field, and Cohere is not called", async () => {
+    const { t, key } = await seeded();
+    const cases: [Record<string, unknown>, string][] = [
+      [{ logprobs: true }, "logprobs"],
+      [{ n: 2 }, "n"],
+      [{ tools: WEATHER_TOOLS, parallel_tool_calls: false }, "parallel_tool_calls"],
+      [{ tool_choice: "required" }, "tool_choice"],
+      [{ messages: "hi" }, "messages"],
+    ];
+    for (const [extra, field] of cases) {
+      const res = await postJson(`${h.url}/ai/v1/chat/completions`, { model: `cohere/${MODEL}`, messages: [{ role: "user", content: "hi" }], ...extra }, bearer(t.token));
+      expect(res.status, field).toBe(400);
+      expect((await json<{ error: { message: string } }>(res)).error.message).toContain(field);
+    }
+    const embeddings = await postJson(`${h.url}/ai/v1/embeddings`, { model: "cohere/embed-v4.0", input: [[1, 2, 3]] }, bearer(t.token));
+    expect(embeddings.status).toBe(400);
+    expect((await json<{ error: { message: string } }>(embeddings)).error.message).toContain("input");
+    expect(fake.requests.filter((r) => r.headers.authorization === `Bearer ${key}`)).toHaveLength(0);
   });
 
   it("the Anthropic SDK on /ai/v1/messages → cohere/…: translated both ways, streamed too", async () => {

@@ -1,7 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { JsonObject } from "@/lib/formats/json";
+import { readEmbeddingsRequest } from "@/lib/formats/embeddings";
 import { valueOrFormatError } from "@/lib/formats/testing";
+import { decodeCohereEmbeddingsResponse } from "./embeddings";
 import { cohereChatCodec } from "./index";
 
 const anyJson = fc.jsonValue({ maxDepth: 3 });
@@ -89,6 +91,17 @@ describe("cohere-chat requests, fuzzed", () => {
       fc.property(answer, (fields) => {
         valueOrFormatError(() => cohereChatCodec.decodeResponse(fields as JsonObject));
         cohereChatCodec.usageFromBody(fields as JsonObject);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("decodes any embed answer to OpenAI's list or a FormatError", () => {
+    const answer = fc.record({ embeddings: mostly(fc.record({ float: mostly(fc.array(mostly(fc.array(fc.double(), { maxLength: 3 })), { maxLength: 2 })) }, { requiredKeys: [] })), meta: anyJson }, { requiredKeys: [] });
+    const request = readEmbeddingsRequest({ model: "embed-v4.0", input: "a", encoding_format: "base64" });
+    fc.assert(
+      fc.property(answer, (fields) => {
+        valueOrFormatError(() => decodeCohereEmbeddingsResponse(fields as JsonObject, request));
       }),
       { numRuns: 300 },
     );
