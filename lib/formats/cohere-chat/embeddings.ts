@@ -27,7 +27,7 @@ export function encodeCohereEmbeddingsRequest(request: EmbeddingsRequest): Encod
 
 export function decodeCohereEmbeddingsResponse(body: JsonObject, request: EmbeddingsRequest): EmbeddingsResponse {
   const floats = isJsonObject(body.embeddings) ? body.embeddings.float : body.embeddings;
-  if (!Array.isArray(floats)) throw new FormatError("Cohere's answer holds no float embeddings.", "embeddings.float", "invalid_field");
+  if (!Array.isArray(floats)) throw new FormatError("embeddings.float: Cohere's answer holds no float embeddings.", "embeddings.float", "invalid_field");
   const data = floats.map((values: unknown, index) => {
     if (!Array.isArray(values) || !values.every((value) => typeof value === "number")) {
       throw new FormatError(`embeddings.float[${index}] must be a list of numbers.`, `embeddings.float[${index}]`, "invalid_field");
