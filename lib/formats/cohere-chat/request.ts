@@ -192,6 +192,7 @@ export function decodeCohereRequest(body: JsonObject, hints: RequestHints = {}):
   assign("seed", "seed");
   assign("frequency_penalty", "frequency_penalty");
   assign("presence_penalty", "presence_penalty");
+  // Scheduling on Cohere's side only: checked, then left out.
   number("priority");
   if (body.stop_sequences !== undefined) request.stop = stringList(body.stop_sequences, "stop_sequences");
   if (body.tools !== undefined) request.tools = decodeTools(body.tools, body.strict_tools);

@@ -94,6 +94,27 @@ describe("canonical → Cohere stream", () => {
     expect(JSON.parse(out[1]!.data)).toEqual({ type: "tool-plan-delta", delta: { message: { tool_plan: "Plan." } } });
   });
 
+  it("sends reasoning followed by text as a thinking item before the text", () => {
+    const encoder = cohereStreamEncoder();
+    const out = [
+      ...encoder.push({ type: "start", id: "r", model: "m", created: 0 }),
+      ...encoder.push({ type: "reasoning", text: "Think." }),
+      ...encoder.push({ type: "text", text: "Hi" }),
+      ...encoder.end(),
+    ];
+    expect(out.map((e) => [e.event, JSON.parse(e.data).index])).toEqual([
+      ["message-start", undefined],
+      ["content-start", 0],
+      ["content-delta", 0],
+      ["content-end", 0],
+      ["content-start", 1],
+      ["content-delta", 1],
+      ["content-end", 1],
+      ["message-end", undefined],
+    ]);
+    expect(JSON.parse(out[2]!.data)).toMatchObject({ delta: { message: { content: { thinking: "Think." } } } });
+  });
+
   it("ends a failed stream with message-end ERROR and nothing after it", () => {
     const encoder = cohereStreamEncoder();
     encoder.push({ type: "start", id: "r", model: "m", created: 0 });

@@ -113,8 +113,9 @@ type Block = { kind: "text" | "thinking"; index: number } | { kind: "tool"; inde
 /**
  * Canonical events → Cohere's stream for a Cohere client. Content blocks are numbered as Cohere
  * numbers them (text and thinking items by their position in `message.content`, tool calls by
- * theirs among the calls); reasoning before a tool call goes out as the tool plan, as Cohere sends
- * it, else as a thinking item. The finish reason and usage wait for `message-end` at the end.
+ * theirs among the calls). Reasoning is held until the next event shows what it was: before a
+ * tool call it goes out as the tool plan, as Cohere sends it, else as a thinking item. The finish
+ * reason and usage wait for `message-end` at the end.
  */
 export function cohereStreamEncoder(): StreamEncoder {
   let id = "";
@@ -143,6 +144,13 @@ export function cohereStreamEncoder(): StreamEncoder {
     return out;
   };
 
+  const thinking = (): SseEvent[] => {
+    if (planned === "") return [];
+    const out = [...content("thinking", planned), ...close()];
+    planned = "";
+    return out;
+  };
+
   return {
     push(event: ChatStreamEvent): SseEvent[] {
       switch (event.type) {
@@ -150,16 +158,12 @@ export function cohereStreamEncoder(): StreamEncoder {
           id = event.id;
           return [sse("message-start", { id, delta: { message: { role: "assistant" } } })];
         case "text":
-          return content("text", event.text);
+          return [...thinking(), ...content("text", event.text)];
         case "reasoning":
-          // Held until the next event says whether it plans tool calls or is thinking.
           planned += event.text;
           return [];
-        case "reasoning_end": {
-          const thought = planned;
-          planned = "";
-          return thought === "" ? [] : [...content("thinking", thought), ...close()];
-        }
+        case "reasoning_end":
+          return thinking();
         case "tool_call_start": {
           const out = close();
           if (planned !== "") out.push(sse("tool-plan-delta", { delta: { message: { tool_plan: planned } } }));
@@ -183,12 +187,7 @@ export function cohereStreamEncoder(): StreamEncoder {
     },
     end(): SseEvent[] {
       if (failed) return [];
-      const out: SseEvent[] = [];
-      if (planned !== "") {
-        out.push(...content("thinking", planned));
-        planned = "";
-      }
-      out.push(...close());
+      const out = [...thinking(), ...close()];
       const delta: JsonObject = { finish_reason: cohereFinishReason(finish ?? "stop") };
       if (usage) delta.usage = cohereUsageOf(usage);
       out.push(sse("message-end", { id, delta }));

@@ -22,7 +22,8 @@ export const cohere: ProviderSpec = {
   embeddingsPath: undefined,
   formatOfPath(path) {
     const endpoint = endpointOf(path);
-    if (endpoint === COHERE_CHAT_PATH || endpoint === COHERE_EMBED_PATH) return "cohere-chat";
+    // v1 embed answers carry the same `meta.billed_units` as v2's.
+    if (endpoint === COHERE_CHAT_PATH || endpoint === COHERE_EMBED_PATH || endpoint === "v1/embed") return "cohere-chat";
     if (endpoint.startsWith("compatibility/v1/")) return openAiFormatOfPath(endpoint);
     return undefined;
   },
