@@ -59,7 +59,7 @@ async function callProvider(ctx: SurfaceContext, credential: UpstreamCredential,
   const headers = upstreamRequestHeaders(req.headers);
   headers["content-type"] = "application/json";
   const outgoing = await credential.apply({ method: "POST", baseUrl: credential.baseUrl, path, headers, body });
-  return relay(ctx.relay, exchange, { ...outgoing, signal: req.signal, headersTimeout: exchange.options?.requestTimeoutMs }, false, answer);
+  return relay(ctx.relay, exchange, { ...outgoing, signal: req.signal, headersTimeout: exchange.options?.requestTimeoutMs }, answer, credential);
 }
 
 /** A provider's own embeddings endpoint, in the format of its chat: the OpenAI request out, OpenAI's list back. */
