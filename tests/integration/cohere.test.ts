@@ -190,16 +190,23 @@ describeGateway("Cohere: compat and REST translated to v2 chat, passthrough with
   it("a stored Cohere key that Cohere rejects is a 401 (Cloudflare's 2009) naming the provider and the key's alias, never the secret", async () => {
     const t = await h.seed({ storedKey: false });
     const secret = await addKey(t, { provider: "cohere", alias: "cohere-prod", baseUrl: fake.origin });
-    const res = await postJson(`${h.url}/ai/v1/chat/completions`, { model: "cohere/fake-error-401", messages: [{ role: "user", content: "hi" }] }, bearer(t.token));
-    expect(res.status).toBe(401);
-    const body = await res.text();
-    expect(body).not.toContain(secret);
-    const error = JSON.parse(body) as { internalCode?: number; error: { message: string } };
-    expect(error.internalCode).toBe(2009);
-    expect(error.error.message).toContain("Cohere");
-    expect(error.error.message).toContain("cohere-prod");
-    const row = await logOf(t);
-    expect(row).toMatchObject({ provider: "cohere", statusCode: 401, success: false });
+    const headers = { ...bearer(t.token), "cf-aig-byok-alias": "cohere-prod" };
+    for (const [url, model] of [
+      [`${h.url}/ai/v1/chat/completions`, "cohere/fake-error-401"],
+      [`${t.gatewayUrl}/cohere/v2/chat`, "fake-error-401"],
+    ] as const) {
+      const res = await postJson(url, { model, messages: [{ role: "user", content: "hi" }] }, headers);
+      expect(res.status).toBe(401);
+      const body = await res.text();
+      expect(body).not.toContain(secret);
+      const error = JSON.parse(body) as { internalCode?: number; error: { code: string; message: string } };
+      expect(error.internalCode).toBe(2009);
+      expect(error.error.code).toBe("provider_key_rejected");
+      expect(error.error.message).toContain('cohere key "cohere-prod"');
+      const row = await h.logRow(res.headers.get("cf-aig-log-id") ?? "");
+      expect(row).toMatchObject({ provider: "cohere", statusCode: 401, success: false });
+      expect(row.errorMessage).toContain("HTTP 401");
+    }
   });
 
   it("/ai/v1 → cohere/…: what Cohere cannot carry is a 400 naming the field, and Cohere is not called", async () => {
