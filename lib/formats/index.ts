@@ -1,4 +1,5 @@
 import { anthropicMessagesCodec } from "./anthropic-messages";
+import { bedrockConverseCodec } from "./bedrock-converse";
 import type { Codec, WireFormat } from "./codec";
 import { geminiCodec } from "./gemini";
 import { openAiChatCodec } from "./openai-chat/codec";
@@ -10,6 +11,7 @@ const codecs: Readonly<Record<WireFormat, Codec>> = {
   "openai-responses": openAiResponsesCodec,
   "anthropic-messages": anthropicMessagesCodec,
   gemini: geminiCodec,
+  "bedrock-converse": bedrockConverseCodec,
 };
 
 export function codecFor(format: WireFormat): Codec {

@@ -83,6 +83,7 @@ export function passthroughAnswer(format: WireFormat | undefined, stripUsageChun
   return {
     tap(contentType, status, streamRequested) {
       if (contentType.startsWith("text/event-stream")) return passthroughTap(codec, "sse");
+      if (framingOf(contentType) === "event-stream") return passthroughTap(codec, "event-stream");
       return streamRequested && status < 400 && contentType.includes("json") ? passthroughTap(codec, "json-array") : undefined;
     },
     errorEvent: codecErrorEvent(codec),
@@ -113,7 +114,7 @@ export function translatedAnswer(ingress: Codec, egress: Codec, request: ChatReq
   return {
     tap(contentType, status, streamRequested) {
       if (status >= 400 || !streamRequested) return undefined;
-      if (!contentType.startsWith("text/event-stream") && !contentType.includes("json")) return undefined;
+      if (!contentType.startsWith("text/event-stream") && !contentType.includes("json") && framingOf(contentType) !== "event-stream") return undefined;
       const encoder = ingress.streamEncoder({ includeUsage: request.stream_options?.include_usage === true });
       return translatingTap(framingOf(contentType), egress.streamDecoder(), encoder, errorEvents);
     },
