@@ -42,9 +42,9 @@ const CACHE_POINT: JsonObject = { cachePoint: { type: "default" } };
 /** Bedrock model ids: a vendor prefix, dots, dashes, colons, an optional cross-region profile, or an ARN. */
 const MODEL_ID = /^[A-Za-z0-9][\w.:/-]*$/;
 
-/** Anthropic models on Bedrock (`anthropic.…`, and cross-region profiles such as `us.anthropic.…`). */
+/** Anthropic models on Bedrock: `anthropic.…`, cross-region profiles (`us.anthropic.…`, `global.anthropic.…`) and ARNs naming either. */
 export function isAnthropicModelId(model: string): boolean {
-  return /^(?:[a-z]{2,4}\.)?anthropic\./.test(model) || model.includes("/anthropic.") || model.includes(":anthropic.");
+  return /(?:^|[/.:])anthropic\./.test(model);
 }
 
 export function converseModelId(model: string): string {
