@@ -41,7 +41,7 @@ describe("EventStreamReader", () => {
   it("fails on corrupt frames rather than misreading them (the CRCs are checked)", () => {
     const frame = eventFrame("messageStart", { role: "assistant" });
     const corrupt = frame.slice();
-    corrupt[corrupt.byteLength - 6] ^= 0xff;
+    corrupt[corrupt.byteLength - 6] = (corrupt[corrupt.byteLength - 6] ?? 0) ^ 0xff;
     expect(() => new EventStreamReader().push(corrupt)).toThrow();
   });
 

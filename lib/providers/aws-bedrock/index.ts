@@ -99,5 +99,4 @@ export const awsBedrock: ProviderSpec = {
   },
   credentialHeaders: ["authorization"],
   completeCall,
-  modelAuthors: ["bedrock"],
 };
