@@ -62,7 +62,9 @@ describeGateway("Amazon Bedrock", (h) => {
       const calls = new Map<number, { id?: string; name?: string; arguments: string }>();
       let finish: string | null | undefined;
       let usage: OpenAI.CompletionUsage | null | undefined;
+      const models = new Set<string>();
       for await (const chunk of stream) {
+        models.add(chunk.model);
         for (const call of chunk.choices[0]?.delta.tool_calls ?? []) {
           const seen = calls.get(call.index) ?? { arguments: "" };
           seen.id ??= call.id;
@@ -75,6 +77,7 @@ describeGateway("Amazon Bedrock", (h) => {
       }
       expect([...calls.values()]).toEqual([{ id: "tooluse_fake0", name: "get_weather", arguments: JSON.stringify({ city: "fake-city" }) }]);
       expect(finish).toBe("tool_calls");
+      expect([...models]).toEqual([PROFILE]);
       expect(usage).toMatchObject({ prompt_tokens: LOGGED.input, completion_tokens: outputTokens, prompt_tokens_details: { cached_tokens: cacheReadInputTokens } });
 
       const upstream = lastUpstream(PROFILE);
@@ -94,6 +97,9 @@ describeGateway("Amazon Bedrock", (h) => {
       const { t } = await seeded();
       const client = new OpenAI({ baseURL: `${t.gatewayUrl}/compat`, apiKey: t.token, maxRetries: 0 });
       const first = await client.chat.completions.create({ model: `aws-bedrock/${MODEL}`, messages: [{ role: "user", content: "Weather in Paris?" }], tools: WEATHER });
+      // Converse names neither: the model asked for, and an id of the gateway's.
+      expect(first.model).toBe(MODEL);
+      expect(first.id).toMatch(/^bedrock-[0-9a-f]{32}$/);
       const call = first.choices[0]!.message.tool_calls![0]!;
       expect(first.choices[0]!.finish_reason).toBe("tool_calls");
       const second = await client.chat.completions.create({
@@ -119,6 +125,18 @@ describeGateway("Amazon Bedrock", (h) => {
         status: 400,
         message: expect.stringContaining("seed"),
       });
+    });
+
+    it("ends a stream that Bedrock broke off with an exception frame in an error the SDK raises", async () => {
+      const { t } = await seeded();
+      const client = new OpenAI({ baseURL: `${t.gatewayUrl}/compat`, apiKey: t.token, maxRetries: 0 });
+      const stream = await client.chat.completions.create({ model: "aws-bedrock/fake-exception", messages: [{ role: "user", content: "hi" }], stream: true });
+      let text = "";
+      const read = async () => {
+        for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? "";
+      };
+      await expect(read()).rejects.toThrow(/failed mid-way/);
+      expect(text).toBe("Hello ");
     });
 
     it("passes Bedrock's throttling on with its status and message", async () => {

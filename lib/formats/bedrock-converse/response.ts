@@ -6,9 +6,14 @@ import { converseUsageOf, usageFromConverse } from "./usage";
 
 /**
  * A Converse answer `{output: {message: {role, content}}, stopReason, usage, metrics}` ⇄ canonical.
- * Converse answers carry no id or model: the id is left empty (the client's encoder makes one up
- * where its format needs one) and the model is the request's, which the gateway already knows.
+ * Converse answers carry no id or model: the id is made up (`bedrock-{uuid}`), and the model is left
+ * empty for the gateway to fill with the request's.
  */
+
+/** An id for an answer Bedrock gave none. */
+export function answerId(): string {
+  return `bedrock-${crypto.randomUUID().replaceAll("-", "")}`;
+}
 
 /** Bedrock's stop reasons → canonical; the malformed_* ones end the answer like a stop. */
 export function finishReasonOf(stopReason: unknown): FinishReason {
@@ -55,7 +60,7 @@ export function decodeConverseResponse(body: JsonObject): ChatResponse {
   });
   const usage = usageFromConverse(body.usage);
   return {
-    id: "",
+    id: answerId(),
     model: "",
     created: Math.floor(Date.now() / 1000),
     message: { content: text, ...(calls.length > 0 ? { tool_calls: calls } : {}), ...(reasoning.length > 0 ? { reasoning } : {}) },

@@ -3,7 +3,7 @@ import { FormatError, type StreamDecoder, type StreamEncoder } from "@/lib/forma
 import { isJsonObject, parseJsonObject, type JsonObject } from "@/lib/formats/json";
 import { converseStreamErrorEvents, errorFromException } from "./error";
 import { EXCEPTION_EVENT } from "./event-stream";
-import { finishReasonOf, stopReasonOf } from "./response";
+import { answerId, finishReasonOf, stopReasonOf } from "./response";
 import { converseUsageOf, usageFromConverse } from "./usage";
 
 /**
@@ -23,7 +23,7 @@ export function converseStreamDecoder(): StreamDecoder {
   const start = (out: ChatStreamEvent[]) => {
     if (started) return;
     started = true;
-    out.push({ type: "start", id: "", model: "", created: Math.floor(Date.now() / 1000) });
+    out.push({ type: "start", id: answerId(), model: "", created: Math.floor(Date.now() / 1000) });
   };
 
   return {
