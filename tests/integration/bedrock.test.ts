@@ -7,6 +7,7 @@ import { EventStreamReader } from "@/lib/formats/bedrock-converse";
 import { costMicros } from "@/lib/pricing/cost";
 import { InvalidInputError } from "@/lib/services/errors";
 import { FAKE_BEDROCK_CONTENT, FAKE_BEDROCK_KEY, FAKE_BEDROCK_USAGE, startFakeBedrock, type FakeBedrock } from "../fake-providers/bedrock";
+import { expectGatewayError } from "../support/errors";
 import { describeGateway } from "../support/harness";
 import { bearer, postJson } from "../support/http";
 import { addKey, type SeededTeam } from "../support/seed";
@@ -220,17 +221,19 @@ describeGateway("Amazon Bedrock", (h) => {
   describe("credentials", () => {
     it("a stored key the provider rejects is a 401 naming the provider and the key's alias, never the secret", async () => {
       const { t } = await seeded("ops", { ...FAKE_BEDROCK_KEY, secretAccessKey: "a-wrong-secret-never-shown" });
-      const res = await postJson(`${t.gatewayUrl}/compat/chat/completions`, { model: `aws-bedrock/${MODEL}`, messages: [{ role: "user", content: "hi" }] }, {
-        ...bearer(t.token),
-        "cf-aig-byok-alias": "ops",
-      });
-      const text = await res.text();
-      expect(res.status).toBe(401);
-      expect(text).toContain("aws-bedrock");
-      expect(text).toContain("ops");
-      expect(text).not.toContain("a-wrong-secret-never-shown");
-      const row = await logOf(t);
-      expect(row.statusCode).toBe(401);
+      for (const [path, body] of [
+        ["compat/chat/completions", { model: `aws-bedrock/${MODEL}`, messages: [{ role: "user", content: "hi" }] }],
+        [`aws-bedrock/bedrock-runtime/us-east-1/model/${MODEL}/converse`, { messages: [{ role: "user", content: [{ text: "hi" }] }] }],
+      ] as const) {
+        const res = await postJson(`${t.gatewayUrl}/${path}`, body, { ...bearer(t.token), "cf-aig-byok-alias": "ops" });
+        // The fake answered 403 InvalidSignatureException: the gateway says which key, in its own words.
+        const error = await expectGatewayError(res, 401, 2009);
+        expect(error.error.message).toContain('aws-bedrock key "ops"');
+        expect(JSON.stringify(error)).not.toContain("a-wrong-secret-never-shown");
+        const row = await h.logRow(res.headers.get("cf-aig-log-id") ?? "");
+        expect(row).toMatchObject({ statusCode: 401, provider: "aws-bedrock" });
+        expect(row.errorMessage).toContain("HTTP 403");
+      }
     });
 
     it("a malformed key is refused when it is stored, the message naming the field", async () => {

@@ -78,6 +78,17 @@ describe("aws-bedrock credentials", () => {
     expect(awsBedrock.keyProblem?.(secret)).not.toContain(KEY.secretAccessKey);
   });
 
+  it("knows AWS's rejections of the key itself from other refusals", () => {
+    const rejects = (status: number, type?: string) => awsBedrock.rejectsCredential?.(status, type === undefined ? {} : { "x-amzn-errortype": type });
+    expect(rejects(403, "UnrecognizedClientException:http://internal.amazon.com/coral/com.amazon.coral.service/")).toBe(true);
+    expect(rejects(403, "InvalidSignatureException")).toBe(true);
+    expect(rejects(403, "ExpiredTokenException")).toBe(true);
+    expect(rejects(401)).toBe(true);
+    expect(rejects(403, "AccessDeniedException")).toBe(false);
+    expect(rejects(400, "ValidationException")).toBe(false);
+    expect(rejects(403)).toBe(false);
+  });
+
   it("takes a whole key, and its region names the base URL", () => {
     expect(awsBedrock.keyProblem?.(SECRET)).toBeUndefined();
     expect(awsBedrock.baseUrlOfKey?.(SECRET)).toBe("https://bedrock-runtime.eu-west-1.amazonaws.com");

@@ -66,6 +66,19 @@ function completeCall(call: OutgoingCall): OutgoingCall {
   return { ...call, headers: { ...headers, "x-api-key": authorization.slice(7).trim() } };
 }
 
+/**
+ * AWS refuses credentials with 403 and names why in `x-amzn-errortype`: an unknown key id or session
+ * token, a signature the secret does not make, an expired session. Other 403s (AccessDenied: the
+ * key lacks access to the model) are the key's permissions, not the key.
+ */
+const REJECTED_CREDENTIAL = /^(?:UnrecognizedClient|InvalidSignature|ExpiredToken|InvalidClientTokenId)Exception(?::|$)/;
+
+function rejectsCredential(status: number, headers: Record<string, string | string[] | undefined>): boolean {
+  if (status === 401) return true;
+  const type = headers["x-amzn-errortype"];
+  return status === 403 && REJECTED_CREDENTIAL.test(typeof type === "string" ? type : (type?.[0] ?? ""));
+}
+
 export const awsBedrock: ProviderSpec = {
   slug: "aws-bedrock",
   name: "Amazon Bedrock",
@@ -86,6 +99,7 @@ export const awsBedrock: ProviderSpec = {
     const key = readBedrockKey(secret);
     return typeof key === "string" ? key : undefined;
   },
+  rejectsCredential,
   baseUrlOfKey(secret) {
     const key = readBedrockKey(secret);
     return typeof key === "string" ? undefined : runtimeBaseUrl(key.region);
