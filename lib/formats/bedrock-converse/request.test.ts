@@ -59,7 +59,10 @@ describe("canonical → Converse", () => {
   });
 
   it("asks Anthropic models for thinking and top_k in additionalModelRequestFields, and refuses them for others", () => {
-    expect(encodeConverseRequest(base({ reasoning: { effort: "low" }, top_k: 5 })).body.additionalModelRequestFields).toEqual({ top_k: 5, thinking: { type: "enabled", budget_tokens: 2048 } });
+    const thinking = encodeConverseRequest(base({ reasoning: { effort: "low" }, top_k: 5 })).body;
+    expect(thinking.additionalModelRequestFields).toEqual({ top_k: 5, thinking: { type: "enabled", budget_tokens: 2048 } });
+    expect(thinking.inferenceConfig).toEqual({ maxTokens: 2048 + 4096 });
+    expect(encodeConverseRequest(base({ reasoning: { effort: "low" }, max_tokens: 3000 })).body.inferenceConfig).toEqual({ maxTokens: 3000 });
     expect(encodeConverseRequest(base({ reasoning: { budget_tokens: 0 } })).body.additionalModelRequestFields).toBeUndefined();
     expect(formatError(() => encodeConverseRequest(base({ model: "amazon.nova-pro-v1:0", reasoning: { effort: "high" } }))).field).toBe("reasoning");
     expect(formatError(() => encodeConverseRequest(base({ model: "meta.llama3-3-70b-instruct-v1:0", top_k: 3 }))).field).toBe("top_k");

@@ -1,4 +1,4 @@
-import { ANTHROPIC_THINKING_BUDGETS } from "@/lib/formats/anthropic-messages";
+import { ANTHROPIC_DEFAULT_MAX_TOKENS, ANTHROPIC_THINKING_BUDGETS } from "@/lib/formats/anthropic-messages";
 import type { ChatMessage, ChatRequest, ChatTool, ReasoningBlock, TextPart, ToolCall, ToolChoice, UserContentPart } from "@/lib/formats/canonical";
 import { FormatError, type EncodedRequest, type RequestHints } from "@/lib/formats/codec";
 import { isJsonObject, parseJsonObject, type JsonObject } from "@/lib/formats/json";
@@ -22,8 +22,9 @@ import { isJsonObject, parseJsonObject, type JsonObject } from "@/lib/formats/js
  *   `cachePoint` block after it (Converse's way, for the models that cache).
  * - Reasoning: `reasoningContent {reasoningText {text, signature} | redactedContent}` blocks travel
  *   back on assistant turns. Asking for reasoning is model-specific (`additionalModelRequestFields`):
- *   Anthropic models take `thinking {type: enabled, budget_tokens}` (effort mapped as for Anthropic),
- *   and `top_k` goes there too; for other models both are refused, as Bedrock documents no common field.
+ *   Anthropic models take `thinking {type: enabled, budget_tokens}` (effort mapped as for Anthropic;
+ *   without `max_tokens`, maxTokens is the budget plus Anthropic's default answer length), and
+ *   `top_k` goes there too; for other models both are refused, as Bedrock documents no common field.
  * - `response_format` json_schema → `outputConfig.textFormat` (the schema as JSON text).
  * - Ignored as harmless: `user` and a user message's `name`, an image's `detail`, a tool's
  *   `strict`, `stream_options` (Bedrock always reports usage).
@@ -110,6 +111,9 @@ export function encodeConverseRequest(request: ChatRequest): EncodedRequest {
 
   const additional = additionalFields(request, model);
   if (Object.keys(additional).length > 0) body.additionalModelRequestFields = additional;
+  const thinking = additional.thinking as { budget_tokens: number } | undefined;
+  // Claude wants room to answer beyond its thinking budget, and Bedrock's default may be less.
+  if (thinking && inference.maxTokens === undefined) body.inferenceConfig = { ...inference, maxTokens: thinking.budget_tokens + ANTHROPIC_DEFAULT_MAX_TOKENS };
   const format = request.response_format;
   if (format?.type === "json_schema") {
     const jsonSchema: JsonObject = { schema: JSON.stringify(format.json_schema.schema ?? { type: "object" }), name: format.json_schema.name };
