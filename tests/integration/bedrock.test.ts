@@ -1,5 +1,8 @@
 import Anthropic from "@anthropic-ai/sdk";
+import { BedrockRuntimeClient, ConverseStreamCommand } from "@aws-sdk/client-bedrock-runtime";
 import { EventStreamCodec } from "@smithy/eventstream-codec";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
+import type { FinalizeRequestMiddleware, MetadataBearer } from "@smithy/types";
 import { fromUtf8, toUtf8 } from "@smithy/util-utf8";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -182,6 +185,38 @@ describeGateway("Amazon Bedrock", (h) => {
       expect(row).toMatchObject({ provider: "aws-bedrock", model: MODEL, stream: true, tokensIn: LOGGED.input, tokensOut: outputTokens, tokensCached: cacheReadInputTokens });
       expect(row.costMicros).toBe(costMicros("aws-bedrock", MODEL, LOGGED).micros);
       expect(row.costMicros).toBeGreaterThan(costMicros("aws-bedrock", MODEL, { ...LOGGED, cacheWrite: 0 }).micros);
+    });
+
+    it("the AWS SDK pointed at the gateway, its own signature swapped for the gateway token, uses the stored key: ConverseStream decodes in the SDK", async () => {
+      const { t } = await seeded();
+      const client = new BedrockRuntimeClient({
+        region: "us-east-1",
+        endpoint: `${t.gatewayUrl}/aws-bedrock/bedrock-runtime/us-east-1`,
+        credentials: { accessKeyId: "AKIAUNUSEDBYGATEWAY0", secretAccessKey: "unused" },
+        maxAttempts: 1,
+        requestHandler: new NodeHttpHandler(),
+      });
+      const swapSignature: FinalizeRequestMiddleware<object, MetadataBearer> =
+        (next) => async (args) => {
+          const request = args.request as { headers: Record<string, string> };
+          delete request.headers.authorization;
+          request.headers["cf-aig-authorization"] = `Bearer ${t.token}`;
+          return next(args);
+        };
+      client.middlewareStack.addRelativeTo(swapSignature, { relation: "after", toMiddleware: "httpSigningMiddleware", name: "gatewayToken" });
+      const out = await client.send(new ConverseStreamCommand({ modelId: MODEL, messages: [{ role: "user", content: [{ text: "hi" }] }] }));
+      let text = "";
+      let usage: unknown;
+      for await (const event of out.stream!) {
+        text += event.contentBlockDelta?.delta?.text ?? "";
+        usage ??= event.metadata?.usage;
+      }
+      client.destroy();
+      expect(text).toBe(FAKE_BEDROCK_CONTENT);
+      expect(usage).toMatchObject(FAKE_BEDROCK_USAGE);
+      expect(lastUpstream(MODEL).signedBy).toBe(FAKE_BEDROCK_KEY.accessKeyId);
+      const row = await logOf(t);
+      expect(row).toMatchObject({ model: MODEL, stream: true, tokensIn: LOGGED.input, tokensCached: cacheReadInputTokens });
     });
 
     it("invoke-with-response-stream for an Anthropic model: usage read from the chunks' Anthropic events", async () => {

@@ -78,7 +78,8 @@ export async function signBedrockCall(call: OutgoingCall, secret: string): Promi
     const seen = query[name];
     query[name] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value];
   }
-  const { authorization: _replaced, ...headers } = call.headers;
+  // What a client's own signing left (an AWS SDK pointed at the gateway) would sign for its credentials, not these.
+  const { authorization: _replaced, "x-amz-date": _date, "x-amz-security-token": _token, "x-amz-content-sha256": _hash, ...headers } = call.headers;
   const signed = await signerFor(key, secret).sign(
     {
       method: call.method,

@@ -43,6 +43,14 @@ describe("aws-bedrock credentials", () => {
     expect(verifies({ ...signed, body: '{"messages":[1]}' })).toBe(false);
   });
 
+  it("replaces what a client's own signing left with its own", async () => {
+    const headers = { authorization: "AWS4-HMAC-SHA256 Credential=AKIACLIENT/…", "x-amz-date": "20000101T000000Z", "x-amz-security-token": "stale", "x-amz-content-sha256": "0".repeat(64) };
+    const signed = await awsBedrock.applyCredential({ method: "POST", baseUrl: "https://bedrock-runtime.eu-west-1.amazonaws.com", path: "model/m/converse", headers, body: "{}" }, SECRET);
+    expect(signed.headers["x-amz-security-token"]).toBeUndefined();
+    expect(signed.headers["x-amz-date"]).not.toBe(headers["x-amz-date"]);
+    expect(verifies(signed)).toBe(true);
+  });
+
   it("signs Mantle's Messages path for its own service, and carries a session token", async () => {
     const withToken = JSON.stringify({ ...KEY, sessionToken: "token-1" });
     const signed = await awsBedrock.applyCredential({ method: "POST", baseUrl: "https://bedrock-mantle.eu-west-1.api.aws", path: "anthropic/v1/messages", headers: {}, body: "{}" }, withToken);
