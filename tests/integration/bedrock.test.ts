@@ -234,11 +234,8 @@ describeGateway("Amazon Bedrock", (h) => {
       expect(row).toMatchObject({ model: MODEL, stream: true, tokensIn: LOGGED.input, tokensOut: outputTokens, tokensCached: cacheReadInputTokens });
     });
 
-    it("Mantle's Anthropic Messages path, with a Bedrock API key sent as a bearer token moved to x-api-key", async () => {
-      const t = await h.seed({ storedKey: false });
-      fake.apiKeys.add("ABSKfakeBedrockApiKey");
-      // The client's own key: the gateway forwards it to the host the path names, here the fake through a stored key's base URL.
-      await addKey(t, { provider: "aws-bedrock", baseUrl: fake.origin, secret: JSON.stringify(FAKE_BEDROCK_KEY) });
+    it("Mantle's Anthropic Messages path: signed for Mantle's service with the stored key, usage read as Anthropic's", async () => {
+      const { t } = await seeded();
       const res = await postJson(
         `${t.gatewayUrl}/aws-bedrock/bedrock-mantle/us-east-1/anthropic/v1/messages`,
         { model: "anthropic.claude-haiku-4-5", max_tokens: 50, messages: [{ role: "user", content: "hi" }] },
