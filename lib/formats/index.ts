@@ -3,6 +3,7 @@ import type { Codec, WireFormat } from "./codec";
 import { geminiCodec } from "./gemini";
 import { openAiChatCodec } from "./openai-chat/codec";
 import { openAiResponsesCodec } from "./openai-responses";
+import { workersAiCodec } from "./workers-ai";
 
 /** Every wire format's codec, by format. */
 const codecs: Readonly<Record<WireFormat, Codec>> = {
@@ -10,6 +11,7 @@ const codecs: Readonly<Record<WireFormat, Codec>> = {
   "openai-responses": openAiResponsesCodec,
   "anthropic-messages": anthropicMessagesCodec,
   gemini: geminiCodec,
+  "workers-ai": workersAiCodec,
 };
 
 export function codecFor(format: WireFormat): Codec {
