@@ -19,6 +19,7 @@ import { requestLogs, type RequestLog } from "@/db/schema";
 import { startFakeAnthropic, type FakeAnthropic } from "../fake-providers/anthropic";
 import { startFakeGemini, type FakeGemini } from "../fake-providers/gemini";
 import { startFakeOpenAI, type FakeOpenAI } from "../fake-providers/openai";
+import { startFakeWorkersAi, type FakeWorkersAi } from "../fake-providers/workers-ai";
 import { startGatewayServer, type GatewayServer } from "../support/gateway-server";
 import { describeEachDatabase } from "../support/harness";
 import { addKey, seedTeam, type SeededTeam } from "../support/seed";
@@ -32,6 +33,7 @@ describeEachDatabase("conformance matrix", (database) => {
   let openai: FakeOpenAI;
   let anthropic: FakeAnthropic;
   let gemini: FakeGemini;
+  let workersAi: FakeWorkersAi;
   let server: GatewayServer;
   let team: SeededTeam;
   let clients: Clients;
@@ -39,13 +41,14 @@ describeEachDatabase("conformance matrix", (database) => {
   let env: RequestEnv;
 
   beforeAll(async () => {
-    [openai, anthropic, gemini] = await Promise.all([startFakeOpenAI(), startFakeAnthropic(), startFakeGemini()]);
+    [openai, anthropic, gemini, workersAi] = await Promise.all([startFakeOpenAI(), startFakeAnthropic(), startFakeGemini(), startFakeWorkersAi()]);
     images = await serveImage();
     env = { imageUrl: `http://127.0.0.1:${(images.address() as AddressInfo).port}/cat.png`, calls: [], echo: [] };
     server = await startGatewayServer("node", { database: database() });
     team = await seedTeam(database().db, { serverUrl: server.url, keyBaseUrl: openai.baseUrl });
     await addKey(team, { provider: "anthropic", baseUrl: anthropic.origin });
     await addKey(team, { provider: "google-ai-studio", baseUrl: gemini.origin });
+    await addKey(team, { provider: "workers-ai", baseUrl: workersAi.baseUrl, secret: workersAi.apiToken });
     clients = {
       openai: new OpenAI({ baseURL: `${server.url}/ai/v1`, apiKey: team.token, maxRetries: 0 }),
       anthropic: new Anthropic({ baseURL: `${server.url}/ai`, apiKey: team.token, maxRetries: 0 }),
@@ -53,7 +56,7 @@ describeEachDatabase("conformance matrix", (database) => {
   });
   afterAll(async () => {
     await server?.close();
-    await Promise.all([openai?.close(), anthropic?.close(), gemini?.close(), new Promise((resolve) => images?.close(resolve))]);
+    await Promise.all([openai?.close(), anthropic?.close(), gemini?.close(), workersAi?.close(), new Promise((resolve) => images?.close(resolve))]);
   });
 
   /** What each column's fake recorded. */
@@ -62,6 +65,7 @@ describeEachDatabase("conformance matrix", (database) => {
       openai,
       anthropic,
       "google-ai-studio": gemini,
+      "workers-ai": workersAi,
     };
     const fake = fakes[provider];
     if (!fake) throw new Error(`no fake provider serves the ${provider} column`);
