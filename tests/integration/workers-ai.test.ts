@@ -209,6 +209,30 @@ describeGateway("Workers AI", (h) => {
     expect(body.errors[0]?.message).toContain("Rate limit");
   });
 
+  it("answers Workers AI's rejection of a stored token with 401 and code 2009, naming the provider and alias, never the secret", async () => {
+    const t = await h.seed();
+    const secret = workersAiSecret(fake.accountId, "revoked-cloudflare-token");
+    await addKey(t, { provider: "workers-ai", alias: "prod", secret, baseUrl: `${fake.origin}/client/v4/accounts/{account_id}/ai` });
+    const headers = { ...rest(t), "cf-aig-byok-alias": "prod" };
+
+    const native = await postJson(`${h.url}/ai/run/${MODEL}`, { prompt: "hi" }, headers);
+    const nativeText = await native.text();
+    expect(native.status, nativeText).toBe(401);
+    const envelope = JSON.parse(nativeText) as { success: boolean; errors: { code: number; message: string }[] };
+    expect(envelope.success).toBe(false);
+    expect(envelope.errors[0]?.code).toBe(2009);
+    expect(envelope.errors[0]?.message).toContain("workers-ai");
+    expect(envelope.errors[0]?.message).toContain("prod");
+
+    const chat = await postJson(`${h.url}/ai/v1/chat/completions`, { model: MODEL, messages: [{ role: "user", content: "hi" }] }, headers);
+    const chatText = await chat.text();
+    expect(chat.status, chatText).toBe(401);
+    expect(JSON.parse(chatText)).toMatchObject({ internalCode: 2009 });
+    for (const text of [nativeText, chatText]) expect(text).not.toContain("revoked-cloudflare-token");
+    const row = await h.logRow(native.headers.get("cf-aig-log-id") ?? "");
+    expect(row.statusCode).toBe(401);
+  });
+
   it("tells a team without a Workers AI key how to store one with its account id", async () => {
     const t = await h.seed();
     const res = await postJson(`${h.url}/ai/run/${MODEL}`, { prompt: "hi" }, rest(t));
