@@ -15,9 +15,11 @@ import { decodeRequest as decodeOpenAiChatRequest } from "@/lib/formats/openai-c
  *   adapter), `repetition_penalty`, `functions`: no other provider has them.
  * - The model comes from the path (`hints.model`), else from a `model` in the body (/ai/run's).
  *
- * Encoding writes the same shape, with the model in the path (`run/{model}`). Images, reasoning and
- * Anthropic cache hints have no place in it: images are refused, the rest left out (they change
- * nothing the model answers).
+ * Encoding writes the same shape, with the model in the path (`run/{model}`). Images, `n > 1` and
+ * logprobs are refused (they could not be carried, or carried back); left out, as Workers AI's
+ * schema has no place for them and they change cost or routing rather than what the answer can
+ * hold: reasoning settings, cache hints, `user`, `parallel_tool_calls` and tool-call signatures.
+ * An assistant turn's reasoning is left out as for the OpenAI family, which takes none back.
  */
 
 const REFUSED_FIELDS: Readonly<Record<string, string>> = {
