@@ -468,7 +468,7 @@ describeGateway(
         [`${h.url}/ai/v1/completions`, 404],
         [`${h.url}/ai/v1/chat/completions/x`, 404],
         [`${h.url}/ai/v1/models`, 405],
-        [`${h.url}/ai/run/`, 404],
+        [`${h.url}/ai/runs`, 404],
         [`${h.url}/ai/v1`, 404],
         [`${h.url}/client/v4/accounts/${t.team.slug}/ai/v1/files`, 404],
         [`${h.url}/client/v4/accounts/${other.team.slug}/ai/v1/chat/completions`, 401],
