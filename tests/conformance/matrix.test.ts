@@ -17,6 +17,7 @@ import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requestLogs, type RequestLog } from "@/db/schema";
 import { startFakeAnthropic, type FakeAnthropic } from "../fake-providers/anthropic";
+import { startFakeCohere, type FakeCohere } from "../fake-providers/cohere";
 import { startFakeGemini, type FakeGemini } from "../fake-providers/gemini";
 import { startFakeOpenAI, type FakeOpenAI } from "../fake-providers/openai";
 import { startFakeWorkersAi, type FakeWorkersAi } from "../fake-providers/workers-ai";
@@ -33,6 +34,7 @@ describeEachDatabase("conformance matrix", (database) => {
   let openai: FakeOpenAI;
   let anthropic: FakeAnthropic;
   let gemini: FakeGemini;
+  let cohere: FakeCohere;
   let workersAi: FakeWorkersAi;
   let server: GatewayServer;
   let team: SeededTeam;
@@ -41,13 +43,20 @@ describeEachDatabase("conformance matrix", (database) => {
   let env: RequestEnv;
 
   beforeAll(async () => {
-    [openai, anthropic, gemini, workersAi] = await Promise.all([startFakeOpenAI(), startFakeAnthropic(), startFakeGemini(), startFakeWorkersAi()]);
+    [openai, anthropic, gemini, cohere, workersAi] = await Promise.all([
+      startFakeOpenAI(),
+      startFakeAnthropic(),
+      startFakeGemini(),
+      startFakeCohere(),
+      startFakeWorkersAi(),
+    ]);
     images = await serveImage();
     env = { imageUrl: `http://127.0.0.1:${(images.address() as AddressInfo).port}/cat.png`, calls: [], echo: [] };
     server = await startGatewayServer("node", { database: database() });
     team = await seedTeam(database().db, { serverUrl: server.url, keyBaseUrl: openai.baseUrl });
     await addKey(team, { provider: "anthropic", baseUrl: anthropic.origin });
     await addKey(team, { provider: "google-ai-studio", baseUrl: gemini.origin });
+    await addKey(team, { provider: "cohere", baseUrl: cohere.origin });
     await addKey(team, { provider: "workers-ai", baseUrl: workersAi.baseUrl, secret: workersAi.apiToken });
     clients = {
       openai: new OpenAI({ baseURL: `${server.url}/ai/v1`, apiKey: team.token, maxRetries: 0 }),
@@ -56,7 +65,14 @@ describeEachDatabase("conformance matrix", (database) => {
   });
   afterAll(async () => {
     await server?.close();
-    await Promise.all([openai?.close(), anthropic?.close(), gemini?.close(), workersAi?.close(), new Promise((resolve) => images?.close(resolve))]);
+    await Promise.all([
+      openai?.close(),
+      anthropic?.close(),
+      gemini?.close(),
+      cohere?.close(),
+      workersAi?.close(),
+      new Promise((resolve) => images?.close(resolve)),
+    ]);
   });
 
   /** What each column's fake recorded. */
@@ -65,6 +81,7 @@ describeEachDatabase("conformance matrix", (database) => {
       openai,
       anthropic,
       "google-ai-studio": gemini,
+      cohere,
       "workers-ai": workersAi,
     };
     const fake = fakes[provider];

@@ -58,5 +58,5 @@ async function runWorkersAi(ctx: SurfaceContext, model: string, input: JsonObjec
   const headers = upstreamRequestHeaders(req.headers);
   headers["content-type"] = "application/json";
   const outgoing = await credential.apply({ method: "POST", baseUrl: credential.baseUrl, path: `run/${model}`, headers, body: JSON.stringify(input) });
-  return relay(ctx.relay, exchange, { ...outgoing, signal: req.signal, headersTimeout: exchange.options?.requestTimeoutMs }, false, passthroughAnswer("workers-ai"));
+  return relay(ctx.relay, exchange, { ...outgoing, signal: req.signal, headersTimeout: exchange.options?.requestTimeoutMs }, passthroughAnswer("workers-ai"), credential);
 }
