@@ -101,6 +101,7 @@ function pick(keys: StoredKey[], alias: string, gatewayId: string | null): Store
 }
 
 function addKeyHint(target: ProviderTarget, access: Access): string {
+  if (target.secretHint) return `\`echo '${target.secretHint}' | npx switchyard key add ${access.team.slug} ${target.slug}\` or the dashboard`;
   const baseUrl = target.baseUrl === null && target.baseUrlHint ? ` --base-url ${target.baseUrlHint}` : "";
   return `\`npx switchyard key add ${access.team.slug} ${target.slug}${baseUrl}\` or the dashboard`;
 }
@@ -122,9 +123,9 @@ function missingKey(target: ProviderTarget, access: Access, authenticated: boole
 }
 
 function needsBaseUrl(target: ProviderTarget, access: Access) {
+  const what = target.secretHint ? `whose secret names its account (${target.secretHint})` : `with its base URL${target.baseUrlHint ? ` (${target.baseUrlHint})` : ""}`;
   return invalidRequest(
-    `${target.name} has no fixed base URL: store a ${target.slug} key with its base URL` +
-      `${target.baseUrlHint ? ` (${target.baseUrlHint})` : ""} using ${addKeyHint(target, access)}, and send a gateway token`,
+    `${target.name} has no fixed base URL: store a ${target.slug} key ${what} using ${addKeyHint(target, access)}, and send a gateway token`,
     "missing_base_url",
   );
 }

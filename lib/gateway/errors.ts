@@ -177,5 +177,7 @@ export function renderOpenAiError(error: GatewayError): string {
  */
 export function renderError(error: GatewayError, ingress: WireFormat | undefined): string {
   if (ingress === undefined || ingress === "openai-chat" || ingress === "openai-responses") return renderOpenAiError(error);
-  return JSON.stringify(codecFor(ingress).encodeError({ status: error.httpCode, message: error.message, code: error.code }));
+  // Cloudflare's own envelope (Workers AI's, on /ai/run) carries Cloudflare's numeric codes.
+  const code = ingress === "workers-ai" ? String(error.internalCode) : error.code;
+  return JSON.stringify(codecFor(ingress).encodeError({ status: error.httpCode, message: error.message, code }));
 }

@@ -81,9 +81,10 @@ export interface ProviderSpec {
    * For passthrough paths that name the host (Bedrock's `bedrock-runtime/{region}/…`, Azure's
    * `{resource}/{deployment}/…`): the base URL the path implies and the path under it. A stored
    * key's own base URL replaces the implied one (a proxy, or a local server in tests). Undefined
-   * when the path is not one the provider serves.
+   * when the path is not one the provider serves; `baseUrl` undefined when only the path under the
+   * usual base URL differs from the one sent (Workers AI's `@cf/…` → `run/@cf/…`).
    */
-  passthroughTarget?(path: string): { baseUrl: string; path: string } | undefined;
+  passthroughTarget?(path: string): { baseUrl?: string; path: string } | undefined;
   /**
    * Headers its key travels in. A client's own key found in one of them is the client's business
    * and passes as sent; one found elsewhere (an OpenAI SDK's `Authorization` on a translated call
@@ -101,6 +102,11 @@ export interface ProviderSpec {
   modelAuthors?: readonly string[];
   /** Hint in errors when the base URL is missing (Workers AI). */
   baseUrlHint?: string;
+  /**
+   * What a stored secret looks like when it is a structured credential that implies the base URL
+   * (Workers AI's `{"accountId": …, "apiToken": …}`), for the hints in errors; then no base URL is asked for.
+   */
+  secretHint?: string;
 }
 
 /**

@@ -109,6 +109,19 @@ export const PROVIDERS: Provider[] = [
     cachedUsage: bedrockUsage,
     rateLimitMessage: "Too many requests",
   },
+  {
+    // Workers AI's OpenAI-compatible endpoint, which its fake serves with the fake OpenAI's behaviour.
+    id: "workers-ai",
+    slug: "workers-ai",
+    wire: "openai-chat",
+    native: ["chat"],
+    label: "workers-ai",
+    model: "@cf/meta/llama-3.3-70b-instruct-fp8-fast",
+    content: FAKE_DEFAULT_CONTENT,
+    usage: openaiUsage,
+    cachedUsage: openaiUsage,
+    rateLimitMessage: "Rate limit reached for",
+  },
 ];
 
 export const INGRESSES: { id: Ingress; label: string }[] = [

@@ -21,6 +21,7 @@ import { startFakeCohere, type FakeCohere } from "../fake-providers/cohere";
 import { FAKE_BEDROCK_KEY, startFakeBedrock, type FakeBedrock } from "../fake-providers/bedrock";
 import { startFakeGemini, type FakeGemini } from "../fake-providers/gemini";
 import { startFakeOpenAI, type FakeOpenAI } from "../fake-providers/openai";
+import { startFakeWorkersAi, type FakeWorkersAi } from "../fake-providers/workers-ai";
 import { startGatewayServer, type GatewayServer } from "../support/gateway-server";
 import { describeEachDatabase } from "../support/harness";
 import { addKey, seedTeam, type SeededTeam } from "../support/seed";
@@ -36,6 +37,7 @@ describeEachDatabase("conformance matrix", (database) => {
   let gemini: FakeGemini;
   let cohere: FakeCohere;
   let bedrock: FakeBedrock;
+  let workersAi: FakeWorkersAi;
   let server: GatewayServer;
   let team: SeededTeam;
   let clients: Clients;
@@ -43,7 +45,14 @@ describeEachDatabase("conformance matrix", (database) => {
   let env: RequestEnv;
 
   beforeAll(async () => {
-    [openai, anthropic, gemini, cohere, bedrock] = await Promise.all([startFakeOpenAI(), startFakeAnthropic(), startFakeGemini(), startFakeCohere(), startFakeBedrock()]);
+    [openai, anthropic, gemini, cohere, bedrock, workersAi] = await Promise.all([
+      startFakeOpenAI(),
+      startFakeAnthropic(),
+      startFakeGemini(),
+      startFakeCohere(),
+      startFakeBedrock(),
+      startFakeWorkersAi(),
+    ]);
     images = await serveImage();
     env = { imageUrl: `http://127.0.0.1:${(images.address() as AddressInfo).port}/cat.png`, calls: [], echo: [] };
     server = await startGatewayServer("node", { database: database() });
@@ -52,6 +61,7 @@ describeEachDatabase("conformance matrix", (database) => {
     await addKey(team, { provider: "google-ai-studio", baseUrl: gemini.origin });
     await addKey(team, { provider: "cohere", baseUrl: cohere.origin });
     await addKey(team, { provider: "aws-bedrock", baseUrl: bedrock.origin, secret: JSON.stringify(FAKE_BEDROCK_KEY) });
+    await addKey(team, { provider: "workers-ai", baseUrl: workersAi.baseUrl, secret: workersAi.apiToken });
     clients = {
       openai: new OpenAI({ baseURL: `${server.url}/ai/v1`, apiKey: team.token, maxRetries: 0 }),
       anthropic: new Anthropic({ baseURL: `${server.url}/ai`, apiKey: team.token, maxRetries: 0 }),
@@ -59,7 +69,15 @@ describeEachDatabase("conformance matrix", (database) => {
   });
   afterAll(async () => {
     await server?.close();
-    await Promise.all([openai?.close(), anthropic?.close(), gemini?.close(), cohere?.close(), bedrock?.close(), new Promise((resolve) => images?.close(resolve))]);
+    await Promise.all([
+      openai?.close(),
+      anthropic?.close(),
+      gemini?.close(),
+      cohere?.close(),
+      bedrock?.close(),
+      workersAi?.close(),
+      new Promise((resolve) => images?.close(resolve)),
+    ]);
   });
 
   /** What each column's fake recorded. */
@@ -70,6 +88,7 @@ describeEachDatabase("conformance matrix", (database) => {
       "google-ai-studio": gemini,
       cohere,
       "aws-bedrock": bedrock,
+      "workers-ai": workersAi,
     };
     const fake = fakes[provider];
     if (!fake) throw new Error(`no fake provider serves the ${provider} column`);

@@ -28,7 +28,11 @@ export async function serveChat(ctx: SurfaceContext, ingress: WireFormat): Promi
   exchange.ingressFormat = ingress;
   if (req.method !== "POST") throw methodNotAllowed(req.method, "POST");
   exchange.requestBody = await req.readBody(ctx.maxBodyBytes);
-  const body = parseJsonObject(exchange.requestBody);
+  return serveChatBody(ctx, ingress, parseJsonObject(exchange.requestBody));
+}
+
+/** A chat request already read, in `ingress`'s shape with `model` naming the provider (`/ai/run` builds one). */
+export async function serveChatBody(ctx: SurfaceContext, ingress: WireFormat, body: JsonObject): Promise<GatewayResponse> {
   const plan = await planChat(ctx, ingress, body);
   return runAttempt(ctx, plan, plan.attempts[0]!, body);
 }

@@ -35,7 +35,7 @@ export default async function KeysPage({ params }: { params: Promise<{ team: str
       slug: spec.slug,
       name: spec.name,
       baseUrlHint: spec.baseUrlHint,
-      baseUrlRequired: spec.baseUrl === null,
+      baseUrlRequired: spec.baseUrl === null && spec.baseUrlOfKey === undefined,
       defaultBaseUrl: spec.baseUrl ?? undefined,
     })),
     ...customProviders.map((custom) => ({

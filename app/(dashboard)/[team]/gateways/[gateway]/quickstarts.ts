@@ -179,6 +179,17 @@ curl ${urls.universal}/chat/completions \\
   -H "content-type: application/json" \\
   -d '${body}'`,
     },
+    {
+      id: "workers-ai-run",
+      label: "Workers AI (/ai/run)",
+      code: `# Answers in Workers AI's shape ({result, success, errors, messages}) for @cf/… models, sent to
+# Workers AI as they are, and for {provider}/{model} chat models, translated.
+curl ${aiRoot(urls)}/run \\
+  -H "cf-aig-authorization: Bearer $SWITCHYARD_TOKEN" \\
+  -H "cf-aig-gateway-id: ${gatewaySlug}" \\
+  -H "content-type: application/json" \\
+  -d '${JSON.stringify({ model, input: { messages: [{ role: "user", content: "Hello!" }] } })}'`,
+    },
   ];
 }
 
