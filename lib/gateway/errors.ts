@@ -1,6 +1,7 @@
 import { FormatError, type WireFormat } from "@/lib/formats/codec";
 import { codecFor } from "@/lib/formats/index";
 import { openAiErrorType } from "@/lib/formats/openai-chat/error";
+import type { StoredKeyError } from "@/lib/providers/types";
 import { ALLOW_PRIVATE_UPSTREAMS_HINT } from "./private-address";
 
 /**
@@ -112,6 +113,14 @@ export const unknownAlias = (provider: string, alias: string, configured: readon
     }`,
     "unknown_byok_alias",
   );
+
+/** A stored key the provider's credential step could not use, named by its alias (the secret never appears). */
+export function storedKeyFailed(provider: string, alias: string, error: StoredKeyError): GatewayError {
+  const message = `${provider} could not use the stored key "${alias}": ${error.message}`;
+  if (error.kind === "rejected") return new GatewayError(401, InternalCode.unauthorized, message, "provider_key_rejected");
+  if (error.kind === "unusable") return new GatewayError(400, InternalCode.invalidRequest, message, "provider_key_unusable");
+  return new GatewayError(502, InternalCode.providerFailed, message, "provider_error");
+}
 
 export const providerFailed = (httpCode: 502 | 504, detail: string) =>
   new GatewayError(httpCode, InternalCode.providerFailed, `Failed to get response from provider: ${detail}`, "provider_error");
