@@ -1,3 +1,4 @@
+import { config } from "@/lib/config";
 import { FormatError } from "@/lib/formats/codec";
 import type { JsonObject } from "@/lib/formats/json";
 import { StoredKeyError, type ChatCall, type ProviderSpec, type WireFormat } from "../types";
@@ -87,7 +88,7 @@ export const googleVertexAi: ProviderSpec = {
     return region === undefined ? undefined : { baseUrl: regionalBaseUrl(region), path };
   },
   async applyCredential(call, key) {
-    const token = await accessToken(serviceAccountOf(key));
+    const token = await accessToken(serviceAccountOf(key), config().allowPrivateUpstreams);
     return { ...call, headers: { ...call.headers, authorization: `Bearer ${token}` } };
   },
   keyProblem(secret) {

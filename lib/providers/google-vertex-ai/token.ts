@@ -1,7 +1,6 @@
 import { createHash, createPrivateKey } from "node:crypto";
 import { SignJWT } from "jose";
 import { request } from "undici";
-import { config } from "@/lib/config";
 import { ALLOW_PRIVATE_UPSTREAMS_HINT } from "@/lib/gateway/private-address";
 import { StoredKeyError } from "../types";
 import { GOOGLE_TOKEN_URI, type ServiceAccount } from "./service-account";
@@ -29,14 +28,15 @@ const minting = new Map<string, Promise<CachedToken>>();
 /**
  * An OAuth access token for the service account: the cached one while it has time left, else one
  * minted by the JWT-bearer grant (RFC 7523), as Google's client libraries do for service accounts.
+ * `allowPrivateUpstreams` is the deployment's setting: without it, only Google's token endpoint.
  */
-export async function accessToken(account: ServiceAccount): Promise<string> {
+export async function accessToken(account: ServiceAccount, allowPrivateUpstreams: boolean): Promise<string> {
   const id = cacheKey(account);
   const cached = tokens.get(id);
   if (cached && Date.now() < cached.refreshAt) return cached.token;
   let pending = minting.get(id);
   if (!pending) {
-    pending = mint(account).finally(() => minting.delete(id));
+    pending = mint(account, allowPrivateUpstreams).finally(() => minting.delete(id));
     minting.set(id, pending);
   }
   const fresh = await pending;
@@ -60,8 +60,8 @@ function evictStale(): void {
  * `token_uri` comes from the team's JSON: a deployment that keeps upstreams public sends
  * assertions to Google's token endpoint only, so the gateway cannot be pointed at a private host.
  */
-function assertAllowedTokenUri(tokenUri: string): void {
-  if (tokenUri === GOOGLE_TOKEN_URI || config().allowPrivateUpstreams) return;
+function assertAllowedTokenUri(tokenUri: string, allowPrivateUpstreams: boolean): void {
+  if (tokenUri === GOOGLE_TOKEN_URI || allowPrivateUpstreams) return;
   throw new StoredKeyError(
     `its "token_uri" is not Google's (${GOOGLE_TOKEN_URI}), and this gateway sends service-account assertions nowhere else; ` +
       `use Google's, or ${ALLOW_PRIVATE_UPSTREAMS_HINT}`,
@@ -69,8 +69,8 @@ function assertAllowedTokenUri(tokenUri: string): void {
   );
 }
 
-async function mint(account: ServiceAccount): Promise<CachedToken> {
-  assertAllowedTokenUri(account.tokenUri);
+async function mint(account: ServiceAccount, allowPrivateUpstreams: boolean): Promise<CachedToken> {
+  assertAllowedTokenUri(account.tokenUri, allowPrivateUpstreams);
   const now = Math.floor(Date.now() / 1000);
   const assertion = await new SignJWT({ scope: SCOPE })
     .setProtectedHeader({ alg: "RS256", typ: "JWT", ...(account.privateKeyId ? { kid: account.privateKeyId } : {}) })
