@@ -41,11 +41,11 @@ async function planChat(ctx: SurfaceContext, ingress: WireFormat, body: JsonObje
   if (!target) throw invalidProvider(provider);
   exchange.provider = target.slug;
   exchange.model = model;
+  const called = target.chatModel ? target.chatModel(model) : { format: target.format, model };
+  if (!called) throw invalidRequest(`${target.name} has no model "${model}"`, "unknown_model");
   const options = effectiveOptions(access.gateway, exchange.options);
   const credential = await resolveCredential(target, access, ctx.clientSentKey, options.byokAlias, ctx.directory);
   exchange.providerKeyId = credential.storedKeyId;
-  const called = target.chatModel ? target.chatModel(model) : { format: target.format, model };
-  if (!called) throw invalidRequest(`${target.name} has no model "${model}"`, "unknown_model");
   const egress = nativePath(target, ingress) !== undefined || called.format === ingress ? ingress : called.format;
   const attempt: Attempt = { provider: target, model, wireModel: called.model, credential, egress };
   return { access, ingress, options, attempts: [attempt] };

@@ -37,12 +37,14 @@ export async function serveEmbeddings(ctx: SurfaceContext): Promise<GatewayRespo
   exchange.stream = body.stream === true;
 
   body.model = model;
+  // Gemini's own embeddings are translated; a provider calling each publisher's models in that
+  // publisher's format (Vertex AI, `chatModel`) serves no Gemini API at its base URL.
+  if (target.embeddingsPath === undefined && (target.format !== "gemini" || target.chatModel !== undefined)) {
+    throw invalidRequest(`${target.name} has no OpenAI-format embeddings endpoint for "${model}"; call its own through the ${target.slug} passthrough`, "unsupported_endpoint");
+  }
   const credential = await resolveCredential(target, access, ctx.clientSentKey, exchange.options?.byokAlias, ctx.directory);
   exchange.providerKeyId = credential.storedKeyId;
   if (target.embeddingsPath !== undefined) return callProvider(ctx, credential, target.embeddingsPath, JSON.stringify(body), openAiChatAnswer(false));
-  if (target.format !== "gemini") {
-    throw invalidRequest(`${target.name} has no OpenAI-format embeddings endpoint; call its own through the ${target.slug} passthrough`, "unsupported_endpoint");
-  }
 
   let request: EmbeddingsRequest;
   try {

@@ -146,7 +146,7 @@ describe("Vertex AI access tokens", () => {
   it("say why a mint failed without the key or a token", async () => {
     const account = fake.serviceAccount();
     const forged = { ...account.json, private_key: fake.serviceAccount().json.private_key };
-    const error = await googleVertexAi.applyCredential(call(), JSON.stringify(forged)).catch((e: unknown) => e);
+    const error = await Promise.resolve(googleVertexAi.applyCredential(call(), JSON.stringify(forged))).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StoredKeyError);
     expect((error as StoredKeyError).message).toContain("Invalid JWT Signature.");
     expect((error as StoredKeyError).message).not.toContain(forged.private_key!.split("\n")[1]);
