@@ -14,11 +14,12 @@ import type { AddressInfo } from "node:net";
 import Anthropic from "@anthropic-ai/sdk";
 import { eq } from "drizzle-orm";
 import OpenAI from "openai";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { requestLogs, type RequestLog } from "@/db/schema";
 import { startFakeAnthropic, type FakeAnthropic } from "../fake-providers/anthropic";
 import { startFakeGemini, type FakeGemini } from "../fake-providers/gemini";
 import { startFakeOpenAI, type FakeOpenAI } from "../fake-providers/openai";
+import { startFakeVertex, type FakeVertex } from "../fake-providers/vertex";
 import { startGatewayServer, type GatewayServer } from "../support/gateway-server";
 import { describeEachDatabase } from "../support/harness";
 import { addKey, seedTeam, type SeededTeam } from "../support/seed";
@@ -26,12 +27,17 @@ import { send, type Clients } from "./client";
 import { FEATURES, INGRESSES, MODES, PNG_1PX, PROVIDERS, type Cell, type ProviderId, type RequestEnv } from "./features";
 import { blankCells, CONFORMANCE_DOC, REGENERATE, renderConformance, withoutGeneratedLine } from "./table";
 
+// The fake Vertex's token endpoint is on 127.0.0.1, a token_uri only a deployment allowing private upstreams may use.
+vi.stubEnv("SWITCHYARD_ALLOW_PRIVATE_UPSTREAMS", "true");
+afterAll(() => vi.unstubAllEnvs());
+
 const INGRESS_FORMAT = { chat: "openai-chat", responses: "openai-responses", messages: "anthropic-messages" } as const;
 
 describeEachDatabase("conformance matrix", (database) => {
   let openai: FakeOpenAI;
   let anthropic: FakeAnthropic;
   let gemini: FakeGemini;
+  let vertex: FakeVertex;
   let server: GatewayServer;
   let team: SeededTeam;
   let clients: Clients;
@@ -39,13 +45,14 @@ describeEachDatabase("conformance matrix", (database) => {
   let env: RequestEnv;
 
   beforeAll(async () => {
-    [openai, anthropic, gemini] = await Promise.all([startFakeOpenAI(), startFakeAnthropic(), startFakeGemini()]);
+    [openai, anthropic, gemini, vertex] = await Promise.all([startFakeOpenAI(), startFakeAnthropic(), startFakeGemini(), startFakeVertex()]);
     images = await serveImage();
     env = { imageUrl: `http://127.0.0.1:${(images.address() as AddressInfo).port}/cat.png`, calls: [], echo: [] };
     server = await startGatewayServer("node", { database: database() });
     team = await seedTeam(database().db, { serverUrl: server.url, keyBaseUrl: openai.baseUrl });
     await addKey(team, { provider: "anthropic", baseUrl: anthropic.origin });
     await addKey(team, { provider: "google-ai-studio", baseUrl: gemini.origin });
+    await addKey(team, { provider: "google-vertex-ai", baseUrl: vertex.origin, secret: JSON.stringify(vertex.serviceAccount().json) });
     clients = {
       openai: new OpenAI({ baseURL: `${server.url}/ai/v1`, apiKey: team.token, maxRetries: 0 }),
       anthropic: new Anthropic({ baseURL: `${server.url}/ai`, apiKey: team.token, maxRetries: 0 }),
@@ -53,7 +60,7 @@ describeEachDatabase("conformance matrix", (database) => {
   });
   afterAll(async () => {
     await server?.close();
-    await Promise.all([openai?.close(), anthropic?.close(), gemini?.close(), new Promise((resolve) => images?.close(resolve))]);
+    await Promise.all([openai?.close(), anthropic?.close(), gemini?.close(), vertex?.close(), new Promise((resolve) => images?.close(resolve))]);
   });
 
   /** What each column's fake recorded. */
@@ -62,6 +69,9 @@ describeEachDatabase("conformance matrix", (database) => {
       openai,
       anthropic,
       "google-ai-studio": gemini,
+      // What Vertex's models received, in their publishers' own shapes, behind the fake's Vertex paths.
+      "google-vertex-ai": vertex.gemini,
+      "google-vertex-ai:anthropic": vertex.anthropic,
     };
     const fake = fakes[provider];
     if (!fake) throw new Error(`no fake provider serves the ${provider} column`);
