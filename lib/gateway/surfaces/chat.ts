@@ -51,7 +51,6 @@ async function planChat(ctx: SurfaceContext, ingress: WireFormat, body: JsonObje
   return { access, ingress, options, attempts: [attempt] };
 }
 
-
 /** encode → apply credential → call → decode, for one attempt. */
 async function runAttempt(ctx: SurfaceContext, plan: RequestPlan, attempt: Attempt, body: JsonObject): Promise<GatewayResponse> {
   const { req, exchange } = ctx;
@@ -98,6 +97,15 @@ async function runAttempt(ctx: SurfaceContext, plan: RequestPlan, attempt: Attem
   return relay(ctx.relay, exchange, { ...outgoing, signal: req.signal, headersTimeout: plan.options.requestTimeoutMs }, stripUsageChunk, answer);
 }
 
+/** The call's path and body as the provider and the key want them (`ProviderSpec.shapeChatCall`). */
+function shapeChatCall(attempt: Attempt, call: ChatCall): { path: string | undefined; body: JsonObject } {
+  try {
+    return attempt.credential.shapeChat(call);
+  } catch (error) {
+    throw error instanceof FormatError ? formatRefusal(error) : error;
+  }
+}
+
 function decodeClientRequest(ingress: Codec, body: JsonObject, attempt: Attempt): ChatRequest {
   try {
     return { ...ingress.decodeRequest({ ...body, model: attempt.wireModel }), model: attempt.wireModel };
@@ -111,15 +119,6 @@ function decodeClientRequest(ingress: Codec, body: JsonObject, attempt: Attempt)
  * `max_tokens`: the catalog's maximum output of the model fills it when the client gave none (the
  * codec's own default when the catalog does not know the model).
  */
-/** The call's path and body as the provider and the key want them (`ProviderSpec.shapeChatCall`). */
-function shapeChatCall(attempt: Attempt, call: ChatCall): { path: string | undefined; body: JsonObject } {
-  try {
-    return attempt.credential.shapeChat(call);
-  } catch (error) {
-    throw error instanceof FormatError ? formatRefusal(error) : error;
-  }
-}
-
 function encodeProviderRequest(egress: Codec, request: ChatRequest, attempt: Attempt): EncodedRequest {
   const filled =
     attempt.egress === "anthropic-messages" && request.max_tokens === undefined
