@@ -3,7 +3,7 @@ import { StoredKeyError, type ChatCall } from "@/lib/providers/types";
 import type { JsonObject } from "@/lib/formats/json";
 import type { Access } from "./auth";
 import type { GatewayDirectory, StoredKey } from "@/lib/state/directory";
-import { invalidRequest, storedKeyFailed, unknownAlias } from "./errors";
+import { invalidRequest, storedKeyFailed, storedKeyRejected, unknownAlias, type GatewayError } from "./errors";
 import { bearerValue, PROVIDER_KEY_HEADERS } from "./headers";
 import type { ProviderTarget } from "./provider-target";
 
@@ -21,7 +21,14 @@ export interface UpstreamCredential {
   shapeChat(call: ChatCall): { path: string | undefined; body: JsonObject };
   /** The stored key used, for its last-use record; null for the client's own key. */
   storedKeyId: string | null;
+  /**
+   * The refusal to answer instead of the provider's when it rejected a stored key; undefined for
+   * any other answer, and always for a client's own key, whose rejection is the client's to read.
+   */
+  rejection(status: number, headers: Record<string, string | string[] | undefined>): GatewayError | undefined;
 }
+
+const clientKeyRejection = () => undefined;
 
 /**
  * What a client's own provider key is for. `as-sent` (passthrough): the client speaks the
@@ -51,7 +58,13 @@ export async function resolveCredential(
   if (clientSentKey) {
     const baseUrl = pathBaseUrl ?? target.baseUrl;
     if (baseUrl === null) throw needsBaseUrl(target, access);
-    return { baseUrl, apply: clientKeyApplier(target, clientKeyUse), shapeChat: (call) => target.shapeChatCall?.(call, undefined) ?? call, storedKeyId: null };
+    return {
+      baseUrl,
+      apply: clientKeyApplier(target, clientKeyUse),
+      shapeChat: (call) => target.shapeChatCall?.(call, undefined) ?? call,
+      storedKeyId: null,
+      rejection: clientKeyRejection,
+    };
   }
   if (!access.token) throw missingKey(target, access, false);
 
@@ -65,8 +78,9 @@ export async function resolveCredential(
   const baseUrl = key.baseUrl ?? pathBaseUrl ?? target.baseUrlOfKey?.(key.secret()) ?? target.baseUrl;
   if (baseUrl === null) throw needsBaseUrl(target, access);
   const complete = completer(target);
+  const rejects = target.rejectsCredential ?? ((status: number) => status === 401);
   // A provider that mints or fetches something with the key says why that failed; the client learns which key it was.
-  const named = (error: unknown) => (error instanceof StoredKeyError ? storedKeyFailed(target.name, key.alias, error) : error);
+  const named = (error: unknown) => (error instanceof StoredKeyError ? storedKeyFailed(target.slug, target.name, key.alias, error) : error);
   return {
     baseUrl,
     async apply(call) {
@@ -84,6 +98,7 @@ export async function resolveCredential(
       }
     },
     storedKeyId: key.id,
+    rejection: (status, headers) => (rejects(status, headers) ? storedKeyRejected(target.slug, target.name, key.alias, status) : undefined),
   };
 }
 

@@ -114,16 +114,35 @@ export const unknownAlias = (provider: string, alias: string, configured: readon
     "unknown_byok_alias",
   );
 
-/** A stored key the provider's credential step could not use, named by its alias (the secret never appears). */
-export function storedKeyFailed(provider: string, alias: string, error: StoredKeyError): GatewayError {
-  const message = `${provider} could not use the stored key "${alias}": ${error.message}`;
-  if (error.kind === "rejected") return new GatewayError(401, InternalCode.unauthorized, message, "provider_key_rejected");
+export const providerFailed = (httpCode: 502 | 504, detail: string) =>
+  new GatewayError(httpCode, InternalCode.providerFailed, `Failed to get response from provider: ${detail}`, "provider_error");
+
+/**
+ * The provider refused a stored key (Cloudflare's REST API answers a credential rejection with 401
+ * and 2009). It names the key by provider and alias, for the team to rotate it; never the secret, nor
+ * the provider's own words, which some providers write a masked key into.
+ */
+export const storedKeyRejected = (provider: string, providerName: string, alias: string, status: number) =>
+  new GatewayError(
+    401,
+    InternalCode.unauthorized,
+    `${providerName} rejected the stored ${provider} key "${alias}" (HTTP ${status}): ${rotateHint(provider, alias)}`,
+    "provider_key_rejected",
+  );
+
+const rotateHint = (provider: string, alias: string) =>
+  `rotate it with \`npx switchyard key rotate {team} ${provider} --alias ${alias}\` or in the dashboard, or send your own key`;
+
+/**
+ * A stored key the provider's own credential step could not use (Vertex AI's token exchange),
+ * named by provider and alias; the message is the provider adapter's, which never holds the secret.
+ */
+export function storedKeyFailed(provider: string, providerName: string, alias: string, error: StoredKeyError): GatewayError {
+  const message = `${providerName} could not use the stored ${provider} key "${alias}": ${error.message}`;
+  if (error.kind === "rejected") return new GatewayError(401, InternalCode.unauthorized, `${message}; ${rotateHint(provider, alias)}`, "provider_key_rejected");
   if (error.kind === "unusable") return new GatewayError(400, InternalCode.invalidRequest, message, "provider_key_unusable");
   return new GatewayError(502, InternalCode.providerFailed, message, "provider_error");
 }
-
-export const providerFailed = (httpCode: 502 | 504, detail: string) =>
-  new GatewayError(httpCode, InternalCode.providerFailed, `Failed to get response from provider: ${detail}`, "provider_error");
 
 /** `refusal` is a PrivateUpstreamError's message: the host and the class of its address. */
 export const privateUpstream = (refusal: string) =>

@@ -218,8 +218,8 @@ describeGateway("Google Vertex AI", (h) => {
     fake.revokeTokens();
     const error = await compat.chat.completions.create({ model: `google-vertex-ai/google/${GEMINI}`, messages: [{ role: "user", content: "hi" }] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.AuthenticationError);
-    expect((error as Error).message).toMatch(/vertex/i);
-    expect((error as Error).message).toContain("revoked");
+    expect((error as Error).message).toContain('Google Vertex AI rejected the stored google-vertex-ai key "revoked" (HTTP 401)');
+    expect((error as InstanceType<typeof OpenAI.APIError>).error).toMatchObject({ code: "provider_key_rejected" });
   });
 
   it("refuses a malformed service account when the key is added, naming what is missing, and takes the base64 form", async () => {

@@ -94,7 +94,7 @@ async function runAttempt(ctx: SurfaceContext, plan: RequestPlan, attempt: Attem
     headers,
     body: text,
   });
-  return relay(ctx.relay, exchange, { ...outgoing, signal: req.signal, headersTimeout: plan.options.requestTimeoutMs }, stripUsageChunk, answer);
+  return relay(ctx.relay, exchange, { ...outgoing, signal: req.signal, headersTimeout: plan.options.requestTimeoutMs }, answer, attempt.credential);
 }
 
 /** The call's path and body as the provider and the key want them (`ProviderSpec.shapeChatCall`). */
