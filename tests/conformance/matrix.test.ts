@@ -17,6 +17,7 @@ import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { requestLogs, type RequestLog } from "@/db/schema";
 import { startFakeAnthropic, type FakeAnthropic } from "../fake-providers/anthropic";
+import { startFakeCohere, type FakeCohere } from "../fake-providers/cohere";
 import { startFakeGemini, type FakeGemini } from "../fake-providers/gemini";
 import { startFakeOpenAI, type FakeOpenAI } from "../fake-providers/openai";
 import { startFakeVertex, type FakeVertex } from "../fake-providers/vertex";
@@ -38,6 +39,7 @@ describeEachDatabase("conformance matrix", (database) => {
   let anthropic: FakeAnthropic;
   let gemini: FakeGemini;
   let vertex: FakeVertex;
+  let cohere: FakeCohere;
   let server: GatewayServer;
   let team: SeededTeam;
   let clients: Clients;
@@ -45,7 +47,7 @@ describeEachDatabase("conformance matrix", (database) => {
   let env: RequestEnv;
 
   beforeAll(async () => {
-    [openai, anthropic, gemini, vertex] = await Promise.all([startFakeOpenAI(), startFakeAnthropic(), startFakeGemini(), startFakeVertex()]);
+    [openai, anthropic, gemini, vertex, cohere] = await Promise.all([startFakeOpenAI(), startFakeAnthropic(), startFakeGemini(), startFakeVertex(), startFakeCohere()]);
     images = await serveImage();
     env = { imageUrl: `http://127.0.0.1:${(images.address() as AddressInfo).port}/cat.png`, calls: [], echo: [] };
     server = await startGatewayServer("node", { database: database() });
@@ -53,6 +55,7 @@ describeEachDatabase("conformance matrix", (database) => {
     await addKey(team, { provider: "anthropic", baseUrl: anthropic.origin });
     await addKey(team, { provider: "google-ai-studio", baseUrl: gemini.origin });
     await addKey(team, { provider: "google-vertex-ai", baseUrl: vertex.origin, secret: JSON.stringify(vertex.serviceAccount().json) });
+    await addKey(team, { provider: "cohere", baseUrl: cohere.origin });
     clients = {
       openai: new OpenAI({ baseURL: `${server.url}/ai/v1`, apiKey: team.token, maxRetries: 0 }),
       anthropic: new Anthropic({ baseURL: `${server.url}/ai`, apiKey: team.token, maxRetries: 0 }),
@@ -60,7 +63,7 @@ describeEachDatabase("conformance matrix", (database) => {
   });
   afterAll(async () => {
     await server?.close();
-    await Promise.all([openai?.close(), anthropic?.close(), gemini?.close(), vertex?.close(), new Promise((resolve) => images?.close(resolve))]);
+    await Promise.all([openai?.close(), anthropic?.close(), gemini?.close(), vertex?.close(), cohere?.close(), new Promise((resolve) => images?.close(resolve))]);
   });
 
   /** What each column's fake recorded. */
@@ -72,6 +75,7 @@ describeEachDatabase("conformance matrix", (database) => {
       // What Vertex's models received, in their publishers' own shapes, behind the fake's Vertex paths.
       "google-vertex-ai": vertex.gemini,
       "google-vertex-ai:anthropic": vertex.anthropic,
+      cohere,
     };
     const fake = fakes[provider];
     if (!fake) throw new Error(`no fake provider serves the ${provider} column`);

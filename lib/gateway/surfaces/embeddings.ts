@@ -1,10 +1,7 @@
-import { FormatError } from "@/lib/formats/codec";
-import {
-  decodeGeminiEmbeddingsResponse,
-  encodeGeminiEmbeddingsRequest,
-  readEmbeddingsRequest,
-  type EmbeddingsRequest,
-} from "@/lib/formats/gemini/embeddings";
+import { FormatError, type EncodedRequest, type WireFormat } from "@/lib/formats/codec";
+import { decodeCohereEmbeddingsResponse, encodeCohereEmbeddingsRequest } from "@/lib/formats/cohere-chat/embeddings";
+import { readEmbeddingsRequest, type EmbeddingsRequest, type EmbeddingsResponse } from "@/lib/formats/embeddings";
+import { decodeGeminiEmbeddingsResponse, encodeGeminiEmbeddingsRequest } from "@/lib/formats/gemini/embeddings";
 import { codecFor } from "@/lib/formats/index";
 import { isJsonObject, type JsonObject } from "@/lib/formats/json";
 import { openAiChatAnswer, type AnswerHandling, type WholeAnswer } from "../answer";
@@ -14,14 +11,14 @@ import { formatRefusal, invalidProvider, invalidRequest, methodNotAllowed } from
 import { upstreamRequestHeaders } from "../headers";
 import { parseJsonObject, parseModelName } from "../openai-body";
 import { effectiveOptions } from "../plan";
-import { findProvider } from "../provider-target";
+import { findProvider, type ProviderTarget } from "../provider-target";
 import { relay } from "../relay";
 import type { SurfaceContext } from "./context";
 
 /**
  * The REST surface's `/ai/v1/embeddings`, where `model` is `{provider}/{model}`: OpenAI's format,
- * sent as is to providers that have an OpenAI-format embeddings endpoint, and translated to
- * `batchEmbedContents` for Google AI Studio, whose own embeddings are Gemini's.
+ * sent as is to providers that have an OpenAI-format embeddings endpoint, and translated for those
+ * whose own embeddings speak their format (`translations`).
  */
 export async function serveEmbeddings(ctx: SurfaceContext): Promise<GatewayResponse> {
   const { req, exchange, access } = ctx;
@@ -37,14 +34,14 @@ export async function serveEmbeddings(ctx: SurfaceContext): Promise<GatewayRespo
   exchange.stream = body.stream === true;
 
   body.model = model;
-  // Gemini's own embeddings are translated; a provider calling each publisher's models in that
-  // publisher's format (Vertex AI, `chatModel`) serves no Gemini API at its base URL.
-  if (target.embeddingsPath === undefined && (target.format !== "gemini" || target.chatModel !== undefined)) {
+  const route = embeddingsRoute(target);
+  if (!route) {
     throw invalidRequest(`${target.name} has no OpenAI-format embeddings endpoint for "${model}"; call its own through the ${target.slug} passthrough`, "unsupported_endpoint");
   }
   const credential = await resolveCredential(target, access, ctx.clientSentKey, exchange.options?.byokAlias, ctx.directory);
   exchange.providerKeyId = credential.storedKeyId;
-  if (target.embeddingsPath !== undefined) return callProvider(ctx, credential, target.embeddingsPath, JSON.stringify(body), openAiChatAnswer(false));
+  if ("path" in route) return callProvider(ctx, credential, route.path, JSON.stringify(body), openAiChatAnswer(false));
+  const { translation } = route;
 
   let request: EmbeddingsRequest;
   try {
@@ -52,10 +49,10 @@ export async function serveEmbeddings(ctx: SurfaceContext): Promise<GatewayRespo
   } catch (error) {
     throw error instanceof FormatError ? formatRefusal(error) : error;
   }
-  const encoded = encodeGeminiEmbeddingsRequest(request);
+  const encoded = translation.encode(request);
   const text = JSON.stringify(encoded.body);
   if (effectiveOptions(access.gateway, exchange.options).collectLogPayload) exchange.providerRequestBody = text;
-  return callProvider(ctx, credential, encoded.path, text, geminiEmbeddingsAnswer(request));
+  return callProvider(ctx, credential, encoded.path, text, translatedEmbeddingsAnswer(target.format, translation, request));
 }
 
 async function callProvider(ctx: SurfaceContext, credential: UpstreamCredential, path: string, body: string, answer: AnswerHandling): Promise<GatewayResponse> {
@@ -66,28 +63,50 @@ async function callProvider(ctx: SurfaceContext, credential: UpstreamCredential,
   return relay(ctx.relay, exchange, { ...outgoing, signal: req.signal, headersTimeout: exchange.options?.requestTimeoutMs }, answer, credential);
 }
 
+/** A provider's own embeddings endpoint, in the format of its chat: the OpenAI request out, OpenAI's list back. */
+interface EmbeddingsTranslation {
+  encode(request: EmbeddingsRequest): EncodedRequest;
+  decode(body: JsonObject, request: EmbeddingsRequest): EmbeddingsResponse;
+}
+
+const translations: Partial<Record<WireFormat, EmbeddingsTranslation>> = {
+  gemini: { encode: encodeGeminiEmbeddingsRequest, decode: decodeGeminiEmbeddingsResponse },
+  "cohere-chat": { encode: encodeCohereEmbeddingsRequest, decode: decodeCohereEmbeddingsResponse },
+};
+
 /**
- * Gemini's embeddings answer rewritten into OpenAI's list (vectors in the encoding the client
- * asked for), with its prompt tokens as the usage; an error in OpenAI's shape with Gemini's status
- * and message. Embeddings never stream, so nothing is tapped.
+ * Where a provider takes OpenAI's embeddings: its OpenAI-format endpoint, or its own translated. A
+ * provider calling each publisher's models in that publisher's format (Vertex AI, `chatModel`)
+ * serves none of those at its base URL.
  */
-function geminiEmbeddingsAnswer(request: EmbeddingsRequest): AnswerHandling {
+function embeddingsRoute(target: ProviderTarget): { path: string } | { translation: EmbeddingsTranslation } | undefined {
+  if (target.embeddingsPath !== undefined) return { path: target.embeddingsPath };
+  const translation = target.chatModel === undefined ? translations[target.format] : undefined;
+  return translation && { translation };
+}
+
+/**
+ * The provider's embeddings answer rewritten into OpenAI's list (vectors in the encoding the
+ * client asked for), with its prompt tokens as the usage; an error in OpenAI's shape with the
+ * provider's status and message. Embeddings never stream, so nothing is tapped.
+ */
+function translatedEmbeddingsAnswer(format: WireFormat, translation: EmbeddingsTranslation, request: EmbeddingsRequest): AnswerHandling {
   const openAi = codecFor("openai-chat");
-  const gemini = codecFor("gemini");
+  const provider = codecFor(format);
   return {
     ...openAiChatAnswer(false),
     tap: () => undefined,
     estimateUsage: () => undefined,
     whole(status, json) {
       const body: JsonObject | undefined = isJsonObject(json) ? json : undefined;
-      if (status >= 400) return { body: JSON.stringify(openAi.encodeError(gemini.decodeError(status, body))) };
+      if (status >= 400) return { body: JSON.stringify(openAi.encodeError(provider.decodeError(status, body))) };
       const untranslatable = (detail: string): WholeAnswer => {
         const error = { status: 502, message: `Failed to get response from provider: the gateway could not translate it: ${detail}`, code: "provider_error" };
         return { body: JSON.stringify(openAi.encodeError(error)), status: 502 };
       };
       if (!body) return untranslatable("its answer is not a JSON object");
       try {
-        const response = decodeGeminiEmbeddingsResponse(body, request);
+        const response = translation.decode(body, request);
         return {
           body: JSON.stringify(response),
           usage: { input: response.usage.prompt_tokens, output: 0, cached: 0 },
