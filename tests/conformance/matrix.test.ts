@@ -14,7 +14,7 @@ import type { AddressInfo } from "node:net";
 import Anthropic from "@anthropic-ai/sdk";
 import { eq } from "drizzle-orm";
 import OpenAI from "openai";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { requestLogs, type RequestLog } from "@/db/schema";
 import { startFakeAnthropic, type FakeAnthropic } from "../fake-providers/anthropic";
 import { startFakeCohere, type FakeCohere } from "../fake-providers/cohere";
@@ -22,6 +22,7 @@ import { FAKE_BEDROCK_KEY, startFakeBedrock, type FakeBedrock } from "../fake-pr
 import { startFakeGemini, type FakeGemini } from "../fake-providers/gemini";
 import { startFakeOpenAI, type FakeOpenAI } from "../fake-providers/openai";
 import { startFakeWorkersAi, type FakeWorkersAi } from "../fake-providers/workers-ai";
+import { startFakeVertex, type FakeVertex } from "../fake-providers/vertex";
 import { startGatewayServer, type GatewayServer } from "../support/gateway-server";
 import { describeEachDatabase } from "../support/harness";
 import { addKey, seedTeam, type SeededTeam } from "../support/seed";
@@ -29,12 +30,17 @@ import { send, type Clients } from "./client";
 import { FEATURES, INGRESSES, MODES, PNG_1PX, PROVIDERS, type Cell, type ProviderId, type RequestEnv } from "./features";
 import { blankCells, CONFORMANCE_DOC, REGENERATE, renderConformance, withoutGeneratedLine } from "./table";
 
+// The fake Vertex's token endpoint is on 127.0.0.1, a token_uri only a deployment allowing private upstreams may use.
+vi.stubEnv("SWITCHYARD_ALLOW_PRIVATE_UPSTREAMS", "true");
+afterAll(() => vi.unstubAllEnvs());
+
 const INGRESS_FORMAT = { chat: "openai-chat", responses: "openai-responses", messages: "anthropic-messages" } as const;
 
 describeEachDatabase("conformance matrix", (database) => {
   let openai: FakeOpenAI;
   let anthropic: FakeAnthropic;
   let gemini: FakeGemini;
+  let vertex: FakeVertex;
   let cohere: FakeCohere;
   let bedrock: FakeBedrock;
   let workersAi: FakeWorkersAi;
@@ -45,13 +51,14 @@ describeEachDatabase("conformance matrix", (database) => {
   let env: RequestEnv;
 
   beforeAll(async () => {
-    [openai, anthropic, gemini, cohere, bedrock, workersAi] = await Promise.all([
+    [openai, anthropic, gemini, cohere, bedrock, workersAi, vertex] = await Promise.all([
       startFakeOpenAI(),
       startFakeAnthropic(),
       startFakeGemini(),
       startFakeCohere(),
       startFakeBedrock(),
       startFakeWorkersAi(),
+      startFakeVertex(),
     ]);
     images = await serveImage();
     env = { imageUrl: `http://127.0.0.1:${(images.address() as AddressInfo).port}/cat.png`, calls: [], echo: [] };
@@ -59,6 +66,7 @@ describeEachDatabase("conformance matrix", (database) => {
     team = await seedTeam(database().db, { serverUrl: server.url, keyBaseUrl: openai.baseUrl });
     await addKey(team, { provider: "anthropic", baseUrl: anthropic.origin });
     await addKey(team, { provider: "google-ai-studio", baseUrl: gemini.origin });
+    await addKey(team, { provider: "google-vertex-ai", baseUrl: vertex.origin, secret: JSON.stringify(vertex.serviceAccount().json) });
     await addKey(team, { provider: "cohere", baseUrl: cohere.origin });
     await addKey(team, { provider: "aws-bedrock", baseUrl: bedrock.origin, secret: JSON.stringify(FAKE_BEDROCK_KEY) });
     await addKey(team, { provider: "workers-ai", baseUrl: workersAi.baseUrl, secret: workersAi.apiToken });
@@ -76,6 +84,7 @@ describeEachDatabase("conformance matrix", (database) => {
       cohere?.close(),
       bedrock?.close(),
       workersAi?.close(),
+      vertex?.close(),
       new Promise((resolve) => images?.close(resolve)),
     ]);
   });
@@ -86,6 +95,9 @@ describeEachDatabase("conformance matrix", (database) => {
       openai,
       anthropic,
       "google-ai-studio": gemini,
+      // What Vertex's models received, in their publishers' own shapes, behind the fake's Vertex paths.
+      "google-vertex-ai": vertex.gemini,
+      "google-vertex-ai:anthropic": vertex.anthropic,
       cohere,
       "aws-bedrock": bedrock,
       "workers-ai": workersAi,

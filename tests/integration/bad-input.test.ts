@@ -173,6 +173,9 @@ const BAD_UNIFIED_BODIES: Array<{ what: string; body: string | Uint8Array<ArrayB
   { what: "provider with NUL", body: '{"model":"openai\\u0000/x"}' },
   { what: "provider lone surrogate", body: '{"model":"\\ud800/x"}' },
   { what: "provider path-like", body: '{"model":"../openai/x"}' },
+  { what: "Vertex model without publisher", body: '{"model":"google-vertex-ai/gemini-2.5-flash"}', mentions: "gemini-2.5-flash" },
+  { what: "Vertex model of an unknown publisher", body: '{"model":"google-vertex-ai/meta/llama-4"}', mentions: "meta/llama-4" },
+  { what: "Vertex model nested", body: '{"model":"google-vertex-ai/google/a/b"}', mentions: "google/a/b" },
   { what: "huge model name", body: JSON.stringify({ model: "x".repeat(50_000) }), mentions: "model" },
   { what: "duplicate model, last wins and is bad", body: '{"model":"openai/gpt-4o-mini","model":7}', mentions: "model" },
 ];
@@ -472,6 +475,9 @@ describeGateway(
         [`${gw}/nosuchprovider/chat/completions`, 400],
         [`${gw}/custom-missing/chat/completions`, 400],
         [`${gw}/%00/chat/completions`, 400],
+        // A Vertex passthrough with no key stored for it, and a region that is not one: refused before any call.
+        [`${gw}/google-vertex-ai/v1/projects/p/locations/us-east5/publishers/google/models/gemini-2.5-flash:generateContent`, 400],
+        [`${gw}/google-vertex-ai/v1/projects/p/locations/Evil.Host%2F/publishers/google/models/m:generateContent`, 400],
         // A gateway token in Google's ?key= would be forwarded in the URL: refused before any call.
         [`${gw}/google-ai-studio/v1beta/models/gemini-2.5-flash:generateContent?key=${t.token}`, 400],
         [`${gw}/%F0%9F%98%80/chat/completions`, 400],
