@@ -2,7 +2,7 @@ import type { NewRequestLog } from "@/db/schema";
 import { errorLine } from "@/lib/error-line";
 import type { TokenUsage } from "@/lib/formats/usage";
 import type { LogSink } from "@/lib/logs/types";
-import { costMicros } from "@/lib/pricing/cost";
+import { costMicros, pricedModel } from "@/lib/pricing/cost";
 import type { RequestHeaders, ResponseHeaders } from "./contract";
 import type { GatewayError } from "./errors";
 import { elapsedMs, type Exchange } from "./exchange";
@@ -74,9 +74,10 @@ export function recordExchange(logs: LogSink, exchange: Exchange, outcome: Excha
   if (!policy.row) return;
   try {
     const model = exchange.model ?? outcome.responseModel ?? null;
+    const priced = exchange.provider ? pricedModel(exchange.provider, model, outcome.responseModel) : null;
     const cost =
-      outcome.usage && exchange.provider && model
-        ? costMicros(exchange.provider, model, outcome.usage, exchange.options?.customCost)
+      outcome.usage && exchange.provider && priced
+        ? costMicros(exchange.provider, priced, outcome.usage, exchange.options?.customCost)
         : undefined;
     const log: NewRequestLog = {
       id: exchange.logId,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { providers } from "@/lib/providers";
 import catalog from "./catalog.json" with { type: "json" };
-import { catalogModels, costMicros, findPrice, maxOutputTokens, parseCustomCost, type ModelPrice } from "./cost";
+import { catalogModels, catalogProviderOf, costMicros, pricedModel, findPrice, maxOutputTokens, parseCustomCost, type ModelPrice } from "./cost";
 
 const usage = (input: number, output: number, cached = 0) => ({ input, output, cached });
 
@@ -91,6 +91,23 @@ describe("maxOutputTokens", () => {
   });
 });
 
+describe("providers priced from another's catalog", () => {
+  it("prices an Azure OpenAI row by the OpenAI model its answer names, not by the deployment's name", () => {
+    const tokens = usage(1000, 100, 400);
+    expect(pricedModel("azure-openai", "my-chat-deployment", "gpt-4o-2024-08-06")).toBe("gpt-4o-2024-08-06");
+    expect(costMicros("azure-openai", "gpt-4o-2024-08-06", tokens)).toEqual(costMicros("openai", "gpt-4o", tokens));
+    expect(costMicros("azure-openai", "my-chat-deployment", tokens).known).toBe(false);
+    // Azure has no models of its own to list.
+    expect(catalogModels("azure-openai")).toEqual([]);
+  });
+
+  it("keeps the model asked for everywhere else", () => {
+    expect(pricedModel("openai", "gpt-4o-mini", "gpt-4o-mini-2024-07-18")).toBe("gpt-4o-mini");
+    expect(pricedModel("openai", null, "gpt-4o-mini-2024-07-18")).toBe("gpt-4o-mini-2024-07-18");
+    expect(pricedModel("azure-openai", "my-chat-deployment", undefined)).toBe("my-chat-deployment");
+  });
+});
+
 describe("catalogModels", () => {
   it("lists a provider's models and marks the embedding ones", () => {
     const models = catalogModels("google-ai-studio");
@@ -136,7 +153,10 @@ describe("the catalog", () => {
   });
 
   it("covers every built-in provider", () => {
-    for (const slug of providers.keys()) expect(Object.keys(priced[slug] ?? {}).length).toBeGreaterThan(0);
+    for (const [slug, spec] of providers) {
+      if (spec.passthroughOnly) continue;
+      expect(Object.keys(priced[catalogProviderOf(slug)] ?? {}).length, slug).toBeGreaterThan(0);
+    }
   });
 
   it("holds lower-case ids and sane prices", () => {

@@ -95,7 +95,23 @@ export interface ProviderSpec {
   modelAuthors?: readonly string[];
   /** Hint in errors when the base URL is missing (Workers AI). */
   baseUrlHint?: string;
+  /**
+   * Where a compat or REST call goes when the provider names the model in the path rather than
+   * the body (Azure's deployments): `path` is the one the format uses (`chat/completions`).
+   */
+  pathForModel?(path: string, model: string): string;
+  /**
+   * It speaks no chat format of ours (audio, images, predictions): it is reached only through
+   * passthrough, and compat and REST refuse `{slug}/{model}` saying so. `format` is then unused.
+   */
+  passthroughOnly?: boolean;
 }
+
+/**
+ * What a client asked of a provider that cannot be sent to it (an Azure resource name that is no
+ * host name): the gateway answers 400 with this message, which says what to fix.
+ */
+export class ProviderRequestError extends Error {}
 
 /**
  * Where the provider takes a request in `format` as it is, relative to its base URL; undefined
@@ -110,6 +126,11 @@ export const bearerCredential: ApplyCredential = (call, key) => ({
   ...call,
   headers: { ...call.headers, authorization: `Bearer ${key}` },
 });
+
+/** The key in `Authorization` after a scheme of the provider's own (`Token` for Deepgram, `Key` for fal). */
+export function schemeCredential(scheme: string): ApplyCredential {
+  return (call, key) => ({ ...call, headers: { ...call.headers, authorization: `${scheme} ${key}` } });
+}
 
 /** The key alone in one header (`x-goog-api-key`), replacing whatever the header held. */
 export function headerCredential(name: string): ApplyCredential {
@@ -145,6 +166,25 @@ export function openAiCompatible(spec: OpenAiCompatibleFields): ProviderSpec {
     formatOfPath: openAiFormatOfPath,
     applyCredential: bearerCredential,
     credentialHeaders: ["authorization"],
+    ...spec,
+  };
+}
+
+type PassthroughOnlyFields = Pick<ProviderSpec, "slug" | "name" | "baseUrl" | "applyCredential" | "credentialHeaders"> &
+  Partial<Pick<ProviderSpec, "formatOfPath" | "passthroughTarget" | "completeCall">>;
+
+/**
+ * A provider reached only through passthrough (speech, images, predictions): bodies go as sent,
+ * binary ones included, and usage is read only where `formatOfPath` names a format (an
+ * OpenAI-compatible chat path some of them serve).
+ */
+export function passthroughOnly(spec: PassthroughOnlyFields): ProviderSpec {
+  return {
+    format: "openai-chat",
+    chatCompletionsPath: undefined,
+    embeddingsPath: undefined,
+    formatOfPath: () => undefined,
+    passthroughOnly: true,
     ...spec,
   };
 }

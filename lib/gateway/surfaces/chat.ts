@@ -41,6 +41,7 @@ async function planChat(ctx: SurfaceContext, ingress: WireFormat, body: JsonObje
   if (!target) throw invalidProvider(provider);
   exchange.provider = target.slug;
   exchange.model = model;
+  if (target.passthroughOnly) throw passthroughOnlyProvider(target);
   const options = effectiveOptions(access.gateway, exchange.options);
   const credential = await resolveCredential(target, access, ctx.clientSentKey, options.byokAlias, ctx.directory);
   exchange.providerKeyId = credential.storedKeyId;
@@ -85,6 +86,7 @@ async function runAttempt(ctx: SurfaceContext, plan: RequestPlan, attempt: Attem
     path = attempt.egress === "openai-chat" ? (attempt.provider.chatCompletionsPath ?? encoded.path) : encoded.path;
     answer = translatedAnswer(ingress, egress, request);
   }
+  path = attempt.provider.pathForModel?.(path, attempt.model) ?? path;
   const text = JSON.stringify(outgoingBody);
   if (attempt.egress !== plan.ingress && plan.options.collectLogPayload) exchange.providerRequestBody = text;
   const headers = upstreamRequestHeaders(req.headers);
@@ -97,6 +99,14 @@ async function runAttempt(ctx: SurfaceContext, plan: RequestPlan, attempt: Attem
     body: text,
   });
   return relay(ctx.relay, exchange, { ...outgoing, signal: req.signal, headersTimeout: plan.options.requestTimeoutMs }, stripUsageChunk, answer);
+}
+
+function passthroughOnlyProvider(target: ProviderTarget) {
+  return invalidRequest(
+    `${target.name} is reached only through passthrough (/v1/{team}/{gateway}/${target.slug}/{its own API path}): ` +
+      `it speaks no chat format the gateway translates, so "${target.slug}/{model}" does not work here`,
+    "passthrough_only_provider",
+  );
 }
 
 function decodeClientRequest(ingress: Codec, body: JsonObject, attempt: Attempt): ChatRequest {

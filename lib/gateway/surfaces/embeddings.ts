@@ -39,7 +39,10 @@ export async function serveEmbeddings(ctx: SurfaceContext): Promise<GatewayRespo
   body.model = model;
   const credential = await resolveCredential(target, access, ctx.clientSentKey, exchange.options?.byokAlias, ctx.directory);
   exchange.providerKeyId = credential.storedKeyId;
-  if (target.embeddingsPath !== undefined) return callProvider(ctx, credential, target.embeddingsPath, JSON.stringify(body), openAiChatAnswer(false));
+  if (target.embeddingsPath !== undefined) {
+    const path = target.pathForModel?.(target.embeddingsPath, model) ?? target.embeddingsPath;
+    return callProvider(ctx, credential, path, JSON.stringify(body), openAiChatAnswer(false));
+  }
   if (target.format !== "gemini") {
     throw invalidRequest(`${target.name} has no OpenAI-format embeddings endpoint; call its own through the ${target.slug} passthrough`, "unsupported_endpoint");
   }
