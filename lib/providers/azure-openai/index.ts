@@ -94,14 +94,15 @@ function pathForModel(path: string, deployment: string): string {
 }
 
 /**
- * The key in `api-key`. A JSON credential also gives calls without an `api-version` (compat and
- * REST; a passthrough client that left it out) the key's version or the default.
+ * The stored key in `api-key`. A deployments call without an `api-version` (compat and REST build
+ * theirs without one; a passthrough client may leave it out) gets the JSON key's version, else the
+ * default: Azure answers 404 without one. The v1 API takes none.
  */
 function applyCredential(call: OutgoingCall, secret: string): OutgoingCall {
   const credential = credentialOf(secret);
   const headers = { ...call.headers, "api-key": credential?.apiKey ?? secret };
-  if (!credential || /[?&]api-version=/.test(call.path) || endpointOf(call.path).startsWith("openai/v1/")) return { ...call, headers };
-  const version = encodeURIComponent(credential.apiVersion ?? AZURE_DEFAULT_API_VERSION);
+  if (/[?&]api-version=/.test(call.path) || !endpointOf(call.path).startsWith("openai/deployments/")) return { ...call, headers };
+  const version = encodeURIComponent(credential?.apiVersion ?? AZURE_DEFAULT_API_VERSION);
   return { ...call, headers, path: `${call.path}${call.path.includes("?") ? "&" : "?"}api-version=${version}` };
 }
 
@@ -130,4 +131,6 @@ export const azureOpenai: ProviderSpec = {
   },
   passthroughTarget,
   pathForModel,
+  // A plain key with the resource's URL as its base URL serves compat as well as the JSON key.
+  baseUrlHint: "https://{resource}.openai.azure.com",
 };

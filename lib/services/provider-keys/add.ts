@@ -42,7 +42,8 @@ async function assertKnownProvider(db: Database, teamId: string, provider: strin
   const spec = providers.get(provider);
   if (spec) {
     assertUsableSecret(provider, secret);
-    if (spec.baseUrl === null && !baseUrl && !spec.baseUrlOfKey?.(secret)) {
+    // A provider whose passthrough paths name the host (Azure's resource) is usable without one.
+    if (spec.baseUrl === null && !baseUrl && !spec.baseUrlOfKey?.(secret) && !spec.passthroughTarget) {
       throw new InvalidInputError(`baseUrl: ${spec.name} keys need a base URL, like ${spec.baseUrlHint}`);
     }
     return;
