@@ -76,6 +76,19 @@ export const PROVIDERS: Provider[] = [
     cachedUsage: geminiUsage,
     rateLimitMessage: "You exceeded your current quota",
   },
+  {
+    // OpenAI's Chat format at a deployment named after its model; Responses and Messages are translated to Chat.
+    id: "azure-openai",
+    slug: "azure-openai",
+    wire: "openai-chat",
+    native: ["chat"],
+    label: "azure-openai",
+    model: "gpt-4o-mini",
+    content: FAKE_DEFAULT_CONTENT,
+    usage: openaiUsage,
+    cachedUsage: openaiUsage,
+    rateLimitMessage: "Rate limit reached for",
+  },
 ];
 
 export const INGRESSES: { id: Ingress; label: string }[] = [
