@@ -8,7 +8,7 @@ import { passthroughAnswer, translatedAnswer, type AnswerHandling } from "../ans
 import type { GatewayResponse } from "../contract";
 import { resolveCredential } from "../credentials";
 import { inlineImageUrls } from "../inline-images";
-import { formatRefusal, invalidProvider, invalidRequest, methodNotAllowed } from "../errors";
+import { formatRefusal, invalidProvider, invalidRequest, methodNotAllowed, passthroughOnlyProvider } from "../errors";
 import { upstreamRequestHeaders } from "../headers";
 import { askForStreamUsage, parseJsonObject, parseModelName } from "../openai-body";
 import { effectiveOptions, type Attempt, type RequestPlan } from "../plan";
@@ -41,7 +41,7 @@ async function planChat(ctx: SurfaceContext, ingress: WireFormat, body: JsonObje
   if (!target) throw invalidProvider(provider);
   exchange.provider = target.slug;
   exchange.model = model;
-  if (target.passthroughOnly) throw passthroughOnlyProvider(target);
+  if (target.passthroughOnly) throw passthroughOnlyProvider(target.name, target.slug);
   const options = effectiveOptions(access.gateway, exchange.options);
   const credential = await resolveCredential(target, access, ctx.clientSentKey, options.byokAlias, ctx.directory);
   exchange.providerKeyId = credential.storedKeyId;
@@ -99,14 +99,6 @@ async function runAttempt(ctx: SurfaceContext, plan: RequestPlan, attempt: Attem
     body: text,
   });
   return relay(ctx.relay, exchange, { ...outgoing, signal: req.signal, headersTimeout: plan.options.requestTimeoutMs }, stripUsageChunk, answer);
-}
-
-function passthroughOnlyProvider(target: ProviderTarget) {
-  return invalidRequest(
-    `${target.name} is reached only through passthrough (/v1/{team}/{gateway}/${target.slug}/{its own API path}): ` +
-      `it speaks no chat format the gateway translates, so "${target.slug}/{model}" does not work here`,
-    "passthrough_only_provider",
-  );
 }
 
 function decodeClientRequest(ingress: Codec, body: JsonObject, attempt: Attempt): ChatRequest {

@@ -10,7 +10,7 @@ import { isJsonObject, type JsonObject } from "@/lib/formats/json";
 import { openAiChatAnswer, type AnswerHandling, type WholeAnswer } from "../answer";
 import type { GatewayResponse } from "../contract";
 import { resolveCredential, type UpstreamCredential } from "../credentials";
-import { formatRefusal, invalidProvider, invalidRequest, methodNotAllowed } from "../errors";
+import { formatRefusal, invalidProvider, invalidRequest, methodNotAllowed, passthroughOnlyProvider } from "../errors";
 import { upstreamRequestHeaders } from "../headers";
 import { parseJsonObject, parseModelName } from "../openai-body";
 import { effectiveOptions } from "../plan";
@@ -35,6 +35,7 @@ export async function serveEmbeddings(ctx: SurfaceContext): Promise<GatewayRespo
   exchange.provider = target.slug;
   exchange.model = model;
   exchange.stream = body.stream === true;
+  if (target.passthroughOnly) throw passthroughOnlyProvider(target.name, target.slug);
 
   body.model = model;
   const credential = await resolveCredential(target, access, ctx.clientSentKey, exchange.options?.byokAlias, ctx.directory);

@@ -35,7 +35,8 @@ export default async function KeysPage({ params }: { params: Promise<{ team: str
       slug: spec.slug,
       name: spec.name,
       baseUrlHint: spec.baseUrlHint,
-      baseUrlRequired: spec.baseUrl === null,
+      // As the service checks: Azure's passthrough names its resource, a JSON key may carry it.
+      baseUrlRequired: spec.baseUrl === null && !spec.passthroughTarget,
       defaultBaseUrl: spec.baseUrl ?? undefined,
     })),
     ...customProviders.map((custom) => ({
