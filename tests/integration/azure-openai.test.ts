@@ -130,6 +130,14 @@ describeGateway("Azure OpenAI", (h) => {
     expect(upstreamWith(apiKey).query["api-version"]).toBe("2025-04-01-preview");
   });
 
+  it("serves /ai/v1 embeddings from an embeddings deployment", async () => {
+    const { t, apiKey } = await seeded((apiKey) => ({ apiKey, resource: "myresource" }));
+    const client = new OpenAI({ baseURL: `${h.url}/ai/v1`, apiKey: t.token, defaultHeaders: { "cf-aig-gateway-id": t.gateway.slug }, maxRetries: 0 });
+    const res = await client.embeddings.create({ model: "azure-openai/embed-small", input: "hi" });
+    expect(res.data[0]?.embedding.length).toBeGreaterThan(0);
+    expect(upstreamWith(apiKey)).toMatchObject({ path: "/openai/deployments/embed-small/embeddings", query: { "api-version": AZURE_DEFAULT_API_VERSION } });
+  });
+
   it("reaches a deployment on compat through a plain key whose base URL is the resource's, with the default API version", async () => {
     const { t, apiKey } = await seeded();
     const res = await postJson(`${t.gatewayUrl}/compat/chat/completions`, chatBody(`azure-openai/${DEPLOYMENT}`), bearer(t.token));
