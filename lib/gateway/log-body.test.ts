@@ -13,6 +13,8 @@ describe("loggedBody", () => {
     expect(loggedBody(utf8("<a/>"), "application/soap+xml")).toEqual({ text: "<a/>" });
     expect(loggedBody(utf8("a=1&b=2"), "application/x-www-form-urlencoded")).toEqual({ text: "a=1&b=2" });
     expect(loggedBody(utf8('{"a":1}'), undefined)).toEqual({ text: '{"a":1}' });
+    // A byte-order mark stays: the text is exactly the bytes.
+    expect(loggedBody(Uint8Array.from([0xef, 0xbb, 0xbf, 0x7b, 0x7d]), "application/json")).toEqual({ text: "\uFEFF{}" });
   });
 
   it("records binary content types as metadata only, whatever the bytes", () => {

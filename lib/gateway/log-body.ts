@@ -7,7 +7,8 @@ export type LoggedBody = { text: string; binaryType?: undefined } | { text?: und
 /** Content types whose bodies are text: `text/*`, JSON and XML (with `+json`/`+xml` suffixes), forms, NDJSON. */
 const TEXT_TYPE = /^\s*(?:text\/|application\/(?:[\w.+-]*\+)?(?:json|xml)\s*(?:;|$)|application\/(?:x-www-form-urlencoded|x-ndjson|jsonl?|javascript|graphql)\s*(?:;|$))/i;
 
-const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+// ignoreBOM keeps a leading byte-order mark in the text, so the text is exactly the bytes.
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /** A content type whose bodies the log may store as text; an absent one is decided by the bytes. */
 export function isTextType(contentType: string): boolean {
