@@ -66,6 +66,16 @@ describeGateway("the passthrough long tail", (h) => {
     }
   });
 
+  it.each(["huggingface", "baseten", "parallel"])("%s: reads usage from an OpenAI-compatible chat answer", async (slug) => {
+    const { t } = await seeded(slug);
+    // The fake echoes the body: what goes up as the request comes back as a chat answer with usage.
+    const answer = { id: "c1", object: "chat.completion", model: "m-1", choices: [], usage: { prompt_tokens: 11, completion_tokens: 4, total_tokens: 15 } };
+    const res = await postJson(`${t.gatewayUrl}/${slug}/v1/chat/completions`, answer, { "cf-aig-authorization": `Bearer ${t.token}` });
+    expect(res.status).toBe(200);
+    const row = await h.logRow(res.headers.get("cf-aig-log-id")!);
+    expect(row).toMatchObject({ provider: slug, model: "m-1", tokensIn: 11, tokensOut: 4 });
+  });
+
   it.each(LONG_TAIL_SLUGS)("%s: compat and REST refuse {slug}/{model} with a 400 saying it is passthrough-only", async (slug) => {
     const { t } = await seeded(slug);
     for (const url of [`${t.gatewayUrl}/compat/chat/completions`, `${h.url}/ai/v1/chat/completions`]) {
