@@ -81,7 +81,8 @@ export interface ProviderSpec {
    * For passthrough paths that name the host (Bedrock's `bedrock-runtime/{region}/…`, Azure's
    * `{resource}/{deployment}/…`): the base URL the path implies and the path under it. A stored
    * key's own base URL replaces the implied one (a proxy, or a local server in tests). Undefined
-   * when the path is not one the provider serves.
+   * when the path is not one the provider serves; a `ProviderRequestError` when it is malformed (a
+   * resource that is no host name), which the client gets as a 400.
    */
   passthroughTarget?(path: string): { baseUrl: string; path: string } | undefined;
   /**
