@@ -32,7 +32,7 @@ describe("the passthrough long tail", () => {
     ["replicate", { authorization: "Bearer k" }],
     ["fal", { authorization: "Key k" }],
     ["ideogram", { "api-key": "k" }],
-    ["cartesia", { "x-api-key": "k", "cartesia-version": "2025-04-16" }],
+    ["cartesia", { "x-api-key": "k", "cartesia-version": "2024-11-13" }],
     ["deepgram", { authorization: "Token k" }],
     ["elevenlabs", { "xi-api-key": "k" }],
     ["baseten", { authorization: "Api-Key k" }],
@@ -45,7 +45,7 @@ describe("the passthrough long tail", () => {
   });
 
   it("keeps a client's own Cartesia version", () => {
-    expect(providers.get("cartesia")!.completeCall?.(call({ "cartesia-version": "2024-11-13" })).headers).toEqual({ "cartesia-version": "2024-11-13" });
+    expect(providers.get("cartesia")!.completeCall?.(call({ "cartesia-version": "2025-03-01" })).headers).toEqual({ "cartesia-version": "2025-03-01" });
   });
 
   it("reads usage where an OpenAI-compatible chat path is served, and sends Hugging Face's to its router", () => {

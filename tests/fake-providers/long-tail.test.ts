@@ -7,7 +7,7 @@ const AUTH: Record<string, (key: string) => Record<string, string>> = {
   replicate: (key) => ({ authorization: `Bearer ${key}` }),
   fal: (key) => ({ authorization: `Key ${key}` }),
   ideogram: (key) => ({ "Api-Key": key }),
-  cartesia: (key) => ({ "X-API-Key": key, "Cartesia-Version": "2025-04-16" }),
+  cartesia: (key) => ({ "X-API-Key": key, "Cartesia-Version": "2024-11-13" }),
   deepgram: (key) => ({ authorization: `Token ${key}` }),
   elevenlabs: (key) => ({ "xi-api-key": key }),
   baseten: (key) => ({ authorization: `Api-Key ${key}` }),

@@ -1,7 +1,10 @@
 import { headerCredential, passthroughOnly, type OutgoingCall } from "../types";
 
-/** The API version the gateway asks for when the client named none: Cartesia refuses calls without one. */
-export const CARTESIA_VERSION = "2025-04-16";
+/**
+ * The API version the gateway asks for when the client named none (Cartesia requires one): the
+ * version whose conventions authenticate with `X-API-Key`, as Cloudflare's provider table has it.
+ */
+export const CARTESIA_VERSION = "2024-11-13";
 
 function withVersion(call: OutgoingCall): OutgoingCall {
   if (call.headers["cartesia-version"] !== undefined) return call;
