@@ -1,5 +1,7 @@
 import { anthropicMessagesCodec } from "./anthropic-messages";
+import { bedrockConverseCodec } from "./bedrock-converse";
 import type { Codec, WireFormat } from "./codec";
+import { cohereChatCodec } from "./cohere-chat";
 import { geminiCodec } from "./gemini";
 import { openAiChatCodec } from "./openai-chat/codec";
 import { openAiResponsesCodec } from "./openai-responses";
@@ -10,6 +12,8 @@ const codecs: Readonly<Record<WireFormat, Codec>> = {
   "openai-responses": openAiResponsesCodec,
   "anthropic-messages": anthropicMessagesCodec,
   gemini: geminiCodec,
+  "cohere-chat": cohereChatCodec,
+  "bedrock-converse": bedrockConverseCodec,
 };
 
 export function codecFor(format: WireFormat): Codec {

@@ -1,8 +1,10 @@
 import { anthropic } from "./anthropic";
+import { awsBedrock } from "./aws-bedrock";
 import { azureOpenai } from "./azure-openai";
 import { baseten } from "./baseten";
 import { cartesia } from "./cartesia";
 import { cerebras } from "./cerebras";
+import { cohere } from "./cohere";
 import { deepgram } from "./deepgram";
 import { deepseek } from "./deepseek";
 import { elevenlabs } from "./elevenlabs";
@@ -29,7 +31,7 @@ const passthroughOnlyProviders = [huggingface, replicate, fal, ideogram, cartesi
 
 /** The one registry: passthrough, compat, REST, pricing and the dashboard all read it. */
 export const providers: ReadonlyMap<string, ProviderSpec> = new Map(
-  [openai, anthropic, googleAiStudio, groq, mistral, deepseek, grok, cerebras, perplexityAi, openrouter, fireworks, workersAi, azureOpenai, ...passthroughOnlyProviders].map(
+  [openai, anthropic, googleAiStudio, groq, mistral, deepseek, grok, cerebras, perplexityAi, openrouter, fireworks, workersAi, cohere, awsBedrock, azureOpenai, ...passthroughOnlyProviders].map(
     (p) => [p.slug, p],
   ),
 );

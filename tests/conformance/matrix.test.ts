@@ -17,6 +17,8 @@ import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requestLogs, type RequestLog } from "@/db/schema";
 import { startFakeAnthropic, type FakeAnthropic } from "../fake-providers/anthropic";
+import { startFakeCohere, type FakeCohere } from "../fake-providers/cohere";
+import { FAKE_BEDROCK_KEY, startFakeBedrock, type FakeBedrock } from "../fake-providers/bedrock";
 import { startFakeAzureOpenAI, type FakeAzureOpenAI } from "../fake-providers/azure-openai";
 import { startFakeGemini, type FakeGemini } from "../fake-providers/gemini";
 import { startFakeOpenAI, type FakeOpenAI } from "../fake-providers/openai";
@@ -33,6 +35,8 @@ describeEachDatabase("conformance matrix", (database) => {
   let openai: FakeOpenAI;
   let anthropic: FakeAnthropic;
   let gemini: FakeGemini;
+  let cohere: FakeCohere;
+  let bedrock: FakeBedrock;
   let azure: FakeAzureOpenAI;
   let server: GatewayServer;
   let team: SeededTeam;
@@ -41,13 +45,15 @@ describeEachDatabase("conformance matrix", (database) => {
   let env: RequestEnv;
 
   beforeAll(async () => {
-    [openai, anthropic, gemini, azure] = await Promise.all([startFakeOpenAI(), startFakeAnthropic(), startFakeGemini(), startFakeAzureOpenAI()]);
+    [openai, anthropic, gemini, cohere, bedrock, azure] = await Promise.all([startFakeOpenAI(), startFakeAnthropic(), startFakeGemini(), startFakeCohere(), startFakeBedrock(), startFakeAzureOpenAI()]);
     images = await serveImage();
     env = { imageUrl: `http://127.0.0.1:${(images.address() as AddressInfo).port}/cat.png`, calls: [], echo: [] };
     server = await startGatewayServer("node", { database: database() });
     team = await seedTeam(database().db, { serverUrl: server.url, keyBaseUrl: openai.baseUrl });
     await addKey(team, { provider: "anthropic", baseUrl: anthropic.origin });
     await addKey(team, { provider: "google-ai-studio", baseUrl: gemini.origin });
+    await addKey(team, { provider: "cohere", baseUrl: cohere.origin });
+    await addKey(team, { provider: "aws-bedrock", baseUrl: bedrock.origin, secret: JSON.stringify(FAKE_BEDROCK_KEY) });
     await addKey(team, { provider: "azure-openai", baseUrl: azure.origin, secret: JSON.stringify({ apiKey: "azure-key", resource: "conformance" }) });
     clients = {
       openai: new OpenAI({ baseURL: `${server.url}/ai/v1`, apiKey: team.token, maxRetries: 0 }),
@@ -56,7 +62,7 @@ describeEachDatabase("conformance matrix", (database) => {
   });
   afterAll(async () => {
     await server?.close();
-    await Promise.all([openai?.close(), anthropic?.close(), gemini?.close(), azure?.close(), new Promise((resolve) => images?.close(resolve))]);
+    await Promise.all([openai?.close(), anthropic?.close(), gemini?.close(), cohere?.close(), bedrock?.close(), azure?.close(), new Promise((resolve) => images?.close(resolve))]);
   });
 
   /** What each column's fake recorded. */
@@ -65,6 +71,8 @@ describeEachDatabase("conformance matrix", (database) => {
       openai,
       anthropic,
       "google-ai-studio": gemini,
+      cohere,
+      "aws-bedrock": bedrock,
       "azure-openai": azure,
     };
     const fake = fakes[provider];
@@ -142,7 +150,12 @@ describeEachDatabase("conformance matrix", (database) => {
 
 /** The provider was asked to stream exactly when the client was. */
 function expectStreamed({ provider, mode, upstream }: Cell) {
-  const streamed = provider.wire === "gemini" ? upstream.path.endsWith(":streamGenerateContent") : upstream.body.stream === true;
+  const streamed =
+    provider.wire === "gemini"
+      ? upstream.path.endsWith(":streamGenerateContent")
+      : provider.wire === "bedrock-converse"
+        ? upstream.path.endsWith("/converse-stream")
+        : upstream.body.stream === true;
   expect(streamed, `${upstream.path} ${JSON.stringify(upstream.body)}`).toBe(mode === "stream");
 }
 
