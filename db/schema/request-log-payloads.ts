@@ -6,6 +6,14 @@ export const requestLogPayloads = pgTable("request_log_payloads", {
   teamId: text("team_id").notNull(),
   requestBody: text("request_body"),
   responseBody: text("response_body"),
+  /**
+   * Set when the request body was not text (audio, an image, a multipart upload): its content
+   * type, the body itself being stored as metadata only (this and the row's `requestBytes`), never
+   * as mangled text. Null when `requestBody` holds the body.
+   */
+  requestBinaryType: text("request_binary_type"),
+  /** The same for the response body (`responseBytes` on the row). */
+  responseBinaryType: text("response_binary_type"),
   /** For a translated request, the body as it went to the provider (the client's is `requestBody`); null when it went as sent. */
   providerRequestBody: text("provider_request_body"),
   /** Headers with credentials redacted. */

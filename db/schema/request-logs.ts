@@ -34,6 +34,10 @@ export const requestLogs = pgTable(
     customCost: boolean("custom_cost").notNull().default(false),
     durationMs: integer("duration_ms").notNull(),
     ttfbMs: integer("ttfb_ms"),
+    /** The client's request body in bytes as the gateway read it (0 without one, or refused before it was read); null for rows from before sizes were recorded. */
+    requestBytes: integer("request_bytes"),
+    /** The response body the client got, in bytes; null when none was sent or for rows from before sizes were recorded. */
+    responseBytes: integer("response_bytes"),
     step: integer("step").notNull().default(0),
     cached: boolean("cached").notNull().default(false),
     metadata: jsonb("metadata").$type<Record<string, string | number | boolean>>(),

@@ -57,6 +57,14 @@ export const invalidProvider = (provider: string) =>
 export const invalidRequest = (message: string, code = "invalid_request") =>
   new GatewayError(400, InternalCode.invalidRequest, message, code);
 
+/** A provider reached only through passthrough (speech, images), named as `{provider}/{model}` on compat or REST. */
+export const passthroughOnlyProvider = (name: string, slug: string) =>
+  invalidRequest(
+    `${name} is reached only through passthrough (/v1/{team}/{gateway}/${slug}/{its own API path}): ` +
+      `it speaks no chat format the gateway translates, so "${slug}/{model}" does not work here`,
+    "passthrough_only_provider",
+  );
+
 /** What the client's format cannot say, or the provider's cannot carry: a 400 naming the field. */
 export const formatRefusal = (error: FormatError) =>
   new GatewayError(400, InternalCode.invalidRequest, error.message, error.code, error.field);

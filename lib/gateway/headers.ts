@@ -48,10 +48,11 @@ export function bearerValue(value: string): string {
 
 /**
  * Headers that carry a provider key when they do not carry a gateway token: the OpenAI family's
- * `Authorization`, Anthropic's `x-api-key`, Google's `x-goog-api-key`. A `sy_` token in any of
- * them is the gateway's, so each provider's own SDK can send the token as its API key.
+ * `Authorization`, Anthropic's `x-api-key`, Google's `x-goog-api-key`, Azure's and Ideogram's
+ * `api-key`, ElevenLabs' `xi-api-key`. A `sy_` token in any of them is the gateway's, so each
+ * provider's own SDK can send the token as its API key.
  */
-export const PROVIDER_KEY_HEADERS = ["authorization", "x-api-key", "x-goog-api-key"] as const;
+export const PROVIDER_KEY_HEADERS = ["authorization", "x-api-key", "x-goog-api-key", "api-key", "xi-api-key"] as const;
 
 const KEY_HEADERS: ReadonlySet<string> = new Set(PROVIDER_KEY_HEADERS);
 

@@ -1,10 +1,11 @@
 import { errorLine } from "@/lib/error-line";
 import type { LogSink } from "@/lib/logs/types";
 import { GatewayMetrics } from "@/lib/metrics/gateway";
+import { ProviderRequestError } from "@/lib/providers/types";
 import type { DirectoryStats, GatewayDirectory } from "@/lib/state/directory";
 import { authorize, presentedCredentials } from "./auth";
 import type { GatewayRequest, GatewayResponse, ResponseHeaders } from "./contract";
-import { GatewayError, internalError, MethodNotAllowedError, renderError, unsupportedEndpoint } from "./errors";
+import { GatewayError, internalError, invalidRequest, MethodNotAllowedError, renderError, unsupportedEndpoint } from "./errors";
 import { setGatewayHeaders, startExchange, type Exchange } from "./exchange";
 import { recordExchange } from "./logging";
 import { parseGatewayOptions } from "./options";
@@ -92,6 +93,8 @@ export function createGateway(deps: GatewayDeps): GatewayHandler {
     let refusal: GatewayError;
     if (error instanceof GatewayError) {
       refusal = error;
+    } else if (error instanceof ProviderRequestError) {
+      refusal = invalidRequest(error.message, "invalid_provider_request");
     } else {
       // Only the error itself: request headers and bodies may hold secrets.
       console.error(`switchyard gateway: unexpected error in request ${exchange.logId}: ${errorLine(error)}`);

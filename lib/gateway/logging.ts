@@ -2,10 +2,11 @@ import type { NewRequestLog } from "@/db/schema";
 import { errorLine } from "@/lib/error-line";
 import type { TokenUsage } from "@/lib/formats/usage";
 import type { LogSink } from "@/lib/logs/types";
-import { costMicros } from "@/lib/pricing/cost";
+import { costMicros, pricedModel } from "@/lib/pricing/cost";
 import type { RequestHeaders, ResponseHeaders } from "./contract";
 import type { GatewayError } from "./errors";
 import { elapsedMs, type Exchange } from "./exchange";
+import { loggedBody } from "./log-body";
 import { effectiveOptions } from "./plan";
 
 /** How a request ended, as far as its log row is concerned. */
@@ -19,6 +20,10 @@ export interface ExchangeOutcome {
   /** The model the provider reported, for requests that named none (passthrough). */
   responseModel?: string;
   responseBody?: string;
+  /** The content type of a response body that is not text, kept in its place (log-body.ts). */
+  responseBinaryType?: string;
+  /** The bytes of the response body the client got; when unset, those of `responseBody` (the gateway's own answers). */
+  responseBytes?: number;
   responseHeaders: ResponseHeaders;
   ttfbMs?: number;
 }
@@ -63,8 +68,6 @@ function redactedResponse(headers: ResponseHeaders): Record<string, string> {
   return out;
 }
 
-const utf8 = new TextDecoder();
-
 /** Queues the request's one log event; never throws, never waits. */
 export function recordExchange(logs: LogSink, exchange: Exchange, outcome: ExchangeOutcome): void {
   // The row's team_id is NOT NULL: a refusal before the team is known (unknown team, a bad token on
@@ -74,9 +77,10 @@ export function recordExchange(logs: LogSink, exchange: Exchange, outcome: Excha
   if (!policy.row) return;
   try {
     const model = exchange.model ?? outcome.responseModel ?? null;
+    const priced = exchange.provider ? pricedModel(exchange.provider, model, outcome.responseModel) : null;
     const cost =
-      outcome.usage && exchange.provider && model
-        ? costMicros(exchange.provider, model, outcome.usage, exchange.options?.customCost)
+      outcome.usage && exchange.provider && priced
+        ? costMicros(exchange.provider, priced, outcome.usage, exchange.options?.customCost)
         : undefined;
     const log: NewRequestLog = {
       id: exchange.logId,
@@ -102,16 +106,21 @@ export function recordExchange(logs: LogSink, exchange: Exchange, outcome: Excha
       customCost: cost?.custom ?? false,
       durationMs: elapsedMs(exchange),
       ttfbMs: outcome.ttfbMs ?? null,
+      requestBytes: exchange.requestBody?.byteLength ?? 0,
+      responseBytes: outcome.responseBytes ?? (outcome.responseBody === undefined ? null : Buffer.byteLength(outcome.responseBody)),
       metadata: exchange.options?.metadata ?? null,
       userAgent: exchange.requestHeaders.get("user-agent"),
       createdAt: exchange.createdAt,
     };
+    const request = exchange.requestBody && loggedBody(exchange.requestBody, exchange.requestHeaders.get("content-type"));
     const payload = policy.payload
       ? {
           logId: exchange.logId,
           teamId: exchange.teamId,
-          requestBody: exchange.requestBody ? utf8.decode(exchange.requestBody) : null,
+          requestBody: request?.text ?? null,
+          requestBinaryType: request?.binaryType ?? null,
           responseBody: outcome.responseBody ?? null,
+          responseBinaryType: outcome.responseBinaryType ?? null,
           providerRequestBody: exchange.providerRequestBody ?? null,
           requestHeaders: redacted(exchange.requestHeaders),
           responseHeaders: redactedResponse(outcome.responseHeaders),

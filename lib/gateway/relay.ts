@@ -10,6 +10,7 @@ import type { UpstreamCredential } from "./credentials";
 import { providerFailed, type GatewayError } from "./errors";
 import { elapsedMs, setGatewayHeaders, type Exchange } from "./exchange";
 import { clientResponseHeaders, headerText } from "./headers";
+import { isTextType, loggedBody } from "./log-body";
 import { logPolicy, recordExchange, type ExchangeOutcome } from "./logging";
 import { noSlot, type ReleaseSlot, type StreamLimiter } from "./stream-limit";
 import type { Upstream, UpstreamCall } from "./upstream";
@@ -105,6 +106,7 @@ async function forward(
 
   if (call.method === "HEAD" || NULL_BODY_STATUSES.has(answer.statusCode)) {
     answer.body.dump().catch(() => {});
+    outcome.responseBytes = 0;
     release();
     recordExchange(deps.logs, exchange, outcome);
     answered(deps.metrics, exchange, upstreamMs);
@@ -120,9 +122,11 @@ async function forward(
   }
 
   const isJson = contentType.includes("json");
-  // JSON is kept for its usage; other text only for the payload.
-  const capture =
-    !tap && policy.row && (isJson || (policy.payload && contentType.startsWith("text/"))) ? new Capture(isJson) : undefined;
+  // JSON is kept for its usage; other text only for the payload. A body the content type says is
+  // not text (audio, images) is never decoded: its type and size stand in for it in the payload.
+  const textual = contentType === "" || isTextType(contentType);
+  const capture = !tap && policy.row && (isJson || (policy.payload && textual)) ? new Capture(isJson, contentType) : undefined;
+  if (!tap && policy.payload && !textual) outcome.responseBinaryType = contentType;
   if (tap) deps.metrics.streamOpened();
   const body = new RelayedBody(answer.body, deps, exchange, release, {
     signal: call.signal,
@@ -221,6 +225,7 @@ async function rewriteWhole(
   outcome.usage = whole.usage;
   outcome.responseModel = whole.model;
   if (keepPayload) outcome.responseBody = body;
+  outcome.responseBytes = Buffer.byteLength(body);
   outcome.responseHeaders["content-type"] = "application/json";
   recordExchange(logs, exchange, outcome);
   return { status: outcome.statusCode, headers: outcome.responseHeaders, body };
@@ -251,6 +256,8 @@ async function readWhole(body: Dispatcher.ResponseData["body"]): Promise<string>
 class RelayedBody implements BodySource {
   private sink: BodySink | undefined;
   private done = false;
+  /** What the client was sent: the log row's response size. */
+  private bytesSent = 0;
 
   constructor(
     private readonly body: Dispatcher.ResponseData["body"],
@@ -295,13 +302,15 @@ class RelayedBody implements BodySource {
       this.sink!.abort(error as Error);
       return;
     }
-    if (out && out.byteLength > 0 && !this.sink!.write(out)) this.body.pause();
+    if (!out || out.byteLength === 0) return;
+    this.bytesSent += out.byteLength;
+    if (!this.sink!.write(out)) this.body.pause();
   }
 
   private onEnd(): void {
     if (this.done) return;
     const last = this.watch.tap?.end();
-    if (last && last.byteLength > 0) this.sink!.write(last);
+    if (last && last.byteLength > 0) this.send(last);
     this.sink!.end();
     this.finish({ kind: "end" });
   }
@@ -319,7 +328,7 @@ class RelayedBody implements BodySource {
     if (tap && this.sink) {
       tap.breakOff(handling.errorEvent(failure));
       const last = tap.end();
-      if (last) this.sink.write(last);
+      if (last) this.send(last);
       this.sink.end();
     } else {
       this.sink?.abort(error);
@@ -327,9 +336,15 @@ class RelayedBody implements BodySource {
     this.finish({ kind: "upstream-broke", error: failure });
   }
 
+  private send(chunk: Uint8Array): void {
+    this.bytesSent += chunk.byteLength;
+    this.sink!.write(chunk);
+  }
+
   private finish(end: BodyEnd): void {
     this.done = true;
     this.release();
+    this.watch.outcome.responseBytes = this.bytesSent;
     if (this.watch.tap) this.deps.metrics.streamClosed();
     try {
       logEnded(this.deps.logs, this.exchange, end, this.watch);
@@ -356,7 +371,10 @@ class Capture {
   private bytes = 0;
   private overflow = false;
 
-  constructor(private readonly isJson: boolean) {}
+  constructor(
+    private readonly isJson: boolean,
+    private readonly contentType: string,
+  ) {}
 
   add(chunk: Buffer): void {
     if (this.overflow) return;
@@ -371,9 +389,13 @@ class Capture {
 
   applyTo(outcome: ExchangeOutcome, keepPayload: boolean, handling: AnswerHandling): void {
     if (this.overflow) return;
-    const text = (this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.bytes)).toString("utf8");
-    if (keepPayload) outcome.responseBody = text;
-    if (!this.isJson) return;
+    const body = loggedBody(this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.bytes), this.contentType);
+    if (keepPayload) {
+      outcome.responseBody = body.text;
+      outcome.responseBinaryType = body.binaryType;
+    }
+    const text = body.text;
+    if (!this.isJson || text === undefined) return;
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { providers } from "@/lib/providers";
 import catalog from "./catalog.json" with { type: "json" };
-import { catalogModels, costMicros, findPrice, maxOutputTokens, parseCustomCost, type ModelPrice } from "./cost";
+import { catalogModels, catalogProviderOf, costMicros, pricedModel, findPrice, maxOutputTokens, parseCustomCost, type ModelPrice } from "./cost";
 
 const usage = (input: number, output: number, cached = 0) => ({ input, output, cached });
 
@@ -91,6 +91,23 @@ describe("maxOutputTokens", () => {
   });
 });
 
+describe("providers priced from another's catalog", () => {
+  it("prices an Azure OpenAI row by the OpenAI model its answer names, not by the deployment's name", () => {
+    const tokens = usage(1000, 100, 400);
+    expect(pricedModel("azure-openai", "my-chat-deployment", "gpt-4o-2024-08-06")).toBe("gpt-4o-2024-08-06");
+    expect(costMicros("azure-openai", "gpt-4o-2024-08-06", tokens)).toEqual(costMicros("openai", "gpt-4o", tokens));
+    expect(costMicros("azure-openai", "my-chat-deployment", tokens).known).toBe(false);
+    // Azure has no models of its own to list.
+    expect(catalogModels("azure-openai")).toEqual([]);
+  });
+
+  it("keeps the model asked for everywhere else", () => {
+    expect(pricedModel("openai", "gpt-4o-mini", "gpt-4o-mini-2024-07-18")).toBe("gpt-4o-mini");
+    expect(pricedModel("openai", null, "gpt-4o-mini-2024-07-18")).toBe("gpt-4o-mini-2024-07-18");
+    expect(pricedModel("azure-openai", "my-chat-deployment", undefined)).toBe("my-chat-deployment");
+  });
+});
+
 describe("catalogModels", () => {
   it("lists a provider's models and marks the embedding ones", () => {
     const models = catalogModels("google-ai-studio");
@@ -135,10 +152,11 @@ describe("the catalog", () => {
     expect(catalog.updated).toMatch(/^\d{4}-\d{2}-\d{2}$/);
   });
 
-  it("covers every built-in provider, with prices of its own or its publishers'", () => {
+  it("covers every built-in provider but the passthrough-only ones, with prices of its own, its publishers' or the provider it is priced as", () => {
     const publishers = catalog.publishers as Record<string, Record<string, string>>;
-    for (const slug of providers.keys()) {
-      const sources = publishers[slug] ? Object.values(publishers[slug]) : [slug];
+    for (const [slug, spec] of providers) {
+      if (spec.passthroughOnly) continue;
+      const sources = publishers[slug] ? Object.values(publishers[slug]) : [catalogProviderOf(slug)];
       for (const source of sources) expect(Object.keys(priced[source] ?? {}).length, `${slug} (${source})`).toBeGreaterThan(0);
     }
   });

@@ -59,6 +59,28 @@ const publishersByProvider: ReadonlyMap<string, Readonly<Record<string, string>>
 );
 
 /**
+ * Providers serving another's models under names the customer chose, whose answers name the
+ * underlying model (an Azure OpenAI deployment answers `"model": "gpt-4o-2024-08-06"`): their rows
+ * are priced from that provider's catalog, by the model the answer names (`pricedModel`), rather
+ * than from prices of their own. Azure's Global Standard deployments cost OpenAI's list prices;
+ * regional ones cost somewhat more, which `cf-aig-custom-cost` can say.
+ */
+const PRICED_AS: Readonly<Record<string, string>> = { "azure-openai": "openai" };
+
+/** The provider whose catalog prices `provider`'s rows. */
+export function catalogProviderOf(provider: string): string {
+  return PRICED_AS[provider] ?? provider;
+}
+
+/**
+ * The model a log row is priced by: for providers priced by another's catalog the one the answer
+ * names (a deployment name means nothing to the catalog), else the one asked for.
+ */
+export function pricedModel(provider: string, asked: string | null, answered: string | undefined): string | null {
+  return PRICED_AS[provider] !== undefined && answered !== undefined ? answered : (asked ?? answered ?? null);
+}
+
+/**
  * The catalog price of a model: exact id, then case-insensitive, then without a version suffix;
  * a publisher's model at a provider that resells it, at the publisher's provider's price.
  */
@@ -69,7 +91,7 @@ export function findPrice(provider: string, model: string): ModelPrice | undefin
     const priced = publishers[model.slice(0, slash)];
     return slash > 0 && priced !== undefined ? findPrice(priced, model.slice(slash + 1)) : undefined;
   }
-  const models = pricesByProvider.get(provider);
+  const models = pricesByProvider.get(catalogProviderOf(provider));
   if (!models) return undefined;
   const exact = models.get(model);
   if (exact) return exact;

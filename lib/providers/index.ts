@@ -1,25 +1,56 @@
 import { anthropic } from "./anthropic";
 import { awsBedrock } from "./aws-bedrock";
+import { azureOpenai } from "./azure-openai";
+import { baseten } from "./baseten";
+import { cartesia } from "./cartesia";
 import { cerebras } from "./cerebras";
 import { cohere } from "./cohere";
+import { deepgram } from "./deepgram";
 import { deepseek } from "./deepseek";
+import { elevenlabs } from "./elevenlabs";
+import { fal } from "./fal";
 import { fireworks } from "./fireworks";
 import { googleAiStudio } from "./google-ai-studio";
 import { googleVertexAi } from "./google-vertex-ai";
 import { grok } from "./grok";
 import { groq } from "./groq";
+import { huggingface } from "./huggingface";
+import { ideogram } from "./ideogram";
 import { mistral } from "./mistral";
 import { openai } from "./openai";
 import { openrouter } from "./openrouter";
+import { parallel } from "./parallel";
 import { perplexityAi } from "./perplexity-ai";
+import { replicate } from "./replicate";
 import type { ProviderSpec } from "./types";
 import { workersAi } from "./workers-ai";
 
 export type { ApplyCredential, OutgoingCall, ProviderSpec, WireFormat } from "./types";
 
+/** The passthrough long tail: speech, images, predictions (types.ts `passthroughOnly`). */
+const passthroughOnlyProviders = [huggingface, replicate, fal, ideogram, cartesia, deepgram, elevenlabs, baseten, parallel];
+
 /** The one registry: passthrough, compat, REST, pricing and the dashboard all read it. */
 export const providers: ReadonlyMap<string, ProviderSpec> = new Map(
-  [openai, anthropic, googleAiStudio, groq, mistral, deepseek, grok, cerebras, perplexityAi, openrouter, fireworks, workersAi, cohere, awsBedrock, googleVertexAi].map(
+  [
+    openai,
+    anthropic,
+    googleAiStudio,
+    groq,
+    mistral,
+    deepseek,
+    grok,
+    cerebras,
+    perplexityAi,
+    openrouter,
+    fireworks,
+    workersAi,
+    cohere,
+    awsBedrock,
+    googleVertexAi,
+    azureOpenai,
+    ...passthroughOnlyProviders,
+  ].map(
     (p) => [p.slug, p],
   ),
 );

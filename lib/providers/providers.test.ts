@@ -26,6 +26,38 @@ describe("credentials", () => {
   });
 });
 
+describe("the passthrough long tail", () => {
+  it.each([
+    ["huggingface", { authorization: "Bearer k" }],
+    ["replicate", { authorization: "Bearer k" }],
+    ["fal", { authorization: "Key k" }],
+    ["ideogram", { "api-key": "k" }],
+    ["cartesia", { "x-api-key": "k", "cartesia-version": "2024-11-13" }],
+    ["deepgram", { authorization: "Token k" }],
+    ["elevenlabs", { "xi-api-key": "k" }],
+    ["baseten", { authorization: "Api-Key k" }],
+    ["parallel", { "x-api-key": "k" }],
+  ])("%s: puts a stored key in its own scheme, and is passthrough-only", async (slug, headers) => {
+    const spec = providers.get(slug)!;
+    const withKey = await spec.applyCredential(call(), "k");
+    expect(spec.completeCall?.(withKey) ?? withKey).toMatchObject({ headers });
+    expect(spec.passthroughOnly).toBe(true);
+  });
+
+  it("keeps a client's own Cartesia version", () => {
+    expect(providers.get("cartesia")!.completeCall?.(call({ "cartesia-version": "2025-03-01" })).headers).toEqual({ "cartesia-version": "2025-03-01" });
+  });
+
+  it("reads usage where an OpenAI-compatible chat path is served, and sends Hugging Face's to its router", () => {
+    expect(providers.get("huggingface")!.formatOfPath("v1/chat/completions")).toBe("openai-chat");
+    expect(providers.get("huggingface")!.formatOfPath("meta-llama/Llama-3.1-8B-Instruct")).toBeUndefined();
+    expect(providers.get("huggingface")!.passthroughTarget?.("v1/chat/completions")).toEqual({ baseUrl: "https://router.huggingface.co", path: "v1/chat/completions" });
+    expect(providers.get("huggingface")!.passthroughTarget?.("bigcode/starcoder")).toBeUndefined();
+    expect(providers.get("baseten")!.formatOfPath("v1/chat/completions")).toBe("openai-chat");
+    expect(providers.get("deepgram")!.formatOfPath("v1/listen")).toBeUndefined();
+  });
+});
+
 describe("the format a passthrough path speaks", () => {
   it.each([
     [openai, "chat/completions", "openai-chat"],

@@ -113,6 +113,9 @@ export interface ProviderSpec {
    * key's own base URL replaces the implied one (a proxy, or a local server in tests). Undefined
    * when the path is not one the provider serves; `baseUrl` undefined when only the path under the
    * usual base URL differs from the one sent (Workers AI's `@cf/…` → `run/@cf/…`).
+  /**
+   * when the path is not one the provider serves; a `ProviderRequestError` when it is malformed (a
+   * resource that is no host name), which the client gets as a 400.
    */
   passthroughTarget?(path: string): { baseUrl?: string; path: string } | undefined;
   /**
@@ -151,7 +154,23 @@ export interface ProviderSpec {
    * make (a 400 in the client's shape).
    */
   shapeChatCall?(call: ChatCall, key: string | undefined): { path: string; body: JsonObject };
+  /**
+   * Where a compat or REST call goes when the provider names the model in the path rather than
+   * the body (Azure's deployments): `path` is the one the format uses (`chat/completions`).
+   */
+  pathForModel?(path: string, model: string): string;
+  /**
+   * It speaks no chat format of ours (audio, images, predictions): it is reached only through
+   * passthrough, and compat and REST refuse `{slug}/{model}` saying so. `format` is then unused.
+   */
+  passthroughOnly?: boolean;
 }
+
+/**
+ * What a client asked of a provider that cannot be sent to it (an Azure resource name that is no
+ * host name): the gateway answers 400 with this message, which says what to fix.
+ */
+export class ProviderRequestError extends Error {}
 
 /**
  * Where the provider takes a request in `format` as it is, relative to its base URL; undefined
@@ -166,6 +185,11 @@ export const bearerCredential: ApplyCredential = (call, key) => ({
   ...call,
   headers: { ...call.headers, authorization: `Bearer ${key}` },
 });
+
+/** The key in `Authorization` after a scheme of the provider's own (`Token` for Deepgram, `Key` for fal). */
+export function schemeCredential(scheme: string): ApplyCredential {
+  return (call, key) => ({ ...call, headers: { ...call.headers, authorization: `${scheme} ${key}` } });
+}
 
 /** The key alone in one header (`x-goog-api-key`), replacing whatever the header held. */
 export function headerCredential(name: string): ApplyCredential {
@@ -201,6 +225,25 @@ export function openAiCompatible(spec: OpenAiCompatibleFields): ProviderSpec {
     formatOfPath: openAiFormatOfPath,
     applyCredential: bearerCredential,
     credentialHeaders: ["authorization"],
+    ...spec,
+  };
+}
+
+type PassthroughOnlyFields = Pick<ProviderSpec, "slug" | "name" | "baseUrl" | "applyCredential" | "credentialHeaders"> &
+  Partial<Pick<ProviderSpec, "formatOfPath" | "passthroughTarget" | "completeCall">>;
+
+/**
+ * A provider reached only through passthrough (speech, images, predictions): bodies go as sent,
+ * binary ones included, and usage is read only where `formatOfPath` names a format (an
+ * OpenAI-compatible chat path some of them serve).
+ */
+export function passthroughOnly(spec: PassthroughOnlyFields): ProviderSpec {
+  return {
+    format: "openai-chat",
+    chatCompletionsPath: undefined,
+    embeddingsPath: undefined,
+    formatOfPath: () => undefined,
+    passthroughOnly: true,
     ...spec,
   };
 }

@@ -30,6 +30,11 @@ export function formatDuration(ms: number | null | undefined): string {
   return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
 }
 
+export function formatBytes(bytes: number | null | undefined): string {
+  if (bytes === null || bytes === undefined) return "–";
+  return `${integer.format(bytes)} ${bytes === 1 ? "byte" : "bytes"}`;
+}
+
 export function formatPercent(part: number, whole: number): string {
   if (whole === 0) return "–";
   const pct = (part / whole) * 100;

@@ -147,6 +147,19 @@ export const PROVIDERS: Provider[] = [
     cachedUsage: openaiUsage,
     rateLimitMessage: "Rate limit reached for",
   },
+  {
+    // OpenAI's Chat format at a deployment named after its model; Responses and Messages are translated to Chat.
+    id: "azure-openai",
+    slug: "azure-openai",
+    wire: "openai-chat",
+    native: ["chat"],
+    label: "azure-openai",
+    model: "gpt-4o-mini",
+    content: FAKE_DEFAULT_CONTENT,
+    usage: openaiUsage,
+    cachedUsage: openaiUsage,
+    rateLimitMessage: "Rate limit reached for",
+  },
 ];
 
 export const INGRESSES: { id: Ingress; label: string }[] = [

@@ -19,6 +19,7 @@ import { requestLogs, type RequestLog } from "@/db/schema";
 import { startFakeAnthropic, type FakeAnthropic } from "../fake-providers/anthropic";
 import { startFakeCohere, type FakeCohere } from "../fake-providers/cohere";
 import { FAKE_BEDROCK_KEY, startFakeBedrock, type FakeBedrock } from "../fake-providers/bedrock";
+import { startFakeAzureOpenAI, type FakeAzureOpenAI } from "../fake-providers/azure-openai";
 import { startFakeGemini, type FakeGemini } from "../fake-providers/gemini";
 import { startFakeOpenAI, type FakeOpenAI } from "../fake-providers/openai";
 import { startFakeWorkersAi, type FakeWorkersAi } from "../fake-providers/workers-ai";
@@ -44,6 +45,7 @@ describeEachDatabase("conformance matrix", (database) => {
   let cohere: FakeCohere;
   let bedrock: FakeBedrock;
   let workersAi: FakeWorkersAi;
+  let azure: FakeAzureOpenAI;
   let server: GatewayServer;
   let team: SeededTeam;
   let clients: Clients;
@@ -51,7 +53,7 @@ describeEachDatabase("conformance matrix", (database) => {
   let env: RequestEnv;
 
   beforeAll(async () => {
-    [openai, anthropic, gemini, cohere, bedrock, workersAi, vertex] = await Promise.all([
+    [openai, anthropic, gemini, cohere, bedrock, workersAi, vertex, azure] = await Promise.all([
       startFakeOpenAI(),
       startFakeAnthropic(),
       startFakeGemini(),
@@ -59,6 +61,7 @@ describeEachDatabase("conformance matrix", (database) => {
       startFakeBedrock(),
       startFakeWorkersAi(),
       startFakeVertex(),
+      startFakeAzureOpenAI(),
     ]);
     images = await serveImage();
     env = { imageUrl: `http://127.0.0.1:${(images.address() as AddressInfo).port}/cat.png`, calls: [], echo: [] };
@@ -70,6 +73,7 @@ describeEachDatabase("conformance matrix", (database) => {
     await addKey(team, { provider: "cohere", baseUrl: cohere.origin });
     await addKey(team, { provider: "aws-bedrock", baseUrl: bedrock.origin, secret: JSON.stringify(FAKE_BEDROCK_KEY) });
     await addKey(team, { provider: "workers-ai", baseUrl: workersAi.baseUrl, secret: workersAi.apiToken });
+    await addKey(team, { provider: "azure-openai", baseUrl: azure.origin, secret: JSON.stringify({ apiKey: "azure-key", resource: "conformance" }) });
     clients = {
       openai: new OpenAI({ baseURL: `${server.url}/ai/v1`, apiKey: team.token, maxRetries: 0 }),
       anthropic: new Anthropic({ baseURL: `${server.url}/ai`, apiKey: team.token, maxRetries: 0 }),
@@ -85,6 +89,7 @@ describeEachDatabase("conformance matrix", (database) => {
       bedrock?.close(),
       workersAi?.close(),
       vertex?.close(),
+      azure?.close(),
       new Promise((resolve) => images?.close(resolve)),
     ]);
   });
@@ -101,6 +106,7 @@ describeEachDatabase("conformance matrix", (database) => {
       cohere,
       "aws-bedrock": bedrock,
       "workers-ai": workersAi,
+      "azure-openai": azure,
     };
     const fake = fakes[provider];
     if (!fake) throw new Error(`no fake provider serves the ${provider} column`);

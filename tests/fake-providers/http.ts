@@ -15,6 +15,8 @@ export interface RecordedRequest {
   query: Record<string, string>;
   /** Lower-cased names, as node:http gives them. */
   headers: IncomingHttpHeaders;
+  /** The body as it arrived, byte for byte (binary uploads). */
+  bytes: Buffer;
   rawBody: string;
   /** Parsed JSON body, or undefined when there is none or it is not a JSON object. */
   body: Record<string, unknown> | undefined;
@@ -59,13 +61,15 @@ export async function startFakeServer<R extends RecordedRequest>(
 
   async function receive(req: IncomingMessage, res: ServerResponse) {
     const responded = new Promise<boolean>((resolve) => res.on("close", () => resolve(res.writableFinished)));
-    const rawBody = await readBody(req);
+    const bytes = await readBody(req);
+    const rawBody = bytes.toString("utf8");
     const url = new URL(req.url ?? "/", "http://fake.invalid");
     const request = describe({
       method: req.method ?? "GET",
       path: url.pathname,
       query: Object.fromEntries(url.searchParams),
       headers: req.headers,
+      bytes,
       rawBody,
       body: parseJsonObject(rawBody),
       responded,
@@ -162,11 +166,11 @@ function valueFor(name: string, schema: unknown): unknown {
 }
 
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("end", () => resolve(Buffer.concat(chunks)));
     req.on("error", reject);
   });
 }

@@ -169,6 +169,7 @@ const BAD_UNIFIED_BODIES: Array<{ what: string; body: string | Uint8Array<ArrayB
   { what: "model without prefix", body: '{"model":"gpt-4o-mini"}', mentions: "gpt-4o-mini" },
   { what: "unknown provider", body: '{"model":"nosuchprovider/x"}', mentions: "nosuchprovider" },
   { what: "unknown custom provider", body: '{"model":"custom-missing/x"}', mentions: "custom-missing" },
+  { what: "passthrough-only provider", body: '{"model":"deepgram/nova-3"}', mentions: "passthrough" },
   { what: "provider with spaces", body: '{"model":"open ai/x"}', mentions: "open ai" },
   { what: "provider with NUL", body: '{"model":"openai\\u0000/x"}' },
   { what: "provider lone surrogate", body: '{"model":"\\ud800/x"}' },
@@ -273,6 +274,8 @@ const badCredentials = (other: SeededTeam, teamInUrl: boolean): Array<{ what: st
   { what: "unknown sy_ token", headers: bearer("sy_notarealtoken") },
   { what: "empty sy_ token", headers: bearer("sy_") },
   { what: "unknown token in cf-aig-authorization", headers: { "cf-aig-authorization": "Bearer sy_nope" } },
+  { what: "unknown sy_ token in Azure's api-key", headers: { "api-key": "sy_nope" } },
+  { what: "unknown sy_ token in ElevenLabs' xi-api-key", headers: { "xi-api-key": "sy_nope" } },
   { what: "cf-aig-authorization without Bearer", headers: { "cf-aig-authorization": "sy_nope" } },
   { what: "cf-aig-authorization Basic", headers: { "cf-aig-authorization": "Basic dXNlcjpwYXNz" } },
   { what: "cf-aig-authorization empty", headers: { "cf-aig-authorization": "" } },
@@ -481,6 +484,10 @@ describeGateway(
         // A gateway token in Google's ?key= would be forwarded in the URL: refused before any call.
         [`${gw}/google-ai-studio/v1beta/models/gemini-2.5-flash:generateContent?key=${t.token}`, 400],
         [`${gw}/%F0%9F%98%80/chat/completions`, 400],
+        // Azure's passthrough names a host and a path segment: both must be names.
+        [`${gw}/azure-openai/bad_resource!/chat-prod/chat/completions?api-version=2024-10-21`, 400],
+        [`${gw}/azure-openai/evil.example.com/chat-prod/chat/completions`, 400],
+        [`${gw}/azure-openai/myresource/-deployment/chat/completions`, 400],
         [`${h.url}/v1/${t.team.slug}/nosuchgateway/compat/chat/completions`, 404],
         [`${h.url}/v1/nosuchteam/main/compat/chat/completions`, 404],
         [`${h.url}/v1/${other.team.slug}/main/compat/chat/completions`, 401],

@@ -8,7 +8,7 @@ import { passthroughAnswer, translatedAnswer, type AnswerHandling } from "../ans
 import type { GatewayResponse } from "../contract";
 import { resolveCredential } from "../credentials";
 import { inlineImageUrls } from "../inline-images";
-import { formatRefusal, invalidProvider, invalidRequest, methodNotAllowed } from "../errors";
+import { formatRefusal, invalidProvider, invalidRequest, methodNotAllowed, passthroughOnlyProvider } from "../errors";
 import { upstreamRequestHeaders } from "../headers";
 import { askForStreamUsage, parseJsonObject, parseModelName } from "../openai-body";
 import { effectiveOptions, type Attempt, type RequestPlan } from "../plan";
@@ -45,6 +45,7 @@ async function planChat(ctx: SurfaceContext, ingress: WireFormat, body: JsonObje
   if (!target) throw invalidProvider(provider);
   exchange.provider = target.slug;
   exchange.model = model;
+  if (target.passthroughOnly) throw passthroughOnlyProvider(target.name, target.slug);
   const called = target.chatModel ? target.chatModel(model) : { format: target.format, model };
   if (!called) throw invalidRequest(`${target.name} has no model "${model}"`, "unknown_model");
   const options = effectiveOptions(access.gateway, exchange.options);
@@ -85,6 +86,7 @@ async function runAttempt(ctx: SurfaceContext, plan: RequestPlan, attempt: Attem
     path = attempt.egress === "openai-chat" ? (attempt.provider.chatCompletionsPath ?? encoded.path) : encoded.path;
     answer = translatedAnswer(ingress, egress, request);
   }
+  if (path !== undefined) path = attempt.provider.pathForModel?.(path, attempt.model) ?? path;
   const shaped = shapeChatCall(attempt, { format: attempt.egress, model: attempt.wireModel, stream: exchange.stream === true, path, body: outgoingBody });
   if (shaped.path === undefined) throw invalidRequest(`${attempt.provider.name} cannot be called in the ${attempt.egress} format from this surface`, "unsupported_format");
   const text = JSON.stringify(shaped.body);

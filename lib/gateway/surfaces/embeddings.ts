@@ -7,7 +7,7 @@ import { isJsonObject, type JsonObject } from "@/lib/formats/json";
 import { openAiChatAnswer, type AnswerHandling, type WholeAnswer } from "../answer";
 import type { GatewayResponse } from "../contract";
 import { resolveCredential, type UpstreamCredential } from "../credentials";
-import { formatRefusal, invalidProvider, invalidRequest, methodNotAllowed } from "../errors";
+import { formatRefusal, invalidProvider, invalidRequest, methodNotAllowed, passthroughOnlyProvider } from "../errors";
 import { upstreamRequestHeaders } from "../headers";
 import { parseJsonObject, parseModelName } from "../openai-body";
 import { effectiveOptions } from "../plan";
@@ -32,6 +32,7 @@ export async function serveEmbeddings(ctx: SurfaceContext): Promise<GatewayRespo
   exchange.provider = target.slug;
   exchange.model = model;
   exchange.stream = body.stream === true;
+  if (target.passthroughOnly) throw passthroughOnlyProvider(target.name, target.slug);
 
   body.model = model;
   const route = embeddingsRoute(target);
@@ -40,7 +41,10 @@ export async function serveEmbeddings(ctx: SurfaceContext): Promise<GatewayRespo
   }
   const credential = await resolveCredential(target, access, ctx.clientSentKey, exchange.options?.byokAlias, ctx.directory);
   exchange.providerKeyId = credential.storedKeyId;
-  if ("path" in route) return callProvider(ctx, credential, route.path, JSON.stringify(body), openAiChatAnswer(false));
+  if ("path" in route) {
+    const path = target.pathForModel?.(route.path, model) ?? route.path;
+    return callProvider(ctx, credential, path, JSON.stringify(body), openAiChatAnswer(false));
+  }
   const { translation } = route;
 
   let request: EmbeddingsRequest;

@@ -1,3 +1,4 @@
+import { providers } from "@/lib/providers";
 import { catalogModels } from "@/lib/pricing/cost";
 import type { ServiceContext } from "../context";
 import { ForbiddenError } from "../errors";
@@ -37,8 +38,9 @@ export async function playgroundOptions({ ctx, teamId }: { ctx: ServiceContext; 
     refusal = error.message;
   }
 
-  // The gateway sends the `default` alias unless a request names another, so only those count.
-  const usable = keys.filter((key) => key.alias === "default");
+  // The gateway sends the `default` alias unless a request names another, so only those count; a
+  // passthrough-only provider (speech, images) cannot answer a chat.
+  const usable = keys.filter((key) => key.alias === "default" && !providers.get(key.provider)?.passthroughOnly);
   const options = gateways.map((gateway) => ({
     slug: gateway.slug,
     byokOnly: gateway.byokOnly,

@@ -87,6 +87,8 @@ describe("playgroundOptions", () => {
     await addProviderKey({ ctx: op, teamId: team.id, provider: "google-ai-studio", secret: "AIza-0123456789abcdef", gatewaySlug: "main", keyring });
     // Only a request naming the alias uses it, and the playground names none.
     await addProviderKey({ ctx: op, teamId: team.id, provider: "mistral", alias: "backup", secret: "mistral-0123456789abc", keyring });
+    // Speech and images: nothing to chat with.
+    await addProviderKey({ ctx: op, teamId: team.id, provider: "deepgram", secret: "dg-0123456789abcdef", keyring });
 
     const ctx = await userContext(handle, { team, role: "member" });
     const options = await playgroundOptions({ ctx, teamId: team.id });

@@ -13,6 +13,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Tabs } from "@/components/ui/tabs";
 import { requireTeam } from "@/lib/auth/team";
 import { config } from "@/lib/config";
+import { providers as catalog } from "@/lib/providers";
 import { catalogModels } from "@/lib/pricing/cost";
 import { NotFoundError } from "@/lib/services/errors";
 import { getGateway } from "@/lib/services/gateways/get";
@@ -31,8 +32,10 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
 }
 
 /** A chat model the quickstarts can name: one the team has a key for, from the pricing catalog when it knows one. */
-function exampleModel(providers: string[]): string {
-  const provider = providers.includes("openai") || providers.length === 0 ? "openai" : providers[0]!;
+function exampleModel(keyProviders: string[]): string {
+  // Passthrough-only providers (speech, images) have no chat model to name.
+  const chat = keyProviders.filter((slug) => !catalog.get(slug)?.passthroughOnly);
+  const provider = chat.includes("openai") || chat.length === 0 ? "openai" : chat[0]!;
   if (provider === "openai") return "openai/gpt-4o-mini";
   const known = catalogModels(provider).find((model) => !model.embedding)?.id;
   return `${provider}/${known ?? "your-model"}`;

@@ -14,7 +14,7 @@ import { requireTeam } from "@/lib/auth/team";
 import { NotFoundError } from "@/lib/services/errors";
 import { wireFormatName } from "@/lib/services/logs/formats";
 import { getRequestLog } from "@/lib/services/logs/get";
-import { formatCost, formatDateTime, formatDuration, formatIsoUtc, formatNumber } from "@/lib/utils/format";
+import { formatBytes, formatCost, formatDateTime, formatDuration, formatIsoUtc, formatNumber } from "@/lib/utils/format";
 import { MetadataChips, StatusBadge } from "../log-parts";
 import { formatBody, splitHeaders } from "./headers";
 
@@ -45,6 +45,8 @@ export default async function LogDetailPage({ params }: { params: Params }) {
     ["Cost", <>{formatCost(log.costMicros)}{log.customCost ? <span className="text-muted-foreground"> (custom, sent by the client)</span> : null}</>],
     ["Duration", formatDuration(log.durationMs)],
     ["Time to first byte", formatDuration(log.ttfbMs)],
+    ["Request size", formatBytes(log.requestBytes)],
+    ["Response size", formatBytes(log.responseBytes)],
     ["Streamed", log.stream ? "Yes" : "No"],
     ["Served from cache", log.cached ? "Yes" : "No"],
   ];
@@ -130,6 +132,8 @@ export default async function LogDetailPage({ params }: { params: Params }) {
                       text={translation.providerRequestBody}
                     />
                   </div>
+                ) : payload.requestBinaryType ? (
+                  <BinaryBody bytes={log.requestBytes} type={payload.requestBinaryType} />
                 ) : payload.requestBody ? (
                   <BodyBlock title="Request body" text={payload.requestBody} />
                 ) : (
@@ -141,7 +145,9 @@ export default async function LogDetailPage({ params }: { params: Params }) {
               title="Response"
               headers={payload.responseHeaders}
               body={
-                !payload.responseBody ? (
+                payload.responseBinaryType ? (
+                  <BinaryBody bytes={log.responseBytes} type={payload.responseBinaryType} />
+                ) : !payload.responseBody ? (
                   <NoBody />
                 ) : reassembled ? (
                   <Tabs
@@ -214,6 +220,15 @@ function IdValue({ value }: { value: string }) {
 function BodyBlock({ title, text }: { title: string; text: string }) {
   const body = formatBody(text);
   return <CodeBlock title={body.json ? `${title} (JSON)` : title} code={body.text} maxHeight="max-h-[28rem]" />;
+}
+
+/** A body that is not text is stored as metadata only: the gateway never decodes audio or images into garbage. */
+function BinaryBody({ bytes, type }: { bytes: number | null; type: string }) {
+  return (
+    <p className="text-sm text-muted-foreground">
+      Binary, {bytes === null ? "size unknown" : formatBytes(bytes)}, <code className="font-mono text-xs">{type}</code>: stored as metadata only.
+    </p>
+  );
 }
 
 function NoBody() {
