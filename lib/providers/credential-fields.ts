@@ -19,6 +19,11 @@ const forms: ReadonlyMap<string, CredentialForm> = new Map([
   ["workers-ai", workersAiCredential],
 ]);
 
+/** The providers whose key is made of several fields, with their forms. */
+export function structuredCredentials(): [slug: string, form: CredentialForm][] {
+  return [...forms];
+}
+
 /** The fields of a provider's stored key: one "API key" unless the provider's key is structured. */
 export function credentialForm(slug: string): CredentialForm {
   return forms.get(slug) ?? apiKeyCredential;
