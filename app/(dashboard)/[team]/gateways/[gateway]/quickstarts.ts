@@ -6,6 +6,13 @@ export interface Quickstart {
   code: string;
 }
 
+/** A provider's own API through the gateway, and its models through compat where it has any. */
+export interface ProviderQuickstart {
+  provider: string;
+  name: string;
+  examples: Quickstart[];
+}
+
 /**
  * Copy-paste examples for one gateway. The token stays an environment variable: its secret is
  * shown once at creation and never stored, so the page cannot fill it in.
@@ -134,6 +141,196 @@ curl ${urls.universal}/chat/completions \\
   -H "cf-aig-gateway-id: ${gatewaySlug}" \\
   -H "content-type: application/json" \\
   -d '${body}'`,
+    },
+  ];
+}
+
+const BEDROCK_MODEL = "us.anthropic.claude-sonnet-4-5-20250929-v1:0";
+const VERTEX_MODEL = "gemini-2.5-flash";
+const WORKERS_AI_MODEL = "@cf/meta/llama-3.1-8b-instruct";
+const HELLO_CHAT = `messages: [{ role: "user", content: "Hello!" }],`;
+
+/** The OpenAI SDK on compat with one provider's model: the same client for every provider. */
+function compatExample(urls: GatewayBaseUrls, model: string, note: string): Quickstart {
+  return {
+    id: `${model.slice(0, model.indexOf("/"))}-compat`,
+    label: "OpenAI SDK (compat)",
+    code: `import OpenAI from "openai";
+
+// ${note}
+const client = new OpenAI({ baseURL: "${urls.compat}", apiKey: process.env.SWITCHYARD_TOKEN });
+
+const reply = await client.chat.completions.create({
+  model: "${model}",
+  ${HELLO_CHAT}
+});
+console.log(reply.choices[0].message.content);`,
+  };
+}
+
+/**
+ * Examples for the providers whose own APIs need more than a base URL: Bedrock's region in the
+ * path, Vertex's project and region, Azure's resource and deployment, Workers AI's `/ai/run`, and
+ * one of the passthrough-only providers. With a stored key each carries only the gateway token.
+ */
+export function providerQuickstarts({ urls, gatewaySlug }: { urls: GatewayBaseUrls; gatewaySlug: string }): ProviderQuickstart[] {
+  const base = (provider: string) => urls.passthrough.replace("{provider}", provider);
+  return [
+    {
+      provider: "aws-bedrock",
+      name: "Amazon Bedrock",
+      examples: [
+        {
+          id: "aws-bedrock-sdk",
+          label: "AWS SDK (Converse)",
+          code: `import { BedrockRuntimeClient, ConverseCommand } from "@aws-sdk/client-bedrock-runtime";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
+
+// The gateway signs the call with the team's stored AWS key (SigV4). The SDK sends the gateway
+// token as a bearer token instead of signing; requests you sign with your own keys pass unchanged.
+const client = new BedrockRuntimeClient({
+  region: "us-east-1",
+  endpoint: "${base("aws-bedrock")}/bedrock-runtime/us-east-1",
+  token: { token: process.env.SWITCHYARD_TOKEN },
+  authSchemePreference: ["httpBearerAuth"],
+  // Bedrock's SDK speaks HTTP/2 by default; the gateway speaks HTTP/1.1.
+  requestHandler: new NodeHttpHandler(),
+});
+
+const reply = await client.send(
+  new ConverseCommand({
+    modelId: "${BEDROCK_MODEL}",
+    messages: [{ role: "user", content: [{ text: "Hello!" }] }],
+  }),
+);
+console.log(reply.output?.message?.content?.[0]?.text);`,
+        },
+        compatExample(urls, `aws-bedrock/${BEDROCK_MODEL}`, "Translated to Bedrock's Converse API, signed with the team's stored AWS key."),
+      ],
+    },
+    {
+      provider: "google-vertex-ai",
+      name: "Vertex AI",
+      examples: [
+        {
+          id: "google-vertex-ai-curl",
+          label: "curl (generateContent)",
+          code: `# The gateway mints an access token from the team's stored service account; put your project
+# and the key's region in the path.
+curl "${base("google-vertex-ai")}/v1/projects/$GOOGLE_CLOUD_PROJECT/locations/us-central1/publishers/google/models/${VERTEX_MODEL}:generateContent" \\
+  -H "cf-aig-authorization: Bearer $SWITCHYARD_TOKEN" \\
+  -H "content-type: application/json" \\
+  -d '{"contents":[{"role":"user","parts":[{"text":"Hello!"}]}]}'`,
+        },
+        compatExample(
+          urls,
+          `google-vertex-ai/google/${VERTEX_MODEL}`,
+          'Vertex models are "{publisher}/{model}": google/gemini-…, anthropic/claude-….',
+        ),
+      ],
+    },
+    {
+      provider: "azure-openai",
+      name: "Azure OpenAI",
+      examples: [
+        {
+          id: "azure-openai-sdk",
+          label: "OpenAI SDK (passthrough)",
+          code: `import OpenAI from "openai";
+
+// The gateway's Azure path names the resource and the deployment, like Cloudflare's; the stored
+// key goes in api-key. (AzureOpenAI would insert /deployments/… into this path.) With a stored
+// key that names its resource, compat takes model: "azure-openai/{deployment}" too.
+const client = new OpenAI({
+  baseURL: "${base("azure-openai")}/YOUR_RESOURCE/YOUR_DEPLOYMENT",
+  apiKey: process.env.SWITCHYARD_TOKEN,
+  defaultQuery: { "api-version": "2024-10-21" },
+});
+
+const reply = await client.chat.completions.create({
+  model: "YOUR_DEPLOYMENT",
+  ${HELLO_CHAT}
+});
+console.log(reply.choices[0].message.content);`,
+        },
+      ],
+    },
+    {
+      provider: "cohere",
+      name: "Cohere",
+      examples: [
+        {
+          id: "cohere-sdk",
+          label: "Cohere SDK (v2)",
+          code: `import { CohereClientV2 } from "cohere-ai";
+
+// Cohere's own v2 API through the gateway, with the team's stored key.
+const cohere = new CohereClientV2({
+  baseUrl: "${base("cohere")}",
+  token: process.env.SWITCHYARD_TOKEN,
+});
+
+const reply = await cohere.chat({
+  model: "command-a-03-2025",
+  messages: [{ role: "user", content: "Hello!" }],
+});
+console.log(reply.message.content?.[0]?.text);`,
+        },
+        compatExample(urls, "cohere/command-a-03-2025", "Translated to Cohere's v2 Chat API."),
+      ],
+    },
+    {
+      provider: "workers-ai",
+      name: "Workers AI",
+      examples: [
+        {
+          id: "workers-ai-run",
+          label: "curl (/ai/run)",
+          code: `# Workers AI's own API: {model, input}, answered as {result, success, errors, messages}.
+# Also at ${aiRoot(urls)}/run/${WORKERS_AI_MODEL} with the input alone as the body.
+curl ${aiRoot(urls)}/run \\
+  -H "Authorization: Bearer $SWITCHYARD_TOKEN" \\
+  -H "cf-aig-gateway-id: ${gatewaySlug}" \\
+  -H "content-type: application/json" \\
+  -d '{"model":"${WORKERS_AI_MODEL}","input":{"messages":[{"role":"user","content":"Hello!"}]}}'`,
+        },
+        {
+          id: "workers-ai-openai",
+          label: "OpenAI SDK (@cf models)",
+          code: `import OpenAI from "openai";
+
+// @cf/… models need no provider prefix on /ai/v1.
+const client = new OpenAI({
+  baseURL: "${urls.universal}",
+  apiKey: process.env.SWITCHYARD_TOKEN,
+  defaultHeaders: { "cf-aig-gateway-id": "${gatewaySlug}" },
+});
+
+const reply = await client.chat.completions.create({
+  model: "${WORKERS_AI_MODEL}",
+  ${HELLO_CHAT}
+});
+console.log(reply.choices[0].message.content);`,
+        },
+      ],
+    },
+    {
+      provider: "elevenlabs",
+      name: "ElevenLabs and other APIs",
+      examples: [
+        {
+          id: "elevenlabs-tts",
+          label: "curl (text to speech)",
+          code: `# Hugging Face, Replicate, fal, Ideogram, Cartesia, Deepgram, ElevenLabs, Baseten and Parallel
+# pass through as they are, binary bodies included: the gateway adds the stored key in the
+# provider's own header (xi-api-key here) and logs status, timing and sizes.
+curl ${base("elevenlabs")}/v1/text-to-speech/JBFqnCBsd6RMkjVDRZzb \\
+  -H "cf-aig-authorization: Bearer $SWITCHYARD_TOKEN" \\
+  -H "content-type: application/json" \\
+  -d '{"text":"Hello!","model_id":"eleven_multilingual_v2"}' \\
+  --output hello.mp3`,
+        },
+      ],
     },
   ];
 }
