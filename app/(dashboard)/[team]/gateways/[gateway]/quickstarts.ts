@@ -105,7 +105,7 @@ console.log(response.output_text);`,
 // For Anthropic's own API unchanged, use baseURL "${urls.passthrough.replace("{provider}", "anthropic")}".
 const client = new Anthropic({
   baseURL: "${aiRoot(urls)}",
-  // A sy_ token in x-api-key is read as the gateway token.
+  // A sy_ token in x-api-key or Authorization (where this SDK puts it) is read as the gateway token.
   apiKey: process.env.SWITCHYARD_TOKEN,
   defaultHeaders: { "cf-aig-gateway-id": "${gatewaySlug}" },
 });
