@@ -22,6 +22,8 @@ export interface ProviderOption {
   baseUrlRequired: boolean;
   /** Where the provider is reached when a key has no base URL of its own. */
   defaultBaseUrl?: string;
+  /** The key's fields say where the provider is (a region, an account id). */
+  baseUrlFromKey?: boolean;
   /** What its key is made of (lib/providers/credential-fields.ts): one API key, or Bedrock's access key, region… */
   fields: CredentialField[];
 }
@@ -155,6 +157,7 @@ export function AddKeyForm({
           htmlFor="key-base-url"
           error={errors.baseUrl}
           hint={
+            (spec?.baseUrlFromKey ? "Leave empty when the key's fields say where its requests go (a region, an account id); set it for a proxy." : undefined) ??
             spec?.baseUrlHint ??
             (spec?.defaultBaseUrl
               ? `Leave empty for ${spec.defaultBaseUrl}; set it for a proxy or regional endpoint of the same API.`

@@ -36,8 +36,10 @@ export default async function KeysPage({ params }: { params: Promise<{ team: str
       slug: spec.slug,
       name: spec.name,
       baseUrlHint: spec.baseUrlHint,
-      baseUrlRequired: spec.baseUrl === null,
+      // A key that implies its base URL (Bedrock's region, Workers AI's account id) needs none.
+      baseUrlRequired: spec.baseUrl === null && spec.baseUrlOfKey === undefined,
       defaultBaseUrl: spec.baseUrl ?? undefined,
+      baseUrlFromKey: spec.baseUrlOfKey !== undefined,
       fields: [...credentialForm(spec.slug).fields],
     })),
     ...customProviders.map((custom) => ({
