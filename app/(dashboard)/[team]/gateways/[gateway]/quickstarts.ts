@@ -158,7 +158,10 @@ function compatExample(urls: GatewayBaseUrls, model: string, note: string): Quic
     code: `import OpenAI from "openai";
 
 // ${note}
-const client = new OpenAI({ baseURL: "${urls.compat}", apiKey: process.env.SWITCHYARD_TOKEN });
+const client = new OpenAI({
+  baseURL: "${urls.compat}",
+  apiKey: process.env.SWITCHYARD_TOKEN,
+});
 
 const reply = await client.chat.completions.create({
   model: "${model}",
