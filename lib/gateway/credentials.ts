@@ -1,7 +1,7 @@
 import type { OutgoingCall } from "@/lib/providers";
 import type { Access } from "./auth";
 import type { GatewayDirectory, StoredKey } from "@/lib/state/directory";
-import { invalidRequest, unknownAlias } from "./errors";
+import { invalidRequest, storedKeyRejected, unknownAlias, type GatewayError } from "./errors";
 import { bearerValue, PROVIDER_KEY_HEADERS } from "./headers";
 import type { ProviderTarget } from "./provider-target";
 
@@ -17,7 +17,14 @@ export interface UpstreamCredential {
   apply(call: OutgoingCall): Promise<OutgoingCall>;
   /** The stored key used, for its last-use record; null for the client's own key. */
   storedKeyId: string | null;
+  /**
+   * The refusal to answer instead of the provider's when it rejected a stored key; undefined for
+   * any other answer, and always for a client's own key, whose rejection is the client's to read.
+   */
+  rejection(status: number, headers: Record<string, string | string[] | undefined>): GatewayError | undefined;
 }
+
+const clientKeyRejection = () => undefined;
 
 /**
  * What a client's own provider key is for. `as-sent` (passthrough): the client speaks the
@@ -47,7 +54,7 @@ export async function resolveCredential(
   if (clientSentKey) {
     const baseUrl = pathBaseUrl ?? target.baseUrl;
     if (baseUrl === null) throw needsBaseUrl(target, access);
-    return { baseUrl, apply: clientKeyApplier(target, clientKeyUse), storedKeyId: null };
+    return { baseUrl, apply: clientKeyApplier(target, clientKeyUse), storedKeyId: null, rejection: clientKeyRejection };
   }
   if (!access.token) throw missingKey(target, access, false);
 
@@ -61,7 +68,13 @@ export async function resolveCredential(
   const baseUrl = key.baseUrl ?? pathBaseUrl ?? target.baseUrlOfKey?.(key.secret()) ?? target.baseUrl;
   if (baseUrl === null) throw needsBaseUrl(target, access);
   const complete = completer(target);
-  return { baseUrl, apply: async (call) => complete(await target.applyCredential(call, key.secret())), storedKeyId: key.id };
+  const rejects = target.rejectsCredential ?? ((status: number) => status === 401);
+  return {
+    baseUrl,
+    apply: async (call) => complete(await target.applyCredential(call, key.secret())),
+    storedKeyId: key.id,
+    rejection: (status, headers) => (rejects(status, headers) ? storedKeyRejected(target.slug, target.name, key.alias, status) : undefined),
+  };
 }
 
 function completer(target: ProviderTarget): (call: OutgoingCall) => OutgoingCall {

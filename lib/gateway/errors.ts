@@ -116,6 +116,20 @@ export const unknownAlias = (provider: string, alias: string, configured: readon
 export const providerFailed = (httpCode: 502 | 504, detail: string) =>
   new GatewayError(httpCode, InternalCode.providerFailed, `Failed to get response from provider: ${detail}`, "provider_error");
 
+/**
+ * The provider refused a stored key (Cloudflare's REST API answers a credential rejection with 401
+ * and 2009). It names the key by provider and alias, for the team to rotate it; never the secret, nor
+ * the provider's own words, which some providers write a masked key into.
+ */
+export const storedKeyRejected = (provider: string, providerName: string, alias: string, status: number) =>
+  new GatewayError(
+    401,
+    InternalCode.unauthorized,
+    `${providerName} rejected the stored ${provider} key "${alias}" (HTTP ${status}): rotate it with ` +
+      `\`npx switchyard key rotate {team} ${provider} --alias ${alias}\` or in the dashboard, or send your own key`,
+    "provider_key_rejected",
+  );
+
 /** `refusal` is a PrivateUpstreamError's message: the host and the class of its address. */
 export const privateUpstream = (refusal: string) =>
   new GatewayError(

@@ -5,7 +5,8 @@ import { errorLine } from "@/lib/error-line";
 import type { BodySink, BodySource, GatewayResponse } from "./contract";
 import type { LogSink } from "@/lib/logs/types";
 import type { GatewayMetrics } from "@/lib/metrics/gateway";
-import { openAiChatAnswer, type AnswerHandling } from "./answer";
+import type { AnswerHandling } from "./answer";
+import type { UpstreamCredential } from "./credentials";
 import { providerFailed, type GatewayError } from "./errors";
 import { elapsedMs, setGatewayHeaders, type Exchange } from "./exchange";
 import { clientResponseHeaders, headerText } from "./headers";
@@ -38,19 +39,18 @@ type BodyEnd = { kind: "end" } | { kind: "client-left" } | { kind: "upstream-bro
  * translated); a whole answer is kept for its usage, or read to its end first when `answer`
  * rewrites it into the client's format. A stream the client asked for holds one of its token's
  * stream slots until it ends, however it ends.
- * `stripUsageChunk`: the gateway asked for stream usage on the client's behalf, so it is removed
- * again (OpenAI Chat passthrough, the default `answer`).
+ * A provider's rejection of a stored key is answered by the gateway instead (`credential.rejection`).
  */
 export async function relay(
   deps: RelayDeps,
   exchange: Exchange,
   call: UpstreamCall,
-  stripUsageChunk: boolean,
-  answer: AnswerHandling = openAiChatAnswer(stripUsageChunk),
+  answer: AnswerHandling,
+  credential: Pick<UpstreamCredential, "rejection">,
 ): Promise<GatewayResponse> {
   const release = exchange.stream ? deps.streams.admit(exchange.tokenId) : noSlot;
   try {
-    return await forward(deps, exchange, call, answer, release);
+    return await forward(deps, exchange, call, answer, credential, release);
   } catch (error) {
     release();
     throw error;
@@ -76,9 +76,22 @@ async function callUpstream(upstream: RelayDeps["upstream"], exchange: Exchange,
   };
 }
 
-async function forward(deps: RelayDeps, exchange: Exchange, call: UpstreamCall, handling: AnswerHandling, release: ReleaseSlot): Promise<GatewayResponse> {
+async function forward(
+  deps: RelayDeps,
+  exchange: Exchange,
+  call: UpstreamCall,
+  handling: AnswerHandling,
+  credential: Pick<UpstreamCredential, "rejection">,
+  release: ReleaseSlot,
+): Promise<GatewayResponse> {
   const arrival = await callUpstream(deps.upstream, exchange, call);
   const { answer, upstreamMs, ttfbMs, contentType } = arrival;
+  const rejected = credential.rejection(answer.statusCode, answer.headers);
+  if (rejected) {
+    answer.body.dump().catch(() => {});
+    answered(deps.metrics, exchange, upstreamMs);
+    throw rejected;
+  }
   // Every stream is tapped, logged or not: should the provider break off, the tap is what ends the
   // client's stream with a whole error event.
   const tap = handling.tap(contentType, answer.statusCode, exchange.stream);

@@ -2,6 +2,7 @@ import { getTableColumns, getTableName, sql, type Column } from "drizzle-orm";
 import type { PgTable } from "drizzle-orm/pg-core";
 import { describeDatabaseError, type Database } from "@/db/client";
 import { gatewayTokens, providerKeys, requestLogPayloads, requestLogs, usageRollups, type NewRequestLog, type UsageRollup } from "@/db/schema";
+import { InternalCode } from "@/lib/gateway/errors";
 import { safeJson } from "./safe-text";
 import type { LogEvent } from "./types";
 
@@ -80,8 +81,10 @@ function lastUses(logs: NewRequestLog[]) {
   const keys = new Map<string, { at: Date; status: "ok" | "rejected" }>();
   for (const log of logs) {
     if (log.tokenId && isLater(log.createdAt, tokens.get(log.tokenId))) tokens.set(log.tokenId, log.createdAt);
-    // A refusal by the gateway itself says nothing about the key.
-    if (log.providerKeyId && log.errorCode == null && isLater(log.createdAt, keys.get(log.providerKeyId)?.at)) {
+    // A refusal by the gateway itself says nothing about the key, unless it reports the provider's
+    // rejection of it (2009 with a key id: a token's 2009 comes before any key is picked).
+    const providerAnswered = log.errorCode == null || log.errorCode === InternalCode.unauthorized;
+    if (log.providerKeyId && providerAnswered && isLater(log.createdAt, keys.get(log.providerKeyId)?.at)) {
       keys.set(log.providerKeyId, { at: log.createdAt, status: log.statusCode === 401 || log.statusCode === 403 ? "rejected" : "ok" });
     }
   }

@@ -72,6 +72,12 @@ export interface ProviderSpec {
    */
   baseUrlOfKey?(secret: string): string | undefined;
   /**
+   * Whether an answer means the provider refused the key itself (and not, say, the model): such an
+   * answer to a stored key becomes a 401 naming the key. Default: status 401. Bedrock, for one,
+   * answers 403 with `x-amzn-errortype: UnrecognizedClientException`.
+   */
+  rejectsCredential?(status: number, headers: Record<string, string | string[] | undefined>): boolean;
+  /**
    * For passthrough paths that name the host (Bedrock's `bedrock-runtime/{region}/…`, Azure's
    * `{resource}/{deployment}/…`): the base URL the path implies and the path under it. A stored
    * key's own base URL replaces the implied one (a proxy, or a local server in tests). Undefined

@@ -120,6 +120,34 @@ describeGateway("provider credentials", (h) => {
     expect(h.fake.requests.length).toBe(before);
   });
 
+  it("answers a provider's rejection of a stored key with 401 and code 2009 naming the provider and alias, never the secret", async () => {
+    const t = await h.seed();
+    const backup = await addKey(t, { alias: "backup", baseUrl: h.fake.baseUrl });
+    for (const [path, model] of [
+      ["compat/chat/completions", "openai/fake-error-401"],
+      ["openai/chat/completions", "fake-error-401"],
+    ] as const) {
+      const res = await postJson(`${t.gatewayUrl}/${path}`, chatBody(model), { ...bearer(t.token), "cf-aig-byok-alias": "backup" });
+      const body = await expectGatewayError(res, 401, 2009);
+      expect(body.error.code).toBe("provider_key_rejected");
+      expect(body.error.message).toContain('openai key "backup"');
+      expect(JSON.stringify(body)).not.toContain(backup);
+      const row = await h.logRow(res.headers.get("cf-aig-log-id") ?? "");
+      expect(row).toMatchObject({ statusCode: 401, provider: "openai" });
+      expect(row.errorMessage).toContain("HTTP 401");
+    }
+
+    // A client's own key is the client's business: the provider's answer reaches it as sent. (A
+    // request key goes to the provider's own base URL, so the provider is a custom one at the fake.)
+    await addCustomProvider(t, "own", `${h.fake.origin}/own/v1`);
+    const own = await postJson(`${t.gatewayUrl}/custom-own/chat/completions`, chatBody("fake-error-401"), {
+      authorization: "Bearer sk-client-own",
+      "cf-aig-authorization": `Bearer ${t.token}`,
+    });
+    expect(own.status).toBe(401);
+    expect(((await own.json()) as { internalCode?: number }).internalCode).toBeUndefined();
+  });
+
   it("stops using a key once it is removed", async () => {
     const t = await h.seed();
     const ok = await postJson(`${t.gatewayUrl}/compat/chat/completions`, chatBody("openai/gpt-4o-mini"), bearer(t.token));

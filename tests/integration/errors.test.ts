@@ -157,7 +157,7 @@ describeGateway(
     });
 
     describe("provider errors", () => {
-      for (const status of [429, 500, 401] as const) {
+      for (const status of [429, 500, 403] as const) {
         it(`passes a provider ${status} through unchanged and logs it as a failure`, async () => {
           const t = await h.seed();
           const expected = fakeErrorResponse(status, `fake-error-${status}`);

@@ -61,7 +61,7 @@ async function callProvider(ctx: SurfaceContext, credential: UpstreamCredential,
   const headers = upstreamRequestHeaders(req.headers);
   headers["content-type"] = "application/json";
   const outgoing = await credential.apply({ method: "POST", baseUrl: credential.baseUrl, path, headers, body });
-  return relay(ctx.relay, exchange, { ...outgoing, signal: req.signal, headersTimeout: exchange.options?.requestTimeoutMs }, false, answer);
+  return relay(ctx.relay, exchange, { ...outgoing, signal: req.signal, headersTimeout: exchange.options?.requestTimeoutMs }, answer, credential);
 }
 
 /**

@@ -63,8 +63,8 @@ export async function servePassthrough(ctx: SurfaceContext, provider: string, pr
     ctx.relay,
     exchange,
     { ...outgoing, signal: req.signal, headersTimeout: exchange.options?.requestTimeoutMs },
-    stripUsageChunk,
     passthroughAnswer(target.formatOfPath(providerPath), stripUsageChunk),
+    credential,
   );
 }
 
