@@ -159,6 +159,15 @@ describe("the field a provider's complaint is about", () => {
     expect(fieldOfProblem("workers-ai", "accountId must be 32 hexadecimal characters")).toBe("accountId");
   });
 
+  it("is the field a message opens with, whatever else it mentions", () => {
+    const example = '{"accessKeyId": "…", "secretAccessKey": "…", "region": "us-east-1"}';
+    expect(fieldOfProblem("aws-bedrock", `secretAccessKey: the key's JSON needs its AWS secret access key (${example})`)).toBe("secretAccessKey");
+    expect(fieldOfProblem("aws-bedrock", `Region: the key's JSON needs the AWS region it calls (${example})`)).toBe("region");
+    expect(fieldOfProblem("google-vertex-ai", '"region" "mars-1" is not a Google Cloud region, like "us-central1" or "global"')).toBe("region");
+    expect(fieldOfProblem("google-vertex-ai", '"project_id", "region" missing: a Vertex AI key is a service account\'s JSON')).toBe("serviceAccount");
+    expect(fieldOfProblem("azure-openai", "resource must be the resource's name, not its URL")).toBe("resource");
+  });
+
   it("is none when it names no field", () => {
     expect(fieldOfProblem("aws-bedrock", "not a JSON object")).toBeUndefined();
     expect(fieldOfProblem("openai", "too short")).toBeUndefined();

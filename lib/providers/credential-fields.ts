@@ -1,6 +1,6 @@
 import { awsBedrockCredential } from "./aws-bedrock/credential-fields";
 import { azureOpenAiCredential } from "./azure-openai/credential-fields";
-import { CredentialFieldError, type CredentialForm } from "./credentials";
+import { CredentialFieldError, type CredentialField, type CredentialForm } from "./credentials";
 import { googleVertexAiCredential } from "./google-vertex-ai/credential-fields";
 import { workersAiCredential } from "./workers-ai/credential-fields";
 
@@ -57,13 +57,17 @@ export function describeCredential(slug: string, secret: string): string | undef
 }
 
 /**
- * The field a complaint about a provider's secret is about (a keyProblem message naming
- * `region`): the first field whose name, label or carried name it mentions as a word.
+ * The field a complaint about a provider's secret is about: the one whose name (or a name it
+ * carries) opens the message, as keyProblem messages do (`region: …`, `"client_email" missing`);
+ * else the first one whose name, then label, the message mentions.
  */
 export function fieldOfProblem(slug: string, message: string): string | undefined {
+  const fields = credentialForm(slug).fields;
+  const names = (field: CredentialField) => [field.name, ...(field.carries ?? [])].map((name) => name.toLowerCase());
+  const opening = /^"?([A-Za-z_][A-Za-z0-9_]*)"?[:\s]/.exec(message)?.[1]?.toLowerCase();
+  const named = opening === undefined ? undefined : fields.find((field) => names(field).includes(opening));
+  if (named) return named.name;
   const words = new Set(message.toLowerCase().split(/[^a-z0-9_]+/));
-  const mentions = (name: string) => name.toLowerCase().split(/[^a-z0-9_]+/).every((word) => words.has(word));
-  return credentialForm(slug).fields.find(
-    (field) => mentions(field.name) || mentions(field.label) || (field.carries ?? []).some(mentions),
-  )?.name;
+  const mentions = (text: string) => text.toLowerCase().split(/[^a-z0-9_]+/).every((word) => words.has(word));
+  return (fields.find((field) => names(field).some(mentions)) ?? fields.find((field) => mentions(field.label)))?.name;
 }
