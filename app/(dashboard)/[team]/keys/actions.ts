@@ -34,7 +34,10 @@ function onCredentialField(provider: string, state: FormState): FormState {
   if (problem === undefined || credentialForm(provider).fields.some((field) => field.name === "secret")) return state;
   const { secret: _secret, ...others } = state.fieldErrors!;
   const field = fieldOfProblem(provider, problem);
-  return field ? { ...state, fieldErrors: { ...others, [field]: problem } } : { ...state, error: problem, fieldErrors: others };
+  if (!field) return { ...state, error: problem, fieldErrors: others };
+  // Shown under the field, "region: …" needs no name of its own.
+  const text = problem.slice(problem.toLowerCase().startsWith(`${field.toLowerCase()}: `) ? field.length + 2 : 0);
+  return { ...state, fieldErrors: { ...others, [field]: text.charAt(0).toUpperCase() + text.slice(1) } };
 }
 
 export async function addKeyAction(teamSlug: string, _previous: FormState, form: FormData): Promise<FormState> {
