@@ -1,5 +1,6 @@
 import { anthropicMessagesCodec } from "./anthropic-messages";
 import type { Codec, WireFormat } from "./codec";
+import { cohereChatCodec } from "./cohere-chat";
 import { geminiCodec } from "./gemini";
 import { openAiChatCodec } from "./openai-chat/codec";
 import { openAiResponsesCodec } from "./openai-responses";
@@ -10,6 +11,7 @@ const codecs: Readonly<Record<WireFormat, Codec>> = {
   "openai-responses": openAiResponsesCodec,
   "anthropic-messages": anthropicMessagesCodec,
   gemini: geminiCodec,
+  "cohere-chat": cohereChatCodec,
 };
 
 export function codecFor(format: WireFormat): Codec {

@@ -1,5 +1,5 @@
-import type { ChatRequest, WireError } from "@/lib/formats/canonical";
-import { FormatError, type Codec, type WireFormat } from "@/lib/formats/codec";
+import type { ChatRequest, ChatStreamEvent, WireError } from "@/lib/formats/canonical";
+import { FormatError, type Codec, type StreamDecoder, type WireFormat } from "@/lib/formats/codec";
 import { codecFor } from "@/lib/formats/index";
 import { isJsonObject, type JsonObject } from "@/lib/formats/json";
 import { estimateOpenAiChatUsage, generatedTokens, promptTokens } from "@/lib/formats/openai-chat/estimate-usage";
@@ -104,6 +104,17 @@ export function passthroughAnswer(format: WireFormat | undefined, stripUsageChun
   };
 }
 
+/** Cohere's answers name no model: the client is told the one it asked for. */
+function withModel(decoder: StreamDecoder, model: string): StreamDecoder {
+  const fill = (events: ChatStreamEvent[]) => {
+    events.forEach((event, index) => {
+      if (event.type === "start" && event.model === "") events[index] = { ...event, model };
+    });
+    return events;
+  };
+  return { push: (event) => fill(decoder.push(event)), end: () => fill(decoder.end()) };
+}
+
 /**
  * Formats differ: the provider's answer, stream or not, error or not, is decoded with the egress
  * codec and encoded with the client's. A provider error keeps its status and its message.
@@ -115,7 +126,7 @@ export function translatedAnswer(ingress: Codec, egress: Codec, request: ChatReq
       if (status >= 400 || !streamRequested) return undefined;
       if (!contentType.startsWith("text/event-stream") && !contentType.includes("json")) return undefined;
       const encoder = ingress.streamEncoder({ includeUsage: request.stream_options?.include_usage === true });
-      return translatingTap(framingOf(contentType), egress.streamDecoder(), encoder, errorEvents);
+      return translatingTap(framingOf(contentType), withModel(egress.streamDecoder(), request.model), encoder, errorEvents);
     },
     errorEvent: codecErrorEvent(ingress),
     estimateUsage: (_requestBody, streamed) => estimateFromCanonical(request, streamed),
@@ -125,6 +136,7 @@ export function translatedAnswer(ingress: Codec, egress: Codec, request: ChatReq
       if (!body) return untranslatable("its answer is not a JSON object");
       try {
         const response = egress.decodeResponse(body);
+        response.model ||= request.model;
         return {
           body: JSON.stringify(ingress.encodeResponse(response)),
           usage: response.usage && tokenUsageOf(response.usage),

@@ -8,6 +8,8 @@ describe("the playground's models", () => {
     expect(workersAi.every((id) => id.startsWith("workers-ai/@cf/"))).toBe(true);
     expect(workersAi.filter((id) => id.includes("/bge-"))).toEqual([]);
     expect(playgroundModels("openai")).not.toContain("openai/text-embedding-3-small");
+    expect(playgroundModels("cohere")).toContain("cohere/command-a-03-2025");
+    expect(playgroundModels("cohere").filter((id) => id.includes("/embed-"))).toEqual([]);
     expect(playgroundModels("custom-gpu-box")).toEqual([]);
   });
 
@@ -25,6 +27,7 @@ describe("the providers the playground chats with", () => {
   it("are the catalog's chat providers and the team's custom ones, not unknown slugs", () => {
     expect(chatsThroughCompat("openai")).toBe(true);
     expect(chatsThroughCompat("workers-ai")).toBe(true);
+    expect(chatsThroughCompat("cohere")).toBe(true);
     expect(chatsThroughCompat("custom-gpu-box")).toBe(true);
     expect(chatsThroughCompat("no-such-provider")).toBe(false);
   });

@@ -1,5 +1,6 @@
 import { anthropic } from "./anthropic";
 import { cerebras } from "./cerebras";
+import { cohere } from "./cohere";
 import { deepseek } from "./deepseek";
 import { fireworks } from "./fireworks";
 import { googleAiStudio } from "./google-ai-studio";
@@ -16,7 +17,7 @@ export type { ApplyCredential, OutgoingCall, ProviderSpec, WireFormat } from "./
 
 /** The one registry: passthrough, compat, REST, pricing and the dashboard all read it. */
 export const providers: ReadonlyMap<string, ProviderSpec> = new Map(
-  [openai, anthropic, googleAiStudio, groq, mistral, deepseek, grok, cerebras, perplexityAi, openrouter, fireworks, workersAi].map(
+  [openai, anthropic, googleAiStudio, groq, mistral, deepseek, grok, cerebras, perplexityAi, openrouter, fireworks, workersAi, cohere].map(
     (p) => [p.slug, p],
   ),
 );

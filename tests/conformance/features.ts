@@ -7,6 +7,7 @@
 import { expect } from "vitest";
 import type { WireFormat } from "@/lib/formats/codec";
 import { FAKE_ANTHROPIC_CONTENT, FAKE_ANTHROPIC_THINKING, FAKE_ANTHROPIC_USAGE, fakeThinkingSignature } from "../fake-providers/anthropic";
+import { FAKE_COHERE_CONTENT, FAKE_COHERE_THINKING, FAKE_COHERE_USAGE } from "../fake-providers/cohere";
 import { FAKE_GEMINI_CONTENT, FAKE_GEMINI_THINKING, FAKE_GEMINI_USAGE } from "../fake-providers/gemini";
 import { FAKE_DEFAULT_CONTENT, FAKE_DEFAULT_USAGE } from "../fake-providers/openai";
 import type { Ingress, Mode, Outcome, ToolCallOut, UsageOut } from "./client";
@@ -38,6 +39,8 @@ export interface Provider {
 const { input_tokens, output_tokens, cache_read_input_tokens, cache_creation_input_tokens } = FAKE_ANTHROPIC_USAGE;
 const openaiUsage = { input: FAKE_DEFAULT_USAGE.prompt_tokens, output: FAKE_DEFAULT_USAGE.completion_tokens, cached: FAKE_DEFAULT_USAGE.cached_tokens };
 const geminiUsage = { input: FAKE_GEMINI_USAGE.promptTokenCount, output: FAKE_GEMINI_USAGE.candidatesTokenCount, cached: FAKE_GEMINI_USAGE.cachedContentTokenCount };
+/** Cohere's billed units, which the gateway reports and bills (lib/formats/cohere-chat/usage.ts). */
+const cohereUsage = { input: FAKE_COHERE_USAGE.billed_units.input_tokens, output: FAKE_COHERE_USAGE.billed_units.output_tokens, cached: 0 };
 
 export const PROVIDERS: Provider[] = [
   {
@@ -75,6 +78,18 @@ export const PROVIDERS: Provider[] = [
     usage: geminiUsage,
     cachedUsage: geminiUsage,
     rateLimitMessage: "You exceeded your current quota",
+  },
+  {
+    id: "cohere",
+    slug: "cohere",
+    wire: "cohere-chat",
+    native: [],
+    label: "cohere",
+    model: "command-a-03-2025",
+    content: FAKE_COHERE_CONTENT,
+    usage: cohereUsage,
+    cachedUsage: cohereUsage,
+    rateLimitMessage: "Trial key",
   },
 ];
 
@@ -304,6 +319,8 @@ export const FEATURES: Feature[] = [
       const b = cell.upstream.body;
       if (cell.provider.wire === "anthropic-messages") expect(b.tool_choice).toMatchObject({ type: "tool", name: "get_time" });
       else if (cell.provider.wire === "gemini") expect(b.toolConfig).toMatchObject({ functionCallingConfig: { mode: "ANY", allowedFunctionNames: ["get_time"] } });
+      // Cohere cannot name a tool: the gateway offers only that one and requires a call.
+      else if (cell.provider.wire === "cohere-chat") expect(b).toMatchObject({ tool_choice: "REQUIRED", tools: [{ function: { name: "get_time" } }] });
       else if (cell.upstream.path.endsWith("responses")) expect(b.tool_choice).toEqual({ type: "function", name: "get_time" });
       else expect(b.tool_choice).toEqual({ type: "function", function: { name: "get_time" } });
       expectCalls(cell, [{ get_time: TIME_ARGS }]);
@@ -419,6 +436,7 @@ export const FEATURES: Feature[] = [
       else if (cell.provider.wire === "gemini") {
         expect(b.generationConfig).toMatchObject({ responseMimeType: "application/json", responseJsonSchema: expect.objectContaining({ properties: TIME_SCHEMA.properties }) });
       }
+      else if (cell.provider.wire === "cohere-chat") expect(b.response_format).toMatchObject({ type: "json_object", json_schema: expect.objectContaining({ properties: TIME_SCHEMA.properties }) });
       else if (cell.upstream.path.endsWith("responses")) expect(b.text).toMatchObject({ format: { type: "json_schema", schema: TIME_SCHEMA } });
       else expect(b.response_format).toMatchObject({ type: "json_schema", json_schema: { schema: expect.objectContaining({ properties: TIME_SCHEMA.properties }) } });
     },
@@ -440,6 +458,9 @@ export const FEATURES: Feature[] = [
       } else if (cell.provider.wire === "gemini") {
         expect(b.generationConfig).toMatchObject({ thinkingConfig: { thinkingBudget: expect.any(Number), includeThoughts: true } });
         expect(cell.outcome.reasoning).toBe(FAKE_GEMINI_THINKING);
+      } else if (cell.provider.wire === "cohere-chat") {
+        expect(b.thinking).toMatchObject({ type: "enabled" });
+        expect(cell.outcome.reasoning).toBe(FAKE_COHERE_THINKING);
       } else if (cell.upstream.path.endsWith("responses")) {
         expect(b.reasoning).toMatchObject({ effort: "low" });
       } else {
@@ -514,6 +535,7 @@ export const FEATURES: Feature[] = [
       const b = cell.upstream.body;
       if (cell.provider.wire === "anthropic-messages") expect(b.stop_sequences).toEqual(["word by"]);
       else if (cell.provider.wire === "gemini") expect(b.generationConfig).toMatchObject({ stopSequences: ["word by"] });
+      else if (cell.provider.wire === "cohere-chat") expect(b.stop_sequences).toEqual(["word by"]);
       else expect(b.stop).toEqual(["word by"]);
       // Every fake cuts its answer before the first stop sequence it contains, as the providers do.
       expect(cell.outcome.text).toBe(cell.provider.content.slice(0, cell.provider.content.indexOf("word by")));

@@ -17,6 +17,7 @@ import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requestLogs, type RequestLog } from "@/db/schema";
 import { startFakeAnthropic, type FakeAnthropic } from "../fake-providers/anthropic";
+import { startFakeCohere, type FakeCohere } from "../fake-providers/cohere";
 import { startFakeGemini, type FakeGemini } from "../fake-providers/gemini";
 import { startFakeOpenAI, type FakeOpenAI } from "../fake-providers/openai";
 import { startGatewayServer, type GatewayServer } from "../support/gateway-server";
@@ -32,6 +33,7 @@ describeEachDatabase("conformance matrix", (database) => {
   let openai: FakeOpenAI;
   let anthropic: FakeAnthropic;
   let gemini: FakeGemini;
+  let cohere: FakeCohere;
   let server: GatewayServer;
   let team: SeededTeam;
   let clients: Clients;
@@ -39,13 +41,14 @@ describeEachDatabase("conformance matrix", (database) => {
   let env: RequestEnv;
 
   beforeAll(async () => {
-    [openai, anthropic, gemini] = await Promise.all([startFakeOpenAI(), startFakeAnthropic(), startFakeGemini()]);
+    [openai, anthropic, gemini, cohere] = await Promise.all([startFakeOpenAI(), startFakeAnthropic(), startFakeGemini(), startFakeCohere()]);
     images = await serveImage();
     env = { imageUrl: `http://127.0.0.1:${(images.address() as AddressInfo).port}/cat.png`, calls: [], echo: [] };
     server = await startGatewayServer("node", { database: database() });
     team = await seedTeam(database().db, { serverUrl: server.url, keyBaseUrl: openai.baseUrl });
     await addKey(team, { provider: "anthropic", baseUrl: anthropic.origin });
     await addKey(team, { provider: "google-ai-studio", baseUrl: gemini.origin });
+    await addKey(team, { provider: "cohere", baseUrl: cohere.origin });
     clients = {
       openai: new OpenAI({ baseURL: `${server.url}/ai/v1`, apiKey: team.token, maxRetries: 0 }),
       anthropic: new Anthropic({ baseURL: `${server.url}/ai`, apiKey: team.token, maxRetries: 0 }),
@@ -53,7 +56,7 @@ describeEachDatabase("conformance matrix", (database) => {
   });
   afterAll(async () => {
     await server?.close();
-    await Promise.all([openai?.close(), anthropic?.close(), gemini?.close(), new Promise((resolve) => images?.close(resolve))]);
+    await Promise.all([openai?.close(), anthropic?.close(), gemini?.close(), cohere?.close(), new Promise((resolve) => images?.close(resolve))]);
   });
 
   /** What each column's fake recorded. */
@@ -62,6 +65,7 @@ describeEachDatabase("conformance matrix", (database) => {
       openai,
       anthropic,
       "google-ai-studio": gemini,
+      cohere,
     };
     const fake = fakes[provider];
     if (!fake) throw new Error(`no fake provider serves the ${provider} column`);

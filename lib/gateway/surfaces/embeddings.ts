@@ -1,10 +1,7 @@
-import { FormatError } from "@/lib/formats/codec";
-import {
-  decodeGeminiEmbeddingsResponse,
-  encodeGeminiEmbeddingsRequest,
-  readEmbeddingsRequest,
-  type EmbeddingsRequest,
-} from "@/lib/formats/gemini/embeddings";
+import { FormatError, type EncodedRequest, type WireFormat } from "@/lib/formats/codec";
+import { decodeCohereEmbeddingsResponse, encodeCohereEmbeddingsRequest } from "@/lib/formats/cohere-chat/embeddings";
+import { readEmbeddingsRequest, type EmbeddingsRequest, type EmbeddingsResponse } from "@/lib/formats/embeddings";
+import { decodeGeminiEmbeddingsResponse, encodeGeminiEmbeddingsRequest } from "@/lib/formats/gemini/embeddings";
 import { codecFor } from "@/lib/formats/index";
 import { isJsonObject, type JsonObject } from "@/lib/formats/json";
 import { openAiChatAnswer, type AnswerHandling, type WholeAnswer } from "../answer";
@@ -20,8 +17,8 @@ import type { SurfaceContext } from "./context";
 
 /**
  * The REST surface's `/ai/v1/embeddings`, where `model` is `{provider}/{model}`: OpenAI's format,
- * sent as is to providers that have an OpenAI-format embeddings endpoint, and translated to
- * `batchEmbedContents` for Google AI Studio, whose own embeddings are Gemini's.
+ * sent as is to providers that have an OpenAI-format embeddings endpoint, and translated for those
+ * whose own embeddings speak their format (`translations`).
  */
 export async function serveEmbeddings(ctx: SurfaceContext): Promise<GatewayResponse> {
   const { req, exchange, access } = ctx;
@@ -40,7 +37,8 @@ export async function serveEmbeddings(ctx: SurfaceContext): Promise<GatewayRespo
   const credential = await resolveCredential(target, access, ctx.clientSentKey, exchange.options?.byokAlias, ctx.directory);
   exchange.providerKeyId = credential.storedKeyId;
   if (target.embeddingsPath !== undefined) return callProvider(ctx, credential, target.embeddingsPath, JSON.stringify(body), openAiChatAnswer(false));
-  if (target.format !== "gemini") {
+  const translation = translations[target.format];
+  if (!translation) {
     throw invalidRequest(`${target.name} has no OpenAI-format embeddings endpoint; call its own through the ${target.slug} passthrough`, "unsupported_endpoint");
   }
 
@@ -50,10 +48,10 @@ export async function serveEmbeddings(ctx: SurfaceContext): Promise<GatewayRespo
   } catch (error) {
     throw error instanceof FormatError ? formatRefusal(error) : error;
   }
-  const encoded = encodeGeminiEmbeddingsRequest(request);
+  const encoded = translation.encode(request);
   const text = JSON.stringify(encoded.body);
   if (effectiveOptions(access.gateway, exchange.options).collectLogPayload) exchange.providerRequestBody = text;
-  return callProvider(ctx, credential, encoded.path, text, geminiEmbeddingsAnswer(request));
+  return callProvider(ctx, credential, encoded.path, text, translatedEmbeddingsAnswer(target.format, translation, request));
 }
 
 async function callProvider(ctx: SurfaceContext, credential: UpstreamCredential, path: string, body: string, answer: AnswerHandling): Promise<GatewayResponse> {
@@ -64,28 +62,39 @@ async function callProvider(ctx: SurfaceContext, credential: UpstreamCredential,
   return relay(ctx.relay, exchange, { ...outgoing, signal: req.signal, headersTimeout: exchange.options?.requestTimeoutMs }, answer, credential);
 }
 
+/** A provider's own embeddings endpoint, in the format of its chat: the OpenAI request out, OpenAI's list back. */
+interface EmbeddingsTranslation {
+  encode(request: EmbeddingsRequest): EncodedRequest;
+  decode(body: JsonObject, request: EmbeddingsRequest): EmbeddingsResponse;
+}
+
+const translations: Partial<Record<WireFormat, EmbeddingsTranslation>> = {
+  gemini: { encode: encodeGeminiEmbeddingsRequest, decode: decodeGeminiEmbeddingsResponse },
+  "cohere-chat": { encode: encodeCohereEmbeddingsRequest, decode: decodeCohereEmbeddingsResponse },
+};
+
 /**
- * Gemini's embeddings answer rewritten into OpenAI's list (vectors in the encoding the client
- * asked for), with its prompt tokens as the usage; an error in OpenAI's shape with Gemini's status
- * and message. Embeddings never stream, so nothing is tapped.
+ * The provider's embeddings answer rewritten into OpenAI's list (vectors in the encoding the
+ * client asked for), with its prompt tokens as the usage; an error in OpenAI's shape with the
+ * provider's status and message. Embeddings never stream, so nothing is tapped.
  */
-function geminiEmbeddingsAnswer(request: EmbeddingsRequest): AnswerHandling {
+function translatedEmbeddingsAnswer(format: WireFormat, translation: EmbeddingsTranslation, request: EmbeddingsRequest): AnswerHandling {
   const openAi = codecFor("openai-chat");
-  const gemini = codecFor("gemini");
+  const provider = codecFor(format);
   return {
     ...openAiChatAnswer(false),
     tap: () => undefined,
     estimateUsage: () => undefined,
     whole(status, json) {
       const body: JsonObject | undefined = isJsonObject(json) ? json : undefined;
-      if (status >= 400) return { body: JSON.stringify(openAi.encodeError(gemini.decodeError(status, body))) };
+      if (status >= 400) return { body: JSON.stringify(openAi.encodeError(provider.decodeError(status, body))) };
       const untranslatable = (detail: string): WholeAnswer => {
         const error = { status: 502, message: `Failed to get response from provider: the gateway could not translate it: ${detail}`, code: "provider_error" };
         return { body: JSON.stringify(openAi.encodeError(error)), status: 502 };
       };
       if (!body) return untranslatable("its answer is not a JSON object");
       try {
-        const response = decodeGeminiEmbeddingsResponse(body, request);
+        const response = translation.decode(body, request);
         return {
           body: JSON.stringify(response),
           usage: { input: response.usage.prompt_tokens, output: 0, cached: 0 },

@@ -94,7 +94,7 @@ const expected: Record<string, { path: string; headers: Record<string, string>; 
     path: "/v1/acme/main/azure-openai/YOUR_RESOURCE/YOUR_DEPLOYMENT/chat/completions?api-version=2024-10-21",
     headers: bearer,
   },
-  "cohere-sdk": { path: "/v1/acme/main/cohere/v2/chat", headers: bearer, model: "command-a-03-2025" },
+  cohere: { path: "/v1/acme/main/cohere/v2/chat", headers: bearer, model: "command-a-03-2025" },
   "cohere-compat": { path: compat, headers: bearer, model: "cohere/command-a-03-2025" },
   "workers-ai-run": { path: "/ai/run", headers: { ...bearer, ...gatewayId }, model: "@cf/meta/llama-3.1-8b-instruct" },
   "workers-ai-openai": { path: "/ai/v1/chat/completions", headers: { ...bearer, ...gatewayId }, model: "@cf/meta/llama-3.1-8b-instruct" },

@@ -133,6 +133,21 @@ const reply = await ai.models.generateContent({ model: "gemini-2.5-flash", conte
 console.log(reply.text);`,
     },
     {
+      id: "cohere",
+      label: "Cohere SDK",
+      code: `import { CohereClientV2 } from "cohere-ai";
+
+// Cohere's own v2 API through the gateway, with the team's stored key.
+const co = new CohereClientV2({
+  // A sy_ token in Authorization is read as the gateway token.
+  token: process.env.SWITCHYARD_TOKEN,
+  environment: "${urls.passthrough.replace("{provider}", "cohere")}",
+});
+
+const reply = await co.chat({ model: "command-a-03-2025", messages: [{ role: "user", content: "Hello!" }] });
+console.log(reply.message.content);`,
+    },
+    {
       id: "rest",
       label: "REST (/ai/v1)",
       code: `# The team comes from the token; cf-aig-gateway-id picks the gateway.
@@ -262,23 +277,7 @@ console.log(reply.choices[0].message.content);`,
       provider: "cohere",
       name: "Cohere",
       examples: [
-        {
-          id: "cohere-sdk",
-          label: "Cohere SDK (v2)",
-          code: `import { CohereClientV2 } from "cohere-ai";
-
-// Cohere's own v2 API through the gateway, with the team's stored key.
-const cohere = new CohereClientV2({
-  baseUrl: "${base("cohere")}",
-  token: process.env.SWITCHYARD_TOKEN,
-});
-
-const reply = await cohere.chat({
-  model: "command-a-03-2025",
-  messages: [{ role: "user", content: "Hello!" }],
-});
-console.log(reply.message.content?.[0]?.text);`,
-        },
+        // Cohere's own SDK has its tab among the quickstarts above.
         compatExample(urls, "cohere/command-a-03-2025", "Translated to Cohere's v2 Chat API."),
       ],
     },
