@@ -1,4 +1,5 @@
 import { anthropicMessagesCodec } from "./anthropic-messages";
+import { bedrockConverseCodec } from "./bedrock-converse";
 import type { Codec, WireFormat } from "./codec";
 import { cohereChatCodec } from "./cohere-chat";
 import { geminiCodec } from "./gemini";
@@ -12,6 +13,7 @@ const codecs: Readonly<Record<WireFormat, Codec>> = {
   "anthropic-messages": anthropicMessagesCodec,
   gemini: geminiCodec,
   "cohere-chat": cohereChatCodec,
+  "bedrock-converse": bedrockConverseCodec,
 };
 
 export function codecFor(format: WireFormat): Codec {

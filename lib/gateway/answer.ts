@@ -83,6 +83,7 @@ export function passthroughAnswer(format: WireFormat | undefined, stripUsageChun
   return {
     tap(contentType, status, streamRequested) {
       if (contentType.startsWith("text/event-stream")) return passthroughTap(codec, "sse");
+      if (framingOf(contentType) === "event-stream") return passthroughTap(codec, "event-stream");
       return streamRequested && status < 400 && contentType.includes("json") ? passthroughTap(codec, "json-array") : undefined;
     },
     errorEvent: codecErrorEvent(codec),
@@ -104,7 +105,7 @@ export function passthroughAnswer(format: WireFormat | undefined, stripUsageChun
   };
 }
 
-/** Cohere's answers name no model: the client is told the one it asked for. */
+/** Cohere's and Bedrock Converse's answers name no model: the client is told the one it asked for. */
 function withModel(decoder: StreamDecoder, model: string): StreamDecoder {
   const fill = (events: ChatStreamEvent[]) => {
     events.forEach((event, index) => {
@@ -124,7 +125,7 @@ export function translatedAnswer(ingress: Codec, egress: Codec, request: ChatReq
   return {
     tap(contentType, status, streamRequested) {
       if (status >= 400 || !streamRequested) return undefined;
-      if (!contentType.startsWith("text/event-stream") && !contentType.includes("json")) return undefined;
+      if (!contentType.startsWith("text/event-stream") && !contentType.includes("json") && framingOf(contentType) !== "event-stream") return undefined;
       const encoder = ingress.streamEncoder({ includeUsage: request.stream_options?.include_usage === true });
       return translatingTap(framingOf(contentType), withModel(egress.streamDecoder(), request.model), encoder, errorEvents);
     },

@@ -1,10 +1,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { anthropicMessagesCodec } from "@/lib/formats/anthropic-messages";
+import { bedrockConverseCodec } from "@/lib/formats/bedrock-converse";
+import { concatFrames, converseStreamFrames } from "@/lib/formats/bedrock-converse/testing";
 import { geminiCodec } from "@/lib/formats/gemini";
 import { openAiChatCodec } from "@/lib/formats/openai-chat/codec";
 import { parseSse, serializeSseEvents } from "@/lib/formats/sse";
-import { passthroughTap, translatingTap, type StreamTap } from "./stream-taps";
+import { framingOf, passthroughTap, translatingTap, type StreamTap } from "./stream-taps";
 import { drainTap } from "./testing";
 
 const encoder = new TextEncoder();
@@ -101,5 +103,42 @@ describe("translatingTap", () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe("Bedrock's binary event stream", () => {
+  const frames = concatFrames(converseStreamFrames());
+
+  it("is picked from its content type", () => {
+    expect(framingOf("application/vnd.amazon.eventstream")).toBe("event-stream");
+    expect(framingOf("text/event-stream; charset=utf-8")).toBe("sse");
+    expect(framingOf("application/json")).toBe("json-array");
+  });
+
+  it("passes through byte for byte however it is split, with usage (cache counts included) read on the side and the events kept as text", () => {
+    for (const size of [frames.byteLength, 1, 9]) {
+      const { out, summary } = run(passthroughTap(bedrockConverseCodec, "event-stream"), pieces(frames, size));
+      expect(Buffer.from(out).equals(Buffer.from(frames))).toBe(true);
+      expect(summary).toMatchObject({ usage: { input: 32, output: 5, cached: 20, cacheWrite: 2 }, completed: true, events: 13 });
+      expect(summary.text).toContain('event: contentBlockDelta\ndata: {"contentBlockIndex":1,"delta":{"text":"Héllo "}}');
+    }
+  });
+
+  it("ends a broken binary stream without text in it", () => {
+    const { out } = run(passthroughTap(bedrockConverseCodec, "event-stream"), [frames.subarray(0, 100)], "event: error\ndata: {}\n\n");
+    expect(Buffer.from(out).equals(Buffer.from(frames.subarray(0, 100)))).toBe(true);
+  });
+
+  it("translates into OpenAI chunks: reasoning, text, the tool call and the usage chunk", () => {
+    const tap = translatingTap("event-stream", bedrockConverseCodec.streamDecoder(), openAiChatCodec.streamEncoder({ includeUsage: true }), (error) =>
+      serializeSseEvents(openAiChatCodec.streamErrorEvents(error)),
+    );
+    const { text } = run(tap, pieces(frames, 7));
+    const data = parseSse(text).map((e) => e.data);
+    expect(data.at(-1)).toBe("[DONE]");
+    const chunks = data.slice(0, -1).map((d) => JSON.parse(d) as { choices: { delta: { content?: string; tool_calls?: { function: { arguments?: string } }[] } }[]; usage?: unknown });
+    expect(chunks.map((c) => c.choices[0]?.delta.content ?? "").join("")).toBe("Héllo 👋");
+    expect(chunks.map((c) => c.choices[0]?.delta.tool_calls?.[0]?.function.arguments ?? "").join("")).toBe('{"city":"Paris"}');
+    expect(chunks.at(-1)?.usage).toMatchObject({ prompt_tokens: 32, completion_tokens: 5, prompt_tokens_details: { cached_tokens: 20 } });
   });
 });

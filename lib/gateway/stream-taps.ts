@@ -1,4 +1,5 @@
 import type { ChatStreamEvent, WireError } from "@/lib/formats/canonical";
+import { EVENT_STREAM_CONTENT_TYPE, EventStreamReader } from "@/lib/formats/bedrock-converse";
 import type { Codec, StreamDecoder, StreamEncoder } from "@/lib/formats/codec";
 import { completeEventsEnd, JsonArrayReader, MAX_EVENT_CHARS, serializeSse, SseParser, type EventReader } from "@/lib/formats/sse";
 import type { StreamSummary } from "@/lib/formats/stream-codec";
@@ -31,15 +32,20 @@ export interface StreamTap {
 /** About 1 MiB of text (UTF-16 code units) kept for the log payload. */
 const MAX_TEXT_CHARS = 1 << 20;
 
-/** How a provider frames a stream: server-sent events, or a JSON array (Gemini without `alt=sse`). */
-export type StreamFraming = "sse" | "json-array";
+/**
+ * How a provider frames a stream: server-sent events, a JSON array (Gemini without `alt=sse`), or
+ * AWS's binary event stream (Bedrock).
+ */
+export type StreamFraming = "sse" | "json-array" | "event-stream";
 
 export function framingOf(contentType: string): StreamFraming {
-  return contentType.startsWith("text/event-stream") ? "sse" : "json-array";
+  if (contentType.startsWith("text/event-stream")) return "sse";
+  return contentType.startsWith(EVENT_STREAM_CONTENT_TYPE) ? "event-stream" : "json-array";
 }
 
-function readerFor(framing: StreamFraming): EventReader {
-  return framing === "sse" ? new SseParser() : new JsonArrayReader();
+export function readerFor(framing: StreamFraming): EventReader {
+  if (framing === "sse") return new SseParser();
+  return framing === "event-stream" ? new EventStreamReader() : new JsonArrayReader();
 }
 
 /** What a stream said, from its canonical events: the log row's usage, model and estimate inputs. */
@@ -124,11 +130,14 @@ export function passthroughTap(codec: Codec, framing: StreamFraming): StreamTap 
   let held: Uint8Array | undefined;
   let finalEvent: string | undefined;
 
+  // A binary stream's bytes are no text: the log keeps the events read from it instead.
+  const binary = framing === "event-stream";
   const read = (events: () => ReturnType<EventReader["push"]>, end: boolean) => {
     if (!decoder) return;
     try {
       for (const event of events()) {
         watch.events++;
+        if (binary) watch.keepText(serializeSse(event));
         for (const canonical of decoder.push(event)) watch.see(canonical);
       }
       if (end) for (const canonical of decoder.end()) watch.see(canonical);
@@ -140,6 +149,7 @@ export function passthroughTap(codec: Codec, framing: StreamFraming): StreamTap 
   return {
     push(chunk) {
       read(() => reader.push(chunk), false);
+      if (binary) return chunk;
       watch.keepText(utf8.decode(chunk, { stream: true }));
       if (framing === "json-array") return chunk;
       const bytes = held ? concat(held, chunk) : chunk;
@@ -150,7 +160,8 @@ export function passthroughTap(codec: Codec, framing: StreamFraming): StreamTap 
       return end === bytes.byteLength ? bytes : bytes.subarray(0, end);
     },
     end() {
-      if (finalEvent !== undefined) return new TextEncoder().encode(finalEvent);
+      // Text cannot end a binary stream; its client sees the stream cut off, which its SDK reports.
+      if (finalEvent !== undefined) return binary ? undefined : new TextEncoder().encode(finalEvent);
       read(() => reader.end(), true);
       return held;
     },

@@ -39,6 +39,9 @@ export interface Cost {
  */
 const VERSION_SUFFIX = /-(?:\d{4}-\d{2}-\d{2}|\d{8}|\d{4}|latest)$/;
 
+/** Bedrock's cross-region inference profiles (`us.anthropic.…`, `global.…`) bill as their model. */
+const INFERENCE_PROFILE = /^(?:us|eu|apac|jp|au|ca|us-gov|global)\./;
+
 /** Provider slug → lower-cased model id → price, built once so a lookup is a couple of Map reads. */
 const pricesByProvider: ReadonlyMap<string, ReadonlyMap<string, ModelPrice>> = new Map(
   Object.entries(catalog.providers as Record<string, Record<string, ModelPrice>>).map(([provider, models]) => [
@@ -54,7 +57,7 @@ export function findPrice(provider: string, model: string): ModelPrice | undefin
   const exact = models.get(model);
   if (exact) return exact;
   const lower = model.toLowerCase();
-  return models.get(lower) ?? models.get(lower.replace(VERSION_SUFFIX, ""));
+  return models.get(lower) ?? models.get(lower.replace(VERSION_SUFFIX, "")) ?? models.get(lower.replace(INFERENCE_PROFILE, ""));
 }
 
 /**

@@ -1,4 +1,5 @@
 import { anthropic } from "./anthropic";
+import { awsBedrock } from "./aws-bedrock";
 import { cerebras } from "./cerebras";
 import { cohere } from "./cohere";
 import { deepseek } from "./deepseek";
@@ -17,7 +18,7 @@ export type { ApplyCredential, OutgoingCall, ProviderSpec, WireFormat } from "./
 
 /** The one registry: passthrough, compat, REST, pricing and the dashboard all read it. */
 export const providers: ReadonlyMap<string, ProviderSpec> = new Map(
-  [openai, anthropic, googleAiStudio, groq, mistral, deepseek, grok, cerebras, perplexityAi, openrouter, fireworks, workersAi, cohere].map(
+  [openai, anthropic, googleAiStudio, groq, mistral, deepseek, grok, cerebras, perplexityAi, openrouter, fireworks, workersAi, cohere, awsBedrock].map(
     (p) => [p.slug, p],
   ),
 );

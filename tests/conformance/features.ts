@@ -6,6 +6,7 @@
  */
 import { expect } from "vitest";
 import type { WireFormat } from "@/lib/formats/codec";
+import { FAKE_BEDROCK_CONTENT, FAKE_BEDROCK_THINKING, FAKE_BEDROCK_USAGE } from "../fake-providers/bedrock";
 import { FAKE_ANTHROPIC_CONTENT, FAKE_ANTHROPIC_THINKING, FAKE_ANTHROPIC_USAGE, fakeThinkingSignature } from "../fake-providers/anthropic";
 import { FAKE_COHERE_CONTENT, FAKE_COHERE_THINKING, FAKE_COHERE_USAGE } from "../fake-providers/cohere";
 import { FAKE_GEMINI_CONTENT, FAKE_GEMINI_THINKING, FAKE_GEMINI_USAGE } from "../fake-providers/gemini";
@@ -38,6 +39,11 @@ export interface Provider {
 
 const { input_tokens, output_tokens, cache_read_input_tokens, cache_creation_input_tokens } = FAKE_ANTHROPIC_USAGE;
 const openaiUsage = { input: FAKE_DEFAULT_USAGE.prompt_tokens, output: FAKE_DEFAULT_USAGE.completion_tokens, cached: FAKE_DEFAULT_USAGE.cached_tokens };
+const bedrockUsage = {
+  input: FAKE_BEDROCK_USAGE.inputTokens + FAKE_BEDROCK_USAGE.cacheReadInputTokens + FAKE_BEDROCK_USAGE.cacheWriteInputTokens,
+  output: FAKE_BEDROCK_USAGE.outputTokens,
+  cached: FAKE_BEDROCK_USAGE.cacheReadInputTokens,
+};
 const geminiUsage = { input: FAKE_GEMINI_USAGE.promptTokenCount, output: FAKE_GEMINI_USAGE.candidatesTokenCount, cached: FAKE_GEMINI_USAGE.cachedContentTokenCount };
 /** Cohere's billed units, which the gateway reports and bills (lib/formats/cohere-chat/usage.ts). */
 const cohereUsage = { input: FAKE_COHERE_USAGE.billed_units.input_tokens, output: FAKE_COHERE_USAGE.billed_units.output_tokens, cached: 0 };
@@ -90,6 +96,18 @@ export const PROVIDERS: Provider[] = [
     usage: cohereUsage,
     cachedUsage: cohereUsage,
     rateLimitMessage: "Trial key",
+  },
+  {
+    id: "aws-bedrock",
+    slug: "aws-bedrock",
+    wire: "bedrock-converse",
+    native: [],
+    label: "aws-bedrock",
+    model: "anthropic.claude-sonnet-4-5-20250929-v1:0",
+    content: FAKE_BEDROCK_CONTENT,
+    usage: bedrockUsage,
+    cachedUsage: bedrockUsage,
+    rateLimitMessage: "Too many requests",
   },
 ];
 
@@ -207,6 +225,9 @@ function expectUpstreamTools(cell: Cell, tools: ToolDef[]) {
   if (cell.provider.wire === "gemini") {
     const declarations = (b.tools as { functionDeclarations: { name: string }[] }[]).flatMap((t) => t.functionDeclarations);
     expect(declarations.map((d) => d.name)).toEqual(tools.map((t) => t.name));
+  } else if (cell.provider.wire === "bedrock-converse") {
+    const specs = (b.toolConfig as { tools: { toolSpec: { name: string; inputSchema: { json: Record<string, unknown> } } }[] }).tools.map((t) => t.toolSpec);
+    expect(specs).toEqual(tools.map((t) => expect.objectContaining({ name: t.name, inputSchema: { json: expect.objectContaining({ properties: t.schema.properties }) } })));
   } else if (cell.provider.wire === "anthropic-messages") {
     expect(b.tools).toEqual(tools.map((t) => expect.objectContaining({ name: t.name, input_schema: expect.objectContaining({ properties: t.schema.properties }) })));
   } else if (cell.upstream.path.endsWith("responses")) {
@@ -243,6 +264,7 @@ export const FEATURES: Feature[] = [
       const b = cell.upstream.body;
       if (cell.provider.wire === "anthropic-messages") expect(JSON.stringify(b.system)).toContain("Be brief.");
       else if (cell.provider.wire === "gemini") expect(b.systemInstruction).toEqual({ parts: [{ text: "Be brief." }] });
+      else if (cell.provider.wire === "bedrock-converse") expect(b.system).toEqual([{ text: "Be brief." }]);
       else if (cell.upstream.path.endsWith("responses")) expect(b.instructions).toBe("Be brief.");
       else expect(turns(cell)[0]).toMatchObject({ role: expect.stringMatching(/^(system|developer)$/), content: "Be brief." });
     },
@@ -276,6 +298,7 @@ export const FEATURES: Feature[] = [
       expect(sent).toContain(PNG_1PX);
       if (cell.provider.wire === "anthropic-messages") expect(sent).toContain('"media_type":"image/png"');
       if (cell.provider.wire === "gemini") expect(sent).toContain('"inlineData"');
+      if (cell.provider.wire === "bedrock-converse") expect(sent).toContain(`"image":{"format":"png","source":{"bytes":"${PNG_1PX}"}}`);
     },
   },
   {
@@ -289,8 +312,9 @@ export const FEATURES: Feature[] = [
     check(cell) {
       expectText(cell);
       const sent = JSON.stringify(turns(cell));
-      // Gemini takes images inline: the gateway fetched the URL and sent its bytes; the others take the URL.
+      // Gemini and Converse take images inline: the gateway fetched the URL and sent its bytes; the others take the URL.
       if (cell.provider.wire === "gemini") expect(sent).toContain(`"inlineData":{"mimeType":"image/png","data":"${PNG_1PX}"}`);
+      else if (cell.provider.wire === "bedrock-converse") expect(sent).toContain(`"image":{"format":"png","source":{"bytes":"${PNG_1PX}"}}`);
       else expect(sent).toContain(cell.env.imageUrl);
     },
   },
@@ -321,6 +345,7 @@ export const FEATURES: Feature[] = [
       else if (cell.provider.wire === "gemini") expect(b.toolConfig).toMatchObject({ functionCallingConfig: { mode: "ANY", allowedFunctionNames: ["get_time"] } });
       // Cohere cannot name a tool: the gateway offers only that one and requires a call.
       else if (cell.provider.wire === "cohere-chat") expect(b).toMatchObject({ tool_choice: "REQUIRED", tools: [{ function: { name: "get_time" } }] });
+      else if (cell.provider.wire === "bedrock-converse") expect(b.toolConfig).toMatchObject({ toolChoice: { tool: { name: "get_time" } } });
       else if (cell.upstream.path.endsWith("responses")) expect(b.tool_choice).toEqual({ type: "function", name: "get_time" });
       else expect(b.tool_choice).toEqual({ type: "function", function: { name: "get_time" } });
       expectCalls(cell, [{ get_time: TIME_ARGS }]);
@@ -393,6 +418,11 @@ export const FEATURES: Feature[] = [
         expect(answered?.parts.map((p) => [p.functionResponse?.name, JSON.stringify(p.functionResponse?.response)])).toEqual(
           calls.map((c) => [c.name, expect.stringContaining(resultFor(c.name))]),
         );
+      } else if (cell.provider.wire === "bedrock-converse") {
+        type Blocks = { content: { toolUse?: { toolUseId: string }; toolResult?: { toolUseId: string; content: unknown } }[] };
+        const [asked, answered] = sent.slice(-2) as Blocks[];
+        expect(asked?.content.flatMap((b) => (b.toolUse ? [b.toolUse.toolUseId] : []))).toEqual(calls.map((c) => c.id));
+        expect(answered?.content.map((b) => [b.toolResult?.toolUseId, JSON.stringify(b.toolResult?.content)])).toEqual(calls.map((c) => [c.id, expect.stringContaining(resultFor(c.name))]));
       } else if (cell.upstream.path.endsWith("responses")) {
         const outputs = sent.filter((item) => item.type === "function_call_output");
         expect(outputs.map((o) => [o.call_id, o.output])).toEqual(calls.map((c) => [c.id, resultFor(c.name)]));
@@ -437,7 +467,11 @@ export const FEATURES: Feature[] = [
         expect(b.generationConfig).toMatchObject({ responseMimeType: "application/json", responseJsonSchema: expect.objectContaining({ properties: TIME_SCHEMA.properties }) });
       }
       else if (cell.provider.wire === "cohere-chat") expect(b.response_format).toMatchObject({ type: "json_object", json_schema: expect.objectContaining({ properties: TIME_SCHEMA.properties }) });
-      else if (cell.upstream.path.endsWith("responses")) expect(b.text).toMatchObject({ format: { type: "json_schema", schema: TIME_SCHEMA } });
+      else if (cell.provider.wire === "bedrock-converse") {
+        const format = (b.outputConfig as { textFormat: { type: string; structure: { jsonSchema: { schema: string } } } }).textFormat;
+        expect(format.type).toBe("json_schema");
+        expect(JSON.parse(format.structure.jsonSchema.schema)).toMatchObject({ properties: TIME_SCHEMA.properties });
+      } else if (cell.upstream.path.endsWith("responses")) expect(b.text).toMatchObject({ format: { type: "json_schema", schema: TIME_SCHEMA } });
       else expect(b.response_format).toMatchObject({ type: "json_schema", json_schema: { schema: expect.objectContaining({ properties: TIME_SCHEMA.properties }) } });
     },
   },
@@ -461,6 +495,9 @@ export const FEATURES: Feature[] = [
       } else if (cell.provider.wire === "cohere-chat") {
         expect(b.thinking).toMatchObject({ type: "enabled" });
         expect(cell.outcome.reasoning).toBe(FAKE_COHERE_THINKING);
+      } else if (cell.provider.wire === "bedrock-converse") {
+        expect(b.additionalModelRequestFields).toMatchObject({ thinking: { type: "enabled", budget_tokens: expect.any(Number) } });
+        expect(cell.outcome.reasoning).toBe(FAKE_BEDROCK_THINKING);
       } else if (cell.upstream.path.endsWith("responses")) {
         expect(b.reasoning).toMatchObject({ effort: "low" });
       } else {
@@ -512,6 +549,10 @@ export const FEATURES: Feature[] = [
       } else if (cell.provider.wire === "gemini") {
         const parts = asked.parts as { functionCall?: unknown; thoughtSignature?: unknown }[];
         expect(parts.find((p) => p.functionCall)?.thoughtSignature).toEqual(expect.stringMatching(/\S/));
+      } else if (cell.provider.wire === "bedrock-converse") {
+        const content = asked.content as { reasoningContent?: unknown; toolUse?: { toolUseId: string } }[];
+        expect(content[0]?.reasoningContent).toEqual({ reasoningText: { text: FAKE_BEDROCK_THINKING, signature: expect.stringMatching(/\S/) } });
+        expect(content.find((b) => b.toolUse)?.toolUse?.toolUseId).toBe(cell.env.calls[0]!.id);
       } else {
         expect(JSON.stringify(turns(cell))).toContain(cell.env.calls[0]!.id);
       }
@@ -536,6 +577,7 @@ export const FEATURES: Feature[] = [
       if (cell.provider.wire === "anthropic-messages") expect(b.stop_sequences).toEqual(["word by"]);
       else if (cell.provider.wire === "gemini") expect(b.generationConfig).toMatchObject({ stopSequences: ["word by"] });
       else if (cell.provider.wire === "cohere-chat") expect(b.stop_sequences).toEqual(["word by"]);
+      else if (cell.provider.wire === "bedrock-converse") expect(b.inferenceConfig).toMatchObject({ stopSequences: ["word by"] });
       else expect(b.stop).toEqual(["word by"]);
       // Every fake cuts its answer before the first stop sequence it contains, as the providers do.
       expect(cell.outcome.text).toBe(cell.provider.content.slice(0, cell.provider.content.indexOf("word by")));
@@ -553,6 +595,7 @@ export const FEATURES: Feature[] = [
       expectText(cell);
       expectUsage(cell, cell.provider.cachedUsage);
       if (cell.provider.wire === "anthropic-messages") expect(JSON.stringify(cell.upstream.body)).toContain('"cache_control":{"type":"ephemeral"}');
+      if (cell.provider.wire === "bedrock-converse") expect(JSON.stringify(cell.upstream.body)).toContain('{"cachePoint":{"type":"default"}}');
     },
   },
   {

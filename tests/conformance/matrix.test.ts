@@ -18,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requestLogs, type RequestLog } from "@/db/schema";
 import { startFakeAnthropic, type FakeAnthropic } from "../fake-providers/anthropic";
 import { startFakeCohere, type FakeCohere } from "../fake-providers/cohere";
+import { FAKE_BEDROCK_KEY, startFakeBedrock, type FakeBedrock } from "../fake-providers/bedrock";
 import { startFakeGemini, type FakeGemini } from "../fake-providers/gemini";
 import { startFakeOpenAI, type FakeOpenAI } from "../fake-providers/openai";
 import { startGatewayServer, type GatewayServer } from "../support/gateway-server";
@@ -34,6 +35,7 @@ describeEachDatabase("conformance matrix", (database) => {
   let anthropic: FakeAnthropic;
   let gemini: FakeGemini;
   let cohere: FakeCohere;
+  let bedrock: FakeBedrock;
   let server: GatewayServer;
   let team: SeededTeam;
   let clients: Clients;
@@ -41,7 +43,7 @@ describeEachDatabase("conformance matrix", (database) => {
   let env: RequestEnv;
 
   beforeAll(async () => {
-    [openai, anthropic, gemini, cohere] = await Promise.all([startFakeOpenAI(), startFakeAnthropic(), startFakeGemini(), startFakeCohere()]);
+    [openai, anthropic, gemini, cohere, bedrock] = await Promise.all([startFakeOpenAI(), startFakeAnthropic(), startFakeGemini(), startFakeCohere(), startFakeBedrock()]);
     images = await serveImage();
     env = { imageUrl: `http://127.0.0.1:${(images.address() as AddressInfo).port}/cat.png`, calls: [], echo: [] };
     server = await startGatewayServer("node", { database: database() });
@@ -49,6 +51,7 @@ describeEachDatabase("conformance matrix", (database) => {
     await addKey(team, { provider: "anthropic", baseUrl: anthropic.origin });
     await addKey(team, { provider: "google-ai-studio", baseUrl: gemini.origin });
     await addKey(team, { provider: "cohere", baseUrl: cohere.origin });
+    await addKey(team, { provider: "aws-bedrock", baseUrl: bedrock.origin, secret: JSON.stringify(FAKE_BEDROCK_KEY) });
     clients = {
       openai: new OpenAI({ baseURL: `${server.url}/ai/v1`, apiKey: team.token, maxRetries: 0 }),
       anthropic: new Anthropic({ baseURL: `${server.url}/ai`, apiKey: team.token, maxRetries: 0 }),
@@ -56,7 +59,7 @@ describeEachDatabase("conformance matrix", (database) => {
   });
   afterAll(async () => {
     await server?.close();
-    await Promise.all([openai?.close(), anthropic?.close(), gemini?.close(), cohere?.close(), new Promise((resolve) => images?.close(resolve))]);
+    await Promise.all([openai?.close(), anthropic?.close(), gemini?.close(), cohere?.close(), bedrock?.close(), new Promise((resolve) => images?.close(resolve))]);
   });
 
   /** What each column's fake recorded. */
@@ -66,6 +69,7 @@ describeEachDatabase("conformance matrix", (database) => {
       anthropic,
       "google-ai-studio": gemini,
       cohere,
+      "aws-bedrock": bedrock,
     };
     const fake = fakes[provider];
     if (!fake) throw new Error(`no fake provider serves the ${provider} column`);
@@ -142,7 +146,12 @@ describeEachDatabase("conformance matrix", (database) => {
 
 /** The provider was asked to stream exactly when the client was. */
 function expectStreamed({ provider, mode, upstream }: Cell) {
-  const streamed = provider.wire === "gemini" ? upstream.path.endsWith(":streamGenerateContent") : upstream.body.stream === true;
+  const streamed =
+    provider.wire === "gemini"
+      ? upstream.path.endsWith(":streamGenerateContent")
+      : provider.wire === "bedrock-converse"
+        ? upstream.path.endsWith("/converse-stream")
+        : upstream.body.stream === true;
   expect(streamed, `${upstream.path} ${JSON.stringify(upstream.body)}`).toBe(mode === "stream");
 }
 

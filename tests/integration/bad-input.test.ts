@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { MAX_JSON_DEPTH } from "@/lib/gateway/openai-body";
 import { describeGateway } from "../support/harness";
 import { bearer, chatBody } from "../support/http";
-import type { SeededTeam } from "../support/seed";
+import { addKey, type SeededTeam } from "../support/seed";
 
 /**
  * The bad-input corpus: hundreds of malformed requests over every gateway surface, through both
@@ -317,6 +317,23 @@ describeGateway(
             mentions: String(MAX_JSON_DEPTH),
           })),
         ),
+      );
+    });
+
+    it("refuses what Bedrock's Converse cannot carry, and bad Bedrock model ids, with 400 naming the field", async () => {
+      // A stored Bedrock key (never reached: every case is refused before the call).
+      await addKey(t, { provider: "aws-bedrock", baseUrl: h.fake.baseUrl, secret: JSON.stringify({ accessKeyId: "AKIABADINPUT00000001", secretAccessKey: "s", region: "us-east-1" }) });
+      const bedrock = (extra: Record<string, unknown>, model = "anthropic.claude-sonnet-4-5-20250929-v1:0") => JSON.stringify(chatBody(`aws-bedrock/${model}`, extra));
+      const cases = [
+        { what: "seed", body: bedrock({ seed: 1 }), mentions: "seed" },
+        { what: "n > 1", body: bedrock({ n: 2 }), mentions: "n" },
+        { what: "tool_choice none", body: bedrock({ tools: [{ type: "function", function: { name: "f" } }], tool_choice: "none" }), mentions: "tool_choice" },
+        { what: "an image URL that is not one", body: bedrock({ messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: "nope" } }] }] }), mentions: "image_url" },
+        { what: "reasoning for a model without it", body: bedrock({ reasoning_effort: "low" }, "meta.llama3-3-70b-instruct-v1:0"), mentions: "reasoning" },
+        { what: "a model id with spaces", body: bedrock({}, "bad model id"), mentions: "model" },
+      ];
+      await expectAllRefused(
+        [unified()[0]!, unified()[1]!].flatMap((surface) => cases.map((bad) => ({ what: `${surface.what}, Bedrock ${bad.what}`, url: surface.url, headers: authorized(), body: bad.body, status: 400, mentions: bad.mentions }))),
       );
     });
 

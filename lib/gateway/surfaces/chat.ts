@@ -21,7 +21,7 @@ import type { SurfaceContext } from "./context";
  * `compat/chat/completions` and `/ai/v1/chat/completions` (OpenAI Chat), `/ai/v1/messages`
  * (Anthropic Messages), `/ai/v1/responses` (OpenAI Responses). Each reaches every provider: as
  * sent when the provider speaks the client's format, translated through the canonical form otherwise.
- * Gemini cannot fetch image URLs: the gateway sends it their bytes (inline-images.ts).
+ * Gemini and Bedrock's Converse cannot fetch image URLs: the gateway sends them their bytes (inline-images.ts).
  */
 export async function serveChat(ctx: SurfaceContext, ingress: WireFormat): Promise<GatewayResponse> {
   const { req, exchange } = ctx;
@@ -75,7 +75,7 @@ async function runAttempt(ctx: SurfaceContext, plan: RequestPlan, attempt: Attem
     const ingress = codecFor(plan.ingress);
     const egress = codecFor(attempt.egress);
     let request = decodeClientRequest(ingress, body, attempt);
-    if (attempt.egress === "gemini") {
+    if (attempt.egress === "gemini" || attempt.egress === "bedrock-converse") {
       request = await inlineImageUrls(request, { upstream: ctx.relay.upstream, signal: req.signal, timeoutMs: plan.options.requestTimeoutMs });
     }
     const encoded = encodeProviderRequest(egress, request, attempt);

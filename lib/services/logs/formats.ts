@@ -7,6 +7,7 @@ const WIRE_FORMAT_NAMES: Readonly<Record<WireFormat, string>> = {
   "anthropic-messages": "Anthropic Messages",
   gemini: "Gemini API",
   "cohere-chat": "Cohere Chat (v2)",
+  "bedrock-converse": "Amazon Bedrock Converse",
 };
 
 /** A stored wire format as people call it; a name this build does not know is shown as stored. */

@@ -148,6 +148,35 @@ const reply = await co.chat({ model: "command-a-03-2025", messages: [{ role: "us
 console.log(reply.message.content);`,
     },
     {
+      id: "aws-sdk",
+      label: "AWS SDK (Bedrock)",
+      code: `import { BedrockRuntimeClient, ConverseCommand } from "@aws-sdk/client-bedrock-runtime";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
+
+// Bedrock's own API through the gateway, signed with the team's stored aws-bedrock key.
+const client = new BedrockRuntimeClient({
+  region: "us-east-1",
+  endpoint: "${urls.passthrough.replace("{provider}", "aws-bedrock")}/bedrock-runtime/us-east-1",
+  // The SDK signs every request; the gateway replaces that signature with the stored key's.
+  credentials: { accessKeyId: "unused", secretAccessKey: "unused" },
+  requestHandler: new NodeHttpHandler(),
+});
+client.middlewareStack.addRelativeTo(
+  (next) => async (args) => {
+    delete args.request.headers.authorization;
+    args.request.headers["cf-aig-authorization"] = \`Bearer \${process.env.SWITCHYARD_TOKEN}\`;
+    return next(args);
+  },
+  { relation: "after", toMiddleware: "httpSigningMiddleware", name: "gatewayToken" },
+);
+
+const reply = await client.send(new ConverseCommand({
+  modelId: "anthropic.claude-sonnet-4-5-20250929-v1:0",
+  messages: [{ role: "user", content: [{ text: "Hello!" }] }],
+}));
+console.log(reply.output?.message?.content?.[0]?.text);`,
+    },
+    {
       id: "rest",
       label: "REST (/ai/v1)",
       code: `# The team comes from the token; cf-aig-gateway-id picks the gateway.
