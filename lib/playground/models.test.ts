@@ -10,6 +10,7 @@ describe("the playground's models", () => {
     expect(playgroundModels("openai")).not.toContain("openai/text-embedding-3-small");
     expect(playgroundModels("cohere")).toContain("cohere/command-a-03-2025");
     expect(playgroundModels("cohere").filter((id) => id.includes("/embed-"))).toEqual([]);
+    expect(playgroundModels("aws-bedrock")).toContain("aws-bedrock/anthropic.claude-sonnet-4-5-20250929-v1:0");
     expect(playgroundModels("custom-gpu-box")).toEqual([]);
   });
 
@@ -28,6 +29,7 @@ describe("the providers the playground chats with", () => {
     expect(chatsThroughCompat("openai")).toBe(true);
     expect(chatsThroughCompat("workers-ai")).toBe(true);
     expect(chatsThroughCompat("cohere")).toBe(true);
+    expect(chatsThroughCompat("aws-bedrock")).toBe(true);
     expect(chatsThroughCompat("custom-gpu-box")).toBe(true);
     expect(chatsThroughCompat("no-such-provider")).toBe(false);
   });

@@ -80,9 +80,9 @@ const expected: Record<string, { path: string; headers: Record<string, string>; 
     headers: { "x-goog-api-key": TOKEN },
   },
   rest: { path: "/ai/v1/chat/completions", headers: { ...cfToken, ...gatewayId }, model: "openai/gpt-4o-mini" },
-  "aws-bedrock-sdk": {
-    path: "/v1/acme/main/aws-bedrock/bedrock-runtime/us-east-1/model/us.anthropic.claude-sonnet-4-5-20250929-v1%3A0/converse",
-    headers: bearer,
+  "aws-sdk": {
+    path: "/v1/acme/main/aws-bedrock/bedrock-runtime/us-east-1/model/anthropic.claude-sonnet-4-5-20250929-v1%3A0/converse",
+    headers: cfToken,
   },
   "aws-bedrock-compat": { path: compat, headers: bearer, model: "aws-bedrock/us.anthropic.claude-sonnet-4-5-20250929-v1:0" },
   "google-vertex-ai-curl": {

@@ -227,31 +227,7 @@ export function providerQuickstarts({ urls, gatewaySlug }: { urls: GatewayBaseUr
       provider: "aws-bedrock",
       name: "Amazon Bedrock",
       examples: [
-        {
-          id: "aws-bedrock-sdk",
-          label: "AWS SDK (Converse)",
-          code: `import { BedrockRuntimeClient, ConverseCommand } from "@aws-sdk/client-bedrock-runtime";
-import { NodeHttpHandler } from "@smithy/node-http-handler";
-
-// The gateway signs the call with the team's stored AWS key (SigV4). The SDK sends the gateway
-// token as a bearer token instead of signing; requests you sign with your own keys pass unchanged.
-const client = new BedrockRuntimeClient({
-  region: "us-east-1",
-  endpoint: "${base("aws-bedrock")}/bedrock-runtime/us-east-1",
-  token: { token: process.env.SWITCHYARD_TOKEN },
-  authSchemePreference: ["httpBearerAuth"],
-  // Bedrock's SDK speaks HTTP/2 by default; the gateway speaks HTTP/1.1.
-  requestHandler: new NodeHttpHandler(),
-});
-
-const reply = await client.send(
-  new ConverseCommand({
-    modelId: "${BEDROCK_MODEL}",
-    messages: [{ role: "user", content: [{ text: "Hello!" }] }],
-  }),
-);
-console.log(reply.output?.message?.content?.[0]?.text);`,
-        },
+        // The AWS SDK has its tab among the quickstarts above.
         compatExample(urls, `aws-bedrock/${BEDROCK_MODEL}`, "Translated to Bedrock's Converse API, signed with the team's stored AWS key."),
       ],
     },
