@@ -89,6 +89,14 @@ describe("switchyard CLI", { timeout: 180_000 }, () => {
     writeFileSync(file, "cf-workers-ai-token-ROTATED1\n");
     const rotated = switchyard(["key", "rotate", "acme", "workers-ai", "--field", "accountId=feedface", "--secret-file", file]);
     expect(rotated).toMatchObject({ status: 0, stdout: expect.stringContaining("account feedface · …TED1") });
+
+    const secretAccessKey = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+    const bedrock = switchyard(
+      ["key", "add", "acme", "aws-bedrock", "--field", "accessKeyId=AKIAIOSFODNN7EXAMPLE", "--field", "region=eu-west-1"],
+      `${secretAccessKey}\n`,
+    );
+    expect(bedrock).toMatchObject({ status: 0, stdout: expect.stringContaining("key …MPLE · eu-west-1") });
+    expect(bedrock.stdout + bedrock.stderr).not.toContain(secretAccessKey);
   });
 
   it("says which field of a structured key is missing, unknown or unreadable, with exit code 2", () => {
