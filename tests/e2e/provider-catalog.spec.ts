@@ -1,4 +1,3 @@
-import { generateKeyPairSync } from "node:crypto";
 import { expect, test, type Page } from "@playwright/test";
 import { openDialog, OWNER, screenshotBothThemes, uniqueSlug } from "./support/app";
 
@@ -109,31 +108,4 @@ test("a provider's complaint about a key shows on the field it is about", async 
   await expect(dialog.getByText(/US East \(Ohio\).*is not an AWS region/i)).toBeVisible();
   await expect(dialog.getByLabel("Region")).toHaveAttribute("aria-invalid", "true");
   await dialog.getByRole("button", { name: "Cancel" }).click();
-});
-
-test("a Vertex AI key from a chosen service-account file and a region, listed by the account's email", async () => {
-  const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-  const serviceAccount = {
-    type: "service_account",
-    project_id: "acme-e2e",
-    private_key_id: "0123456789abcdef",
-    private_key: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
-    client_email: "gateway@acme-e2e.iam.gserviceaccount.com",
-    token_uri: "https://oauth2.googleapis.com/token",
-  };
-  const dialog = await openAddKey("google-vertex-ai");
-  // The file is read in the browser into the text area; nothing is uploaded but the form.
-  await dialog.getByLabel("Service account key (JSON): choose a file").setInputFiles({
-    name: "acme-e2e.json",
-    mimeType: "application/json",
-    buffer: Buffer.from(JSON.stringify(serviceAccount, null, 2)),
-  });
-  await expect(dialog.getByLabel("Service account key (JSON)", { exact: true })).toHaveValue(/"client_email": "gateway@acme-e2e/);
-  await dialog.getByLabel("Region").fill("europe-west4");
-  await dialog.getByRole("button", { name: "Add key" }).click();
-  await expect(dialog).toBeHidden();
-
-  const row = page.getByRole("row").filter({ hasText: "gateway@acme-e2e.iam.gserviceaccount.com · europe-west4" });
-  await expect(row).toContainText(GATEWAY);
-  expect(await page.content()).not.toContain("PRIVATE KEY");
 });
