@@ -14,9 +14,11 @@ export interface Target {
   pid?: number;
   /** The chat body's `model`: `gpt-4o-mini` unless the surface needs `{provider}/{model}`. */
   model?: string;
+  /** A body in another format than OpenAI Chat's (Bedrock's Converse), sent as is. */
+  body?: string;
 }
 
-export const chatBody = (target: Target) => JSON.stringify({ model: target.model ?? "gpt-4o-mini", messages: [{ role: "user", content: "Say hello." }] });
+export const chatBody = (target: Target) => target.body ?? JSON.stringify({ model: target.model ?? "gpt-4o-mini", messages: [{ role: "user", content: "Say hello." }] });
 
 /** Latencies in ms: autocannon's are whole milliseconds, wrk's have microseconds. */
 export interface Throughput {

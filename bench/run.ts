@@ -42,19 +42,32 @@ const RAW = "Raw node:http + undici proxy";
 const PORTKEY = "Portkey gateway 1.15.2";
 
 type Db = "PGlite" | "Postgres";
-type Surface = "passthrough" | "compat" | "translated";
+type Surface = "passthrough" | "compat" | "translated" | "bedrock";
 /** One of Switchyard's rows: a database, a surface, logging on or off. */
 interface Ours extends Target {
   db: Db;
   surface: Surface;
   logs: boolean;
+  /** What the streams phase runs for this row, when not the row itself. */
+  streamTarget?: Target;
 }
 
-/** The surfaces side by side: passthrough; compat in the same format (no translation); compat translated to Anthropic's Messages. */
-const SURFACES: Record<Surface, { path: (gateway: string) => string; model: string }> = {
+const BEDROCK_MODEL = "anthropic.claude-haiku-4-5-20251001-v1:0";
+
+/**
+ * The surfaces side by side: passthrough; compat in the same format (no translation); compat
+ * translated to Anthropic's Messages; Bedrock's Converse passthrough, which the gateway signs with
+ * SigV4 for every request (its streams phase: compat translated from ConverseStream's binary event
+ * stream). Bedrock runs with logging on only.
+ */
+const SURFACES: Record<Surface, { path: (gateway: string) => string; model?: string; body?: string }> = {
   passthrough: { path: (gateway) => `/v1/bench/${gateway}/openai/chat/completions`, model: "gpt-4o-mini" },
   compat: { path: (gateway) => `/v1/bench/${gateway}/compat/chat/completions`, model: "openai/gpt-4o-mini" },
   translated: { path: (gateway) => `/v1/bench/${gateway}/compat/chat/completions`, model: "anthropic/claude-haiku-4-5" },
+  bedrock: {
+    path: (gateway) => `/v1/bench/${gateway}/aws-bedrock/bedrock-runtime/us-east-1/model/${encodeURIComponent(BEDROCK_MODEL)}/converse`,
+    body: JSON.stringify({ messages: [{ role: "user", content: [{ text: "Say hello." }] }] }),
+  },
 };
 
 const serverName = (db: Db) => `Switchyard on ${db}`;
@@ -120,6 +133,11 @@ function seedSwitchyard(store: Store, upstreamOrigin: string, tree = root): stri
   run(["key", "add", "bench", "openai", "--secret", "sk-bench-upstream", "--base-url", `${upstreamOrigin}/v1`]);
   // Anthropic's base URL has no /v1: the provider's path is v1/messages.
   run(["key", "add", "bench", "anthropic", "--secret", "sk-ant-bench-upstream", "--base-url", upstreamOrigin]);
+  // Only the tree under test runs the Bedrock rows; a baseline may predate Bedrock.
+  if (tree === root) {
+    const credential = JSON.stringify({ accessKeyId: "AKIDBENCHEXAMPLE", secretAccessKey: "bench-secret-access-key", region: "us-east-1" });
+    run(["key", "add", "bench", "aws-bedrock", "--secret", credential, "--base-url", upstreamOrigin]);
+  }
   return token;
 }
 
@@ -204,21 +222,26 @@ async function createPostgresDatabase(suffix = ""): Promise<{ url: string; drop(
   };
 }
 
-/** Switchyard's six rows on one server: each surface, logging on and off. */
+/** Switchyard's rows on one server: each surface, logging on and off (Bedrock on only). */
 function oursOn(db: Db, port: number, token: string, pid: number | undefined): Ours[] {
-  return (["passthrough", "compat", "translated"] as const).flatMap((surface) =>
+  const origin = `http://127.0.0.1:${port}`;
+  const headers = { "cf-aig-authorization": `Bearer ${token}` };
+  const rows: Ours[] = (["passthrough", "compat", "translated"] as const).flatMap((surface) =>
     [true, false].map((logs) => ({
       name: `Switchyard, ${db}, ${surface}, logs ${logs ? "on" : "off"}`,
-      origin: `http://127.0.0.1:${port}`,
+      origin,
       path: SURFACES[surface].path(logs ? "logged" : "unlogged"),
       model: SURFACES[surface].model,
-      headers: { "cf-aig-authorization": `Bearer ${token}` },
+      headers,
       pid,
       db,
       surface,
       logs,
     })),
   );
+  const bedrockStreams: Target = { name: `Switchyard, ${db}, compat → Bedrock ConverseStream, logs on`, origin, path: SURFACES.compat.path("logged"), model: `aws-bedrock/${BEDROCK_MODEL}`, headers, pid };
+  rows.push({ name: `Switchyard, ${db}, Bedrock passthrough (SigV4), logs on`, origin, path: SURFACES.bedrock.path("logged"), body: SURFACES.bedrock.body, headers, pid, db, surface: "bedrock", logs: true, streamTarget: bedrockStreams });
+  return rows;
 }
 
 /** Time of the first request after start, which loads the gateway, token and key. */
@@ -422,7 +445,7 @@ async function main() {
   const streamed = new Map<string, Streams & { addedP50: number; addedP99: number }>();
   for (const n of STREAMS) {
     let base: Streams | undefined;
-    for (const t of [direct, rawProxy, ...ours.filter((o) => o.logs)]) {
+    for (const t of [direct, rawProxy, ...ours.filter((o) => o.logs).map((o) => o.streamTarget ?? o)]) {
       const r = await streams(t, n, STREAM_EVENTS, STREAM_GAP_MS);
       base ??= r;
       const row = { ...r, addedP50: r.ttfbP50 - base.ttfbP50, addedP99: r.ttfbP99 - base.ttfbP99 };
@@ -531,6 +554,16 @@ async function main() {
   rpsTarget("Passthrough requests/s ≥ 0.4× the raw proxy, PGlite", find("PGlite", "passthrough"), rawProxy, 0.4);
   for (const db of ["Postgres", "PGlite"] as const) {
     for (const surface of ["compat", "translated"] as const) rpsTarget(`${surface[0]!.toUpperCase()}${surface.slice(1)} requests/s ≥ 0.8× passthrough, ${db}`, find(db, surface), find(db, "passthrough"), 0.8);
+  }
+  for (const db of ["Postgres", "PGlite"] as const) {
+    rpsTarget(`Bedrock passthrough, signed per request, requests/s ≥ 0.9× OpenAI passthrough, ${db}`, find(db, "bedrock"), find(db, "passthrough"), 0.9);
+  }
+  for (const db of ["Postgres", "PGlite"] as const) {
+    const what = `Compat from Bedrock's ConverseStream (event-stream decoding): added time to first byte at ${STREAMS.at(-1)} streams, reported, ${db}`;
+    const t = find(db, "bedrock")?.streamTarget;
+    const r = t && streamed.get(`${t.name}@${STREAMS.at(-1)}`);
+    if (!r) notRun(what);
+    else target(what, `p50 ${fmt(r.addedP50)} ms, p99 ${fmt(r.addedP99)} ms; ${r.completed}/${STREAMS.at(-1)} complete, ${r.stalled} stalled`, "reported");
   }
   for (const db of ["Postgres", "PGlite"] as const) {
     const t = find(db, "passthrough");

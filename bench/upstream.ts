@@ -4,6 +4,10 @@
  * bench measures the gateways, so the upstream must cost as little CPU as possible. It checks no
  * key and reads from the body only `model`, `stream` and `stream_options`.
  *
+ * Bedrock's Converse API on POST /model/{id}/converse and /converse-stream (AWS's binary event
+ * stream, frames encoded once at start) for the signed-passthrough and Converse-stream rows; the
+ * signature is not checked, only the gateway's cost of making it is measured.
+ *
  * A stream has `x-bench-events` text deltas (default 64) `x-bench-gap-ms` apart (default 20).
  * Headers, not body fields: a translating gateway refuses fields its format does not have, and
  * a proxy that drops them still gets the bench's own numbers.
@@ -11,6 +15,8 @@
  *   tsx bench/upstream.ts <port> <delayMs>
  */
 import http from "node:http";
+import { EventStreamCodec } from "@smithy/eventstream-codec";
+import { fromUtf8, toUtf8 } from "@smithy/util-utf8";
 
 const port = Number(process.argv[2] ?? 9100);
 const delayMs = Number(process.argv[3] ?? 0);
@@ -73,6 +79,53 @@ const anthropicMessages: Dialect = {
   },
 };
 
+const eventStream = new EventStreamCodec(toUtf8, fromUtf8);
+
+function converseFrame(eventType: string, payload: unknown): Uint8Array {
+  return eventStream.encode({
+    headers: {
+      ":event-type": { type: "string", value: eventType },
+      ":content-type": { type: "string", value: "application/json" },
+      ":message-type": { type: "string", value: "event" },
+    },
+    body: fromUtf8(JSON.stringify(payload)),
+  });
+}
+
+const CONVERSE_ANSWER = JSON.stringify({
+  output: { message: { role: "assistant", content: [{ text: TEXT }] } },
+  stopReason: "end_turn",
+  usage: { inputTokens: 12, outputTokens: 7, totalTokens: 19 },
+  metrics: { latencyMs: 1 },
+});
+const CONVERSE_START = converseFrame("messageStart", { role: "assistant" });
+const converseDelta = (i: number) => converseFrame("contentBlockDelta", { contentBlockIndex: 0, delta: { text: `t${i}` } });
+const converseEnd = (events: number) =>
+  Buffer.concat([
+    converseFrame("contentBlockStop", { contentBlockIndex: 0 }),
+    converseFrame("messageStop", { stopReason: "end_turn" }),
+    converseFrame("metadata", { usage: { inputTokens: 12, outputTokens: events, totalTokens: 12 + events }, metrics: { latencyMs: 1 } }),
+  ]);
+
+/** Bedrock's Converse: the model is in the path, a stream is its own method. */
+function converse(res: http.ServerResponse, method: string, headers: http.IncomingHttpHeaders) {
+  if (method === "converse") {
+    res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(CONVERSE_ANSWER) });
+    return res.end(CONVERSE_ANSWER);
+  }
+  const events = positive(headers["x-bench-events"], 64);
+  res.writeHead(200, { "content-type": "application/vnd.amazon.eventstream" });
+  res.write(CONVERSE_START);
+  let sent = 0;
+  const timer = setInterval(() => {
+    if (res.destroyed) return clearInterval(timer);
+    const delta = converseDelta(sent);
+    if (++sent < events) return void res.write(delta);
+    clearInterval(timer);
+    res.end(Buffer.concat([delta, converseEnd(events)]));
+  }, positive(headers["x-bench-gap-ms"], 20));
+}
+
 function stream(res: http.ServerResponse, dialect: Dialect, model: string, events: number, gapMs: number, includeUsage: boolean) {
   res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
   let sent = 0;
@@ -100,7 +153,10 @@ const server = http.createServer({ noDelay: true, keepAliveTimeout: 60_000 }, (r
     } catch {
       // Non-JSON bodies get the default answer; the bench never sends them.
     }
-    const anthropic = req.url?.split("?")[0] === "/v1/messages";
+    const path = req.url?.split("?")[0] ?? "";
+    const converseMethod = /^\/model\/[^/]+\/(converse|converse-stream)$/.exec(path)?.[1];
+    if (converseMethod) return converse(res, converseMethod, req.headers);
+    const anthropic = path === "/v1/messages";
     const dialect = anthropic ? anthropicMessages : openAiChat;
     const model = body.model ?? (anthropic ? "claude-haiku-4-5" : "gpt-4o-mini");
     if (body.stream) {

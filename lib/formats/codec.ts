@@ -2,7 +2,14 @@ import type { CanonicalUsage, ChatRequest, ChatResponse, ChatStreamEvent, SseEve
 import type { JsonObject } from "./json";
 
 /** The wire formats the gateway speaks with clients and providers, one folder each under lib/formats. */
-export type WireFormat = "openai-chat" | "openai-responses" | "anthropic-messages" | "gemini" | "cohere-chat" | "bedrock-converse";
+export type WireFormat =
+  | "openai-chat"
+  | "openai-responses"
+  | "anthropic-messages"
+  | "gemini"
+  | "cohere-chat"
+  | "bedrock-converse"
+  | "workers-ai";
 
 /**
  * A request that one format cannot carry into another (`n > 1` to Anthropic, `logprobs` to Gemini)

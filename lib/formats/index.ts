@@ -5,6 +5,7 @@ import { cohereChatCodec } from "./cohere-chat";
 import { geminiCodec } from "./gemini";
 import { openAiChatCodec } from "./openai-chat/codec";
 import { openAiResponsesCodec } from "./openai-responses";
+import { workersAiCodec } from "./workers-ai";
 
 /** Every wire format's codec, by format. */
 const codecs: Readonly<Record<WireFormat, Codec>> = {
@@ -14,6 +15,7 @@ const codecs: Readonly<Record<WireFormat, Codec>> = {
   gemini: geminiCodec,
   "cohere-chat": cohereChatCodec,
   "bedrock-converse": bedrockConverseCodec,
+  "workers-ai": workersAiCodec,
 };
 
 export function codecFor(format: WireFormat): Codec {

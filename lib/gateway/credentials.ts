@@ -1,7 +1,9 @@
 import type { OutgoingCall } from "@/lib/providers";
+import { StoredKeyError, type ChatCall } from "@/lib/providers/types";
+import type { JsonObject } from "@/lib/formats/json";
 import type { Access } from "./auth";
 import type { GatewayDirectory, StoredKey } from "@/lib/state/directory";
-import { invalidRequest, storedKeyRejected, unknownAlias, type GatewayError } from "./errors";
+import { invalidRequest, storedKeyFailed, storedKeyRejected, unknownAlias, type GatewayError } from "./errors";
 import { bearerValue, PROVIDER_KEY_HEADERS } from "./headers";
 import type { ProviderTarget } from "./provider-target";
 
@@ -15,6 +17,8 @@ export interface UpstreamCredential {
    * body is final: a signing provider hashes it.
    */
   apply(call: OutgoingCall): Promise<OutgoingCall>;
+  /** The chat call's final path and body, for providers whose endpoint depends on the model and the key (`ProviderSpec.shapeChatCall`). */
+  shapeChat(call: ChatCall): { path: string | undefined; body: JsonObject };
   /** The stored key used, for its last-use record; null for the client's own key. */
   storedKeyId: string | null;
   /**
@@ -54,7 +58,13 @@ export async function resolveCredential(
   if (clientSentKey) {
     const baseUrl = pathBaseUrl ?? target.baseUrl;
     if (baseUrl === null) throw needsBaseUrl(target, access);
-    return { baseUrl, apply: clientKeyApplier(target, clientKeyUse), storedKeyId: null, rejection: clientKeyRejection };
+    return {
+      baseUrl,
+      apply: clientKeyApplier(target, clientKeyUse),
+      shapeChat: (call) => target.shapeChatCall?.(call, undefined) ?? call,
+      storedKeyId: null,
+      rejection: clientKeyRejection,
+    };
   }
   if (!access.token) throw missingKey(target, access, false);
 
@@ -69,9 +79,24 @@ export async function resolveCredential(
   if (baseUrl === null) throw needsBaseUrl(target, access);
   const complete = completer(target);
   const rejects = target.rejectsCredential ?? ((status: number) => status === 401);
+  // A provider that mints or fetches something with the key says why that failed; the client learns which key it was.
+  const named = (error: unknown) => (error instanceof StoredKeyError ? storedKeyFailed(target.slug, target.name, key.alias, error) : error);
   return {
     baseUrl,
-    apply: async (call) => complete(await target.applyCredential(call, key.secret())),
+    async apply(call) {
+      try {
+        return complete(await target.applyCredential(call, key.secret()));
+      } catch (error) {
+        throw named(error);
+      }
+    },
+    shapeChat(call) {
+      try {
+        return target.shapeChatCall?.(call, key.secret()) ?? call;
+      } catch (error) {
+        throw named(error);
+      }
+    },
     storedKeyId: key.id,
     rejection: (status, headers) => (rejects(status, headers) ? storedKeyRejected(target.slug, target.name, key.alias, status) : undefined),
   };
@@ -101,6 +126,7 @@ function pick(keys: StoredKey[], alias: string, gatewayId: string | null): Store
 }
 
 function addKeyHint(target: ProviderTarget, access: Access): string {
+  if (target.secretHint) return `\`echo '${target.secretHint}' | npx switchyard key add ${access.team.slug} ${target.slug}\` or the dashboard`;
   const baseUrl = target.baseUrl === null && target.baseUrlHint ? ` --base-url ${target.baseUrlHint}` : "";
   return `\`npx switchyard key add ${access.team.slug} ${target.slug}${baseUrl}\` or the dashboard`;
 }
@@ -122,9 +148,9 @@ function missingKey(target: ProviderTarget, access: Access, authenticated: boole
 }
 
 function needsBaseUrl(target: ProviderTarget, access: Access) {
+  const what = target.secretHint ? `whose secret names its account (${target.secretHint})` : `with its base URL${target.baseUrlHint ? ` (${target.baseUrlHint})` : ""}`;
   return invalidRequest(
-    `${target.name} has no fixed base URL: store a ${target.slug} key with its base URL` +
-      `${target.baseUrlHint ? ` (${target.baseUrlHint})` : ""} using ${addKeyHint(target, access)}, and send a gateway token`,
+    `${target.name} has no fixed base URL: store a ${target.slug} key ${what} using ${addKeyHint(target, access)}, and send a gateway token`,
     "missing_base_url",
   );
 }

@@ -1,6 +1,7 @@
 import { FormatError, type WireFormat } from "@/lib/formats/codec";
 import { codecFor } from "@/lib/formats/index";
 import { openAiErrorType } from "@/lib/formats/openai-chat/error";
+import type { StoredKeyError } from "@/lib/providers/types";
 import { ALLOW_PRIVATE_UPSTREAMS_HINT } from "./private-address";
 
 /**
@@ -125,10 +126,23 @@ export const storedKeyRejected = (provider: string, providerName: string, alias:
   new GatewayError(
     401,
     InternalCode.unauthorized,
-    `${providerName} rejected the stored ${provider} key "${alias}" (HTTP ${status}): rotate it with ` +
-      `\`npx switchyard key rotate {team} ${provider} --alias ${alias}\` or in the dashboard, or send your own key`,
+    `${providerName} rejected the stored ${provider} key "${alias}" (HTTP ${status}): ${rotateHint(provider, alias)}`,
     "provider_key_rejected",
   );
+
+const rotateHint = (provider: string, alias: string) =>
+  `rotate it with \`npx switchyard key rotate {team} ${provider} --alias ${alias}\` or in the dashboard, or send your own key`;
+
+/**
+ * A stored key the provider's own credential step could not use (Vertex AI's token exchange),
+ * named by provider and alias; the message is the provider adapter's, which never holds the secret.
+ */
+export function storedKeyFailed(provider: string, providerName: string, alias: string, error: StoredKeyError): GatewayError {
+  const message = `${providerName} could not use the stored ${provider} key "${alias}": ${error.message}`;
+  if (error.kind === "rejected") return new GatewayError(401, InternalCode.unauthorized, `${message}; ${rotateHint(provider, alias)}`, "provider_key_rejected");
+  if (error.kind === "unusable") return new GatewayError(400, InternalCode.invalidRequest, message, "provider_key_unusable");
+  return new GatewayError(502, InternalCode.providerFailed, message, "provider_error");
+}
 
 /** `refusal` is a PrivateUpstreamError's message: the host and the class of its address. */
 export const privateUpstream = (refusal: string) =>
@@ -177,5 +191,7 @@ export function renderOpenAiError(error: GatewayError): string {
  */
 export function renderError(error: GatewayError, ingress: WireFormat | undefined): string {
   if (ingress === undefined || ingress === "openai-chat" || ingress === "openai-responses") return renderOpenAiError(error);
-  return JSON.stringify(codecFor(ingress).encodeError({ status: error.httpCode, message: error.message, code: error.code }));
+  // Cloudflare's own envelope (Workers AI's, on /ai/run) carries Cloudflare's numeric codes.
+  const code = ingress === "workers-ai" ? String(error.internalCode) : error.code;
+  return JSON.stringify(codecFor(ingress).encodeError({ status: error.httpCode, message: error.message, code }));
 }

@@ -16,6 +16,7 @@ import { serveEmbeddings } from "./surfaces/embeddings";
 import type { SurfaceContext } from "./surfaces/context";
 import { serveModels } from "./surfaces/models";
 import { servePassthrough } from "./surfaces/passthrough";
+import { serveRun } from "./surfaces/run";
 import { fromWebRequest, toWebResponse } from "./web";
 
 export interface GatewayDeps {
@@ -54,6 +55,7 @@ export function createGateway(deps: GatewayDeps): GatewayHandler {
     exchange.path = route.logPath;
     // Known from the path alone, so that even an authentication failure answers in the client's shape.
     if (route.surface.kind === "chat") exchange.ingressFormat = route.surface.ingress;
+    if (route.surface.kind === "run") exchange.ingressFormat = "workers-ai";
     const parsed = parseGatewayOptions(req.headers);
     if (parsed.ok) exchange.options = parsed.options;
     const presented = presentedCredentials(req.headers);
@@ -77,6 +79,8 @@ export function createGateway(deps: GatewayDeps): GatewayHandler {
         return serveEmbeddings(ctx);
       case "models":
         return serveModels(ctx);
+      case "run":
+        return serveRun(ctx, surface.model);
       case "passthrough":
         return servePassthrough(ctx, surface.provider, surface.providerPath);
       case "unsupported":

@@ -69,13 +69,16 @@ describe("OpenAI body parsing, fuzzed", () => {
   });
 
   it("splits any model value into a non-empty provider and model, or refuses it with a 400", () => {
+    const workersAiName = fc.tuple(fc.constantFrom("@cf/", "@hf/", "@cf", "@"), fc.string({ unit: "binary" })).map(([prefix, rest]) => prefix + rest);
     fc.assert(
-      fc.property(fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.string({ unit: "binary" }), fc.constant(undefined)), (value) => {
+      fc.property(fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.string({ unit: "binary" }), workersAiName, fc.constant(undefined)), (value) => {
         let parts: { provider: string; model: string } | undefined;
         if (!acceptedOrRefused(() => (parts = parseModelName(value)))) return;
         expect(parts?.provider).not.toBe("");
         expect(parts?.model).not.toBe("");
         expect(parts?.provider).not.toContain("/");
+        // Workers AI's own names keep their namespace: the model is the whole name.
+        if (typeof value === "string" && /^@(cf|hf)\//.test(value)) expect(parts).toEqual({ provider: "workers-ai", model: value });
       }),
       { numRuns: 3_000 },
     );

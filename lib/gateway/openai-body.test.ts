@@ -29,6 +29,14 @@ describe("parseModelName", () => {
     });
   });
 
+  it("takes Workers AI's own names without a provider prefix, as Cloudflare's REST API does", () => {
+    expect(parseModelName("@cf/meta/llama-3.1-8b-instruct")).toEqual({ provider: "workers-ai", model: "@cf/meta/llama-3.1-8b-instruct" });
+    expect(parseModelName("@hf/thebloke/deepseek-coder-6.7b-instruct-awq")).toEqual({
+      provider: "workers-ai",
+      model: "@hf/thebloke/deepseek-coder-6.7b-instruct-awq",
+    });
+  });
+
   it("takes xai as Cloudflare's REST name for grok", () => {
     expect(parseModelName("xai/grok-4")).toEqual({ provider: "grok", model: "grok-4" });
   });

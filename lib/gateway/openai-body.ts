@@ -1,4 +1,5 @@
 import { providerSlugOf } from "@/lib/providers";
+import { isWorkersAiModel } from "@/lib/providers/workers-ai";
 import { invalidRequest, jsonTooDeep } from "./errors";
 
 export type JsonObject = Record<string, unknown>;
@@ -70,13 +71,17 @@ export function parseJsonObject(raw: Uint8Array | undefined): JsonObject {
   return body;
 }
 
-/** `"{provider}/{model}"` → its parts; the model itself may contain slashes (`workers-ai/@cf/meta/…`). */
+/**
+ * `"{provider}/{model}"` → its parts; the model itself may contain slashes (`workers-ai/@cf/meta/…`).
+ * Workers AI's own names (`@cf/meta/…`) need no prefix, as Cloudflare's REST API takes them.
+ */
 export function parseModelName(value: unknown): { provider: string; model: string } {
+  if (typeof value === "string" && isWorkersAiModel(value)) return { provider: "workers-ai", model: value };
   const slash = typeof value === "string" ? value.indexOf("/") : -1;
   if (typeof value !== "string" || slash <= 0 || slash === value.length - 1) {
     const got = value === undefined ? "it is missing" : `got ${JSON.stringify(value)}`;
     throw invalidRequest(
-      `"model" must name the provider and the model as "{provider}/{model}", like "openai/gpt-4o-mini" or "custom-{slug}/{model}"; ${got}`,
+      `"model" must name the provider and the model as "{provider}/{model}", like "openai/gpt-4o-mini" or "custom-{slug}/{model}", or a Workers AI model ("@cf/…"); ${got}`,
       "invalid_model",
     );
   }

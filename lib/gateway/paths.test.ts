@@ -63,7 +63,12 @@ describe("parseGatewayPath", () => {
     expect(parseGatewayPath("/v1/acme/main")?.surface.kind).toBe("unsupported");
     expect(parseGatewayPath("/v1/acme/main/run")?.surface.kind).toBe("unsupported");
     expect(parseGatewayPath("/v1/acme/main/compat/embeddings")?.surface.kind).toBe("unsupported");
-    expect(parseGatewayPath("/ai/run")?.surface.kind).toBe("unsupported");
+    expect(parseGatewayPath("/ai/run")?.surface).toEqual({ kind: "run", model: undefined });
+    expect(parseGatewayPath("/client/v4/accounts/acme/ai/run/@cf/meta/llama-3.1-8b-instruct")?.surface).toEqual({
+      kind: "run",
+      model: "@cf/meta/llama-3.1-8b-instruct",
+    });
+    expect(parseGatewayPath("/ai/run/")?.surface.kind).toBe("unsupported");
     expect(parseGatewayPath("/ai/v1/files")?.surface.kind).toBe("unsupported");
     expect(parseGatewayPath("/ai/v1/messages")?.surface).toEqual({ kind: "chat", ingress: "anthropic-messages" });
     expect(parseGatewayPath("/ai/v1/responses")?.surface).toEqual({ kind: "chat", ingress: "openai-responses" });

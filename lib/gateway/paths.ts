@@ -11,6 +11,11 @@ export type Surface =
   /** `/ai/v1/embeddings`: OpenAI's embeddings, `model` naming the provider. */
   | { kind: "embeddings" }
   | { kind: "models" }
+  /**
+   * The REST API's `/ai/run` (`{model, input}`) and `/ai/run/{model}` (the model's own input):
+   * answered in Workers AI's shape. `model` is the one the path names.
+   */
+  | { kind: "run"; model: string | undefined }
   /** `{provider}/{path…}`: forwarded to the provider's base URL. */
   | { kind: "passthrough"; provider: string; providerPath: string }
   | { kind: "unsupported"; what: string };
@@ -84,7 +89,13 @@ const REST_SURFACES: ReadonlyMap<string, Surface> = new Map<string, Surface>([
 ]);
 
 function restRoute(teamSlug: string | undefined, rest: string): GatewayRoute {
-  return { scope: { by: "token", teamSlug }, surface: REST_SURFACES.get(rest) ?? { kind: "unsupported", what: `/ai/${rest}` }, logPath: rest };
+  return { scope: { by: "token", teamSlug }, surface: REST_SURFACES.get(rest) ?? runSurface(rest) ?? { kind: "unsupported", what: `/ai/${rest}` }, logPath: rest };
+}
+
+/** `run` and `run/{model…}` (`run/@cf/meta/llama-3.1-8b-instruct`); the model is checked by the surface. */
+function runSurface(rest: string): Surface | undefined {
+  if (rest === "run") return { kind: "run", model: undefined };
+  return rest.startsWith("run/") && rest.length > 4 ? { kind: "run", model: rest.slice(4) } : undefined;
 }
 
 /**

@@ -57,6 +57,8 @@ export interface Attempt {
   readonly provider: ProviderTarget;
   /** The provider's model name, without the `{provider}/` prefix. */
   readonly model: string;
+  /** Its name in the egress format's body or path, where that differs (`ProviderSpec.chatModel`: Vertex's without the publisher). */
+  readonly wireModel: string;
   readonly credential: UpstreamCredential;
   /** The wire format the provider is called in; the same as the ingress format means no translation. */
   readonly egress: WireFormat;

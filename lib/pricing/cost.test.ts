@@ -135,8 +135,21 @@ describe("the catalog", () => {
     expect(catalog.updated).toMatch(/^\d{4}-\d{2}-\d{2}$/);
   });
 
-  it("covers every built-in provider", () => {
-    for (const slug of providers.keys()) expect(Object.keys(priced[slug] ?? {}).length).toBeGreaterThan(0);
+  it("covers every built-in provider, with prices of its own or its publishers'", () => {
+    const publishers = catalog.publishers as Record<string, Record<string, string>>;
+    for (const slug of providers.keys()) {
+      const sources = publishers[slug] ? Object.values(publishers[slug]) : [slug];
+      for (const source of sources) expect(Object.keys(priced[source] ?? {}).length, `${slug} (${source})`).toBeGreaterThan(0);
+    }
+  });
+
+  it("prices a publisher's model at a reseller as the publisher's provider prices it", () => {
+    expect(findPrice("google-vertex-ai", "google/gemini-2.5-flash")).toEqual(findPrice("google-ai-studio", "gemini-2.5-flash"));
+    expect(findPrice("google-vertex-ai", "anthropic/claude-sonnet-4-5")).toEqual(findPrice("anthropic", "claude-sonnet-4-5"));
+    expect(findPrice("google-vertex-ai", "google/gemini-2.5-flash")).toBeDefined();
+    expect(findPrice("google-vertex-ai", "anthropic/claude-sonnet-4-5")).toBeDefined();
+    expect(findPrice("google-vertex-ai", "gemini-2.5-flash")).toBeUndefined();
+    expect(findPrice("google-vertex-ai", "meta/llama-4")).toBeUndefined();
   });
 
   it("holds lower-case ids and sane prices", () => {

@@ -50,8 +50,25 @@ const pricesByProvider: ReadonlyMap<string, ReadonlyMap<string, ModelPrice>> = n
   ]),
 );
 
-/** The catalog price of a model: exact id, then case-insensitive, then without a version suffix. */
+/**
+ * Providers that serve other makers' models as `{publisher}/{model}` at the makers' own list prices
+ * (Vertex AI's `google/gemini-2.5-flash`): publisher → the provider whose catalog prices them.
+ */
+const publishersByProvider: ReadonlyMap<string, Readonly<Record<string, string>>> = new Map(
+  Object.entries(catalog.publishers as Record<string, Record<string, string>>),
+);
+
+/**
+ * The catalog price of a model: exact id, then case-insensitive, then without a version suffix;
+ * a publisher's model at a provider that resells it, at the publisher's provider's price.
+ */
 export function findPrice(provider: string, model: string): ModelPrice | undefined {
+  const publishers = publishersByProvider.get(provider);
+  if (publishers) {
+    const slash = model.indexOf("/");
+    const priced = publishers[model.slice(0, slash)];
+    return slash > 0 && priced !== undefined ? findPrice(priced, model.slice(slash + 1)) : undefined;
+  }
   const models = pricesByProvider.get(provider);
   if (!models) return undefined;
   const exact = models.get(model);

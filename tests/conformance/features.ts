@@ -86,6 +86,31 @@ export const PROVIDERS: Provider[] = [
     rateLimitMessage: "You exceeded your current quota",
   },
   {
+    id: "google-vertex-ai",
+    slug: "google-vertex-ai",
+    wire: "gemini",
+    native: [],
+    label: "google-vertex-ai (Gemini)",
+    model: "google/gemini-2.5-flash",
+    content: FAKE_GEMINI_CONTENT,
+    usage: geminiUsage,
+    cachedUsage: geminiUsage,
+    rateLimitMessage: "You exceeded your current quota",
+  },
+  {
+    id: "google-vertex-ai:anthropic",
+    slug: "google-vertex-ai",
+    wire: "anthropic-messages",
+    // Its Messages body goes as sent, but for the model (in Vertex's path) and Vertex's anthropic_version.
+    native: ["messages"],
+    label: "google-vertex-ai (Claude)",
+    model: "anthropic/claude-sonnet-4-5",
+    content: FAKE_ANTHROPIC_CONTENT,
+    usage: { input: input_tokens, output: output_tokens, cached: 0 },
+    cachedUsage: { input: input_tokens + cache_read_input_tokens + cache_creation_input_tokens, output: output_tokens, cached: cache_read_input_tokens },
+    rateLimitMessage: "would exceed the rate limit",
+  },
+  {
     id: "cohere",
     slug: "cohere",
     wire: "cohere-chat",
@@ -108,6 +133,19 @@ export const PROVIDERS: Provider[] = [
     usage: bedrockUsage,
     cachedUsage: bedrockUsage,
     rateLimitMessage: "Too many requests",
+  },
+  {
+    // Workers AI's OpenAI-compatible endpoint, which its fake serves with the fake OpenAI's behaviour.
+    id: "workers-ai",
+    slug: "workers-ai",
+    wire: "openai-chat",
+    native: ["chat"],
+    label: "workers-ai",
+    model: "@cf/meta/llama-3.3-70b-instruct-fp8-fast",
+    content: FAKE_DEFAULT_CONTENT,
+    usage: openaiUsage,
+    cachedUsage: openaiUsage,
+    rateLimitMessage: "Rate limit reached for",
   },
 ];
 
@@ -512,7 +550,7 @@ export const FEATURES: Feature[] = [
     // calls) with the result. The fake Anthropic refuses tool results after an assistant turn that
     // lost its signed thinking block; the fake Gemini (a Gemini 3 model) refuses a call without its
     // thoughtSignature; both refuse signatures they did not issue.
-    model: (p) => (p.wire === "gemini" ? "gemini-3-pro-preview" : p.model),
+    model: (p) => (p.wire === "gemini" ? p.model.replace(/[^/]+$/, "gemini-3-pro-preview") : p.model),
     firstTurn: {
       chat: (m) => chat(m, { messages: [user("weather?")], tools: chatTools([WEATHER]), reasoning_effort: "low", max_completion_tokens: 4096 }),
       responses: (m) => responses(m, { input: "weather?", tools: responsesTools([WEATHER]), ...RESPONSES_REASONING }),
@@ -601,7 +639,7 @@ export const FEATURES: Feature[] = [
   {
     id: "provider-error",
     title: "provider error (429)",
-    model: () => "fake-error-429",
+    model: (p) => p.model.replace(/[^/]+$/, "fake-error-429"),
     request: { chat: (m) => chat(m), responses: (m) => responses(m), messages: (m) => messages(m) },
     check(cell) {
       const { error } = cell.outcome;

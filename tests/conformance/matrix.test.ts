@@ -14,13 +14,15 @@ import type { AddressInfo } from "node:net";
 import Anthropic from "@anthropic-ai/sdk";
 import { eq } from "drizzle-orm";
 import OpenAI from "openai";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { requestLogs, type RequestLog } from "@/db/schema";
 import { startFakeAnthropic, type FakeAnthropic } from "../fake-providers/anthropic";
 import { startFakeCohere, type FakeCohere } from "../fake-providers/cohere";
 import { FAKE_BEDROCK_KEY, startFakeBedrock, type FakeBedrock } from "../fake-providers/bedrock";
 import { startFakeGemini, type FakeGemini } from "../fake-providers/gemini";
 import { startFakeOpenAI, type FakeOpenAI } from "../fake-providers/openai";
+import { startFakeWorkersAi, type FakeWorkersAi } from "../fake-providers/workers-ai";
+import { startFakeVertex, type FakeVertex } from "../fake-providers/vertex";
 import { startGatewayServer, type GatewayServer } from "../support/gateway-server";
 import { describeEachDatabase } from "../support/harness";
 import { addKey, seedTeam, type SeededTeam } from "../support/seed";
@@ -28,14 +30,20 @@ import { send, type Clients } from "./client";
 import { FEATURES, INGRESSES, MODES, PNG_1PX, PROVIDERS, type Cell, type ProviderId, type RequestEnv } from "./features";
 import { blankCells, CONFORMANCE_DOC, REGENERATE, renderConformance, withoutGeneratedLine } from "./table";
 
+// The fake Vertex's token endpoint is on 127.0.0.1, a token_uri only a deployment allowing private upstreams may use.
+vi.stubEnv("SWITCHYARD_ALLOW_PRIVATE_UPSTREAMS", "true");
+afterAll(() => vi.unstubAllEnvs());
+
 const INGRESS_FORMAT = { chat: "openai-chat", responses: "openai-responses", messages: "anthropic-messages" } as const;
 
 describeEachDatabase("conformance matrix", (database) => {
   let openai: FakeOpenAI;
   let anthropic: FakeAnthropic;
   let gemini: FakeGemini;
+  let vertex: FakeVertex;
   let cohere: FakeCohere;
   let bedrock: FakeBedrock;
+  let workersAi: FakeWorkersAi;
   let server: GatewayServer;
   let team: SeededTeam;
   let clients: Clients;
@@ -43,15 +51,25 @@ describeEachDatabase("conformance matrix", (database) => {
   let env: RequestEnv;
 
   beforeAll(async () => {
-    [openai, anthropic, gemini, cohere, bedrock] = await Promise.all([startFakeOpenAI(), startFakeAnthropic(), startFakeGemini(), startFakeCohere(), startFakeBedrock()]);
+    [openai, anthropic, gemini, cohere, bedrock, workersAi, vertex] = await Promise.all([
+      startFakeOpenAI(),
+      startFakeAnthropic(),
+      startFakeGemini(),
+      startFakeCohere(),
+      startFakeBedrock(),
+      startFakeWorkersAi(),
+      startFakeVertex(),
+    ]);
     images = await serveImage();
     env = { imageUrl: `http://127.0.0.1:${(images.address() as AddressInfo).port}/cat.png`, calls: [], echo: [] };
     server = await startGatewayServer("node", { database: database() });
     team = await seedTeam(database().db, { serverUrl: server.url, keyBaseUrl: openai.baseUrl });
     await addKey(team, { provider: "anthropic", baseUrl: anthropic.origin });
     await addKey(team, { provider: "google-ai-studio", baseUrl: gemini.origin });
+    await addKey(team, { provider: "google-vertex-ai", baseUrl: vertex.origin, secret: JSON.stringify(vertex.serviceAccount().json) });
     await addKey(team, { provider: "cohere", baseUrl: cohere.origin });
     await addKey(team, { provider: "aws-bedrock", baseUrl: bedrock.origin, secret: JSON.stringify(FAKE_BEDROCK_KEY) });
+    await addKey(team, { provider: "workers-ai", baseUrl: workersAi.baseUrl, secret: workersAi.apiToken });
     clients = {
       openai: new OpenAI({ baseURL: `${server.url}/ai/v1`, apiKey: team.token, maxRetries: 0 }),
       anthropic: new Anthropic({ baseURL: `${server.url}/ai`, apiKey: team.token, maxRetries: 0 }),
@@ -59,7 +77,16 @@ describeEachDatabase("conformance matrix", (database) => {
   });
   afterAll(async () => {
     await server?.close();
-    await Promise.all([openai?.close(), anthropic?.close(), gemini?.close(), cohere?.close(), bedrock?.close(), new Promise((resolve) => images?.close(resolve))]);
+    await Promise.all([
+      openai?.close(),
+      anthropic?.close(),
+      gemini?.close(),
+      cohere?.close(),
+      bedrock?.close(),
+      workersAi?.close(),
+      vertex?.close(),
+      new Promise((resolve) => images?.close(resolve)),
+    ]);
   });
 
   /** What each column's fake recorded. */
@@ -68,8 +95,12 @@ describeEachDatabase("conformance matrix", (database) => {
       openai,
       anthropic,
       "google-ai-studio": gemini,
+      // What Vertex's models received, in their publishers' own shapes, behind the fake's Vertex paths.
+      "google-vertex-ai": vertex.gemini,
+      "google-vertex-ai:anthropic": vertex.anthropic,
       cohere,
       "aws-bedrock": bedrock,
+      "workers-ai": workersAi,
     };
     const fake = fakes[provider];
     if (!fake) throw new Error(`no fake provider serves the ${provider} column`);

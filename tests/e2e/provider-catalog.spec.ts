@@ -41,7 +41,7 @@ test("the gateway page shows how to reach Bedrock, Vertex, Azure, Cohere, Worker
     ["Vertex AI", [`/${GATEWAY}/google-vertex-ai/v1/projects/`, "google-vertex-ai/google/gemini-2.5-flash"]],
     ["Azure OpenAI", [`/${GATEWAY}/azure-openai/YOUR_RESOURCE/YOUR_DEPLOYMENT`, "api-version"]],
     ["Cohere", ["cohere/command-a-03-2025"]],
-    ["Workers AI", ["/ai/run", "@cf/meta/llama-3.1-8b-instruct"]],
+    ["Workers AI", ["/ai/v1", "@cf/meta/llama-3.1-8b-instruct"]],
     ["ElevenLabs and other APIs", [`/${GATEWAY}/elevenlabs/v1/text-to-speech/`]],
   ];
   for (const [tab, texts] of expectations) {

@@ -47,18 +47,32 @@ function problem(bad: BadRequest, answer: Answer): string | undefined {
   if (answer.status < 400 || answer.status > 499) return `not a 4xx: ${where}`;
   if (bad.status !== undefined && answer.status !== bad.status) return `expected ${bad.status}: ${where}`;
   if (!answer.contentType?.includes("application/json")) return `content-type ${answer.contentType}: ${where}`;
-  let body: { error?: { message?: unknown; type?: unknown } };
+  let body: { error?: { message?: unknown; type?: unknown }; success?: unknown; errors?: Array<{ code?: unknown; message?: unknown }> };
   try {
     body = JSON.parse(answer.text) as typeof body;
   } catch {
     return `body is not JSON: ${where}`;
   }
-  const message = body.error?.message;
-  if (typeof message !== "string" || message.length === 0) return `no error.message: ${where}`;
-  if (typeof body.error?.type !== "string") return `no error.type: ${where}`;
+  let message: unknown;
+  if (isRunSurface(bad.url)) {
+    // Workers AI's shape: Cloudflare's envelope, `{success: false, errors: [{code, message}]}`.
+    const first = Array.isArray(body.errors) ? body.errors[0] : undefined;
+    if (body.success !== false || typeof first?.code !== "number") return `not Cloudflare's error envelope: ${where}`;
+    message = first.message;
+    if (typeof message !== "string" || message.length === 0) return `no errors[0].message: ${where}`;
+  } else {
+    message = body.error?.message;
+    if (typeof message !== "string" || message.length === 0) return `no error.message: ${where}`;
+    if (typeof body.error?.type !== "string") return `no error.type: ${where}`;
+  }
   if (bad.mentions !== undefined && !message.includes(bad.mentions)) return `message does not mention ${bad.mentions}: ${where}`;
   if (bad.allow !== undefined && answer.allow !== bad.allow) return `allow ${answer.allow}, expected ${bad.allow}: ${where}`;
   return undefined;
+}
+
+/** `/ai/run…` and `/client/v4/accounts/{team}/ai/run…`, which answer in Workers AI's shape. */
+function isRunSurface(url: string): boolean {
+  return /^https?:\/\/[^/]+(\/client\/v4\/accounts\/[^/]+)?\/ai\/run(\/.|$)/.test(url);
 }
 
 async function send(bad: BadRequest): Promise<Answer> {
@@ -159,8 +173,35 @@ const BAD_UNIFIED_BODIES: Array<{ what: string; body: string | Uint8Array<ArrayB
   { what: "provider with NUL", body: '{"model":"openai\\u0000/x"}' },
   { what: "provider lone surrogate", body: '{"model":"\\ud800/x"}' },
   { what: "provider path-like", body: '{"model":"../openai/x"}' },
+  { what: "Vertex model without publisher", body: '{"model":"google-vertex-ai/gemini-2.5-flash"}', mentions: "gemini-2.5-flash" },
+  { what: "Vertex model of an unknown publisher", body: '{"model":"google-vertex-ai/meta/llama-4"}', mentions: "meta/llama-4" },
+  { what: "Vertex model nested", body: '{"model":"google-vertex-ai/google/a/b"}', mentions: "google/a/b" },
   { what: "huge model name", body: JSON.stringify({ model: "x".repeat(50_000) }), mentions: "model" },
   { what: "duplicate model, last wins and is bad", body: '{"model":"openai/gpt-4o-mini","model":7}', mentions: "model" },
+];
+
+/** Bodies `/ai/run` (`{model, input}`) must refuse, each with what the message names. */
+const BAD_RUN_BODIES: Array<{ what: string; body: string | Uint8Array<ArrayBuffer>; mentions?: string }> = [
+  ...BAD_UNIFIED_BODIES.filter((bad) => bad.mentions === "JSON"),
+  { what: "empty object", body: "{}", mentions: "model" },
+  { what: "model number", body: '{"model":42,"input":{"prompt":"hi"}}', mentions: "model" },
+  { what: "no input", body: '{"model":"@cf/meta/llama-3.1-8b-instruct"}', mentions: "input" },
+  { what: "input array", body: '{"model":"openai/gpt-4o-mini","input":[1]}', mentions: "input" },
+  { what: "input string", body: '{"model":"openai/gpt-4o-mini","input":"hi"}', mentions: "input" },
+  { what: "a field beside input", body: '{"model":"openai/gpt-4o-mini","input":{"prompt":"hi"},"stream":true}', mentions: "stream" },
+  { what: "model without prefix", body: '{"model":"gpt-4o-mini","input":{"prompt":"hi"}}', mentions: "gpt-4o-mini" },
+  { what: "unknown provider", body: '{"model":"nosuchprovider/x","input":{"prompt":"hi"}}', mentions: "nosuchprovider" },
+  { what: "dot segments in an @cf model", body: '{"model":"@cf/../../x","input":{"prompt":"hi"}}', mentions: "@cf/../../x" },
+  { what: "query in an @cf model", body: '{"model":"@cf/meta/x?y=1","input":{"prompt":"hi"}}', mentions: "Workers AI model" },
+  { what: "encoded slash in an @cf model", body: '{"model":"@cf/meta%2f..%2fx/y","input":{"prompt":"hi"}}', mentions: "Workers AI model" },
+  { what: "no messages nor prompt", body: '{"model":"openai/gpt-4o-mini","input":{}}', mentions: "messages" },
+  { what: "prompt and messages", body: '{"model":"openai/gpt-4o-mini","input":{"prompt":"a","messages":[{"role":"user","content":"b"}]}}', mentions: "prompt" },
+  { what: "prompt not a string", body: '{"model":"openai/gpt-4o-mini","input":{"prompt":7}}', mentions: "prompt" },
+  { what: "raw", body: '{"model":"openai/gpt-4o-mini","input":{"prompt":"hi","raw":true}}', mentions: "raw" },
+  { what: "lora", body: '{"model":"openai/gpt-4o-mini","input":{"prompt":"hi","lora":"x"}}', mentions: "lora" },
+  { what: "bad role", body: '{"model":"openai/gpt-4o-mini","input":{"messages":[{"role":"robot","content":"hi"}]}}', mentions: "role" },
+  { what: "bad tool", body: '{"model":"openai/gpt-4o-mini","input":{"prompt":"hi","tools":[7]}}', mentions: "tools[0]" },
+  { what: "no Workers AI key", body: '{"model":"@cf/meta/llama-3.1-8b-instruct","input":{"prompt":"hi"}}', mentions: "accountId" },
 ];
 
 /** Nesting beyond MAX_JSON_DEPTH, anywhere in the body; refused before parsing, naming the limit. */
@@ -266,6 +307,13 @@ describeGateway(
       { what: "/ai/v1 responses", url: `${h.url}/ai/v1/responses` },
       { what: "/client/v4 responses", url: `${h.url}/client/v4/accounts/${t.team.slug}/ai/v1/responses` },
     ];
+    /** The run surfaces, each with a body it would serve (Workers AI's shape, errors included). */
+    const run = () => [
+      { what: "/ai/run", url: `${h.url}/ai/run`, body: JSON.stringify({ model: "openai/gpt-4o-mini", input: { prompt: "hi" } }) },
+      { what: "/ai/run/{model}", url: `${h.url}/ai/run/openai/gpt-4o-mini`, body: JSON.stringify({ prompt: "hi" }) },
+      { what: "/client/v4 run", url: `${h.url}/client/v4/accounts/${t.team.slug}/ai/run`, body: JSON.stringify({ model: "openai/gpt-4o-mini", input: { prompt: "hi" } }) },
+      { what: "/client/v4 run/@cf", url: `${h.url}/client/v4/accounts/${t.team.slug}/ai/run/@cf/meta/llama-3.1-8b-instruct`, body: JSON.stringify({ prompt: "hi" }) },
+    ];
     const passthrough = () => ({ what: "openai passthrough", url: `${t.gatewayUrl}/openai/chat/completions` });
     const models = () => ({ what: "compat models", url: `${t.gatewayUrl}/compat/models`, method: "GET" });
     /** Every surface, each with a request it would serve. */
@@ -274,6 +322,7 @@ describeGateway(
       { ...passthrough(), body: JSON.stringify(chatBody("gpt-4o-mini")) },
       models(),
       { what: "/ai/v1 models", url: `${h.url}/ai/v1/models`, method: "GET" },
+      ...run(),
     ];
     const authorized = () => ({ "content-type": "application/json", ...bearer(t.token) });
 
@@ -304,8 +353,23 @@ describeGateway(
       );
     });
 
+    it("refuses malformed /ai/run bodies, inputs and models with 400 in Cloudflare's error envelope", async () => {
+      const [runWithModel, runPathOpenAi, , runPathCf] = run();
+      await expectAllRefused([
+        ...[runWithModel!, run()[2]!].flatMap((surface) =>
+          BAD_RUN_BODIES.map((bad) => ({ what: `${surface.what}, ${bad.what}`, url: surface.url, headers: authorized(), body: bad.body, status: 400, mentions: bad.mentions })),
+        ),
+        { what: "/ai/run/{model}, no messages", url: runPathOpenAi!.url, headers: authorized(), body: "{}", status: 400, mentions: "messages" },
+        { what: "/ai/run/{model}, not JSON", url: runPathOpenAi!.url, headers: authorized(), body: "{", status: 400, mentions: "JSON" },
+        { what: "/ai/run/@cf, array", url: runPathCf!.url, headers: authorized(), body: "[]", status: 400, mentions: "JSON" },
+        { what: "/ai/run/@cf, no key", url: runPathCf!.url, headers: authorized(), body: "{}", status: 400, mentions: "accountId" },
+        { what: "/ai/run/@cf with dot segments", url: `${h.url}/ai/run/@cf/meta/%2e%2e%2fx`, headers: authorized(), body: "{}", status: 400, mentions: "Workers AI model" },
+        { what: "/ai/run/no-provider", url: `${h.url}/ai/run/gpt-4o-mini`, headers: authorized(), body: "{}", status: 400, mentions: "gpt-4o-mini" },
+      ]);
+    });
+
     it(`refuses JSON nested deeper than ${MAX_JSON_DEPTH} levels with 400 naming the limit, passthrough included`, async () => {
-      const surfaces = [...unified(), passthrough()];
+      const surfaces = [...unified(), ...run(), passthrough()];
       await expectAllRefused(
         surfaces.flatMap((surface) =>
           TOO_DEEP.map((bad) => ({
@@ -347,7 +411,7 @@ describeGateway(
     it("refuses bodies over the size limit with 413 on every surface that takes one", async () => {
       const big = JSON.stringify(chatBody("openai/gpt-4o-mini", { padding: "x".repeat(MAX_BODY_BYTES) }));
       await expectAllRefused(
-        [...unified(), passthrough()].map((surface) => ({
+        [...unified(), ...run(), passthrough()].map((surface) => ({
           what: `${surface.what}, ${big.length} bytes`,
           url: surface.url,
           headers: authorized(),
@@ -387,7 +451,7 @@ describeGateway(
 
     it("refuses methods a surface does not serve with 405 and an Allow header", async () => {
       const cases: BadRequest[] = [
-        ...unified().flatMap((surface) =>
+        ...[...unified(), ...run()].flatMap((surface) =>
           ["GET", "PUT", "PATCH", "DELETE", "OPTIONS"].map((method) => ({ ...surface, method, status: 405, allow: "POST" })),
         ),
         ...["POST", "PUT", "PATCH", "DELETE", "OPTIONS"].map((method) => ({ ...models(), method, status: 405, allow: "GET" })),
@@ -411,6 +475,9 @@ describeGateway(
         [`${gw}/nosuchprovider/chat/completions`, 400],
         [`${gw}/custom-missing/chat/completions`, 400],
         [`${gw}/%00/chat/completions`, 400],
+        // A Vertex passthrough with no key stored for it, and a region that is not one: refused before any call.
+        [`${gw}/google-vertex-ai/v1/projects/p/locations/us-east5/publishers/google/models/gemini-2.5-flash:generateContent`, 400],
+        [`${gw}/google-vertex-ai/v1/projects/p/locations/Evil.Host%2F/publishers/google/models/m:generateContent`, 400],
         // A gateway token in Google's ?key= would be forwarded in the URL: refused before any call.
         [`${gw}/google-ai-studio/v1beta/models/gemini-2.5-flash:generateContent?key=${t.token}`, 400],
         [`${gw}/%F0%9F%98%80/chat/completions`, 400],
@@ -424,7 +491,7 @@ describeGateway(
         [`${h.url}/ai/v1/completions`, 404],
         [`${h.url}/ai/v1/chat/completions/x`, 404],
         [`${h.url}/ai/v1/models`, 405],
-        [`${h.url}/ai/run/@cf/meta/llama`, 404],
+        [`${h.url}/ai/runs`, 404],
         [`${h.url}/ai/v1`, 404],
         [`${h.url}/client/v4/accounts/${t.team.slug}/ai/v1/files`, 404],
         [`${h.url}/client/v4/accounts/${other.team.slug}/ai/v1/chat/completions`, 401],

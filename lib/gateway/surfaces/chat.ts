@@ -3,7 +3,7 @@ import { FormatError, type Codec, type EncodedRequest, type WireFormat } from "@
 import { codecFor } from "@/lib/formats/index";
 import type { JsonObject } from "@/lib/formats/json";
 import { maxOutputTokens } from "@/lib/pricing/cost";
-import { nativePath } from "@/lib/providers/types";
+import { nativePath, type ChatCall } from "@/lib/providers/types";
 import { passthroughAnswer, translatedAnswer, type AnswerHandling } from "../answer";
 import type { GatewayResponse } from "../contract";
 import { resolveCredential } from "../credentials";
@@ -12,7 +12,7 @@ import { formatRefusal, invalidProvider, invalidRequest, methodNotAllowed } from
 import { upstreamRequestHeaders } from "../headers";
 import { askForStreamUsage, parseJsonObject, parseModelName } from "../openai-body";
 import { effectiveOptions, type Attempt, type RequestPlan } from "../plan";
-import { findProvider, type ProviderTarget } from "../provider-target";
+import { findProvider } from "../provider-target";
 import { relay } from "../relay";
 import type { SurfaceContext } from "./context";
 
@@ -28,7 +28,11 @@ export async function serveChat(ctx: SurfaceContext, ingress: WireFormat): Promi
   exchange.ingressFormat = ingress;
   if (req.method !== "POST") throw methodNotAllowed(req.method, "POST");
   exchange.requestBody = await req.readBody(ctx.maxBodyBytes);
-  const body = parseJsonObject(exchange.requestBody);
+  return serveChatBody(ctx, ingress, parseJsonObject(exchange.requestBody));
+}
+
+/** A chat request already read, in `ingress`'s shape with `model` naming the provider (`/ai/run` builds one). */
+export async function serveChatBody(ctx: SurfaceContext, ingress: WireFormat, body: JsonObject): Promise<GatewayResponse> {
   const plan = await planChat(ctx, ingress, body);
   return runAttempt(ctx, plan, plan.attempts[0]!, body);
 }
@@ -41,35 +45,31 @@ async function planChat(ctx: SurfaceContext, ingress: WireFormat, body: JsonObje
   if (!target) throw invalidProvider(provider);
   exchange.provider = target.slug;
   exchange.model = model;
+  const called = target.chatModel ? target.chatModel(model) : { format: target.format, model };
+  if (!called) throw invalidRequest(`${target.name} has no model "${model}"`, "unknown_model");
   const options = effectiveOptions(access.gateway, exchange.options);
   const credential = await resolveCredential(target, access, ctx.clientSentKey, options.byokAlias, ctx.directory);
   exchange.providerKeyId = credential.storedKeyId;
-  const attempt: Attempt = { provider: target, model, credential, egress: nativePath(target, ingress) !== undefined ? ingress : target.format };
+  const egress = nativePath(target, ingress) !== undefined || called.format === ingress ? ingress : called.format;
+  const attempt: Attempt = { provider: target, model, wireModel: called.model, credential, egress };
   return { access, ingress, options, attempts: [attempt] };
-}
-
-/** Where a provider takes a request in its own format, when the client already speaks it. */
-function pathAsSent(target: ProviderTarget, format: WireFormat): string {
-  const path = nativePath(target, format);
-  if (path === undefined) throw invalidRequest(`${target.name} cannot be called in the ${format} format from this surface`, "unsupported_format");
-  return path;
 }
 
 /** encode → apply credential → call → decode, for one attempt. */
 async function runAttempt(ctx: SurfaceContext, plan: RequestPlan, attempt: Attempt, body: JsonObject): Promise<GatewayResponse> {
   const { req, exchange } = ctx;
   let outgoingBody: JsonObject;
-  let path: string;
+  let path: string | undefined;
   let answer: AnswerHandling;
   let stripUsageChunk = false;
   if (attempt.egress === plan.ingress) {
     // No translation: the client's body goes as sent but for the model's provider prefix, and the
     // answer's bytes come back untouched with usage read on the side.
-    body.model = attempt.model;
+    body.model = attempt.wireModel;
     exchange.stream = body.stream === true;
     if (plan.ingress === "openai-chat") stripUsageChunk = askForStreamUsage(body);
     outgoingBody = body;
-    path = pathAsSent(attempt.provider, attempt.egress);
+    path = nativePath(attempt.provider, attempt.egress);
     answer = passthroughAnswer(attempt.egress, stripUsageChunk);
   } else {
     const ingress = codecFor(plan.ingress);
@@ -85,23 +85,34 @@ async function runAttempt(ctx: SurfaceContext, plan: RequestPlan, attempt: Attem
     path = attempt.egress === "openai-chat" ? (attempt.provider.chatCompletionsPath ?? encoded.path) : encoded.path;
     answer = translatedAnswer(ingress, egress, request);
   }
-  const text = JSON.stringify(outgoingBody);
+  const shaped = shapeChatCall(attempt, { format: attempt.egress, model: attempt.wireModel, stream: exchange.stream === true, path, body: outgoingBody });
+  if (shaped.path === undefined) throw invalidRequest(`${attempt.provider.name} cannot be called in the ${attempt.egress} format from this surface`, "unsupported_format");
+  const text = JSON.stringify(shaped.body);
   if (attempt.egress !== plan.ingress && plan.options.collectLogPayload) exchange.providerRequestBody = text;
   const headers = upstreamRequestHeaders(req.headers);
   headers["content-type"] = "application/json";
   const outgoing = await attempt.credential.apply({
     method: "POST",
     baseUrl: attempt.credential.baseUrl,
-    path: path.replace(/^\/+/, ""),
+    path: shaped.path.replace(/^\/+/, ""),
     headers,
     body: text,
   });
   return relay(ctx.relay, exchange, { ...outgoing, signal: req.signal, headersTimeout: plan.options.requestTimeoutMs }, answer, attempt.credential);
 }
 
+/** The call's path and body as the provider and the key want them (`ProviderSpec.shapeChatCall`). */
+function shapeChatCall(attempt: Attempt, call: ChatCall): { path: string | undefined; body: JsonObject } {
+  try {
+    return attempt.credential.shapeChat(call);
+  } catch (error) {
+    throw error instanceof FormatError ? formatRefusal(error) : error;
+  }
+}
+
 function decodeClientRequest(ingress: Codec, body: JsonObject, attempt: Attempt): ChatRequest {
   try {
-    return { ...ingress.decodeRequest({ ...body, model: attempt.model }), model: attempt.model };
+    return { ...ingress.decodeRequest({ ...body, model: attempt.wireModel }), model: attempt.wireModel };
   } catch (error) {
     throw error instanceof FormatError ? formatRefusal(error) : error;
   }

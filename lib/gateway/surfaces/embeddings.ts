@@ -11,7 +11,7 @@ import { formatRefusal, invalidProvider, invalidRequest, methodNotAllowed } from
 import { upstreamRequestHeaders } from "../headers";
 import { parseJsonObject, parseModelName } from "../openai-body";
 import { effectiveOptions } from "../plan";
-import { findProvider } from "../provider-target";
+import { findProvider, type ProviderTarget } from "../provider-target";
 import { relay } from "../relay";
 import type { SurfaceContext } from "./context";
 
@@ -34,13 +34,14 @@ export async function serveEmbeddings(ctx: SurfaceContext): Promise<GatewayRespo
   exchange.stream = body.stream === true;
 
   body.model = model;
+  const route = embeddingsRoute(target);
+  if (!route) {
+    throw invalidRequest(`${target.name} has no OpenAI-format embeddings endpoint for "${model}"; call its own through the ${target.slug} passthrough`, "unsupported_endpoint");
+  }
   const credential = await resolveCredential(target, access, ctx.clientSentKey, exchange.options?.byokAlias, ctx.directory);
   exchange.providerKeyId = credential.storedKeyId;
-  if (target.embeddingsPath !== undefined) return callProvider(ctx, credential, target.embeddingsPath, JSON.stringify(body), openAiChatAnswer(false));
-  const translation = translations[target.format];
-  if (!translation) {
-    throw invalidRequest(`${target.name} has no OpenAI-format embeddings endpoint; call its own through the ${target.slug} passthrough`, "unsupported_endpoint");
-  }
+  if ("path" in route) return callProvider(ctx, credential, route.path, JSON.stringify(body), openAiChatAnswer(false));
+  const { translation } = route;
 
   let request: EmbeddingsRequest;
   try {
@@ -72,6 +73,17 @@ const translations: Partial<Record<WireFormat, EmbeddingsTranslation>> = {
   gemini: { encode: encodeGeminiEmbeddingsRequest, decode: decodeGeminiEmbeddingsResponse },
   "cohere-chat": { encode: encodeCohereEmbeddingsRequest, decode: decodeCohereEmbeddingsResponse },
 };
+
+/**
+ * Where a provider takes OpenAI's embeddings: its OpenAI-format endpoint, or its own translated. A
+ * provider calling each publisher's models in that publisher's format (Vertex AI, `chatModel`)
+ * serves none of those at its base URL.
+ */
+function embeddingsRoute(target: ProviderTarget): { path: string } | { translation: EmbeddingsTranslation } | undefined {
+  if (target.embeddingsPath !== undefined) return { path: target.embeddingsPath };
+  const translation = target.chatModel === undefined ? translations[target.format] : undefined;
+  return translation && { translation };
+}
 
 /**
  * The provider's embeddings answer rewritten into OpenAI's list (vectors in the encoding the

@@ -8,6 +8,7 @@ const WIRE_FORMAT_NAMES: Readonly<Record<WireFormat, string>> = {
   gemini: "Gemini API",
   "cohere-chat": "Cohere Chat (v2)",
   "bedrock-converse": "Amazon Bedrock Converse",
+  "workers-ai": "Workers AI",
 };
 
 /** A stored wire format as people call it; a name this build does not know is shown as stored. */

@@ -43,7 +43,8 @@ async function assertKnownProvider(db: Database, teamId: string, provider: strin
   if (spec) {
     assertUsableSecret(provider, secret);
     if (spec.baseUrl === null && !baseUrl && !spec.baseUrlOfKey?.(secret)) {
-      throw new InvalidInputError(`baseUrl: ${spec.name} keys need a base URL, like ${spec.baseUrlHint}`);
+      const instead = spec.secretHint ? `, or a secret that names it: ${spec.secretHint}` : "";
+      throw new InvalidInputError(`baseUrl: ${spec.name} keys need a base URL, like ${spec.baseUrlHint}${instead}`);
     }
     return;
   }

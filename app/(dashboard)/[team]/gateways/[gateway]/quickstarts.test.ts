@@ -96,7 +96,7 @@ const expected: Record<string, { path: string; headers: Record<string, string>; 
   },
   cohere: { path: "/v1/acme/main/cohere/v2/chat", headers: bearer, model: "command-a-03-2025" },
   "cohere-compat": { path: compat, headers: bearer, model: "cohere/command-a-03-2025" },
-  "workers-ai-run": { path: "/ai/run", headers: { ...bearer, ...gatewayId }, model: "@cf/meta/llama-3.1-8b-instruct" },
+  "workers-ai-run": { path: "/ai/run", headers: { ...cfToken, ...gatewayId }, model: "openai/gpt-4o-mini" },
   "workers-ai-openai": { path: "/ai/v1/chat/completions", headers: { ...bearer, ...gatewayId }, model: "@cf/meta/llama-3.1-8b-instruct" },
   "elevenlabs-tts": { path: "/v1/acme/main/elevenlabs/v1/text-to-speech/JBFqnCBsd6RMkjVDRZzb", headers: cfToken },
 };

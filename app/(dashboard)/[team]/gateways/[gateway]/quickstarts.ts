@@ -186,6 +186,17 @@ curl ${urls.universal}/chat/completions \\
   -H "content-type: application/json" \\
   -d '${body}'`,
     },
+    {
+      id: "workers-ai-run",
+      label: "Workers AI (/ai/run)",
+      code: `# Answers in Workers AI's shape ({result, success, errors, messages}) for @cf/… models, sent to
+# Workers AI as they are, and for {provider}/{model} chat models, translated.
+curl ${aiRoot(urls)}/run \\
+  -H "cf-aig-authorization: Bearer $SWITCHYARD_TOKEN" \\
+  -H "cf-aig-gateway-id: ${gatewaySlug}" \\
+  -H "content-type: application/json" \\
+  -d '${JSON.stringify({ model, input: { messages: [{ role: "user", content: "Hello!" }] } })}'`,
+    },
   ];
 }
 
@@ -290,17 +301,7 @@ console.log(reply.choices[0].message.content);`,
       provider: "workers-ai",
       name: "Workers AI",
       examples: [
-        {
-          id: "workers-ai-run",
-          label: "curl (/ai/run)",
-          code: `# Workers AI's own API: {model, input}, answered as {result, success, errors, messages}.
-# Also at ${aiRoot(urls)}/run/${WORKERS_AI_MODEL} with the input alone as the body.
-curl ${aiRoot(urls)}/run \\
-  -H "Authorization: Bearer $SWITCHYARD_TOKEN" \\
-  -H "cf-aig-gateway-id: ${gatewaySlug}" \\
-  -H "content-type: application/json" \\
-  -d '{"model":"${WORKERS_AI_MODEL}","input":{"messages":[{"role":"user","content":"Hello!"}]}}'`,
-        },
+        // /ai/run has its tab among the quickstarts above.
         {
           id: "workers-ai-openai",
           label: "OpenAI SDK (@cf models)",
