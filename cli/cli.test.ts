@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { appendFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -72,6 +72,52 @@ describe("switchyard CLI", { timeout: 180_000 }, () => {
     expect(JSON.parse(again.stdout)).toMatchObject({ masterKeyVersion: "v2", providerKeys: { rewrapped: 0, alreadyCurrent: 1, failed: [] } });
   });
 
+  it("composes a structured key from --field and stdin, and lists what identifies it", () => {
+    const accountId = "0123456789abcdef0123456789abcdef";
+    const token = "cf-workers-ai-token-SECRETPART";
+    const added = switchyard(
+      ["key", "add", "acme", "workers-ai", "--field", `accountId=${accountId}`, "--base-url", "https://api.cloudflare.com/client/v4/accounts/x/ai"],
+      `${token}\n`,
+    );
+    expect(added).toMatchObject({ status: 0, stdout: expect.stringContaining(`account ${accountId} · …PART`) });
+    const keys = switchyard(["key", "list", "acme"]);
+    expect(keys.stdout).toMatch(new RegExp(`workers-ai\\s+default\\s+\\(all\\)\\s+account ${accountId} · …PART`));
+    expect(keys.stdout + keys.stderr).not.toContain("SECRETPART");
+
+    // --secret-file fills the field no --field set; a file keeps the secret out of shell history too.
+    const file = path.join(dataDir, "token.txt");
+    writeFileSync(file, "cf-workers-ai-token-ROTATED1\n");
+    const rotated = switchyard(["key", "rotate", "acme", "workers-ai", "--field", "accountId=feedface", "--secret-file", file]);
+    expect(rotated).toMatchObject({ status: 0, stdout: expect.stringContaining("account feedface · …TED1") });
+
+    const secretAccessKey = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+    const bedrock = switchyard(
+      ["key", "add", "acme", "aws-bedrock", "--field", "accessKeyId=AKIAIOSFODNN7EXAMPLE", "--field", "region=eu-west-1"],
+      `${secretAccessKey}\n`,
+    );
+    expect(bedrock).toMatchObject({ status: 0, stdout: expect.stringContaining("key …MPLE · eu-west-1") });
+    expect(bedrock.stdout + bedrock.stderr).not.toContain(secretAccessKey);
+  });
+
+  it("says which field of a structured key is missing, unknown or unreadable, with exit code 2", () => {
+    const missing = switchyard(["key", "add", "acme", "aws-bedrock", "--field", "region=us-east-1", "--secret", "AKIAIOSFODNN7EXAMPLE"]);
+    expect(missing).toMatchObject({ status: 2, stderr: "error: secretAccessKey: Secret access key is required\n" });
+
+    const unknown = switchyard(["key", "add", "acme", "workers-ai", "--field", "acount=1", "--secret", "t"]);
+    expect(unknown).toMatchObject({ status: 2, stderr: 'error: acount: workers-ai keys have no field "acount"; use accountId, apiToken\n' });
+
+    const badPair = switchyard(["key", "add", "acme", "openai", "--field", "secret"]);
+    expect(badPair).toMatchObject({ status: 2, stderr: 'error: --field takes name=value, not "secret"\n' });
+
+    const noFile = switchyard(["key", "add", "acme", "google-vertex-ai", "--secret-file", path.join(dataDir, "nope.json"), "--field", "region=global"]);
+    expect(noFile).toMatchObject({ status: 2, stderr: expect.stringMatching(/^error: --secret-file \S+nope\.json: no such file\n$/) });
+
+    const notJson = path.join(dataDir, "sa.txt");
+    writeFileSync(notJson, "this is not a key file");
+    const vertex = switchyard(["key", "add", "acme", "google-vertex-ai", "--secret-file", notJson, "--field", "region=global"]);
+    expect(vertex).toMatchObject({ status: 2, stderr: expect.stringMatching(/^error: serviceAccount: paste the service account's JSON key file/) });
+  });
+
   it("reports a service error in one line, exit code 1, without a stack trace", () => {
     const result = switchyard(["gateway", "list", "no-such-team"]);
     expect(result).toMatchObject({ status: 1, stdout: "", stderr: 'error: team "no-such-team" not found\n' });
@@ -82,6 +128,9 @@ describe("switchyard CLI", { timeout: 180_000 }, () => {
     expect(help.status).toBe(0);
     expect(help.stdout).toContain("Usage: switchyard key add [options] <team> <provider>");
     expect(help.stdout).toContain("--json");
+    expect(help.stdout).toContain("--secret-file <path>");
+    expect(help.stdout).toContain("--field <name=value>");
+    expect(help.stdout).toMatch(/aws-bedrock\s+accessKeyId, secretAccessKey, region, sessionToken \(optional\)/);
 
     const usage = switchyard(["gateway", "create", "acme", "x", "--cache-ttl", "soon"]);
     expect(usage.status).toBe(2);

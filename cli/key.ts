@@ -1,11 +1,13 @@
+import { readFileSync } from "node:fs";
 import type { Command } from "commander";
+import { composeSecret, credentialForm, CredentialFieldError, structuredCredentials } from "@/lib/providers/credential-fields";
 import { addProviderKey } from "@/lib/services/provider-keys/add";
 import { listProviderKeys } from "@/lib/services/provider-keys/list";
 import { removeProviderKey } from "@/lib/services/provider-keys/remove";
 import { rewrapProviderKeys, type RewrapCounts } from "@/lib/services/provider-keys/rewrap";
 import { rotateProviderKey } from "@/lib/services/provider-keys/rotate";
 import { describeScope, type ProviderKeyView } from "@/lib/services/provider-keys/view";
-import { operatorContext, print, readStdin, table, teamContext, when } from "./shared";
+import { operatorContext, print, readStdin, repeatable, table, teamContext, when } from "./shared";
 
 interface ScopeOptions {
   alias?: string;
@@ -17,15 +19,83 @@ function scope(key: ProviderKeyView): string {
 }
 
 function preview(key: ProviderKeyView): string {
-  return key.secretLast4 ? `${key.secretStart}…${key.secretLast4}` : "(too short to preview)";
+  return key.preview || "(no preview)";
 }
 
-/** Never on a terminal: typed there it would be echoed, and --secret lands in shell history. */
-async function secretFrom(command: Command, secret: string | undefined): Promise<string> {
-  if (secret !== undefined) return secret;
-  if (process.stdin.isTTY) command.error("error: pipe the secret on stdin, or pass --secret");
-  return readStdin();
+interface SecretOptions {
+  secret?: string;
+  secretFile?: string;
+  field?: string[];
 }
+
+/** `name=value` pairs of `--field`, the value possibly holding "=" itself. */
+function fieldValues(command: Command, pairs: string[]): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const pair of pairs) {
+    const equals = pair.indexOf("=");
+    if (equals < 1) command.error(`error: --field takes name=value, not "${pair}"`);
+    values[pair.slice(0, equals)] = pair.slice(equals + 1);
+  }
+  return values;
+}
+
+/**
+ * The secret from `--field`s, made as the dashboard's form makes it, with `--secret-file` (or
+ * stdin) filling the provider's first required field that no `--field` set: the API key, or the
+ * service-account JSON of Vertex. Never read on a terminal: typed there it would be echoed, and
+ * `--secret` lands in shell history.
+ */
+async function secretFrom(command: Command, provider: string, options: SecretOptions): Promise<string> {
+  const values = fieldValues(command, options.field ?? []);
+  const fields = credentialForm(provider).fields;
+  const main = fields.find((field) => field.required && values[field.name] === undefined);
+  if (options.secret !== undefined && options.secretFile !== undefined) command.error("error: pass --secret or --secret-file, not both");
+  if (main) {
+    if (options.secretFile !== undefined) values[main.name] = readSecretFile(command, options.secretFile);
+    else if (options.secret !== undefined) values[main.name] = options.secret;
+    else if (!process.stdin.isTTY) values[main.name] = await readStdin();
+    else {
+      const names = fields.map((field) => field.name).join(", ");
+      command.error(`error: pipe the ${main.label.toLowerCase()} on stdin, or pass --secret, --secret-file or --field (${provider} keys have ${names})`);
+    }
+  } else if (options.secret !== undefined || options.secretFile !== undefined) {
+    command.error("error: every field of the key is set with --field already; drop --secret / --secret-file");
+  }
+  try {
+    return composeSecret(provider, values);
+  } catch (error) {
+    if (!(error instanceof CredentialFieldError)) throw error;
+    return command.error(`error: ${error.field}: ${error.message}`);
+  }
+}
+
+function readSecretFile(command: Command, path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : "not readable";
+    return command.error(`error: --secret-file ${path}: ${reason}`);
+  }
+}
+
+const SECRET_HELP = [
+  ["--secret <secret>", "the key itself (default: read from stdin)"],
+  ["--secret-file <path>", "read the key from a file, e.g. a Vertex service account's JSON key file"],
+  ["--field <name=value>", "one field of a structured key (repeatable), e.g. --field region=us-east-1; see below"],
+] as const;
+
+const FIELDS_HELP = [
+  "",
+  "Keys made of several fields take them with --field; --secret, --secret-file or stdin fill the",
+  "first required one not given:",
+  ...structuredCredentials().map(
+    ([slug, form]) => `  ${slug.padEnd(18)}${form.fields.map((f) => (f.required ? f.name : `${f.name} (optional)`)).join(", ")}`,
+  ),
+  "For example:",
+  "  switchyard key add acme google-vertex-ai --secret-file sa.json --field region=us-central1",
+  '  echo "$AWS_SECRET_ACCESS_KEY" | switchyard key add acme aws-bedrock \\',
+  "    --field accessKeyId=AKIA… --field region=us-east-1",
+].join("\n");
 
 export function registerKeyCommands(program: Command): void {
   const key = program
@@ -38,13 +108,16 @@ export function registerKeyCommands(program: Command): void {
     .description("store a provider key; pipe the secret on stdin: echo \"$OPENAI_API_KEY\" | switchyard key add acme openai")
     .argument("<team>", "team slug")
     .argument("<provider>", "provider slug (openai, groq, …) or custom-{slug}")
-    .option("--secret <secret>", "the key itself (default: read from stdin)")
+    .option(SECRET_HELP[0][0], SECRET_HELP[0][1])
+    .option(SECRET_HELP[1][0], SECRET_HELP[1][1])
+    .option(SECRET_HELP[2][0], SECRET_HELP[2][1], repeatable)
     .option("--alias <alias>", "name to pick it by with cf-aig-byok-alias", "default")
     .option("--gateway <slug>", "only for this gateway (default: every gateway of the team)")
     .option("--base-url <url>", "send this key's requests here instead of the provider's URL")
+    .addHelpText("after", FIELDS_HELP)
     .action(
-      async (teamSlug: string, provider: string, options: ScopeOptions & { secret?: string; baseUrl?: string }, command: Command) => {
-        const secret = await secretFrom(command, options.secret);
+      async (teamSlug: string, provider: string, options: ScopeOptions & SecretOptions & { baseUrl?: string }, command: Command) => {
+        const secret = await secretFrom(command, provider, options);
         const { ctx, team } = await teamContext(teamSlug);
         const added = await addProviderKey({
           ctx,
@@ -61,14 +134,17 @@ export function registerKeyCommands(program: Command): void {
 
   key
     .command("rotate")
-    .description("replace the secret of a stored key (read from stdin unless --secret)")
+    .description("replace the secret of a stored key (read from stdin unless --secret, --secret-file or --field)")
     .argument("<team>", "team slug")
     .argument("<provider>", "provider slug")
-    .option("--secret <secret>", "the new key (default: read from stdin)")
+    .option(SECRET_HELP[0][0], "the new key (default: read from stdin)")
+    .option(SECRET_HELP[1][0], SECRET_HELP[1][1])
+    .option(SECRET_HELP[2][0], SECRET_HELP[2][1], repeatable)
     .option("--alias <alias>", "the key's alias", "default")
     .option("--gateway <slug>", "the key's gateway (default: the team-wide key)")
-    .action(async (teamSlug: string, provider: string, options: ScopeOptions & { secret?: string }, command: Command) => {
-      const secret = await secretFrom(command, options.secret);
+    .addHelpText("after", FIELDS_HELP)
+    .action(async (teamSlug: string, provider: string, options: ScopeOptions & SecretOptions, command: Command) => {
+      const secret = await secretFrom(command, provider, options);
       const { ctx, team } = await teamContext(teamSlug);
       const rotated = await rotateProviderKey({
         ctx,
@@ -81,7 +157,7 @@ export function registerKeyCommands(program: Command): void {
 
   key
     .command("list")
-    .description("list a team's stored keys (only their first and last characters)")
+    .description("list a team's stored keys (only their first and last characters, or what identifies a structured key)")
     .argument("<team>", "team slug")
     .action(async (teamSlug: string, _options: unknown, command: Command) => {
       const { ctx, team } = await teamContext(teamSlug);

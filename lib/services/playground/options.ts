@@ -1,5 +1,4 @@
-import { providers } from "@/lib/providers";
-import { catalogModels } from "@/lib/pricing/cost";
+import { chatsThroughCompat, playgroundModels } from "@/lib/playground/models";
 import type { ServiceContext } from "../context";
 import { ForbiddenError } from "../errors";
 import { listGateways } from "../gateways/list";
@@ -9,7 +8,7 @@ import { requirePlaygroundUser } from "./token";
 
 export interface PlaygroundGatewayOption {
   slug: string;
-  /** Providers with a stored `default` key this gateway uses: its own or a team-wide one. */
+  /** Providers with a stored `default` key this gateway uses (its own or a team-wide one) that the playground can chat with. */
   providers: string[];
   /** The gateway refuses stored keys ("Require provider credentials"), so the playground cannot use it. */
   byokOnly: boolean;
@@ -17,7 +16,7 @@ export interface PlaygroundGatewayOption {
 
 export interface PlaygroundOptions {
   gateways: PlaygroundGatewayOption[];
-  /** `{provider}/{model}` chat model ids from the pricing catalog, per provider; custom providers have none. */
+  /** `{provider}/{model}` chat model ids from the pricing catalog, per provider; custom providers and Azure deployments have none. */
   models: Record<string, string[]>;
   /** Why the actor may look but not send (viewers); undefined when they may send. */
   refusal: string | undefined;
@@ -38,9 +37,8 @@ export async function playgroundOptions({ ctx, teamId }: { ctx: ServiceContext; 
     refusal = error.message;
   }
 
-  // The gateway sends the `default` alias unless a request names another, so only those count; a
-  // passthrough-only provider (speech, images) cannot answer a chat.
-  const usable = keys.filter((key) => key.alias === "default" && !providers.get(key.provider)?.passthroughOnly);
+  // The gateway sends the `default` alias unless a request names another, so only those count.
+  const usable = keys.filter((key) => key.alias === "default" && chatsThroughCompat(key.provider));
   const options = gateways.map((gateway) => ({
     slug: gateway.slug,
     byokOnly: gateway.byokOnly,
@@ -49,11 +47,6 @@ export async function playgroundOptions({ ctx, teamId }: { ctx: ServiceContext; 
       : [...new Set(usable.filter((key) => key.gatewaySlug === null || key.gatewaySlug === gateway.slug).map((key) => key.provider))].sort(),
   }));
   const models: Record<string, string[]> = {};
-  for (const provider of new Set(options.flatMap((option) => option.providers))) {
-    // A chat picker: embedding models cannot answer it.
-    models[provider] = catalogModels(provider)
-      .filter((model) => !model.embedding)
-      .map((model) => `${provider}/${model.id}`);
-  }
+  for (const provider of new Set(options.flatMap((option) => option.providers))) models[provider] = playgroundModels(provider);
   return { gateways: options, models, refusal };
 }

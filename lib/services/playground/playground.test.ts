@@ -108,6 +108,20 @@ describe("playgroundOptions", () => {
     expect(options.models["google-ai-studio"]).not.toContain("google-ai-studio/gemini-embedding-001");
   });
 
+  it("offers Workers AI's @cf chat models, without its embedding models", async () => {
+    const team = await newTeam(handle);
+    const op = operatorOf(handle);
+    await createGateway({ ctx: op, teamId: team.id, slug: "main" });
+    const secret = JSON.stringify({ accountId: "0123456789abcdef0123456789abcdef", apiToken: "cf-token-0123456789" });
+    const baseUrl = "https://api.cloudflare.com/client/v4/accounts/0123456789abcdef0123456789abcdef/ai";
+    await addProviderKey({ ctx: op, teamId: team.id, provider: "workers-ai", secret, baseUrl, keyring });
+
+    const options = await playgroundOptions({ ctx: await userContext(handle, { team, role: "member" }), teamId: team.id });
+    expect(options.gateways).toEqual([{ slug: "main", byokOnly: false, providers: ["workers-ai"] }]);
+    expect(options.models["workers-ai"]).toContain("workers-ai/@cf/meta/llama-3.3-70b-instruct-fp8-fast");
+    expect(options.models["workers-ai"]).not.toContain("workers-ai/@cf/baai/bge-m3");
+  });
+
   it("shows viewers the options with the reason they cannot send", async () => {
     const team = await newTeam(handle);
     await createGateway({ ctx: operatorOf(handle), teamId: team.id, slug: "main" });

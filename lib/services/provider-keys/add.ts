@@ -102,7 +102,7 @@ export async function addProviderKey({
         alias,
         secret: sealed.ciphertext,
         masterKeyVersion: sealed.masterKeyVersion,
-        ...secretPreview(secret),
+        ...secretPreview(provider, secret),
         baseUrl,
       })
       .onConflictDoNothing()

@@ -13,6 +13,7 @@ import { addProviderKey } from "./add";
 import { listProviderKeys } from "./list";
 import { removeProviderKey } from "./remove";
 import { rotateProviderKey } from "./rotate";
+import { secretPreview } from "./view";
 
 const keyring = parseMasterKeys(`v1:${randomBytes(32).toString("base64")}`);
 const SECRET = "sk-proj-0123456789abcdefWXYZ";
@@ -46,7 +47,29 @@ describe("addProviderKey", () => {
   it("shows nothing of a short secret", async () => {
     const team = await newTeam(handle);
     const view = await addProviderKey({ ctx: operatorOf(handle), teamId: team.id, provider: "groq", secret: "short-key", keyring });
-    expect(view).toMatchObject({ secretStart: "", secretLast4: "" });
+    expect(view).toMatchObject({ secretStart: "", secretLast4: "", preview: "" });
+  });
+
+  it("shows a structured key by what identifies it, and a rotated one likewise", async () => {
+    const team = await newTeam(handle);
+    const ctx = operatorOf(handle);
+    const apiToken = "cf-api-token-0123456789-SECRETPART";
+    const accountId = "0123456789abcdef0123456789abcdef";
+    const view = await addProviderKey({
+      ctx,
+      teamId: team.id,
+      provider: "workers-ai",
+      secret: JSON.stringify({ accountId, apiToken }),
+      baseUrl: "https://api.cloudflare.com/client/v4/accounts/x/ai",
+      keyring,
+    });
+    expect(view).toMatchObject({ preview: `account ${accountId} · …PART`, secretLast4: "" });
+    expect(JSON.stringify(await listProviderKeys({ ctx, teamId: team.id }))).not.toContain("SECRETPART");
+
+    const rotated = await rotateProviderKey({ ctx, teamId: team.id, key: { id: view.id }, secret: JSON.stringify({ accountId: "feed", apiToken }), keyring });
+    expect(rotated.preview).toBe("account feed · …PART");
+    const plain = await rotateProviderKey({ ctx, teamId: team.id, key: { id: view.id }, secret: "plain-cloudflare-token-WXYZ", keyring });
+    expect(plain.preview).toBe("plai…WXYZ");
   });
 
   it("refuses a second key for the same provider, alias and gateway, and says how to replace it", async () => {
@@ -183,6 +206,21 @@ describe("a key's base URL", () => {
     await expect(
       addProviderKey({ ctx: member, teamId: team.id, provider: "openai", secret: SECRET, baseUrl: "http://localhost/v1", keyring, allowPrivateUpstreams: false }),
     ).rejects.toThrow(ForbiddenError);
+  });
+});
+
+describe("secretPreview", () => {
+  it("is the first and last four characters of a plain key", () => {
+    expect(secretPreview("openai", SECRET)).toEqual({ secretStart: "sk-p", secretLast4: "WXYZ" });
+  });
+
+  it("describes a JSON credential without the ends of its text, which could be a secret's", () => {
+    const secretAccessKey = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+    const bedrock = JSON.stringify({ accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey, region: "us-east-1" });
+    expect(secretPreview("aws-bedrock", bedrock)).toEqual({ secretStart: "key …MPLE · us-east-1", secretLast4: "" });
+    expect(secretPreview("aws-bedrock", `{"secretAccessKey":"${secretAccessKey}"`)).toEqual({ secretStart: "", secretLast4: "" });
+    const vertex = JSON.stringify({ type: "service_account", private_key: "-----BEGIN PRIVATE KEY-----\nMIIE\n", client_email: "sa@p.iam.gserviceaccount.com", region: "global" });
+    expect(secretPreview("google-vertex-ai", vertex)).toEqual({ secretStart: "sa@p.iam.gserviceaccount.com · global", secretLast4: "" });
   });
 });
 

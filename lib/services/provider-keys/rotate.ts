@@ -36,7 +36,7 @@ export async function rotateProviderKey({
         secret: sealed.ciphertext,
         masterKeyVersion: sealed.masterKeyVersion,
         wrappedAt: new Date(),
-        ...secretPreview(newSecret),
+        ...secretPreview(key.provider, newSecret),
         lastStatus: null,
         updatedAt: new Date(),
       })

@@ -1,6 +1,7 @@
 import { and, eq, isNull, type SQL } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { gateways, providerKeys, type ProviderKey } from "@/db/schema";
+import { describeCredential } from "@/lib/providers/credential-fields";
 import { NotFoundError } from "../errors";
 import { findGateway } from "../gateways/get";
 
@@ -13,6 +14,8 @@ export interface ProviderKeyView {
   gatewaySlug: string | null;
   secretStart: string;
   secretLast4: string;
+  /** What lists show of the secret: its first and last four characters, a structured key's description, or "" for none. */
+  preview: string;
   baseUrl: string | null;
   createdAt: Date;
   lastUsedAt: Date | null;
@@ -34,6 +37,7 @@ export function toKeyView(key: ProviderKey, gatewaySlug: string | null): Provide
     gatewaySlug,
     secretStart: key.secretStart,
     secretLast4: key.secretLast4,
+    preview: key.secretLast4 ? `${key.secretStart}…${key.secretLast4}` : key.secretStart,
     baseUrl: key.baseUrl,
     createdAt: key.createdAt,
     lastUsedAt: key.lastUsedAt,
@@ -43,8 +47,16 @@ export function toKeyView(key: ProviderKey, gatewaySlug: string | null): Provide
   };
 }
 
-/** Short secrets get no preview: four characters at each end would give most of them away. */
-export function secretPreview(secret: string): Pick<ProviderKey, "secretStart" | "secretLast4"> {
+/**
+ * What is kept in the clear to recognise a secret by. A structured key (Bedrock's JSON, a Vertex
+ * service account) is described by its provider without its secret parts, and the description is
+ * kept as `secretStart` with no `secretLast4`: the ends of a JSON text could be the end of a
+ * secret. Short plain secrets get no preview: four characters at each end would give most of
+ * them away.
+ */
+export function secretPreview(provider: string, secret: string): Pick<ProviderKey, "secretStart" | "secretLast4"> {
+  const description = describeCredential(provider, secret);
+  if (description !== undefined) return { secretStart: description, secretLast4: "" };
   if (secret.length < 16) return { secretStart: "", secretLast4: "" };
   return { secretStart: secret.slice(0, 4), secretLast4: secret.slice(-4) };
 }

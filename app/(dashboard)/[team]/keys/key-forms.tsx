@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, useEffect, useState } from "react";
+import { useActionState, useEffect, useState, type ChangeEvent } from "react";
 import type { FormState } from "../form-state";
 import { Alert } from "@/components/ui/alert";
 import { DialogClose, DialogFooter, useDialog } from "@/components/ui/dialog";
@@ -9,6 +9,8 @@ import { keepValuesOnSubmit } from "@/components/ui/form";
 import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
 import { SubmitButton } from "@/components/ui/submit-button";
+import { Textarea } from "@/components/ui/textarea";
+import type { CredentialField } from "@/lib/providers/credential-fields";
 
 type Action = (state: FormState, form: FormData) => Promise<FormState>;
 
@@ -20,6 +22,10 @@ export interface ProviderOption {
   baseUrlRequired: boolean;
   /** Where the provider is reached when a key has no base URL of its own. */
   defaultBaseUrl?: string;
+  /** The key's fields say where the provider is (a region, an account id). */
+  baseUrlFromKey?: boolean;
+  /** What its key is made of (lib/providers/credential-fields.ts): one API key, or Bedrock's access key, region… */
+  fields: CredentialField[];
 }
 
 /** Closes the enclosing dialog once the action succeeds. */
@@ -30,26 +36,61 @@ function useCloseOnSuccess(state: FormState) {
   }, [state, close]);
 }
 
-function SecretInput({ id, error, label }: { id: string; error?: string; label: string }) {
+const SECRET_HINT = "Encrypted at rest and never shown again; lists show only what identifies it.";
+
+/** Fills the textarea from a chosen file in the browser: the file itself is never uploaded. */
+function FileIntoTextarea({ textareaId, label }: { textareaId: string; label: string }) {
+  const load = async (event: ChangeEvent<HTMLInputElement>) => {
+    const file = event.target.files?.[0];
+    const textarea = document.getElementById(textareaId);
+    if (file && textarea instanceof HTMLTextAreaElement) textarea.value = await file.text();
+  };
+  return <Input type="file" accept=".json,application/json" aria-label={label} onChange={load} className="h-auto py-1 text-xs" />;
+}
+
+/**
+ * One input per field of the provider's key, named as the server action and the CLI's `--field`
+ * read them. Secrets are never filled back in: after an error the user types them again.
+ */
+function CredentialInputs({ idPrefix, fields, errors }: { idPrefix: string; fields: CredentialField[]; errors: Record<string, string> }) {
   return (
-    <Field
-      label={label}
-      htmlFor={id}
-      error={error}
-      hint="Encrypted at rest and never shown again; lists show only its first and last four characters."
-    >
-      <Input
-        id={id}
-        name="secret"
-        type="password"
-        required
-        autoComplete="off"
-        spellCheck={false}
-        className="font-mono"
-        aria-describedby={fieldDescriptionId(id)}
-        aria-invalid={error ? true : undefined}
-      />
-    </Field>
+    <div className="space-y-4">
+      {fields.map((field, index) => {
+        const id = `${idPrefix}-${field.name}`;
+        const error = errors[field.name];
+        const common = {
+          id,
+          name: field.name,
+          required: field.required,
+          placeholder: field.placeholder,
+          autoComplete: "off",
+          spellCheck: false,
+          className: "font-mono",
+          "aria-describedby": fieldDescriptionId(id),
+          "aria-invalid": error ? true : undefined,
+        };
+        const hint = field.hint ?? (field.kind === "secret" && index === 0 ? SECRET_HINT : undefined);
+        return (
+          <Field key={field.name} label={field.label} htmlFor={id} error={error} hint={hint}>
+            {field.kind === "textarea" ? (
+              <>
+                <Textarea {...common} rows={6} className="font-mono text-xs" />
+                <FileIntoTextarea textareaId={id} label={`${field.label}: choose a file`} />
+              </>
+            ) : field.kind === "select" ? (
+              <>
+                <Input {...common} list={`${id}-options`} />
+                <datalist id={`${id}-options`}>
+                  {field.options?.map((option) => <option key={option} value={option} />)}
+                </datalist>
+              </>
+            ) : (
+              <Input {...common} type={field.kind === "secret" ? "password" : "text"} />
+            )}
+          </Field>
+        );
+      })}
+    </div>
   );
 }
 
@@ -93,7 +134,8 @@ export function AddKeyForm({
           </Select>
         </Field>
       </div>
-      <SecretInput id="key-secret" label="API key" error={errors.secret} />
+      {/* Keyed by provider: switching providers starts its fields empty. */}
+      <CredentialInputs key={provider} idPrefix="key" fields={spec?.fields ?? []} errors={errors} />
       <div className="grid gap-4 sm:grid-cols-2">
         <Field
           label="Alias"
@@ -115,6 +157,7 @@ export function AddKeyForm({
           htmlFor="key-base-url"
           error={errors.baseUrl}
           hint={
+            (spec?.baseUrlFromKey ? "Leave empty when the key's fields say where its requests go (a region, an account id); set it for a proxy." : undefined) ??
             spec?.baseUrlHint ??
             (spec?.defaultBaseUrl
               ? `Leave empty for ${spec.defaultBaseUrl}; set it for a proxy or regional endpoint of the same API.`
@@ -140,13 +183,13 @@ export function AddKeyForm({
   );
 }
 
-export function RotateKeyForm({ action }: { action: Action }) {
+export function RotateKeyForm({ action, fields }: { action: Action; fields: CredentialField[] }) {
   const [state, formAction] = useActionState(action, {});
   useCloseOnSuccess(state);
   return (
     <form action={formAction} className="space-y-4">
       {state.error ? <Alert variant="error">{state.error}</Alert> : null}
-      <SecretInput id="rotate-secret" label="New API key" error={state.fieldErrors?.secret} />
+      <CredentialInputs idPrefix="rotate" fields={fields} errors={state.fieldErrors ?? {}} />
       <p className="text-xs text-muted-foreground">
         The old secret is replaced at once; requests already on their way finish with it. The key&apos;s last status is
         cleared.

@@ -9,6 +9,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { requireTeam } from "@/lib/auth/team";
 import { CUSTOM_PROVIDER_PREFIX, providers as catalog } from "@/lib/providers";
+import { credentialForm } from "@/lib/providers/credential-fields";
 import { listCustomProviders } from "@/lib/services/custom-providers/list";
 import { listGateways } from "@/lib/services/gateways/list";
 import { listProviderKeys } from "@/lib/services/provider-keys/list";
@@ -35,14 +36,18 @@ export default async function KeysPage({ params }: { params: Promise<{ team: str
       slug: spec.slug,
       name: spec.name,
       baseUrlHint: spec.baseUrlHint,
+      // A key that implies its base URL (Bedrock's region, Workers AI's account id) needs none.
       baseUrlRequired: spec.baseUrl === null && spec.baseUrlOfKey === undefined,
       defaultBaseUrl: spec.baseUrl ?? undefined,
+      baseUrlFromKey: spec.baseUrlOfKey !== undefined,
+      fields: [...credentialForm(spec.slug).fields],
     })),
     ...customProviders.map((custom) => ({
       slug: `${CUSTOM_PROVIDER_PREFIX}${custom.slug}`,
       name: `${custom.name} (custom)`,
       baseUrlHint: custom.baseUrl,
       baseUrlRequired: false,
+      fields: [...credentialForm(`${CUSTOM_PROVIDER_PREFIX}${custom.slug}`).fields],
     })),
   ];
   const providerName = (slug: string) => providerOptions.find((p) => p.slug === slug)?.name ?? slug;
@@ -116,10 +121,8 @@ export default async function KeysPage({ params }: { params: Promise<{ team: str
                       )}
                     </TableCell>
                     <TableCell>
-                      {key.secretStart ? (
-                        <code className="font-mono text-[13px] whitespace-nowrap">
-                          {key.secretStart}…{key.secretLast4}
-                        </code>
+                      {key.preview ? (
+                        <code className="font-mono text-[13px] whitespace-nowrap">{key.preview}</code>
                       ) : (
                         <span className="text-muted-foreground" title="Short secrets get no preview: it would give most of them away">
                           hidden
@@ -157,7 +160,10 @@ export default async function KeysPage({ params }: { params: Promise<{ team: str
                             title={`Rotate the ${providerName(key.provider)} key “${key.alias}”`}
                             description="Paste the new secret from the provider's dashboard."
                           >
-                            <RotateKeyForm action={rotateKeyAction.bind(null, team.slug, key.id)} />
+                            <RotateKeyForm
+                              action={rotateKeyAction.bind(null, team.slug, key.id, key.provider)}
+                              fields={[...credentialForm(key.provider).fields]}
+                            />
                           </DialogContent>
                         </Dialog>
                         <ConfirmAction

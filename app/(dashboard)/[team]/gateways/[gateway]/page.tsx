@@ -1,4 +1,4 @@
-import { ScrollText, TriangleAlert } from "lucide-react";
+import { ScrollText } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
@@ -22,7 +22,7 @@ import { listProviderKeys } from "@/lib/services/provider-keys/list";
 import { roleAtLeast } from "@/lib/services/roles";
 import { gatewayBaseUrls } from "@/lib/services/teams/base-urls";
 import { deleteGatewayAction, updateGatewayAction } from "../actions";
-import { quickstarts } from "./quickstarts";
+import { providerQuickstarts, quickstarts } from "./quickstarts";
 import { GatewaySettingsForm } from "./settings-form";
 
 type Params = Promise<{ team: string; gateway: string }>;
@@ -56,6 +56,7 @@ export default async function GatewayPage({ params }: { params: Params }) {
   const urls = gatewayBaseUrls(config().publicUrl, team.slug, gateway.slug);
   const canEdit = roleAtLeast(role, "admin");
   const examples = quickstarts({ urls, gatewaySlug: gateway.slug, model: exampleModel(providers) });
+  const providerExamples = providerQuickstarts({ urls, gatewaySlug: gateway.slug });
 
   const baseUrls = [
     { label: "OpenAI-compatible", url: urls.compat, about: 'Every provider through one API; the model is "{provider}/{model}".' },
@@ -139,31 +140,37 @@ export default async function GatewayPage({ params }: { params: Params }) {
           <CardContent>
             <Tabs
               label="Quickstart language"
-              items={[
-                ...examples.map((example) => ({
-                  id: example.id,
-                  label: example.label,
-                  content: <CodeBlock code={example.code} title={example.label} />,
-                })),
-                {
-                  id: "anthropic",
-                  label: "Anthropic SDK",
-                  content: (
-                    <div className="flex gap-3 rounded-lg border border-border bg-subtle px-4 py-3 text-sm">
-                      <TriangleAlert aria-hidden className="mt-0.5 size-4 shrink-0 text-amber-600 dark:text-amber-400" />
-                      <div className="space-y-2">
-                        <p className="font-medium">Not available in this release.</p>
-                        <p className="text-muted-foreground">
-                          Anthropic is not a supported provider yet, so the Anthropic SDK pointed at{" "}
-                          <code className="font-mono text-xs">{urls.passthrough.replace("{provider}", "anthropic")}</code> is
-                          refused. To reach Claude models today, use the OpenAI SDK tab with an OpenRouter key and a model
-                          like <code className="font-mono text-xs">openrouter/anthropic/claude-sonnet-4.5</code>.
-                        </p>
-                      </div>
-                    </div>
-                  ),
-                },
-              ]}
+              items={examples.map((example) => ({
+                id: example.id,
+                label: example.label,
+                content: <CodeBlock code={example.code} title={example.label} />,
+              }))}
+            />
+          </CardContent>
+        </Card>
+
+        <Card>
+          <CardHeader>
+            <CardTitle>Provider APIs</CardTitle>
+            <CardDescription>
+              Providers whose own APIs take more than a base URL: a region, a project, a deployment. With a stored key of the
+              provider, the request carries only the gateway token.
+            </CardDescription>
+          </CardHeader>
+          <CardContent>
+            <Tabs
+              label="Provider"
+              items={providerExamples.map((provider) => ({
+                id: provider.provider,
+                label: provider.name,
+                content: (
+                  <div className="space-y-3">
+                    {provider.examples.map((example) => (
+                      <CodeBlock key={example.id} code={example.code} title={example.label} />
+                    ))}
+                  </div>
+                ),
+              }))}
             />
           </CardContent>
         </Card>
