@@ -97,6 +97,13 @@ describe("switchyard CLI", { timeout: 180_000 }, () => {
     );
     expect(bedrock).toMatchObject({ status: 0, stdout: expect.stringContaining("key …MPLE · eu-west-1") });
     expect(bedrock.stdout + bedrock.stderr).not.toContain(secretAccessKey);
+
+    // Without --field, stdin (or --secret) is the whole key as stored: a Bedrock key's JSON, as the README pipes it.
+    const whole = JSON.stringify({ accessKeyId: "AKIAIOSFODNN7WHOLEKEY", secretAccessKey, region: "us-west-2" });
+    const piped = switchyard(["key", "add", "acme", "aws-bedrock", "--alias", "piped"], whole);
+    expect(piped).toMatchObject({ status: 0, stdout: expect.stringContaining("key …EKEY · us-west-2") });
+    const given = switchyard(["key", "add", "acme", "aws-bedrock", "--alias", "given", "--secret", whole]);
+    expect(given).toMatchObject({ status: 0, stdout: expect.stringContaining("key …EKEY · us-west-2") });
   });
 
   it("says which field of a structured key is missing, unknown or unreadable, with exit code 2", () => {

@@ -46,10 +46,16 @@ function fieldValues(command: Command, pairs: string[]): Record<string, string> 
  * `--secret` lands in shell history.
  */
 async function secretFrom(command: Command, provider: string, options: SecretOptions): Promise<string> {
+  if (options.secret !== undefined && options.secretFile !== undefined) command.error("error: pass --secret or --secret-file, not both");
   const values = fieldValues(command, options.field ?? []);
   const fields = credentialForm(provider).fields;
+  // Without --field, what is given is the whole secret as stored (a Bedrock key's JSON, say), as
+  // before fields existed; the provider's own check still applies when it is stored.
+  const whole = Object.keys(values).length === 0 && fields.length > 1;
+  if (whole && options.secret !== undefined) return options.secret;
+  if (whole && options.secretFile !== undefined) return readSecretFile(command, options.secretFile);
+  if (whole && !process.stdin.isTTY) return readStdin();
   const main = fields.find((field) => field.required && values[field.name] === undefined);
-  if (options.secret !== undefined && options.secretFile !== undefined) command.error("error: pass --secret or --secret-file, not both");
   if (main) {
     if (options.secretFile !== undefined) values[main.name] = readSecretFile(command, options.secretFile);
     else if (options.secret !== undefined) values[main.name] = options.secret;
@@ -87,7 +93,7 @@ const SECRET_HELP = [
 const FIELDS_HELP = [
   "",
   "Keys made of several fields take them with --field; --secret, --secret-file or stdin fill the",
-  "first required one not given:",
+  "first required one not given (without any --field, they are the whole key as stored, e.g. its JSON):",
   ...structuredCredentials().map(
     ([slug, form]) => `  ${slug.padEnd(18)}${form.fields.map((f) => (f.required ? f.name : `${f.name} (optional)`)).join(", ")}`,
   ),
