@@ -112,7 +112,8 @@ export function recordExchange(logs: LogSink, exchange: Exchange, outcome: Excha
       userAgent: exchange.requestHeaders.get("user-agent"),
       createdAt: exchange.createdAt,
     };
-    const request = exchange.requestBody && loggedBody(exchange.requestBody, exchange.requestHeaders.get("content-type"));
+    // Decoded (and checked for binary) only when the payload is kept: a row alone needs its size.
+    const request = policy.payload && exchange.requestBody ? loggedBody(exchange.requestBody, exchange.requestHeaders.get("content-type")) : undefined;
     const payload = policy.payload
       ? {
           logId: exchange.logId,
