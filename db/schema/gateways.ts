@@ -1,4 +1,4 @@
-import { boolean, integer, pgEnum, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { boolean, integer, jsonb, pgEnum, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { createdAt, updatedAt } from "./columns";
 import { teams } from "./teams";
 
@@ -23,12 +23,16 @@ export const gateways = pgTable(
     logManagementStrategy: logManagementStrategyEnum("log_management_strategy"),
     cacheTtl: integer("cache_ttl").notNull().default(0),
     cacheInvalidateOnUpdate: boolean("cache_invalidate_on_update").notNull().default(false),
+    /** `cf-aig-metadata` keys whose values join the cache key, so that users (or tenants) never share answers. Not Cloudflare's. */
+    cacheKeyMetadata: jsonb("cache_key_metadata").$type<string[]>().notNull().default([]),
     rateLimitingInterval: integer("rate_limiting_interval").notNull().default(0),
     rateLimitingLimit: integer("rate_limiting_limit").notNull().default(0),
     rateLimitingTechnique: rateLimitingTechniqueEnum("rate_limiting_technique").notNull().default("fixed"),
     retryMaxAttempts: integer("retry_max_attempts").notNull().default(1),
     retryDelay: integer("retry_delay").notNull().default(0),
     retryBackoff: retryBackoffEnum("retry_backoff").notNull().default("constant"),
+    /** Default for `cf-aig-request-timeout`: milliseconds to the provider's first byte; null waits as long as the provider takes. Not Cloudflare's. */
+    requestTimeoutMs: integer("request_timeout_ms"),
     /** Cloudflare's "Require provider credentials"; here it means: never use stored keys. */
     byokOnly: boolean("byok_only").notNull().default(false),
     createdAt: createdAt(),

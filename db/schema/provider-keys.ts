@@ -1,4 +1,4 @@
-import { index, pgTable, text, timestamp, unique } from "drizzle-orm/pg-core";
+import { index, integer, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 import { createdAt, updatedAt } from "./columns";
 import { gateways } from "./gateways";
 import { teams } from "./teams";
@@ -11,6 +11,7 @@ export const providerKeys = pgTable(
     /** Null for a team-wide key; a gateway's own key wins over a team-wide one. */
     gatewayId: text("gateway_id").references(() => gateways.id, { onDelete: "cascade" }),
     provider: text("provider").notNull(),
+    /** Keys sharing team, gateway, provider and alias form a pool that requests are spread across. */
     alias: text("alias").notNull().default("default"),
     /** Envelope-encrypted secret (lib/crypto/envelope.ts); team, provider and alias are its AAD. */
     secret: text("secret").notNull(),
@@ -24,11 +25,12 @@ export const providerKeys = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
     lastUsedAt: timestamp("last_used_at", { withTimezone: true, mode: "date" }),
-    /** `ok` or `rejected` (the provider answered 401/403) for the last call that used this key. */
+    /** A pool's share of requests, relative to its other keys' weights: 1 each is round-robin. */
+    weight: integer("weight").notNull().default(1),
+    /** `ok` or `rejected` (the provider answered 401/403) for the last call that used this key; a rejected key is out of its pool until rotated. */
     lastStatus: text("last_status"),
   },
   (t) => [
-    unique("provider_keys_scope_unique").on(t.teamId, t.gatewayId, t.provider, t.alias).nullsNotDistinct(),
     index("provider_keys_team_idx").on(t.teamId),
   ],
 );

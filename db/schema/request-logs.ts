@@ -9,6 +9,11 @@ export const requestLogs = pgTable(
   {
     /** UUIDv7, returned to the client as `cf-aig-log-id`. */
     id: text("id").primaryKey(),
+    /**
+     * `cf-aig-request-id`: shared by every row of one client request (each retry, each Universal
+     * step); the first attempt's row has id = request id. Null for rows from before it was recorded.
+     */
+    requestId: text("request_id"),
     teamId: text("team_id").notNull(),
     gatewayId: text("gateway_id"),
     tokenId: text("token_id"),
@@ -38,14 +43,21 @@ export const requestLogs = pgTable(
     requestBytes: integer("request_bytes"),
     /** The response body the client got, in bytes; null when none was sent or for rows from before sizes were recorded. */
     responseBytes: integer("response_bytes"),
+    /** The Universal endpoint's step (0-based) this row's attempt belongs to; 0 for every other request. */
     step: integer("step").notNull().default(0),
+    /** 1 for the first call of a step, 2… for its retries. */
+    attempt: integer("attempt").notNull().default(1),
     cached: boolean("cached").notNull().default(false),
     metadata: jsonb("metadata").$type<Record<string, string | number | boolean>>(),
     userAgent: text("user_agent"),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
   },
   // Serves the per-gateway log list, newest first.
-  (t) => [index("request_logs_gateway_time_idx").on(t.teamId, t.gatewayId, t.createdAt)],
+  (t) => [
+    index("request_logs_gateway_time_idx").on(t.teamId, t.gatewayId, t.createdAt),
+    // The log detail's other attempts of the same request.
+    index("request_logs_request_idx").on(t.teamId, t.requestId),
+  ],
 );
 
 export type RequestLog = typeof requestLogs.$inferSelect;

@@ -22,6 +22,11 @@ export interface UpstreamCredential {
   /** The stored key used, for its last-use record; null for the client's own key. */
   storedKeyId: string | null;
   /**
+   * Who the answer was asked for, as the cache key needs it (never a secret): the stored key's
+   * pool; null for the client's own key, which the cache hashes from the request.
+   */
+  cacheIdentity: string | null;
+  /**
    * The refusal to answer instead of the provider's when it rejected a stored key; undefined for
    * any other answer, and always for a client's own key, whose rejection is the client's to read.
    */
@@ -63,6 +68,7 @@ export async function resolveCredential(
       apply: clientKeyApplier(target, clientKeyUse),
       shapeChat: (call) => target.shapeChatCall?.(call, undefined) ?? call,
       storedKeyId: null,
+      cacheIdentity: null,
       rejection: clientKeyRejection,
     };
   }
@@ -98,6 +104,7 @@ export async function resolveCredential(
       }
     },
     storedKeyId: key.id,
+    cacheIdentity: `stored:${key.gatewayId ?? "team"}:${target.slug}:${key.alias}`,
     rejection: (status, headers) => (rejects(status, headers) ? storedKeyRejected(target.slug, target.name, key.alias, status) : undefined),
   };
 }

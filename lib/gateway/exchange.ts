@@ -6,8 +6,19 @@ import type { GatewayOptions } from "./options";
 
 /** One request as the gateway learns about it; whatever is known when it ends goes into the log row. */
 export interface Exchange {
-  /** UUIDv7: `cf-aig-log-id`, `cf-aig-request-id`, and `cf-aig-event-id` unless the client sent one. */
-  readonly logId: string;
+  /** UUIDv7: `cf-aig-request-id`, and `cf-aig-event-id` unless the client sent one; shared by every attempt's row. */
+  readonly requestId: string;
+  /**
+   * UUIDv7 of the row being written, sent as `cf-aig-log-id`: the request id for the first
+   * attempt, a new one for each retry or Universal step after it (`nextAttempt`).
+   */
+  logId: string;
+  /** The Universal endpoint's step being tried (0-based); 0 for every other request. */
+  step: number;
+  /** 1 for a step's first call, 2… for its retries. */
+  attempt: number;
+  /** Answered from the cache: logged with no tokens and no cost. */
+  cached: boolean;
   /** `performance.now()` at arrival. */
   readonly startedAt: number;
   readonly createdAt: Date;
@@ -33,8 +44,13 @@ export interface Exchange {
 
 export function startExchange(req: GatewayRequest): Exchange {
   const now = Date.now();
+  const id = uuidv7(now);
   return {
-    logId: uuidv7(now),
+    requestId: id,
+    logId: id,
+    step: 0,
+    attempt: 1,
+    cached: false,
     startedAt: performance.now(),
     createdAt: new Date(now),
     method: req.method,
@@ -58,10 +74,17 @@ export function elapsedMs(exchange: Exchange): number {
   return Math.round(performance.now() - exchange.startedAt);
 }
 
+/** Moves the exchange on to its next row: a retry of the same step, or the first attempt of step `step`. */
+export function nextAttempt(exchange: Exchange, step = exchange.step): void {
+  exchange.logId = uuidv7();
+  exchange.attempt = step === exchange.step ? exchange.attempt + 1 : 1;
+  exchange.step = step;
+}
+
 /** `cf-aig-*` headers every response carries, refusals included. */
 export function setGatewayHeaders(headers: ResponseHeaders, exchange: Exchange): void {
   headers["cf-aig-log-id"] = exchange.logId;
-  headers["cf-aig-event-id"] = exchange.options?.eventId ?? exchange.logId;
-  headers["cf-aig-request-id"] = exchange.logId;
-  headers["cf-aig-step"] = "0";
+  headers["cf-aig-event-id"] = exchange.options?.eventId ?? exchange.requestId;
+  headers["cf-aig-request-id"] = exchange.requestId;
+  headers["cf-aig-step"] = String(exchange.step);
 }

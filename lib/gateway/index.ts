@@ -71,6 +71,7 @@ export function createGateway(deps: GatewayDeps): GatewayHandler {
       directory,
       relay: relayDeps,
       maxBodyBytes: deps.maxBodyBytes,
+      finalStep: true,
     };
     const surface = route.surface;
     switch (surface.kind) {

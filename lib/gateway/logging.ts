@@ -84,11 +84,12 @@ export function recordExchange(logs: LogSink, exchange: Exchange, outcome: Excha
         : undefined;
     const log: NewRequestLog = {
       id: exchange.logId,
+      requestId: exchange.requestId,
       teamId: exchange.teamId,
       gatewayId: exchange.gateway?.id ?? null,
       tokenId: exchange.tokenId,
       providerKeyId: exchange.providerKeyId,
-      eventId: exchange.options?.eventId ?? exchange.logId,
+      eventId: exchange.options?.eventId ?? exchange.requestId,
       provider: exchange.provider,
       model,
       ingressFormat: exchange.ingressFormat ?? null,
@@ -108,6 +109,9 @@ export function recordExchange(logs: LogSink, exchange: Exchange, outcome: Excha
       ttfbMs: outcome.ttfbMs ?? null,
       requestBytes: exchange.requestBody?.byteLength ?? 0,
       responseBytes: outcome.responseBytes ?? (outcome.responseBody === undefined ? null : Buffer.byteLength(outcome.responseBody)),
+      step: exchange.step,
+      attempt: exchange.attempt,
+      cached: exchange.cached,
       metadata: exchange.options?.metadata ?? null,
       userAgent: exchange.requestHeaders.get("user-agent"),
       createdAt: exchange.createdAt,

@@ -18,6 +18,8 @@ export interface GatewayOptions {
   skipCache?: boolean;
   /** Seconds. */
   cacheTtl?: number;
+  /** `cf-aig-cache-key`: replaces the computed cache key. */
+  cacheKey?: string;
   /** Milliseconds to the upstream's first byte. */
   requestTimeoutMs?: number;
   maxAttempts?: number;
@@ -29,6 +31,7 @@ export type ParsedOptions = { ok: true; options: GatewayOptions } | { ok: false;
 
 const METADATA_MAX_ENTRIES = 5;
 const EVENT_ID_MAX = 64;
+const CACHE_KEY_MAX = 1024;
 const CACHE_TTL_MIN = 60;
 const CACHE_TTL_MAX = 30 * 24 * 3600;
 const RETRY_DELAY_MAX = 5000;
@@ -81,13 +84,23 @@ function readOptions(headers: RequestHeaders): GatewayOptions {
     }
     options.gatewayId = value;
   }
-  if ((value = headers.get("cf-aig-skip-cache")) !== null) options.skipCache = parseBoolean("cf-aig-skip-cache", value);
-  if ((value = headers.get("cf-aig-cache-ttl")) !== null) {
-    const ttl = parseInteger("cf-aig-cache-ttl", value, 0, CACHE_TTL_MAX, "seconds");
+  // Cloudflare's deprecated names are still honoured; the current one wins when both are sent.
+  if ((value = headers.get("cf-aig-skip-cache") ?? headers.get("cf-skip-cache")) !== null) {
+    options.skipCache = parseBoolean(headers.get("cf-aig-skip-cache") !== null ? "cf-aig-skip-cache" : "cf-skip-cache", value);
+  }
+  if ((value = headers.get("cf-aig-cache-ttl") ?? headers.get("cf-cache-ttl")) !== null) {
+    const header = headers.get("cf-aig-cache-ttl") !== null ? "cf-aig-cache-ttl" : "cf-cache-ttl";
+    const ttl = parseInteger(header, value, 0, CACHE_TTL_MAX, "seconds");
     if (ttl !== 0 && ttl < CACHE_TTL_MIN) {
-      throw invalidHeader("cf-aig-cache-ttl", `must be 0 (no caching) or ${CACHE_TTL_MIN} to ${CACHE_TTL_MAX} seconds, got "${value}"`);
+      throw invalidHeader(header, `must be 0 (no caching) or ${CACHE_TTL_MIN} to ${CACHE_TTL_MAX} seconds, got "${value}"`);
     }
     options.cacheTtl = ttl;
+  }
+  if ((value = headers.get("cf-aig-cache-key")) !== null) {
+    if (value.length === 0 || value.length > CACHE_KEY_MAX) {
+      throw invalidHeader("cf-aig-cache-key", `must be 1 to ${CACHE_KEY_MAX} characters, got ${value.length}`);
+    }
+    options.cacheKey = value;
   }
   if ((value = headers.get("cf-aig-request-timeout")) !== null) {
     options.requestTimeoutMs = parseInteger("cf-aig-request-timeout", value, 1, 2_147_483_647, "milliseconds");

@@ -20,8 +20,12 @@ export interface EffectiveOptions {
   /** Milliseconds to the upstream's first byte. */
   requestTimeoutMs: number | undefined;
   skipCache: boolean;
-  /** Seconds; 0 is no caching. */
+  /** Seconds; 0 is no caching (but see `cacheKey`). */
   cacheTtl: number;
+  /** `cf-aig-cache-key`: replaces the computed key, and caches for 5 minutes even when no TTL applies. */
+  cacheKey: string | undefined;
+  /** The gateway's metadata keys whose values join the computed cache key. */
+  cacheKeyMetadata: readonly string[];
   maxAttempts: number;
   retryDelayMs: number;
   backoff: Backoff;
@@ -37,9 +41,11 @@ export function effectiveOptions(gateway: Gateway | undefined, request: GatewayO
     eventId: header.eventId,
     metadata: header.metadata,
     customCost: header.customCost,
-    requestTimeoutMs: header.requestTimeoutMs,
+    requestTimeoutMs: header.requestTimeoutMs ?? gateway?.requestTimeoutMs ?? undefined,
     skipCache: header.skipCache ?? false,
     cacheTtl: header.cacheTtl ?? gateway?.cacheTtl ?? 0,
+    cacheKey: header.cacheKey,
+    cacheKeyMetadata: gateway?.cacheKeyMetadata ?? [],
     maxAttempts: header.maxAttempts ?? gateway?.retryMaxAttempts ?? 1,
     retryDelayMs: header.retryDelayMs ?? gateway?.retryDelay ?? 0,
     backoff: header.backoff ?? gateway?.retryBackoff ?? "constant",

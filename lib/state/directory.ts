@@ -18,8 +18,13 @@ export interface StoredKey {
   id: string;
   /** Null for a team-wide key. */
   gatewayId: string | null;
+  /** Keys with the same gateway and alias are one pool. */
   alias: string;
   baseUrl: string | null;
+  /** Its share of its pool's requests. */
+  weight: number;
+  /** The provider refused it (401/403) when it was last used: out of its pool until rotated. */
+  rejected: boolean;
   /** The plaintext, decrypted on first use and then kept with the snapshot. */
   secret(): string;
 }

@@ -208,6 +208,8 @@ export function createSnapshotDirectory(db: Database, keyring: MasterKeyring): G
             ciphertext: providerKeys.secret,
             masterKeyVersion: providerKeys.masterKeyVersion,
             baseUrl: providerKeys.baseUrl,
+            weight: providerKeys.weight,
+            lastStatus: providerKeys.lastStatus,
           })
           .from(providerKeys)
           .where(eq(providerKeys.teamId, teamId)),
@@ -222,13 +224,13 @@ export function createSnapshotDirectory(db: Database, keyring: MasterKeyring): G
     if (!team) throw new Error(`team ${teamId} vanished while its snapshot was loading`);
 
     const keysByProvider = new Map<string, StoredKey[]>();
-    for (const { provider, ciphertext, masterKeyVersion, ...key } of keyRows) {
+    for (const { provider, ciphertext, masterKeyVersion, lastStatus, ...key } of keyRows) {
       let plaintext: string | undefined;
       // Decrypted on first use, not here: a key that cannot be decrypted fails only the requests that use it.
       const secret = () =>
         (plaintext ??= decryptSecret(keyring, { ciphertext, masterKeyVersion }, providerKeyAad(teamId, provider, key.alias)));
       const keys = keysByProvider.get(provider) ?? [];
-      keys.push({ ...key, secret });
+      keys.push({ ...key, rejected: lastStatus === "rejected", secret });
       keysByProvider.set(provider, keys);
     }
     return {

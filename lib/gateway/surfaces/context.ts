@@ -14,4 +14,9 @@ export interface SurfaceContext {
   directory: GatewayDirectory;
   relay: RelayDeps;
   maxBodyBytes: number;
+  /**
+   * No Universal step follows this one (always true outside the Universal endpoint): its last
+   * attempt waits for the provider's first byte however long it takes, as Cloudflare's does.
+   */
+  finalStep: boolean;
 }
