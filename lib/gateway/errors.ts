@@ -1,7 +1,7 @@
 import { FormatError, type WireFormat } from "@/lib/formats/codec";
 import { codecFor } from "@/lib/formats/index";
 import { openAiErrorType } from "@/lib/formats/openai-chat/error";
-import type { StoredKeyError } from "@/lib/providers/types";
+import { ProviderRequestError, type StoredKeyError } from "@/lib/providers/types";
 import { ALLOW_PRIVATE_UPSTREAMS_HINT } from "./private-address";
 
 /**
@@ -56,6 +56,16 @@ export const invalidProvider = (provider: string) =>
 
 export const invalidRequest = (message: string, code = "invalid_request") =>
   new GatewayError(400, InternalCode.invalidRequest, message, code);
+
+/**
+ * What a failed request is refused with: the gateway's own refusal, or a provider adapter's of the
+ * client's request (a 400); undefined for anything else, a fault of ours.
+ */
+export function refusalOf(error: unknown): GatewayError | undefined {
+  if (error instanceof GatewayError) return error;
+  if (error instanceof ProviderRequestError) return invalidRequest(error.message, "invalid_provider_request");
+  return undefined;
+}
 
 /** A provider reached only through passthrough (speech, images), named as `{provider}/{model}` on compat or REST. */
 export const passthroughOnlyProvider = (name: string, slug: string) =>

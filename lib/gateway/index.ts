@@ -1,20 +1,10 @@
 import { errorLine } from "@/lib/error-line";
 import type { LogSink } from "@/lib/logs/types";
 import { GatewayMetrics } from "@/lib/metrics/gateway";
-import { ProviderRequestError } from "@/lib/providers/types";
 import type { DirectoryStats, GatewayDirectory } from "@/lib/state/directory";
 import { authorize, presentedCredentials } from "./auth";
 import type { GatewayRequest, GatewayResponse, ResponseHeaders } from "./contract";
-import {
-  GatewayError,
-  internalError,
-  invalidRequest,
-  MethodNotAllowedError,
-  renderEnvelope,
-  renderError,
-  universalRefusal,
-  unsupportedEndpoint,
-} from "./errors";
+import { internalError, MethodNotAllowedError, refusalOf, renderEnvelope, renderError, universalRefusal, unsupportedEndpoint } from "./errors";
 import { setGatewayHeaders, startExchange, type Exchange } from "./exchange";
 import { recordExchange } from "./logging";
 import { parseGatewayOptions } from "./options";
@@ -106,12 +96,8 @@ export function createGateway(deps: GatewayDeps): GatewayHandler {
 
   /** The gateway's own refusal, logged; on the Universal endpoint in Cloudflare's envelope (errors.ts). */
   function refuse(error: unknown, exchange: Exchange, universal: boolean): GatewayResponse {
-    let refusal: GatewayError;
-    if (error instanceof GatewayError) {
-      refusal = error;
-    } else if (error instanceof ProviderRequestError) {
-      refusal = invalidRequest(error.message, "invalid_provider_request");
-    } else {
+    let refusal = refusalOf(error);
+    if (!refusal) {
       // Only the error itself: request headers and bodies may hold secrets.
       console.error(`switchyard gateway: unexpected error in request ${exchange.logId}: ${errorLine(error)}`);
       refusal = internalError();

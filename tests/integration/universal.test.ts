@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { workersAiSecret } from "@/lib/providers/workers-ai";
 import { FAKE_ANTHROPIC_CONTENT, startFakeAnthropic, type FakeAnthropic } from "../fake-providers/anthropic";
+import { FAKE_WORKERS_AI_CONTENT, startFakeWorkersAi, type FakeWorkersAi } from "../fake-providers/workers-ai";
 import { describeGateway } from "../support/harness";
 import { chatBody, chunks, json, postJson, readSse } from "../support/http";
 import { addCustomProvider, addKey, type SeededTeam } from "../support/seed";
@@ -32,10 +34,11 @@ const anthropicStep = (extra: Record<string, unknown> = {}) => ({
 
 describeGateway("Universal endpoint", (h) => {
   let anthropic: FakeAnthropic;
+  let workersAi: FakeWorkersAi;
   beforeAll(async () => {
-    anthropic = await startFakeAnthropic();
+    [anthropic, workersAi] = await Promise.all([startFakeAnthropic(), startFakeWorkersAi()]);
   });
-  afterAll(() => anthropic.close());
+  afterAll(() => Promise.all([anthropic.close(), workersAi.close()]));
 
   /** A team with stored OpenAI (the fake) and Anthropic keys; the Universal request carries its gateway token. */
   async function seeded(): Promise<{ t: SeededTeam; anthropicKey: string }> {
@@ -231,6 +234,17 @@ describeGateway("Universal endpoint", (h) => {
     expect(get.headers.get("allow")).toBe("POST");
     expect((await json<Envelope>(get)).success).toBe(false);
     expect(h.fake.requests.length, "requests that reached the provider").toBe(before);
+  });
+
+  it("serves Cloudflare's own example: a Workers AI model as the endpoint", async () => {
+    const { t } = await seeded();
+    await addKey(t, { provider: "workers-ai", secret: workersAiSecret(workersAi.accountId, workersAi.apiToken), baseUrl: `${workersAi.origin}/client/v4/accounts/{account_id}/ai` });
+    const model = "@cf/meta/llama-3.1-8b-instruct";
+    const res = await universal(t, [openAiStep("fake-error-503"), { provider: "workers-ai", endpoint: model, query: { messages: [{ role: "user", content: "Say hello." }] } }]);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("cf-aig-step")).toBe("1");
+    expect(await json(res)).toMatchObject({ success: true, result: { response: FAKE_WORKERS_AI_CONTENT } });
+    expect(workersAi.requests.at(-1)?.path).toBe(`/client/v4/accounts/${workersAi.accountId}/ai/run/${model}`);
   });
 
   it("serves compat as a step, the model naming the provider", async () => {

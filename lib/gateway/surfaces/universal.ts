@@ -1,7 +1,6 @@
-import { ProviderRequestError } from "@/lib/providers/types";
 import { presentedCredentials } from "../auth";
 import { isBodySource, type GatewayRequest, type GatewayResponse, type ResponseHeaders } from "../contract";
-import { allStepsFailed, GatewayError, invalidRequest, methodNotAllowed, renderEnvelope, renderError } from "../errors";
+import { allStepsFailed, methodNotAllowed, refusalOf, renderEnvelope, renderError, type GatewayError } from "../errors";
 import { nextAttempt, setGatewayHeaders, type Exchange } from "../exchange";
 import { bearerValue } from "../headers";
 import { recordExchange } from "../logging";
@@ -107,9 +106,9 @@ async function providerKeyHeader(ctx: SurfaceContext, provider: string): Promise
 
 /** A step's failure as the gateway's refusal; anything else is a fault of ours and ends the request. */
 function stepRefusal(error: unknown): GatewayError {
-  if (error instanceof GatewayError) return error;
-  if (error instanceof ProviderRequestError) return invalidRequest(error.message, "invalid_provider_request");
-  throw error;
+  const refusal = refusalOf(error);
+  if (!refusal) throw error;
+  return refusal;
 }
 
 /** The failed step's row, as the step's surface would have answered it alone. */
