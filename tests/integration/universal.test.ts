@@ -107,6 +107,27 @@ describeGateway("Universal endpoint", (h) => {
     expect(first).toMatchObject({ step: 0, provider: "anthropic", statusCode: 400, errorMessage: expect.stringContaining("No anthropic key is stored") });
   });
 
+  it("falls through a stored key the provider rejects to the next step", async () => {
+    const { t } = await seeded();
+    const res = await universal(t, [openAiStep("fake-error-401"), anthropicStep()]);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("cf-aig-step")).toBe("1");
+    const first = await h.logRow(res.headers.get("cf-aig-request-id")!);
+    expect(first).toMatchObject({ step: 0, statusCode: 401, errorCode: 2009, errorMessage: expect.stringContaining('rejected the stored openai key "default"') });
+  });
+
+  it("applies a step's cf-aig-* headers to that step alone", async () => {
+    const { t } = await seeded();
+    const res = await universal(t, [openAiStep("fake-error-500", { headers: { "cf-aig-collect-log": "false" } }), openAiStep("gpt-4o-mini")], {
+      "cf-aig-metadata": '{"from":"request"}',
+    });
+    expect(res.status).toBe(200);
+    const winner = await h.logRow(res.headers.get("cf-aig-log-id")!);
+    expect(winner).toMatchObject({ step: 1, metadata: { from: "request" } });
+    const rows = (await h.logRows(t.team.id)).filter((r) => r.requestId === res.headers.get("cf-aig-request-id"));
+    expect(rows.map((r) => r.step)).toEqual([1]);
+  });
+
   it("puts step headers over the request's, and a step's authorization in the provider's key header", async () => {
     const { t } = await seeded();
     // A custom provider: with the client's own key, a catalog provider is called at its real host.
