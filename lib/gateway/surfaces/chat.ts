@@ -91,16 +91,20 @@ async function runAttempt(ctx: SurfaceContext, plan: RequestPlan, attempt: Attem
   if (shaped.path === undefined) throw invalidRequest(`${attempt.provider.name} cannot be called in the ${attempt.egress} format from this surface`, "unsupported_format");
   const text = JSON.stringify(shaped.body);
   if (attempt.egress !== plan.ingress && plan.options.collectLogPayload) exchange.providerRequestBody = text;
-  const headers = upstreamRequestHeaders(req.headers);
-  headers["content-type"] = "application/json";
-  const outgoing = await attempt.credential.apply({
-    method: "POST",
-    baseUrl: attempt.credential.baseUrl,
-    path: shaped.path.replace(/^\/+/, ""),
-    headers,
-    body: text,
+  const cacheable = { req, exchange, access: plan.access, options: plan.options, credential: attempt.credential, keyHeaders: attempt.provider.credentialHeaders };
+  return ctx.cache.serve(cacheable, async (recorder) => {
+    const headers = upstreamRequestHeaders(req.headers);
+    headers["content-type"] = "application/json";
+    const outgoing = await attempt.credential.apply({
+      method: "POST",
+      baseUrl: attempt.credential.baseUrl,
+      path: shaped.path!.replace(/^\/+/, ""),
+      headers,
+      body: text,
+    });
+    const call = { ...outgoing, signal: req.signal, headersTimeout: plan.options.requestTimeoutMs };
+    return relay(ctx.relay, exchange, call, answer, attempt.credential, recorder);
   });
-  return relay(ctx.relay, exchange, { ...outgoing, signal: req.signal, headersTimeout: plan.options.requestTimeoutMs }, answer, attempt.credential);
 }
 
 /** The call's path and body as the provider and the key want them (`ProviderSpec.shapeChatCall`). */
