@@ -103,21 +103,23 @@ describeEachDatabase("response cache with Redis out of reach", (database) => {
     ["down", () => down],
     ["not answering", () => silent],
   ] as const) {
-    it(`answers every request as a miss when Redis is ${name}, logging the outage once`, async () => {
+    it(`answers every request as a miss when Redis is ${name}, logging no line per request`, async () => {
+      const t = await seedTeam(database().db, { serverUrl: server().url, keyBaseUrl: fake.baseUrl, settings: HOUR });
+      const send = async () => {
+        const res = await chat(t.gatewayUrl, t);
+        expect(res.status).toBe(200);
+        expect(res.headers.get("cf-aig-cache-status")).toBe("MISS");
+        await res.arrayBuffer();
+      };
+      await send();
       const errors = vi.spyOn(console, "error");
       try {
-        const t = await seedTeam(database().db, { serverUrl: server().url, keyBaseUrl: fake.baseUrl, settings: HOUR });
-        for (let i = 0; i < 3; i++) {
-          const res = await chat(t.gatewayUrl, t);
-          expect(res.status).toBe(200);
-          expect(res.headers.get("cf-aig-cache-status")).toBe("MISS");
-          await res.arrayBuffer();
-        }
-        expect(fake.requests.filter((r) => r.headers.authorization === `Bearer ${t.providerKey}`)).toHaveLength(3);
-        expect(errors.mock.calls.filter(([line]) => String(line).includes("Redis is unreachable")).length).toBeLessThanOrEqual(1);
+        for (let i = 0; i < 3; i++) await send();
+        expect(errors.mock.calls.filter(([line]) => String(line).includes("Redis"))).toEqual([]);
       } finally {
         errors.mockRestore();
       }
+      expect(fake.requests.filter((r) => r.headers.authorization === `Bearer ${t.providerKey}`)).toHaveLength(4);
     });
   }
 });
