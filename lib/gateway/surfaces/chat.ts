@@ -37,7 +37,8 @@ export async function serveChatBody(ctx: SurfaceContext, ingress: WireFormat, bo
   const plan = await planChat(ctx, ingress, body);
   const attempt = plan.attempts[0]!;
   // Before anything is translated or fetched (images for Gemini): a hit needs none of it.
-  const cacheable = { req: ctx.req, exchange: ctx.exchange, access: plan.access, options: plan.options, credential: attempt.credential, keyHeaders: attempt.provider.credentialHeaders };
+  const { req, exchange } = ctx;
+  const cacheable = { req, exchange, access: plan.access, options: plan.options, credential: attempt.credential, keyHeaders: attempt.provider.credentialHeaders };
   return ctx.cache.serve(cacheable, (recorder) => runAttempt(ctx, plan, attempt, body, recorder));
 }
 
