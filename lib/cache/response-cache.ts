@@ -55,9 +55,13 @@ export class ResponseCache {
    * `send` makes the upstream call (with a recorder for a relayed body when caching applies); a
    * request caching does not apply to costs nothing but this check.
    */
-  async serve(call: CacheableCall, send: (recorder: BodyRecorder | undefined) => Promise<GatewayResponse>): Promise<GatewayResponse> {
+  serve(call: CacheableCall, send: (recorder: BodyRecorder | undefined) => Promise<GatewayResponse>): Promise<GatewayResponse> {
     const ttl = cacheTtlOf(call.options);
     if (ttl === 0 || !CACHEABLE_METHODS.has(call.req.method)) return send(undefined);
+    return this.serveCached(call, ttl, send);
+  }
+
+  private async serveCached(call: CacheableCall, ttl: number, send: (recorder: BodyRecorder) => Promise<GatewayResponse>): Promise<GatewayResponse> {
     const { exchange, access } = call;
     const key = cacheKeyOf({
       teamId: access.team.id,
