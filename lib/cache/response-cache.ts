@@ -26,6 +26,13 @@ export function cacheTtlOf(options: Pick<EffectiveOptions, "cacheTtl" | "cacheKe
   return options.cacheKey !== undefined ? CUSTOM_KEY_TTL_SECONDS : 0;
 }
 
+/** No key was used: the row names none, and the key's last use stays as it was. */
+function answeredFromCache(exchange: Exchange, stream: boolean): void {
+  exchange.cached = true;
+  exchange.stream = stream;
+  exchange.providerKeyId = null;
+}
+
 /** The request as the cache sees it, once its surface has resolved the provider, the model and the key. */
 export interface CacheableCall {
   req: GatewayRequest;
@@ -137,8 +144,7 @@ export class ResponseCache {
       flight.followers -= 1;
       throw error;
     }
-    exchange.cached = true;
-    exchange.stream = flight.stream;
+    answeredFromCache(exchange, flight.stream);
     const headers = this.hitHeaders(flight.headers, exchange);
     const ttfbMs = elapsedMs(exchange);
     const body = new ReplayedBody(flight, (ending, bytes) => {
@@ -149,8 +155,7 @@ export class ResponseCache {
   }
 
   private replay(answer: CachedAnswer, exchange: Exchange): GatewayResponse {
-    exchange.cached = true;
-    exchange.stream = answer.stream;
+    answeredFromCache(exchange, answer.stream);
     const headers = this.hitHeaders(answer.headers, exchange);
     const ttfbMs = elapsedMs(exchange);
     if (!answer.stream) {

@@ -54,9 +54,12 @@ describeGateway(
       expect(missRow).toMatchObject({ cached: false, statusCode: 200 });
       expect(missRow.tokensIn).toBeGreaterThan(0);
       expect(missRow.costMicros).toBeGreaterThan(0);
+      expect(missRow.providerKeyId).not.toBeNull();
       const hitRow = await h.logRow(hit.headers.get("cf-aig-log-id")!);
       expect(hitRow).toMatchObject({ cached: true, statusCode: 200, success: true, tokensIn: 0, tokensOut: 0, tokensCached: 0, costMicros: 0 });
       expect(hitRow.responseBytes).toBe(Buffer.byteLength(missBody));
+      // No key answered it: its last use stays the miss's.
+      expect(hitRow.providerKeyId).toBeNull();
       expect((await h.payload(hitRow.id))?.responseBody).toBe(missBody);
     });
 
