@@ -1,5 +1,6 @@
 import os from "node:os";
 import path from "node:path";
+import { DEFAULT_CACHE_MAX_BYTES } from "@/lib/cache/memory-store";
 
 /** Every environment variable Switchyard reads, parsed in one place (documented in README, "Configuration"). */
 export interface Config {
@@ -26,6 +27,10 @@ export interface Config {
   debug: boolean;
   /** Per-connection limits of the node:http server (server.ts). */
   http: HttpLimits;
+  /** The response cache's shared store, `redis://…`; unset keeps each process's cache in its memory. */
+  redisUrl: string | undefined;
+  /** The in-memory cache's budget in bytes (entries and keys), per process. */
+  cacheMaxBytes: number;
 }
 
 export interface HttpLimits {
@@ -101,6 +106,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsToken: env.SWITCHYARD_METRICS_TOKEN || undefined,
     debug: flag(env.SWITCHYARD_DEBUG),
     http: httpLimits(env),
+    redisUrl: env.REDIS_URL || undefined,
+    cacheMaxBytes: positiveInt("SWITCHYARD_CACHE_MAX_BYTES", env.SWITCHYARD_CACHE_MAX_BYTES, DEFAULT_CACHE_MAX_BYTES),
   };
 }
 

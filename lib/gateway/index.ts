@@ -1,3 +1,6 @@
+import { MemoryCacheStore, DEFAULT_CACHE_MAX_BYTES } from "@/lib/cache/memory-store";
+import { ResponseCache } from "@/lib/cache/response-cache";
+import type { CacheStore } from "@/lib/cache/store";
 import { errorLine } from "@/lib/error-line";
 import type { LogSink } from "@/lib/logs/types";
 import { GatewayMetrics } from "@/lib/metrics/gateway";
@@ -30,6 +33,8 @@ export interface GatewayDeps {
   maxStreamsPerToken?: number;
   /** Where requests are counted and timed for /metrics; a private, unread one when omitted. */
   metrics?: GatewayMetrics;
+  /** Where the response cache keeps answers (the gateway closes it); this process's memory when omitted. */
+  cache?: CacheStore;
 }
 
 export interface GatewayHandler {
@@ -49,6 +54,7 @@ export function createGateway(deps: GatewayDeps): GatewayHandler {
   const upstream = createUpstream(deps.allowPrivateUpstreams);
   const metrics = deps.metrics ?? new GatewayMetrics();
   const relayDeps = { upstream, logs: deps.logs, metrics, streams: new StreamLimiter(deps.maxStreamsPerToken ?? 0) };
+  const cache = new ResponseCache(deps.cache ?? new MemoryCacheStore({ maxBytes: DEFAULT_CACHE_MAX_BYTES }), deps.logs);
 
   async function dispatch(req: GatewayRequest, route: GatewayRoute | undefined, exchange: Exchange): Promise<GatewayResponse> {
     if (!route) throw unsupportedEndpoint(req.path);
@@ -69,6 +75,7 @@ export function createGateway(deps: GatewayDeps): GatewayHandler {
       clientSentKey: presented.providerKey,
       directory,
       relay: relayDeps,
+      cache,
       maxBodyBytes: deps.maxBodyBytes,
       finalStep: true,
     };
@@ -134,7 +141,7 @@ export function createGateway(deps: GatewayDeps): GatewayHandler {
     handle: async (req) => toWebResponse(await serve(fromWebRequest(req)), req.signal),
     stats: () => ({ directory: directory.stats() }),
     close: async () => {
-      await Promise.all([upstream.close(), directory.close()]);
+      await Promise.all([upstream.close(), directory.close(), cache.close()]);
     },
   };
 }

@@ -1,4 +1,7 @@
 import { database } from "@/db/client";
+import { MemoryCacheStore } from "@/lib/cache/memory-store";
+import { RedisCacheStore } from "@/lib/cache/redis-store";
+import type { CacheStore } from "@/lib/cache/store";
 import { config } from "@/lib/config";
 import { masterKeyring } from "@/lib/crypto/keyring";
 import type { MasterKeyring } from "@/lib/crypto/master-keys";
@@ -18,7 +21,7 @@ interface ProcessGateway {
 const LOG_FLUSH_DEADLINE_MS = 10_000;
 
 /** What the integration harness sets per suite instead of the configuration (see `overrideProcessGatewaySettings`). */
-export type ProcessGatewaySettings = { keyring?: MasterKeyring } & Partial<Pick<GatewayDeps, "allowPrivateUpstreams" | "maxBodyBytes" | "maxStreamsPerToken">>;
+export type ProcessGatewaySettings = { keyring?: MasterKeyring; cache?: () => CacheStore } & Partial<Pick<GatewayDeps, "allowPrivateUpstreams" | "maxBodyBytes" | "maxStreamsPerToken">>;
 
 // On globalThis so Next's dev reloads and server.ts share one gateway, one pool and one log queue.
 const globalForGateway = globalThis as unknown as {
@@ -41,8 +44,14 @@ async function build(): Promise<ProcessGateway> {
     allowPrivateUpstreams: settings?.allowPrivateUpstreams ?? cfg.allowPrivateUpstreams,
     maxBodyBytes: settings?.maxBodyBytes ?? cfg.maxBodyBytes,
     maxStreamsPerToken: settings?.maxStreamsPerToken ?? cfg.maxStreamsPerToken,
+    cache: settings?.cache?.() ?? cacheStore(cfg),
   });
   return { gateway, logs, metrics };
+}
+
+/** Redis when configured, shared by every instance and worker; else this process's memory. */
+function cacheStore(cfg: ReturnType<typeof config>): CacheStore {
+  return cfg.redisUrl ? new RedisCacheStore({ url: cfg.redisUrl }) : new MemoryCacheStore({ maxBytes: cfg.cacheMaxBytes });
 }
 
 /** The process-wide gateway, built once from the process's database, keyring and configuration. */

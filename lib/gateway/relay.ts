@@ -1,4 +1,5 @@
 import type { Dispatcher } from "undici";
+import type { BodyEnding, BodyRecorder } from "@/lib/cache/flight";
 import type { StreamSummary } from "@/lib/formats/stream-codec";
 import type { StreamTap } from "./stream-taps";
 import { errorLine } from "@/lib/error-line";
@@ -41,6 +42,7 @@ type BodyEnd = { kind: "end" } | { kind: "client-left" } | { kind: "upstream-bro
  * rewrites it into the client's format. A stream the client asked for holds one of its token's
  * stream slots until it ends, however it ends.
  * A provider's rejection of a stored key is answered by the gateway instead (`credential.rejection`).
+ * `recorder` (the response cache's) is told each chunk a relayed body sends its client, and how it ended.
  */
 export async function relay(
   deps: RelayDeps,
@@ -48,10 +50,11 @@ export async function relay(
   call: UpstreamCall,
   answer: AnswerHandling,
   credential: Pick<UpstreamCredential, "rejection">,
+  recorder?: BodyRecorder,
 ): Promise<GatewayResponse> {
   const release = exchange.stream ? deps.streams.admit(exchange.tokenId) : noSlot;
   try {
-    return await forward(deps, exchange, call, answer, credential, release);
+    return await forward(deps, exchange, call, answer, credential, release, recorder);
   } catch (error) {
     release();
     throw error;
@@ -84,6 +87,7 @@ async function forward(
   handling: AnswerHandling,
   credential: Pick<UpstreamCredential, "rejection">,
   release: ReleaseSlot,
+  recorder: BodyRecorder | undefined,
 ): Promise<GatewayResponse> {
   const arrival = await callUpstream(deps.upstream, exchange, call);
   const { answer, upstreamMs, ttfbMs, contentType } = arrival;
@@ -135,6 +139,7 @@ async function forward(
     handling,
     outcome,
     keepPayload: policy.payload,
+    recorder,
   });
   answered(deps.metrics, exchange, upstreamMs);
   return { status: answer.statusCode, headers, body };
@@ -153,6 +158,7 @@ interface BodyWatch {
   handling: AnswerHandling;
   outcome: ExchangeOutcome;
   keepPayload: boolean;
+  recorder: BodyRecorder | undefined;
 }
 
 /** Logs the exchange once its body has ended, however it ended: with the stream's or the whole answer's usage. */
@@ -258,6 +264,8 @@ class RelayedBody implements BodySource {
   private done = false;
   /** What the client was sent: the log row's response size. */
   private bytesSent = 0;
+  /** The client's body was ended (not cut short), with a final error event if it broke off. */
+  private ended = false;
 
   constructor(
     private readonly body: Dispatcher.ResponseData["body"],
@@ -304,6 +312,7 @@ class RelayedBody implements BodySource {
     }
     if (!out || out.byteLength === 0) return;
     this.bytesSent += out.byteLength;
+    this.watch.recorder?.chunk(out);
     if (!this.sink!.write(out)) this.body.pause();
   }
 
@@ -312,6 +321,7 @@ class RelayedBody implements BodySource {
     const last = this.watch.tap?.end();
     if (last && last.byteLength > 0) this.send(last);
     this.sink!.end();
+    this.ended = true;
     this.finish({ kind: "end" });
   }
 
@@ -330,6 +340,7 @@ class RelayedBody implements BodySource {
       const last = tap.end();
       if (last) this.send(last);
       this.sink.end();
+      this.ended = true;
     } else {
       this.sink?.abort(error);
     }
@@ -338,6 +349,7 @@ class RelayedBody implements BodySource {
 
   private send(chunk: Uint8Array): void {
     this.bytesSent += chunk.byteLength;
+    this.watch.recorder?.chunk(chunk);
     this.sink!.write(chunk);
   }
 
@@ -351,6 +363,13 @@ class RelayedBody implements BodySource {
     } catch (error) {
       console.error(`switchyard gateway: could not log request ${this.exchange.logId}: ${errorLine(error)}`);
     }
+    this.watch.recorder?.end(this.ending());
+  }
+
+  /** Whole when it ended with nothing logged as wrong (a cut stream, an error event, a client gone). */
+  private ending(): BodyEnding {
+    if (!this.ended) return "cut";
+    return this.watch.outcome.failure === undefined ? "complete" : "incomplete";
   }
 }
 

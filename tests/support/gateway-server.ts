@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { setProcessDatabase, type DatabaseHandle } from "@/db/client";
 import { config } from "@/lib/config";
 import type { MasterKeyring } from "@/lib/crypto/master-keys";
+import type { CacheStore } from "@/lib/cache/store";
 import { createGateway } from "@/lib/gateway";
 import { overrideProcessGatewaySettings, processGatewayLogs, shutdownGateway } from "@/lib/gateway/process";
 import { LogQueue, type LogQueueStats } from "@/lib/logs/queue";
@@ -32,6 +33,8 @@ export interface GatewayServerOptions {
   keyring?: MasterKeyring;
   /** No limit unless a suite tests it. */
   maxStreamsPerToken?: number;
+  /** The response cache's store for this server (called once per server); the gateway's default when omitted. */
+  cache?: () => CacheStore;
 }
 
 /** The real gateway behind a real HTTP server, reached through `entry` (tests/support/entries.ts). */
@@ -49,10 +52,18 @@ async function startNodeEntry({
   maxBodyBytes = 1024 * 1024,
   keyring = testKeyring,
   maxStreamsPerToken = 0,
+  cache,
 }: GatewayServerOptions): Promise<GatewayServer> {
   const { db } = database;
   const logs = new LogQueue({ write: (events) => database.writeLogs(events) });
-  const gateway = createGateway({ directory: createSnapshotDirectory(db, keyring), logs, allowPrivateUpstreams, maxBodyBytes, maxStreamsPerToken });
+  const gateway = createGateway({
+    directory: createSnapshotDirectory(db, keyring),
+    logs,
+    allowPrivateUpstreams,
+    maxBodyBytes,
+    maxStreamsPerToken,
+    cache: cache?.(),
+  });
   const notServed = (_req: IncomingMessage, res: ServerResponse) => {
     res.writeHead(404, { "content-type": "text/plain" }).end("not a gateway path");
   };
@@ -92,11 +103,12 @@ async function startNextEntry({
   maxBodyBytes = 1024 * 1024,
   keyring = testKeyring,
   maxStreamsPerToken = 0,
+  cache,
 }: GatewayServerOptions): Promise<GatewayServer> {
   if (nextEntryInUse) throw new Error("one Next-entry gateway server per test process at a time; close the previous one");
   nextEntryInUse = true;
   setProcessDatabase(database);
-  overrideProcessGatewaySettings({ keyring, allowPrivateUpstreams, maxBodyBytes, maxStreamsPerToken });
+  overrideProcessGatewaySettings({ keyring, allowPrivateUpstreams, maxBodyBytes, maxStreamsPerToken, cache });
   const { url } = await nextEntry();
   return {
     entry: "next",

@@ -9,3 +9,16 @@ export function settlesWithin<T>(promise: Promise<T>, ms: number, message: strin
   });
   return Promise.race([promise, guard]).finally(() => clearTimeout(timer));
 }
+
+/**
+ * Resolves once `store` answers (a new store connects in the background, and misses until then):
+ * a probe written and read back. Fails after a few seconds of no answer.
+ */
+export async function storeAnswers(store: { set(key: string, value: Buffer, ttl: number): Promise<void>; get(key: string): Promise<Buffer | undefined> }): Promise<void> {
+  for (let attempt = 0; attempt < 300; attempt++) {
+    await store.set("probe", Buffer.from("1"), 60);
+    if (await store.get("probe")) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error("the cache store never answered");
+}

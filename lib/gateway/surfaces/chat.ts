@@ -14,6 +14,7 @@ import { askForStreamUsage, parseJsonObject, parseModelName } from "../openai-bo
 import { effectiveOptions, type Attempt, type RequestPlan } from "../plan";
 import { findProvider } from "../provider-target";
 import { relay } from "../relay";
+import type { BodyRecorder } from "@/lib/cache/flight";
 import type { SurfaceContext } from "./context";
 
 /**
@@ -34,7 +35,11 @@ export async function serveChat(ctx: SurfaceContext, ingress: WireFormat): Promi
 /** A chat request already read, in `ingress`'s shape with `model` naming the provider (`/ai/run` builds one). */
 export async function serveChatBody(ctx: SurfaceContext, ingress: WireFormat, body: JsonObject): Promise<GatewayResponse> {
   const plan = await planChat(ctx, ingress, body);
-  return runAttempt(ctx, plan, plan.attempts[0]!, body);
+  const attempt = plan.attempts[0]!;
+  // Before anything is translated or fetched (images for Gemini): a hit needs none of it.
+  const { req, exchange } = ctx;
+  const cacheable = { req, exchange, access: plan.access, options: plan.options, credential: attempt.credential, keyHeaders: attempt.provider.credentialHeaders };
+  return ctx.cache.serve(cacheable, (recorder) => runAttempt(ctx, plan, attempt, body, recorder));
 }
 
 /** Resolves the request into its plan: the provider and model `model` names, its key, the format to call it in. */
@@ -57,7 +62,7 @@ async function planChat(ctx: SurfaceContext, ingress: WireFormat, body: JsonObje
 }
 
 /** encode → apply credential → call → decode, for one attempt. */
-async function runAttempt(ctx: SurfaceContext, plan: RequestPlan, attempt: Attempt, body: JsonObject): Promise<GatewayResponse> {
+async function runAttempt(ctx: SurfaceContext, plan: RequestPlan, attempt: Attempt, body: JsonObject, recorder: BodyRecorder | undefined): Promise<GatewayResponse> {
   const { req, exchange } = ctx;
   let outgoingBody: JsonObject;
   let path: string | undefined;
@@ -100,7 +105,7 @@ async function runAttempt(ctx: SurfaceContext, plan: RequestPlan, attempt: Attem
     headers,
     body: text,
   });
-  return relay(ctx.relay, exchange, { ...outgoing, signal: req.signal, headersTimeout: plan.options.requestTimeoutMs }, answer, attempt.credential);
+  return relay(ctx.relay, exchange, { ...outgoing, signal: req.signal, headersTimeout: plan.options.requestTimeoutMs }, answer, attempt.credential, recorder);
 }
 
 /** The call's path and body as the provider and the key want them (`ProviderSpec.shapeChatCall`). */

@@ -1,3 +1,4 @@
+import type { ResponseCache } from "@/lib/cache/response-cache";
 import type { Access } from "../auth";
 import type { GatewayDirectory } from "@/lib/state/directory";
 import type { GatewayRequest } from "../contract";
@@ -13,6 +14,8 @@ export interface SurfaceContext {
   clientSentKey: boolean;
   directory: GatewayDirectory;
   relay: RelayDeps;
+  /** Looked up around each surface's upstream call. */
+  cache: ResponseCache;
   maxBodyBytes: number;
   /**
    * No Universal step follows this one (always true outside the Universal endpoint): its last

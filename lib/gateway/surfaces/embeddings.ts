@@ -43,7 +43,7 @@ export async function serveEmbeddings(ctx: SurfaceContext): Promise<GatewayRespo
   exchange.providerKeyId = credential.storedKeyId;
   if ("path" in route) {
     const path = target.pathForModel?.(route.path, model) ?? route.path;
-    return callProvider(ctx, credential, path, JSON.stringify(body), openAiChatAnswer(false));
+    return callProvider(ctx, target, credential, path, JSON.stringify(body), openAiChatAnswer(false));
   }
   const { translation } = route;
 
@@ -56,15 +56,25 @@ export async function serveEmbeddings(ctx: SurfaceContext): Promise<GatewayRespo
   const encoded = translation.encode(request);
   const text = JSON.stringify(encoded.body);
   if (effectiveOptions(access.gateway, exchange.options).collectLogPayload) exchange.providerRequestBody = text;
-  return callProvider(ctx, credential, encoded.path, text, translatedEmbeddingsAnswer(target.format, translation, request));
+  return callProvider(ctx, target, credential, encoded.path, text, translatedEmbeddingsAnswer(target.format, translation, request));
 }
 
-async function callProvider(ctx: SurfaceContext, credential: UpstreamCredential, path: string, body: string, answer: AnswerHandling): Promise<GatewayResponse> {
-  const { req, exchange } = ctx;
-  const headers = upstreamRequestHeaders(req.headers);
-  headers["content-type"] = "application/json";
-  const outgoing = await credential.apply({ method: "POST", baseUrl: credential.baseUrl, path, headers, body });
-  return relay(ctx.relay, exchange, { ...outgoing, signal: req.signal, headersTimeout: exchange.options?.requestTimeoutMs }, answer, credential);
+async function callProvider(
+  ctx: SurfaceContext,
+  target: ProviderTarget,
+  credential: UpstreamCredential,
+  path: string,
+  body: string,
+  answer: AnswerHandling,
+): Promise<GatewayResponse> {
+  const { req, exchange, access } = ctx;
+  const options = effectiveOptions(access.gateway, exchange.options);
+  return ctx.cache.serve({ req, exchange, access, options, credential, keyHeaders: target.credentialHeaders }, async (recorder) => {
+    const headers = upstreamRequestHeaders(req.headers);
+    headers["content-type"] = "application/json";
+    const outgoing = await credential.apply({ method: "POST", baseUrl: credential.baseUrl, path, headers, body });
+    return relay(ctx.relay, exchange, { ...outgoing, signal: req.signal, headersTimeout: exchange.options?.requestTimeoutMs }, answer, credential, recorder);
+  });
 }
 
 /** A provider's own embeddings endpoint, in the format of its chat: the OpenAI request out, OpenAI's list back. */

@@ -5,6 +5,7 @@ import { invalidProvider, invalidRequest, methodNotAllowed } from "../errors";
 import { upstreamRequestHeaders } from "../headers";
 import { askForStreamUsage, assertJsonDepth, tryParseJsonObject } from "../openai-body";
 import { assertPlainProviderPath } from "../paths";
+import { effectiveOptions } from "../plan";
 import { findProvider } from "../provider-target";
 import { passthroughAnswer } from "../answer";
 import { relay } from "../relay";
@@ -52,20 +53,18 @@ export async function servePassthrough(ctx: SurfaceContext, provider: string, pr
   const routed = target.passthroughTarget?.(providerPath);
   const credential = await resolveCredential(target, access, clientSentKey, exchange.options?.byokAlias, ctx.directory, "as-sent", routed?.baseUrl);
   exchange.providerKeyId = credential.storedKeyId;
-  const outgoing = await credential.apply({
-    method: req.method,
-    baseUrl: credential.baseUrl,
-    path: (routed?.path ?? withoutDuplicateVersion(credential.baseUrl, providerPath)) + req.query,
-    headers: upstreamRequestHeaders(req.headers),
-    body,
+  const options = effectiveOptions(access.gateway, exchange.options);
+  return ctx.cache.serve({ req, exchange, access, options, credential, keyHeaders: target.credentialHeaders }, async (recorder) => {
+    const outgoing = await credential.apply({
+      method: req.method,
+      baseUrl: credential.baseUrl,
+      path: (routed?.path ?? withoutDuplicateVersion(credential.baseUrl, providerPath)) + req.query,
+      headers: upstreamRequestHeaders(req.headers),
+      body,
+    });
+    const call = { ...outgoing, signal: req.signal, headersTimeout: exchange.options?.requestTimeoutMs };
+    return relay(ctx.relay, exchange, call, passthroughAnswer(target.formatOfPath(providerPath), stripUsageChunk), credential, recorder);
   });
-  return relay(
-    ctx.relay,
-    exchange,
-    { ...outgoing, signal: req.signal, headersTimeout: exchange.options?.requestTimeoutMs },
-    passthroughAnswer(target.formatOfPath(providerPath), stripUsageChunk),
-    credential,
-  );
 }
 
 function gatewayTokenInQuery(keyHeader: string) {

@@ -6,6 +6,7 @@ import { resolveCredential } from "../credentials";
 import { invalidRequest, methodNotAllowed } from "../errors";
 import { upstreamRequestHeaders } from "../headers";
 import { parseJsonObject } from "../openai-body";
+import { effectiveOptions } from "../plan";
 import { relay } from "../relay";
 import { serveChatBody } from "./chat";
 import type { SurfaceContext } from "./context";
@@ -55,8 +56,12 @@ async function runWorkersAi(ctx: SurfaceContext, model: string, input: JsonObjec
   exchange.stream = input.stream === true;
   const credential = await resolveCredential(workersAi, access, ctx.clientSentKey, exchange.options?.byokAlias, ctx.directory);
   exchange.providerKeyId = credential.storedKeyId;
-  const headers = upstreamRequestHeaders(req.headers);
-  headers["content-type"] = "application/json";
-  const outgoing = await credential.apply({ method: "POST", baseUrl: credential.baseUrl, path: `run/${model}`, headers, body: JSON.stringify(input) });
-  return relay(ctx.relay, exchange, { ...outgoing, signal: req.signal, headersTimeout: exchange.options?.requestTimeoutMs }, passthroughAnswer("workers-ai"), credential);
+  const options = effectiveOptions(access.gateway, exchange.options);
+  return ctx.cache.serve({ req, exchange, access, options, credential, keyHeaders: workersAi.credentialHeaders }, async (recorder) => {
+    const headers = upstreamRequestHeaders(req.headers);
+    headers["content-type"] = "application/json";
+    const outgoing = await credential.apply({ method: "POST", baseUrl: credential.baseUrl, path: `run/${model}`, headers, body: JSON.stringify(input) });
+    const call = { ...outgoing, signal: req.signal, headersTimeout: exchange.options?.requestTimeoutMs };
+    return relay(ctx.relay, exchange, call, passthroughAnswer("workers-ai"), credential, recorder);
+  });
 }
