@@ -3,9 +3,11 @@ import { StoredKeyError, type ChatCall } from "@/lib/providers/types";
 import type { JsonObject } from "@/lib/formats/json";
 import type { Access } from "./auth";
 import type { GatewayDirectory, StoredKey } from "@/lib/state/directory";
-import { invalidRequest, storedKeyFailed, storedKeyRejected, unknownAlias, type GatewayError } from "./errors";
+import { invalidRequest, poolRejected, storedKeyFailed, storedKeyRejected, unknownAlias, type GatewayError } from "./errors";
 import { bearerValue, PROVIDER_KEY_HEADERS } from "./headers";
+import { DEFAULT_COOL_DOWN_MS, keyPools } from "./key-pool";
 import type { ProviderTarget } from "./provider-target";
+import { retryAfterMs } from "./retry";
 
 export interface UpstreamCredential {
   /** Where the provider lives: the stored key's base URL, else the provider's. */
@@ -27,13 +29,21 @@ export interface UpstreamCredential {
    */
   cacheIdentity: string | null;
   /**
-   * The refusal to answer instead of the provider's when it rejected a stored key; undefined for
-   * any other answer, and always for a client's own key, whose rejection is the client's to read.
+   * What the provider's answer says of the stored key, noted in its pool: `rejected` (out of the
+   * pool, with the refusal to answer instead of the provider's), `cooling` (a 429: out until its
+   * cool-down ends), or undefined. Always undefined for a client's own key, whose rejection is the
+   * client's to read.
    */
-  rejection(status: number, headers: Record<string, string | string[] | undefined>): GatewayError | undefined;
+  assess(status: number, headers: Record<string, string | string[] | undefined>): KeyVerdict | undefined;
+  /** The credential for a retry: the pool's next pick (this one again for a client's key); undefined when every key is rejected. */
+  next(): UpstreamCredential | undefined;
+  /** Another key of the pool usable right now (neither rejected nor cooling), to move on to at once; undefined when there is none. */
+  another(): UpstreamCredential | undefined;
 }
 
-const clientKeyRejection = () => undefined;
+export type KeyVerdict = { kind: "rejected"; refusal: GatewayError } | { kind: "cooling" };
+
+type AnswerHeaders = Record<string, string | string[] | undefined>;
 
 /**
  * What a client's own provider key is for. `as-sent` (passthrough): the client speaks the
@@ -63,31 +73,43 @@ export async function resolveCredential(
   if (clientSentKey) {
     const baseUrl = pathBaseUrl ?? target.baseUrl;
     if (baseUrl === null) throw needsBaseUrl(target, access);
-    return {
+    const credential: UpstreamCredential = {
       baseUrl,
       apply: clientKeyApplier(target, clientKeyUse),
       shapeChat: (call) => target.shapeChatCall?.(call, undefined) ?? call,
       storedKeyId: null,
       cacheIdentity: null,
-      rejection: clientKeyRejection,
+      assess: () => undefined,
+      next: () => credential,
+      another: () => undefined,
     };
+    return credential;
   }
   if (!access.token) throw missingKey(target, access, false);
 
   const keys = await directory.providerKeys(access.team.id, access.gateway.id, target.slug);
   const wanted = alias ?? "default";
-  const key = pick(keys, wanted, access.gateway.id) ?? pick(keys, wanted, null);
-  if (!key) {
+  const own = keyPools.pool(keys, wanted, access.gateway.id);
+  const pool = own.length > 0 ? own : keyPools.pool(keys, wanted, null);
+  if (pool.length === 0) {
     if (alias !== undefined) throw unknownAlias(target.slug, alias, [...new Set(keys.map((k) => k.alias))].sort());
     throw missingKey(target, access, true);
   }
+  const key = keyPools.pick(pool);
+  if (!key) throw poolRejected(target.slug, target.name, wanted);
+  return storedCredential(target, access, pool, key, pathBaseUrl);
+}
+
+/** One stored key of `pool` as the credential of an attempt; `next` and `another` move on to the pool's others. */
+function storedCredential(target: ProviderTarget, access: Access, pool: readonly StoredKey[], key: StoredKey, pathBaseUrl: string | undefined): UpstreamCredential {
   const baseUrl = key.baseUrl ?? pathBaseUrl ?? target.baseUrlOfKey?.(key.secret()) ?? target.baseUrl;
   if (baseUrl === null) throw needsBaseUrl(target, access);
   const complete = completer(target);
-  const rejects = target.rejectsCredential ?? ((status: number) => status === 401);
+  const rejects = target.rejectsCredential ?? defaultRejects;
   // A provider that mints or fetches something with the key says why that failed; the client learns which key it was.
   const named = (error: unknown) => (error instanceof StoredKeyError ? storedKeyFailed(target.slug, target.name, key.alias, error) : error);
-  return {
+  const other = (picked: StoredKey | undefined) => (picked === key ? self : picked && storedCredential(target, access, pool, picked, pathBaseUrl));
+  const self: UpstreamCredential = {
     baseUrl,
     async apply(call) {
       try {
@@ -104,10 +126,25 @@ export async function resolveCredential(
       }
     },
     storedKeyId: key.id,
+    // The pool's, not the key's: any of its keys gets the same answer.
     cacheIdentity: `stored:${key.gatewayId ?? "team"}:${target.slug}:${key.alias}`,
-    rejection: (status, headers) => (rejects(status, headers) ? storedKeyRejected(target.slug, target.name, key.alias, status) : undefined),
+    assess(status: number, headers: AnswerHeaders): KeyVerdict | undefined {
+      if (rejects(status, headers)) {
+        keyPools.reject(key);
+        return { kind: "rejected", refusal: storedKeyRejected(target.slug, target.name, key.alias, status) };
+      }
+      if (status !== 429) return undefined;
+      keyPools.coolDown(key, retryAfterMs(headers["retry-after"]) ?? DEFAULT_COOL_DOWN_MS);
+      return { kind: "cooling" };
+    },
+    next: () => other(keyPools.pick(pool)),
+    another: () => (pool.length === 1 ? undefined : other(keyPools.pick(pool, true))),
   };
+  return self;
 }
+
+/** A provider refuses a key it does not know with 401, and one it will not serve with 403. */
+const defaultRejects = (status: number) => status === 401 || status === 403;
 
 function completer(target: ProviderTarget): (call: OutgoingCall) => OutgoingCall {
   return target.completeCall ?? ((call) => call);
@@ -126,10 +163,6 @@ async function moveClientKey(target: ProviderTarget, call: OutgoingCall): Promis
   if (from === undefined) return call;
   const { [from]: value, ...headers } = call.headers;
   return target.applyCredential({ ...call, headers }, bearerValue(value ?? ""));
-}
-
-function pick(keys: StoredKey[], alias: string, gatewayId: string | null): StoredKey | undefined {
-  return keys.find((k) => k.alias === alias && k.gatewayId === gatewayId);
 }
 
 function addKeyHint(target: ProviderTarget, access: Access): string {

@@ -6,12 +6,15 @@ import type { BodySink, BodySource, GatewayResponse } from "./contract";
 import type { LogSink } from "@/lib/logs/types";
 import type { GatewayMetrics } from "@/lib/metrics/gateway";
 import type { AnswerHandling } from "./answer";
+import type { OutgoingCall } from "@/lib/providers/types";
 import type { UpstreamCredential } from "./credentials";
-import { providerFailed, type GatewayError } from "./errors";
-import { elapsedMs, setGatewayHeaders, type Exchange } from "./exchange";
+import { clientClosed, GatewayError, InternalCode, providerFailed } from "./errors";
+import { attemptElapsedMs, nextAttempt, setGatewayHeaders, type Exchange } from "./exchange";
 import { clientResponseHeaders, headerText } from "./headers";
 import { isTextType, loggedBody } from "./log-body";
 import { logPolicy, recordExchange, type ExchangeOutcome } from "./logging";
+import type { EffectiveOptions } from "./plan";
+import { backoffDelayMs, isRetryableStatus, retryAfterMs, retryWaitMs, waitUnlessAborted } from "./retry";
 import { noSlot, type ReleaseSlot, type StreamLimiter } from "./stream-limit";
 import type { Upstream, UpstreamCall } from "./upstream";
 
@@ -34,24 +37,36 @@ const UPSTREAM_BROKE_STATUS = 502;
 /** How the response body ended: read to its end, left by the client, or broken off by the provider. */
 type BodyEnd = { kind: "end" } | { kind: "client-left" } | { kind: "upstream-broke"; error: GatewayError };
 
+/** How a surface has the provider called: the key to begin with, the call for each attempt, and the retry settings. */
+export interface ProviderCall {
+  /** The first attempt's key; a pool's others follow by `next` and `another`. */
+  credential: UpstreamCredential;
+  /** The outgoing call with `credential`, built for each attempt: a signing provider (Bedrock, Vertex) shapes and signs it per key. */
+  build(credential: UpstreamCredential): Promise<OutgoingCall>;
+  options: Pick<EffectiveOptions, "maxAttempts" | "retryDelayMs" | "backoff" | "requestTimeoutMs">;
+  /** No Universal step follows (`SurfaceContext.finalStep`). */
+  finalStep: boolean;
+  /** The client's: aborted when it goes away. */
+  signal: AbortSignal;
+}
+
 /**
  * Calls the provider and sends its answer back, reading usage on the way, and logs once the body
  * has finished. A streamed answer goes through `answer`'s tap as it arrives (untouched, or
  * translated); a whole answer is kept for its usage, or read to its end first when `answer`
  * rewrites it into the client's format. A stream the client asked for holds one of its token's
  * stream slots until it ends, however it ends.
- * A provider's rejection of a stored key is answered by the gateway instead (`credential.rejection`).
+ *
+ * Before anything reaches the client, a failed attempt (no connection, no headers in time, 429,
+ * 500, 502, 503, 504) is retried up to `maxAttempts` after its backoff, each attempt its own log
+ * row; a key of a pool that the provider refused or rate-limited gives way to another key of the
+ * pool at once, without counting as a retry. A provider's rejection of a stored key with no other
+ * key to move on to is answered by the gateway instead (`KeyVerdict`).
  */
-export async function relay(
-  deps: RelayDeps,
-  exchange: Exchange,
-  call: UpstreamCall,
-  answer: AnswerHandling,
-  credential: Pick<UpstreamCredential, "rejection">,
-): Promise<GatewayResponse> {
+export async function relay(deps: RelayDeps, exchange: Exchange, call: ProviderCall, answer: AnswerHandling): Promise<GatewayResponse> {
   const release = exchange.stream ? deps.streams.admit(exchange.tokenId) : noSlot;
   try {
-    return await forward(deps, exchange, call, answer, credential, release);
+    return await forward(deps, exchange, call, answer, release);
   } catch (error) {
     release();
     throw error;
@@ -72,27 +87,101 @@ async function callUpstream(upstream: RelayDeps["upstream"], exchange: Exchange,
   return {
     answer,
     upstreamMs: performance.now() - calledAt,
-    ttfbMs: elapsedMs(exchange),
+    ttfbMs: attemptElapsedMs(exchange),
     contentType: headerText(answer.headers["content-type"]),
   };
 }
 
-async function forward(
+/** Attempts until one answers what goes to the client, then sends it. */
+async function forward(deps: RelayDeps, exchange: Exchange, call: ProviderCall, handling: AnswerHandling, release: ReleaseSlot): Promise<GatewayResponse> {
+  const { options, signal } = call;
+  let credential = call.credential;
+  let retries = 0;
+  for (;;) {
+    exchange.providerKeyId = credential.storedKeyId;
+    const last = retries + 1 >= options.maxAttempts;
+    // After other attempts, the last waits for the provider however long it takes, unless a Universal step follows.
+    const waits = last && call.finalStep && (exchange.attempt > 1 || exchange.step > 0);
+    const outgoing = await call.build(credential);
+    const upstreamCall: UpstreamCall = { ...outgoing, signal, headersTimeout: waits ? undefined : options.requestTimeoutMs };
+    let arrival: Arrival;
+    try {
+      arrival = await callUpstream(deps.upstream, exchange, upstreamCall);
+    } catch (error) {
+      if (last || !isRetryableFailure(error)) throw error;
+      const wait = backoffDelayMs(options.backoff, options.retryDelayMs, ++retries);
+      const outcome: ExchangeOutcome = { statusCode: error.httpCode, error, responseHeaders: {} };
+      if (!(await retryAfterWait(deps.logs, exchange, outcome, wait, signal))) throw clientClosed();
+      credential = credential.next() ?? credential;
+      continue;
+    }
+    const { answer } = arrival;
+    const verdict = credential.assess(answer.statusCode, answer.headers);
+    const another = verdict && credential.another();
+    if (verdict && (another || verdict.kind === "rejected")) {
+      answer.body.dump().catch(() => {});
+      answered(deps.metrics, exchange, arrival.upstreamMs);
+      if (!another) throw (verdict as { refusal: GatewayError }).refusal;
+      const why = verdict.kind === "rejected" ? "rejected the key" : "rate-limited the key";
+      recordExchange(deps.logs, exchange, {
+        ...failedOutcome(exchange, arrival, `The provider ${why} (HTTP ${answer.statusCode}); moved on to another key of the pool`),
+        error: verdict.kind === "rejected" ? verdict.refusal : undefined,
+      });
+      nextAttempt(exchange);
+      credential = another;
+      continue;
+    }
+    if (!last && isRetryableStatus(answer.statusCode)) {
+      const wait = retryWaitMs(backoffDelayMs(options.backoff, options.retryDelayMs, retries + 1), retryAfterMs(answer.headers["retry-after"]));
+      if (wait !== undefined) {
+        retries++;
+        answer.body.dump().catch(() => {});
+        answered(deps.metrics, exchange, arrival.upstreamMs);
+        const outcome = failedOutcome(exchange, arrival, `The provider answered HTTP ${answer.statusCode}`);
+        if (!(await retryAfterWait(deps.logs, exchange, outcome, wait, signal))) throw clientClosed();
+        credential = credential.next() ?? credential;
+        continue;
+      }
+    }
+    return deliver(deps, exchange, upstreamCall, arrival, handling, release);
+  }
+}
+
+/** A connection that failed or a provider that did not answer in time; not the private-address guard, nor the client leaving. */
+function isRetryableFailure(error: unknown): error is GatewayError {
+  return error instanceof GatewayError && error.internalCode === InternalCode.providerFailed && (error.httpCode === 502 || error.httpCode === 504);
+}
+
+/** The row of an attempt whose answer is drained for another attempt: the provider's status, headers and timing, no body. */
+function failedOutcome(exchange: Exchange, { answer, ttfbMs }: Arrival, failure: string): ExchangeOutcome {
+  const headers = clientResponseHeaders(answer.headers, false);
+  setGatewayHeaders(headers, exchange);
+  return { statusCode: answer.statusCode, failure, responseHeaders: headers, ttfbMs, responseBytes: 0 };
+}
+
+/**
+ * Logs the failed attempt (saying how long the retry waits), moves the exchange on to its next
+ * attempt and waits; false when the client left meanwhile, which ends the attempts.
+ */
+async function retryAfterWait(logs: LogSink, exchange: Exchange, outcome: ExchangeOutcome, waitMs: number, signal: AbortSignal): Promise<boolean> {
+  const retrying = `retried after ${waitMs} ms`;
+  if (outcome.error) outcome.failure = `${outcome.error.message}; ${retrying}`;
+  else outcome.failure = `${outcome.failure}; ${retrying}`;
+  recordExchange(logs, exchange, outcome);
+  nextAttempt(exchange);
+  return waitUnlessAborted(waitMs, signal);
+}
+
+/** Sends the provider's answer to the client: whole, rewritten, or relayed as it arrives. */
+async function deliver(
   deps: RelayDeps,
   exchange: Exchange,
   call: UpstreamCall,
+  arrival: Arrival,
   handling: AnswerHandling,
-  credential: Pick<UpstreamCredential, "rejection">,
   release: ReleaseSlot,
 ): Promise<GatewayResponse> {
-  const arrival = await callUpstream(deps.upstream, exchange, call);
   const { answer, upstreamMs, ttfbMs, contentType } = arrival;
-  const rejected = credential.rejection(answer.statusCode, answer.headers);
-  if (rejected) {
-    answer.body.dump().catch(() => {});
-    answered(deps.metrics, exchange, upstreamMs);
-    throw rejected;
-  }
   // Every stream is tapped, logged or not: should the provider break off, the tap is what ends the
   // client's stream with a whole error event.
   const tap = handling.tap(contentType, answer.statusCode, exchange.stream);

@@ -12,7 +12,10 @@ export interface UpstreamCall {
   body: Uint8Array | string | undefined;
   /** The client's abort signal: a client that goes away cancels the upstream call. */
   signal: AbortSignal;
-  /** `cf-aig-request-timeout`: milliseconds to the response headers. */
+  /**
+   * `cf-aig-request-timeout`: milliseconds to the response headers, connecting included; a body
+   * that has started may take as long as it takes. Undefined for undici's own limits.
+   */
   headersTimeout: number | undefined;
 }
 
@@ -62,6 +65,8 @@ export function createUpstream(allowPrivateUpstreams: boolean): Upstream {
   return {
     async call(request) {
       const base = parseBase(request.baseUrl);
+      // undici's headersTimeout starts once the request is written: connecting is bounded too.
+      const deadline = request.headersTimeout === undefined ? undefined : new FirstByteDeadline(request.signal, request.headersTimeout);
       try {
         if (!allowPrivateUpstreams) assertPublicLiteral(base.hostname);
         return await agent.request({
@@ -70,19 +75,49 @@ export function createUpstream(allowPrivateUpstreams: boolean): Upstream {
           method: request.method as Dispatcher.HttpMethod,
           headers: request.headers,
           body: request.body,
-          signal: request.signal,
+          signal: deadline?.signal ?? request.signal,
           headersTimeout: request.headersTimeout,
         });
       } catch (error) {
-        throw upstreamFailure(error, base.hostname, request.signal);
+        throw upstreamFailure(error, base.hostname, request.signal, deadline?.expired === true);
+      } finally {
+        deadline?.clear();
       }
     },
     close: () => agent.close(),
   };
 }
 
-function upstreamFailure(error: unknown, host: string, signal: AbortSignal): GatewayError {
+/**
+ * Aborts the call when its response headers have not arrived in time; cleared once they have,
+ * while the client's leaving still aborts it (and its body) as before.
+ */
+class FirstByteDeadline {
+  private readonly controller = new AbortController();
+  private readonly timer: NodeJS.Timeout;
+  expired = false;
+
+  constructor(client: AbortSignal, ms: number) {
+    if (client.aborted) this.controller.abort(client.reason);
+    else client.addEventListener("abort", () => this.controller.abort(client.reason), { once: true });
+    this.timer = setTimeout(() => {
+      this.expired = true;
+      this.controller.abort();
+    }, ms);
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  clear(): void {
+    clearTimeout(this.timer);
+  }
+}
+
+function upstreamFailure(error: unknown, host: string, signal: AbortSignal, expired: boolean): GatewayError {
   if (signal.aborted) return clientClosed();
+  if (expired) return providerFailed(504, `${host} did not answer in time`);
   const cause = error instanceof Error ? error.cause : undefined;
   if (error instanceof PrivateUpstreamError) return privateUpstream(error.message);
   if (cause instanceof PrivateUpstreamError) return privateUpstream(cause.message);

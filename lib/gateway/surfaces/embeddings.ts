@@ -59,12 +59,15 @@ export async function serveEmbeddings(ctx: SurfaceContext): Promise<GatewayRespo
   return callProvider(ctx, credential, encoded.path, text, translatedEmbeddingsAnswer(target.format, translation, request));
 }
 
-async function callProvider(ctx: SurfaceContext, credential: UpstreamCredential, path: string, body: string, answer: AnswerHandling): Promise<GatewayResponse> {
-  const { req, exchange } = ctx;
-  const headers = upstreamRequestHeaders(req.headers);
-  headers["content-type"] = "application/json";
-  const outgoing = await credential.apply({ method: "POST", baseUrl: credential.baseUrl, path, headers, body });
-  return relay(ctx.relay, exchange, { ...outgoing, signal: req.signal, headersTimeout: exchange.options?.requestTimeoutMs }, answer, credential);
+async function callProvider(ctx: SurfaceContext, first: UpstreamCredential, path: string, body: string, answer: AnswerHandling): Promise<GatewayResponse> {
+  const { req, exchange, access } = ctx;
+  const build = (credential: UpstreamCredential) => {
+    const headers = upstreamRequestHeaders(req.headers);
+    headers["content-type"] = "application/json";
+    return credential.apply({ method: "POST", baseUrl: credential.baseUrl, path, headers, body });
+  };
+  const options = effectiveOptions(access.gateway, exchange.options);
+  return relay(ctx.relay, exchange, { credential: first, build, options, finalStep: ctx.finalStep, signal: req.signal }, answer);
 }
 
 /** A provider's own embeddings endpoint, in the format of its chat: the OpenAI request out, OpenAI's list back. */

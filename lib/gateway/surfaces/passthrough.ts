@@ -1,10 +1,11 @@
 import { looksLikeGatewayToken } from "@/lib/crypto/gateway-token";
 import type { GatewayResponse } from "../contract";
-import { resolveCredential } from "../credentials";
+import { resolveCredential, type UpstreamCredential } from "../credentials";
 import { invalidProvider, invalidRequest, methodNotAllowed } from "../errors";
 import { upstreamRequestHeaders } from "../headers";
 import { askForStreamUsage, assertJsonDepth, tryParseJsonObject } from "../openai-body";
 import { assertPlainProviderPath } from "../paths";
+import { effectiveOptions } from "../plan";
 import { findProvider } from "../provider-target";
 import { passthroughAnswer } from "../answer";
 import { relay } from "../relay";
@@ -52,19 +53,20 @@ export async function servePassthrough(ctx: SurfaceContext, provider: string, pr
   const routed = target.passthroughTarget?.(providerPath);
   const credential = await resolveCredential(target, access, clientSentKey, exchange.options?.byokAlias, ctx.directory, "as-sent", routed?.baseUrl);
   exchange.providerKeyId = credential.storedKeyId;
-  const outgoing = await credential.apply({
-    method: req.method,
-    baseUrl: credential.baseUrl,
-    path: (routed?.path ?? withoutDuplicateVersion(credential.baseUrl, providerPath)) + req.query,
-    headers: upstreamRequestHeaders(req.headers),
-    body,
-  });
+  const build = (key: UpstreamCredential) =>
+    key.apply({
+      method: req.method,
+      baseUrl: key.baseUrl,
+      path: (routed?.path ?? withoutDuplicateVersion(key.baseUrl, providerPath)) + req.query,
+      headers: upstreamRequestHeaders(req.headers),
+      body,
+    });
+  const options = effectiveOptions(access.gateway, exchange.options);
   return relay(
     ctx.relay,
     exchange,
-    { ...outgoing, signal: req.signal, headersTimeout: exchange.options?.requestTimeoutMs },
+    { credential, build, options, finalStep: ctx.finalStep, signal: req.signal },
     passthroughAnswer(target.formatOfPath(providerPath), stripUsageChunk),
-    credential,
   );
 }
 

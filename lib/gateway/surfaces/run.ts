@@ -2,10 +2,11 @@ import { isJsonObject, type JsonObject } from "@/lib/formats/json";
 import { isWorkersAiModel, workersAi } from "@/lib/providers/workers-ai";
 import { passthroughAnswer } from "../answer";
 import type { GatewayResponse } from "../contract";
-import { resolveCredential } from "../credentials";
+import { resolveCredential, type UpstreamCredential } from "../credentials";
 import { invalidRequest, methodNotAllowed } from "../errors";
 import { upstreamRequestHeaders } from "../headers";
 import { parseJsonObject } from "../openai-body";
+import { effectiveOptions } from "../plan";
 import { relay } from "../relay";
 import { serveChatBody } from "./chat";
 import type { SurfaceContext } from "./context";
@@ -55,8 +56,12 @@ async function runWorkersAi(ctx: SurfaceContext, model: string, input: JsonObjec
   exchange.stream = input.stream === true;
   const credential = await resolveCredential(workersAi, access, ctx.clientSentKey, exchange.options?.byokAlias, ctx.directory);
   exchange.providerKeyId = credential.storedKeyId;
-  const headers = upstreamRequestHeaders(req.headers);
-  headers["content-type"] = "application/json";
-  const outgoing = await credential.apply({ method: "POST", baseUrl: credential.baseUrl, path: `run/${model}`, headers, body: JSON.stringify(input) });
-  return relay(ctx.relay, exchange, { ...outgoing, signal: req.signal, headersTimeout: exchange.options?.requestTimeoutMs }, passthroughAnswer("workers-ai"), credential);
+  const body = JSON.stringify(input);
+  const build = (key: UpstreamCredential) => {
+    const headers = upstreamRequestHeaders(req.headers);
+    headers["content-type"] = "application/json";
+    return key.apply({ method: "POST", baseUrl: key.baseUrl, path: `run/${model}`, headers, body });
+  };
+  const options = effectiveOptions(access.gateway, exchange.options);
+  return relay(ctx.relay, exchange, { credential, build, options, finalStep: ctx.finalStep, signal: req.signal }, passthroughAnswer("workers-ai"));
 }

@@ -1,0 +1,105 @@
+import type { StoredKey } from "@/lib/state/directory";
+
+/** How long a key that answered 429 without a `Retry-After` is left out of its pool. */
+export const DEFAULT_COOL_DOWN_MS = 10_000;
+/** The longest a provider's `Retry-After` keeps a key out of its pool. */
+export const MAX_COOL_DOWN_MS = 5 * 60_000;
+
+/** What this process knows of a stored key beyond the directory: its share so far, its cool-down, its refusal. */
+interface KeyHealth {
+  /** Smooth weighted round-robin's running weight. */
+  current: number;
+  /** `Date.now()` until which it is cooling down after a 429; 0 when it is not. */
+  coolUntil: number;
+  /** The provider refused it (401/403) in this process. */
+  rejected: boolean;
+}
+
+/**
+ * The stored keys one request may be answered with (same scope, provider and alias), spread by
+ * smooth weighted round-robin (nginx's: each pick adds every usable key's weight to its running
+ * weight, takes the largest and takes the total off it), so weights 1 each are round-robin and
+ * 3:1 is AAAB in an even interleave. Keys cooling down after a 429 and keys the provider refused
+ * are left out; when every usable key is cooling, the one whose cool-down ends first is used.
+ *
+ * The state is this process's, held beside the directory's key objects: a new snapshot of the
+ * team (a key added, rotated, removed) starts it afresh, and a key flagged rejected in the
+ * database stays out of its pool until rotated.
+ */
+export class KeyPools {
+  private readonly health = new WeakMap<StoredKey, KeyHealth>();
+  /** Pools by the directory's key list they were drawn from, so one request does not filter the list. */
+  private readonly pools = new WeakMap<readonly StoredKey[], Map<string, readonly StoredKey[]>>();
+
+  /** The pool of `alias` in a scope: a gateway's own keys (`gatewayId`), or the team-wide ones (null). */
+  pool(keys: readonly StoredKey[], alias: string, gatewayId: string | null): readonly StoredKey[] {
+    let byScope = this.pools.get(keys);
+    if (!byScope) this.pools.set(keys, (byScope = new Map()));
+    const scope = `${gatewayId ?? ""}\n${alias}`;
+    let pool = byScope.get(scope);
+    if (!pool) byScope.set(scope, (pool = keys.filter((k) => k.alias === alias && k.gatewayId === gatewayId)));
+    return pool;
+  }
+
+  /**
+   * The key for the next attempt; undefined when every key is rejected. With `usableOnly`, only a
+   * key neither rejected nor cooling (a move to another key at once), never the one ending its cool-down first.
+   */
+  pick(pool: readonly StoredKey[], usableOnly = false): StoredKey | undefined {
+    if (pool.length === 1) {
+      const only = pool[0]!;
+      if (this.isRejected(only)) return undefined;
+      return usableOnly && this.coolingUntil(only) > Date.now() ? undefined : only;
+    }
+    const now = Date.now();
+    let total = 0;
+    let best: KeyHealth | undefined;
+    let bestKey: StoredKey | undefined;
+    let soonest: StoredKey | undefined;
+    let soonestAt = Infinity;
+    for (const key of pool) {
+      if (this.isRejected(key)) continue;
+      const health = this.healthOf(key);
+      if (health.coolUntil > now) {
+        if (health.coolUntil < soonestAt) [soonest, soonestAt] = [key, health.coolUntil];
+        continue;
+      }
+      const weight = Math.max(1, key.weight);
+      health.current += weight;
+      total += weight;
+      if (!best || health.current > best.current) [best, bestKey] = [health, key];
+    }
+    if (best) {
+      best.current -= total;
+      return bestKey;
+    }
+    return usableOnly ? undefined : soonest;
+  }
+
+  /** Leaves `key` out of its pool for `ms` (a 429). */
+  coolDown(key: StoredKey, ms: number): void {
+    this.healthOf(key).coolUntil = Date.now() + Math.min(ms, MAX_COOL_DOWN_MS);
+  }
+
+  /** Takes `key` out of its pool (a 401 or 403): until a new snapshot, when the database says it is rejected. */
+  reject(key: StoredKey): void {
+    this.healthOf(key).rejected = true;
+  }
+
+  private isRejected(key: StoredKey): boolean {
+    return key.rejected || this.health.get(key)?.rejected === true;
+  }
+
+  private coolingUntil(key: StoredKey): number {
+    return this.health.get(key)?.coolUntil ?? 0;
+  }
+
+  private healthOf(key: StoredKey): KeyHealth {
+    let health = this.health.get(key);
+    if (!health) this.health.set(key, (health = { current: 0, coolUntil: 0, rejected: false }));
+    return health;
+  }
+}
+
+/** The process's pools: every gateway of the process reads keys from its own directory, so they never share a key object. */
+export const keyPools = new KeyPools();
