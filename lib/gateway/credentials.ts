@@ -3,7 +3,7 @@ import { StoredKeyError, type ChatCall } from "@/lib/providers/types";
 import type { JsonObject } from "@/lib/formats/json";
 import type { Access } from "./auth";
 import type { GatewayDirectory, StoredKey } from "@/lib/state/directory";
-import { invalidRequest, poolRejected, storedKeyFailed, storedKeyRejected, unknownAlias, type GatewayError } from "./errors";
+import { invalidRequest, storedKeyFailed, storedKeyRejected, unknownAlias, type GatewayError } from "./errors";
 import { bearerValue, PROVIDER_KEY_HEADERS } from "./headers";
 import { DEFAULT_COOL_DOWN_MS, keyPools } from "./key-pool";
 import type { ProviderTarget } from "./provider-target";
@@ -41,7 +41,11 @@ export interface UpstreamCredential {
   another(): UpstreamCredential | undefined;
 }
 
-export type KeyVerdict = { kind: "rejected"; refusal: GatewayError } | { kind: "cooling" };
+/**
+ * `rejected`: out of its pool (401, or 403); `refusal` is what to answer instead of the provider
+ * when no other key can be tried, undefined to pass the provider's answer on. `cooling`: a 429.
+ */
+export type KeyVerdict = { kind: "rejected"; refusal: GatewayError | undefined } | { kind: "cooling" };
 
 type AnswerHeaders = Record<string, string | string[] | undefined>;
 
@@ -95,9 +99,7 @@ export async function resolveCredential(
     if (alias !== undefined) throw unknownAlias(target.slug, alias, [...new Set(keys.map((k) => k.alias))].sort());
     throw missingKey(target, access, true);
   }
-  const key = keyPools.pick(pool);
-  if (!key) throw poolRejected(target.slug, target.name, wanted);
-  return storedCredential(target, access, pool, key, pathBaseUrl);
+  return storedCredential(target, access, pool, keyPools.pick(pool)!, pathBaseUrl);
 }
 
 /** One stored key of `pool` as the credential of an attempt; `next` and `another` move on to the pool's others. */
@@ -133,9 +135,17 @@ function storedCredential(target: ProviderTarget, access: Access, pool: readonly
         keyPools.reject(key);
         return { kind: "rejected", refusal: storedKeyRejected(target.slug, target.name, key.alias, status) };
       }
-      if (status !== 429) return undefined;
-      keyPools.coolDown(key, retryAfterMs(headers["retry-after"]) ?? DEFAULT_COOL_DOWN_MS);
-      return { kind: "cooling" };
+      if (status === 403) {
+        // Also a model or project the key may not use: the pool moves on, but a lone key's 403 is the provider's to explain.
+        keyPools.reject(key);
+        return { kind: "rejected", refusal: undefined };
+      }
+      if (status === 429) {
+        keyPools.coolDown(key, retryAfterMs(headers["retry-after"]) ?? DEFAULT_COOL_DOWN_MS);
+        return { kind: "cooling" };
+      }
+      keyPools.accepted(key);
+      return undefined;
     },
     next: () => other(keyPools.pick(pool)),
     another: () => (pool.length === 1 ? undefined : other(keyPools.pick(pool, true))),
@@ -143,8 +153,8 @@ function storedCredential(target: ProviderTarget, access: Access, pool: readonly
   return self;
 }
 
-/** A provider refuses a key it does not know with 401, and one it will not serve with 403. */
-const defaultRejects = (status: number) => status === 401 || status === 403;
+/** The key itself refused: the gateway answers 2009 naming it, instead of the provider. */
+const defaultRejects = (status: number) => status === 401;
 
 function completer(target: ProviderTarget): (call: OutgoingCall) => OutgoingCall {
   return target.completeCall ?? ((call) => call);

@@ -138,15 +138,6 @@ export const storedKeyRejected = (provider: string, providerName: string, alias:
     "provider_key_rejected",
   );
 
-/** Every key of a pool was refused by the provider (each one's refusal is in the logs): answered without calling it again. */
-export const poolRejected = (provider: string, providerName: string, alias: string) =>
-  new GatewayError(
-    401,
-    InternalCode.unauthorized,
-    `${providerName} rejected every stored ${provider} key "${alias}": ${rotateHint(provider, alias)}`,
-    "provider_key_rejected",
-  );
-
 const rotateHint = (provider: string, alias: string) =>
   `rotate it with \`npx switchyard key rotate {team} ${provider} --alias ${alias}\` or in the dashboard, or send your own key`;
 

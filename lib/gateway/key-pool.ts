@@ -11,8 +11,8 @@ interface KeyHealth {
   current: number;
   /** `Date.now()` until which it is cooling down after a 429; 0 when it is not. */
   coolUntil: number;
-  /** The provider refused it (401/403) in this process. */
-  rejected: boolean;
+  /** The provider refused it (401/403) in this process, or took it again; undefined for what the database says. */
+  rejected: boolean | undefined;
 }
 
 /**
@@ -42,38 +42,26 @@ export class KeyPools {
   }
 
   /**
-   * The key for the next attempt; undefined when every key is rejected. With `usableOnly`, only a
-   * key neither rejected nor cooling (a move to another key at once), never the one ending its cool-down first.
+   * The key for the next attempt. When every key is rejected, the pool is used as if none were, so
+   * that the provider's refusal is what the client hears, and a key the provider takes again
+   * (`accepted`) comes back. With `usableOnly`, only a key neither rejected nor cooling (to move
+   * on to at once), never the one ending its cool-down first.
    */
   pick(pool: readonly StoredKey[], usableOnly = false): StoredKey | undefined {
     if (pool.length === 1) {
       const only = pool[0]!;
-      if (this.isRejected(only)) return undefined;
-      return usableOnly && this.coolingUntil(only) > Date.now() ? undefined : only;
+      return usableOnly && (this.isRejected(only) || this.coolingUntil(only) > Date.now()) ? undefined : only;
     }
     const now = Date.now();
-    let total = 0;
-    let best: KeyHealth | undefined;
-    let bestKey: StoredKey | undefined;
+    const picked = this.weightedPick(pool, (key, health) => !this.isRejected(key) && health.coolUntil <= now);
+    if (picked || usableOnly) return picked;
     let soonest: StoredKey | undefined;
     let soonestAt = Infinity;
     for (const key of pool) {
-      if (this.isRejected(key)) continue;
-      const health = this.healthOf(key);
-      if (health.coolUntil > now) {
-        if (health.coolUntil < soonestAt) [soonest, soonestAt] = [key, health.coolUntil];
-        continue;
-      }
-      const weight = Math.max(1, key.weight);
-      health.current += weight;
-      total += weight;
-      if (!best || health.current > best.current) [best, bestKey] = [health, key];
+      const until = this.coolingUntil(key);
+      if (!this.isRejected(key) && until < soonestAt) [soonest, soonestAt] = [key, until];
     }
-    if (best) {
-      best.current -= total;
-      return bestKey;
-    }
-    return usableOnly ? undefined : soonest;
+    return soonest ?? this.weightedPick(pool, () => true);
   }
 
   /** Leaves `key` out of its pool for `ms` (a 429). */
@@ -81,13 +69,37 @@ export class KeyPools {
     this.healthOf(key).coolUntil = Date.now() + Math.min(ms, MAX_COOL_DOWN_MS);
   }
 
-  /** Takes `key` out of its pool (a 401 or 403): until a new snapshot, when the database says it is rejected. */
+  /** Takes `key` out of its pool (a 401 or 403). */
   reject(key: StoredKey): void {
     this.healthOf(key).rejected = true;
   }
 
+  /** The provider answered with `key` without refusing it: back in its pool if it was out, whatever the database last said. */
+  accepted(key: StoredKey): void {
+    const health = this.health.get(key);
+    if (health) health.rejected = false;
+    else if (key.rejected) this.healthOf(key).rejected = false;
+  }
+
+  /** Smooth weighted round-robin over the keys `eligible` lets in; undefined when it lets in none. */
+  private weightedPick(pool: readonly StoredKey[], eligible: (key: StoredKey, health: KeyHealth) => boolean): StoredKey | undefined {
+    let total = 0;
+    let best: KeyHealth | undefined;
+    let bestKey: StoredKey | undefined;
+    for (const key of pool) {
+      const health = this.healthOf(key);
+      if (!eligible(key, health)) continue;
+      const weight = Math.max(1, key.weight);
+      health.current += weight;
+      total += weight;
+      if (!best || health.current > best.current) [best, bestKey] = [health, key];
+    }
+    if (best) best.current -= total;
+    return bestKey;
+  }
+
   private isRejected(key: StoredKey): boolean {
-    return key.rejected || this.health.get(key)?.rejected === true;
+    return this.health.get(key)?.rejected ?? key.rejected;
   }
 
   private coolingUntil(key: StoredKey): number {
@@ -96,7 +108,7 @@ export class KeyPools {
 
   private healthOf(key: StoredKey): KeyHealth {
     let health = this.health.get(key);
-    if (!health) this.health.set(key, (health = { current: 0, coolUntil: 0, rejected: false }));
+    if (!health) this.health.set(key, (health = { current: 0, coolUntil: 0, rejected: undefined }));
     return health;
   }
 }

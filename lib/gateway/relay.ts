@@ -118,15 +118,15 @@ async function forward(deps: RelayDeps, exchange: Exchange, call: ProviderCall, 
     const { answer } = arrival;
     const verdict = credential.assess(answer.statusCode, answer.headers);
     const another = verdict && credential.another();
-    if (verdict && (another || verdict.kind === "rejected")) {
+    const refusal = verdict?.kind === "rejected" ? verdict.refusal : undefined;
+    if (another || refusal) {
       answer.body.dump().catch(() => {});
       answered(deps.metrics, exchange, arrival.upstreamMs);
-      if (!another) throw (verdict as { refusal: GatewayError }).refusal;
-      const why = verdict.kind === "rejected" ? "rejected the key" : "rate-limited the key";
-      recordExchange(deps.logs, exchange, {
-        ...failedOutcome(exchange, arrival, `The provider ${why} (HTTP ${answer.statusCode}); moved on to another key of the pool`),
-        error: verdict.kind === "rejected" ? verdict.refusal : undefined,
-      });
+      if (!another) throw refusal;
+      const why = verdict!.kind === "rejected" ? "refused the key" : "rate-limited the key";
+      // A 401's row carries the refusal (2009), a 403's its status: either flags the key rejected in the database (lib/logs/writer.ts).
+      const outcome: ExchangeOutcome = { ...failedOutcome(exchange, arrival, `The provider ${why} (HTTP ${answer.statusCode})`), error: refusal };
+      recordExchange(deps.logs, exchange, noted(outcome, "moved on to another key of the pool"));
       nextAttempt(exchange);
       credential = another;
       continue;
@@ -164,12 +164,18 @@ function failedOutcome(exchange: Exchange, { answer, ttfbMs }: Arrival, failure:
  * attempt and waits; false when the client left meanwhile, which ends the attempts.
  */
 async function retryAfterWait(logs: LogSink, exchange: Exchange, outcome: ExchangeOutcome, waitMs: number, signal: AbortSignal): Promise<boolean> {
-  const retrying = `retried after ${waitMs} ms`;
-  if (outcome.error) outcome.failure = `${outcome.error.message}; ${retrying}`;
-  else outcome.failure = `${outcome.failure}; ${retrying}`;
+  noted(outcome, `retried after ${waitMs} ms`);
   recordExchange(logs, exchange, outcome);
   nextAttempt(exchange);
   return waitUnlessAborted(waitMs, signal);
+}
+
+/** Adds what the gateway did next to the row's message: the gateway's error's, or the failure's. */
+function noted(outcome: ExchangeOutcome, note: string): ExchangeOutcome {
+  const { error } = outcome;
+  if (error) outcome.error = new GatewayError(error.httpCode, error.internalCode, `${error.message}; ${note}`, error.code, error.param);
+  else outcome.failure = `${outcome.failure}; ${note}`;
+  return outcome;
 }
 
 /** Sends the provider's answer to the client: whole, rewritten, or relayed as it arrives. */
