@@ -5,7 +5,7 @@ import type { Access } from "./auth";
 import type { GatewayDirectory, StoredKey } from "@/lib/state/directory";
 import { invalidRequest, storedKeyFailed, storedKeyRejected, unknownAlias, type GatewayError } from "./errors";
 import { bearerValue, PROVIDER_KEY_HEADERS } from "./headers";
-import { DEFAULT_COOL_DOWN_MS, keyPools } from "./key-pool";
+import { keyPools } from "./key-pool";
 import type { ProviderTarget } from "./provider-target";
 import { retryAfterMs } from "./retry";
 
@@ -37,6 +37,8 @@ export interface UpstreamCredential {
   assess(status: number, headers: Record<string, string | string[] | undefined>): KeyVerdict | undefined;
   /** The credential for a retry: the pool's next pick (this one again for a client's key); undefined when every key is rejected. */
   next(): UpstreamCredential | undefined;
+  /** What is left of the cool-down the provider asked for with this key (its `Retry-After`); undefined when none. */
+  coolingMs(): number | undefined;
   /** Another key of the pool usable right now (neither rejected nor cooling), to move on to at once; undefined when there is none. */
   another(): UpstreamCredential | undefined;
 }
@@ -85,6 +87,7 @@ export async function resolveCredential(
       cacheIdentity: null,
       assess: () => undefined,
       next: () => credential,
+      coolingMs: () => undefined,
       another: () => undefined,
     };
     return credential;
@@ -141,13 +144,14 @@ function storedCredential(target: ProviderTarget, access: Access, pool: readonly
         return { kind: "rejected", refusal: undefined };
       }
       if (status === 429) {
-        keyPools.coolDown(key, retryAfterMs(headers["retry-after"]) ?? DEFAULT_COOL_DOWN_MS);
+        keyPools.coolDown(key, retryAfterMs(headers["retry-after"]));
         return { kind: "cooling" };
       }
       keyPools.accepted(key);
       return undefined;
     },
     next: () => other(keyPools.pick(pool)),
+    coolingMs: () => keyPools.askedCoolDownMs(key),
     another: () => (pool.length === 1 ? undefined : other(keyPools.pick(pool, true))),
   };
   return self;

@@ -11,6 +11,8 @@ interface KeyHealth {
   current: number;
   /** `Date.now()` until which it is cooling down after a 429; 0 when it is not. */
   coolUntil: number;
+  /** The cool-down is the provider's `Retry-After`, not the gateway's guess. */
+  coolAsked: boolean;
   /** The provider refused it (401/403) in this process, or took it again; undefined for what the database says. */
   rejected: boolean | undefined;
 }
@@ -64,9 +66,18 @@ export class KeyPools {
     return soonest ?? this.weightedPick(pool, () => true);
   }
 
-  /** Leaves `key` out of its pool for `ms` (a 429). */
-  coolDown(key: StoredKey, ms: number): void {
-    this.healthOf(key).coolUntil = Date.now() + Math.min(ms, MAX_COOL_DOWN_MS);
+  /** Leaves `key` out of its pool after a 429: for the provider's `Retry-After` (capped), or a short default. */
+  coolDown(key: StoredKey, retryAfterMs: number | undefined): void {
+    const health = this.healthOf(key);
+    health.coolUntil = Date.now() + Math.min(retryAfterMs ?? DEFAULT_COOL_DOWN_MS, MAX_COOL_DOWN_MS);
+    health.coolAsked = retryAfterMs !== undefined;
+  }
+
+  /** What is left of the cool-down the provider asked for with `key`; undefined when none. */
+  askedCoolDownMs(key: StoredKey): number | undefined {
+    const health = this.health.get(key);
+    const left = health?.coolAsked ? health.coolUntil - Date.now() : 0;
+    return left > 0 ? left : undefined;
   }
 
   /** Takes `key` out of its pool (a 401 or 403). */
@@ -108,7 +119,7 @@ export class KeyPools {
 
   private healthOf(key: StoredKey): KeyHealth {
     let health = this.health.get(key);
-    if (!health) this.health.set(key, (health = { current: 0, coolUntil: 0, rejected: undefined }));
+    if (!health) this.health.set(key, (health = { current: 0, coolUntil: 0, coolAsked: false, rejected: undefined }));
     return health;
   }
 }

@@ -132,14 +132,17 @@ async function forward(deps: RelayDeps, exchange: Exchange, call: ProviderCall, 
       continue;
     }
     if (!last && isRetryableStatus(answer.statusCode)) {
-      const wait = retryWaitMs(backoffDelayMs(options.backoff, options.retryDelayMs, retries + 1), retryAfterMs(answer.headers["retry-after"]));
+      // A pool's next key may be another one, cooling down for less than this answer's Retry-After.
+      const next = credential.next() ?? credential;
+      const retryAfter = next === credential ? retryAfterMs(answer.headers["retry-after"]) : next.coolingMs();
+      const wait = retryWaitMs(backoffDelayMs(options.backoff, options.retryDelayMs, retries + 1), retryAfter);
       if (wait !== undefined) {
         retries++;
         answer.body.dump().catch(() => {});
         answered(deps.metrics, exchange, arrival.upstreamMs);
         const outcome = failedOutcome(exchange, arrival, `The provider answered HTTP ${answer.statusCode}`);
         if (!(await retryAfterWait(deps.logs, exchange, outcome, wait, signal))) throw clientClosed();
-        credential = credential.next() ?? credential;
+        credential = next;
         continue;
       }
     }

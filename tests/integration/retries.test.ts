@@ -3,9 +3,10 @@ import { expect, it } from "vitest";
 import type { RequestLog } from "@/db/schema";
 import type { FakeRequest } from "../fake-providers/openai";
 import { expectGatewayError } from "../support/errors";
+import { attemptRows } from "../support/attempts";
 import { describeGateway, type Harness } from "../support/harness";
 import { bearer, chatBody, json, postJson, readSse } from "../support/http";
-import { addKey, type SeededTeam } from "../support/seed";
+import { addKey } from "../support/seed";
 
 /** Scheduling slack between the gateway's timer firing and the fake seeing the next request: generous, one-sided. */
 const LATE_MS = 150;
@@ -15,14 +16,6 @@ const retrying = (attempts: number, delayMs: number, backoff = "constant") => ({
   "cf-aig-retry-delay": String(delayMs),
   "cf-aig-backoff": backoff,
 });
-
-/** Every row of the request `res` answered, by attempt, once its last row is written. */
-export async function attemptRows(h: Harness, t: SeededTeam, res: Response): Promise<RequestLog[]> {
-  await h.logRow(res.headers.get("cf-aig-log-id") ?? "");
-  const requestId = res.headers.get("cf-aig-request-id");
-  const rows = await h.logRows(t.team.id);
-  return rows.filter((r) => r.requestId === requestId).sort((a, b) => a.attempt - b.attempt);
-}
 
 /** What a failed attempt's row says it waited before the next one. */
 function waitedMs(row: RequestLog): number {
