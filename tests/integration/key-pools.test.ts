@@ -1,7 +1,8 @@
 import { and, eq } from "drizzle-orm";
-import { expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { providerKeys } from "@/db/schema";
 import { changeDirectory } from "@/lib/state/directory-changes";
+import { FAKE_BEDROCK_KEY, startFakeBedrock, type FakeBedrock } from "../fake-providers/bedrock";
 import { attemptRows } from "../support/attempts";
 import { expectGatewayError } from "../support/errors";
 import { describeGateway, type Harness } from "../support/harness";
@@ -141,6 +142,37 @@ describeGateway("key pools", (h) => {
     expect(new Set(rows.map((r) => r.providerKeyId)).size).toBe(2);
     // Still the provider's word each time: a key it takes again is back in the pool.
     await expectGatewayError(await chat(t), 401, 2009);
+  });
+
+  describe("a pool of keys that sign their calls", () => {
+    let bedrock: FakeBedrock;
+    beforeAll(async () => {
+      bedrock = await startFakeBedrock();
+    });
+    afterAll(() => bedrock.close());
+
+    it("signs each attempt with its own key: a refused Bedrock key gives way to one that signs correctly", async () => {
+      const t = await h.seed({ storedKey: false });
+      const unknown = { ...FAKE_BEDROCK_KEY, accessKeyId: "AKIAFAKEBEDROCKGONE1" };
+      for (const credentials of [unknown, FAKE_BEDROCK_KEY]) await addKey(t, { provider: "aws-bedrock", baseUrl: bedrock.origin, secret: JSON.stringify(credentials) });
+      const signer = (r: FakeBedrock["requests"][number]) => /Credential=([^/]+)\//.exec(String(r.headers.authorization))?.[1];
+      const from = bedrock.requests.length;
+      let switched: Response | undefined;
+      for (let i = 0; i < 2 && !switched; i++) {
+        const res = await postJson(`${t.gatewayUrl}/compat/chat/completions`, chatBody("aws-bedrock/us.anthropic.claude-sonnet-4-5-20250929-v1:0"), bearer(t.token));
+        expect(res.status).toBe(200);
+        await res.text();
+        if (bedrock.requests.slice(from).some((r) => signer(r) === unknown.accessKeyId)) switched = res;
+      }
+      const seen = bedrock.requests.slice(from);
+      expect(seen.map(signer).slice(-2)).toEqual([unknown.accessKeyId, FAKE_BEDROCK_KEY.accessKeyId]);
+      expect(seen.at(-1)!.signedBy).toBe(FAKE_BEDROCK_KEY.accessKeyId);
+      const rows = await attemptRows(h, t, switched!);
+      expect(rows.map((r) => [r.attempt, r.statusCode, r.errorCode])).toEqual([
+        [1, 403, 2009],
+        [2, 200, null],
+      ]);
+    });
   });
 
   it("keeps the gateway's own pool before the team-wide one", async () => {

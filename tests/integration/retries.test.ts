@@ -9,7 +9,7 @@ import { bearer, chatBody, json, postJson, readSse } from "../support/http";
 import { addKey } from "../support/seed";
 
 /** Scheduling slack between the gateway's timer firing and the fake seeing the next request: generous, one-sided. */
-const LATE_MS = 150;
+const LATE_MS = 250;
 
 const retrying = (attempts: number, delayMs: number, backoff = "constant") => ({
   "cf-aig-max-attempts": String(attempts),
