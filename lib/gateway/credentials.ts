@@ -120,6 +120,8 @@ function storedCredential(target: ProviderTarget, access: Access, pool: readonly
       try {
         return complete(await target.applyCredential(call, key.secret()));
       } catch (error) {
+        // Refused by the provider's own credential step (Vertex AI's token exchange): out of its pool, as a 401 would take it.
+        if (error instanceof StoredKeyError && error.kind === "rejected") keyPools.reject(key);
         throw named(error);
       }
     },

@@ -102,7 +102,18 @@ async function forward(deps: RelayDeps, exchange: Exchange, call: ProviderCall, 
     const last = retries + 1 >= options.maxAttempts;
     // After other attempts, the last waits for the provider however long it takes, unless a Universal step follows.
     const waits = last && call.finalStep && (exchange.attempt > 1 || exchange.step > 0);
-    const outgoing = await call.build(credential);
+    let outgoing: OutgoingCall;
+    try {
+      outgoing = await call.build(credential);
+    } catch (error) {
+      // A key its provider refused while the call was being built (a token exchange) gives way to another of its pool.
+      const another = isKeyRejection(error) && credential.another();
+      if (!another) throw error;
+      recordExchange(deps.logs, exchange, noted({ statusCode: error.httpCode, error, responseHeaders: {} }, "moved on to another key of the pool"));
+      nextAttempt(exchange);
+      credential = another;
+      continue;
+    }
     const upstreamCall: UpstreamCall = { ...outgoing, signal, headersTimeout: waits ? undefined : options.requestTimeoutMs };
     let arrival: Arrival;
     try {
@@ -148,6 +159,10 @@ async function forward(deps: RelayDeps, exchange: Exchange, call: ProviderCall, 
     }
     return deliver(deps, exchange, upstreamCall, arrival, handling, release);
   }
+}
+
+function isKeyRejection(error: unknown): error is GatewayError {
+  return error instanceof GatewayError && error.internalCode === InternalCode.unauthorized;
 }
 
 /** A connection that failed or a provider that did not answer in time; not the private-address guard, nor the client leaving. */

@@ -1,13 +1,18 @@
 import { and, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { providerKeys } from "@/db/schema";
 import { changeDirectory } from "@/lib/state/directory-changes";
 import { FAKE_BEDROCK_KEY, startFakeBedrock, type FakeBedrock } from "../fake-providers/bedrock";
+import { startFakeVertex, type FakeVertex } from "../fake-providers/vertex";
 import { attemptRows } from "../support/attempts";
 import { expectGatewayError } from "../support/errors";
 import { describeGateway, type Harness } from "../support/harness";
 import { bearer, chatBody, postJson } from "../support/http";
 import { addKey, type SeededTeam } from "../support/seed";
+
+// The fake Vertex's token endpoint is on 127.0.0.1, as a token_uri only a deployment allowing private upstreams may use.
+vi.stubEnv("SWITCHYARD_ALLOW_PRIVATE_UPSTREAMS", "true");
+afterAll(() => vi.unstubAllEnvs());
 
 /** A team whose default openai pool is `count` team-wide keys at the fake; their secrets. */
 async function pool(h: Harness, count: number): Promise<{ t: SeededTeam; keys: string[] }> {
@@ -172,6 +177,34 @@ describeGateway("key pools", (h) => {
         [1, 403, 2009],
         [2, 200, null],
       ]);
+    });
+  });
+
+  describe("a pool of keys exchanged for tokens", () => {
+    let vertex: FakeVertex;
+    beforeAll(async () => {
+      vertex = await startFakeVertex();
+    });
+    afterAll(() => vertex.close());
+
+    it("moves on from a Vertex AI key whose token exchange is refused to another of the pool", async () => {
+      const t = await h.seed({ storedKey: false });
+      const account = vertex.serviceAccount({ projectId: "proj-pool", region: "europe-west4" });
+      const other = vertex.serviceAccount({ projectId: "proj-pool", region: "europe-west4" });
+      // The account's email with another account's key: Google refuses the signature.
+      const forged = JSON.stringify({ ...account.json, private_key: other.json.private_key });
+      for (const secret of [forged, JSON.stringify(account.json)]) await addKey(t, { provider: "google-vertex-ai", baseUrl: vertex.origin, secret });
+      const responses: Response[] = [];
+      for (let i = 0; i < 2; i++) {
+        const res = await postJson(`${t.gatewayUrl}/compat/chat/completions`, chatBody("google-vertex-ai/google/gemini-2.5-flash"), bearer(t.token));
+        expect(res.status).toBe(200);
+        await res.text();
+        responses.push(res);
+      }
+      const rows = (await Promise.all(responses.map((res) => attemptRows(h, t, res)))).flat();
+      // The forged key is tried once, then left out: one refused attempt among the rows, the rest answered.
+      expect(rows.filter((r) => r.statusCode === 401).map((r) => [r.attempt, r.errorCode])).toEqual([[1, 2009]]);
+      expect(rows.filter((r) => r.statusCode === 200)).toHaveLength(2);
     });
   });
 
