@@ -35,8 +35,8 @@ export interface UpstreamCredential {
    * client's to read.
    */
   assess(status: number, headers: Record<string, string | string[] | undefined>): KeyVerdict | undefined;
-  /** The credential for a retry: the pool's next pick (this one again for a client's key); undefined when every key is rejected. */
-  next(): UpstreamCredential | undefined;
+  /** The credential for a retry: the pool's next pick (this one again for a client's key). */
+  next(): UpstreamCredential;
   /** What is left of the cool-down the provider asked for with this key (its `Retry-After`); undefined when none. */
   coolingMs(): number | undefined;
   /** Another key of the pool usable right now (neither rejected nor cooling), to move on to at once; undefined when there is none. */
@@ -113,7 +113,7 @@ function storedCredential(target: ProviderTarget, access: Access, pool: readonly
   const rejects = target.rejectsCredential ?? defaultRejects;
   // A provider that mints or fetches something with the key says why that failed; the client learns which key it was.
   const named = (error: unknown) => (error instanceof StoredKeyError ? storedKeyFailed(target.slug, target.name, key.alias, error) : error);
-  const other = (picked: StoredKey | undefined) => (picked === key ? self : picked && storedCredential(target, access, pool, picked, pathBaseUrl));
+  const other = (picked: StoredKey) => (picked === key ? self : storedCredential(target, access, pool, picked, pathBaseUrl));
   const self: UpstreamCredential = {
     baseUrl,
     async apply(call) {
@@ -152,9 +152,13 @@ function storedCredential(target: ProviderTarget, access: Access, pool: readonly
       keyPools.accepted(key);
       return undefined;
     },
-    next: () => other(keyPools.pick(pool)),
+    // A pool of keys is never empty, and a pick only leaves out a key when `usableOnly`.
+    next: () => other(keyPools.pick(pool)!),
     coolingMs: () => keyPools.askedCoolDownMs(key),
-    another: () => (pool.length === 1 ? undefined : other(keyPools.pick(pool, true))),
+    another() {
+      const picked = pool.length === 1 ? undefined : keyPools.pick(pool, true);
+      return picked && other(picked);
+    },
   };
   return self;
 }

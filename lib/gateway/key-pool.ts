@@ -21,12 +21,13 @@ interface KeyHealth {
  * The stored keys one request may be answered with (same scope, provider and alias), spread by
  * smooth weighted round-robin (nginx's: each pick adds every usable key's weight to its running
  * weight, takes the largest and takes the total off it), so weights 1 each are round-robin and
- * 3:1 is AAAB in an even interleave. Keys cooling down after a 429 and keys the provider refused
- * are left out; when every usable key is cooling, the one whose cool-down ends first is used.
+ * 3:1 interleaves as AABA, never the light key twice in a row. Keys cooling down after a 429 and
+ * keys the provider refused are left out; when every usable key is cooling, the one whose
+ * cool-down ends first is used.
  *
  * The state is this process's, held beside the directory's key objects: a new snapshot of the
  * team (a key added, rotated, removed) starts it afresh, and a key flagged rejected in the
- * database stays out of its pool until rotated.
+ * database stays out of its pool until rotated, unless every key of the pool is.
  */
 export class KeyPools {
   private readonly health = new WeakMap<StoredKey, KeyHealth>();
@@ -44,10 +45,11 @@ export class KeyPools {
   }
 
   /**
-   * The key for the next attempt. When every key is rejected, the pool is used as if none were, so
-   * that the provider's refusal is what the client hears, and a key the provider takes again
-   * (`accepted`) comes back. With `usableOnly`, only a key neither rejected nor cooling (to move
-   * on to at once), never the one ending its cool-down first.
+   * The key for the next attempt; undefined only for an empty pool, or with `usableOnly`. When
+   * every key is rejected, the pool is used as if none were, so that the provider's refusal is
+   * what the client hears, and a key the provider takes again (`accepted`) comes back. With
+   * `usableOnly`, only a key neither rejected nor cooling (to move on to at once), never the one
+   * ending its cool-down first.
    */
   pick(pool: readonly StoredKey[], usableOnly = false): StoredKey | undefined {
     if (pool.length === 1) {

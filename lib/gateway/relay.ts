@@ -123,7 +123,7 @@ async function forward(deps: RelayDeps, exchange: Exchange, call: ProviderCall, 
       const wait = backoffDelayMs(options.backoff, options.retryDelayMs, ++retries);
       const outcome: ExchangeOutcome = { statusCode: error.httpCode, error, responseHeaders: {} };
       if (!(await retryAfterWait(deps.logs, exchange, outcome, wait, signal))) throw clientClosed();
-      credential = credential.next() ?? credential;
+      credential = credential.next();
       continue;
     }
     const { answer } = arrival;
@@ -144,7 +144,7 @@ async function forward(deps: RelayDeps, exchange: Exchange, call: ProviderCall, 
     }
     if (!last && isRetryableStatus(answer.statusCode)) {
       // A pool's next key may be another one, cooling down for less than this answer's Retry-After.
-      const next = credential.next() ?? credential;
+      const next = credential.next();
       const retryAfter = next === credential ? retryAfterMs(answer.headers["retry-after"]) : next.coolingMs();
       const wait = retryWaitMs(backoffDelayMs(options.backoff, options.retryDelayMs, retries + 1), retryAfter);
       if (wait !== undefined) {
