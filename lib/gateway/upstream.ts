@@ -69,7 +69,7 @@ export function createUpstream(allowPrivateUpstreams: boolean): Upstream {
       const deadline = request.headersTimeout === undefined ? undefined : new FirstByteDeadline(request.signal, request.headersTimeout);
       try {
         if (!allowPrivateUpstreams) assertPublicLiteral(base.hostname);
-        return await agent.request({
+        const answer = agent.request({
           origin: base.origin,
           path: `${base.basePath}/${request.path}`,
           method: request.method as Dispatcher.HttpMethod,
@@ -78,6 +78,7 @@ export function createUpstream(allowPrivateUpstreams: boolean): Upstream {
           signal: deadline?.signal ?? request.signal,
           headersTimeout: request.headersTimeout,
         });
+        return await (deadline ? deadline.race(answer) : answer);
       } catch (error) {
         throw upstreamFailure(error, base.hostname, request.signal, deadline?.expired === true);
       } finally {
@@ -90,19 +91,22 @@ export function createUpstream(allowPrivateUpstreams: boolean): Upstream {
 
 /**
  * Aborts the call when its response headers have not arrived in time; cleared once they have,
- * while the client's leaving still aborts it (and its body) as before.
+ * while the client's leaving still aborts it (and its body) as before. undici applies an abort to
+ * a request still waiting for its connection only once connected, so the call's promise is raced
+ * against the deadline too: a connection (or TLS handshake) that hangs fails in time.
  */
 class FirstByteDeadline {
   private readonly controller = new AbortController();
   private readonly timer: NodeJS.Timeout;
+  private giveUp: ((reason: Error) => void) | undefined;
   expired = false;
 
   constructor(client: AbortSignal, ms: number) {
     if (client.aborted) this.controller.abort(client.reason);
-    else client.addEventListener("abort", () => this.controller.abort(client.reason), { once: true });
+    else client.addEventListener("abort", () => this.end(client.reason as Error), { once: true });
     this.timer = setTimeout(() => {
       this.expired = true;
-      this.controller.abort();
+      this.end(new Error("no response headers in time"));
     }, ms);
   }
 
@@ -110,8 +114,19 @@ class FirstByteDeadline {
     return this.controller.signal;
   }
 
+  race(answer: Promise<Dispatcher.ResponseData>): Promise<Dispatcher.ResponseData> {
+    // An answer that comes after the race was lost is nobody's: its body is let go.
+    answer.then((late) => this.controller.signal.aborted && late.body.destroy(), () => {});
+    return Promise.race([answer, new Promise<never>((_, reject) => (this.giveUp = reject))]);
+  }
+
   clear(): void {
     clearTimeout(this.timer);
+  }
+
+  private end(reason: Error): void {
+    this.controller.abort(reason);
+    this.giveUp?.(reason);
   }
 }
 

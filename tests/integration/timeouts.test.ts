@@ -1,10 +1,12 @@
+import { createServer, type Socket } from "node:net";
 import { eq } from "drizzle-orm";
-import { expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { gateways } from "@/db/schema";
 import { changeDirectory } from "@/lib/state/directory-changes";
 import { attemptRows } from "../support/attempts";
 import { expectGatewayError } from "../support/errors";
 import { describeGateway } from "../support/harness";
+import { addKey } from "../support/seed";
 import { bearer, chatBody, json, postJson, readSse } from "../support/http";
 
 /** Scheduling slack past a timeout before the gateway notices: generous, one-sided. */
@@ -72,6 +74,29 @@ describeGateway("timeouts", (h) => {
     const [row] = await attemptRows(h, t, res);
     expect(row).toMatchObject({ statusCode: 200, success: true });
     expect(row!.durationMs).toBeGreaterThan(500);
+  });
+
+  describe("mid-connect", () => {
+    // Takes TCP connections and says nothing: a TLS handshake with it never completes.
+    const silent = createServer((socket) => sockets.add(socket));
+    const sockets = new Set<Socket>();
+    beforeAll(() => new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve)));
+    afterAll(() => {
+      for (const socket of sockets) socket.destroy();
+      return new Promise<void>((resolve) => silent.close(() => resolve()));
+    });
+
+    it("bounds connecting too: a TLS handshake that never completes is a 504 within the timeout", async () => {
+      const t = await h.seed({ storedKey: false });
+      const address = silent.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      await addKey(t, { baseUrl: `https://127.0.0.1:${port}/v1` });
+      const res = await postJson(`${t.gatewayUrl}/compat/chat/completions`, chatBody("openai/gpt-4o-mini"), { ...bearer(t.token), "cf-aig-request-timeout": "200" });
+      await expectGatewayError(res, 504, 2005);
+      const [row] = await attemptRows(h, t, res);
+      expect(row!.durationMs).toBeGreaterThanOrEqual(199);
+      expect(row!.durationMs).toBeLessThanOrEqual(200 + LATE_MS);
+    });
   });
 
   it("takes the gateway's default timeout when the request sends none", async () => {
