@@ -105,62 +105,94 @@ export async function resolveCredential(
   return storedCredential(target, access, pool, keyPools.pick(pool)!, pathBaseUrl);
 }
 
-/** One stored key of `pool` as the credential of an attempt; `next` and `another` move on to the pool's others. */
 function storedCredential(target: ProviderTarget, access: Access, pool: readonly StoredKey[], key: StoredKey, pathBaseUrl: string | undefined): UpstreamCredential {
   const baseUrl = key.baseUrl ?? pathBaseUrl ?? target.baseUrlOfKey?.(key.secret()) ?? target.baseUrl;
   if (baseUrl === null) throw needsBaseUrl(target, access);
-  const complete = completer(target);
-  const rejects = target.rejectsCredential ?? defaultRejects;
-  // A provider that mints or fetches something with the key says why that failed; the client learns which key it was.
-  const named = (error: unknown) => (error instanceof StoredKeyError ? storedKeyFailed(target.slug, target.name, key.alias, error) : error);
-  const other = (picked: StoredKey) => (picked === key ? self : storedCredential(target, access, pool, picked, pathBaseUrl));
-  const self: UpstreamCredential = {
-    baseUrl,
-    async apply(call) {
-      try {
-        return complete(await target.applyCredential(call, key.secret()));
-      } catch (error) {
-        // Refused by the provider's own credential step (Vertex AI's token exchange): out of its pool, as a 401 would take it.
-        if (error instanceof StoredKeyError && error.kind === "rejected") keyPools.reject(key);
-        throw named(error);
-      }
-    },
-    shapeChat(call) {
-      try {
-        return target.shapeChatCall?.(call, key.secret()) ?? call;
-      } catch (error) {
-        throw named(error);
-      }
-    },
-    storedKeyId: key.id,
-    // The pool's, not the key's: any of its keys gets the same answer.
-    cacheIdentity: `stored:${key.gatewayId ?? "team"}:${target.slug}:${key.alias}`,
-    assess(status: number, headers: AnswerHeaders): KeyVerdict | undefined {
-      if (rejects(status, headers)) {
-        keyPools.reject(key);
-        return { kind: "rejected", refusal: storedKeyRejected(target.slug, target.name, key.alias, status) };
-      }
-      if (status === 403) {
-        // Also a model or project the key may not use: the pool moves on, but a lone key's 403 is the provider's to explain.
-        keyPools.reject(key);
-        return { kind: "rejected", refusal: undefined };
-      }
-      if (status === 429) {
-        keyPools.coolDown(key, retryAfterMs(headers["retry-after"]));
-        return { kind: "cooling" };
-      }
-      keyPools.accepted(key);
-      return undefined;
-    },
-    // A pool of keys is never empty, and a pick only leaves out a key when `usableOnly`.
-    next: () => other(keyPools.pick(pool)!),
-    coolingMs: () => keyPools.askedCoolDownMs(key),
-    another() {
-      const picked = pool.length === 1 ? undefined : keyPools.pick(pool, true);
-      return picked && other(picked);
-    },
-  };
-  return self;
+  return new StoredKeyCredential(target, access, pool, key, pathBaseUrl, baseUrl);
+}
+
+/**
+ * One stored key of `pool` as the credential of an attempt; `next` and `another` move on to the
+ * pool's others. A class, so that a request's credential costs one object.
+ */
+class StoredKeyCredential implements UpstreamCredential {
+  readonly storedKeyId: string;
+  // The pool's, not the key's: any of its keys gets the same answer.
+  readonly cacheIdentity: string;
+
+  constructor(
+    private readonly target: ProviderTarget,
+    private readonly access: Access,
+    private readonly pool: readonly StoredKey[],
+    private readonly key: StoredKey,
+    private readonly pathBaseUrl: string | undefined,
+    readonly baseUrl: string,
+  ) {
+    this.storedKeyId = key.id;
+    this.cacheIdentity = `stored:${key.gatewayId ?? "team"}:${target.slug}:${key.alias}`;
+  }
+
+  async apply(call: OutgoingCall): Promise<OutgoingCall> {
+    try {
+      const applied = await this.target.applyCredential(call, this.key.secret());
+      return this.target.completeCall?.(applied) ?? applied;
+    } catch (error) {
+      // Refused by the provider's own credential step (Vertex AI's token exchange): out of its pool, as a 401 would take it.
+      if (error instanceof StoredKeyError && error.kind === "rejected") keyPools.reject(this.key);
+      throw this.named(error);
+    }
+  }
+
+  shapeChat(call: ChatCall): { path: string | undefined; body: JsonObject } {
+    try {
+      return this.target.shapeChatCall?.(call, this.key.secret()) ?? call;
+    } catch (error) {
+      throw this.named(error);
+    }
+  }
+
+  assess(status: number, headers: AnswerHeaders): KeyVerdict | undefined {
+    const { target, key } = this;
+    if ((target.rejectsCredential ?? defaultRejects)(status, headers)) {
+      keyPools.reject(key);
+      return { kind: "rejected", refusal: storedKeyRejected(target.slug, target.name, key.alias, status) };
+    }
+    if (status === 403) {
+      // Also a model or project the key may not use: the pool moves on, but a lone key's 403 is the provider's to explain.
+      keyPools.reject(key);
+      return { kind: "rejected", refusal: undefined };
+    }
+    if (status === 429) {
+      keyPools.coolDown(key, retryAfterMs(headers["retry-after"]));
+      return { kind: "cooling" };
+    }
+    keyPools.accepted(key);
+    return undefined;
+  }
+
+  next(): UpstreamCredential {
+    // A pool of keys is never empty, and a pick leaves a key out only when `usableOnly`.
+    return this.other(keyPools.pick(this.pool)!);
+  }
+
+  coolingMs(): number | undefined {
+    return keyPools.askedCoolDownMs(this.key);
+  }
+
+  another(): UpstreamCredential | undefined {
+    const picked = this.pool.length === 1 ? undefined : keyPools.pick(this.pool, true);
+    return picked && this.other(picked);
+  }
+
+  private other(picked: StoredKey): UpstreamCredential {
+    return picked === this.key ? this : storedCredential(this.target, this.access, this.pool, picked, this.pathBaseUrl);
+  }
+
+  /** A provider that mints or fetches something with the key says why that failed; the client learns which key it was. */
+  private named(error: unknown): unknown {
+    const { target, key } = this;
+    return error instanceof StoredKeyError ? storedKeyFailed(target.slug, target.name, key.alias, error) : error;
+  }
 }
 
 /** The key itself refused: the gateway answers 2009 naming it, instead of the provider. */
