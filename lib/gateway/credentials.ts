@@ -5,7 +5,9 @@ import type { Access } from "./auth";
 import type { GatewayDirectory, StoredKey } from "@/lib/state/directory";
 import { invalidRequest, storedKeyFailed, storedKeyRejected, unknownAlias, type GatewayError } from "./errors";
 import { bearerValue, PROVIDER_KEY_HEADERS } from "./headers";
+import { keyPools } from "./key-pool";
 import type { ProviderTarget } from "./provider-target";
+import { retryAfterMs } from "./retry";
 
 export interface UpstreamCredential {
   /** Where the provider lives: the stored key's base URL, else the provider's. */
@@ -27,13 +29,27 @@ export interface UpstreamCredential {
    */
   cacheIdentity: string | null;
   /**
-   * The refusal to answer instead of the provider's when it rejected a stored key; undefined for
-   * any other answer, and always for a client's own key, whose rejection is the client's to read.
+   * What the provider's answer says of the stored key, noted in its pool: `rejected` (out of the
+   * pool, with the refusal to answer instead of the provider's), `cooling` (a 429: out until its
+   * cool-down ends), or undefined. Always undefined for a client's own key, whose rejection is the
+   * client's to read.
    */
-  rejection(status: number, headers: Record<string, string | string[] | undefined>): GatewayError | undefined;
+  assess(status: number, headers: Record<string, string | string[] | undefined>): KeyVerdict | undefined;
+  /** The credential for a retry: the pool's next pick (this one again for a client's key). */
+  next(): UpstreamCredential;
+  /** What is left of the cool-down the provider asked for with this key (its `Retry-After`); undefined when none. */
+  coolingMs(): number | undefined;
+  /** Another key of the pool usable right now (neither rejected nor cooling), to move on to at once; undefined when there is none. */
+  another(): UpstreamCredential | undefined;
 }
 
-const clientKeyRejection = () => undefined;
+/**
+ * `rejected`: out of its pool (401, or 403); `refusal` is what to answer instead of the provider
+ * when no other key can be tried, undefined to pass the provider's answer on. `cooling`: a 429.
+ */
+export type KeyVerdict = { kind: "rejected"; refusal: GatewayError | undefined } | { kind: "cooling" };
+
+type AnswerHeaders = Record<string, string | string[] | undefined>;
 
 /**
  * What a client's own provider key is for. `as-sent` (passthrough): the client speaks the
@@ -63,51 +79,124 @@ export async function resolveCredential(
   if (clientSentKey) {
     const baseUrl = pathBaseUrl ?? target.baseUrl;
     if (baseUrl === null) throw needsBaseUrl(target, access);
-    return {
+    const credential: UpstreamCredential = {
       baseUrl,
       apply: clientKeyApplier(target, clientKeyUse),
       shapeChat: (call) => target.shapeChatCall?.(call, undefined) ?? call,
       storedKeyId: null,
       cacheIdentity: null,
-      rejection: clientKeyRejection,
+      assess: () => undefined,
+      next: () => credential,
+      coolingMs: () => undefined,
+      another: () => undefined,
     };
+    return credential;
   }
   if (!access.token) throw missingKey(target, access, false);
 
   const keys = await directory.providerKeys(access.team.id, access.gateway.id, target.slug);
   const wanted = alias ?? "default";
-  const key = pick(keys, wanted, access.gateway.id) ?? pick(keys, wanted, null);
-  if (!key) {
+  const own = keyPools.pool(keys, wanted, access.gateway.id);
+  const pool = own.length > 0 ? own : keyPools.pool(keys, wanted, null);
+  if (pool.length === 0) {
     if (alias !== undefined) throw unknownAlias(target.slug, alias, [...new Set(keys.map((k) => k.alias))].sort());
     throw missingKey(target, access, true);
   }
+  return storedCredential(target, access, pool, keyPools.pick(pool)!, pathBaseUrl);
+}
+
+function storedCredential(target: ProviderTarget, access: Access, pool: readonly StoredKey[], key: StoredKey, pathBaseUrl: string | undefined): UpstreamCredential {
   const baseUrl = key.baseUrl ?? pathBaseUrl ?? target.baseUrlOfKey?.(key.secret()) ?? target.baseUrl;
   if (baseUrl === null) throw needsBaseUrl(target, access);
-  const complete = completer(target);
-  const rejects = target.rejectsCredential ?? ((status: number) => status === 401);
-  // A provider that mints or fetches something with the key says why that failed; the client learns which key it was.
-  const named = (error: unknown) => (error instanceof StoredKeyError ? storedKeyFailed(target.slug, target.name, key.alias, error) : error);
-  return {
-    baseUrl,
-    async apply(call) {
-      try {
-        return complete(await target.applyCredential(call, key.secret()));
-      } catch (error) {
-        throw named(error);
-      }
-    },
-    shapeChat(call) {
-      try {
-        return target.shapeChatCall?.(call, key.secret()) ?? call;
-      } catch (error) {
-        throw named(error);
-      }
-    },
-    storedKeyId: key.id,
-    cacheIdentity: `stored:${key.gatewayId ?? "team"}:${target.slug}:${key.alias}`,
-    rejection: (status, headers) => (rejects(status, headers) ? storedKeyRejected(target.slug, target.name, key.alias, status) : undefined),
-  };
+  return new StoredKeyCredential(target, access, pool, key, pathBaseUrl, baseUrl);
 }
+
+/**
+ * One stored key of `pool` as the credential of an attempt; `next` and `another` move on to the
+ * pool's others. A class, so that a request's credential costs one object.
+ */
+class StoredKeyCredential implements UpstreamCredential {
+  readonly storedKeyId: string;
+  // The pool's, not the key's: any of its keys gets the same answer.
+  readonly cacheIdentity: string;
+
+  constructor(
+    private readonly target: ProviderTarget,
+    private readonly access: Access,
+    private readonly pool: readonly StoredKey[],
+    private readonly key: StoredKey,
+    private readonly pathBaseUrl: string | undefined,
+    readonly baseUrl: string,
+  ) {
+    this.storedKeyId = key.id;
+    this.cacheIdentity = `stored:${key.gatewayId ?? "team"}:${target.slug}:${key.alias}`;
+  }
+
+  async apply(call: OutgoingCall): Promise<OutgoingCall> {
+    try {
+      const applied = await this.target.applyCredential(call, this.key.secret());
+      return this.target.completeCall?.(applied) ?? applied;
+    } catch (error) {
+      // Refused by the provider's own credential step (Vertex AI's token exchange): out of its pool, as a 401 would take it.
+      if (error instanceof StoredKeyError && error.kind === "rejected") keyPools.reject(this.key);
+      throw this.named(error);
+    }
+  }
+
+  shapeChat(call: ChatCall): { path: string | undefined; body: JsonObject } {
+    try {
+      return this.target.shapeChatCall?.(call, this.key.secret()) ?? call;
+    } catch (error) {
+      throw this.named(error);
+    }
+  }
+
+  assess(status: number, headers: AnswerHeaders): KeyVerdict | undefined {
+    const { target, key } = this;
+    if ((target.rejectsCredential ?? defaultRejects)(status, headers)) {
+      keyPools.reject(key);
+      return { kind: "rejected", refusal: storedKeyRejected(target.slug, target.name, key.alias, status) };
+    }
+    if (status === 403) {
+      // Also a model or project the key may not use: the pool moves on, but a lone key's 403 is the provider's to explain.
+      keyPools.reject(key);
+      return { kind: "rejected", refusal: undefined };
+    }
+    if (status === 429) {
+      keyPools.coolDown(key, retryAfterMs(headers["retry-after"]));
+      return { kind: "cooling" };
+    }
+    keyPools.accepted(key);
+    return undefined;
+  }
+
+  next(): UpstreamCredential {
+    // A pool of keys is never empty, and a pick leaves a key out only when `usableOnly`.
+    return this.other(keyPools.pick(this.pool)!);
+  }
+
+  coolingMs(): number | undefined {
+    return keyPools.askedCoolDownMs(this.key);
+  }
+
+  another(): UpstreamCredential | undefined {
+    const picked = this.pool.length === 1 ? undefined : keyPools.pick(this.pool, true);
+    return picked && this.other(picked);
+  }
+
+  private other(picked: StoredKey): UpstreamCredential {
+    return picked === this.key ? this : storedCredential(this.target, this.access, this.pool, picked, this.pathBaseUrl);
+  }
+
+  /** A provider that mints or fetches something with the key says why that failed; the client learns which key it was. */
+  private named(error: unknown): unknown {
+    const { target, key } = this;
+    return error instanceof StoredKeyError ? storedKeyFailed(target.slug, target.name, key.alias, error) : error;
+  }
+}
+
+/** The key itself refused: the gateway answers 2009 naming it, instead of the provider. */
+const defaultRejects = (status: number) => status === 401;
 
 function completer(target: ProviderTarget): (call: OutgoingCall) => OutgoingCall {
   return target.completeCall ?? ((call) => call);
@@ -126,10 +215,6 @@ async function moveClientKey(target: ProviderTarget, call: OutgoingCall): Promis
   if (from === undefined) return call;
   const { [from]: value, ...headers } = call.headers;
   return target.applyCredential({ ...call, headers }, bearerValue(value ?? ""));
-}
-
-function pick(keys: StoredKey[], alias: string, gatewayId: string | null): StoredKey | undefined {
-  return keys.find((k) => k.alias === alias && k.gatewayId === gatewayId);
 }
 
 function addKeyHint(target: ProviderTarget, access: Access): string {

@@ -21,6 +21,8 @@ export interface Exchange {
   cached: boolean;
   /** `performance.now()` at arrival. */
   readonly startedAt: number;
+  /** `performance.now()` when the current row's attempt began (`startedAt` for the first): its row's duration and time to first byte count from here. */
+  attemptStartedAt: number;
   readonly createdAt: Date;
   readonly method: string;
   readonly requestHeaders: RequestHeaders;
@@ -45,13 +47,15 @@ export interface Exchange {
 export function startExchange(req: GatewayRequest): Exchange {
   const now = Date.now();
   const id = uuidv7(now);
+  const startedAt = performance.now();
   return {
     requestId: id,
     logId: id,
     step: 0,
     attempt: 1,
     cached: false,
-    startedAt: performance.now(),
+    startedAt,
+    attemptStartedAt: startedAt,
     createdAt: new Date(now),
     method: req.method,
     requestHeaders: req.headers,
@@ -74,9 +78,15 @@ export function elapsedMs(exchange: Exchange): number {
   return Math.round(performance.now() - exchange.startedAt);
 }
 
+/** Milliseconds since the current row's attempt began. */
+export function attemptElapsedMs(exchange: Exchange): number {
+  return Math.round(performance.now() - exchange.attemptStartedAt);
+}
+
 /** Moves the exchange on to its next row: a retry of the same step, or the first attempt of step `step`. */
 export function nextAttempt(exchange: Exchange, step = exchange.step): void {
   exchange.logId = uuidv7();
+  exchange.attemptStartedAt = performance.now();
   exchange.attempt = step === exchange.step ? exchange.attempt + 1 : 1;
   exchange.step = step;
 }

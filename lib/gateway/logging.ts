@@ -5,7 +5,7 @@ import type { LogSink } from "@/lib/logs/types";
 import { costMicros, pricedModel } from "@/lib/pricing/cost";
 import type { RequestHeaders, ResponseHeaders } from "./contract";
 import type { GatewayError } from "./errors";
-import { elapsedMs, type Exchange } from "./exchange";
+import { attemptElapsedMs, type Exchange } from "./exchange";
 import { loggedBody } from "./log-body";
 import { effectiveOptions } from "./plan";
 
@@ -105,7 +105,7 @@ export function recordExchange(logs: LogSink, exchange: Exchange, outcome: Excha
       tokensCached: outcome.usage?.cached ?? 0,
       costMicros: cost?.micros ?? 0,
       customCost: cost?.custom ?? false,
-      durationMs: elapsedMs(exchange),
+      durationMs: attemptElapsedMs(exchange),
       ttfbMs: outcome.ttfbMs ?? null,
       requestBytes: exchange.requestBody?.byteLength ?? 0,
       responseBytes: outcome.responseBytes ?? (outcome.responseBody === undefined ? null : Buffer.byteLength(outcome.responseBody)),

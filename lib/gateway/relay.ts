@@ -7,12 +7,15 @@ import type { BodySink, BodySource, GatewayResponse } from "./contract";
 import type { LogSink } from "@/lib/logs/types";
 import type { GatewayMetrics } from "@/lib/metrics/gateway";
 import type { AnswerHandling } from "./answer";
+import type { OutgoingCall } from "@/lib/providers/types";
 import type { UpstreamCredential } from "./credentials";
-import { providerFailed, type GatewayError } from "./errors";
-import { elapsedMs, setGatewayHeaders, type Exchange } from "./exchange";
+import { clientClosed, GatewayError, InternalCode, providerFailed } from "./errors";
+import { attemptElapsedMs, nextAttempt, setGatewayHeaders, type Exchange } from "./exchange";
 import { clientResponseHeaders, headerText } from "./headers";
 import { isTextType, loggedBody } from "./log-body";
 import { logPolicy, recordExchange, type ExchangeOutcome } from "./logging";
+import type { EffectiveOptions } from "./plan";
+import { backoffDelayMs, isRetryableStatus, retryAfterMs, retryWaitMs, waitUnlessAborted } from "./retry";
 import { noSlot, type ReleaseSlot, type StreamLimiter } from "./stream-limit";
 import type { Upstream, UpstreamCall } from "./upstream";
 
@@ -35,26 +38,43 @@ const UPSTREAM_BROKE_STATUS = 502;
 /** How the response body ended: read to its end, left by the client, or broken off by the provider. */
 type BodyEnd = { kind: "end" } | { kind: "client-left" } | { kind: "upstream-broke"; error: GatewayError };
 
+/** How a surface has the provider called: the key to begin with, the call for each attempt, and the retry settings. */
+export interface ProviderCall {
+  /** The first attempt's key; a pool's others follow by `next` and `another`. */
+  credential: UpstreamCredential;
+  /** The outgoing call with `credential`, built for each attempt: a signing provider (Bedrock, Vertex) shapes and signs it per key. */
+  build(credential: UpstreamCredential): Promise<OutgoingCall>;
+  options: Pick<EffectiveOptions, "maxAttempts" | "retryDelayMs" | "backoff" | "requestTimeoutMs">;
+  /** No Universal step follows (`SurfaceContext.finalStep`). */
+  finalStep: boolean;
+  /** The client's: aborted when it goes away. */
+  signal: AbortSignal;
+}
+
 /**
  * Calls the provider and sends its answer back, reading usage on the way, and logs once the body
  * has finished. A streamed answer goes through `answer`'s tap as it arrives (untouched, or
  * translated); a whole answer is kept for its usage, or read to its end first when `answer`
  * rewrites it into the client's format. A stream the client asked for holds one of its token's
  * stream slots until it ends, however it ends.
- * A provider's rejection of a stored key is answered by the gateway instead (`credential.rejection`).
+ *
+ * Before anything reaches the client, a failed attempt (no connection, no headers in time, 429,
+ * 500, 502, 503, 504) is retried up to `maxAttempts` after its backoff, each attempt its own log
+ * row; a key of a pool that the provider refused or rate-limited gives way to another key of the
+ * pool at once, without counting as a retry. A provider's rejection of a stored key with no other
+ * key to move on to is answered by the gateway instead (`KeyVerdict`).
  * `recorder` (the response cache's) is told each chunk a relayed body sends its client, and how it ended.
  */
 export async function relay(
   deps: RelayDeps,
   exchange: Exchange,
-  call: UpstreamCall,
+  call: ProviderCall,
   answer: AnswerHandling,
-  credential: Pick<UpstreamCredential, "rejection">,
   recorder?: BodyRecorder,
 ): Promise<GatewayResponse> {
   const release = exchange.stream ? deps.streams.admit(exchange.tokenId) : noSlot;
   try {
-    return await forward(deps, exchange, call, answer, credential, release, recorder);
+    return await forward(deps, exchange, call, answer, release, recorder);
   } catch (error) {
     release();
     throw error;
@@ -75,28 +95,133 @@ async function callUpstream(upstream: RelayDeps["upstream"], exchange: Exchange,
   return {
     answer,
     upstreamMs: performance.now() - calledAt,
-    ttfbMs: elapsedMs(exchange),
+    ttfbMs: attemptElapsedMs(exchange),
     contentType: headerText(answer.headers["content-type"]),
   };
 }
 
+/** Attempts until one answers what goes to the client, then sends it. */
 async function forward(
   deps: RelayDeps,
   exchange: Exchange,
-  call: UpstreamCall,
+  call: ProviderCall,
   handling: AnswerHandling,
-  credential: Pick<UpstreamCredential, "rejection">,
   release: ReleaseSlot,
   recorder: BodyRecorder | undefined,
 ): Promise<GatewayResponse> {
-  const arrival = await callUpstream(deps.upstream, exchange, call);
-  const { answer, upstreamMs, ttfbMs, contentType } = arrival;
-  const rejected = credential.rejection(answer.statusCode, answer.headers);
-  if (rejected) {
-    answer.body.dump().catch(() => {});
-    answered(deps.metrics, exchange, upstreamMs);
-    throw rejected;
+  const { options, signal } = call;
+  let credential = call.credential;
+  let retries = 0;
+  for (;;) {
+    exchange.providerKeyId = credential.storedKeyId;
+    const last = retries + 1 >= options.maxAttempts;
+    // After other attempts, the last waits for the provider however long it takes, unless a Universal step follows.
+    const waits = last && call.finalStep && (exchange.attempt > 1 || exchange.step > 0);
+    let outgoing: OutgoingCall;
+    try {
+      outgoing = await call.build(credential);
+    } catch (error) {
+      // A key its provider refused while the call was being built (a token exchange) gives way to another of its pool.
+      const another = isKeyRejection(error) && credential.another();
+      if (!another) throw error;
+      recordExchange(deps.logs, exchange, noted({ statusCode: error.httpCode, error, responseHeaders: {} }, "moved on to another key of the pool"));
+      nextAttempt(exchange);
+      credential = another;
+      continue;
+    }
+    const upstreamCall: UpstreamCall = { ...outgoing, signal, headersTimeout: waits ? undefined : options.requestTimeoutMs };
+    let arrival: Arrival;
+    try {
+      arrival = await callUpstream(deps.upstream, exchange, upstreamCall);
+    } catch (error) {
+      if (last || !isRetryableFailure(error)) throw error;
+      const wait = backoffDelayMs(options.backoff, options.retryDelayMs, ++retries);
+      const outcome: ExchangeOutcome = { statusCode: error.httpCode, error, responseHeaders: {} };
+      if (!(await retryAfterWait(deps.logs, exchange, outcome, wait, signal))) throw clientClosed();
+      credential = credential.next();
+      continue;
+    }
+    const { answer } = arrival;
+    const verdict = credential.assess(answer.statusCode, answer.headers);
+    const another = verdict && credential.another();
+    const refusal = verdict?.kind === "rejected" ? verdict.refusal : undefined;
+    if (another || refusal) {
+      answer.body.dump().catch(() => {});
+      answered(deps.metrics, exchange, arrival.upstreamMs);
+      if (!another) throw refusal;
+      const why = verdict!.kind === "rejected" ? "refused the key" : "rate-limited the key";
+      // A 401's row carries the refusal (2009), a 403's its status: either flags the key rejected in the database (lib/logs/writer.ts).
+      const outcome: ExchangeOutcome = { ...failedOutcome(exchange, arrival, `The provider ${why} (HTTP ${answer.statusCode})`), error: refusal };
+      recordExchange(deps.logs, exchange, noted(outcome, "moved on to another key of the pool"));
+      nextAttempt(exchange);
+      credential = another;
+      continue;
+    }
+    if (!last && isRetryableStatus(answer.statusCode)) {
+      // A pool's next key may be another one, cooling down for less than this answer's Retry-After.
+      const next = credential.next();
+      const retryAfter = next === credential ? retryAfterMs(answer.headers["retry-after"]) : next.coolingMs();
+      const wait = retryWaitMs(backoffDelayMs(options.backoff, options.retryDelayMs, retries + 1), retryAfter);
+      if (wait !== undefined) {
+        retries++;
+        answer.body.dump().catch(() => {});
+        answered(deps.metrics, exchange, arrival.upstreamMs);
+        const outcome = failedOutcome(exchange, arrival, `The provider answered HTTP ${answer.statusCode}`);
+        if (!(await retryAfterWait(deps.logs, exchange, outcome, wait, signal))) throw clientClosed();
+        credential = next;
+        continue;
+      }
+    }
+    return deliver(deps, exchange, upstreamCall, arrival, handling, release, recorder);
   }
+}
+
+function isKeyRejection(error: unknown): error is GatewayError {
+  return error instanceof GatewayError && error.internalCode === InternalCode.unauthorized;
+}
+
+/** A connection that failed or a provider that did not answer in time; not the private-address guard, nor the client leaving. */
+function isRetryableFailure(error: unknown): error is GatewayError {
+  return error instanceof GatewayError && error.internalCode === InternalCode.providerFailed && (error.httpCode === 502 || error.httpCode === 504);
+}
+
+/** The row of an attempt whose answer is drained for another attempt: the provider's status, headers and timing, no body. */
+function failedOutcome(exchange: Exchange, { answer, ttfbMs }: Arrival, failure: string): ExchangeOutcome {
+  const headers = clientResponseHeaders(answer.headers, false);
+  setGatewayHeaders(headers, exchange);
+  return { statusCode: answer.statusCode, failure, responseHeaders: headers, ttfbMs, responseBytes: 0 };
+}
+
+/**
+ * Logs the failed attempt (saying how long the retry waits), moves the exchange on to its next
+ * attempt and waits; false when the client left meanwhile, which ends the attempts.
+ */
+async function retryAfterWait(logs: LogSink, exchange: Exchange, outcome: ExchangeOutcome, waitMs: number, signal: AbortSignal): Promise<boolean> {
+  noted(outcome, `retried after ${waitMs} ms`);
+  recordExchange(logs, exchange, outcome);
+  nextAttempt(exchange);
+  return waitUnlessAborted(waitMs, signal);
+}
+
+/** Adds what the gateway did next to the row's message: the gateway's error's, or the failure's. */
+function noted(outcome: ExchangeOutcome, note: string): ExchangeOutcome {
+  const { error } = outcome;
+  if (error) outcome.error = new GatewayError(error.httpCode, error.internalCode, `${error.message}; ${note}`, error.code, error.param);
+  else outcome.failure = `${outcome.failure}; ${note}`;
+  return outcome;
+}
+
+/** Sends the provider's answer to the client: whole, rewritten, or relayed as it arrives. */
+async function deliver(
+  deps: RelayDeps,
+  exchange: Exchange,
+  call: UpstreamCall,
+  arrival: Arrival,
+  handling: AnswerHandling,
+  release: ReleaseSlot,
+  recorder: BodyRecorder | undefined,
+): Promise<GatewayResponse> {
+  const { answer, upstreamMs, ttfbMs, contentType } = arrival;
   // Every stream is tapped, logged or not: should the provider break off, the tap is what ends the
   // client's stream with a whole error event.
   const tap = handling.tap(contentType, answer.statusCode, exchange.stream);

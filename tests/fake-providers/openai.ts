@@ -30,6 +30,12 @@
  * | `fake-reset-<n>`        | streams `<n>` events (the role event first), then half of the next one, then resets the connection (TCP RST); non-streaming: half the JSON, then the reset |
  *
  * Without an `Authorization: Bearer …` header it answers 401 as OpenAI does.
+ *
+ * Faults for one key (tests keep apart by their keys): `fail(key, …faults)` queues what the
+ * next requests with that key get, one fault each, before they are answered as their mode says;
+ * a `sticky` fault stays for every later request. A fault is an error status (with OpenAI's body
+ * for it and a chosen `Retry-After`, or none), headers that wait `delayMs` before the normal
+ * answer, `hang` (never answers), or `reset` (the connection reset before any byte).
  */
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
@@ -55,7 +61,17 @@ export interface FakeRequest {
   responded: Promise<boolean>;
   /** Lets a `fake-gated` or `fake-drop` response go on past its hold point; a no-op otherwise. */
   release(): void;
+  /** `performance.now()` when its body had arrived: the gaps between attempts. */
+  receivedAt: number;
 }
+
+/** What one request with a key gets instead of (or before) its answer; see `FakeOpenAI.fail`. */
+export type FakeFault = (
+  | { status: number; retryAfter?: string }
+  | { delayMs: number }
+  | { hang: true }
+  | { reset: true }
+) & { sticky?: boolean };
 
 export interface FakeUsage {
   prompt_tokens: number;
@@ -96,6 +112,8 @@ export interface FakeOpenAI {
   waitForRequest(predicate?: (r: FakeRequest) => boolean): Promise<FakeRequest>;
   /** Resolves with the first streaming response (past or future) matching the predicate. */
   waitForStream(predicate?: (s: StreamRecord) => boolean): Promise<StreamRecord>;
+  /** Queues faults for the next requests carrying `Authorization: Bearer {key}`. */
+  fail(key: string, ...faults: FakeFault[]): void;
   /** Forgets recorded requests and streams. */
   reset(): void;
   close(): Promise<void>;
@@ -116,6 +134,7 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
   const streamWaiters: Array<{ predicate: (s: StreamRecord) => boolean; resolve: (s: StreamRecord) => void }> = [];
   const sockets = new Set<Socket>();
   const pendingTimers = new Set<NodeJS.Timeout>();
+  const faults = new Map<string, FakeFault[]>();
 
   const fake: FakeOpenAI = {
     origin: "",
@@ -134,6 +153,9 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
       const found = streams.find(predicate);
       if (found) return Promise.resolve(found);
       return new Promise((resolve) => streamWaiters.push({ predicate, resolve }));
+    },
+    fail(key, ...queued) {
+      faults.set(key, [...(faults.get(key) ?? []), ...queued]);
     },
     reset() {
       requests.length = 0;
@@ -218,6 +240,7 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
       rawBody,
       body,
       mode,
+      receivedAt: performance.now(),
     };
     record(request);
 
@@ -231,6 +254,20 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
         null,
       );
     }
+
+    const queued = faults.get(auth.slice("Bearer ".length));
+    const fault = queued?.[0];
+    if (fault && !fault.sticky) queued!.shift();
+    if (fault && "status" in fault) {
+      const e = fakeErrorResponse(fault.status, model);
+      const headers = { ...e.headers };
+      delete headers["retry-after"];
+      if (fault.retryAfter) headers["retry-after"] = fault.retryAfter;
+      return sendJson(res, e.status, e.body, headers);
+    }
+    if (fault && "hang" in fault) return;
+    if (fault && "reset" in fault) return req.socket.resetAndDestroy();
+    if (fault && "delayMs" in fault) await sleep(fault.delayMs);
 
     const errorStatus = /^fake-error-(\d{3})$/.exec(mode)?.[1];
     if (errorStatus) {

@@ -6,7 +6,7 @@ import { maxOutputTokens } from "@/lib/pricing/cost";
 import { nativePath, type ChatCall } from "@/lib/providers/types";
 import { passthroughAnswer, translatedAnswer, type AnswerHandling } from "../answer";
 import type { GatewayResponse } from "../contract";
-import { resolveCredential } from "../credentials";
+import { resolveCredential, type UpstreamCredential } from "../credentials";
 import { inlineImageUrls } from "../inline-images";
 import { formatRefusal, invalidProvider, invalidRequest, methodNotAllowed, passthroughOnlyProvider } from "../errors";
 import { upstreamRequestHeaders } from "../headers";
@@ -92,26 +92,36 @@ async function runAttempt(ctx: SurfaceContext, plan: RequestPlan, attempt: Attem
     answer = translatedAnswer(ingress, egress, request);
   }
   if (path !== undefined) path = attempt.provider.pathForModel?.(path, attempt.model) ?? path;
-  const shaped = shapeChatCall(attempt, { format: attempt.egress, model: attempt.wireModel, stream: exchange.stream === true, path, body: outgoingBody });
-  if (shaped.path === undefined) throw invalidRequest(`${attempt.provider.name} cannot be called in the ${attempt.egress} format from this surface`, "unsupported_format");
-  const text = JSON.stringify(shaped.body);
-  if (attempt.egress !== plan.ingress && plan.options.collectLogPayload) exchange.providerRequestBody = text;
-  const headers = upstreamRequestHeaders(req.headers);
-  headers["content-type"] = "application/json";
-  const outgoing = await attempt.credential.apply({
-    method: "POST",
-    baseUrl: attempt.credential.baseUrl,
-    path: shaped.path.replace(/^\/+/, ""),
-    headers,
-    body: text,
-  });
-  return relay(ctx.relay, exchange, { ...outgoing, signal: req.signal, headersTimeout: plan.options.requestTimeoutMs }, answer, attempt.credential, recorder);
+  const call: ChatCall = { format: attempt.egress, model: attempt.wireModel, stream: exchange.stream === true, path, body: outgoingBody };
+  const translated = attempt.egress !== plan.ingress;
+  return relay(
+    ctx.relay,
+    exchange,
+    {
+      credential: attempt.credential,
+      // Shaped per key: Vertex AI's path names the key's project and region.
+      async build(credential) {
+        const shaped = shapeChatCall(credential, call);
+        if (shaped.path === undefined) throw invalidRequest(`${attempt.provider.name} cannot be called in the ${attempt.egress} format from this surface`, "unsupported_format");
+        const text = JSON.stringify(shaped.body);
+        if (translated && plan.options.collectLogPayload) exchange.providerRequestBody = text;
+        const headers = upstreamRequestHeaders(req.headers);
+        headers["content-type"] = "application/json";
+        return credential.apply({ method: "POST", baseUrl: credential.baseUrl, path: shaped.path.replace(/^\/+/, ""), headers, body: text });
+      },
+      options: plan.options,
+      finalStep: ctx.finalStep,
+      signal: req.signal,
+    },
+    answer,
+    recorder,
+  );
 }
 
 /** The call's path and body as the provider and the key want them (`ProviderSpec.shapeChatCall`). */
-function shapeChatCall(attempt: Attempt, call: ChatCall): { path: string | undefined; body: JsonObject } {
+function shapeChatCall(credential: UpstreamCredential, call: ChatCall): { path: string | undefined; body: JsonObject } {
   try {
-    return attempt.credential.shapeChat(call);
+    return credential.shapeChat(call);
   } catch (error) {
     throw error instanceof FormatError ? formatRefusal(error) : error;
   }

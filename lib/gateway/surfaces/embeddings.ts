@@ -62,19 +62,21 @@ export async function serveEmbeddings(ctx: SurfaceContext): Promise<GatewayRespo
 async function callProvider(
   ctx: SurfaceContext,
   target: ProviderTarget,
-  credential: UpstreamCredential,
+  first: UpstreamCredential,
   path: string,
   body: string,
   answer: AnswerHandling,
 ): Promise<GatewayResponse> {
   const { req, exchange, access } = ctx;
-  const options = effectiveOptions(access.gateway, exchange.options);
-  return ctx.cache.serve({ req, exchange, access, options, credential, keyHeaders: target.credentialHeaders }, async (recorder) => {
+  const build = (credential: UpstreamCredential) => {
     const headers = upstreamRequestHeaders(req.headers);
     headers["content-type"] = "application/json";
-    const outgoing = await credential.apply({ method: "POST", baseUrl: credential.baseUrl, path, headers, body });
-    return relay(ctx.relay, exchange, { ...outgoing, signal: req.signal, headersTimeout: exchange.options?.requestTimeoutMs }, answer, credential, recorder);
-  });
+    return credential.apply({ method: "POST", baseUrl: credential.baseUrl, path, headers, body });
+  };
+  const options = effectiveOptions(access.gateway, exchange.options);
+  return ctx.cache.serve({ req, exchange, access, options, credential: first, keyHeaders: target.credentialHeaders }, (recorder) =>
+    relay(ctx.relay, exchange, { credential: first, build, options, finalStep: ctx.finalStep, signal: req.signal }, answer, recorder),
+  );
 }
 
 /** A provider's own embeddings endpoint, in the format of its chat: the OpenAI request out, OpenAI's list back. */

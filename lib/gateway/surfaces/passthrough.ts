@@ -1,6 +1,6 @@
 import { looksLikeGatewayToken } from "@/lib/crypto/gateway-token";
 import type { GatewayResponse } from "../contract";
-import { resolveCredential } from "../credentials";
+import { resolveCredential, type UpstreamCredential } from "../credentials";
 import { invalidProvider, invalidRequest, methodNotAllowed } from "../errors";
 import { upstreamRequestHeaders } from "../headers";
 import { askForStreamUsage, assertJsonDepth, tryParseJsonObject } from "../openai-body";
@@ -53,18 +53,24 @@ export async function servePassthrough(ctx: SurfaceContext, provider: string, pr
   const routed = target.passthroughTarget?.(providerPath);
   const credential = await resolveCredential(target, access, clientSentKey, exchange.options?.byokAlias, ctx.directory, "as-sent", routed?.baseUrl);
   exchange.providerKeyId = credential.storedKeyId;
-  const options = effectiveOptions(access.gateway, exchange.options);
-  return ctx.cache.serve({ req, exchange, access, options, credential, keyHeaders: target.credentialHeaders }, async (recorder) => {
-    const outgoing = await credential.apply({
+  const build = (key: UpstreamCredential) =>
+    key.apply({
       method: req.method,
-      baseUrl: credential.baseUrl,
-      path: (routed?.path ?? withoutDuplicateVersion(credential.baseUrl, providerPath)) + req.query,
+      baseUrl: key.baseUrl,
+      path: (routed?.path ?? withoutDuplicateVersion(key.baseUrl, providerPath)) + req.query,
       headers: upstreamRequestHeaders(req.headers),
       body,
     });
-    const call = { ...outgoing, signal: req.signal, headersTimeout: exchange.options?.requestTimeoutMs };
-    return relay(ctx.relay, exchange, call, passthroughAnswer(target.formatOfPath(providerPath), stripUsageChunk), credential, recorder);
-  });
+  const options = effectiveOptions(access.gateway, exchange.options);
+  return ctx.cache.serve({ req, exchange, access, options, credential, keyHeaders: target.credentialHeaders }, (recorder) =>
+    relay(
+      ctx.relay,
+      exchange,
+      { credential, build, options, finalStep: ctx.finalStep, signal: req.signal },
+      passthroughAnswer(target.formatOfPath(providerPath), stripUsageChunk),
+      recorder,
+    ),
+  );
 }
 
 function gatewayTokenInQuery(keyHeader: string) {

@@ -2,7 +2,7 @@ import { isJsonObject, type JsonObject } from "@/lib/formats/json";
 import { isWorkersAiModel, workersAi } from "@/lib/providers/workers-ai";
 import { passthroughAnswer } from "../answer";
 import type { GatewayResponse } from "../contract";
-import { resolveCredential } from "../credentials";
+import { resolveCredential, type UpstreamCredential } from "../credentials";
 import { invalidRequest, methodNotAllowed } from "../errors";
 import { upstreamRequestHeaders } from "../headers";
 import { parseJsonObject } from "../openai-body";
@@ -56,12 +56,14 @@ async function runWorkersAi(ctx: SurfaceContext, model: string, input: JsonObjec
   exchange.stream = input.stream === true;
   const credential = await resolveCredential(workersAi, access, ctx.clientSentKey, exchange.options?.byokAlias, ctx.directory);
   exchange.providerKeyId = credential.storedKeyId;
-  const options = effectiveOptions(access.gateway, exchange.options);
-  return ctx.cache.serve({ req, exchange, access, options, credential, keyHeaders: workersAi.credentialHeaders }, async (recorder) => {
+  const body = JSON.stringify(input);
+  const build = (key: UpstreamCredential) => {
     const headers = upstreamRequestHeaders(req.headers);
     headers["content-type"] = "application/json";
-    const outgoing = await credential.apply({ method: "POST", baseUrl: credential.baseUrl, path: `run/${model}`, headers, body: JSON.stringify(input) });
-    const call = { ...outgoing, signal: req.signal, headersTimeout: exchange.options?.requestTimeoutMs };
-    return relay(ctx.relay, exchange, call, passthroughAnswer("workers-ai"), credential, recorder);
-  });
+    return key.apply({ method: "POST", baseUrl: key.baseUrl, path: `run/${model}`, headers, body });
+  };
+  const options = effectiveOptions(access.gateway, exchange.options);
+  return ctx.cache.serve({ req, exchange, access, options, credential, keyHeaders: workersAi.credentialHeaders }, (recorder) =>
+    relay(ctx.relay, exchange, { credential, build, options, finalStep: ctx.finalStep, signal: req.signal }, passthroughAnswer("workers-ai"), recorder),
+  );
 }
