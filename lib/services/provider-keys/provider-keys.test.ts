@@ -295,7 +295,11 @@ describe("key pools", () => {
     await expect(removeProviderKey({ ctx, teamId: team.id, key: { provider: "openai" } })).rejects.toThrow(ambiguous);
     await expect(setProviderKeyWeight({ ctx, teamId: team.id, key: { provider: "openai" }, weight: 2 })).rejects.toThrow(ambiguous);
 
-    const rotated = await rotateProviderKey({ ctx, teamId: team.id, key: { id: second.id }, secret: "sk-proj-rotated-key-00ABCD", keyring });
+    // The CLI names the provider beside the id, to read the secret's fields: they must agree.
+    await expect(rotateProviderKey({ ctx, teamId: team.id, key: { id: second.id, provider: "groq" }, secret: SECRET, keyring })).rejects.toThrow(
+      new NotFoundError(`no groq key ${second.id}`),
+    );
+    const rotated = await rotateProviderKey({ ctx, teamId: team.id, key: { id: second.id, provider: "openai" }, secret: "sk-proj-rotated-key-00ABCD", keyring });
     expect(rotated).toMatchObject({ id: second.id, secretLast4: "ABCD" });
     expect((await storedRow(first.id)).secretLast4).toBe("WXYZ");
     // Every key of a pool is sealed under the same binding, so any of them decrypts where the pool is used.

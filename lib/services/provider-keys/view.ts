@@ -33,7 +33,7 @@ export interface ProviderKeyView {
  * A key by id, or by what the data plane selects it by: provider, alias, and gateway (none for
  * team-wide); the latter only while the alias holds one key, as a pool's keys differ by id alone.
  */
-export type ProviderKeySelector = { id: string } | { provider: string; alias?: string; gatewaySlug?: string };
+export type ProviderKeySelector = { id: string; provider?: string } | { provider: string; alias?: string; gatewaySlug?: string };
 
 export function toKeyView(key: ProviderKey, gatewaySlug: string | null): ProviderKeyView {
   return {
@@ -77,7 +77,12 @@ async function selectorCondition(
   teamId: string,
   selector: ProviderKeySelector,
 ): Promise<{ where: SQL | undefined; notFound: string }> {
-  if ("id" in selector) return { where: eq(providerKeys.id, selector.id), notFound: `provider key ${selector.id} not found` };
+  if ("id" in selector) {
+    // The CLI names the provider too, to know the fields of the secret it reads: they must agree.
+    return selector.provider === undefined
+      ? { where: eq(providerKeys.id, selector.id), notFound: `provider key ${selector.id} not found` }
+      : { where: and(eq(providerKeys.id, selector.id), eq(providerKeys.provider, selector.provider)), notFound: `no ${selector.provider} key ${selector.id}` };
+  }
   const alias = selector.alias ?? "default";
   const gatewayId = selector.gatewaySlug ? (await findGateway(db, teamId, selector.gatewaySlug)).id : null;
   return {
