@@ -43,7 +43,7 @@ export function toKeyView(key: ProviderKey, gatewaySlug: string | null): Provide
     gatewaySlug,
     secretStart: key.secretStart,
     secretLast4: key.secretLast4,
-    preview: key.secretLast4 ? `${key.secretStart}…${key.secretLast4}` : key.secretStart,
+    preview: keyPreview(key.secretStart, key.secretLast4),
     baseUrl: key.baseUrl,
     createdAt: key.createdAt,
     lastUsedAt: key.lastUsedAt,
@@ -52,6 +52,11 @@ export function toKeyView(key: ProviderKey, gatewaySlug: string | null): Provide
     masterKeyVersion: key.masterKeyVersion,
     wrappedAt: key.wrappedAt,
   };
+}
+
+/** What lists show of a stored secret, from what `secretPreview` kept of it. */
+export function keyPreview(secretStart: string, secretLast4: string): string {
+  return secretLast4 ? `${secretStart}…${secretLast4}` : secretStart;
 }
 
 /**
