@@ -1,7 +1,7 @@
 import { FormatError, type WireFormat } from "@/lib/formats/codec";
 import { codecFor } from "@/lib/formats/index";
 import { openAiErrorType } from "@/lib/formats/openai-chat/error";
-import type { StoredKeyError } from "@/lib/providers/types";
+import { ProviderRequestError, type StoredKeyError } from "@/lib/providers/types";
 import { ALLOW_PRIVATE_UPSTREAMS_HINT } from "./private-address";
 
 /**
@@ -56,6 +56,16 @@ export const invalidProvider = (provider: string) =>
 
 export const invalidRequest = (message: string, code = "invalid_request") =>
   new GatewayError(400, InternalCode.invalidRequest, message, code);
+
+/**
+ * What a failed request is refused with: the gateway's own refusal, or a provider adapter's of the
+ * client's request (a 400); undefined for anything else, a fault of ours.
+ */
+export function refusalOf(error: unknown): GatewayError | undefined {
+  if (error instanceof GatewayError) return error;
+  if (error instanceof ProviderRequestError) return invalidRequest(error.message, "invalid_provider_request");
+  return undefined;
+}
 
 /** A provider reached only through passthrough (speech, images), named as `{provider}/{model}` on compat or REST. */
 export const passthroughOnlyProvider = (name: string, slug: string) =>
@@ -203,3 +213,42 @@ export function renderError(error: GatewayError, ingress: WireFormat | undefined
   const code = ingress === "workers-ai" ? String(error.internalCode) : error.code;
   return JSON.stringify(codecFor(ingress).encodeError({ status: error.httpCode, message: error.message, code }));
 }
+
+/**
+ * Cloudflare's own error envelope (reference §10), in which the Universal endpoint answers:
+ * Cloudflare's client (`ai-gateway-provider`) reads `error[0].code` from it to throw its own error
+ * classes (2001, 2009).
+ */
+export function renderEnvelope(error: GatewayError): string {
+  return JSON.stringify({
+    success: false,
+    result: [],
+    messages: [],
+    error: [{ code: error.internalCode, message: error.message }],
+    name: "AiGatewayError",
+    httpCode: error.httpCode,
+    internalCode: error.internalCode,
+    message: error.message,
+  });
+}
+
+/**
+ * A refusal as the Universal endpoint gives it: Cloudflare answers an unknown gateway (2001) with a
+ * 400 there, and its client recognises 2001 only on a 400. Our other routes keep their 404.
+ */
+export function universalRefusal(error: GatewayError): GatewayError {
+  if (error.internalCode !== InternalCode.gatewayNotFound || error.httpCode === 400) return error;
+  return new GatewayError(400, error.internalCode, error.message, error.code, error.param);
+}
+
+/**
+ * Every step of a Universal request failed (Cloudflare's 2005). The status is the last step's, so a
+ * client reading only the status sees the failure it would have seen calling that step alone.
+ */
+export const allStepsFailed = (httpCode: number, failures: readonly string[]) =>
+  new GatewayError(
+    httpCode,
+    InternalCode.providerFailed,
+    `Failed to get response from provider: every step failed: ${failures.join("; ")}`,
+    "all_steps_failed",
+  );

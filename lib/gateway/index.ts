@@ -1,15 +1,14 @@
 import { errorLine } from "@/lib/error-line";
 import type { LogSink } from "@/lib/logs/types";
 import { GatewayMetrics } from "@/lib/metrics/gateway";
-import { ProviderRequestError } from "@/lib/providers/types";
 import type { DirectoryStats, GatewayDirectory } from "@/lib/state/directory";
 import { authorize, presentedCredentials } from "./auth";
 import type { GatewayRequest, GatewayResponse, ResponseHeaders } from "./contract";
-import { GatewayError, internalError, invalidRequest, MethodNotAllowedError, renderError, unsupportedEndpoint } from "./errors";
+import { internalError, MethodNotAllowedError, refusalOf, renderEnvelope, renderError, universalRefusal, unsupportedEndpoint } from "./errors";
 import { setGatewayHeaders, startExchange, type Exchange } from "./exchange";
 import { recordExchange } from "./logging";
 import { parseGatewayOptions } from "./options";
-import { parseGatewayPath } from "./paths";
+import { parseGatewayPath, type GatewayRoute, type Surface } from "./paths";
 import { StreamLimiter } from "./stream-limit";
 import { createUpstream } from "./upstream";
 import { serveChat } from "./surfaces/chat";
@@ -18,6 +17,7 @@ import type { SurfaceContext } from "./surfaces/context";
 import { serveModels } from "./surfaces/models";
 import { servePassthrough } from "./surfaces/passthrough";
 import { serveRun } from "./surfaces/run";
+import { serveUniversal } from "./surfaces/universal";
 import { fromWebRequest, toWebResponse } from "./web";
 
 export interface GatewayDeps {
@@ -50,8 +50,7 @@ export function createGateway(deps: GatewayDeps): GatewayHandler {
   const metrics = deps.metrics ?? new GatewayMetrics();
   const relayDeps = { upstream, logs: deps.logs, metrics, streams: new StreamLimiter(deps.maxStreamsPerToken ?? 0) };
 
-  async function dispatch(req: GatewayRequest, exchange: Exchange): Promise<GatewayResponse> {
-    const route = parseGatewayPath(req.path);
+  async function dispatch(req: GatewayRequest, route: GatewayRoute | undefined, exchange: Exchange): Promise<GatewayResponse> {
     if (!route) throw unsupportedEndpoint(req.path);
     exchange.path = route.logPath;
     // Known from the path alone, so that even an authentication failure answers in the client's shape.
@@ -73,7 +72,10 @@ export function createGateway(deps: GatewayDeps): GatewayHandler {
       maxBodyBytes: deps.maxBodyBytes,
       finalStep: true,
     };
-    const surface = route.surface;
+    return serveSurface(ctx, route.surface);
+  }
+
+  function serveSurface(ctx: SurfaceContext, surface: Surface): Promise<GatewayResponse> {
     switch (surface.kind) {
       case "chat":
         return serveChat(ctx, surface.ingress);
@@ -85,23 +87,23 @@ export function createGateway(deps: GatewayDeps): GatewayHandler {
         return serveRun(ctx, surface.model);
       case "passthrough":
         return servePassthrough(ctx, surface.provider, surface.providerPath);
+      case "universal":
+        return serveUniversal(ctx, serveSurface);
       case "unsupported":
         throw unsupportedEndpoint(surface.what);
     }
   }
 
-  function refuse(error: unknown, exchange: Exchange): GatewayResponse {
-    let refusal: GatewayError;
-    if (error instanceof GatewayError) {
-      refusal = error;
-    } else if (error instanceof ProviderRequestError) {
-      refusal = invalidRequest(error.message, "invalid_provider_request");
-    } else {
+  /** The gateway's own refusal, logged; on the Universal endpoint in Cloudflare's envelope (errors.ts). */
+  function refuse(error: unknown, exchange: Exchange, universal: boolean): GatewayResponse {
+    let refusal = refusalOf(error);
+    if (!refusal) {
       // Only the error itself: request headers and bodies may hold secrets.
       console.error(`switchyard gateway: unexpected error in request ${exchange.logId}: ${errorLine(error)}`);
       refusal = internalError();
     }
-    const body = renderError(refusal, exchange.ingressFormat);
+    if (universal) refusal = universalRefusal(refusal);
+    const body = universal ? renderEnvelope(refusal) : renderError(refusal, exchange.ingressFormat);
     const headers: ResponseHeaders = { "content-type": "application/json" };
     if (refusal instanceof MethodNotAllowedError) headers.allow = refusal.allow;
     setGatewayHeaders(headers, exchange);
@@ -116,11 +118,12 @@ export function createGateway(deps: GatewayDeps): GatewayHandler {
 
   async function serve(req: GatewayRequest): Promise<GatewayResponse> {
     const exchange = startExchange(req);
+    const route = parseGatewayPath(req.path);
     let response: GatewayResponse;
     try {
-      response = await dispatch(req, exchange);
+      response = await dispatch(req, route, exchange);
     } catch (error) {
-      response = refuse(error, exchange);
+      response = refuse(error, exchange, route?.surface.kind === "universal");
     }
     metrics.requestAnswered(response.status, exchange.provider);
     return response;

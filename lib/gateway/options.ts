@@ -34,8 +34,9 @@ const EVENT_ID_MAX = 64;
 const CACHE_KEY_MAX = 1024;
 const CACHE_TTL_MIN = 60;
 const CACHE_TTL_MAX = 30 * 24 * 3600;
-const RETRY_DELAY_MAX = 5000;
-const MAX_ATTEMPTS = 5;
+export const RETRY_DELAY_MAX = 5000;
+export const MAX_ATTEMPTS = 5;
+export const REQUEST_TIMEOUT_MAX = 2_147_483_647;
 
 /**
  * Reads the `cf-aig-*` headers. Unlike Cloudflare, a bad value is a 400 naming the header and
@@ -103,7 +104,7 @@ function readOptions(headers: RequestHeaders): GatewayOptions {
     options.cacheKey = value;
   }
   if ((value = headers.get("cf-aig-request-timeout")) !== null) {
-    options.requestTimeoutMs = parseInteger("cf-aig-request-timeout", value, 1, 2_147_483_647, "milliseconds");
+    options.requestTimeoutMs = parseInteger("cf-aig-request-timeout", value, 1, REQUEST_TIMEOUT_MAX, "milliseconds");
   }
   if ((value = headers.get("cf-aig-max-attempts")) !== null) {
     options.maxAttempts = parseInteger("cf-aig-max-attempts", value, 1, MAX_ATTEMPTS, "attempts");

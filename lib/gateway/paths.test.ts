@@ -59,8 +59,15 @@ describe("parseGatewayPath", () => {
     });
   });
 
+  it("routes /v1/{team}/{gateway} itself to the Universal endpoint", () => {
+    expect(parseGatewayPath("/v1/acme/main")).toEqual({
+      scope: { by: "path", teamSlug: "acme", gatewaySlug: "main" },
+      surface: { kind: "universal" },
+      logPath: "",
+    });
+  });
+
   it("marks what is not served yet as unsupported, still under its team and gateway", () => {
-    expect(parseGatewayPath("/v1/acme/main")?.surface.kind).toBe("unsupported");
     expect(parseGatewayPath("/v1/acme/main/run")?.surface.kind).toBe("unsupported");
     expect(parseGatewayPath("/v1/acme/main/compat/embeddings")?.surface.kind).toBe("unsupported");
     expect(parseGatewayPath("/ai/run")?.surface).toEqual({ kind: "run", model: undefined });

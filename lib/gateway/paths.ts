@@ -18,6 +18,8 @@ export type Surface =
   | { kind: "run"; model: string | undefined }
   /** `{provider}/{path…}`: forwarded to the provider's base URL. */
   | { kind: "passthrough"; provider: string; providerPath: string }
+  /** `/v1/{team}/{gateway}` itself: Cloudflare's Universal endpoint, a JSON array of steps tried in order. */
+  | { kind: "universal" }
   | { kind: "unsupported"; what: string };
 
 /** Where the team and gateway come from: the URL (`/v1/{team}/{gateway}/…`) or the token (REST). */
@@ -68,8 +70,9 @@ function parseGatewayUrl(path: string): GatewayRoute | undefined {
   };
 }
 
-function gatewaySurface(rest: string): Surface {
-  if (rest === "") return { kind: "unsupported", what: "The Universal endpoint" };
+/** The surface of the path after `/v1/{team}/{gateway}/`; also each Universal step's `{provider}/{endpoint}`. */
+export function gatewaySurface(rest: string): Surface {
+  if (rest === "") return { kind: "universal" };
   if (rest === "compat/chat/completions") return { kind: "chat", ingress: "openai-chat" };
   if (rest === "compat/models") return { kind: "models" };
   const providerEnd = rest.indexOf("/");

@@ -54,7 +54,14 @@ function problem(bad: BadRequest, answer: Answer): string | undefined {
     return `body is not JSON: ${where}`;
   }
   let message: unknown;
-  if (isRunSurface(bad.url)) {
+  if (isUniversal(bad.url)) {
+    // Cloudflare's own envelope, which its client reads: `{success: false, error: [{code, message}], internalCode}`.
+    const universal = body as { success?: unknown; error?: unknown; internalCode?: unknown };
+    const first = Array.isArray(universal.error) ? (universal.error[0] as { code?: unknown; message?: unknown } | undefined) : undefined;
+    if (universal.success !== false || typeof first?.code !== "number" || first.code !== universal.internalCode) return `not Cloudflare's envelope: ${where}`;
+    message = first.message;
+    if (typeof message !== "string" || message.length === 0) return `no error[0].message: ${where}`;
+  } else if (isRunSurface(bad.url)) {
     // Workers AI's shape: Cloudflare's envelope, `{success: false, errors: [{code, message}]}`.
     const first = Array.isArray(body.errors) ? body.errors[0] : undefined;
     if (body.success !== false || typeof first?.code !== "number") return `not Cloudflare's error envelope: ${where}`;
@@ -68,6 +75,11 @@ function problem(bad: BadRequest, answer: Answer): string | undefined {
   if (bad.mentions !== undefined && !message.includes(bad.mentions)) return `message does not mention ${bad.mentions}: ${where}`;
   if (bad.allow !== undefined && answer.allow !== bad.allow) return `allow ${answer.allow}, expected ${bad.allow}: ${where}`;
   return undefined;
+}
+
+/** `/v1/{team}/{gateway}` itself, the Universal endpoint, which answers in Cloudflare's envelope. */
+function isUniversal(url: string): boolean {
+  return /^https?:\/\/[^/]+\/v1\/[^/]+\/[^/]+\/?$/.test(url);
 }
 
 /** `/ai/run…` and `/client/v4/accounts/{team}/ai/run…`, which answer in Workers AI's shape. */
@@ -205,6 +217,36 @@ const BAD_RUN_BODIES: Array<{ what: string; body: string | Uint8Array<ArrayBuffe
   { what: "no Workers AI key", body: '{"model":"@cf/meta/llama-3.1-8b-instruct","input":{"prompt":"hi"}}', mentions: "accountId" },
 ];
 
+const universalStep = { provider: "openai", endpoint: "chat/completions", query: chatBody("gpt-4o-mini") };
+
+/** Bodies the Universal endpoint (a step or an array of steps) must refuse, each with what the message names. */
+const BAD_UNIVERSAL_BODIES: Array<{ what: string; body: string | Uint8Array<ArrayBuffer>; mentions?: string }> = [
+  ...BAD_UNIFIED_BODIES.filter((bad) => bad.mentions === "JSON"),
+  { what: "empty body", body: "", mentions: "empty" },
+  { what: "empty array", body: "[]", mentions: "empty" },
+  { what: "a number", body: "42", mentions: "array of steps" },
+  { what: "a chat body", body: JSON.stringify(chatBody("openai/gpt-4o-mini")), mentions: 'unknown field "model"' },
+  { what: "too many steps", body: JSON.stringify(Array.from({ length: 11 }, () => universalStep)), mentions: "at most" },
+  { what: "a step that is not an object", body: JSON.stringify([universalStep, "openai"]), mentions: "Step 1" },
+  { what: "no provider", body: JSON.stringify([{ ...universalStep, provider: undefined }]), mentions: '"provider"' },
+  { what: "provider with a slash", body: JSON.stringify([{ ...universalStep, provider: "openai/x" }]), mentions: '"provider"' },
+  { what: "no endpoint", body: JSON.stringify([{ ...universalStep, endpoint: undefined }]), mentions: '"endpoint"' },
+  { what: "endpoint with a NUL", body: JSON.stringify([{ ...universalStep, endpoint: "chat\u0000" }]), mentions: '"endpoint"' },
+  { what: "endpoint with a fragment", body: JSON.stringify([{ ...universalStep, endpoint: "chat/completions#x" }]), mentions: '"endpoint"' },
+  { what: "query an array", body: JSON.stringify([{ ...universalStep, query: [] }]), mentions: '"query"' },
+  { what: "headers a string", body: JSON.stringify([{ ...universalStep, headers: "x" }]), mentions: '"headers"' },
+  { what: "header value a number", body: JSON.stringify([{ ...universalStep, headers: { "x-a": 1 } }]), mentions: '"headers"' },
+  { what: "header name with a colon", body: JSON.stringify([{ ...universalStep, headers: { "x:a": "1" } }]), mentions: '"headers"' },
+  { what: "header value with CR LF", body: JSON.stringify([{ ...universalStep, headers: { "x-a": "1\r\nx-b: 2" } }]), mentions: '"headers"' },
+  { what: "bad cf-aig header in a step", body: JSON.stringify([{ ...universalStep, headers: { "cf-aig-cache-ttl": "5" } }]), mentions: "cf-aig-cache-ttl" },
+  { what: "authorization a number", body: JSON.stringify([{ ...universalStep, authorization: 1 }]), mentions: '"authorization"' },
+  { what: "config a string", body: JSON.stringify([{ ...universalStep, config: "fast" }]), mentions: '"config"' },
+  { what: "config maxAttempts 6", body: JSON.stringify([{ ...universalStep, config: { maxAttempts: 6 } }]), mentions: "config.maxAttempts" },
+  { what: "config retryDelay too long", body: JSON.stringify([{ ...universalStep, config: { retryDelay: 60_000 } }]), mentions: "config.retryDelay" },
+  { what: "config requestTimeout negative", body: JSON.stringify([{ ...universalStep, config: { requestTimeout: -1 } }]), mentions: "config.requestTimeout" },
+  { what: "config backoff unknown", body: JSON.stringify([{ ...universalStep, config: { backoff: "fibonacci" } }]), mentions: "config.backoff" },
+];
+
 /** Nesting beyond MAX_JSON_DEPTH, anywhere in the body; refused before parsing, naming the limit. */
 const TOO_DEEP: Array<{ what: string; body: string }> = [
   { what: "5,000 arrays", body: deep(5_000, "[", "]") },
@@ -318,11 +360,13 @@ describeGateway(
       { what: "/client/v4 run/@cf", url: `${h.url}/client/v4/accounts/${t.team.slug}/ai/run/@cf/meta/llama-3.1-8b-instruct`, body: JSON.stringify({ prompt: "hi" }) },
     ];
     const passthrough = () => ({ what: "openai passthrough", url: `${t.gatewayUrl}/openai/chat/completions` });
+    const universal = () => ({ what: "Universal endpoint", url: t.gatewayUrl });
     const models = () => ({ what: "compat models", url: `${t.gatewayUrl}/compat/models`, method: "GET" });
     /** Every surface, each with a request it would serve. */
     const everySurface = () => [
       ...unified().map((s) => ({ ...s, body: JSON.stringify(chatBody("openai/gpt-4o-mini")) })),
       { ...passthrough(), body: JSON.stringify(chatBody("gpt-4o-mini")) },
+      { ...universal(), body: JSON.stringify([universalStep]) },
       models(),
       { what: "/ai/v1 models", url: `${h.url}/ai/v1/models`, method: "GET" },
       ...run(),
@@ -371,8 +415,14 @@ describeGateway(
       ]);
     });
 
+    it("refuses malformed Universal bodies and steps with 400 in Cloudflare's envelope, naming the step and field", async () => {
+      await expectAllRefused(
+        BAD_UNIVERSAL_BODIES.map((bad) => ({ what: `${universal().what}, ${bad.what}`, url: universal().url, headers: authorized(), body: bad.body, status: 400, mentions: bad.mentions })),
+      );
+    });
+
     it(`refuses JSON nested deeper than ${MAX_JSON_DEPTH} levels with 400 naming the limit, passthrough included`, async () => {
-      const surfaces = [...unified(), ...run(), passthrough()];
+      const surfaces = [...unified(), ...run(), passthrough(), universal()];
       await expectAllRefused(
         surfaces.flatMap((surface) =>
           TOO_DEEP.map((bad) => ({
@@ -414,7 +464,7 @@ describeGateway(
     it("refuses bodies over the size limit with 413 on every surface that takes one", async () => {
       const big = JSON.stringify(chatBody("openai/gpt-4o-mini", { padding: "x".repeat(MAX_BODY_BYTES) }));
       await expectAllRefused(
-        [...unified(), ...run(), passthrough()].map((surface) => ({
+        [...unified(), ...run(), passthrough(), universal()].map((surface) => ({
           what: `${surface.what}, ${big.length} bytes`,
           url: surface.url,
           headers: authorized(),
@@ -454,7 +504,7 @@ describeGateway(
 
     it("refuses methods a surface does not serve with 405 and an Allow header", async () => {
       const cases: BadRequest[] = [
-        ...[...unified(), ...run()].flatMap((surface) =>
+        ...[...unified(), ...run(), universal()].flatMap((surface) =>
           ["GET", "PUT", "PATCH", "DELETE", "OPTIONS"].map((method) => ({ ...surface, method, status: 405, allow: "POST" })),
         ),
         ...["POST", "PUT", "PATCH", "DELETE", "OPTIONS"].map((method) => ({ ...models(), method, status: 405, allow: "GET" })),
@@ -467,8 +517,9 @@ describeGateway(
     it("refuses paths that are no surface, or name no gateway, with 404 and unknown providers with 400", async () => {
       const gw = t.gatewayUrl;
       const paths: Array<[string, number]> = [
-        [`${gw}`, 404],
-        [`${gw}/`, 404],
+        // The Universal endpoint, whose body is steps, not a chat request.
+        [`${gw}`, 400],
+        [`${gw}/`, 400],
         [`${gw}/compat`, 404],
         [`${gw}/compat/`, 404],
         [`${gw}/compat/completions`, 404],
