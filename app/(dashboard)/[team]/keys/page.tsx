@@ -114,7 +114,7 @@ export default async function KeysPage({ params }: { params: Promise<{ team: str
                 <TableBody key={`${pool.provider}:${pool.alias}:${pool.gatewaySlug ?? ""}`}>
                   {pool.keys.length > 1 ? (
                     <TableRow className="bg-muted/40 hover:bg-muted/40">
-                      <TableHead scope="rowgroup" colSpan={canManage ? 10 : 9} className="h-9 text-xs font-medium text-foreground">
+                      <TableHead scope="rowgroup" colSpan={canManage ? 10 : 9} className="h-9 text-xs font-medium whitespace-normal text-foreground">
                         Pool <code className="font-mono">{pool.alias}</code> of {providerName(pool.provider)},{" "}
                         {pool.gatewaySlug ? `gateway ${pool.gatewaySlug}` : "team-wide"}: {pool.keys.length} keys,{" "}
                         {pool.activeKeys === pool.keys.length ? "all in rotation" : `${pool.activeKeys} in rotation`}; requests are
