@@ -54,6 +54,41 @@ describe("switchyard CLI", { timeout: 180_000 }, () => {
     expect(JSON.parse(urls.stdout)).toMatchObject({ compat: "https://ai.example.com/v1/acme/prod/compat" });
   });
 
+  it("sets the request timeout and the cache key's metadata keys, and shows them", () => {
+    const updated = switchyard(["gateway", "update", "acme", "prod", "--request-timeout", "1500", "--cache-key-metadata", "user, tenant"]);
+    expect(updated.status).toBe(0);
+    expect(updated.stdout).toMatch(/cache key metadata\s+user, tenant\n/);
+    expect(updated.stdout).toMatch(/request timeout\s+1500ms\n/);
+    const cleared = switchyard(["gateway", "update", "acme", "prod", "--no-request-timeout", "--no-cache-key-metadata", "--json"]);
+    expect(JSON.parse(cleared.stdout)).toMatchObject({ requestTimeoutMs: null, cacheKeyMetadata: [] });
+    const refused = switchyard(["gateway", "update", "acme", "prod", "--cache-key-metadata", "cf.user"]);
+    expect(refused).toMatchObject({
+      status: 1,
+      stderr: 'error: cacheKeyMetadata: metadata key "cf.user" starts with "cf.", which is reserved for the gateway\'s own keys\n',
+    });
+  });
+
+  it("keeps a pool of keys under one alias: added with --pool and a weight, listed with ids, reweighted and removed by id", () => {
+    const second = "sk-proj-cli-pool-second-0000beef";
+    const refused = switchyard(["key", "add", "acme", "openai", "--gateway", "prod"], `${second}\n`);
+    expect(refused).toMatchObject({ status: 1, stderr: expect.stringContaining("add this one to its pool (the form's \"Add to the pool\", the CLI's --pool)") });
+    const added = switchyard(["key", "add", "acme", "openai", "--gateway", "prod", "--pool", "--weight", "3", "--json"], `${second}\n`);
+    expect(added.status).toBe(0);
+    const { id } = JSON.parse(added.stdout) as { id: string };
+    expect(JSON.parse(added.stdout)).toMatchObject({ weight: 3, preview: "sk-p…beef" });
+
+    const list = switchyard(["key", "list", "acme"]);
+    expect(list.stdout).toMatch(/openai\s+default\s+prod\s+sk-p…cdef\s+pk_\S+\s+1 of 2\s+1\s/);
+    expect(list.stdout).toMatch(new RegExp(`openai\\s+default\\s+prod\\s+sk-p…beef\\s+${id}\\s+2 of 2\\s+3\\s`));
+    expect(list.stdout + list.stderr).not.toContain(second);
+
+    const ambiguous = switchyard(["key", "remove", "acme", "openai", "--gateway", "prod"]);
+    expect(ambiguous).toMatchObject({ status: 1, stderr: expect.stringContaining('is a pool of 2 keys; name one by its id') });
+    expect(switchyard(["key", "weight", "acme", id, "5"])).toMatchObject({ status: 0, stdout: expect.stringContaining("now has weight 5") });
+    expect(switchyard(["key", "remove", "acme", "openai", "--id", id])).toMatchObject({ status: 0, stdout: expect.stringContaining("removed the openai key") });
+    expect(switchyard(["key", "list", "acme"]).stdout).not.toContain(id);
+  });
+
   it("rewraps the stored keys under a master key added to master.key", () => {
     // The first run generated master.key with v1; a new version goes on a line of its own.
     const masterKeyFile = path.join(dataDir, "master.key");

@@ -8,7 +8,7 @@ import {
 import { createGateway } from "@/lib/services/gateways/create";
 import { getGateway } from "@/lib/services/gateways/get";
 import { listGateways } from "@/lib/services/gateways/list";
-import type { GatewaySettings, GatewaySettingsPatch } from "@/lib/services/gateways/settings";
+import { metadataKeyList, type GatewaySettings, type GatewaySettingsPatch } from "@/lib/services/gateways/settings";
 import { updateGateway } from "@/lib/services/gateways/update";
 import { integer, onOff, print, table, teamContext, when } from "./shared";
 
@@ -16,6 +16,8 @@ type SettingFlag = { setting: keyof GatewaySettings; flag: string; help: string 
   | { kind: "switch"; offHelp: string }
   /** `offHelp` given: `--no-{flag}` clears the setting. */
   | { kind: "value"; value: string; choices?: readonly string[]; offHelp?: string }
+  /** A comma-separated list; `--no-{flag}` empties it. */
+  | { kind: "list"; value: string; offHelp: string }
 );
 
 const SETTING_FLAGS: SettingFlag[] = [
@@ -53,6 +55,14 @@ const SETTING_FLAGS: SettingFlag[] = [
   },
   { setting: "cacheTtl", flag: "cache-ttl", kind: "value", value: "seconds", help: "cache responses this long (0 = off)" },
   {
+    setting: "cacheKeyMetadata",
+    flag: "cache-key-metadata",
+    kind: "list",
+    value: "keys",
+    help: "cf-aig-metadata keys whose values join the cache key, comma-separated (at most 5), e.g. user,tenant",
+    offHelp: "no metadata in the cache key",
+  },
+  {
     setting: "cacheInvalidateOnUpdate",
     flag: "cache-invalidate-on-update",
     kind: "switch",
@@ -80,6 +90,14 @@ const SETTING_FLAGS: SettingFlag[] = [
     help: "how the retry delay grows",
   },
   {
+    setting: "requestTimeoutMs",
+    flag: "request-timeout",
+    kind: "value",
+    value: "ms",
+    help: "milliseconds to the provider's first byte before giving up (default for cf-aig-request-timeout)",
+    offHelp: "wait as long as the provider takes",
+  },
+  {
     setting: "byokOnly",
     flag: "byok-only",
     kind: "switch",
@@ -95,7 +113,8 @@ function withSettingFlags(command: Command): Command {
       continue;
     }
     const option = new Option(`--${spec.flag} <${spec.value}>`, spec.help);
-    command.addOption(spec.choices ? option.choices(spec.choices) : option.argParser(integer));
+    if (spec.kind === "list") command.addOption(option.argParser(metadataKeyList));
+    else command.addOption(spec.choices ? option.choices(spec.choices) : option.argParser(integer));
     if (spec.offHelp) command.option(`--no-${spec.flag}`, spec.offHelp);
   }
   return command;
@@ -107,7 +126,7 @@ function settingsFrom(options: Record<string, unknown>): GatewaySettingsPatch {
   for (const spec of SETTING_FLAGS) {
     const value = options[new Option(`--${spec.flag}`).attributeName()];
     if (value === undefined) continue;
-    settings[spec.setting] = spec.kind === "value" && value === false ? null : value;
+    settings[spec.setting] = value !== false || spec.kind === "switch" ? value : spec.kind === "list" ? [] : null;
   }
   return settings as GatewaySettingsPatch;
 }
@@ -126,9 +145,11 @@ function settingsTable(gateway: Gateway, teamSlug: string): string[] {
     ["collect log payloads", onOff(gateway.collectLogPayloads)],
     ["log limit", gateway.logManagement === null ? "none" : `${gateway.logManagement} (${gateway.logManagementStrategy ?? "no strategy"})`],
     ["cache ttl", gateway.cacheTtl > 0 ? `${gateway.cacheTtl}s` : "off"],
+    ["cache key metadata", gateway.cacheKeyMetadata.length > 0 ? gateway.cacheKeyMetadata.join(", ") : "none"],
     ["cache invalidate on update", onOff(gateway.cacheInvalidateOnUpdate)],
     ["rate limit", rateLimit],
     ["retries", `${gateway.retryMaxAttempts} attempt(s), ${gateway.retryDelay}ms ${gateway.retryBackoff}`],
+    ["request timeout", gateway.requestTimeoutMs === null ? "none" : `${gateway.requestTimeoutMs}ms`],
     ["byok only", onOff(gateway.byokOnly)],
     ["created", when(gateway.createdAt)],
     ["updated", when(gateway.updatedAt)],

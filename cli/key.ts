@@ -2,17 +2,27 @@ import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { composeSecret, credentialForm, CredentialFieldError, structuredCredentials } from "@/lib/providers/credential-fields";
 import { addProviderKey } from "@/lib/services/provider-keys/add";
-import { listProviderKeys } from "@/lib/services/provider-keys/list";
+import { listProviderKeyPools } from "@/lib/services/provider-keys/list";
 import { removeProviderKey } from "@/lib/services/provider-keys/remove";
 import { rewrapProviderKeys, type RewrapCounts } from "@/lib/services/provider-keys/rewrap";
 import { rotateProviderKey } from "@/lib/services/provider-keys/rotate";
-import { describeScope, type ProviderKeyView } from "@/lib/services/provider-keys/view";
-import { operatorContext, print, readStdin, repeatable, table, teamContext, when } from "./shared";
+import { describeScope, type ProviderKeySelector, type ProviderKeyView } from "@/lib/services/provider-keys/view";
+import { setProviderKeyWeight } from "@/lib/services/provider-keys/weight";
+import { integer, operatorContext, print, readStdin, repeatable, table, teamContext, when } from "./shared";
 
 interface ScopeOptions {
   alias?: string;
   gateway?: string;
+  /** One key of a pool, whose alias names several. */
+  id?: string;
 }
+
+/** The key the options name: by id, or by alias and gateway while the alias holds one key. */
+function selector(provider: string, options: ScopeOptions): ProviderKeySelector {
+  return options.id !== undefined ? { id: options.id, provider } : { provider, alias: options.alias, gatewaySlug: options.gateway };
+}
+
+const ID_HELP = "one key of a pool by its id (see key list); needed when the alias holds several keys";
 
 function scope(key: ProviderKeyView): string {
   return `${key.provider} key "${key.alias}" ${describeScope(key.gatewaySlug)}`;
@@ -120,9 +130,16 @@ export function registerKeyCommands(program: Command): void {
     .option("--alias <alias>", "name to pick it by with cf-aig-byok-alias", "default")
     .option("--gateway <slug>", "only for this gateway (default: every gateway of the team)")
     .option("--base-url <url>", "send this key's requests here instead of the provider's URL")
+    .option("--pool", "add it to the pool of keys under this alias (an alias in use is refused without it)")
+    .option("--weight <n>", "its share of the pool's requests, 1-1000 (default 1)", integer)
     .addHelpText("after", FIELDS_HELP)
     .action(
-      async (teamSlug: string, provider: string, options: ScopeOptions & SecretOptions & { baseUrl?: string }, command: Command) => {
+      async (
+        teamSlug: string,
+        provider: string,
+        options: ScopeOptions & SecretOptions & { baseUrl?: string; pool?: boolean; weight?: number },
+        command: Command,
+      ) => {
         const secret = await secretFrom(command, provider, options);
         const { ctx, team } = await teamContext(teamSlug);
         const added = await addProviderKey({
@@ -133,8 +150,10 @@ export function registerKeyCommands(program: Command): void {
           alias: options.alias,
           gatewaySlug: options.gateway,
           baseUrl: options.baseUrl,
+          pool: options.pool,
+          weight: options.weight,
         });
-        print(command, added, () => [`stored the ${scope(added)}: ${preview(added)}`]);
+        print(command, added, () => [`stored the ${scope(added)}: ${preview(added)} (${added.id}, weight ${added.weight})`]);
       },
     );
 
@@ -148,44 +167,60 @@ export function registerKeyCommands(program: Command): void {
     .option(SECRET_HELP[2][0], SECRET_HELP[2][1], repeatable)
     .option("--alias <alias>", "the key's alias", "default")
     .option("--gateway <slug>", "the key's gateway (default: the team-wide key)")
+    .option("--id <key-id>", ID_HELP)
     .addHelpText("after", FIELDS_HELP)
     .action(async (teamSlug: string, provider: string, options: ScopeOptions & SecretOptions, command: Command) => {
       const secret = await secretFrom(command, provider, options);
       const { ctx, team } = await teamContext(teamSlug);
-      const rotated = await rotateProviderKey({
-        ctx,
-        teamId: team.id,
-        key: { provider, alias: options.alias, gatewaySlug: options.gateway },
-        secret,
-      });
+      const rotated = await rotateProviderKey({ ctx, teamId: team.id, key: selector(provider, options), secret });
       print(command, rotated, () => [`rotated the ${scope(rotated)}: ${preview(rotated)}`]);
     });
 
   key
     .command("list")
-    .description("list a team's stored keys (only their first and last characters, or what identifies a structured key)")
+    .description(
+      "list a team's stored keys pool by pool (only their first and last characters, or what identifies a structured key), " +
+        "with their ids, weights, and the keys the provider rejected, which are out of their pool until rotated",
+    )
     .argument("<team>", "team slug")
     .action(async (teamSlug: string, _options: unknown, command: Command) => {
       const { ctx, team } = await teamContext(teamSlug);
-      const keys = await listProviderKeys({ ctx, teamId: team.id });
-      print(command, keys, () =>
-        keys.length === 0
+      const pools = await listProviderKeyPools({ ctx, teamId: team.id });
+      print(command, pools, () =>
+        pools.length === 0
           ? [`team ${team.slug} has no stored keys yet`]
           : table([
-              ["PROVIDER", "ALIAS", "GATEWAY", "SECRET", "BASE URL", "LAST USED", "STATUS", "MASTER KEY", "WRAPPED"],
-              ...keys.map((k) => [
-                k.provider,
-                k.alias,
-                k.gatewaySlug ?? "(all)",
-                preview(k),
-                k.baseUrl ?? "-",
-                when(k.lastUsedAt),
-                k.lastStatus ?? "-",
-                k.masterKeyVersion,
-                when(k.wrappedAt),
-              ]),
+              ["PROVIDER", "ALIAS", "GATEWAY", "SECRET", "ID", "POOL", "WEIGHT", "BASE URL", "LAST USED", "STATUS", "MASTER KEY", "WRAPPED"],
+              ...pools.flatMap((pool) =>
+                pool.keys.map((k, index) => [
+                  k.provider,
+                  k.alias,
+                  k.gatewaySlug ?? "(all)",
+                  preview(k),
+                  k.id,
+                  pool.keys.length > 1 ? `${index + 1} of ${pool.keys.length}` : "-",
+                  String(k.weight),
+                  k.baseUrl ?? "-",
+                  when(k.lastUsedAt),
+                  k.lastStatus === "rejected" ? "rejected: out of the pool" : (k.lastStatus ?? "-"),
+                  k.masterKeyVersion,
+                  when(k.wrappedAt),
+                ]),
+              ),
             ]),
       );
+    });
+
+  key
+    .command("weight")
+    .description("set a stored key's share of its pool's requests (relative to the other keys' weights)")
+    .argument("<team>", "team slug")
+    .argument("<key-id>", "the key's id (see key list)")
+    .argument("<weight>", "a whole number from 1 to 1000", integer)
+    .action(async (teamSlug: string, id: string, weight: number, _options: unknown, command: Command) => {
+      const { ctx, team } = await teamContext(teamSlug);
+      const updated = await setProviderKeyWeight({ ctx, teamId: team.id, key: { id }, weight });
+      print(command, updated, () => [`the ${scope(updated)} (${updated.id}) now has weight ${updated.weight}`]);
     });
 
   key
@@ -195,13 +230,10 @@ export function registerKeyCommands(program: Command): void {
     .argument("<provider>", "provider slug")
     .option("--alias <alias>", "the key's alias", "default")
     .option("--gateway <slug>", "the key's gateway (default: the team-wide key)")
+    .option("--id <key-id>", ID_HELP)
     .action(async (teamSlug: string, provider: string, options: ScopeOptions, command: Command) => {
       const { ctx, team } = await teamContext(teamSlug);
-      const removed = await removeProviderKey({
-        ctx,
-        teamId: team.id,
-        key: { provider, alias: options.alias, gatewaySlug: options.gateway },
-      });
+      const removed = await removeProviderKey({ ctx, teamId: team.id, key: selector(provider, options) });
       print(command, removed, () => [`removed the ${scope(removed)}`]);
     });
 

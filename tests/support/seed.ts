@@ -86,7 +86,10 @@ export async function seedTeam(db: Database, options: SeedOptions): Promise<Seed
   };
 }
 
-/** A stored key: team-wide unless `gatewaySlug` is given. Returns the plaintext secret. */
+/**
+ * A stored key: team-wide unless `gatewaySlug` is given. A key for an alias that has keys already
+ * joins their pool, so suites build pools by adding keys. Returns the plaintext secret.
+ */
 export async function addKey(
   seeded: SeededTeam,
   options: { provider?: string; alias?: string; gatewaySlug?: string; baseUrl?: string; secret?: string },
@@ -100,6 +103,7 @@ export async function addKey(
     alias: options.alias,
     gatewaySlug: options.gatewaySlug,
     baseUrl: options.baseUrl,
+    pool: true,
     keyring: testKeyring,
     allowPrivateUpstreams: SAVE_PRIVATE_UPSTREAMS,
   });

@@ -9,6 +9,7 @@ import { addProviderKey } from "../provider-keys/add";
 import { listProviderKeys } from "../provider-keys/list";
 import { parseMasterKeys } from "@/lib/crypto/master-keys";
 import { listGateways } from "./list";
+import { metadataKeyList } from "./settings";
 import { updateGateway } from "./update";
 
 let handle: DatabaseHandle;
@@ -123,11 +124,61 @@ describe("updateGateway", () => {
     expect(await getGateway({ ctx: operatorOf(handle), teamId: other.id, slug: "prod" })).toMatchObject({ cacheTtl: 0 });
   });
 
+  it("sets and clears the request timeout and the cache key's metadata keys", async () => {
+    const team = await newTeam(handle);
+    const ctx = operatorOf(handle);
+    const created = await createGateway({ ctx, teamId: team.id, slug: "prod" });
+    expect(created).toMatchObject({ requestTimeoutMs: null, cacheKeyMetadata: [] });
+    const set = await updateGateway({
+      ctx,
+      teamId: team.id,
+      slug: "prod",
+      settings: { requestTimeoutMs: 2500, cacheKeyMetadata: ["user", "tenant"] },
+    });
+    expect(set).toMatchObject({ requestTimeoutMs: 2500, cacheKeyMetadata: ["user", "tenant"] });
+    const cleared = await updateGateway({ ctx, teamId: team.id, slug: "prod", settings: { requestTimeoutMs: null, cacheKeyMetadata: [] } });
+    expect(cleared).toMatchObject({ requestTimeoutMs: null, cacheKeyMetadata: [] });
+  });
+
+  it.each([
+    [["a", "b", "c", "d", "e", "f"], "cacheKeyMetadata: name at most 5 metadata keys (cf-aig-metadata carries at most 5 entries), got 6"],
+    [["user", "cf.user"], 'cacheKeyMetadata: metadata key "cf.user" starts with "cf.", which is reserved for the gateway\'s own keys'],
+    [["user", "user"], 'cacheKeyMetadata: metadata key "user" is named twice'],
+    [[" user"], "cacheKeyMetadata: metadata keys must not be empty or start or end with spaces"],
+    [["x".repeat(129)], 'cacheKeyMetadata: metadata key "xxxxxxxxxxxxxxxxxxxx…" is longer than 128 characters'],
+  ])("refuses the metadata keys %j, saying why", async (keys, message) => {
+    const team = await newTeam(handle);
+    const ctx = operatorOf(handle);
+    await createGateway({ ctx, teamId: team.id, slug: "prod", settings: { cacheKeyMetadata: ["user"] } });
+    await expect(updateGateway({ ctx, teamId: team.id, slug: "prod", settings: { cacheKeyMetadata: keys } })).rejects.toThrow(
+      new InvalidInputError(message),
+    );
+    expect(await getGateway({ ctx, teamId: team.id, slug: "prod" })).toMatchObject({ cacheKeyMetadata: ["user"] });
+  });
+
+  it("refuses a request timeout that is not a positive whole number of milliseconds", async () => {
+    const team = await newTeam(handle);
+    const ctx = operatorOf(handle);
+    await createGateway({ ctx, teamId: team.id, slug: "prod" });
+    for (const requestTimeoutMs of [0, -5, 1.5, 2 ** 31]) {
+      await expect(updateGateway({ ctx, teamId: team.id, slug: "prod", settings: { requestTimeoutMs } })).rejects.toThrow(
+        new InvalidInputError("requestTimeoutMs: must be a whole number from 1 to 2147483647"),
+      );
+    }
+  });
+
   it("reports a gateway that does not exist", async () => {
     const team = await newTeam(handle);
     await expect(updateGateway({ ctx: operatorOf(handle), teamId: team.id, slug: "nope", settings: {} })).rejects.toThrow(
       new NotFoundError('gateway "nope" not found'),
     );
+  });
+});
+
+describe("metadataKeyList", () => {
+  it("reads a comma-separated list, ignoring spaces and empty entries", () => {
+    expect(metadataKeyList(" user, tenant ,,")).toEqual(["user", "tenant"]);
+    expect(metadataKeyList("")).toEqual([]);
   });
 });
 

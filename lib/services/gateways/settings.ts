@@ -10,6 +10,42 @@ const count = (min: number, max = INT_MAX) => {
   return z.int(message).min(min, message).max(max, message);
 };
 
+/** As many as `cf-aig-metadata` itself may carry. */
+export const CACHE_KEY_METADATA_MAX = 5;
+const METADATA_KEY_MAX_LENGTH = 128;
+
+/**
+ * Names of `cf-aig-metadata` keys whose values join the cache key. Problems are reported on the
+ * list as a whole, naming the key, so the form shows them under its one field.
+ */
+const cacheKeyMetadataSchema = z.array(z.string()).superRefine((keys, context) => {
+  const problem = cacheKeyMetadataProblem(keys);
+  if (problem) context.addIssue({ code: "custom", message: problem });
+});
+
+/** The form's and the CLI's "user, tenant" as ["user", "tenant"]: commas separate keys, so no key holds one. */
+export function metadataKeyList(text: string): string[] {
+  return text
+    .split(",")
+    .map((key) => key.trim())
+    .filter((key) => key !== "");
+}
+
+function cacheKeyMetadataProblem(keys: string[]): string | undefined {
+  if (keys.length > CACHE_KEY_METADATA_MAX) {
+    return `name at most ${CACHE_KEY_METADATA_MAX} metadata keys (cf-aig-metadata carries at most ${CACHE_KEY_METADATA_MAX} entries), got ${keys.length}`;
+  }
+  const seen = new Set<string>();
+  for (const key of keys) {
+    if (key.trim() === "" || key !== key.trim()) return "metadata keys must not be empty or start or end with spaces";
+    if (key.length > METADATA_KEY_MAX_LENGTH) return `metadata key "${key.slice(0, 20)}…" is longer than ${METADATA_KEY_MAX_LENGTH} characters`;
+    if (key.startsWith("cf.")) return `metadata key "${key}" starts with "cf.", which is reserved for the gateway's own keys`;
+    if (seen.has(key)) return `metadata key "${key}" is named twice`;
+    seen.add(key);
+  }
+  return undefined;
+}
+
 /** Every gateway setting with Cloudflare's limits (reference §9); the CLI and the dashboard validate with it. */
 export const gatewaySettingsSchema = z.object({
   authentication: z.boolean(),
@@ -29,6 +65,9 @@ export const gatewaySettingsSchema = z.object({
   /** Milliseconds. */
   retryDelay: count(0, 5000),
   retryBackoff: z.enum(retryBackoffEnum.enumValues),
+  /** Milliseconds to the provider's first byte (default for `cf-aig-request-timeout`); null waits as long as the provider takes. */
+  requestTimeoutMs: count(1).nullable(),
+  cacheKeyMetadata: cacheKeyMetadataSchema,
   byokOnly: z.boolean(),
 });
 

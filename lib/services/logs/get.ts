@@ -1,9 +1,10 @@
-import { and, eq } from "drizzle-orm";
-import { requestLogPayloads, requestLogs, type RequestLog, type RequestLogPayload } from "@/db/schema";
+import { and, asc, eq } from "drizzle-orm";
+import { providerKeys, requestLogPayloads, requestLogs, type RequestLog, type RequestLogPayload } from "@/db/schema";
 import { isCustomProviderSlug, providers } from "@/lib/providers";
 import type { ServiceContext } from "../context";
 import { NotFoundError } from "../errors";
 import { findGateway } from "../gateways/get";
+import { keyPreview } from "../provider-keys/view";
 import { requireRole } from "../roles";
 import { wireFormatName } from "./formats";
 import { reassembleStream, type ReassembledCompletion } from "./stream";
@@ -16,7 +17,27 @@ export interface RequestLogDetail {
   reassembled: ReassembledCompletion | null;
   /** Set when the gateway translated the request and its payload was kept: what went to the provider, beside the client's `payload.requestBody`. */
   translation: Translation | null;
+  /** The stored key this row's call used; null for the client's own key or none. */
+  key: UsedKey | null;
+  /**
+   * Every row of the same client request (`cf-aig-request-id`): each retry and each Universal step,
+   * this one included, in the order they were tried. Empty for rows from before request ids.
+   */
+  attempts: RequestAttempt[];
 }
+
+/** What identifies a stored key in a log: never its secret. */
+export interface UsedKey {
+  id: string;
+  /** Null when the key has been deleted since. */
+  alias: string | null;
+  preview: string | null;
+}
+
+export type RequestAttempt = Pick<
+  RequestLog,
+  "id" | "step" | "attempt" | "statusCode" | "success" | "errorCode" | "errorMessage" | "provider" | "model" | "durationMs" | "cached" | "createdAt"
+> & { key: UsedKey | null };
 
 export interface Translation {
   /** The format the client spoke, by name. */
@@ -49,12 +70,57 @@ export async function getRequestLog({
   if (!row) throw new NotFoundError(`log ${logId} not found`);
   const { logId: _logId, teamId: _teamId, ...payload } = row.payload ?? {};
   const responseBody = row.payload?.responseBody;
+  const attempts = row.log.requestId ? await attemptsOf(ctx, teamId, row.log.requestId) : [];
   return {
+    key: attempts.find((attempt) => attempt.id === row.log.id)?.key ?? (row.log.providerKeyId ? await usedKey(ctx, teamId, row.log.providerKeyId) : null),
+    attempts,
     log: row.log,
     payload: row.payload ? (payload as RequestLogDetail["payload"]) : null,
     reassembled: row.log.stream && responseBody ? (reassembleStream(responseBody, row.log.ingressFormat) ?? null) : null,
     translation: row.payload?.providerRequestBody ? translationOf(row.log, row.payload.providerRequestBody) : null,
   };
+}
+
+/** The rows sharing a request id, by step and attempt, with the keys they used (request_logs_request_idx). */
+async function attemptsOf(ctx: ServiceContext, teamId: string, requestId: string): Promise<RequestAttempt[]> {
+  const rows = await ctx.db
+    .select({
+      id: requestLogs.id,
+      step: requestLogs.step,
+      attempt: requestLogs.attempt,
+      statusCode: requestLogs.statusCode,
+      success: requestLogs.success,
+      errorCode: requestLogs.errorCode,
+      errorMessage: requestLogs.errorMessage,
+      provider: requestLogs.provider,
+      model: requestLogs.model,
+      durationMs: requestLogs.durationMs,
+      cached: requestLogs.cached,
+      createdAt: requestLogs.createdAt,
+      keyId: requestLogs.providerKeyId,
+      keyAlias: providerKeys.alias,
+      keyStart: providerKeys.secretStart,
+      keyLast4: providerKeys.secretLast4,
+    })
+    .from(requestLogs)
+    .leftJoin(providerKeys, and(eq(providerKeys.id, requestLogs.providerKeyId), eq(providerKeys.teamId, teamId)))
+    .where(and(eq(requestLogs.teamId, teamId), eq(requestLogs.requestId, requestId)))
+    .orderBy(asc(requestLogs.step), asc(requestLogs.attempt), asc(requestLogs.id))
+    // A request makes at most 5 attempts per step; the bound only guards the page against a bad request id.
+    .limit(200);
+  return rows.map(({ keyId, keyAlias, keyStart, keyLast4, ...attempt }) => ({
+    ...attempt,
+    key: keyId ? { id: keyId, alias: keyAlias, preview: keyStart === null ? null : keyPreview(keyStart, keyLast4 ?? "") } : null,
+  }));
+}
+
+async function usedKey(ctx: ServiceContext, teamId: string, keyId: string): Promise<UsedKey> {
+  const [key] = await ctx.db
+    .select({ alias: providerKeys.alias, start: providerKeys.secretStart, last4: providerKeys.secretLast4 })
+    .from(providerKeys)
+    .where(and(eq(providerKeys.teamId, teamId), eq(providerKeys.id, keyId)))
+    .limit(1);
+  return { id: keyId, alias: key?.alias ?? null, preview: key ? keyPreview(key.start, key.last4) : null };
 }
 
 /**

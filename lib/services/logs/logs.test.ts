@@ -1,6 +1,8 @@
+import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "@/db/client";
 import type { Team } from "@/db/schema";
+import { parseMasterKeys } from "@/lib/crypto/master-keys";
 import { testLogEvent } from "@/lib/logs/test-events";
 import { writeLogBatch } from "@/lib/logs/writer";
 import { InvalidInputError, NotFoundError } from "../errors";
@@ -9,12 +11,16 @@ import { newTeam, openTestDatabase, operatorOf, userContext } from "../test-help
 import { listLogFacets } from "./facets";
 import { getRequestLog } from "./get";
 import { listRequestLogs } from "./list";
+import { addProviderKey } from "../provider-keys/add";
+import { removeProviderKey } from "../provider-keys/remove";
 
 let handle: DatabaseHandle;
 beforeAll(async () => {
   handle = await openTestDatabase();
 });
 afterAll(() => handle.close());
+
+const keyring = parseMasterKeys(`v1:${randomBytes(32).toString("base64")}`);
 
 const T0 = Date.UTC(2026, 10, 22, 10, 0, 0);
 
@@ -211,5 +217,62 @@ describe("getRequestLog", () => {
     // Their own team and gateway slug, but our log id.
     await expect(getRequestLog({ ctx: ownerOfOther, teamId: other.id, gatewaySlug: "prod", logId })).rejects.toThrow(NotFoundError);
     await expect(getRequestLog({ ctx: ownerOfOther, teamId: team.id, gatewaySlug: "prod", logId })).rejects.toThrow(NotFoundError);
+  });
+
+  it("lists every attempt of the request in order, with the stored key each used, never its secret", async () => {
+    const team = await newTeam(handle);
+    const ctx = operatorOf(handle);
+    const gateway = await createGateway({ ctx, teamId: team.id, slug: "prod" });
+    const secret = "sk-proj-attempts-0123456789WXYZ";
+    const first = await addProviderKey({ ctx, teamId: team.id, provider: "openai", secret, keyring });
+    const second = await addProviderKey({ ctx, teamId: team.id, provider: "openai", secret: "sk-proj-attempts-second-00BEEF", pool: true, keyring });
+    const requestId = `req-${team.id}`;
+    const at = new Date(T0);
+    const row = (suffix: string, step: number, attempt: number, statusCode: number, providerKeyId: string | null, extra: object = {}) =>
+      testLogEvent(
+        0,
+        {
+          id: suffix === "first" ? requestId : `${requestId}-${suffix}`,
+          requestId,
+          teamId: team.id,
+          gatewayId: gateway.id,
+          step,
+          attempt,
+          statusCode,
+          success: statusCode < 400,
+          errorMessage: statusCode < 400 ? null : `upstream answered ${statusCode}`,
+          providerKeyId,
+          createdAt: at,
+          ...extra,
+        },
+        false,
+      );
+    // Written out of order; a row of another request and one of another team share nothing with it.
+    await writeLogBatch(handle.db, [
+      row("c", 1, 1, 200, null, { provider: "anthropic" }),
+      row("b", 0, 2, 429, second.id),
+      row("first", 0, 1, 503, first.id),
+      testLogEvent(1, { id: `other-${team.id}`, requestId: `other-${team.id}`, teamId: team.id, gatewayId: gateway.id }, false),
+    ]);
+
+    const detail = await getRequestLog({ ctx: await viewerOf(team), teamId: team.id, gatewaySlug: "prod", logId: `${requestId}-b` });
+    expect(detail.key).toEqual({ id: second.id, alias: "default", preview: "sk-p…BEEF" });
+    expect(detail.attempts.map((a) => [a.id, a.step, a.attempt, a.statusCode, a.errorMessage, a.key])).toEqual([
+      [requestId, 0, 1, 503, "upstream answered 503", { id: first.id, alias: "default", preview: "sk-p…WXYZ" }],
+      [`${requestId}-b`, 0, 2, 429, "upstream answered 429", { id: second.id, alias: "default", preview: "sk-p…BEEF" }],
+      [`${requestId}-c`, 1, 1, 200, null, null],
+    ]);
+    expect(JSON.stringify(detail)).not.toContain(secret);
+
+    // A key deleted since is still named by its id.
+    await removeProviderKey({ ctx, teamId: team.id, key: { id: first.id } });
+    const again = await getRequestLog({ ctx, teamId: team.id, gatewaySlug: "prod", logId: requestId });
+    expect(again.key).toEqual({ id: first.id, alias: null, preview: null });
+  });
+
+  it("has no attempts for a row from before request ids", async () => {
+    const { team, ids } = await teamWithLogs(1);
+    const detail = await getRequestLog({ ctx: operatorOf(handle), teamId: team.id, gatewaySlug: "prod", logId: ids[0]! });
+    expect(detail).toMatchObject({ attempts: [], key: null });
   });
 });

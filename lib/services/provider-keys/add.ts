@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, count, eq, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "@/db/client";
 import { customProviders, providerKeys } from "@/db/schema";
@@ -19,6 +19,11 @@ import { describeScope, secretPreview, toKeyView, type ProviderKeyView } from ".
 
 export const providerKeySecretSchema = z.string().trim().min(1, "must not be empty");
 
+const WEIGHT_MAX = 1000;
+const weightProblem = `must be a whole number from 1 to ${WEIGHT_MAX}`;
+/** A key's share of its pool's requests, relative to its other keys' weights. */
+export const providerKeyWeightSchema = z.int(weightProblem).min(1, weightProblem).max(WEIGHT_MAX, weightProblem);
+
 const input = z.object({
   provider: z.string().trim().min(1, "must not be empty"),
   secret: providerKeySecretSchema,
@@ -30,6 +35,8 @@ const input = z.object({
     .default("default"),
   gatewaySlug: z.string().optional(),
   baseUrl: httpUrl.optional(),
+  pool: z.boolean().default(false),
+  weight: providerKeyWeightSchema.default(1),
 });
 
 /** A secret some providers read as a structured credential (Bedrock's JSON) must be one, or no request could use it. */
@@ -64,8 +71,10 @@ async function assertKnownProvider(db: Database, teamId: string, provider: strin
 }
 
 /**
- * Stores a provider key, encrypted, for the whole team or for one gateway. `keyring` defaults to
- * the process's master keyring, `allowPrivateUpstreams` to the deployment's setting.
+ * Stores a provider key, encrypted, for the whole team or for one gateway. A key whose scope,
+ * provider and alias are taken already is refused unless `pool` says to add it to their pool
+ * (with its `weight`): two keys under one alias by mistake would split the traffic silently.
+ * `keyring` defaults to the process's master keyring, `allowPrivateUpstreams` to the deployment's setting.
  */
 export async function addProviderKey({
   ctx,
@@ -81,10 +90,13 @@ export async function addProviderKey({
   alias?: string;
   gatewaySlug?: string;
   baseUrl?: string;
+  /** Add it to the pool of keys already under this alias (or start one). */
+  pool?: boolean;
+  weight?: number;
   keyring?: MasterKeyring;
   allowPrivateUpstreams?: boolean;
 }): Promise<ProviderKeyView> {
-  const { provider, secret, alias, gatewaySlug, baseUrl } = parseInput(input, raw);
+  const { provider, secret, alias, gatewaySlug, baseUrl, pool, weight } = parseInput(input, raw);
   await requireRole(ctx, teamId, "admin");
   await assertKnownProvider(ctx.db, teamId, provider, baseUrl, secret);
   if (baseUrl) await assertPublicBaseUrl(baseUrl, allowPrivateUpstreams);
@@ -92,6 +104,25 @@ export async function addProviderKey({
 
   const sealed = encryptSecret(keyring, secret, providerKeyAad(teamId, provider, alias));
   const key = await changeDirectory(ctx.db, teamId, async (tx) => {
+    // Two adds to one alias at once must not both see it free.
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`provider-key-pool:${teamId}:${gateway?.id ?? ""}:${provider}:${alias}`}))`);
+    const [existing] = await tx
+      .select({ count: count() })
+      .from(providerKeys)
+      .where(
+        and(
+          eq(providerKeys.teamId, teamId),
+          eq(providerKeys.provider, provider),
+          eq(providerKeys.alias, alias),
+          gateway ? eq(providerKeys.gatewayId, gateway.id) : isNull(providerKeys.gatewayId),
+        ),
+      );
+    if (existing && existing.count > 0 && !pool) {
+      throw new ConflictError(
+        `the ${provider} key "${alias}" ${describeScope(gatewaySlug)} already exists; rotate or remove it, ` +
+          `add this one to its pool (the form's "Add to the pool", the CLI's --pool), or pick another alias`,
+      );
+    }
     const [inserted] = await tx
       .insert(providerKeys)
       .values({
@@ -104,15 +135,10 @@ export async function addProviderKey({
         masterKeyVersion: sealed.masterKeyVersion,
         ...secretPreview(provider, secret),
         baseUrl,
+        weight,
       })
-      .onConflictDoNothing()
       .returning();
-    if (!inserted) {
-      throw new ConflictError(
-        `the ${provider} key "${alias}" ${describeScope(gatewaySlug)} already exists; remove it or rotate its secret`,
-      );
-    }
-    return inserted;
+    return inserted!;
   });
   return toKeyView(key, gateway?.slug ?? null);
 }

@@ -10,10 +10,11 @@ import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from 
 import { createGateway } from "../gateways/create";
 import { newTeam, openTestDatabase, operatorOf, userContext } from "../test-helpers";
 import { addProviderKey } from "./add";
-import { listProviderKeys } from "./list";
+import { listProviderKeyPools, listProviderKeys } from "./list";
 import { removeProviderKey } from "./remove";
 import { rotateProviderKey } from "./rotate";
 import { secretPreview } from "./view";
+import { setProviderKeyWeight } from "./weight";
 
 const keyring = parseMasterKeys(`v1:${randomBytes(32).toString("base64")}`);
 const SECRET = "sk-proj-0123456789abcdefWXYZ";
@@ -72,13 +73,16 @@ describe("addProviderKey", () => {
     expect(plain.preview).toBe("plai…WXYZ");
   });
 
-  it("refuses a second key for the same provider, alias and gateway, and says how to replace it", async () => {
+  it("refuses a second key for the same provider, alias and gateway unless it joins their pool, and says so", async () => {
     const team = await newTeam(handle);
     const ctx = operatorOf(handle);
     await createGateway({ ctx, teamId: team.id, slug: "prod" });
     await addProviderKey({ ctx, teamId: team.id, provider: "openai", secret: SECRET, keyring });
     await expect(addProviderKey({ ctx, teamId: team.id, provider: "openai", secret: SECRET, keyring })).rejects.toThrow(
-      new ConflictError('the openai key "default" for the whole team already exists; remove it or rotate its secret'),
+      new ConflictError(
+        'the openai key "default" for the whole team already exists; rotate or remove it, ' +
+          "add this one to its pool (the form's \"Add to the pool\", the CLI's --pool), or pick another alias",
+      ),
     );
     const forGateway = await addProviderKey({ ctx, teamId: team.id, provider: "openai", secret: SECRET, gatewaySlug: "prod", keyring });
     expect(forGateway.gatewaySlug).toBe("prod");
@@ -221,6 +225,103 @@ describe("secretPreview", () => {
     expect(secretPreview("aws-bedrock", `{"secretAccessKey":"${secretAccessKey}"`)).toEqual({ secretStart: "", secretLast4: "" });
     const vertex = JSON.stringify({ type: "service_account", private_key: "-----BEGIN PRIVATE KEY-----\nMIIE\n", client_email: "sa@p.iam.gserviceaccount.com", region: "global" });
     expect(secretPreview("google-vertex-ai", vertex)).toEqual({ secretStart: "sa@p.iam.gserviceaccount.com · global", secretLast4: "" });
+  });
+});
+
+describe("key pools", () => {
+  it("adds keys to an alias's pool with their weights, and lists them grouped, flagging a rejected key", async () => {
+    const team = await newTeam(handle);
+    const ctx = operatorOf(handle);
+    await createGateway({ ctx, teamId: team.id, slug: "prod" });
+    const first = await addProviderKey({ ctx, teamId: team.id, provider: "openai", secret: SECRET, keyring });
+    const second = await addProviderKey({ ctx, teamId: team.id, provider: "openai", secret: "sk-proj-second-key-000022", pool: true, weight: 3, keyring });
+    const third = await addProviderKey({ ctx, teamId: team.id, provider: "openai", secret: "sk-proj-third-key-0000033", pool: true, keyring });
+    const own = await addProviderKey({ ctx, teamId: team.id, provider: "openai", secret: SECRET, gatewaySlug: "prod", keyring });
+    expect([first.weight, second.weight, third.weight]).toEqual([1, 3, 1]);
+    await handle.db.update(providerKeys).set({ lastStatus: "rejected" }).where(eq(providerKeys.id, third.id));
+
+    const viewer = await userContext(handle, { team, role: "viewer" });
+    const pools = await listProviderKeyPools({ ctx: viewer, teamId: team.id });
+    expect(pools.map((pool) => ({ ...pool, keys: pool.keys.map((key) => [key.id, key.weight, key.lastStatus]) }))).toEqual([
+      {
+        provider: "openai",
+        alias: "default",
+        gatewaySlug: null,
+        activeKeys: 2,
+        keys: [
+          [first.id, 1, null],
+          [second.id, 3, null],
+          [third.id, 1, "rejected"],
+        ],
+      },
+      { provider: "openai", alias: "default", gatewaySlug: "prod", activeKeys: 1, keys: [[own.id, 1, null]] },
+    ]);
+    expect(JSON.stringify(pools)).not.toContain(SECRET);
+  });
+
+  it("refuses a weight out of range, on add and on change", async () => {
+    const team = await newTeam(handle);
+    const ctx = operatorOf(handle);
+    for (const weight of [0, 1.5, 1001]) {
+      await expect(addProviderKey({ ctx, teamId: team.id, provider: "openai", secret: SECRET, pool: true, weight, keyring })).rejects.toThrow(
+        new InvalidInputError("weight: must be a whole number from 1 to 1000"),
+      );
+    }
+    const key = await addProviderKey({ ctx, teamId: team.id, provider: "openai", secret: SECRET, keyring });
+    await expect(setProviderKeyWeight({ ctx, teamId: team.id, key: { id: key.id }, weight: -1 })).rejects.toThrow(
+      new InvalidInputError("weight: must be a whole number from 1 to 1000"),
+    );
+  });
+
+  it("changes one key's weight, for an admin only", async () => {
+    const team = await newTeam(handle);
+    const ctx = operatorOf(handle);
+    const key = await addProviderKey({ ctx, teamId: team.id, provider: "openai", secret: SECRET, keyring });
+    const member = await userContext(handle, { team, role: "member" });
+    await expect(setProviderKeyWeight({ ctx: member, teamId: team.id, key: { id: key.id }, weight: 5 })).rejects.toThrow(ForbiddenError);
+    expect(await setProviderKeyWeight({ ctx, teamId: team.id, key: { id: key.id }, weight: 5 })).toMatchObject({ id: key.id, weight: 5 });
+    expect((await storedRow(key.id)).weight).toBe(5);
+  });
+
+  it("rotates and removes one key of a pool by id, and refuses to guess one by its alias", async () => {
+    const team = await newTeam(handle);
+    const ctx = operatorOf(handle);
+    const first = await addProviderKey({ ctx, teamId: team.id, provider: "openai", secret: SECRET, keyring });
+    const second = await addProviderKey({ ctx, teamId: team.id, provider: "openai", secret: "sk-proj-second-key-000022", pool: true, keyring });
+    const ambiguous = new InvalidInputError(
+      `the openai key "default" for the whole team is a pool of 2 keys; name one by its id: ${first.id}, ${second.id}`,
+    );
+    await expect(rotateProviderKey({ ctx, teamId: team.id, key: { provider: "openai" }, secret: SECRET, keyring })).rejects.toThrow(ambiguous);
+    await expect(removeProviderKey({ ctx, teamId: team.id, key: { provider: "openai" } })).rejects.toThrow(ambiguous);
+    await expect(setProviderKeyWeight({ ctx, teamId: team.id, key: { provider: "openai" }, weight: 2 })).rejects.toThrow(ambiguous);
+
+    // The CLI names the provider beside the id, to read the secret's fields: they must agree.
+    await expect(rotateProviderKey({ ctx, teamId: team.id, key: { id: second.id, provider: "groq" }, secret: SECRET, keyring })).rejects.toThrow(
+      new NotFoundError(`no groq key ${second.id}`),
+    );
+    const rotated = await rotateProviderKey({ ctx, teamId: team.id, key: { id: second.id, provider: "openai" }, secret: "sk-proj-rotated-key-00ABCD", keyring });
+    expect(rotated).toMatchObject({ id: second.id, secretLast4: "ABCD" });
+    expect((await storedRow(first.id)).secretLast4).toBe("WXYZ");
+    // Every key of a pool is sealed under the same binding, so any of them decrypts where the pool is used.
+    const row = await storedRow(second.id);
+    expect(decryptSecret(keyring, { ciphertext: row.secret, masterKeyVersion: row.masterKeyVersion }, providerKeyAad(team.id, "openai", "default"))).toBe(
+      "sk-proj-rotated-key-00ABCD",
+    );
+
+    expect(await removeProviderKey({ ctx, teamId: team.id, key: { id: first.id } })).toMatchObject({ id: first.id });
+    // One key left: the alias names it again.
+    expect(await removeProviderKey({ ctx, teamId: team.id, key: { provider: "openai" } })).toMatchObject({ id: second.id });
+  });
+
+  it("lets only one of two concurrent adds to a free alias through without --pool", async () => {
+    const team = await newTeam(handle);
+    const ctx = operatorOf(handle);
+    const results = await Promise.allSettled([
+      addProviderKey({ ctx, teamId: team.id, provider: "openai", secret: SECRET, keyring }),
+      addProviderKey({ ctx, teamId: team.id, provider: "openai", secret: SECRET, keyring }),
+    ]);
+    expect(results.map((result) => result.status).sort()).toEqual(["fulfilled", "rejected"]);
+    expect(await listProviderKeys({ ctx, teamId: team.id })).toHaveLength(1);
   });
 });
 

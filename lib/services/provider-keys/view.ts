@@ -1,8 +1,8 @@
-import { and, eq, isNull, type SQL } from "drizzle-orm";
+import { and, asc, eq, isNull, type SQL } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { gateways, providerKeys, type ProviderKey } from "@/db/schema";
 import { describeCredential } from "@/lib/providers/credential-fields";
-import { NotFoundError } from "../errors";
+import { InvalidInputError, NotFoundError } from "../errors";
 import { findGateway } from "../gateways/get";
 
 /** What may be shown of a stored provider key: never the secret. */
@@ -19,15 +19,21 @@ export interface ProviderKeyView {
   baseUrl: string | null;
   createdAt: Date;
   lastUsedAt: Date | null;
+  /** `ok`, or `rejected`: the provider refused it (401/403), so it is out of its pool until rotated; null before its first use. */
   lastStatus: string | null;
+  /** Its share of its pool's requests, relative to the other keys' weights. */
+  weight: number;
   /** The master key version that wraps its data key (SWITCHYARD_MASTER_KEYS). */
   masterKeyVersion: string;
   /** When its data key was last wrapped: added, rotated or rewrapped. */
   wrappedAt: Date;
 }
 
-/** A key by id, or by what the data plane selects it by: provider, alias, and gateway (none for team-wide). */
-export type ProviderKeySelector = { id: string } | { provider: string; alias?: string; gatewaySlug?: string };
+/**
+ * A key by id, or by what the data plane selects it by: provider, alias, and gateway (none for
+ * team-wide); the latter only while the alias holds one key, as a pool's keys differ by id alone.
+ */
+export type ProviderKeySelector = { id: string; provider?: string } | { provider: string; alias?: string; gatewaySlug?: string };
 
 export function toKeyView(key: ProviderKey, gatewaySlug: string | null): ProviderKeyView {
   return {
@@ -37,14 +43,20 @@ export function toKeyView(key: ProviderKey, gatewaySlug: string | null): Provide
     gatewaySlug,
     secretStart: key.secretStart,
     secretLast4: key.secretLast4,
-    preview: key.secretLast4 ? `${key.secretStart}…${key.secretLast4}` : key.secretStart,
+    preview: keyPreview(key.secretStart, key.secretLast4),
     baseUrl: key.baseUrl,
     createdAt: key.createdAt,
     lastUsedAt: key.lastUsedAt,
     lastStatus: key.lastStatus,
+    weight: key.weight,
     masterKeyVersion: key.masterKeyVersion,
     wrappedAt: key.wrappedAt,
   };
+}
+
+/** What lists show of a stored secret, from what `secretPreview` kept of it. */
+export function keyPreview(secretStart: string, secretLast4: string): string {
+  return secretLast4 ? `${secretStart}…${secretLast4}` : secretStart;
 }
 
 /**
@@ -70,7 +82,12 @@ async function selectorCondition(
   teamId: string,
   selector: ProviderKeySelector,
 ): Promise<{ where: SQL | undefined; notFound: string }> {
-  if ("id" in selector) return { where: eq(providerKeys.id, selector.id), notFound: `provider key ${selector.id} not found` };
+  if ("id" in selector) {
+    // The CLI names the provider too, to know the fields of the secret it reads: they must agree.
+    return selector.provider === undefined
+      ? { where: eq(providerKeys.id, selector.id), notFound: `provider key ${selector.id} not found` }
+      : { where: and(eq(providerKeys.id, selector.id), eq(providerKeys.provider, selector.provider)), notFound: `no ${selector.provider} key ${selector.id}` };
+  }
   const alias = selector.alias ?? "default";
   const gatewayId = selector.gatewaySlug ? (await findGateway(db, teamId, selector.gatewaySlug)).id : null;
   return {
@@ -90,12 +107,46 @@ export async function findProviderKey(
   selector: ProviderKeySelector,
 ): Promise<{ key: ProviderKey; gatewaySlug: string | null }> {
   const { where, notFound } = await selectorCondition(db, teamId, selector);
-  const [row] = await db
+  const rows = await db
     .select({ key: providerKeys, gatewaySlug: gateways.slug })
     .from(providerKeys)
     .leftJoin(gateways, eq(gateways.id, providerKeys.gatewayId))
     .where(and(eq(providerKeys.teamId, teamId), where))
-    .limit(1);
+    .orderBy(asc(providerKeys.createdAt), asc(providerKeys.id));
+  const [row] = rows;
   if (!row) throw new NotFoundError(notFound);
+  if (rows.length > 1) {
+    const ids = rows.map((r) => r.key.id).join(", ");
+    throw new InvalidInputError(
+      `the ${row.key.provider} key "${row.key.alias}" ${describeScope(row.gatewaySlug)} is a pool of ${rows.length} keys; name one by its id: ${ids}`,
+    );
+  }
   return row;
+}
+
+/** The keys that share a scope, provider and alias: requests are spread across those still in it. */
+export interface ProviderKeyPool {
+  provider: string;
+  alias: string;
+  /** Null for team-wide keys. */
+  gatewaySlug: string | null;
+  /** Oldest first. */
+  keys: ProviderKeyView[];
+  /** The keys requests can still use: those the provider has not rejected. */
+  activeKeys: number;
+}
+
+/** Groups keys listed pool by pool (as `listProviderKeys` orders them) into their pools. */
+export function groupIntoPools(keys: ProviderKeyView[]): ProviderKeyPool[] {
+  const pools: ProviderKeyPool[] = [];
+  for (const key of keys) {
+    let pool = pools.at(-1);
+    if (!pool || pool.provider !== key.provider || pool.alias !== key.alias || pool.gatewaySlug !== key.gatewaySlug) {
+      pool = { provider: key.provider, alias: key.alias, gatewaySlug: key.gatewaySlug, keys: [], activeKeys: 0 };
+      pools.push(pool);
+    }
+    pool.keys.push(key);
+    if (key.lastStatus !== "rejected") pool.activeKeys++;
+  }
+  return pools;
 }

@@ -6,7 +6,7 @@ import { requireTeam } from "@/lib/auth/team";
 import { createGateway } from "@/lib/services/gateways/create";
 import { deleteGateway } from "@/lib/services/gateways/delete";
 import { updateGateway } from "@/lib/services/gateways/update";
-import type { GatewaySettingsPatch } from "@/lib/services/gateways/settings";
+import { metadataKeyList, type GatewaySettingsPatch } from "@/lib/services/gateways/settings";
 import { formError, type FormState } from "../form-state";
 
 /** Reads the settings fields present in the form; a switch that is present but unchecked is absent, so `…__present` marks it. */
@@ -23,6 +23,11 @@ function settingsFrom(form: FormData): GatewaySettingsPatch {
     const value = String(form.get("logManagement")).trim();
     settings.logManagement = value === "" ? null : Number(value);
   }
+  if (form.has("requestTimeoutMs")) {
+    const value = String(form.get("requestTimeoutMs")).trim();
+    settings.requestTimeoutMs = value === "" ? null : Number(value);
+  }
+  if (form.has("cacheKeyMetadata")) settings.cacheKeyMetadata = metadataKeyList(String(form.get("cacheKeyMetadata")));
   if (form.has("logManagementStrategy")) {
     const value = String(form.get("logManagementStrategy"));
     settings.logManagementStrategy = value === "" ? null : value;

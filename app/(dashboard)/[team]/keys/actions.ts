@@ -7,11 +7,18 @@ import { createCustomProvider } from "@/lib/services/custom-providers/create";
 import { addProviderKey } from "@/lib/services/provider-keys/add";
 import { removeProviderKey } from "@/lib/services/provider-keys/remove";
 import { rotateProviderKey } from "@/lib/services/provider-keys/rotate";
+import { setProviderKeyWeight } from "@/lib/services/provider-keys/weight";
 import { formError, type FormState } from "../form-state";
 
 function text(form: FormData, name: string): string | undefined {
   const value = form.get(name);
   return typeof value === "string" && value.trim() !== "" ? value : undefined;
+}
+
+/** A number field as the service's input: the service names a value that is not a whole number in range. */
+function wholeNumber(form: FormData, name: string): number | undefined {
+  const value = text(form, name);
+  return value === undefined ? undefined : Number(value);
 }
 
 /** The secret the provider's key fields make, or the form state naming the field to fix. */
@@ -54,6 +61,8 @@ export async function addKeyAction(teamSlug: string, _previous: FormState, form:
       alias: text(form, "alias"),
       gatewaySlug: text(form, "gateway"),
       baseUrl: text(form, "baseUrl"),
+      pool: form.get("pool") === "on",
+      weight: wholeNumber(form, "weight"),
     });
   } catch (error) {
     return onCredentialField(provider, formError(error, { role, doing: "add provider keys" }));
@@ -77,6 +86,17 @@ export async function rotateKeyAction(
     await rotateProviderKey({ ctx, teamId: team.id, key: { id: keyId }, secret: composed.secret });
   } catch (error) {
     return onCredentialField(provider, formError(error, { role, doing: "rotate provider keys" }));
+  }
+  revalidatePath(`/${team.slug}/keys`);
+  return { ok: true };
+}
+
+export async function setKeyWeightAction(teamSlug: string, keyId: string, _previous: FormState, form: FormData): Promise<FormState> {
+  const { ctx, team, role } = await requireTeam(teamSlug);
+  try {
+    await setProviderKeyWeight({ ctx, teamId: team.id, key: { id: keyId }, weight: wholeNumber(form, "weight") ?? Number.NaN });
+  } catch (error) {
+    return formError(error, { role, doing: "change provider keys" });
   }
   revalidatePath(`/${team.slug}/keys`);
   return { ok: true };

@@ -7,8 +7,10 @@ import { DialogClose, DialogFooter, useDialog } from "@/components/ui/dialog";
 import { Field, fieldDescriptionId } from "@/components/ui/field";
 import { keepValuesOnSubmit } from "@/components/ui/form";
 import { Input } from "@/components/ui/input";
+import { Label } from "@/components/ui/label";
 import { Select } from "@/components/ui/select";
 import { SubmitButton } from "@/components/ui/submit-button";
+import { Switch } from "@/components/ui/switch";
 import { Textarea } from "@/components/ui/textarea";
 import type { CredentialField } from "@/lib/providers/credential-fields";
 
@@ -107,6 +109,7 @@ export function AddKeyForm({
 }) {
   const [state, formAction] = useActionState(action, {});
   const [provider, setProvider] = useState(providers[0]?.slug ?? "openai");
+  const [pool, setPool] = useState(false);
   useCloseOnSuccess(state);
   const spec = providers.find((p) => p.slug === provider);
   const errors = state.fieldErrors ?? {};
@@ -175,9 +178,78 @@ export function AddKeyForm({
           />
         </Field>
       </div>
+      <div className="grid gap-4 sm:grid-cols-2 sm:items-start">
+        <div className="flex items-start gap-3">
+          <Switch
+            id="key-pool"
+            name="pool"
+            checked={pool}
+            onChange={(event) => setPool(event.target.checked)}
+            aria-describedby={fieldDescriptionId("key-pool")}
+            className="mt-0.5"
+          />
+          <div className="space-y-1">
+            <Label htmlFor="key-pool">Add to the pool</Label>
+            <p id={fieldDescriptionId("key-pool")} className="text-xs text-muted-foreground">
+              When the alias has a key already, requests are spread across both instead. Without this, an alias in use is refused.
+            </p>
+          </div>
+        </div>
+        {pool ? (
+          <Field label="Weight" htmlFor="key-weight" error={errors.weight} hint="Its share of the pool's requests: 2 gets twice what 1 gets.">
+            <Input
+              id="key-weight"
+              name="weight"
+              type="number"
+              inputMode="numeric"
+              min={1}
+              max={1000}
+              step={1}
+              defaultValue={1}
+              className="tabular-nums"
+              aria-describedby={fieldDescriptionId("key-weight")}
+            />
+          </Field>
+        ) : null}
+      </div>
       <DialogFooter>
         <DialogClose />
         <SubmitButton pendingLabel="Saving…">Add key</SubmitButton>
+      </DialogFooter>
+    </form>
+  );
+}
+
+export function KeyWeightForm({ action, weight }: { action: Action; weight: number }) {
+  const [state, formAction] = useActionState(action, {});
+  useCloseOnSuccess(state);
+  const errors = state.fieldErrors ?? {};
+  return (
+    <form action={formAction} className="space-y-4">
+      {state.error ? <Alert variant="error">{state.error}</Alert> : null}
+      <Field
+        label="Weight"
+        htmlFor="weight-value"
+        error={errors.weight}
+        hint="1 to 1000, relative to the other keys of its pool: keys of weight 1 each take turns."
+      >
+        <Input
+          id="weight-value"
+          name="weight"
+          type="number"
+          inputMode="numeric"
+          required
+          min={1}
+          max={1000}
+          step={1}
+          defaultValue={weight}
+          className="tabular-nums"
+          aria-describedby={fieldDescriptionId("weight-value")}
+        />
+      </Field>
+      <DialogFooter>
+        <DialogClose />
+        <SubmitButton pendingLabel="Saving…">Save weight</SubmitButton>
       </DialogFooter>
     </form>
   );

@@ -12,22 +12,23 @@ import { CUSTOM_PROVIDER_PREFIX, providers as catalog } from "@/lib/providers";
 import { credentialForm } from "@/lib/providers/credential-fields";
 import { listCustomProviders } from "@/lib/services/custom-providers/list";
 import { listGateways } from "@/lib/services/gateways/list";
-import { listProviderKeys } from "@/lib/services/provider-keys/list";
+import { listProviderKeyPools } from "@/lib/services/provider-keys/list";
 import { roleAtLeast } from "@/lib/services/roles";
 import { formatIsoUtc, formatRelative } from "@/lib/utils/format";
-import { addCustomProviderAction, addKeyAction, removeKeyAction, rotateKeyAction } from "./actions";
-import { AddCustomProviderForm, AddKeyForm, RotateKeyForm, type ProviderOption } from "./key-forms";
+import { addCustomProviderAction, addKeyAction, removeKeyAction, rotateKeyAction, setKeyWeightAction } from "./actions";
+import { AddCustomProviderForm, AddKeyForm, KeyWeightForm, RotateKeyForm, type ProviderOption } from "./key-forms";
 
 export const metadata: Metadata = { title: "Provider keys" };
 
 export default async function KeysPage({ params }: { params: Promise<{ team: string }> }) {
   const { team: slug } = await params;
   const { ctx, team, role } = await requireTeam(slug);
-  const [keys, gateways, customProviders] = await Promise.all([
-    listProviderKeys({ ctx, teamId: team.id }),
+  const [pools, gateways, customProviders] = await Promise.all([
+    listProviderKeyPools({ ctx, teamId: team.id }),
     listGateways({ ctx, teamId: team.id }),
     listCustomProviders({ ctx, teamId: team.id }),
   ]);
+  const keys = pools.flatMap((pool) => pool.keys);
   const canManage = roleAtLeast(role, "admin");
   const now = new Date();
 
@@ -72,7 +73,7 @@ export default async function KeysPage({ params }: { params: Promise<{ team: str
     <>
       <PageHeader
         title="Provider keys"
-        description="The team's API keys for OpenAI, Groq and the other providers, encrypted at rest. A key stored for a gateway wins over a team-wide key of the same provider and alias."
+        description="The team's API keys for OpenAI, Groq and the other providers, encrypted at rest. A key stored for a gateway wins over a team-wide key of the same provider and alias. Several keys under one alias make a pool: requests are spread across them by weight, a key the provider rate-limits rests a while, and one it rejects leaves the pool until rotated."
         actions={keys.length > 0 ? add : null}
       />
       <div className="space-y-6">
@@ -91,6 +92,9 @@ export default async function KeysPage({ params }: { params: Promise<{ team: str
                   <TableHead>Alias</TableHead>
                   <TableHead>Used by</TableHead>
                   <TableHead>Secret</TableHead>
+                  <TableHead>
+                    <span title="Its share of its pool's requests, relative to the other keys of the pool">Weight</span>
+                  </TableHead>
                   <TableHead>Base URL</TableHead>
                   <TableHead>Last used</TableHead>
                   <TableHead>Last status</TableHead>
@@ -106,85 +110,115 @@ export default async function KeysPage({ params }: { params: Promise<{ team: str
                   ) : null}
                 </TableRow>
               </TableHeader>
-              <TableBody>
-                {keys.map((key) => (
-                  <TableRow key={key.id}>
-                    <TableCell className="font-medium whitespace-nowrap">{providerName(key.provider)}</TableCell>
-                    <TableCell>
-                      <code className="font-mono text-[13px]">{key.alias}</code>
-                    </TableCell>
-                    <TableCell>
-                      {key.gatewaySlug ? (
-                        <Badge className="font-mono">{key.gatewaySlug}</Badge>
-                      ) : (
-                        <span className="whitespace-nowrap text-muted-foreground">Team-wide</span>
-                      )}
-                    </TableCell>
-                    <TableCell>
-                      {key.preview ? (
-                        <code className="font-mono text-[13px] whitespace-nowrap">{key.preview}</code>
-                      ) : (
-                        <span className="text-muted-foreground" title="Short secrets get no preview: it would give most of them away">
-                          hidden
-                        </span>
-                      )}
-                    </TableCell>
-                    <TableCell className="max-w-56 truncate font-mono text-xs text-muted-foreground" title={key.baseUrl ?? undefined}>
-                      {key.baseUrl ?? "Provider default"}
-                    </TableCell>
-                    <TableCell className="whitespace-nowrap text-muted-foreground">
-                      {key.lastUsedAt ? <span title={formatIsoUtc(key.lastUsedAt)}>{formatRelative(key.lastUsedAt, now)}</span> : "Never"}
-                    </TableCell>
-                    <TableCell>
-                      {key.lastStatus === "ok" ? (
-                        <Badge variant="success">OK</Badge>
-                      ) : key.lastStatus === "rejected" ? (
-                        <Badge variant="danger" title="The provider answered 401 or 403: the key is wrong, revoked or lacks access">
-                          Rejected
-                        </Badge>
-                      ) : (
-                        <span className="text-muted-foreground">–</span>
-                      )}
-                    </TableCell>
-                    <TableCell className="whitespace-nowrap text-muted-foreground">
-                      <code className="font-mono text-[13px] text-foreground">{key.masterKeyVersion}</code>{" "}
-                      <span title={`Last wrapped ${formatIsoUtc(key.wrappedAt)}`}>{formatRelative(key.wrappedAt, now)}</span>
-                    </TableCell>
-                    {canManage ? (
-                      <TableCell className="text-right whitespace-nowrap">
-                        <Dialog>
-                          <DialogTrigger variant="ghost" size="sm" aria-label={`Rotate the ${key.provider} key ${key.alias}`}>
-                            Rotate
-                          </DialogTrigger>
-                          <DialogContent
-                            title={`Rotate the ${providerName(key.provider)} key “${key.alias}”`}
-                            description="Paste the new secret from the provider's dashboard."
-                          >
-                            <RotateKeyForm
-                              action={rotateKeyAction.bind(null, team.slug, key.id, key.provider)}
-                              fields={[...credentialForm(key.provider).fields]}
-                            />
-                          </DialogContent>
-                        </Dialog>
-                        <ConfirmAction
-                          trigger="Delete"
-                          triggerLabel={`Delete the ${key.provider} key ${key.alias}`}
-                          triggerVariant="destructive-ghost"
-                          title={`Delete the ${providerName(key.provider)} key “${key.alias}”?`}
-                          description={
-                            key.gatewaySlug
-                              ? `Gateway ${key.gatewaySlug} falls back to a team-wide ${key.provider} key, if there is one.`
-                              : `Gateways without a key of their own can no longer call ${providerName(key.provider)} with stored credentials.`
-                          }
-                          confirmLabel="Delete key"
-                          pendingLabel="Deleting…"
-                          action={removeKeyAction.bind(null, team.slug, key.id)}
-                        />
+              {pools.map((pool) => (
+                <TableBody key={`${pool.provider}:${pool.alias}:${pool.gatewaySlug ?? ""}`}>
+                  {pool.keys.length > 1 ? (
+                    <TableRow className="bg-muted/40 hover:bg-muted/40">
+                      <TableHead scope="rowgroup" colSpan={canManage ? 10 : 9} className="h-9 text-xs font-medium whitespace-normal text-foreground">
+                        Pool <code className="font-mono">{pool.alias}</code> of {providerName(pool.provider)},{" "}
+                        {pool.gatewaySlug ? `gateway ${pool.gatewaySlug}` : "team-wide"}: {pool.keys.length} keys,{" "}
+                        {pool.activeKeys === pool.keys.length ? "all in rotation" : `${pool.activeKeys} in rotation`}; requests are
+                        spread across them by weight.
+                      </TableHead>
+                    </TableRow>
+                  ) : null}
+                  {pool.keys.map((key) => (
+                    <TableRow key={key.id}>
+                      <TableCell className="font-medium whitespace-nowrap">{providerName(key.provider)}</TableCell>
+                      <TableCell>
+                        <code className="font-mono text-[13px]">{key.alias}</code>
                       </TableCell>
-                    ) : null}
-                  </TableRow>
-                ))}
-              </TableBody>
+                      <TableCell>
+                        {key.gatewaySlug ? (
+                          <Badge className="font-mono">{key.gatewaySlug}</Badge>
+                        ) : (
+                          <span className="whitespace-nowrap text-muted-foreground">Team-wide</span>
+                        )}
+                      </TableCell>
+                      <TableCell>
+                        {key.preview ? (
+                          <code className="font-mono text-[13px] whitespace-nowrap">{key.preview}</code>
+                        ) : (
+                          <span className="text-muted-foreground" title="Short secrets get no preview: it would give most of them away">
+                            hidden
+                          </span>
+                        )}
+                      </TableCell>
+                      <TableCell className="tabular-nums">{key.weight}</TableCell>
+                      <TableCell className="max-w-56 truncate font-mono text-xs text-muted-foreground" title={key.baseUrl ?? undefined}>
+                        {key.baseUrl ?? "Provider default"}
+                      </TableCell>
+                      <TableCell className="whitespace-nowrap text-muted-foreground">
+                        {key.lastUsedAt ? <span title={formatIsoUtc(key.lastUsedAt)}>{formatRelative(key.lastUsedAt, now)}</span> : "Never"}
+                      </TableCell>
+                      <TableCell>
+                        {key.lastStatus === "ok" ? (
+                          <Badge variant="success">OK</Badge>
+                        ) : key.lastStatus === "rejected" ? (
+                          <Badge
+                            variant="danger"
+                            className="whitespace-nowrap"
+                            title="The provider answered 401 or 403: the key is wrong, revoked or lacks access. Requests skip it until it is rotated."
+                          >
+                            Rejected by the provider — out of the pool
+                          </Badge>
+                        ) : (
+                          <span className="text-muted-foreground">–</span>
+                        )}
+                      </TableCell>
+                      <TableCell className="whitespace-nowrap text-muted-foreground">
+                        <code className="font-mono text-[13px] text-foreground">{key.masterKeyVersion}</code>{" "}
+                        <span title={`Last wrapped ${formatIsoUtc(key.wrappedAt)}`}>{formatRelative(key.wrappedAt, now)}</span>
+                      </TableCell>
+                      {canManage ? (
+                        <TableCell className="text-right whitespace-nowrap">
+                          <Dialog>
+                            <DialogTrigger variant="ghost" size="sm" aria-label={`Rotate the ${key.provider} key ${key.alias} ${key.preview}`.trimEnd()}>
+                              Rotate
+                            </DialogTrigger>
+                            <DialogContent
+                              title={`Rotate the ${providerName(key.provider)} key “${key.alias}”`}
+                              description="Paste the new secret from the provider's dashboard."
+                            >
+                              <RotateKeyForm
+                                action={rotateKeyAction.bind(null, team.slug, key.id, key.provider)}
+                                fields={[...credentialForm(key.provider).fields]}
+                              />
+                            </DialogContent>
+                          </Dialog>
+                          <Dialog>
+                            <DialogTrigger variant="ghost" size="sm" aria-label={`Change the weight of the ${key.provider} key ${key.alias} ${key.preview}`.trimEnd()}>
+                              Weight
+                            </DialogTrigger>
+                            <DialogContent
+                              title={`Weight of the ${providerName(key.provider)} key “${key.alias}”`}
+                              description={`${key.preview || "This key"}: its share of the requests of its pool.`}
+                            >
+                              <KeyWeightForm action={setKeyWeightAction.bind(null, team.slug, key.id)} weight={key.weight} />
+                            </DialogContent>
+                          </Dialog>
+                          <ConfirmAction
+                            trigger="Delete"
+                            triggerLabel={`Delete the ${key.provider} key ${key.alias} ${key.preview}`.trimEnd()}
+                            triggerVariant="destructive-ghost"
+                            title={`Delete the ${providerName(key.provider)} key “${key.alias}”?`}
+                            description={
+                              pool.keys.length > 1
+                                ? `${key.preview || "This key"} leaves its pool; the other ${pool.keys.length - 1 === 1 ? "key keeps" : `${pool.keys.length - 1} keys keep`} serving its requests.`
+                                : key.gatewaySlug
+                                ? `Gateway ${key.gatewaySlug} falls back to a team-wide ${key.provider} key, if there is one.`
+                                : `Gateways without a key of their own can no longer call ${providerName(key.provider)} with stored credentials.`
+                            }
+                            confirmLabel="Delete key"
+                            pendingLabel="Deleting…"
+                            action={removeKeyAction.bind(null, team.slug, key.id)}
+                          />
+                        </TableCell>
+                      ) : null}
+                    </TableRow>
+                  ))}
+                </TableBody>
+              ))}
             </Table>
           )}
         </Card>

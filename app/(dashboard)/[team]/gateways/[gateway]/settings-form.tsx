@@ -11,7 +11,7 @@ import { Label } from "@/components/ui/label";
 import { Select } from "@/components/ui/select";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { Switch } from "@/components/ui/switch";
-import type { GatewaySettings } from "@/lib/services/gateways/settings";
+import { CACHE_KEY_METADATA_MAX, type GatewaySettings } from "@/lib/services/gateways/settings";
 import type { FormState } from "../../form-state";
 
 /** Stored with the gateway, but the data plane of this release does not act on them yet; the form says so. */
@@ -109,7 +109,7 @@ export function GatewaySettingsForm({
             </div>
           </Section>
 
-          <Section title="Caching" badge={NOT_ENFORCED_YET}>
+          <Section title="Caching">
             <div className="grid gap-4 sm:grid-cols-2">
               <NumberField
                 name="cacheTtl"
@@ -118,13 +118,22 @@ export function GatewaySettingsForm({
                 min={0}
                 max={2_592_000}
                 error={errors.cacheTtl}
-                hint="0 turns caching off; at most 30 days."
+                hint="0 turns caching off; at most 30 days. A request can set its own with cf-aig-cache-ttl or skip the cache with cf-aig-skip-cache."
+              />
+              <TextField
+                name="cacheKeyMetadata"
+                label="Metadata keys in the cache key"
+                defaultValue={settings.cacheKeyMetadata.join(", ")}
+                placeholder="user, tenant"
+                error={errors.cacheKeyMetadata}
+                hint={`Up to ${CACHE_KEY_METADATA_MAX} cf-aig-metadata keys, comma-separated: requests with different values for them never share a cached answer.`}
               />
             </div>
             <SwitchRow
               name="cacheInvalidateOnUpdate"
               label="Invalidate the cache when settings change"
               defaultChecked={settings.cacheInvalidateOnUpdate}
+              hint="Saving these settings then drops every answer cached for this gateway."
             />
           </Section>
 
@@ -158,7 +167,7 @@ export function GatewaySettingsForm({
             </div>
           </Section>
 
-          <Section title="Retries" badge={NOT_ENFORCED_YET}>
+          <Section title="Retries and timeout">
             <div className="grid gap-4 sm:grid-cols-3">
               <NumberField
                 name="retryMaxAttempts"
@@ -167,7 +176,7 @@ export function GatewaySettingsForm({
                 min={1}
                 max={5}
                 error={errors.retryMaxAttempts}
-                hint="1 means no retry; at most 5."
+                hint="1 means no retry; at most 5. Connection errors, timeouts, 429 and 5xx answers are retried."
               />
               <NumberField
                 name="retryDelay"
@@ -176,6 +185,7 @@ export function GatewaySettingsForm({
                 min={0}
                 max={5000}
                 error={errors.retryDelay}
+                hint="Before the first retry; at most 5000."
               />
               <SelectField
                 name="retryBackoff"
@@ -187,6 +197,17 @@ export function GatewaySettingsForm({
                   ["linear", "Linear"],
                   ["exponential", "Exponential"],
                 ]}
+              />
+            </div>
+            <div className="grid gap-4 sm:grid-cols-3">
+              <NumberField
+                name="requestTimeoutMs"
+                label="Request timeout (ms)"
+                defaultValue={settings.requestTimeoutMs ?? ""}
+                min={1}
+                placeholder="No timeout"
+                error={errors.requestTimeoutMs}
+                hint="Time to the provider's first byte; empty waits as long as it takes. A request can set its own with cf-aig-request-timeout."
               />
             </div>
           </Section>
@@ -319,6 +340,39 @@ function NumberField({
         aria-invalid={error ? true : undefined}
         aria-describedby={hint || error ? fieldDescriptionId(id) : undefined}
         className="tabular-nums"
+      />
+    </FieldShell>
+  );
+}
+
+function TextField({
+  name,
+  label,
+  hint,
+  error,
+  defaultValue,
+  placeholder,
+}: {
+  name: string;
+  label: string;
+  hint?: string;
+  error?: string;
+  defaultValue: string;
+  placeholder?: string;
+}) {
+  const id = `setting-${name}`;
+  return (
+    <FieldShell id={id} label={label} hint={hint} error={error}>
+      <Input
+        id={id}
+        name={name}
+        placeholder={placeholder}
+        defaultValue={defaultValue}
+        autoComplete="off"
+        spellCheck={false}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={hint || error ? fieldDescriptionId(id) : undefined}
+        className="font-mono"
       />
     </FieldShell>
   );

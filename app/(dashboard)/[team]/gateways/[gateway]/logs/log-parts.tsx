@@ -23,3 +23,31 @@ export function MetadataChips({ values, className }: { values: Record<string, st
     </div>
   );
 }
+
+/** A retry ("attempt 2") or a Universal fallback step ("step 1") of a request; nothing for a first try. */
+export function AttemptBadges({ log }: { log: Pick<RequestLog, "step" | "attempt"> }) {
+  if (log.step === 0 && log.attempt === 1) return null;
+  return (
+    <>
+      {log.step > 0 ? (
+        <Badge variant="neutral" title="A fallback step of the Universal endpoint (the first is step 0)" className="whitespace-nowrap">
+          step {log.step}
+        </Badge>
+      ) : null}
+      {log.attempt > 1 ? (
+        <Badge variant="neutral" title="A retry of the same step" className="whitespace-nowrap">
+          attempt {log.attempt}
+        </Badge>
+      ) : null}
+    </>
+  );
+}
+
+/** Served from the gateway's cache (cf-aig-cache-status: HIT): no provider call, no tokens billed. */
+export function CacheHitBadge() {
+  return (
+    <Badge variant="accent" title="Answered from the gateway's cache: no provider call, no cost">
+      HIT
+    </Badge>
+  );
+}

@@ -3,7 +3,6 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Alert } from "@/components/ui/alert";
-import { Badge } from "@/components/ui/badge";
 import { Button, buttonVariants } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -19,7 +18,7 @@ import { listLogFacets } from "@/lib/services/logs/facets";
 import { wireFormatName } from "@/lib/services/logs/formats";
 import { listRequestLogs, type LogListRow } from "@/lib/services/logs/list";
 import { formatCost, formatDateTime, formatDuration, formatIsoUtc, formatNumber } from "@/lib/utils/format";
-import { MetadataChips, StatusBadge } from "./log-parts";
+import { AttemptBadges, CacheHitBadge, MetadataChips, StatusBadge } from "./log-parts";
 import { logQuery, parseLogQuery, toUtcLocal, type SearchParams } from "./filters";
 
 type Params = Promise<{ team: string; gateway: string }>;
@@ -230,7 +229,7 @@ function LogTable({ logs, base }: { logs: LogListRow[]; base: string }) {
           <TableHead className="text-right">Tokens in / out</TableHead>
           <TableHead className="text-right">Cost</TableHead>
           <TableHead className="text-right">Duration</TableHead>
-          <TableHead>Cached</TableHead>
+          <TableHead>Cache</TableHead>
           <TableHead>Metadata</TableHead>
         </TableRow>
       </TableHeader>
@@ -248,7 +247,10 @@ function LogTable({ logs, base }: { logs: LogListRow[]; base: string }) {
               {log.stream ? <span className="ml-1.5 text-xs text-muted-foreground">stream</span> : null}
             </TableCell>
             <TableCell>
-              <StatusBadge log={log} />
+              <div className="flex flex-wrap items-center gap-1">
+                <StatusBadge log={log} />
+                <AttemptBadges log={log} />
+              </div>
             </TableCell>
             <TableCell className="text-muted-foreground">
               {log.provider ?? "–"}
@@ -265,7 +267,7 @@ function LogTable({ logs, base }: { logs: LogListRow[]; base: string }) {
               {log.customCost ? <span className="text-muted-foreground">*</span> : null}
             </TableCell>
             <TableCell className="text-right whitespace-nowrap tabular-nums">{formatDuration(log.durationMs)}</TableCell>
-            <TableCell>{log.cached ? <Badge variant="accent">cached</Badge> : <span className="text-muted-foreground">–</span>}</TableCell>
+            <TableCell>{log.cached ? <CacheHitBadge /> : <span className="text-muted-foreground">–</span>}</TableCell>
             <TableCell className="max-w-64">
               <MetadataChips values={log.metadata} />
             </TableCell>

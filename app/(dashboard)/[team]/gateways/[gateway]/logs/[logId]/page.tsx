@@ -9,13 +9,14 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/com
 import { CodeBlock } from "@/components/ui/code-block";
 import { CopyButton } from "@/components/ui/copy-button";
 import { PageHeader } from "@/components/ui/page-header";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { Tabs } from "@/components/ui/tabs";
 import { requireTeam } from "@/lib/auth/team";
 import { NotFoundError } from "@/lib/services/errors";
 import { wireFormatName } from "@/lib/services/logs/formats";
-import { getRequestLog } from "@/lib/services/logs/get";
+import { getRequestLog, type RequestAttempt, type UsedKey } from "@/lib/services/logs/get";
 import { formatBytes, formatCost, formatDateTime, formatDuration, formatIsoUtc, formatNumber } from "@/lib/utils/format";
-import { MetadataChips, StatusBadge } from "../log-parts";
+import { AttemptBadges, CacheHitBadge, MetadataChips, StatusBadge } from "../log-parts";
 import { formatBody, splitHeaders } from "./headers";
 
 type Params = Promise<{ team: string; gateway: string; logId: string }>;
@@ -29,7 +30,7 @@ export default async function LogDetailPage({ params }: { params: Params }) {
     if (error instanceof NotFoundError) notFound();
     throw error;
   });
-  const { log, payload, reassembled, translation } = detail;
+  const { log, payload, reassembled, translation, key, attempts } = detail;
   const gatewayBase = `/${team.slug}/gateways/${gatewaySlug}`;
 
   const facts: [string, ReactNode][] = [
@@ -48,10 +49,13 @@ export default async function LogDetailPage({ params }: { params: Params }) {
     ["Request size", formatBytes(log.requestBytes)],
     ["Response size", formatBytes(log.responseBytes)],
     ["Streamed", log.stream ? "Yes" : "No"],
-    ["Served from cache", log.cached ? "Yes" : "No"],
+    ["Served from cache", log.cached ? <CacheHitBadge key="c" /> : "No"],
+    ["Step · attempt", `step ${log.step} · attempt ${log.attempt}${attempts.length > 1 ? ` (of ${attempts.length} rows for this request)` : ""}`],
+    ["Provider key", <UsedKeyLabel key="k" usedKey={key} />],
   ];
   const identifiers: [string, ReactNode][] = [
     ["Log ID", <IdValue key="l" value={log.id} />],
+    ...(log.requestId ? [["Request ID", <IdValue key="r" value={log.requestId} />] satisfies [string, ReactNode]] : []),
     ["Event ID", <IdValue key="e" value={log.eventId} />],
     ["Gateway token", log.tokenId ? <IdValue value={log.tokenId} /> : "None"],
     ["Path", <code key="p" className="font-mono text-[13px] break-all">{log.method} {log.path}</code>],
@@ -83,6 +87,7 @@ export default async function LogDetailPage({ params }: { params: Params }) {
               {log.method} {log.path}
             </span>
             <StatusBadge log={log} />
+            <AttemptBadges log={log} />
           </span>
         }
       />
@@ -93,6 +98,8 @@ export default async function LogDetailPage({ params }: { params: Params }) {
             {log.errorMessage}
           </Alert>
         ) : null}
+
+        {attempts.length > 1 ? <AttemptsCard attempts={attempts} current={log.id} logsBase={`${gatewayBase}/logs`} /> : null}
 
         <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
           <Card>
@@ -276,5 +283,87 @@ function HeaderList({ entries }: { entries: [string, string][] }) {
         </div>
       ))}
     </dl>
+  );
+}
+
+/** A stored key by alias and preview (never its secret); the client's own key when there is none. */
+function UsedKeyLabel({ usedKey }: { usedKey: UsedKey | null }) {
+  if (!usedKey) return <span className="text-muted-foreground">The client&apos;s own, or none</span>;
+  if (usedKey.alias === null) {
+    return (
+      <span className="text-muted-foreground">
+        Deleted key <code className="font-mono text-xs">{usedKey.id}</code>
+      </span>
+    );
+  }
+  return (
+    <span title={usedKey.id}>
+      <code className="font-mono text-[13px]">{usedKey.alias}</code>
+      <span className="text-muted-foreground"> · </span>
+      {usedKey.preview ? <code className="font-mono text-[13px]">{usedKey.preview}</code> : <span className="text-muted-foreground">no preview</span>}
+    </span>
+  );
+}
+
+/** Every row of the client's request: retries of a step, then the Universal endpoint's next steps. */
+function AttemptsCard({ attempts, current, logsBase }: { attempts: RequestAttempt[]; current: string; logsBase: string }) {
+  return (
+    <Card>
+      <CardHeader>
+        <CardTitle>Attempts</CardTitle>
+        <CardDescription>
+          This request took {attempts.length} calls: each retry and each fallback step is logged as its own row, with its own cost.
+        </CardDescription>
+      </CardHeader>
+      <Table>
+        <TableHeader>
+          <TableRow>
+            <TableHead>Step</TableHead>
+            <TableHead>Attempt</TableHead>
+            <TableHead>Status</TableHead>
+            <TableHead>Provider · model</TableHead>
+            <TableHead>Provider key</TableHead>
+            <TableHead>Error</TableHead>
+            <TableHead className="text-right">Duration</TableHead>
+          </TableRow>
+        </TableHeader>
+        <TableBody>
+          {attempts.map((attempt) => (
+            <TableRow key={attempt.id} aria-current={attempt.id === current ? "true" : undefined} className={attempt.id === current ? "bg-muted/50" : undefined}>
+              <TableCell className="tabular-nums">{attempt.step}</TableCell>
+              <TableCell className="tabular-nums">
+                {attempt.id === current ? (
+                  <span className="font-medium">
+                    {attempt.attempt} <span className="text-xs font-normal text-muted-foreground">(this row)</span>
+                  </span>
+                ) : (
+                  <Link
+                    href={`${logsBase}/${attempt.id}`}
+                    aria-label={`Step ${attempt.step}, attempt ${attempt.attempt}: open its log`}
+                    className="font-medium underline-offset-4 hover:text-primary hover:underline">
+                    {attempt.attempt}
+                  </Link>
+                )}
+              </TableCell>
+              <TableCell>
+                <span className="inline-flex items-center gap-1">
+                  <StatusBadge log={attempt} />
+                  {attempt.cached ? <CacheHitBadge /> : null}
+                </span>
+              </TableCell>
+              <TableCell className="text-muted-foreground">
+                {attempt.provider ?? "–"}
+                {attempt.model ? <code className="block font-mono text-xs">{attempt.model}</code> : null}
+              </TableCell>
+              <TableCell>
+                <UsedKeyLabel usedKey={attempt.key} />
+              </TableCell>
+              <TableCell className="max-w-72 text-xs break-words text-muted-foreground">{attempt.errorMessage ?? "–"}</TableCell>
+              <TableCell className="text-right whitespace-nowrap tabular-nums">{formatDuration(attempt.durationMs)}</TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+    </Card>
   );
 }
