@@ -2,7 +2,7 @@
  * Two trees' compiled servers side by side (each tree built with `npm run build:server`), on
  * OpenAI passthrough with logging on, for before/after figures on a machine others share:
  *
- *   npx tsx bench/ab.ts <treeA> <treeB> [--postgres] [--rounds N] [--seconds S] [--together]
+ *   npx tsx bench/ab.ts <treeA> <treeB> [--postgres] [--no-logs] [--rounds N] [--seconds S] [--together]
  *                       [--headers name:value,…] [--prof dir] [--flags v8flag,…] [--strace]
  *
  * Each round runs wrk (64 connections) against A then B, in alternating order, or with
@@ -27,6 +27,8 @@ const root = path.resolve(import.meta.dirname, "..");
 const arg = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
 const trees = process.argv.slice(2, 4).map((t) => path.resolve(t));
 const usePostgres = process.argv.includes("--postgres");
+/** `--no-logs`: a gateway with log collection off, to tell logging's share from the rest. */
+const collectLogs = !process.argv.includes("--no-logs");
 const rounds = Number(arg("--rounds") ?? 3);
 const seconds = Number(arg("--seconds") ?? 4);
 const profDir = arg("--prof");
@@ -104,7 +106,7 @@ async function start(tree: string, port: number, i: number): Promise<{ target: T
   const env = { ...process.env, SWITCHYARD_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), "switchyard-ab-")), DATABASE_URL: usePostgres ? await pgDb(String(i)) : "", SWITCHYARD_ALLOW_PRIVATE_UPSTREAMS: "true" };
   const cli = (args: string[]) => execFileSync(process.execPath, [path.join(tree, "bin/switchyard.js"), ...args, "--json"], { cwd: tree, env, encoding: "utf8" });
   cli(["team", "create", "bench"]);
-  cli(["gateway", "create", "bench", "logged", "--authentication"]);
+  cli(["gateway", "create", "bench", "logged", "--authentication", ...(collectLogs ? [] : ["--no-collect-logs"])]);
   const { token } = JSON.parse(cli(["token", "create", "bench", "--name", "bench"])) as { token: string };
   cli(["key", "add", "bench", "openai", "--secret", "sk-bench-upstream", "--base-url", "http://127.0.0.1:9121/v1"]);
   const prof = profDir ? ["--cpu-prof", "--cpu-prof-interval", "250", "--cpu-prof-dir", path.join(profDir, String(i))] : [];

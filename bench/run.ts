@@ -342,7 +342,7 @@ async function main() {
 
   // The baseline commit's server, passthrough with logging on, on each database.
   const baseline = baselineRev ? baselineTree(baselineRev) : undefined;
-  const baselines: Target[] = [];
+  const baselines: Array<Target & { db: Db }> = [];
   const baselineServers: ChildProcess[] = [];
   const baselineStores: Store[] = [];
   const baselinePostgres = baseline && postgres ? await createPostgresDatabase("_baseline") : undefined;
@@ -355,6 +355,7 @@ async function main() {
       baselineStores.push(store);
       baselineServers.push(server);
       baselines.push({
+        db,
         name: `Switchyard at ${baseline.commit} (baseline), ${db}, passthrough, logs on`,
         origin: `http://127.0.0.1:${port}`,
         path: SURFACES.passthrough.path("logged"),
@@ -387,6 +388,13 @@ async function main() {
   };
   const portkeyTargets = portkey ? [portkeyTarget] : [];
   const find = (db: Db, surface: Surface, logs = true) => ours.find((o) => o.db === db && o.surface === surface && o.logs === logs);
+  /**
+   * Each baseline row right after this tree's passthrough row on its database (logging on): a
+   * before/after pair measured seconds apart, not minutes, so whatever else the machine does in
+   * between cannot pass for a change (issue 11: a baseline measured last looked 16–25% faster).
+   */
+  const pairedWithBaselines = (rows: Target[]): Target[] =>
+    rows.flatMap((row) => [row, ...baselines.filter((b) => row === find(b.db, "passthrough"))]).concat(baselines.filter((b) => !find(b.db, "passthrough")));
 
   // Memory at idle: after start and a settle, before any request.
   const processes = new Map<string, number>([[RAW, raw.pid!], [serverName("PGlite"), pgliteServer.pid!]]);
@@ -430,7 +438,7 @@ async function main() {
   const coreShares: Array<{ label: string; cores: Map<string, number> }> = [];
   const postgresPids = () => pidsNamed("postgres");
   for (const t of ours.filter((o) => o.surface === "cache-hit")) await checkCacheHit(t);
-  for (const t of [direct, rawProxy, ...ours, ...baselines, ...portkeyTargets]) {
+  for (const t of [direct, rawProxy, ...pairedWithBaselines(ours), ...portkeyTargets]) {
     await throughput(t, CONNECTIONS, WARMUP_SECONDS);
     const isPostgresPassthrough = t === find("Postgres", "passthrough");
     const groups = new Map<string, () => number[]>([
@@ -470,7 +478,7 @@ async function main() {
   for (const c of CONCURRENCY) {
     const base = await latency(direct, c, SECONDS);
     out(`| ${DIRECT} | ${c} | ${fmt(base.p50, 3)} | ${fmt(base.p99, 3)} | – | – | ${base.requests} | ${base.errors} |`);
-    for (const t of [rawProxy, ...ours, ...baselines, ...(c === 1 ? portkeyTargets : [])]) {
+    for (const t of [rawProxy, ...pairedWithBaselines(ours), ...(c === 1 ? portkeyTargets : [])]) {
       const r = await latency(t, c, SECONDS);
       const row = { ...r, addedP50: r.p50 - base.p50, addedP99: r.p99 - base.p99 };
       lat.set(`${t.name}@${c}`, row);
