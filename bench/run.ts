@@ -280,7 +280,7 @@ async function checkCacheHit(t: Target): Promise<void> {
   }
   if (second.status !== 200 || second.cache !== "HIT") {
     throw new Error(
-      `${t.name}: a repeated request with cf-aig-cache-ttl: ${CACHE_TTL_SECONDS} was answered ${second.status} with cf-aig-cache-status: ${second.cache ?? "(none)"}, not a HIT: the row would measure something else than the cache. Is the gateway's cache on this server?`,
+      `${t.name}: a repeated request with cf-aig-cache-ttl: ${CACHE_TTL_SECONDS} was answered ${second.status} with cf-aig-cache-status: ${second.cache ?? "(none)"}, not a HIT: the row would measure something other than the cache. Is the gateway's cache on this server?`,
     );
   }
 }
