@@ -44,6 +44,13 @@ const benchPostgres = process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127
 const children: ChildProcess[] = [];
 /** Databases created on the Postgres server and not dropped yet: a run that stops on an error drops them on its way out. */
 const undropped = new Set<() => Promise<void>>();
+/** The servers' data directories, removed at the end however the run ends. */
+const dataDirs: string[] = [];
+const dataDir = (prefix: string) => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  dataDirs.push(dir);
+  return dir;
+};
 
 const DIRECT = "Direct to upstream";
 const RAW = "Raw node:http + undici proxy";
@@ -329,7 +336,7 @@ async function main() {
   const raw = tsx("bench/raw-proxy.ts", [String(ports.raw), upstream]);
   await waitFor(`http://127.0.0.1:${ports.raw}`);
 
-  const pgliteStore: Store = { dataDir: mkdtempSync(path.join(os.tmpdir(), "switchyard-bench-")), databaseUrl: "" };
+  const pgliteStore: Store = { dataDir: dataDir("switchyard-bench-"), databaseUrl: "" };
   const pgliteToken = seedSwitchyard(pgliteStore, upstream);
   const pgliteServer = await startSwitchyard(pgliteStore, ports.pglite);
   const ours = oursOn("PGlite", ports.pglite, pgliteToken, pgliteServer.pid);
@@ -339,7 +346,7 @@ async function main() {
   let postgresStore: Store | undefined;
   let postgresServer: ChildProcess | undefined;
   if (postgres) {
-    postgresStore = { dataDir: mkdtempSync(path.join(os.tmpdir(), "switchyard-bench-pg-")), databaseUrl: postgres.url };
+    postgresStore = { dataDir: dataDir("switchyard-bench-pg-"), databaseUrl: postgres.url };
     const postgresToken = seedSwitchyard(postgresStore, upstream);
     postgresServer = await startSwitchyard(postgresStore, ports.postgres);
     ours.push(...oursOn("Postgres", ports.postgres, postgresToken, postgresServer.pid));
@@ -349,15 +356,13 @@ async function main() {
   const baseline = baselineRev ? baselineTree(baselineRev) : undefined;
   const baselines: Array<Target & { db: Db }> = [];
   const baselineServers: ChildProcess[] = [];
-  const baselineStores: Store[] = [];
   const baselinePostgres = baseline && postgres ? await createPostgresDatabase("_baseline") : undefined;
   if (baseline) {
-    const stores: Array<[Db, Store, number]> = [["PGlite", { dataDir: mkdtempSync(path.join(os.tmpdir(), "switchyard-bench-base-")), databaseUrl: "" }, ports.baselinePglite]];
-    if (baselinePostgres) stores.push(["Postgres", { dataDir: mkdtempSync(path.join(os.tmpdir(), "switchyard-bench-base-pg-")), databaseUrl: baselinePostgres.url }, ports.baselinePostgres]);
+    const stores: Array<[Db, Store, number]> = [["PGlite", { dataDir: dataDir("switchyard-bench-base-"), databaseUrl: "" }, ports.baselinePglite]];
+    if (baselinePostgres) stores.push(["Postgres", { dataDir: dataDir("switchyard-bench-base-pg-"), databaseUrl: baselinePostgres.url }, ports.baselinePostgres]);
     for (const [db, store, port] of stores) {
       const token = seedSwitchyard(store, upstream, baseline.tree);
       const server = await startSwitchyard(store, port, 1, baseline.tree);
-      baselineStores.push(store);
       baselineServers.push(server);
       baselines.push({
         db,
@@ -682,7 +687,6 @@ async function main() {
   } else {
     await profileAndWrite(out, lines, targets, streamsNote);
   }
-  for (const store of [pgliteStore, postgresStore, ...baselineStores]) if (store) rmSync(store.dataDir, { recursive: true, force: true });
   await postgres?.drop();
   await baselinePostgres?.drop();
   baseline?.remove();
@@ -731,4 +735,5 @@ try {
 } finally {
   for (const c of children) c.kill("SIGTERM");
   for (const drop of undropped) await drop();
+  for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
 }
