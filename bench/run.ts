@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import os from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { latency, streams, throughput, type Latency, type Streams, type Target, type Throughput } from "./load";
+import { chatBody, latency, streams, throughput, type Latency, type Streams, type Target, type Throughput } from "./load";
 import { childPids, cpuSeconds, machineBusySeconds, peakRssMb, pidsNamed, rssMb, watchRss } from "./proc";
 import { ensureWrk, wrkThroughput } from "./wrk";
 
@@ -19,6 +19,12 @@ const root = path.resolve(import.meta.dirname, "..");
 const quick = process.argv.includes("--quick");
 /** `--baseline <rev>`: also runs that commit's server (passthrough, logging on, both databases) side by side, for before/after figures from one run. */
 const baselineRev = process.argv.includes("--baseline") ? process.argv[process.argv.indexOf("--baseline") + 1] : undefined;
+/**
+ * `--rows passthrough,cache-hit`: only these surfaces of Switchyard's rows (beside the direct and
+ * raw proxy rows, and the baseline when asked), for trying a change without the whole run: no
+ * Portkey, no WORKERS=2, no profile, and RESULTS.md is left as it is (the tables are printed).
+ */
+const onlySurfaces = process.argv.includes("--rows") ? new Set(process.argv[process.argv.indexOf("--rows") + 1]!.split(",")) : undefined;
 /** Seconds per measured cell. Five are enough for stable medians and tails at these rates (tens of thousands of requests per cell) and keep the run near ten minutes. */
 const SECONDS = quick ? 1 : 5;
 /** An unmeasured run before each contender's first cell, so its code is compiled before it is timed. */
@@ -36,20 +42,29 @@ const ports = { upstream: 9101, raw: 9201, pglite: 9301, postgres: 9302, postgre
 /** A Postgres server the bench may create and drop a database on; skipped when unreachable. */
 const benchPostgres = process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const children: ChildProcess[] = [];
+/** Databases created on the Postgres server and not dropped yet: a run that stops on an error drops them on its way out. */
+const undropped = new Set<() => Promise<void>>();
+/** The servers' data directories, removed at the end however the run ends. */
+const dataDirs: string[] = [];
+const dataDir = (prefix: string) => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  dataDirs.push(dir);
+  return dir;
+};
 
 const DIRECT = "Direct to upstream";
 const RAW = "Raw node:http + undici proxy";
 const PORTKEY = "Portkey gateway 1.15.2";
 
 type Db = "PGlite" | "Postgres";
-type Surface = "passthrough" | "compat" | "translated" | "bedrock";
+type Surface = "passthrough" | "compat" | "translated" | "bedrock" | "cache-hit";
 /** One of Switchyard's rows: a database, a surface, logging on or off. */
 interface Ours extends Target {
   db: Db;
   surface: Surface;
   logs: boolean;
-  /** What the streams phase runs for this row, when not the row itself. */
-  streamTarget?: Target;
+  /** What the streams phase runs for this row, when not the row itself; null: the row has no streams. */
+  streamTarget?: Target | null;
 }
 
 const BEDROCK_MODEL = "anthropic.claude-haiku-4-5-20251001-v1:0";
@@ -58,7 +73,9 @@ const BEDROCK_MODEL = "anthropic.claude-haiku-4-5-20251001-v1:0";
  * The surfaces side by side: passthrough; compat in the same format (no translation); compat
  * translated to Anthropic's Messages; Bedrock's Converse passthrough, which the gateway signs with
  * SigV4 for every request (its streams phase: compat translated from ConverseStream's binary event
- * stream). Bedrock runs with logging on only.
+ * stream). Bedrock runs with logging on only. The cache hit is the passthrough request with
+ * `cf-aig-cache-ttl`: every request after the first is answered from the gateway's cache
+ * (`cf-aig-cache-status: HIT`, checked before the load), logging on only.
  */
 const SURFACES: Record<Surface, { path: (gateway: string) => string; model?: string; body?: string }> = {
   passthrough: { path: (gateway) => `/v1/bench/${gateway}/openai/chat/completions`, model: "gpt-4o-mini" },
@@ -68,7 +85,11 @@ const SURFACES: Record<Surface, { path: (gateway: string) => string; model?: str
     path: (gateway) => `/v1/bench/${gateway}/aws-bedrock/bedrock-runtime/us-east-1/model/${encodeURIComponent(BEDROCK_MODEL)}/converse`,
     body: JSON.stringify({ messages: [{ role: "user", content: [{ text: "Say hello." }] }] }),
   },
+  "cache-hit": { path: (gateway) => `/v1/bench/${gateway}/openai/chat/completions`, model: "gpt-4o-mini" },
 };
+
+/** An hour: every request of the run after the first is a hit. */
+const CACHE_TTL_SECONDS = "3600";
 
 const serverName = (db: Db) => `Switchyard on ${db}`;
 
@@ -195,7 +216,7 @@ function baselineTree(rev: string): { tree: string; commit: string; remove(): vo
   const tree = mkdtempSync(path.join(os.tmpdir(), "switchyard-baseline-"));
   execFileSync("git", ["worktree", "add", "--detach", "--force", tree, commit], { cwd: root, stdio: "ignore" });
   execFileSync("cp", ["-al", path.join(root, "node_modules"), path.join(tree, "node_modules")]);
-  execFileSync("cp", ["-r", path.join(root, ".next"), path.join(tree, ".next")]);
+  if (existsSync(path.join(root, ".next"))) execFileSync("cp", ["-r", path.join(root, ".next"), path.join(tree, ".next")]);
   return { tree, commit, remove: () => execFileSync("git", ["worktree", "remove", "--force", tree], { cwd: root, stdio: "ignore" }) };
 }
 
@@ -213,13 +234,13 @@ async function createPostgresDatabase(suffix = ""): Promise<{ url: string; drop(
   await admin.query(`create database ${name}`);
   const url = new URL(benchPostgres);
   url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      await admin.query(`drop database if exists ${name} with (force)`);
-      await admin.end();
-    },
+  const drop = async () => {
+    undropped.delete(drop);
+    await admin.query(`drop database if exists ${name} with (force)`);
+    await admin.end();
   };
+  undropped.add(drop);
+  return { url: url.toString(), drop };
 }
 
 /** Switchyard's rows on one server: each surface, logging on and off (Bedrock on only). */
@@ -241,7 +262,34 @@ function oursOn(db: Db, port: number, token: string, pid: number | undefined): O
   );
   const bedrockStreams: Target = { name: `Switchyard, ${db}, compat → Bedrock ConverseStream, logs on`, origin, path: SURFACES.compat.path("logged"), model: `aws-bedrock/${BEDROCK_MODEL}`, headers, pid };
   rows.push({ name: `Switchyard, ${db}, Bedrock passthrough (SigV4), logs on`, origin, path: SURFACES.bedrock.path("logged"), body: SURFACES.bedrock.body, headers, pid, db, surface: "bedrock", logs: true, streamTarget: bedrockStreams });
-  return rows;
+  // Streams are left out: a hit replays the stream at once, with none of the upstream's 20 ms gaps to keep.
+  const cacheHeaders = { ...headers, "cf-aig-cache-ttl": CACHE_TTL_SECONDS };
+  rows.push({ name: `Switchyard, ${db}, cache hit (passthrough), logs on`, origin, path: SURFACES["cache-hit"].path("logged"), model: SURFACES["cache-hit"].model, headers: cacheHeaders, pid, db, surface: "cache-hit", logs: true, streamTarget: null });
+  return onlySurfaces ? rows.filter((row) => onlySurfaces.has(row.surface)) : rows;
+}
+
+/**
+ * Fills the cache and checks that the same request is then answered from it: the cache-hit row
+ * must measure hits, so anything else stops the bench. A store written after the answer (Redis)
+ * gets a second to show the entry.
+ */
+async function checkCacheHit(t: Target): Promise<void> {
+  const send = () =>
+    fetch(t.origin + t.path, { method: "POST", headers: { "content-type": "application/json", ...t.headers }, body: chatBody(t) }).then(async (r) => {
+      await r.arrayBuffer();
+      return { status: r.status, cache: r.headers.get("cf-aig-cache-status") };
+    });
+  await send();
+  let second = await send();
+  for (let i = 0; i < 20 && second.status === 200 && second.cache !== "HIT"; i++) {
+    await sleep(50);
+    second = await send();
+  }
+  if (second.status !== 200 || second.cache !== "HIT") {
+    throw new Error(
+      `${t.name}: a repeated request with cf-aig-cache-ttl: ${CACHE_TTL_SECONDS} was answered ${second.status} with cf-aig-cache-status: ${second.cache ?? "(none)"}, not a HIT: the row would measure something other than the cache. Is the gateway's cache on this server?`,
+    );
+  }
 }
 
 /** Time of the first request after start, which loads the gateway, token and key. */
@@ -279,7 +327,8 @@ async function main() {
   checkFileLimit();
   ensureWrk();
   const wrkVersion = /wrk (\S+)/.exec(execFileSync("sh", ["-c", "wrk -v 2>&1 || true"], { encoding: "utf8" }))?.[1] ?? "";
-  if (!existsSync(path.join(root, ".next/BUILD_ID"))) execFileSync("npm", ["run", "build"], { cwd: root, stdio: "inherit" });
+  // The bench reaches only gateway paths and /api/health, which need no Next build; a trial of a few rows goes without one.
+  if (!onlySurfaces && !existsSync(path.join(root, ".next/BUILD_ID"))) execFileSync("npm", ["run", "build"], { cwd: root, stdio: "inherit" });
 
   const upstreamProcess = tsx("bench/upstream.ts", [String(ports.upstream), "0"]);
   const upstream = `http://127.0.0.1:${ports.upstream}`;
@@ -287,7 +336,7 @@ async function main() {
   const raw = tsx("bench/raw-proxy.ts", [String(ports.raw), upstream]);
   await waitFor(`http://127.0.0.1:${ports.raw}`);
 
-  const pgliteStore: Store = { dataDir: mkdtempSync(path.join(os.tmpdir(), "switchyard-bench-")), databaseUrl: "" };
+  const pgliteStore: Store = { dataDir: dataDir("switchyard-bench-"), databaseUrl: "" };
   const pgliteToken = seedSwitchyard(pgliteStore, upstream);
   const pgliteServer = await startSwitchyard(pgliteStore, ports.pglite);
   const ours = oursOn("PGlite", ports.pglite, pgliteToken, pgliteServer.pid);
@@ -297,7 +346,7 @@ async function main() {
   let postgresStore: Store | undefined;
   let postgresServer: ChildProcess | undefined;
   if (postgres) {
-    postgresStore = { dataDir: mkdtempSync(path.join(os.tmpdir(), "switchyard-bench-pg-")), databaseUrl: postgres.url };
+    postgresStore = { dataDir: dataDir("switchyard-bench-pg-"), databaseUrl: postgres.url };
     const postgresToken = seedSwitchyard(postgresStore, upstream);
     postgresServer = await startSwitchyard(postgresStore, ports.postgres);
     ours.push(...oursOn("Postgres", ports.postgres, postgresToken, postgresServer.pid));
@@ -305,19 +354,18 @@ async function main() {
 
   // The baseline commit's server, passthrough with logging on, on each database.
   const baseline = baselineRev ? baselineTree(baselineRev) : undefined;
-  const baselines: Target[] = [];
+  const baselines: Array<Target & { db: Db }> = [];
   const baselineServers: ChildProcess[] = [];
-  const baselineStores: Store[] = [];
   const baselinePostgres = baseline && postgres ? await createPostgresDatabase("_baseline") : undefined;
   if (baseline) {
-    const stores: Array<[Db, Store, number]> = [["PGlite", { dataDir: mkdtempSync(path.join(os.tmpdir(), "switchyard-bench-base-")), databaseUrl: "" }, ports.baselinePglite]];
-    if (baselinePostgres) stores.push(["Postgres", { dataDir: mkdtempSync(path.join(os.tmpdir(), "switchyard-bench-base-pg-")), databaseUrl: baselinePostgres.url }, ports.baselinePostgres]);
+    const stores: Array<[Db, Store, number]> = [["PGlite", { dataDir: dataDir("switchyard-bench-base-"), databaseUrl: "" }, ports.baselinePglite]];
+    if (baselinePostgres) stores.push(["Postgres", { dataDir: dataDir("switchyard-bench-base-pg-"), databaseUrl: baselinePostgres.url }, ports.baselinePostgres]);
     for (const [db, store, port] of stores) {
       const token = seedSwitchyard(store, upstream, baseline.tree);
       const server = await startSwitchyard(store, port, 1, baseline.tree);
-      baselineStores.push(store);
       baselineServers.push(server);
       baselines.push({
+        db,
         name: `Switchyard at ${baseline.commit} (baseline), ${db}, passthrough, logs on`,
         origin: `http://127.0.0.1:${port}`,
         path: SURFACES.passthrough.path("logged"),
@@ -328,12 +376,16 @@ async function main() {
     }
   }
 
-  const portkey = fork(path.join(root, "node_modules/@portkey-ai/gateway/build/start-server.js"), [`--port=${ports.portkey}`, "--headless"], {
-    env: { ...process.env, NODE_ENV: "production" },
-    stdio: ["ignore", "ignore", "inherit", "ipc"],
-  });
-  children.push(portkey);
-  await waitFor(`http://127.0.0.1:${ports.portkey}/`);
+  const portkey = onlySurfaces
+    ? undefined
+    : fork(path.join(root, "node_modules/@portkey-ai/gateway/build/start-server.js"), [`--port=${ports.portkey}`, "--headless"], {
+        env: { ...process.env, NODE_ENV: "production" },
+        stdio: ["ignore", "ignore", "inherit", "ipc"],
+      });
+  if (portkey) {
+    children.push(portkey);
+    await waitFor(`http://127.0.0.1:${ports.portkey}/`);
+  }
 
   const direct: Target = { name: DIRECT, origin: upstream, path: "/v1/chat/completions", headers: { authorization: "Bearer sk-bench-upstream" } };
   const rawProxy: Target = { name: RAW, origin: `http://127.0.0.1:${ports.raw}`, path: "/v1/chat/completions", headers: { authorization: "Bearer sk-bench-upstream" }, pid: raw.pid };
@@ -342,12 +394,21 @@ async function main() {
     origin: `http://127.0.0.1:${ports.portkey}`,
     path: "/v1/chat/completions",
     headers: { authorization: "Bearer sk-bench-upstream", "x-portkey-provider": "openai", "x-portkey-custom-host": `${upstream}/v1` },
-    pid: portkey.pid,
+    pid: portkey?.pid,
   };
+  const portkeyTargets = portkey ? [portkeyTarget] : [];
   const find = (db: Db, surface: Surface, logs = true) => ours.find((o) => o.db === db && o.surface === surface && o.logs === logs);
+  /**
+   * Each baseline row right after this tree's passthrough row on its database (logging on): a
+   * before/after pair measured seconds apart, not minutes, so whatever else the machine does in
+   * between cannot pass for a change (issue 11: a baseline measured last looked 16–25% faster).
+   */
+  const pairedWithBaselines = (rows: Target[]): Target[] =>
+    rows.flatMap((row) => [row, ...baselines.filter((b) => row === find(b.db, "passthrough"))]).concat(baselines.filter((b) => !find(b.db, "passthrough")));
 
   // Memory at idle: after start and a settle, before any request.
-  const processes = new Map<string, number>([[RAW, raw.pid!], [serverName("PGlite"), pgliteServer.pid!], [PORTKEY, portkey.pid!]]);
+  const processes = new Map<string, number>([[RAW, raw.pid!], [serverName("PGlite"), pgliteServer.pid!]]);
+  if (portkey) processes.set(PORTKEY, portkey.pid!);
   if (postgresServer) processes.set(serverName("Postgres"), postgresServer.pid!);
   for (const b of baselines) processes.set(b.name.replace(", passthrough, logs on", ""), b.pid!);
   await sleep(SETTLE_MS);
@@ -386,7 +447,8 @@ async function main() {
   /** Cores used by each process during the saturation of Postgres passthrough with logging on, one process and two workers. */
   const coreShares: Array<{ label: string; cores: Map<string, number> }> = [];
   const postgresPids = () => pidsNamed("postgres");
-  for (const t of [direct, rawProxy, ...ours, ...baselines, portkeyTarget]) {
+  for (const t of ours.filter((o) => o.surface === "cache-hit")) await checkCacheHit(t);
+  for (const t of [direct, rawProxy, ...pairedWithBaselines(ours), ...portkeyTargets]) {
     await throughput(t, CONNECTIONS, WARMUP_SECONDS);
     const isPostgresPassthrough = t === find("Postgres", "passthrough");
     const groups = new Map<string, () => number[]>([
@@ -406,7 +468,8 @@ async function main() {
     sat.set(t.name, { autocannon, wrk });
     const base = sat.get(RAW);
     const o = ours.find((x) => x === t);
-    const passthrough = o && o.surface !== "passthrough" ? sat.get(find(o.db, "passthrough", o.logs)!.name) : undefined;
+    const passthroughRow = o && o.surface !== "passthrough" ? find(o.db, "passthrough", o.logs) : undefined;
+    const passthrough = passthroughRow && sat.get(passthroughRow.name);
     const pair = (of?: { autocannon: Throughput; wrk: Throughput }) =>
       of ? `${times(ratioOf(autocannon.rps, of.autocannon.rps))} / ${times(ratioOf(wrk.rps, of.wrk.rps))}` : "–";
     out(
@@ -425,7 +488,7 @@ async function main() {
   for (const c of CONCURRENCY) {
     const base = await latency(direct, c, SECONDS);
     out(`| ${DIRECT} | ${c} | ${fmt(base.p50, 3)} | ${fmt(base.p99, 3)} | – | – | ${base.requests} | ${base.errors} |`);
-    for (const t of [rawProxy, ...ours, ...baselines, ...(c === 1 ? [portkeyTarget] : [])]) {
+    for (const t of [rawProxy, ...pairedWithBaselines(ours), ...(c === 1 ? portkeyTargets : [])]) {
       const r = await latency(t, c, SECONDS);
       const row = { ...r, addedP50: r.p50 - base.p50, addedP99: r.p99 - base.p99 };
       lat.set(`${t.name}@${c}`, row);
@@ -445,7 +508,7 @@ async function main() {
   const streamed = new Map<string, Streams & { addedP50: number; addedP99: number }>();
   for (const n of STREAMS) {
     let base: Streams | undefined;
-    for (const t of [direct, rawProxy, ...ours.filter((o) => o.logs).map((o) => o.streamTarget ?? o)]) {
+    for (const t of [direct, rawProxy, ...ours.filter((o) => o.logs && o.streamTarget !== null).map((o) => o.streamTarget ?? o)]) {
       const r = await streams(t, n, STREAM_EVENTS, STREAM_GAP_MS);
       base ??= r;
       const row = { ...r, addedP50: r.ttfbP50 - base.ttfbP50, addedP99: r.ttfbP99 - base.ttfbP99 };
@@ -479,8 +542,8 @@ async function main() {
 
   // Two workers on Postgres, alone with the upstream and Postgres: the single-process servers stop first.
   let workers: { autocannon: Throughput; wrk: Throughput } | undefined;
-  if (postgresStore) {
-    await Promise.all([raw, portkey, pgliteServer, postgresServer!, ...baselineServers].map(stop));
+  if (postgresStore && !onlySurfaces) {
+    await Promise.all([raw, portkey!, pgliteServer, postgresServer!, ...baselineServers].map(stop));
     const primary = await startSwitchyard(postgresStore, ports.postgresWorkers, 2);
     const workerPids = () => childPids(primary.pid!);
     await sleep(SETTLE_MS);
@@ -538,7 +601,8 @@ async function main() {
   // The targets, from the figures above.
   const targets: string[] = [];
   const target = (what: string, measured: string, verdict: string) => targets.push(`| ${what} | ${measured} | ${verdict} |`);
-  const notRun = (what: string) => target(what, "not run (no Postgres server)", "–");
+  // With --rows, a target whose rows were left out is not listed at all.
+  const notRun = (what: string) => onlySurfaces || target(what, "not run (no Postgres server)", "–");
   const atLeast = (value: number, limit: number) => (value >= limit ? "met" : Number.isFinite(value) ? `missed by ${(limit - value).toFixed(2)}×` : "not measured");
   const atMost = (value: number | undefined, limit: number, unit: string, digits: number) =>
     value === undefined || !Number.isFinite(value) ? "not measured" : value <= limit ? "met" : `missed by ${(value - limit).toFixed(digits)} ${unit}`;
@@ -557,6 +621,10 @@ async function main() {
   }
   for (const db of ["Postgres", "PGlite"] as const) {
     rpsTarget(`Bedrock passthrough, signed per request, requests/s ≥ 0.9× OpenAI passthrough, ${db}`, find(db, "bedrock"), find(db, "passthrough"), 0.9);
+  }
+  for (const db of ["Postgres", "PGlite"] as const) {
+    // The issue asks for faster than passthrough; 1.01× keeps a tie from passing as faster.
+    rpsTarget(`Cache hit requests/s > passthrough (logging on), ${db}`, find(db, "cache-hit"), find(db, "passthrough"), 1.01);
   }
   for (const db of ["Postgres", "PGlite"] as const) {
     const what = `Compat from Bedrock's ConverseStream (event-stream decoding): added time to first byte at ${STREAMS.at(-1)} streams, reported, ${db}`;
@@ -614,6 +682,18 @@ async function main() {
   for (const t of targets) console.log(t);
   if (streamsNote.length > 0) console.log(streamsNote.join(" "));
 
+  if (onlySurfaces) {
+    await Promise.all(children.map(stop));
+  } else {
+    await profileAndWrite(out, lines, targets, streamsNote);
+  }
+  await postgres?.drop();
+  await baselinePostgres?.drop();
+  baseline?.remove();
+}
+
+/** The profile's section, then RESULTS.md: the header and targets first, then every table printed. */
+async function profileAndWrite(out: (s?: string) => void, lines: string[], targets: string[], streamsNote: string[]): Promise<void> {
   out();
   out("## Where the time goes");
   out();
@@ -648,14 +728,12 @@ async function main() {
     ...(streamsNote.length > 0 ? [streamsNote.join(" "), ""] : []),
   ];
   writeFileSync(path.join(import.meta.dirname, "RESULTS.md"), [...header, ...lines, ""].join("\n"));
-  for (const store of [pgliteStore, postgresStore, ...baselineStores]) if (store) rmSync(store.dataDir, { recursive: true, force: true });
-  await postgres?.drop();
-  await baselinePostgres?.drop();
-  baseline?.remove();
 }
 
 try {
   await main();
 } finally {
   for (const c of children) c.kill("SIGTERM");
+  for (const drop of undropped) await drop();
+  for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
 }
