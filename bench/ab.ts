@@ -21,6 +21,7 @@ import os from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Target } from "./load";
+import { waitFor } from "./proc";
 import { wrkThroughput } from "./wrk";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -71,17 +72,6 @@ const upstream = fork(path.join(root, "bench/upstream.ts"), ["9121", "0"], { exe
 children.push(upstream);
 await waitFor("http://127.0.0.1:9121/");
 
-async function waitFor(url: string): Promise<void> {
-  for (let n = 0; n < 300; n++) {
-    try {
-      await fetch(url);
-      return;
-    } catch {
-      await sleep(100);
-    }
-  }
-  throw new Error(`${url} did not come up`);
-}
 
 const databases: string[] = [];
 const dataDirs: string[] = [];

@@ -4,6 +4,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
 
 /** The kernel's clock ticks per second, the unit of CPU times in /proc/<pid>/stat. */
 const TICKS_PER_SECOND = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
@@ -91,4 +92,17 @@ export function watchRss(processes: () => Map<string, number>, everyMs = 100) {
       sample();
     },
   };
+}
+
+/** Resolves once `url` answers at all (any status), within a minute. */
+export async function waitFor(url: string): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    try {
+      await fetch(url);
+      return;
+    } catch {
+      await sleep(100);
+    }
+  }
+  throw new Error(`${url} did not come up`);
 }

@@ -12,7 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { chatBody, latency, streams, throughput, type Latency, type Streams, type Target, type Throughput } from "./load";
-import { childPids, cpuSeconds, machineBusySeconds, peakRssMb, pidsNamed, rssMb, watchRss } from "./proc";
+import { childPids, cpuSeconds, machineBusySeconds, peakRssMb, pidsNamed, rssMb, waitFor, watchRss } from "./proc";
 import { ensureWrk, wrkThroughput } from "./wrk";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -99,17 +99,6 @@ function tsx(script: string, args: string[]): ChildProcess {
   return child;
 }
 
-async function waitFor(url: string): Promise<void> {
-  for (let i = 0; i < 600; i++) {
-    try {
-      await fetch(url);
-      return;
-    } catch {
-      await sleep(100);
-    }
-  }
-  throw new Error(`${url} did not come up`);
-}
 
 /** Stops a child and waits for it to exit (a server flushes its logs first). */
 async function stop(child: ChildProcess): Promise<void> {

@@ -1,9 +1,8 @@
-import { createServer } from "node:net";
 import { describe, expect, it } from "vitest";
 import { fakeErrorResponse } from "../fake-providers/openai";
 import { expectGatewayError } from "../support/errors";
 import { describeGateway } from "../support/harness";
-import { bearer, chatBody, json, postJson, readSse } from "../support/http";
+import { bearer, chatBody, closedPort, json, postJson, readSse } from "../support/http";
 import { addKey } from "../support/seed";
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -15,16 +14,6 @@ function isJson(text: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** A port nothing listens on: bound, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : 0;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 describeGateway(

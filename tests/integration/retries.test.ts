@@ -1,11 +1,10 @@
-import { createServer } from "node:http";
 import { expect, it } from "vitest";
 import type { RequestLog } from "@/db/schema";
 import type { FakeRequest } from "../fake-providers/openai";
 import { expectGatewayError } from "../support/errors";
 import { attemptRows } from "../support/attempts";
 import { describeGateway, type Harness } from "../support/harness";
-import { bearer, chatBody, json, postJson, readSse } from "../support/http";
+import { bearer, chatBody, closedPort, json, postJson, readSse } from "../support/http";
 import { addKey } from "../support/seed";
 
 /** Scheduling slack between the gateway's timer firing and the fake seeing the next request: generous, one-sided. */
@@ -31,15 +30,6 @@ function requestsWith(h: Harness, key: string): FakeRequest[] {
 /** The gaps between the fake's receipt of consecutive requests. */
 function gaps(requests: FakeRequest[]): number[] {
   return requests.slice(1).map((r, i) => r.receivedAt - requests[i]!.receivedAt);
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : 0;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 describeGateway("retries", (h) => {

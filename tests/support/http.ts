@@ -1,5 +1,7 @@
 /** Small HTTP helpers for talking to the gateway the way any client would: global fetch, real sockets. */
 
+import { createServer } from "node:net";
+
 export function chatBody(model: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { model, messages: [{ role: "user", content: "Say hello." }], ...extra };
 }
@@ -99,4 +101,14 @@ export function chunks(events: string[]): Array<Record<string, unknown>> {
 
 export async function readSse(res: Response): Promise<string[]> {
   return new SseReader(res).rest();
+}
+
+/** A port nothing listens on: bound, then released. */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : 0;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }
