@@ -3,7 +3,7 @@ import type { Access } from "@/lib/gateway/auth";
 import type { UpstreamCredential } from "@/lib/gateway/credentials";
 import type { GatewayRequest, GatewayResponse, ResponseHeaders } from "@/lib/gateway/contract";
 import { isBodySource } from "@/lib/gateway/contract";
-import { elapsedMs, setGatewayHeaders, type Exchange } from "@/lib/gateway/exchange";
+import { attemptElapsedMs, setGatewayHeaders, type Exchange } from "@/lib/gateway/exchange";
 import { loggedBody } from "@/lib/gateway/log-body";
 import { logPolicy, recordExchange, type ExchangeOutcome } from "@/lib/gateway/logging";
 import type { EffectiveOptions } from "@/lib/gateway/plan";
@@ -146,7 +146,7 @@ export class ResponseCache {
     }
     answeredFromCache(exchange, flight.stream);
     const headers = this.hitHeaders(flight.headers, exchange);
-    const ttfbMs = elapsedMs(exchange);
+    const ttfbMs = attemptElapsedMs(exchange);
     const body = new ReplayedBody(flight, (ending, bytes) => {
       flight.followers -= 1;
       this.logReplay(exchange, flight.status, headers, ttfbMs, ending, bytes, flight.chunks);
@@ -157,7 +157,7 @@ export class ResponseCache {
   private replay(answer: CachedAnswer, exchange: Exchange): GatewayResponse {
     answeredFromCache(exchange, answer.stream);
     const headers = this.hitHeaders(answer.headers, exchange);
-    const ttfbMs = elapsedMs(exchange);
+    const ttfbMs = attemptElapsedMs(exchange);
     if (!answer.stream) {
       const body = answer.chunks.length === 1 ? answer.chunks[0]! : Buffer.concat(answer.chunks);
       this.logReplay(exchange, answer.status, headers, ttfbMs, "complete", body.byteLength, [body]);

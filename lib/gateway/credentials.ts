@@ -134,8 +134,7 @@ class StoredKeyCredential implements UpstreamCredential {
 
   async apply(call: OutgoingCall): Promise<OutgoingCall> {
     try {
-      const applied = await this.target.applyCredential(call, this.key.secret());
-      return this.target.completeCall?.(applied) ?? applied;
+      return completed(this.target, await this.target.applyCredential(call, this.key.secret()));
     } catch (error) {
       // Refused by the provider's own credential step (Vertex AI's token exchange): out of its pool, as a 401 would take it.
       if (error instanceof StoredKeyError && error.kind === "rejected") keyPools.reject(this.key);
@@ -198,14 +197,14 @@ class StoredKeyCredential implements UpstreamCredential {
 /** The key itself refused: the gateway answers 2009 naming it, instead of the provider. */
 const defaultRejects = (status: number) => status === 401;
 
-function completer(target: ProviderTarget): (call: OutgoingCall) => OutgoingCall {
-  return target.completeCall ?? ((call) => call);
+/** What the provider requires of every call, added last (`ProviderSpec.completeCall`). */
+function completed(target: ProviderTarget, call: OutgoingCall): OutgoingCall {
+  return target.completeCall?.(call) ?? call;
 }
 
 /** How a call carrying the client's own key is made ready for the provider. */
 export function clientKeyApplier(target: ProviderTarget, use: ClientKeyUse): (call: OutgoingCall) => Promise<OutgoingCall> {
-  const complete = completer(target);
-  return use === "as-sent" ? async (call) => complete(call) : async (call) => complete(await moveClientKey(target, call));
+  return use === "as-sent" ? async (call) => completed(target, call) : async (call) => completed(target, await moveClientKey(target, call));
 }
 
 /** The client's key, from whichever key header holds it, in the header the provider reads. */

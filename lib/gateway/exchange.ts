@@ -74,10 +74,6 @@ export function startExchange(req: GatewayRequest): Exchange {
   };
 }
 
-export function elapsedMs(exchange: Exchange): number {
-  return Math.round(performance.now() - exchange.startedAt);
-}
-
 /** Milliseconds since the current row's attempt began. */
 export function attemptElapsedMs(exchange: Exchange): number {
   return Math.round(performance.now() - exchange.attemptStartedAt);

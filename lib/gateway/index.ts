@@ -6,10 +6,10 @@ import type { LogSink } from "@/lib/logs/types";
 import { GatewayMetrics } from "@/lib/metrics/gateway";
 import type { DirectoryStats, GatewayDirectory } from "@/lib/state/directory";
 import { authorize, presentedCredentials } from "./auth";
-import type { GatewayRequest, GatewayResponse, ResponseHeaders } from "./contract";
-import { internalError, MethodNotAllowedError, refusalOf, renderEnvelope, renderError, universalRefusal, unsupportedEndpoint } from "./errors";
-import { setGatewayHeaders, startExchange, type Exchange } from "./exchange";
-import { recordExchange } from "./logging";
+import type { GatewayRequest, GatewayResponse } from "./contract";
+import { internalError, refusalOf, renderEnvelope, renderError, universalRefusal, unsupportedEndpoint } from "./errors";
+import { startExchange, type Exchange } from "./exchange";
+import { refusalAnswer } from "./logging";
 import { parseGatewayOptions } from "./options";
 import { parseGatewayPath, type GatewayRoute, type Surface } from "./paths";
 import { StreamLimiter } from "./stream-limit";
@@ -110,17 +110,7 @@ export function createGateway(deps: GatewayDeps): GatewayHandler {
       refusal = internalError();
     }
     if (universal) refusal = universalRefusal(refusal);
-    const body = universal ? renderEnvelope(refusal) : renderError(refusal, exchange.ingressFormat);
-    const headers: ResponseHeaders = { "content-type": "application/json" };
-    if (refusal instanceof MethodNotAllowedError) headers.allow = refusal.allow;
-    setGatewayHeaders(headers, exchange);
-    recordExchange(deps.logs, exchange, {
-      statusCode: refusal.httpCode,
-      error: refusal,
-      responseBody: body,
-      responseHeaders: headers,
-    });
-    return { status: refusal.httpCode, headers, body };
+    return refusalAnswer(deps.logs, exchange, refusal, universal ? renderEnvelope(refusal) : renderError(refusal, exchange.ingressFormat));
   }
 
   async function serve(req: GatewayRequest): Promise<GatewayResponse> {

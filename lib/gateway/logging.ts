@@ -3,9 +3,9 @@ import { errorLine } from "@/lib/error-line";
 import type { TokenUsage } from "@/lib/formats/usage";
 import type { LogSink } from "@/lib/logs/types";
 import { costMicros, pricedModel } from "@/lib/pricing/cost";
-import type { RequestHeaders, ResponseHeaders } from "./contract";
-import type { GatewayError } from "./errors";
-import { attemptElapsedMs, type Exchange } from "./exchange";
+import type { GatewayResponse, RequestHeaders, ResponseHeaders } from "./contract";
+import { MethodNotAllowedError, type GatewayError } from "./errors";
+import { attemptElapsedMs, setGatewayHeaders, type Exchange } from "./exchange";
 import { loggedBody } from "./log-body";
 import { effectiveOptions } from "./plan";
 
@@ -135,4 +135,13 @@ export function recordExchange(logs: LogSink, exchange: Exchange, outcome: Excha
   } catch (error) {
     console.error(`switchyard: could not queue the log event of request ${exchange.logId}: ${errorLine(error)}`);
   }
+}
+
+/** The gateway's own refusal as its answer, `body` rendered in the client's shape, logged as the exchange's row. */
+export function refusalAnswer(logs: LogSink, exchange: Exchange, refusal: GatewayError, body: string): GatewayResponse {
+  const headers: ResponseHeaders = { "content-type": "application/json" };
+  if (refusal instanceof MethodNotAllowedError) headers.allow = refusal.allow;
+  setGatewayHeaders(headers, exchange);
+  recordExchange(logs, exchange, { statusCode: refusal.httpCode, error: refusal, responseBody: body, responseHeaders: headers });
+  return { status: refusal.httpCode, headers, body };
 }

@@ -3,7 +3,7 @@ import { isBodySource, type GatewayRequest, type GatewayResponse, type ResponseH
 import { allStepsFailed, methodNotAllowed, refusalOf, renderEnvelope, renderError, type GatewayError } from "../errors";
 import { nextAttempt, setGatewayHeaders, type Exchange } from "../exchange";
 import { bearerValue } from "../headers";
-import { recordExchange } from "../logging";
+import { refusalAnswer } from "../logging";
 import { gatewaySurface, type Surface } from "../paths";
 import { findProvider } from "../provider-target";
 import type { SurfaceContext } from "./context";
@@ -41,7 +41,8 @@ export async function serveUniversal(ctx: SurfaceContext, serveSurface: ServeSur
       response = await serveSurface(stepCtx, gatewaySurface(rest));
     } catch (error) {
       const refusal = stepRefusal(error);
-      recordRefusal(ctx, refusal);
+      // Its row, as the step's surface would have answered it alone.
+      refusalAnswer(ctx.relay.logs, exchange, refusal, renderError(refusal, exchange.ingressFormat));
       failures.push(`step ${index} (${step.provider}): ${refusal.message}`);
       lastStatus = refusal.httpCode;
       if (req.signal.aborted) break;
@@ -109,19 +110,6 @@ function stepRefusal(error: unknown): GatewayError {
   const refusal = refusalOf(error);
   if (!refusal) throw error;
   return refusal;
-}
-
-/** The failed step's row, as the step's surface would have answered it alone. */
-function recordRefusal(ctx: SurfaceContext, refusal: GatewayError): void {
-  const { exchange } = ctx;
-  const headers: ResponseHeaders = { "content-type": "application/json" };
-  setGatewayHeaders(headers, exchange);
-  recordExchange(ctx.relay.logs, exchange, {
-    statusCode: refusal.httpCode,
-    error: refusal,
-    responseBody: renderError(refusal, exchange.ingressFormat),
-    responseHeaders: headers,
-  });
 }
 
 /** Reads a failed step's relayed answer to its end (nobody receives it): its row is written when it ends. */
