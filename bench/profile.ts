@@ -23,6 +23,7 @@ import { addProviderKey } from "@/lib/services/provider-keys/add";
 import { createTeam } from "@/lib/services/teams/create";
 import { createGatewayToken } from "@/lib/services/tokens/create";
 import { createSnapshotDirectory } from "@/lib/state/snapshot-directory";
+import { PostgresCounterStore } from "@/lib/limits/postgres-store";
 
 const root = path.resolve(import.meta.dirname, "..");
 const seconds = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 10);
@@ -45,7 +46,7 @@ await addProviderKey({ ctx, teamId: team.id, provider: "anthropic", secret: "sk-
 
 // As the server writes them: off this thread (in the PGlite worker), so the profile is the request thread's.
 const logs = new LogQueue({ write: (events) => handle.writeLogs(events) });
-const gateway = createGateway({ directory: createSnapshotDirectory(handle.db, keyring), logs, allowPrivateUpstreams: true, maxBodyBytes: 10 * 1024 * 1024 });
+const gateway = createGateway({ directory: createSnapshotDirectory(handle.db, keyring), logs, allowPrivateUpstreams: true, maxBodyBytes: 10 * 1024 * 1024, limitStore: new PostgresCounterStore(handle.db) });
 const serve = gateway.serve;
 const server = createServer({ noDelay: true }, (req, res) => serveGateway(serve, req, res));
 await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

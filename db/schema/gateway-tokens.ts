@@ -1,4 +1,5 @@
-import { index, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { index, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import type { RateLimitSetting } from "@/lib/limits/settings";
 import { createdAt } from "./columns";
 import { teams } from "./teams";
 import { users } from "./users";
@@ -16,6 +17,8 @@ export const gatewayTokens = pgTable(
     last4: text("last4").notNull(),
     /** Gateway ids (not slugs) this token may use; null means every gateway of the team. */
     gatewayIds: text("gateway_ids").array(),
+    /** The token's own rate limits, counted for this token alone on every gateway it may use. */
+    rateLimits: jsonb("rate_limits").$type<RateLimitSetting[]>().notNull().default([]),
     createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: createdAt(),
     lastUsedAt: timestamp("last_used_at", { withTimezone: true, mode: "date" }),

@@ -1,4 +1,5 @@
 import { boolean, integer, jsonb, pgEnum, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import type { RateLimitSetting, SpendLimits } from "@/lib/limits/settings";
 import { createdAt, updatedAt } from "./columns";
 import { teams } from "./teams";
 
@@ -28,6 +29,10 @@ export const gateways = pgTable(
     rateLimitingInterval: integer("rate_limiting_interval").notNull().default(0),
     rateLimitingLimit: integer("rate_limiting_limit").notNull().default(0),
     rateLimitingTechnique: rateLimitingTechniqueEnum("rate_limiting_technique").notNull().default("fixed"),
+    /** Switchyard's own rate-limit rules (per token, model, provider or metadata value; requests or tokens), besides Cloudflare's gateway-wide one above. */
+    rateLimits: jsonb("rate_limits").$type<RateLimitSetting[]>().notNull().default([]),
+    /** Cloudflare's `spend_limits`: null until set. */
+    spendLimits: jsonb("spend_limits").$type<SpendLimits>(),
     retryMaxAttempts: integer("retry_max_attempts").notNull().default(1),
     retryDelay: integer("retry_delay").notNull().default(0),
     retryBackoff: retryBackoffEnum("retry_backoff").notNull().default("constant"),

@@ -13,3 +13,8 @@ export * from "./invitations";
 export * from "./directory-versions";
 export * from "./playground-credentials";
 export * from "./sign-in-attempts";
+export * from "./budgets";
+export * from "./budget-alerts";
+export * from "./limit-counters";
+export * from "./credit-grants";
+export * from "./operator-keys";

@@ -20,6 +20,8 @@ export const requestLogs = pgTable(
     /** The stored provider key used, if any; null when the client sent its own key. */
     providerKeyId: text("provider_key_id"),
     eventId: text("event_id").notNull(),
+    /** Whose key called the provider: `team` (a stored key), `operator` (charged to credits) or `request` (the client's own); null when none did. */
+    keySource: text("key_source"),
     provider: text("provider"),
     model: text("model"),
     /** The wire format the client spoke (`openai-chat`, `anthropic-messages`, …); null for rows from before it was recorded and for refusals before the surface was known. */

@@ -4,6 +4,19 @@ import { uuidv7 } from "@/lib/ids";
 import type { GatewayRequest, RequestHeaders, ResponseHeaders } from "./contract";
 import type { GatewayOptions } from "./options";
 
+/** Whose key called the provider: a stored key of the team, an operator key (charged to the team's credits), or the client's own. */
+export type KeySource = "team" | "operator" | "request";
+
+/**
+ * What admission counted for the current step (lib/limits): every row recorded adds its actual cost
+ * and tokens, and the step's last row settles it, releasing what was reserved.
+ */
+export interface Settlement {
+  add(costMicros: number, tokens: number): void;
+  /** Once; later calls do nothing. */
+  settle(): void;
+}
+
 /** One request as the gateway learns about it; whatever is known when it ends goes into the log row. */
 export interface Exchange {
   /** UUIDv7: `cf-aig-request-id`, and `cf-aig-event-id` unless the client sent one; shared by every attempt's row. */
@@ -32,6 +45,11 @@ export interface Exchange {
   gateway: Gateway | undefined;
   tokenId: string | null;
   providerKeyId: string | null;
+  keySource: KeySource | null;
+  /** Open while the current step's counters are reserved; settled by its last row (logging.ts). */
+  settlement: Settlement | undefined;
+  /** Rate-limit and budget headers (`X-RateLimit-*`, `Retry-After`…) for whatever answers the request, refusals included. */
+  limitHeaders: Record<string, string> | undefined;
   options: GatewayOptions | undefined;
   provider: string | null;
   model: string | null;
@@ -64,6 +82,9 @@ export function startExchange(req: GatewayRequest): Exchange {
     gateway: undefined,
     tokenId: null,
     providerKeyId: null,
+    keySource: null,
+    settlement: undefined,
+    limitHeaders: undefined,
     options: undefined,
     provider: null,
     model: null,
@@ -93,4 +114,6 @@ export function setGatewayHeaders(headers: ResponseHeaders, exchange: Exchange):
   headers["cf-aig-event-id"] = exchange.options?.eventId ?? exchange.requestId;
   headers["cf-aig-request-id"] = exchange.requestId;
   headers["cf-aig-step"] = String(exchange.step);
+  if (exchange.keySource) headers["cf-aig-key-source"] = exchange.keySource;
+  if (exchange.limitHeaders) Object.assign(headers, exchange.limitHeaders);
 }

@@ -2,6 +2,7 @@ import { MemoryCacheStore, DEFAULT_CACHE_MAX_BYTES } from "@/lib/cache/memory-st
 import { ResponseCache } from "@/lib/cache/response-cache";
 import type { CacheStore } from "@/lib/cache/store";
 import { errorLine } from "@/lib/error-line";
+import type { CounterStore } from "@/lib/limits/store";
 import type { LogSink } from "@/lib/logs/types";
 import { GatewayMetrics } from "@/lib/metrics/gateway";
 import type { DirectoryStats, GatewayDirectory } from "@/lib/state/directory";
@@ -35,6 +36,8 @@ export interface GatewayDeps {
   metrics?: GatewayMetrics;
   /** Where the response cache keeps answers (the gateway closes it); this process's memory when omitted. */
   cache?: CacheStore;
+  /** Where rate limits, budgets and credits are counted (lib/limits); the gateway closes it. */
+  limitStore: CounterStore;
 }
 
 export interface GatewayHandler {
@@ -131,7 +134,7 @@ export function createGateway(deps: GatewayDeps): GatewayHandler {
     handle: async (req) => toWebResponse(await serve(fromWebRequest(req)), req.signal),
     stats: () => ({ directory: directory.stats() }),
     close: async () => {
-      await Promise.all([upstream.close(), directory.close(), cache.close()]);
+      await Promise.all([upstream.close(), directory.close(), cache.close(), deps.limitStore.close()]);
     },
   };
 }

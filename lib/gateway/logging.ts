@@ -2,7 +2,7 @@ import type { NewRequestLog } from "@/db/schema";
 import { errorLine } from "@/lib/error-line";
 import type { TokenUsage } from "@/lib/formats/usage";
 import type { LogSink } from "@/lib/logs/types";
-import { costMicros, pricedModel } from "@/lib/pricing/cost";
+import { costMicros, pricedModel, type Cost } from "@/lib/pricing/cost";
 import type { GatewayResponse, RequestHeaders, ResponseHeaders } from "./contract";
 import { MethodNotAllowedError, type GatewayError } from "./errors";
 import { attemptElapsedMs, setGatewayHeaders, type Exchange } from "./exchange";
@@ -26,6 +26,8 @@ export interface ExchangeOutcome {
   responseBytes?: number;
   responseHeaders: ResponseHeaders;
   ttfbMs?: number;
+  /** Another attempt of the same step follows (a retry, another key of the pool): the step's counters stay reserved. */
+  continues?: boolean;
 }
 
 export interface LogPolicy {
@@ -68,20 +70,38 @@ function redactedResponse(headers: ResponseHeaders): Record<string, string> {
   return out;
 }
 
-/** Queues the request's one log event; never throws, never waits. */
+/** The cost of a row's usage, when its model has a price (the catalog's, or the request's custom cost). */
+function rowCost(exchange: Exchange, outcome: ExchangeOutcome, model: string | null): Cost | undefined {
+  const priced = exchange.provider ? pricedModel(exchange.provider, model, outcome.responseModel) : null;
+  return outcome.usage && exchange.provider && priced ? costMicros(exchange.provider, priced, outcome.usage, exchange.options?.customCost) : undefined;
+}
+
+/** Adds the row's cost and tokens to the step's settlement, and settles it on the step's last row; logged or not. */
+function settleRow(exchange: Exchange, outcome: ExchangeOutcome, cost: Cost | undefined): void {
+  const { settlement } = exchange;
+  if (!settlement) return;
+  settlement.add(cost?.micros ?? 0, (outcome.usage?.input ?? 0) + (outcome.usage?.output ?? 0));
+  if (outcome.continues) return;
+  exchange.settlement = undefined;
+  settlement.settle();
+}
+
+/** Queues the request's one log event and settles what admission reserved for it; never throws, never waits. */
 export function recordExchange(logs: LogSink, exchange: Exchange, outcome: ExchangeOutcome): void {
+  const model = exchange.model ?? outcome.responseModel ?? null;
+  let cost: Cost | undefined;
+  try {
+    cost = rowCost(exchange, outcome, model);
+  } catch (error) {
+    console.error(`switchyard: could not price request ${exchange.logId}: ${errorLine(error)}`);
+  }
+  settleRow(exchange, outcome, cost);
   // The row's team_id is NOT NULL: a refusal before the team is known (unknown team, a bad token on
   // the REST surface) belongs to no team's logs, so it is the one case that is not recorded.
   if (exchange.teamId === null) return;
   const policy = logPolicy(exchange);
   if (!policy.row) return;
   try {
-    const model = exchange.model ?? outcome.responseModel ?? null;
-    const priced = exchange.provider ? pricedModel(exchange.provider, model, outcome.responseModel) : null;
-    const cost =
-      outcome.usage && exchange.provider && priced
-        ? costMicros(exchange.provider, priced, outcome.usage, exchange.options?.customCost)
-        : undefined;
     const log: NewRequestLog = {
       id: exchange.logId,
       requestId: exchange.requestId,
@@ -89,6 +109,7 @@ export function recordExchange(logs: LogSink, exchange: Exchange, outcome: Excha
       gatewayId: exchange.gateway?.id ?? null,
       tokenId: exchange.tokenId,
       providerKeyId: exchange.providerKeyId,
+      keySource: exchange.keySource,
       eventId: exchange.options?.eventId ?? exchange.requestId,
       provider: exchange.provider,
       model,

@@ -124,7 +124,7 @@ async function forward(
       // A key its provider refused while the call was being built (a token exchange) gives way to another of its pool.
       const another = isKeyRejection(error) && credential.another();
       if (!another) throw error;
-      recordExchange(deps.logs, exchange, noted({ statusCode: error.httpCode, error, responseHeaders: {} }, "moved on to another key of the pool"));
+      recordExchange(deps.logs, exchange, noted({ statusCode: error.httpCode, error, responseHeaders: {}, continues: true }, "moved on to another key of the pool"));
       nextAttempt(exchange);
       credential = another;
       continue;
@@ -151,7 +151,7 @@ async function forward(
       if (!another) throw refusal;
       const why = verdict!.kind === "rejected" ? "refused the key" : "rate-limited the key";
       // A 401's row carries the refusal (2009), a 403's its status: either flags the key rejected in the database (lib/logs/writer.ts).
-      const outcome: ExchangeOutcome = { ...failedOutcome(exchange, arrival, `The provider ${why} (HTTP ${answer.statusCode})`), error: refusal };
+      const outcome: ExchangeOutcome = { ...failedOutcome(exchange, arrival, `The provider ${why} (HTTP ${answer.statusCode})`), error: refusal, continues: true };
       recordExchange(deps.logs, exchange, noted(outcome, "moved on to another key of the pool"));
       nextAttempt(exchange);
       credential = another;
@@ -198,6 +198,7 @@ function failedOutcome(exchange: Exchange, { answer, ttfbMs }: Arrival, failure:
  */
 async function retryAfterWait(logs: LogSink, exchange: Exchange, outcome: ExchangeOutcome, waitMs: number, signal: AbortSignal): Promise<boolean> {
   noted(outcome, `retried after ${waitMs} ms`);
+  outcome.continues = true;
   recordExchange(logs, exchange, outcome);
   nextAttempt(exchange);
   return waitUnlessAborted(waitMs, signal);

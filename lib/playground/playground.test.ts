@@ -20,6 +20,7 @@ import { seedTeam, type SeededTeam } from "@/tests/support/seed";
 import { streamPlaygroundChat, type PlaygroundDeps } from "./chat";
 import { handlePlaygroundRequest } from "./handler";
 import type { PlaygroundMetadata } from "./types";
+import { PostgresCounterStore } from "@/lib/limits/postgres-store";
 
 interface Streamed {
   /** Every text delta, in order. */
@@ -60,7 +61,7 @@ describeEachDatabase("playground", (database) => {
     fake = await startFakeOpenAI();
     const { db } = database();
     logs = new LogQueue({ write: (events) => writeLogBatch(db, events) });
-    gateway = createGateway({ directory: createSnapshotDirectory(db, testKeyring), logs, allowPrivateUpstreams: true, maxBodyBytes: 1024 * 1024 });
+    gateway = createGateway({ directory: createSnapshotDirectory(db, testKeyring), logs, allowPrivateUpstreams: true, maxBodyBytes: 1024 * 1024, limitStore: new PostgresCounterStore(db) });
     deps = { gateway: (req) => gateway.handle(req), publicUrl: "http://switchyard.invalid", keyring: testKeyring };
   });
   afterAll(async () => {

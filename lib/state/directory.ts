@@ -1,4 +1,5 @@
-import type { Gateway } from "@/db/schema";
+import type { Budget, Gateway } from "@/db/schema";
+import type { RateLimitSetting } from "@/lib/limits/settings";
 
 export interface TeamRecord {
   id: string;
@@ -12,6 +13,16 @@ export interface TokenRecord {
   /** Null: every gateway of the team. */
   gatewayIds: string[] | null;
   expiresAt: Date | null;
+  /** The token's own rate limits. */
+  rateLimits: RateLimitSetting[];
+}
+
+/** What the team's requests are limited by besides its gateways' and tokens' own settings. */
+export interface TeamLimits {
+  /** The team's budgets: team-wide (no gateway, no token), a gateway's, a token's. */
+  budgets: Budget[];
+  /** Every credit grant to the team, summed: the limit of its credits counter. */
+  creditsGrantedMicros: number;
 }
 
 export interface StoredKey {
@@ -63,6 +74,8 @@ export interface GatewayDirectory {
   providerKeys(teamId: string, gatewayId: string, provider: string): Promise<StoredKey[]>;
   /** By slug without the `custom-` prefix; disabled providers are not returned. */
   customProvider(teamId: string, slug: string): Promise<CustomProviderRecord | undefined>;
+  /** The team's budgets and credits. */
+  limits(teamId: string): Promise<TeamLimits>;
   /** Providers with at least one stored key usable on this gateway. */
   keyedProviders(teamId: string, gatewayId: string): Promise<string[]>;
   stats(): DirectoryStats;

@@ -1,12 +1,12 @@
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, isNull, sum } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { customProviders, directoryVersions, gatewayTokens, gateways, providerKeys, teams, type Gateway } from "@/db/schema";
+import { budgets, creditGrants, customProviders, directoryVersions, gatewayTokens, gateways, providerKeys, teams, type Gateway } from "@/db/schema";
 import { decryptSecret, providerKeyAad } from "@/lib/crypto/envelope";
 import type { MasterKeyring } from "@/lib/crypto/master-keys";
 import { newId } from "@/lib/ids";
 import { watchDirectoryChanges } from "@/lib/state/change-feed";
 import { changeDirectory, type DirectoryChange } from "@/lib/state/directory-changes";
-import type { CustomProviderRecord, GatewayDirectory, StoredKey, TeamRecord, TokenRecord } from "@/lib/state/directory";
+import type { CustomProviderRecord, GatewayDirectory, StoredKey, TeamLimits, TeamRecord, TokenRecord } from "@/lib/state/directory";
 
 interface TeamSnapshot {
   /** directory_versions.version as the load found it: the snapshot holds every change up to it. */
@@ -16,6 +16,7 @@ interface TeamSnapshot {
   tokensByHash: Map<string, TokenRecord>;
   keysByProvider: Map<string, StoredKey[]>;
   customProviders: Map<string, CustomProviderRecord>;
+  limits: TeamLimits;
 }
 
 interface TeamEntry {
@@ -184,7 +185,7 @@ export function createSnapshotDirectory(db: Database, keyring: MasterKeyring): G
       db.select({ version: directoryVersions.version }).from(directoryVersions).where(eq(directoryVersions.teamId, teamId)),
     );
     const version = versionRow?.version ?? 0;
-    const [[team], gatewayRows, tokenRows, keyRows, customRows] = await Promise.all([
+    const [[team], gatewayRows, tokenRows, keyRows, customRows, budgetRows, [granted]] = await Promise.all([
       query(db.select({ id: teams.id, slug: teams.slug }).from(teams).where(eq(teams.id, teamId))),
       query(db.select().from(gateways).where(eq(gateways.teamId, teamId))),
       query(
@@ -194,6 +195,7 @@ export function createSnapshotDirectory(db: Database, keyring: MasterKeyring): G
             hash: gatewayTokens.tokenHash,
             gatewayIds: gatewayTokens.gatewayIds,
             expiresAt: gatewayTokens.expiresAt,
+            rateLimits: gatewayTokens.rateLimits,
           })
           .from(gatewayTokens)
           .where(and(eq(gatewayTokens.teamId, teamId), isNull(gatewayTokens.revokedAt))),
@@ -220,6 +222,8 @@ export function createSnapshotDirectory(db: Database, keyring: MasterKeyring): G
           .from(customProviders)
           .where(and(eq(customProviders.teamId, teamId), eq(customProviders.enabled, true))),
       ),
+      query(db.select().from(budgets).where(eq(budgets.teamId, teamId))),
+      query(db.select({ micros: sum(creditGrants.amountMicros).mapWith(Number) }).from(creditGrants).where(eq(creditGrants.teamId, teamId))),
     ]);
     if (!team) throw new Error(`team ${teamId} vanished while its snapshot was loading`);
 
@@ -240,6 +244,7 @@ export function createSnapshotDirectory(db: Database, keyring: MasterKeyring): G
       tokensByHash: new Map(tokenRows.map(({ hash, ...token }) => [hash, { ...token, teamId, teamSlug: team.slug }])),
       keysByProvider,
       customProviders: new Map(customRows.map(({ slug, baseUrl }) => [slug, { baseUrl }])),
+      limits: { budgets: budgetRows, creditsGrantedMicros: granted?.micros ?? 0 },
     };
   }
 
@@ -281,6 +286,8 @@ export function createSnapshotDirectory(db: Database, keyring: MasterKeyring): G
 
     providerKeys: async (teamId, gatewayId, provider) =>
       ((await snapshotOf(teamId)).keysByProvider.get(provider) ?? []).filter(usableOn(gatewayId)),
+
+    limits: async (teamId) => (await snapshotOf(teamId)).limits,
 
     customProvider: async (teamId, slug) => (await snapshotOf(teamId)).customProviders.get(slug),
 

@@ -14,6 +14,7 @@ import { describeEachDatabase, describeGateway } from "../support/harness";
 import { bearer, chatBody, postJson } from "../support/http";
 import { testKeyring } from "../support/keyring";
 import { addCustomProvider, addToken, seedTeam, type SeededTeam } from "../support/seed";
+import { PostgresCounterStore } from "@/lib/limits/postgres-store";
 
 /** The promise: a change is in effect on every instance within this time. */
 const WITHIN_MS = 1000;
@@ -83,6 +84,7 @@ describeEachDatabase("a warm request", (database) => {
       logs: { enqueue() {} },
       allowPrivateUpstreams: true,
       maxBodyBytes: 1024 * 1024,
+      limitStore: new PostgresCounterStore(database().db),
     });
     try {
       const t = await seedTeam(database().db, { serverUrl: "http://gateway.test", keyBaseUrl: fake.baseUrl });

@@ -16,6 +16,7 @@ import { testDatabases } from "../support/database";
 import { bearer, chatBody, postJson, SseReader } from "../support/http";
 import { testKeyring } from "../support/keyring";
 import { seedTeam, type SeededTeam } from "../support/seed";
+import { PostgresCounterStore } from "@/lib/limits/postgres-store";
 
 const TOKEN = "metrics-test-token-6c1f0e9b2a";
 
@@ -38,7 +39,7 @@ async function startInstance(
   const { db } = handle;
   const metrics = new GatewayMetrics();
   const logs = new LogQueue({ write: (events) => writeLogBatch(db, events), ...queue });
-  const gateway = createGateway({ directory: createSnapshotDirectory(db, testKeyring), logs, metrics, allowPrivateUpstreams: true, maxBodyBytes: 1024 * 1024 });
+  const gateway = createGateway({ directory: createSnapshotDirectory(db, testKeyring), logs, metrics, allowPrivateUpstreams: true, maxBodyBytes: 1024 * 1024, limitStore: new PostgresCounterStore(db) });
   const nextPaths: string[] = [];
   const notMetrics = (req: IncomingMessage, res: ServerResponse) => {
     nextPaths.push(req.url ?? "");

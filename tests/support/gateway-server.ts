@@ -6,6 +6,8 @@ import type { MasterKeyring } from "@/lib/crypto/master-keys";
 import type { CacheStore } from "@/lib/cache/store";
 import { createGateway } from "@/lib/gateway";
 import { overrideProcessGatewaySettings, processGatewayLogs, shutdownGateway } from "@/lib/gateway/process";
+import { PostgresCounterStore } from "@/lib/limits/postgres-store";
+import type { CounterStore } from "@/lib/limits/store";
 import { LogQueue, type LogQueueStats } from "@/lib/logs/queue";
 import { createHttpServer } from "@/lib/node-http/http-server";
 import { createSnapshotDirectory } from "@/lib/state/snapshot-directory";
@@ -35,6 +37,8 @@ export interface GatewayServerOptions {
   maxStreamsPerToken?: number;
   /** The response cache's store for this server (called once per server); the gateway's default when omitted. */
   cache?: () => CacheStore;
+  /** Where limits are counted for this server (called once per server); the database's counters when omitted. */
+  limitStore?: () => CounterStore;
 }
 
 /** The real gateway behind a real HTTP server, reached through `entry` (tests/support/entries.ts). */
@@ -53,6 +57,7 @@ async function startNodeEntry({
   keyring = testKeyring,
   maxStreamsPerToken = 0,
   cache,
+  limitStore,
 }: GatewayServerOptions): Promise<GatewayServer> {
   const { db } = database;
   const logs = new LogQueue({ write: (events) => database.writeLogs(events) });
@@ -63,6 +68,7 @@ async function startNodeEntry({
     maxBodyBytes,
     maxStreamsPerToken,
     cache: cache?.(),
+    limitStore: limitStore?.() ?? new PostgresCounterStore(db),
   });
   const notServed = (_req: IncomingMessage, res: ServerResponse) => {
     res.writeHead(404, { "content-type": "text/plain" }).end("not a gateway path");
@@ -104,11 +110,12 @@ async function startNextEntry({
   keyring = testKeyring,
   maxStreamsPerToken = 0,
   cache,
+  limitStore,
 }: GatewayServerOptions): Promise<GatewayServer> {
   if (nextEntryInUse) throw new Error("one Next-entry gateway server per test process at a time; close the previous one");
   nextEntryInUse = true;
   setProcessDatabase(database);
-  overrideProcessGatewaySettings({ keyring, allowPrivateUpstreams, maxBodyBytes, maxStreamsPerToken, cache });
+  overrideProcessGatewaySettings({ keyring, allowPrivateUpstreams, maxBodyBytes, maxStreamsPerToken, cache, limitStore });
   const { url } = await nextEntry();
   return {
     entry: "next",
