@@ -162,7 +162,7 @@ async function seed(db: Database, serverUrl: string, fake: FakeOpenAI) {
   return { t, counter: rule.id, window: rule.window };
 }
 
-/** The production server, as `npm start` runs it but through tsx, on the same database. */
+/** The production server through tsx, on the same database. */
 function startChild(where: Where, port: number): ChildProcess {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -176,7 +176,9 @@ function startChild(where: Where, port: number): ChildProcess {
   // Counters in Postgres: the reservation this test reads is the database's.
   delete env.REDIS_URL;
   if (where.name === "pglite") delete env.DATABASE_URL;
-  return spawn(process.execPath, ["--import", "tsx", "server.ts"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+  // server.ts's main(), as dist/server.mjs runs it on import (scripts/build-server.mjs).
+  const run = 'const { main } = await import("./server.ts"); await main();';
+  return spawn(process.execPath, ["--import", "tsx", "--input-type=module", "--eval", run], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
 }
 
 /** Resolves when the child says it listens; fails with what it printed if it exits first. */
