@@ -91,7 +91,8 @@ describe("a killed gateway's reservations", () => {
       } finally {
         await where.dispose();
       }
-    });
+      // A child process that starts the server through tsx (and PGlite's engine, twice) takes its time.
+    }, 180_000);
   }
 });
 

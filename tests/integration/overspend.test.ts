@@ -81,7 +81,7 @@ describeEachDatabase("overspend across two gateway instances", (database) => {
         await closeServers();
         if (second !== database()) await second.close();
       }
-    });
+    }, 120_000);
   }
 });
 
