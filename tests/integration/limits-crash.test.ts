@@ -2,7 +2,8 @@
  * A gateway killed mid-request leaks no budget and counts nothing twice: the production server
  * (server.ts) runs in a child process, holds a stream whose worst case is reserved, and is
  * SIGKILLed; once its lease has run out, the instances left (two here, racing) reconcile the
- * reservation: charged once, as reserved, and released. On PGlite, one process's database, the
+ * reservation: charged once, as reserved, and released. The child runs with the production
+ * lease; the survivors' clocks run that much ahead, so the lease is over without a minute's wait. On PGlite, one process's database, the
  * instance left is the one that opens the data directory after the crash, as a restart would.
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -16,9 +17,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database, type DatabaseHandle } from "@/db/client";
 import { budgets, limitCounters, limitReservations } from "@/db/schema";
 import { parseMasterKeys } from "@/lib/crypto/master-keys";
-import { PostgresCounterStore } from "@/lib/limits/postgres-store";
+import { DEFAULT_LEASE_MS, PostgresCounterStore } from "@/lib/limits/postgres-store";
 import { budgetRule } from "@/lib/limits/rules";
-import { windowAt } from "@/lib/limits/window";
 import { addProviderKey } from "@/lib/services/provider-keys/add";
 import { changeDirectory } from "@/lib/state/directory-changes";
 import { startFakeOpenAI, type FakeOpenAI } from "../fake-providers/openai";
@@ -32,7 +32,7 @@ const root = path.resolve(import.meta.dirname, "../..");
 /** The child's own master key, which the keys seeded here are encrypted with. */
 const MASTER_KEYS = `v1:${randomBytes(32).toString("base64")}`;
 const keyring = parseMasterKeys(MASTER_KEYS);
-/** How long the child's reservations live without renewal: short, so the test waits little after the kill. */
+/** The survivors' lease, and so how often they reconcile (every half lease): the test waits little after the kill. */
 const LEASE_MS = 1_000;
 
 interface Where {
@@ -100,7 +100,7 @@ async function crashAndReconcile(where: Where, fake: FakeOpenAI): Promise<void> 
   const port = await closedPort();
   const serverUrl = `http://127.0.0.1:${port}`;
   let handle = await where.open();
-  const { t, counter, window } = await seed(handle.db, serverUrl, fake);
+  const { t, counter } = await seed(handle.db, serverUrl, fake);
   // PGlite's data directory is one process's: the child takes it over.
   if (where.name === "pglite") await handle.close();
 
@@ -129,13 +129,15 @@ async function crashAndReconcile(where: Where, fake: FakeOpenAI): Promise<void> 
     expect(held).toBeDefined();
     const reserved = held!.charges.find((c) => c.counter === counter)!.amount;
     expect(reserved).toBeGreaterThan(0);
-    expect(await ledger(handle.db, counter, window)).toMatchObject({ used: 0, reserved });
+    const windowStart = held!.charges.find((c) => c.counter === counter)!.windowStart;
+    expect(await ledger(handle.db, counter, windowStart)).toMatchObject({ used: 0, reserved });
 
     // Two instances left, both reconciling on their own timers: the reservation is charged by one of them.
     const survivors: GatewayServer[] = [];
     try {
       for (let i = 0; i < 2; i++) {
-        survivors.push(await startGatewayServer("node", { database: handle, limitStore: () => new PostgresCounterStore(handle.db, { leaseMs: LEASE_MS }) }));
+        const limitStore = () => new PostgresCounterStore(handle.db, { leaseMs: LEASE_MS, now: () => Date.now() + DEFAULT_LEASE_MS });
+        survivors.push(await startGatewayServer("node", { database: handle, limitStore }));
       }
       await settlesWithin(
         (async () => {
@@ -147,7 +149,7 @@ async function crashAndReconcile(where: Where, fake: FakeOpenAI): Promise<void> 
     } finally {
       for (const server of survivors) await server.close();
     }
-    expect(await ledger(handle.db, counter, window)).toMatchObject({ used: reserved, reserved: 0 });
+    expect(await ledger(handle.db, counter, windowStart)).toMatchObject({ used: reserved, reserved: 0 });
   } finally {
     await handle.close();
   }
@@ -159,8 +161,7 @@ async function seed(db: Database, serverUrl: string, fake: FakeOpenAI) {
   await addProviderKey({ ctx: t.ctx, teamId: t.team.id, provider: "openai", secret: t.providerKey, baseUrl: fake.baseUrl, keyring, allowPrivateUpstreams: true });
   const budget = { id: uniqueSlug("budget"), name: "daily", limitMicros: 1_000_000, period: "daily" as const, windowSeconds: null, alertPercent: null };
   await changeDirectory(db, t.team.id, (tx) => tx.insert(budgets).values({ ...budget, teamId: t.team.id }));
-  const rule = budgetRule(budget);
-  return { t, counter: rule.id, window: rule.window };
+  return { t, counter: budgetRule(budget).id };
 }
 
 /** The production server through tsx, on the same database. */
@@ -172,7 +173,6 @@ function startChild(where: Where, port: number): ChildProcess {
     WORKERS: "1",
     SWITCHYARD_MASTER_KEYS: MASTER_KEYS,
     SWITCHYARD_ALLOW_PRIVATE_UPSTREAMS: "true",
-    SWITCHYARD_LIMIT_LEASE_MS: String(LEASE_MS),
   };
   // Counters in Postgres: the reservation this test reads is the database's.
   delete env.REDIS_URL;
@@ -207,10 +207,10 @@ function reservationsOf(db: Database, counter: string) {
     .then((rows) => rows.filter((r) => r.charges.some((c) => c.counter === counter)));
 }
 
-async function ledger(db: Database, counter: string, window: ReturnType<typeof budgetRule>["window"]) {
+async function ledger(db: Database, counter: string, windowStart: number) {
   const [row] = await db
     .select({ used: limitCounters.used, reserved: limitCounters.reserved })
     .from(limitCounters)
-    .where(and(eq(limitCounters.counter, counter), eq(limitCounters.windowStart, windowAt(window, Date.now()).start)));
+    .where(and(eq(limitCounters.counter, counter), eq(limitCounters.windowStart, windowStart)));
   return row;
 }

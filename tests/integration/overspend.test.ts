@@ -13,6 +13,7 @@ import { RedisCounterStore } from "@/lib/limits/redis-store";
 import { budgetRule } from "@/lib/limits/rules";
 import type { CounterStore } from "@/lib/limits/store";
 import { windowAt } from "@/lib/limits/window";
+import { worstCaseMicros } from "@/lib/limits/worst-case";
 import { costMicros } from "@/lib/pricing/cost";
 import { changeDirectory } from "@/lib/state/directory-changes";
 import { startFakeOpenAI, type FakeOpenAI } from "../fake-providers/openai";
@@ -91,7 +92,14 @@ async function proveNoOverspend(db: Database, fake: FakeOpenAI, servers: Gateway
   await changeDirectory(db, t.team.id, (tx) => tx.insert(budgets).values({ ...budget, teamId: t.team.id }));
   const rule = budgetRule(budget);
   const counter = rule.id;
-  const worstCase = WORST_CASE;
+  // The dearer of the two bodies (streamed and not) as admission prices them before the call.
+  const worstCase = Math.max(
+    ...[true, false].map((stream) => {
+      const body = requestBody(stream);
+      return worstCaseMicros({ provider: "openai", model: MODEL, bodyBytes: Buffer.byteLength(JSON.stringify(body)), body, customCost: undefined });
+    }),
+  );
+  expect(worstCase).toBeGreaterThanOrEqual(COST);
 
   const send = (i: number) => chat(servers[Math.floor(i / 2) % servers.length]!, t, i % 2 === 0);
   for (let i = 0; i < SPENT_BEFORE; i++) expect(await send(i)).toBe(200);
@@ -138,10 +146,14 @@ async function proveNoOverspend(db: Database, fake: FakeOpenAI, servers: Gateway
   expect(logged).toBeLessThanOrEqual(LIMIT_MICROS + worstCase);
 }
 
+function requestBody(stream: boolean) {
+  return chatBody(`openai/${MODEL}`, { max_tokens: MAX_TOKENS, stream });
+}
+
 /** A chat request to `server`, streamed or not; its status once the whole answer has been read. */
 async function chat(server: GatewayServer, t: SeededTeam, stream: boolean): Promise<number> {
   const gatewayUrl = t.gatewayUrl.replace(/^http:\/\/[^/]+/, server.url);
-  const res = await postJson(`${gatewayUrl}/compat/chat/completions`, chatBody(`openai/${MODEL}`, { max_tokens: MAX_TOKENS, stream }), bearer(t.token));
+  const res = await postJson(`${gatewayUrl}/compat/chat/completions`, requestBody(stream), bearer(t.token));
   await res.text();
   return res.status;
 }
