@@ -4,7 +4,9 @@
  * database (each with its own directory, its own counter store and, on a Postgres server, its own
  * pool), once with the counters in Postgres and once in Redis (when TEST_REDIS_URL is set, as in CI).
  */
+import { randomBytes } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
+import { Redis } from "ioredis";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { openDatabase, type Database, type DatabaseHandle } from "@/db/client";
 import { budgets, limitCounters, limitReservations, requestLogs } from "@/db/schema";
@@ -25,6 +27,8 @@ import { seedTeam, uniqueSlug, type SeededTeam } from "../support/seed";
 import { settlesWithin } from "../support/wait";
 
 const REDIS_URL = process.env.TEST_REDIS_URL;
+/** This file's own Redis keys, apart from parallel suites' on the same server, removed afterwards. */
+const REDIS_PREFIX = `switchyard-test:${randomBytes(6).toString("hex")}:limits:`;
 /** Concurrent requests in the burst: half streamed, half not. */
 const N = 60;
 const MODEL = "gpt-4o";
@@ -49,7 +53,7 @@ interface StoreKind {
 
 const storeKinds: StoreKind[] = [
   { name: "postgres", make: (db) => new PostgresCounterStore(db) },
-  ...(REDIS_URL ? [{ name: "redis" as const, make: (db: Database) => new RedisCounterStore({ url: REDIS_URL, db }) }] : []),
+  ...(REDIS_URL ? [{ name: "redis" as const, make: (db: Database) => new RedisCounterStore({ url: REDIS_URL, db, keyPrefix: REDIS_PREFIX }) }] : []),
 ];
 
 describeEachDatabase("overspend across two gateway instances", (database) => {
@@ -60,6 +64,11 @@ describeEachDatabase("overspend across two gateway instances", (database) => {
   });
   afterAll(async () => {
     await fake?.close();
+    if (!REDIS_URL) return;
+    const redis = new Redis(REDIS_URL);
+    const keys = await redis.keys(`${REDIS_PREFIX}*`);
+    if (keys.length) await redis.del(...keys);
+    redis.disconnect();
   });
 
   for (const kind of storeKinds) {
