@@ -9,7 +9,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { openDatabase, type Database, type DatabaseHandle } from "@/db/client";
-import { budgets, limitCounters, limitReservations, requestLogs } from "@/db/schema";
+import { budgets, limitCounters, limitReservations, requestLogs, type RequestLog } from "@/db/schema";
 import { PostgresCounterStore } from "@/lib/limits/postgres-store";
 import { RedisCounterStore } from "@/lib/limits/redis-store";
 import { budgetRule } from "@/lib/limits/rules";
@@ -24,7 +24,7 @@ import { startGatewayServer, type GatewayServer } from "../support/gateway-serve
 import { describeEachDatabase } from "../support/harness";
 import { bearer, chatBody, postJson } from "../support/http";
 import { seedTeam, uniqueSlug, type SeededTeam } from "../support/seed";
-import { settlesWithin } from "../support/wait";
+import { until } from "../support/wait";
 
 const REDIS_URL = process.env.TEST_REDIS_URL;
 /** This file's own Redis keys, apart from parallel suites' on the same server, removed afterwards. */
@@ -127,13 +127,8 @@ async function proveNoOverspend(db: Database, fake: FakeOpenAI, servers: Gateway
   const checker = kind.make(db);
   try {
     const check = { counter, window: rule.window, limit: rule.limit, durable: true };
-    await settlesWithin(
-      (async () => {
-        while ((await checker.read([check]))[0]!.counted !== logged) await new Promise((resolve) => setTimeout(resolve, 20));
-      })(),
-      10_000,
-      `the store never settled to the logged ${logged} micro-dollars: ${JSON.stringify(await checker.read([check]))}`,
-    );
+    const counted = async () => (await checker.read([check]))[0]!.counted;
+    await until(async () => (await counted()) === logged, 10_000, async () => `the store never settled to the logged ${logged} micro-dollars: it counts ${await counted()}`);
   } finally {
     await checker.close();
   }
@@ -169,11 +164,15 @@ async function chat(server: GatewayServer, t: SeededTeam, stream: boolean): Prom
 
 /** The team's log rows once all `count` are written (each instance flushes its own queue). */
 async function loggedRows(servers: GatewayServer[], db: Database, t: SeededTeam, count: number) {
-  for (let attempt = 0; attempt < 500; attempt++) {
-    for (const server of servers) await server.flushLogs();
-    const rows = await db.select().from(requestLogs).where(eq(requestLogs.teamId, t.team.id));
-    if (rows.length >= count) return rows;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`fewer than ${count} log rows were written for the team`);
+  let rows: RequestLog[] = [];
+  await until(
+    async () => {
+      for (const server of servers) await server.flushLogs();
+      rows = await db.select().from(requestLogs).where(eq(requestLogs.teamId, t.team.id));
+      return rows.length >= count;
+    },
+    10_000,
+    async () => `${rows.length} of ${count} log rows were written for the team`,
+  );
+  return rows;
 }
