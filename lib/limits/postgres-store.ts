@@ -27,7 +27,7 @@ const DEFAULT_LEASE_MS = 60_000;
  */
 export class PostgresCounterStore implements CounterStore {
   readonly instanceId: string;
-  private readonly now: () => number;
+  readonly now: () => number;
   private readonly leaseMs: number;
 
   constructor(

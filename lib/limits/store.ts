@@ -43,6 +43,8 @@ export type ReserveOutcome =
  * UPDATE … RETURNING). Both are atomic across every instance sharing them.
  */
 export interface CounterStore {
+  /** Epoch milliseconds by the store's clock, which places its windows: what response headers count to a window's end from. */
+  now(): number;
   reserve(checks: readonly CounterCheck[]): Promise<ReserveOutcome>;
   /**
    * Releases the reservation and counts what was actually used, per check in `reserve`'s order, in
