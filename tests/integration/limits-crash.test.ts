@@ -16,18 +16,18 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database, type DatabaseHandle } from "@/db/client";
-import { budgets, limitCounters, limitReservations } from "@/db/schema";
+import { limitCounters, limitReservations } from "@/db/schema";
 import { parseMasterKeys } from "@/lib/crypto/master-keys";
 import { DEFAULT_LEASE_MS, PostgresCounterStore } from "@/lib/limits/postgres-store";
 import { budgetRule } from "@/lib/limits/rules";
 import { worstCaseMicros } from "@/lib/limits/worst-case";
 import { addProviderKey } from "@/lib/services/provider-keys/add";
-import { changeDirectory } from "@/lib/state/directory-changes";
 import { startFakeOpenAI, type FakeOpenAI } from "../fake-providers/openai";
 import { databaseUrlOf, testDatabases } from "../support/database";
 import { startGatewayServer, type GatewayServer } from "../support/gateway-server";
 import { bearer, chatBody, closedPort } from "../support/http";
-import { seedTeam, uniqueSlug, type SeededTeam } from "../support/seed";
+import { addBudget } from "../support/limits";
+import { seedTeam, type SeededTeam } from "../support/seed";
 import { settlesWithin, until } from "../support/wait";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -158,9 +158,8 @@ async function seed(db: Database, serverUrl: string, fake: FakeOpenAI) {
   const t: SeededTeam = await seedTeam(db, { serverUrl });
   t.providerKey = `sk-crash-${randomBytes(8).toString("hex")}`;
   await addProviderKey({ ctx: t.ctx, teamId: t.team.id, provider: "openai", secret: t.providerKey, baseUrl: fake.baseUrl, keyring, allowPrivateUpstreams: true });
-  const budget = { id: uniqueSlug("budget"), name: "daily", limitMicros: 1_000_000, period: "daily" as const, windowSeconds: null, alertPercent: null };
-  await changeDirectory(db, t.team.id, (tx) => tx.insert(budgets).values({ ...budget, teamId: t.team.id }));
-  return { t, counter: budgetRule(budget).id };
+  const budget = { name: "daily", limitMicros: 1_000_000, period: "daily" as const, windowSeconds: null, alertPercent: null };
+  return { t, counter: budgetRule({ id: await addBudget(db, t, budget), ...budget }).id };
 }
 
 /** The production server through tsx, on the same database. */

@@ -9,7 +9,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { openDatabase, type Database, type DatabaseHandle } from "@/db/client";
-import { budgets, limitCounters, limitReservations, requestLogs, type RequestLog } from "@/db/schema";
+import { limitCounters, limitReservations, requestLogs, type RequestLog } from "@/db/schema";
 import { PostgresCounterStore } from "@/lib/limits/postgres-store";
 import { RedisCounterStore } from "@/lib/limits/redis-store";
 import { budgetRule } from "@/lib/limits/rules";
@@ -17,13 +17,13 @@ import type { CounterStore } from "@/lib/limits/store";
 import { windowAt } from "@/lib/limits/window";
 import { worstCaseMicros } from "@/lib/limits/worst-case";
 import { costMicros } from "@/lib/pricing/cost";
-import { changeDirectory } from "@/lib/state/directory-changes";
 import { startFakeOpenAI, type FakeOpenAI } from "../fake-providers/openai";
 import { databaseUrlOf } from "../support/database";
 import { startGatewayServer, type GatewayServer } from "../support/gateway-server";
 import { describeEachDatabase } from "../support/harness";
 import { bearer, chatBody, postJson } from "../support/http";
-import { seedTeam, uniqueSlug, type SeededTeam } from "../support/seed";
+import { addBudget } from "../support/limits";
+import { seedTeam, type SeededTeam } from "../support/seed";
 import { until } from "../support/wait";
 
 const REDIS_URL = process.env.TEST_REDIS_URL;
@@ -97,9 +97,8 @@ describeEachDatabase("overspend across two gateway instances", (database) => {
 
 async function proveNoOverspend(db: Database, fake: FakeOpenAI, servers: GatewayServer[], closeServers: () => Promise<void>, kind: StoreKind): Promise<void> {
   const t = await seedTeam(db, { serverUrl: servers[0]!.url, keyBaseUrl: fake.baseUrl });
-  const budget = { id: uniqueSlug("budget"), name: "daily", limitMicros: LIMIT_MICROS, period: "daily" as const, windowSeconds: null, alertPercent: null };
-  await changeDirectory(db, t.team.id, (tx) => tx.insert(budgets).values({ ...budget, teamId: t.team.id }));
-  const rule = budgetRule(budget);
+  const budget = { name: "daily", limitMicros: LIMIT_MICROS, period: "daily" as const, windowSeconds: null, alertPercent: null };
+  const rule = budgetRule({ id: await addBudget(db, t, budget), ...budget });
   const counter = rule.id;
   // The dearer of the two bodies (streamed and not) as admission prices them before the call.
   const worstCase = Math.max(
