@@ -164,7 +164,7 @@ function seedSwitchyard(store: Store, upstreamOrigin: string, tree = root): { to
   if (tree !== root) return { token };
   run(["team", "create", LIMITS_TEAM]);
   run(["gateway", "create", LIMITS_TEAM, "logged", "--authentication", "--rate-limit", String(LIMITS_RATE), "--rate-limit-interval", "60"]);
-  run(["budget", "add", LIMITS_TEAM, "bench", "--limit", String(LIMITS_BUDGET_USD), "--period", "daily"]);
+  run(["budget", "add", LIMITS_TEAM, "--name", "bench", "--usd", String(LIMITS_BUDGET_USD), "--period", "daily"]);
   const limits = JSON.parse(run(["token", "create", LIMITS_TEAM, "--name", "bench"])) as { token: string };
   run(["key", "add", LIMITS_TEAM, "openai", "--secret", "sk-bench-upstream", "--base-url", `${upstreamOrigin}/v1`]);
   return { token, limitsToken: limits.token };
