@@ -22,7 +22,7 @@ export const DEFAULT_LEASE_MS = 60_000;
 const RECONCILE_BATCH = 100;
 
 /** A counter and window to read. */
-interface CounterSlot {
+export interface CounterSlot {
   counter: string;
   windowStart: number;
 }
@@ -164,7 +164,7 @@ export class PostgresCounterStore implements CounterStore {
 
   /** Deletes counters whose windows no longer count. */
   async prune(): Promise<void> {
-    await this.db.execute(sql`delete from limit_counters where expires_at < ${new Date(this.now()).toISOString()}::timestamptz`);
+    await pruneCounters(this.db, this.now());
   }
 
   /** States of `checks` at `now`; `refused` gets its retry time. */
@@ -240,12 +240,17 @@ async function release(tx: Transaction, charges: readonly (ReservedCharge & { ac
   }
 }
 
-function slotKey(slot: CounterSlot): string {
+export function slotKey(slot: CounterSlot): string {
   return `${slot.windowStart}|${slot.counter}`;
 }
 
-/** used + reserved of each slot that has a row, in one query. */
-async function readCounts(db: Executor, slots: readonly CounterSlot[]): Promise<Map<string, number>> {
+/** Deletes counters whose windows no longer count. */
+export async function pruneCounters(db: Database, now: number): Promise<void> {
+  await db.execute(sql`delete from limit_counters where expires_at < ${new Date(now).toISOString()}::timestamptz`);
+}
+
+/** `used + reserved` (or `used` alone) of each slot that has a row, by `slotKey`, in one query. */
+export async function readCounts(db: Executor, slots: readonly CounterSlot[], what: "counted" | "used" = "counted"): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
   if (slots.length === 0) return counts;
   const wanted = sql.join(
@@ -253,7 +258,7 @@ async function readCounts(db: Executor, slots: readonly CounterSlot[]): Promise<
     sql`, `,
   );
   const rows = rowsOf<{ counter: string; window_start: string | number; n: string | number }>(
-    await db.execute(sql`select counter, window_start, used + reserved as n from limit_counters where (counter, window_start) in (${wanted})`),
+    await db.execute(sql`select counter, window_start, ${what === "used" ? sql`used` : sql`used + reserved`} as n from limit_counters where (counter, window_start) in (${wanted})`),
   );
   for (const row of rows) counts.set(slotKey({ counter: row.counter, windowStart: Number(row.window_start) }), Number(row.n));
   return counts;
