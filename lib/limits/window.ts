@@ -80,8 +80,9 @@ export function retryAfterMs(spec: WindowSpec, position: WindowPosition, now: nu
   if (spec.kind === "lifetime") return undefined;
   if (spec.kind !== "sliding") return Math.max(0, position.end - now);
   const length = position.end - position.start;
-  // floor(p × w) < room ⟺ p × w < room for a whole `room`: w = (length − e) / length falls below room / p once e > length × (1 − room / p).
-  const decayed = (start: number, p: number, room: number) => (p < room ? start : start + Math.floor(length * (1 - room / p)) + 1);
+  // floor(p × w) < room ⟺ p × w < room for a whole `room`, with w = (length − e) / length: once
+  // e > length × (p − room) / p, computed on whole numbers first so an exact edge stays exact.
+  const decayed = (start: number, p: number, room: number) => (p < room ? start : start + Math.floor((length * (p - room)) / p) + 1);
   if (current < limit) return Math.max(0, decayed(position.start, previous, limit - current) - now);
   return Math.max(0, decayed(position.end, current, limit) - now);
 }
