@@ -5,7 +5,7 @@ import type { CacheStore } from "@/lib/cache/store";
 import { config } from "@/lib/config";
 import { masterKeyring } from "@/lib/crypto/keyring";
 import type { MasterKeyring } from "@/lib/crypto/master-keys";
-import { PostgresCounterStore } from "@/lib/limits/postgres-store";
+import { counterStoreFor } from "@/lib/limits/counter-store";
 import type { CounterStore } from "@/lib/limits/store";
 import { LogQueue } from "@/lib/logs/queue";
 import { GatewayMetrics, processSnapshot } from "@/lib/metrics/gateway";
@@ -47,7 +47,7 @@ async function build(): Promise<ProcessGateway> {
     maxBodyBytes: settings?.maxBodyBytes ?? cfg.maxBodyBytes,
     maxStreamsPerToken: settings?.maxStreamsPerToken ?? cfg.maxStreamsPerToken,
     cache: settings?.cache?.() ?? cacheStore(cfg),
-    limitStore: settings?.limitStore?.() ?? new PostgresCounterStore(db),
+    limitStore: settings?.limitStore?.() ?? counterStoreFor(cfg, db),
   });
   return { gateway, logs, metrics };
 }
