@@ -3,6 +3,7 @@ import { createServer, type Server, type Socket } from "node:net";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { describeEachDatabase } from "@/tests/support/harness";
+import { startPausableProxy } from "@/tests/support/pausable-proxy";
 import { settlesWithin } from "@/tests/support/wait";
 import { RedisCounterStore } from "./redis-store";
 import { CounterStoreUnavailableError, type CounterCheck } from "./store";
@@ -53,6 +54,40 @@ describeEachDatabase("Redis counter store and its Postgres ledger", (database) =
     expect(await store.read([budget])).toMatchObject([{ counted: 950 }]);
     expect(await store.reserve([budget])).toMatchObject({ admitted: true, states: [{ counted: 1050 }] });
     expect(await store.reserve([budget])).toMatchObject({ admitted: false, states: [{ counted: 1050 }] });
+  });
+
+  it("keeps a settlement Redis did not take, and counts it once Redis is back", async () => {
+    const target = new URL(REDIS_URL);
+    const proxy = await startPausableProxy({ host: target.hostname, port: Number(target.port || 6379) });
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const cut = new RedisCounterStore({ url: proxy.urlFor(REDIS_URL), db: database().db, now, keyPrefix });
+    try {
+      const budget: CounterCheck = { counter: `test|cut|${randomBytes(4).toString("hex")}`, window: { kind: "calendar", period: "daily" }, limit: 1000, amount: 100, durable: true };
+      const outcome = await cut.reserve([budget]);
+      if (!outcome.admitted) throw new Error("refused");
+      proxy.pause();
+      await cut.settle(outcome.reservationId, [40]);
+      expect(await store.read([budget])).toMatchObject([{ counted: 100 }]);
+      proxy.resume();
+      const settled = async () => {
+        for (;;) {
+          try {
+            return await cut.flush();
+          } catch {
+            await new Promise((resolve) => setTimeout(resolve, 50));
+          }
+        }
+      };
+      await settlesWithin(settled(), 10_000, "the kept settlement never reached Redis");
+      expect(await store.read([budget])).toMatchObject([{ counted: 40 }]);
+      await cut.settle(outcome.reservationId, [40]);
+      await cut.flush();
+      expect(await store.read([budget])).toMatchObject([{ counted: 40 }]);
+    } finally {
+      await cut.close();
+      await proxy.close();
+      errors.mockRestore();
+    }
   });
 
   it("counts a non-durable counter in Redis alone", async () => {

@@ -260,7 +260,7 @@ export class RedisCounterStore implements CounterStore {
   /** Adds settled durable amounts to Postgres, and retries settlements Redis did not take. */
   async flush(): Promise<void> {
     // One flush at a time, so an amount is never taken by two and written twice or out of order.
-    while (this.flushing) await this.flushing;
+    while (this.flushing) await this.flushing.catch(() => {});
     this.flushing = this.flushOnce().finally(() => (this.flushing = undefined));
     return this.flushing;
   }
@@ -271,7 +271,8 @@ export class RedisCounterStore implements CounterStore {
     try {
       await this.flush();
     } catch (error) {
-      console.error(`switchyard limits (Redis): settled amounts could not reach Postgres on close: ${errorLine(error)}`);
+      // Unsettled reservations are still leased in Redis: another instance reconciles them at their reserved amounts.
+      console.error(`switchyard limits (Redis): settled amounts could not all reach Postgres or Redis on close: ${errorLine(error)}`);
     }
     this.redis.disconnect();
   }
@@ -300,10 +301,16 @@ export class RedisCounterStore implements CounterStore {
   }
 
   private async flushOnce(): Promise<void> {
+    // The ledger first: Redis being away must not keep settled amounts from Postgres.
+    await this.flushLedger();
     for (const [id, actual] of [...this.unsettled]) {
       await this.settleNow(id, actual);
       this.unsettled.delete(id);
     }
+    await this.flushLedger();
+  }
+
+  private async flushLedger(): Promise<void> {
     if (this.ledger.size === 0) return;
     const batch = [...this.ledger.values()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1]));
     this.ledger = new Map();
