@@ -65,7 +65,7 @@ export async function readSpend(db: Database, rules: readonly LimitRule[], now =
           reserved: held,
           limit: state.limit,
           remaining: state.remaining,
-          percent: state.limit > 0 ? (state.counted / state.limit) * 100 : 100,
+          percent: state.limit > 0 ? (state.counted * 100) / state.limit : 100,
           resetAt: Number.isFinite(state.resetAt) ? new Date(state.resetAt) : null,
         };
       });
