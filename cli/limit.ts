@@ -1,6 +1,8 @@
 import { InvalidArgumentError, Option, type Command } from "commander";
 import type { Gateway } from "@/db/schema";
-import type { RateLimitKey, RateLimitSetting, WindowTechnique } from "@/lib/limits/settings";
+import type { RateLimitKey, RateLimitSetting, SpendLimitDimension, WindowTechnique } from "@/lib/limits/settings";
+import { InvalidInputError } from "@/lib/services/errors";
+import { parseDimension, parseMetadataDimensions } from "@/lib/services/limits/dimensions";
 import { getGateway } from "@/lib/services/gateways/get";
 import { updateGateway } from "@/lib/services/gateways/update";
 import { removeGatewayRateLimit, setGatewayRateLimit } from "@/lib/services/limits/rate-limits";
@@ -55,18 +57,21 @@ function target(command: Command, gatewaySlug: string | undefined, options: Targ
   return options.gatewayWide ? "gateway-wide" : "gateway";
 }
 
-function dimension(value: string): { mode: "partition" } | { mode: "filter"; values: string[] } {
-  if (value === "partition") return { mode: "partition" };
-  const values = value.split(",").map((v) => v.trim()).filter((v) => v !== "");
-  if (values.length === 0) throw new InvalidArgumentError('expected "partition" or a comma-separated list of values to filter by');
-  return { mode: "filter", values };
+/** The service's parsers, as commander argument parsers: a bad value is a usage error. */
+function asArgument<T>(parse: (value: string) => T): (value: string) => T {
+  return (value) => {
+    try {
+      return parse(value);
+    } catch (error) {
+      if (error instanceof InvalidInputError) throw new InvalidArgumentError(error.message);
+      throw error;
+    }
+  };
 }
 
-function metadataDimension(value: string, previous: Record<string, ReturnType<typeof dimension>> = {}) {
-  const at = value.indexOf("=");
-  if (at <= 0) throw new InvalidArgumentError('expected key=partition or key=value1,value2 (e.g. "user_id=partition")');
-  return { ...previous, [value.slice(0, at)]: dimension(value.slice(at + 1)) };
-}
+const modelDimension = asArgument((value) => parseDimension("model", value));
+const providerDimension = asArgument((value) => parseDimension("provider", value));
+const metadataLine = (value: string, previous: string[] = []) => [...previous, value];
 
 export function registerLimitCommands(program: Command): void {
   const limit = program
@@ -187,17 +192,18 @@ export function registerLimitCommands(program: Command): void {
     .requiredOption("--usd <amount>", "the limit in USD per window", usd)
     .requiredOption("--window <seconds>", "the window's length", integer)
     .addOption(new Option("--technique <technique>", "sliding (the default, as Cloudflare's), or a window aligned to the clock").choices(["fixed", "sliding"]))
-    .option("--model <dimension>", '"partition" (a bucket per model) or models to count alone, comma-separated (openai/gpt-4o-mini)', dimension)
-    .option("--provider <dimension>", '"partition" (a bucket per provider) or providers to count alone, comma-separated', dimension)
-    .option("--metadata <key=dimension>", "key=partition (a bucket per value) or key=v1,v2 (only these values count); repeatable", metadataDimension)
+    .option("--model <dimension>", '"partition" (a bucket per model) or models to count alone, comma-separated (openai/gpt-4o-mini)', modelDimension)
+    .option("--provider <dimension>", '"partition" (a bucket per provider) or providers to count alone, comma-separated', providerDimension)
+    .option("--metadata <key=dimension>", "key=partition (a bucket per value) or key=v1,v2 (only these values count); repeatable", metadataLine)
     .option("--disabled", "keep the rule but do not enforce it")
     .action(
       async (
         teamSlug: string,
         gatewaySlug: string,
-        options: { id: string; usd: number; window: number; technique?: WindowTechnique; disabled?: boolean } & Record<"model" | "provider", ReturnType<typeof dimension> | undefined> & {
-            metadata?: Record<string, ReturnType<typeof dimension>>;
-          },
+        options: { id: string; usd: number; window: number; technique?: WindowTechnique; disabled?: boolean; metadata?: string[] } & Record<
+          "model" | "provider",
+          SpendLimitDimension | undefined
+        >,
         command: Command,
       ) => {
         const { ctx, team } = await teamContext(teamSlug);
@@ -211,7 +217,7 @@ export function registerLimitCommands(program: Command): void {
             limit: options.usd,
             window: options.window,
             technique: options.technique,
-            metadata: options.metadata,
+            metadata: options.metadata ? parseMetadataDimensions(options.metadata) : undefined,
             model: options.model,
             provider: options.provider,
           },

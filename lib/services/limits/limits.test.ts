@@ -168,6 +168,7 @@ describeEachDatabase("limit services", (database) => {
     const spend = await gatewaySpendLimitSpend({ ctx, teamId: team.id, gatewaySlug: "prod", now });
     expect(spend).toEqual([
       {
+        rule: "all",
         ruleId: `gw:${gateway.id}:spend:all`,
         description: "rule 'all' (cost limit 1 per 3600s, fixed)",
         limit: 1_000_000,
@@ -176,6 +177,7 @@ describeEachDatabase("limit services", (database) => {
         counters: [{ counter: `gw:${gateway.id}:spend:all`, bucket: {}, used: 200_000, reserved: 80_000, limit: 1_000_000, remaining: 720_000, percent: 28, resetAt }],
       },
       {
+        rule: "per-user",
         ruleId: `gw:${gateway.id}:spend:per-user`,
         description: "rule 'per-user' (cost limit 0.5 per 3600s, fixed)",
         limit: 500_000,

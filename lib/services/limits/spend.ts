@@ -113,7 +113,7 @@ function bucketOf(ruleId: string, counter: string): Record<string, string> {
   );
 }
 
-/** Spend against each of the gateway's enabled spend-limit rules. */
+/** Spend against each of the gateway's enabled spend-limit rules; `rule` is the rule's id in `spend_limits`. */
 export async function gatewaySpendLimitSpend({
   ctx,
   teamId,
@@ -124,8 +124,11 @@ export async function gatewaySpendLimitSpend({
   teamId: string;
   gatewaySlug: string;
   now?: number;
-}): Promise<RuleSpend[]> {
+}): Promise<(RuleSpend & { rule: string })[]> {
   await requireRole(ctx, teamId, "viewer");
   const gateway = await findGateway(ctx.db, teamId, gatewaySlug);
-  return readSpend(ctx.db, spendLimitRules(gateway), now);
+  // spendLimitRules compiles the enabled rules, in their order.
+  const enabled = gateway.spendLimits?.enabled ? gateway.spendLimits.rules.filter((rule) => rule.enabled) : [];
+  const spend = await readSpend(ctx.db, spendLimitRules(gateway), now);
+  return spend.map((ruleSpend, i) => ({ ...ruleSpend, rule: enabled[i]!.id }));
 }
