@@ -124,6 +124,11 @@ test("a budget set on the Budgets page shows its spend move after the gateway sp
   // Past the 10% alert threshold: the bar turns amber.
   await expect(budget.getByTestId("spend-bar")).toHaveAttribute("data-state", "alert");
   await expect(budget).toContainText("11.6%");
+  // Admission records the crossing once, moments after the request.
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByRole("row").filter({ hasText: `budget '${BUDGET}'` })).toContainText("10%", { timeout: 1_000 });
+  }).toPass({ timeout: 15_000 });
   await screenshotBothThemes(page, testInfo, "budgets");
 
   await page.goto(`/${team}/tokens/${tokenId}`);

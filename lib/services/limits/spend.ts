@@ -38,7 +38,7 @@ export interface RuleSpend {
 }
 
 /** How many buckets of a partitioned rule are shown: the fullest, which are the ones near refusal. */
-export const TOP_BUCKETS = 10;
+const TOP_BUCKETS = 10;
 
 /**
  * Each rule's counters as they stand now, from the Postgres ledger (where budgets and spend limits
