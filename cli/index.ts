@@ -1,6 +1,8 @@
 import { Command, CommanderError } from "commander";
+import { registerBudgetCommands } from "./budget";
 import { registerGatewayCommands } from "./gateway";
 import { registerKeyCommands } from "./key";
+import { registerLimitCommands } from "./limit";
 import { registerProviderCommands } from "./provider";
 import { closeDatabase } from "./shared";
 import { registerTeamCommands } from "./team";
@@ -10,7 +12,7 @@ import { registerUserCommands } from "./user";
 
 const program = new Command("switchyard")
   .description(
-    "Operate a Switchyard deployment: teams, users, gateways, tokens and provider keys.\n" +
+    "Operate a Switchyard deployment: teams, users, gateways, tokens, provider keys, limits and budgets.\n" +
       "Uses DATABASE_URL, or the embedded database in SWITCHYARD_DATA_DIR (default ./.switchyard).",
   )
   .option("--json", "print machine-readable JSON")
@@ -23,6 +25,8 @@ registerUserCommands(program);
 registerGatewayCommands(program);
 registerTokenCommands(program);
 registerKeyCommands(program);
+registerLimitCommands(program);
+registerBudgetCommands(program);
 registerProviderCommands(program);
 registerUrlsCommand(program);
 

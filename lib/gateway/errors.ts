@@ -201,6 +201,10 @@ export const insufficientCredits = (usedUsd: number, grantedUsd: number) =>
     "insufficient_credits",
   );
 
+/** The counter store (Redis) did not answer: limits fail closed rather than let a request through uncounted. */
+export const limitsUnavailable = () =>
+  new GatewayError(503, InternalCode.internal, "The gateway cannot check its rate limits and budgets right now; retry shortly", "limits_unavailable");
+
 /** A limit refused the request (rate, spend, credits): the client is told which, and when to retry, whatever else failed. */
 export function isLimitRefusal(error: GatewayError): boolean {
   return (

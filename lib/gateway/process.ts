@@ -6,7 +6,7 @@ import { config } from "@/lib/config";
 import { masterKeyring } from "@/lib/crypto/keyring";
 import type { MasterKeyring } from "@/lib/crypto/master-keys";
 import { budgetAlertSink } from "@/lib/limits/alerts";
-import { PostgresCounterStore } from "@/lib/limits/postgres-store";
+import { counterStoreFor } from "@/lib/limits/counter-store";
 import type { CounterStore } from "@/lib/limits/store";
 import { LogQueue } from "@/lib/logs/queue";
 import { GatewayMetrics, processSnapshot } from "@/lib/metrics/gateway";
@@ -48,7 +48,7 @@ async function build(): Promise<ProcessGateway> {
     maxBodyBytes: settings?.maxBodyBytes ?? cfg.maxBodyBytes,
     maxStreamsPerToken: settings?.maxStreamsPerToken ?? cfg.maxStreamsPerToken,
     cache: settings?.cache?.() ?? cacheStore(cfg),
-    limitStore: settings?.limitStore?.(db) ?? new PostgresCounterStore(db),
+    limitStore: settings?.limitStore?.(db) ?? counterStoreFor(cfg, db),
     onAlert: budgetAlertSink(db),
   });
   return { gateway, logs, metrics };

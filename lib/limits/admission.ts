@@ -2,7 +2,7 @@ import type { Budget, Gateway } from "@/db/schema";
 import { errorLine } from "@/lib/error-line";
 import type { JsonObject } from "@/lib/formats/json";
 import type { Access } from "@/lib/gateway/auth";
-import { insufficientCredits, rateLimited, spendLimitExceeded, type GatewayError } from "@/lib/gateway/errors";
+import { insufficientCredits, limitsUnavailable, rateLimited, spendLimitExceeded, type GatewayError } from "@/lib/gateway/errors";
 import type { Exchange, Settlement } from "@/lib/gateway/exchange";
 import type { GatewayDirectory, TokenRecord } from "@/lib/state/directory";
 import type { AlertSink } from "./alerts";
@@ -18,7 +18,7 @@ import {
   type LimitRule,
   type LimitSubject,
 } from "./rules";
-import type { CounterCheck, CounterState, CounterStore } from "./store";
+import { CounterStoreUnavailableError, type CounterCheck, type CounterState, type CounterStore } from "./store";
 import { windowAt } from "./window";
 import { worstCaseMicros } from "./worst-case";
 
@@ -102,7 +102,11 @@ export class Admission {
       applied.push({ rule, check: { counter, window: rule.window, limit: rule.limit, amount, durable: rule.kind !== "rate" } });
     }
     if (applied.length === 0) return;
-    const outcome = await this.deps.store.reserve(applied.map((a) => a.check));
+    const outcome = await this.deps.store.reserve(applied.map((a) => a.check)).catch((error: unknown) => {
+      if (!(error instanceof CounterStoreUnavailableError)) throw error;
+      exchange.limitHeaders = { ...exchange.limitHeaders, "retry-after": "1" };
+      throw limitsUnavailable();
+    });
     const now = this.deps.store.now();
     if (!outcome.admitted) {
       const { rule, check } = applied[outcome.refused]!;

@@ -62,3 +62,14 @@ export interface CounterStore {
   /** Stops renewing this instance's reservations (they expire unless settled) and closes connections. */
   close(): Promise<void>;
 }
+
+/**
+ * The counters' store did not answer in time (Redis out of reach or too slow): admission cannot
+ * know the counts, so the request is refused rather than let through uncounted (fail closed).
+ */
+export class CounterStoreUnavailableError extends Error {
+  constructor(store: string, options?: { cause?: unknown }) {
+    super(`the limits' counter store (${store}) is unavailable`, options);
+    this.name = "CounterStoreUnavailableError";
+  }
+}
