@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { openDatabase, type DatabaseHandle } from "@/db/client";
+import { openDatabase, type Database, type DatabaseHandle } from "@/db/client";
 
 export interface TestDatabase {
   name: "pglite" | "postgres";
@@ -19,6 +19,14 @@ export function testDatabases(): TestDatabase[] {
   return list;
 }
 
+/** Each open server database's URL, for suites that reach it from a second pool or another process. */
+const serverUrls = new WeakMap<Database, string>();
+
+/** The URL of a test database on the Postgres server; undefined for PGlite, which one process holds. */
+export function databaseUrlOf(db: Database): string | undefined {
+  return serverUrls.get(db);
+}
+
 async function openPglite(): Promise<DatabaseHandle> {
   const handle = await openDatabase({ driver: "pglite", dataDir: "memory://" });
   await handle.migrate();
@@ -34,6 +42,7 @@ async function openPostgres(serverUrl: string): Promise<DatabaseHandle> {
   try {
     handle = await openDatabase({ driver: "postgres", url: url.toString() });
     await handle.migrate();
+    serverUrls.set(handle.db, url.toString());
   } catch (err) {
     await admin(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     throw err;

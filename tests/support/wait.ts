@@ -22,3 +22,16 @@ export async function storeAnswers(store: { set(key: string, value: Buffer, ttl:
   }
   throw new Error("the cache store never answered");
 }
+
+/**
+ * Resolves once `condition` holds, checked every few milliseconds; fails with `message` (a string,
+ * or what it returns, read at the time) when it still does not after `ms`. For state another
+ * process or a background task reaches, never a speed check.
+ */
+export async function until(condition: () => Promise<boolean>, ms: number, message: string | (() => Promise<string>)): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(typeof message === "string" ? message : await message());
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
