@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { registerGatewayCommands } from "./gateway";
 import { registerKeyCommands } from "./key";
+import { registerOperatorCommands } from "./operator";
 import { registerProviderCommands } from "./provider";
 import { closeDatabase } from "./shared";
 import { registerTeamCommands } from "./team";
@@ -10,7 +11,7 @@ import { registerUserCommands } from "./user";
 
 const program = new Command("switchyard")
   .description(
-    "Operate a Switchyard deployment: teams, users, gateways, tokens and provider keys.\n" +
+    "Operate a Switchyard deployment: teams, users, gateways, tokens, provider keys, operator keys and credits.\n" +
       "Uses DATABASE_URL, or the embedded database in SWITCHYARD_DATA_DIR (default ./.switchyard).",
   )
   .option("--json", "print machine-readable JSON")
@@ -24,6 +25,7 @@ registerGatewayCommands(program);
 registerTokenCommands(program);
 registerKeyCommands(program);
 registerProviderCommands(program);
+registerOperatorCommands(program);
 registerUrlsCommand(program);
 
 try {

@@ -131,6 +131,11 @@ async function findOperatorKey(ctx: ServiceContext, id: string): Promise<Operato
   return key;
 }
 
+export async function getOperatorKey({ ctx, id }: { ctx: ServiceContext; id: string }): Promise<OperatorKeyView> {
+  await requireOperator(ctx, "see operator keys");
+  return toView(await findOperatorKey(ctx, id));
+}
+
 export async function removeOperatorKey({ ctx, id }: { ctx: ServiceContext; id: string }): Promise<OperatorKeyView> {
   await requireOperator(ctx, "remove operator keys");
   const key = await findOperatorKey(ctx, id);
