@@ -34,18 +34,20 @@ export interface TeamCredits {
 /** Dollars as the operator types them: up to six decimals (a micro-dollar), a top-up or a negative adjustment, never zero. */
 const MAX_GRANT_USD = 1_000_000_000;
 const usdSchema = z
-  .union([z.number(), z.string().trim().regex(/^-?\d+(\.\d{1,6})?$/, "must be an amount in USD like 25 or 12.50, with at most 6 decimals").transform(Number)])
+  .string()
+  .trim()
+  .regex(/^-?\d+(\.\d{1,6})?$/, "must be an amount in USD like 25 or 12.50, with at most 6 decimals")
+  .transform(Number)
   .pipe(
     z
       .number()
-      .refine(Number.isFinite, "must be a number")
       .refine((usd) => usd !== 0, "must not be zero")
       .refine((usd) => Math.abs(usd) <= MAX_GRANT_USD, `must be at most ${MAX_GRANT_USD} USD either way`),
   )
   .transform((usd) => Math.round(usd * 1e6));
 
 const grantInput = z.object({
-  amountMicros: usdSchema,
+  usd: usdSchema,
   note: z.string().trim().max(500, "must be at most 500 characters").optional(),
 });
 
@@ -67,14 +69,14 @@ export async function grantCredits({
   usd: number | string;
   note?: string;
 }): Promise<{ grant: CreditGrantView; credits: TeamCredits }> {
-  const input = parseInput(grantInput, { amountMicros: usd, note: note || undefined });
+  const input = parseInput(grantInput, { usd: String(usd), note: note || undefined });
   await requireOperator(ctx, "grant credits");
   const [team] = await ctx.db.select({ id: teams.id }).from(teams).where(eq(teams.id, teamId));
   if (!team) throw new NotFoundError("team not found");
   const grant = await changeDirectory(ctx.db, teamId, async (tx) => {
     const [row] = await tx
       .insert(creditGrants)
-      .values({ id: newId("cg"), teamId, amountMicros: input.amountMicros, note: input.note ?? null, grantedBy: actorId(ctx) })
+      .values({ id: newId("cg"), teamId, amountMicros: input.usd, note: input.note ?? null, grantedBy: actorId(ctx) })
       .returning();
     return row!;
   });
