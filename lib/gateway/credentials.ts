@@ -122,7 +122,7 @@ export async function resolveCredential(
 }
 
 /** The exchange's row names the key an attempt calls with, and whose it is. */
-export function useCredential(exchange: Exchange, credential: UpstreamCredential): void {
+export function noteCredential(exchange: Exchange, credential: UpstreamCredential): void {
   exchange.providerKeyId = credential.storedKeyId;
   exchange.keySource = credential.keySource;
 }

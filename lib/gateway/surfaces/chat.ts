@@ -6,7 +6,7 @@ import { maxOutputTokens } from "@/lib/pricing/cost";
 import { nativePath, type ChatCall } from "@/lib/providers/types";
 import { passthroughAnswer, translatedAnswer, type AnswerHandling } from "../answer";
 import type { GatewayResponse } from "../contract";
-import { resolveCredential, useCredential, type UpstreamCredential } from "../credentials";
+import { resolveCredential, noteCredential, type UpstreamCredential } from "../credentials";
 import { inlineImageUrls } from "../inline-images";
 import { formatRefusal, invalidProvider, invalidRequest, methodNotAllowed, passthroughOnlyProvider } from "../errors";
 import { upstreamRequestHeaders } from "../headers";
@@ -55,7 +55,7 @@ async function planChat(ctx: SurfaceContext, ingress: WireFormat, body: JsonObje
   if (!called) throw invalidRequest(`${target.name} has no model "${model}"`, "unknown_model");
   const options = effectiveOptions(access.gateway, exchange.options);
   const credential = await resolveCredential(target, access, ctx.clientSentKey, exchange.options, ctx.directory);
-  useCredential(exchange, credential);
+  noteCredential(exchange, credential);
   const egress = nativePath(target, ingress) !== undefined || called.format === ingress ? ingress : called.format;
   const attempt: Attempt = { provider: target, model, wireModel: called.model, credential, egress };
   return { access, ingress, options, attempts: [attempt] };

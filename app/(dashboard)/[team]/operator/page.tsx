@@ -68,7 +68,7 @@ export default async function OperatorPage({ params }: { params: Promise<{ team:
         <Card>
           <CardHeader>
             <CardTitle>Operator keys</CardTitle>
-            <CardDescription>Pooled by provider and alias like a team's keys; encrypted at rest.</CardDescription>
+            <CardDescription>Pooled by provider and alias like a team&apos;s keys; encrypted at rest.</CardDescription>
           </CardHeader>
           {keys.length === 0 ? (
             <EmptyState icon={KeyRound} title="No operator keys yet" action={add}>
