@@ -240,7 +240,7 @@ export function registerKeyCommands(program: Command): void {
   key
     .command("rewrap")
     .description(
-      "wrap every team's stored keys under the newest master key (the last in SWITCHYARD_MASTER_KEYS or master.key), " +
+      "wrap every team's stored keys and the operator's keys under the newest master key (the last in SWITCHYARD_MASTER_KEYS or master.key), " +
         "so older ones can be retired; safe while the server runs on Postgres",
     )
     .action(async (_options: unknown, command: Command) => {
@@ -250,11 +250,12 @@ export function registerKeyCommands(program: Command): void {
       print(command, report, () => [
         `master key ${report.masterKeyVersion}`,
         summary("provider keys", report.providerKeys),
+        summary("operator keys", report.operatorKeys),
         summary("playground tokens", report.playgroundTokens),
-        ...[...report.providerKeys.failed, ...report.playgroundTokens.failed].map(
+        ...[...report.providerKeys.failed, ...report.operatorKeys.failed, ...report.playgroundTokens.failed].map(
           (failure) => `failed: the ${failure.what} (${failure.id}) of team ${failure.teamId}: ${failure.reason}`,
         ),
       ]);
-      if (report.providerKeys.failed.length + report.playgroundTokens.failed.length > 0) process.exitCode = 1;
+      if (report.providerKeys.failed.length + report.operatorKeys.failed.length + report.playgroundTokens.failed.length > 0) process.exitCode = 1;
     });
 }
