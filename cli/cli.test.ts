@@ -180,4 +180,54 @@ describe("switchyard CLI", { timeout: 180_000 }, () => {
     expect(usage.stderr).toContain("error: option '--cache-ttl <seconds>' argument 'soon' is invalid");
     expect(usage.stderr).not.toMatch(/\n\s+at /);
   });
+
+  it("sets, lists and removes rate limits of a gateway and a token, spend limits and budgets", () => {
+    expect(switchyard(["team", "create", "limits"]).status).toBe(0);
+    expect(switchyard(["gateway", "create", "limits", "prod"]).status).toBe(0);
+    const tokenId = (JSON.parse(switchyard(["token", "create", "limits", "--name", "ci", "--json"]).stdout) as { id: string }).id;
+
+    expect(switchyard(["limit", "set", "limits", "prod", "--gateway-wide", "--limit", "100", "--window", "60"])).toMatchObject({
+      status: 0,
+      stdout: "gateway prod: 100 requests per 60s (fixed)\n",
+    });
+    const rule = switchyard(["limit", "set", "limits", "prod", "--id", "per-user", "--limit", "10", "--window", "60", "--per", "metadata.user_id", "--technique", "sliding"]);
+    expect(rule.status).toBe(0);
+    expect(rule.stdout).toMatch(/per-user\s+10 requests\s+60s\s+sliding\s+metadata.user_id/);
+    const refused = switchyard(["limit", "set", "limits", "prod", "--id", "x", "--limit", "1", "--window", "60", "--per", "user"]);
+    expect(refused).toMatchObject({ status: 1, stderr: 'error: key: must be "token", "model", "provider" or "metadata.<key>"\n' });
+    expect(switchyard(["limit", "set", "limits", "--token", tokenId, "--id", "rpm", "--limit", "2", "--window", "60"]).stdout).toMatch(/rpm\s+2 requests\s+60s\s+fixed/);
+    expect(switchyard(["limit", "set", "limits", "prod", "--token", tokenId, "--id", "rpm", "--limit", "2", "--window", "60"])).toMatchObject({ status: 2 });
+
+    const spend = switchyard(["limit", "spend", "limits", "prod", "--id", "per-user-cost", "--usd", "0.5", "--window", "3600", "--metadata", "user_id=partition", "--model", "openai/gpt-4o-mini", "--json"]);
+    expect(spend.status).toBe(0);
+    expect(JSON.parse(spend.stdout)).toMatchObject({
+      enabled: true,
+      rules: [{ id: "per-user-cost", limit: 0.5, technique: "sliding", metadata: { user_id: { mode: "partition" } }, model: { mode: "filter", values: ["openai/gpt-4o-mini"] } }],
+    });
+
+    const list = switchyard(["limit", "list", "limits", "prod"]);
+    expect(list.status).toBe(0);
+    expect(list.stdout).toContain("gateway-wide: 100 requests per 60s (fixed)");
+    expect(list.stdout).toMatch(/per-user\s+10 requests/);
+    expect(list.stdout).toMatch(/rule 'per-user-cost' \(cost limit 0.5 per 3600s, sliding\)\s+\(nothing spent\)/);
+    expect(JSON.parse(switchyard(["limit", "list", "limits", "--token", tokenId, "--json"]).stdout)).toMatchObject({ rateLimits: [{ id: "rpm", limit: 2 }] });
+
+    expect(switchyard(["limit", "remove", "limits", "prod", "--id", "per-user"]).stdout).toBe("removed rule per-user of gateway prod\n");
+    expect(switchyard(["limit", "remove", "limits", "prod", "--gateway-wide"]).stdout).toBe("gateway prod: gateway-wide limit off\n");
+    expect(switchyard(["limit", "spend-remove", "limits", "prod", "--id", "per-user-cost"]).status).toBe(0);
+    expect(switchyard(["limit", "list", "limits", "prod"]).stdout).toBe("gateway-wide: off\nrules: none\nspend limits: none\n");
+
+    const added = switchyard(["budget", "add", "limits", "--name", "daily", "--usd", "0.01", "--period", "daily", "--alert", "80", "--token", tokenId, "--json"]);
+    expect(added.status).toBe(0);
+    const budget = JSON.parse(added.stdout) as { id: string };
+    expect(budget).toMatchObject({ name: "daily", limitMicros: 10_000, scope: { kind: "token", tokenId, tokenName: "ci" } });
+    expect(switchyard(["budget", "add", "limits", "--name", "r", "--usd", "1", "--period", "rolling"])).toMatchObject({
+      status: 1,
+      stderr: "error: windowSeconds: a rolling budget needs its window's length in seconds\n",
+    });
+    const budgets = switchyard(["budget", "list", "limits"]);
+    expect(budgets.stdout).toMatch(new RegExp(`${budget.id}\\s+daily\\s+token ci\\s+\\$0.01\\s+daily\\s+\\$0.00\\s+\\$0.00\\s+0.0%\\s+80%\\s+\\d{4}-\\d\\d-\\d\\d 00:00 UTC`));
+    expect(switchyard(["budget", "remove", "limits", budget.id]).stdout).toBe(`removed budget ${budget.id} "daily"\n`);
+    expect(switchyard(["budget", "list", "limits", "--json"]).stdout).toBe("[]\n");
+  });
 });

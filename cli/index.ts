@@ -1,6 +1,8 @@
 import { Command, CommanderError } from "commander";
+import { registerBudgetCommands } from "./budget";
 import { registerGatewayCommands } from "./gateway";
 import { registerKeyCommands } from "./key";
+import { registerLimitCommands } from "./limit";
 import { registerOperatorCommands } from "./operator";
 import { registerProviderCommands } from "./provider";
 import { closeDatabase } from "./shared";
@@ -11,7 +13,7 @@ import { registerUserCommands } from "./user";
 
 const program = new Command("switchyard")
   .description(
-    "Operate a Switchyard deployment: teams, users, gateways, tokens, provider keys, operator keys and credits.\n" +
+    "Operate a Switchyard deployment: teams, users, gateways, tokens, provider keys, limits and budgets, operator keys and credits.\n" +
       "Uses DATABASE_URL, or the embedded database in SWITCHYARD_DATA_DIR (default ./.switchyard).",
   )
   .option("--json", "print machine-readable JSON")
@@ -24,6 +26,8 @@ registerUserCommands(program);
 registerGatewayCommands(program);
 registerTokenCommands(program);
 registerKeyCommands(program);
+registerLimitCommands(program);
+registerBudgetCommands(program);
 registerProviderCommands(program);
 registerOperatorCommands(program);
 registerUrlsCommand(program);

@@ -1,4 +1,4 @@
-import { FlaskConical, KeyRound, LayoutDashboard, LogOut, Network, Settings, ShieldCheck, Ticket, Users } from "lucide-react";
+import { FlaskConical, KeyRound, LayoutDashboard, LogOut, Network, Settings, ShieldCheck, Ticket, Users, Wallet } from "lucide-react";
 import type { FormState } from "@/app/(dashboard)/[team]/form-state";
 import { signOutAction } from "@/lib/auth/actions";
 import { NavLink } from "./nav-link";
@@ -22,6 +22,7 @@ export function Sidebar({ current, teams, user, createTeam, operator = false }: 
     { href: `${base}/gateways`, label: "Gateways", icon: Network },
     { href: `${base}/tokens`, label: "Tokens", icon: Ticket },
     { href: `${base}/keys`, label: "Provider keys", icon: KeyRound },
+    { href: `${base}/budgets`, label: "Budgets", icon: Wallet },
     { href: `${base}/playground`, label: "Playground", icon: FlaskConical },
   ];
   const teamSections = [

@@ -30,7 +30,11 @@ export const InternalCode = {
   providerFailed: 2005,
   invalidProvider: 2008,
   unauthorized: 2009,
+  /** The team's credits for operator keys are spent (Cloudflare's Unified Billing answer). */
+  insufficientCredits: 2021,
   unknownAlias: 2040,
+  /** A budget or a spend-limit rule is spent (Cloudflare has also been seen sending 2041). */
+  spendLimitExceeded: 2045,
   /** Cloudflare's "user input error" on its unified path; used for every malformed request. */
   invalidRequest: 7003,
   internal: 5000,
@@ -187,6 +191,35 @@ export const tooManyStreams = (limit: number) =>
       "wait for one to end, or the operator can raise it with SWITCHYARD_MAX_STREAMS_PER_TOKEN",
     "too_many_streams",
   );
+
+/** `rule` is describeRule's (lib/limits/rules.ts): which limit, how much, per which window. */
+export const rateLimited = (rule: string) =>
+  new GatewayError(429, InternalCode.rateLimited, `Rate limited: ${rule}`, "rate_limited");
+
+/** Cloudflare's wording: `Spend limit exceeded: rule 'per-user' (cost limit 0.002 per 3600s, fixed)`. */
+export const spendLimitExceeded = (rule: string) =>
+  new GatewayError(429, InternalCode.spendLimitExceeded, `Spend limit exceeded: ${rule}`, "spend_limit_exceeded");
+
+export const insufficientCredits = (usedUsd: number, grantedUsd: number) =>
+  new GatewayError(
+    402,
+    InternalCode.insufficientCredits,
+    `Insufficient credits: the team has used ${usedUsd} of the ${grantedUsd} USD of credits the operator granted for its keys; ` +
+      "add a provider key of your own (BYOK), or ask the operator for a top-up",
+    "insufficient_credits",
+  );
+
+/** The counter store (Redis) did not answer: limits fail closed rather than let a request through uncounted. */
+export const limitsUnavailable = () =>
+  new GatewayError(503, InternalCode.internal, "The gateway cannot check its rate limits and budgets right now; retry shortly", "limits_unavailable");
+
+/** A limit refused the request (rate, spend, credits): the client is told which, and when to retry, whatever else failed. */
+export function isLimitRefusal(error: GatewayError): boolean {
+  return (
+    (error.httpCode === 429 && (error.internalCode === InternalCode.rateLimited || error.internalCode === InternalCode.spendLimitExceeded)) ||
+    error.internalCode === InternalCode.insufficientCredits
+  );
+}
 
 /** Nobody reads it; it records in the log that the client went away before the provider answered. */
 export const clientClosed = () =>

@@ -2,6 +2,8 @@ import { MemoryCacheStore, DEFAULT_CACHE_MAX_BYTES } from "@/lib/cache/memory-st
 import { ResponseCache } from "@/lib/cache/response-cache";
 import type { CacheStore } from "@/lib/cache/store";
 import { errorLine } from "@/lib/error-line";
+import type { AlertSink } from "@/lib/limits/alerts";
+import { Admission } from "@/lib/limits/admission";
 import type { CounterStore } from "@/lib/limits/store";
 import type { LogSink } from "@/lib/logs/types";
 import { GatewayMetrics } from "@/lib/metrics/gateway";
@@ -38,6 +40,8 @@ export interface GatewayDeps {
   cache?: CacheStore;
   /** Where rate limits, budgets and credits are counted (lib/limits); the gateway closes it. */
   limitStore: CounterStore;
+  /** Where budget alerts are recorded (`budgetAlertSink`); none are when omitted. */
+  onAlert?: AlertSink;
 }
 
 export interface GatewayHandler {
@@ -58,6 +62,7 @@ export function createGateway(deps: GatewayDeps): GatewayHandler {
   const metrics = deps.metrics ?? new GatewayMetrics();
   const relayDeps = { upstream, logs: deps.logs, metrics, streams: new StreamLimiter(deps.maxStreamsPerToken ?? 0) };
   const cache = new ResponseCache(deps.cache ?? new MemoryCacheStore({ maxBytes: DEFAULT_CACHE_MAX_BYTES }), deps.logs);
+  const limits = new Admission({ store: deps.limitStore, directory, onAlert: deps.onAlert });
 
   async function dispatch(req: GatewayRequest, route: GatewayRoute | undefined, exchange: Exchange): Promise<GatewayResponse> {
     if (!route) throw unsupportedEndpoint(req.path);
@@ -79,6 +84,7 @@ export function createGateway(deps: GatewayDeps): GatewayHandler {
       directory,
       relay: relayDeps,
       cache,
+      limits,
       maxBodyBytes: deps.maxBodyBytes,
       finalStep: true,
     };

@@ -1,11 +1,12 @@
-import { database } from "@/db/client";
+import { database, type Database } from "@/db/client";
 import { MemoryCacheStore } from "@/lib/cache/memory-store";
 import { RedisCacheStore } from "@/lib/cache/redis-store";
 import type { CacheStore } from "@/lib/cache/store";
 import { config } from "@/lib/config";
 import { masterKeyring } from "@/lib/crypto/keyring";
 import type { MasterKeyring } from "@/lib/crypto/master-keys";
-import { PostgresCounterStore } from "@/lib/limits/postgres-store";
+import { budgetAlertSink } from "@/lib/limits/alerts";
+import { counterStoreFor } from "@/lib/limits/counter-store";
 import type { CounterStore } from "@/lib/limits/store";
 import { LogQueue } from "@/lib/logs/queue";
 import { GatewayMetrics, processSnapshot } from "@/lib/metrics/gateway";
@@ -23,7 +24,7 @@ interface ProcessGateway {
 const LOG_FLUSH_DEADLINE_MS = 10_000;
 
 /** What the integration harness sets per suite instead of the configuration (see `overrideProcessGatewaySettings`). */
-export type ProcessGatewaySettings = { keyring?: MasterKeyring; cache?: () => CacheStore; limitStore?: () => CounterStore } & Partial<Pick<GatewayDeps, "allowPrivateUpstreams" | "maxBodyBytes" | "maxStreamsPerToken">>;
+export type ProcessGatewaySettings = { keyring?: MasterKeyring; cache?: () => CacheStore; limitStore?: (db: Database) => CounterStore } & Partial<Pick<GatewayDeps, "allowPrivateUpstreams" | "maxBodyBytes" | "maxStreamsPerToken">>;
 
 // On globalThis so Next's dev reloads and server.ts share one gateway, one pool and one log queue.
 const globalForGateway = globalThis as unknown as {
@@ -47,7 +48,8 @@ async function build(): Promise<ProcessGateway> {
     maxBodyBytes: settings?.maxBodyBytes ?? cfg.maxBodyBytes,
     maxStreamsPerToken: settings?.maxStreamsPerToken ?? cfg.maxStreamsPerToken,
     cache: settings?.cache?.() ?? cacheStore(cfg),
-    limitStore: settings?.limitStore?.() ?? new PostgresCounterStore(db),
+    limitStore: settings?.limitStore?.(db) ?? counterStoreFor(cfg, db),
+    onAlert: budgetAlertSink(db),
   });
   return { gateway, logs, metrics };
 }

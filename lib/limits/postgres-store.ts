@@ -1,34 +1,49 @@
-import { and, eq, lt, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { limitCounters, limitReservations, type ReservedCharge } from "@/db/schema";
+import type { ReservedCharge } from "@/db/schema";
 import { uuidv7 } from "@/lib/ids";
 import type { CounterCheck, CounterState, CounterStore, ReserveOutcome } from "./store";
-import { windowAt, windowRetentionMs, type WindowPosition } from "./window";
+import { counterExpiresAt, counterState, placeChecks, Upkeep, type PlacedCheck } from "./store-upkeep";
 
 type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
+type Executor = Database | Transaction;
 
 export interface PostgresCounterStoreOptions {
   /** Names this instance's reservations, whose leases it renews. */
   instanceId?: string;
-  /** Epoch milliseconds; tests drive windows with their own clock. */
+  /** Epoch milliseconds; tests drive windows (and the leases reconcile() finds expired) with their own clock. */
   now?: () => number;
   /** How long a reservation lives unless its instance renews it. */
   leaseMs?: number;
 }
 
-/** A year, for the expiry of counters that never reset (credits): the column needs a time. */
-const LIFETIME_RETENTION_MS = 365 * 86_400_000;
-const DEFAULT_LEASE_MS = 60_000;
+export const DEFAULT_LEASE_MS = 60_000;
+/** Expired reservations reconciled per transaction: a backlog after an outage goes in bounded steps. */
+const RECONCILE_BATCH = 100;
+
+/** A counter and window to read. */
+export interface CounterSlot {
+  counter: string;
+  windowStart: number;
+}
 
 /**
- * Counters in Postgres: a request's checks in one transaction, each one conditional
- * `UPDATE … WHERE counted < limit RETURNING`, taken in a fixed order so that concurrent requests
- * over the same counters queue on their rows instead of deadlocking.
+ * Counters in Postgres (or PGlite). A check is one conditional upsert, `INSERT … ON CONFLICT DO
+ * UPDATE SET reserved = reserved + amount WHERE used + reserved + previous share < limit RETURNING`:
+ * the row is locked and its WHERE re-checked on the newest version, so under READ COMMITTED no two
+ * requests both take its last room. A request with one check is that statement alone, its
+ * reservation row written by the same statement; with several, they run in one transaction in
+ * `placeChecks` order (no deadlocks) and the last also writes the reservation. Settlement deletes
+ * the reservation and moves its amounts from reserved to used; whoever deletes it (settle or
+ * reconcile) is the only one that counts it.
  */
 export class PostgresCounterStore implements CounterStore {
   readonly instanceId: string;
-  private readonly now: () => number;
+  readonly now: () => number;
   private readonly leaseMs: number;
+  /** This instance's reservations in flight, by id: how many checks each has. */
+  private readonly inFlight = new Map<string, number>();
+  private readonly upkeep: Upkeep;
 
   constructor(
     private readonly db: Database,
@@ -37,150 +52,219 @@ export class PostgresCounterStore implements CounterStore {
     this.instanceId = options.instanceId ?? uuidv7();
     this.now = options.now ?? Date.now;
     this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+    this.upkeep = new Upkeep({
+      name: "Postgres",
+      leaseMs: this.leaseMs,
+      inFlight: () => this.inFlight.size,
+      renew: () => this.renew(),
+      reconcile: () => this.reconcile(),
+      prune: () => this.prune(),
+    });
   }
 
   async reserve(checks: readonly CounterCheck[]): Promise<ReserveOutcome> {
     const now = this.now();
-    const positions = checks.map((c) => windowAt(c.window, now));
-    const order = checks.map((_, i) => i).sort((a, b) => compareCounters(checks[a]!, positions[a]!, checks[b]!, positions[b]!));
+    const placed = placeChecks(checks, now);
     const reservationId = uuidv7(now);
-    const refusal = new Error("refused");
+    const charges: ReservedCharge[] = new Array(checks.length);
+    for (const { check, index, position } of placed) charges[index] = { counter: check.counter, windowStart: position.start, amount: check.amount };
+    const reservation: ReservationRow = {
+      id: reservationId,
+      instanceId: this.instanceId,
+      charges,
+      expiresAt: new Date(now + this.leaseMs),
+    };
     const states: CounterState[] = new Array(checks.length);
-    let refused = -1;
-    try {
-      await this.db.transaction(async (tx) => {
-        for (const i of order) {
-          const check = checks[i]!;
-          const position = positions[i]!;
-          await ensureRow(tx, check, position, now);
-          const previous = await previousCounted(tx, check.counter, position);
-          const [row] = await tx
-            .update(limitCounters)
-            .set({ reserved: sql`${limitCounters.reserved} + ${check.amount}` })
-            .where(
-              and(
-                eq(limitCounters.counter, check.counter),
-                eq(limitCounters.windowStart, position.start),
-                sql`${limitCounters.used} + ${limitCounters.reserved} + ${previous} < ${check.limit}`,
-              ),
-            )
-            .returning({ used: limitCounters.used, reserved: limitCounters.reserved });
-          if (!row) {
-            const current = await readRow(tx, check.counter, position.start);
-            states[i] = stateOf(check.limit, previous + current, position, now, true);
-            refused = i;
-            throw refusal;
+    let refused: PlacedCheck | undefined;
+    if (placed.length === 1) {
+      const row = await reserveOne(this.db, placed[0]!, reservation);
+      if (row) states[0] = counterState(placed[0]!.check.window, placed[0]!.position, now, placed[0]!.check.limit, row.current, row.previous, false);
+      else refused = placed[0];
+    } else {
+      const refusal = new Error("refused");
+      try {
+        await this.db.transaction(async (tx) => {
+          for (const [n, p] of placed.entries()) {
+            const row = await reserveOne(tx, p, n === placed.length - 1 ? reservation : undefined);
+            if (!row) {
+              refused = p;
+              throw refusal;
+            }
+            states[p.index] = counterState(p.check.window, p.position, now, p.check.limit, row.current, row.previous, false);
           }
-          states[i] = stateOf(check.limit, previous + row.used + row.reserved, position, now, false);
-        }
-        const charges: ReservedCharge[] = checks.map((c, i) => ({ counter: c.counter, windowStart: positions[i]!.start, amount: c.amount }));
-        await tx.insert(limitReservations).values({ id: reservationId, instanceId: this.instanceId, charges, expiresAt: new Date(now + this.leaseMs) });
-      });
-    } catch (error) {
-      if (error !== refusal) throw error;
-      return { admitted: false, refused, states: fill(states, checks, positions, now) };
+        });
+      } catch (error) {
+        if (error !== refusal) throw error;
+      }
     }
+    if (refused) {
+      // Read after the refusal rolled back: every counter as it is, none with this request in it.
+      const index = refused.index;
+      const read = await this.readAt(checks, now, index);
+      return { admitted: false, refused: index, states: read };
+    }
+    this.inFlight.set(reservationId, checks.length);
     return { admitted: true, reservationId, states };
   }
 
   async settle(reservationId: string, actual: readonly number[]): Promise<void> {
+    const checks = this.inFlight.get(reservationId);
+    this.inFlight.delete(reservationId);
+    if (checks === 1) {
+      // One counter, so one lock besides the reservation's: safe in any order, and one statement.
+      await this.db.execute(sql`
+        with r as (delete from limit_reservations where id = ${reservationId} returning charges->0 as charge)
+        update limit_counters l
+           set used = l.used + ${actual[0] ?? 0}::bigint,
+               reserved = greatest(0, l.reserved - (r.charge->>'amount')::bigint)
+          from r
+         where l.counter = r.charge->>'counter' and l.window_start = (r.charge->>'windowStart')::bigint`);
+      return;
+    }
     await this.db.transaction(async (tx) => {
-      const [reservation] = await tx.delete(limitReservations).where(eq(limitReservations.id, reservationId)).returning();
-      if (!reservation) return;
-      await release(tx, reservation.charges, actual);
+      const [row] = rowsOf<{ charges: ReservedCharge[] }>(await tx.execute(sql`delete from limit_reservations where id = ${reservationId} returning charges`));
+      if (!row) return;
+      await release(tx, row.charges.map((c, i) => ({ ...c, actual: actual[i] ?? 0 })));
     });
   }
 
   async read(checks: readonly Omit<CounterCheck, "amount">[]): Promise<CounterState[]> {
-    const now = this.now();
-    return Promise.all(
-      checks.map(async (check) => {
-        const position = windowAt(check.window, now);
-        const previous = await previousCounted(this.db, check.counter, position);
-        return stateOf(check.limit, previous + (await readRow(this.db, check.counter, position.start)), position, now, false);
-      }),
-    );
+    return this.readAt(checks, this.now());
   }
 
   async reconcile(): Promise<number> {
     let reconciled = 0;
     for (;;) {
-      const done = await this.db.transaction(async (tx) => {
-        const [expired] = await tx
-          .select()
-          .from(limitReservations)
-          .where(lt(limitReservations.expiresAt, new Date(this.now())))
-          .limit(1)
-          .for("update", { skipLocked: true });
-        if (!expired) return true;
-        await tx.delete(limitReservations).where(eq(limitReservations.id, expired.id));
+      const batch = await this.db.transaction(async (tx) => {
+        // SKIP LOCKED: a reservation another reconciler (or its settle) holds is theirs to count.
+        const rows = rowsOf<{ charges: ReservedCharge[] }>(
+          await tx.execute(sql`
+            delete from limit_reservations
+             where id in (select id from limit_reservations where expires_at < ${new Date(this.now()).toISOString()}::timestamptz
+                          order by expires_at limit ${RECONCILE_BATCH} for update skip locked)
+            returning charges`),
+        );
         // Charged as reserved: what its provider generated before the instance died is unknown.
-        await release(tx, expired.charges, expired.charges.map((c) => c.amount));
-        return false;
+        await release(tx, rows.flatMap((r) => r.charges.map((c) => ({ ...c, actual: c.amount }))));
+        return rows.length;
       });
-      if (done) return reconciled;
-      reconciled++;
+      reconciled += batch;
+      if (batch < RECONCILE_BATCH) return reconciled;
     }
   }
 
   /** Pushes this instance's leases on: its requests are alive. */
   async renew(): Promise<void> {
-    await this.db
-      .update(limitReservations)
-      .set({ expiresAt: new Date(this.now() + this.leaseMs) })
-      .where(eq(limitReservations.instanceId, this.instanceId));
+    await this.db.execute(sql`update limit_reservations set expires_at = ${new Date(this.now() + this.leaseMs).toISOString()}::timestamptz where instance_id = ${this.instanceId}`);
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    this.upkeep.stop();
+  }
 
   /** Deletes counters whose windows no longer count. */
   async prune(): Promise<void> {
-    await this.db.delete(limitCounters).where(lt(limitCounters.expiresAt, new Date(this.now())));
+    await pruneCounters(this.db, this.now());
+  }
+
+  /** States of `checks` at `now`; `refused` gets its retry time. */
+  private async readAt(checks: readonly Omit<CounterCheck, "amount">[], now: number, refused?: number): Promise<CounterState[]> {
+    const placed = placeChecks(checks, now);
+    const slots: CounterSlot[] = placed.flatMap(({ check, position }) => [
+      { counter: check.counter, windowStart: position.start },
+      ...(position.previousStart === undefined ? [] : [{ counter: check.counter, windowStart: position.previousStart }]),
+    ]);
+    const counts = await readCounts(this.db, slots);
+    const count = (counter: string, windowStart: number | undefined) => (windowStart === undefined ? 0 : (counts.get(slotKey({ counter, windowStart })) ?? 0));
+    const states: CounterState[] = new Array(checks.length);
+    for (const { check, index, position } of placed) {
+      states[index] = counterState(check.window, position, now, check.limit, count(check.counter, position.start), count(check.counter, position.previousStart), index === refused);
+    }
+    return states;
   }
 }
 
-function compareCounters(a: CounterCheck, pa: WindowPosition, b: CounterCheck, pb: WindowPosition): number {
-  return a.counter < b.counter ? -1 : a.counter > b.counter ? 1 : pa.start - pb.start;
+interface ReservationRow {
+  id: string;
+  instanceId: string;
+  charges: ReservedCharge[];
+  expiresAt: Date;
 }
 
-async function ensureRow(tx: Transaction, check: CounterCheck, position: WindowPosition, now: number): Promise<void> {
-  const retention = windowRetentionMs(check.window, position);
-  const expiresAt = new Date(Number.isFinite(retention) ? position.start + retention : now + LIFETIME_RETENTION_MS);
-  await tx.insert(limitCounters).values({ counter: check.counter, windowStart: position.start, expiresAt }).onConflictDoNothing();
+/**
+ * Takes one check's room and reserves its amount, or nothing when the counter is full (undefined).
+ * With `reservation`, the same statement writes the reservation row, only if the check was admitted.
+ */
+async function reserveOne(db: Executor, { check, position }: PlacedCheck, reservation: ReservationRow | undefined): Promise<{ current: number; previous: number } | undefined> {
+  const expires = counterExpiresAt(check.window, position);
+  const expiresAt = Number.isFinite(expires) ? sql`${new Date(expires).toISOString()}::timestamptz` : sql`'infinity'::timestamptz`;
+  const previous =
+    position.previousStart === undefined
+      ? sql`select 0::bigint as n`
+      : sql`select coalesce((select used + reserved from limit_counters where counter = ${check.counter} and window_start = ${position.previousStart}), 0)::bigint as n`;
+  const weight = sql`${position.previousWeight}::float8`;
+  const writeReservation = reservation
+    ? sql`, reservation as (
+        insert into limit_reservations (id, instance_id, charges, expires_at)
+        select ${reservation.id}, ${reservation.instanceId}, ${JSON.stringify(reservation.charges)}::jsonb, ${reservation.expiresAt.toISOString()}::timestamptz from counted)`
+    : sql``;
+  const result = await db.execute(sql`
+    with prev as (${previous}),
+    counted as (
+      insert into limit_counters as l (counter, window_start, reserved, expires_at)
+      select ${check.counter}, ${position.start}, ${check.amount}::bigint, ${expiresAt} from prev where floor(prev.n * ${weight}) < ${check.limit}
+      on conflict (counter, window_start) do update set reserved = l.reserved + excluded.reserved
+        where l.used + l.reserved + (select floor(n * ${weight}) from prev) < ${check.limit}
+      returning l.used + l.reserved as current
+    )${writeReservation}
+    select counted.current, prev.n as previous from counted, prev`);
+  const [row] = rowsOf<{ current: string | number; previous: string | number }>(result);
+  return row ? { current: Number(row.current), previous: Number(row.previous) } : undefined;
 }
 
-async function readRow(db: Database | Transaction, counter: string, windowStart: number): Promise<number> {
-  const [row] = await db
-    .select({ used: limitCounters.used, reserved: limitCounters.reserved })
-    .from(limitCounters)
-    .where(and(eq(limitCounters.counter, counter), eq(limitCounters.windowStart, windowStart)));
-  return row ? row.used + row.reserved : 0;
-}
-
-/** The previous window's share of a sliding window's count (0 otherwise), rounded down. */
-async function previousCounted(db: Database | Transaction, counter: string, position: WindowPosition): Promise<number> {
-  if (position.previousStart === undefined || position.previousWeight === 0) return 0;
-  return Math.floor((await readRow(db, counter, position.previousStart)) * position.previousWeight);
-}
-
-async function release(tx: Transaction, charges: readonly ReservedCharge[], actual: readonly number[]): Promise<void> {
-  const sorted = charges.map((c, i) => ({ ...c, actual: actual[i] ?? 0 })).sort((a, b) => (a.counter < b.counter ? -1 : a.counter > b.counter ? 1 : a.windowStart - b.windowStart));
-  for (const charge of sorted) {
-    await tx
-      .update(limitCounters)
-      .set({ used: sql`${limitCounters.used} + ${charge.actual}`, reserved: sql`greatest(0, ${limitCounters.reserved} - ${charge.amount})` })
-      .where(and(eq(limitCounters.counter, charge.counter), eq(limitCounters.windowStart, charge.windowStart)));
+/** Moves each charge's amount from reserved to used as `actual`, summed per counter, in `placeChecks`' order. */
+async function release(tx: Transaction, charges: readonly (ReservedCharge & { actual: number })[]): Promise<void> {
+  const sums = new Map<string, CounterSlot & { amount: number; actual: number }>();
+  for (const charge of charges) {
+    const key = slotKey(charge);
+    const sum = sums.get(key) ?? { counter: charge.counter, windowStart: charge.windowStart, amount: 0, actual: 0 };
+    sum.amount += charge.amount;
+    sum.actual += charge.actual;
+    sums.set(key, sum);
+  }
+  const sorted = [...sums.values()].sort((a, b) => (a.counter < b.counter ? -1 : a.counter > b.counter ? 1 : a.windowStart - b.windowStart));
+  for (const s of sorted) {
+    await tx.execute(sql`
+      update limit_counters set used = used + ${s.actual}::bigint, reserved = greatest(0, reserved - ${s.amount}::bigint)
+       where counter = ${s.counter} and window_start = ${s.windowStart}`);
   }
 }
 
-function stateOf(limit: number, counted: number, position: WindowPosition, now: number, refused: boolean): CounterState {
-  const state: CounterState = { counted, limit, remaining: Math.max(0, limit - counted), resetAt: position.end };
-  if (refused && Number.isFinite(position.end)) state.retryAfterMs = Math.max(0, position.end - now);
-  return state;
+export function slotKey(slot: CounterSlot): string {
+  return `${slot.windowStart}|${slot.counter}`;
 }
 
-/** States for the checks a refusal never reached, as they were. */
-function fill(states: CounterState[], checks: readonly CounterCheck[], positions: readonly WindowPosition[], now: number): CounterState[] {
-  return checks.map((c, i) => states[i] ?? stateOf(c.limit, 0, positions[i]!, now, false));
+/** Deletes counters whose windows no longer count. */
+export async function pruneCounters(db: Database, now: number): Promise<void> {
+  await db.execute(sql`delete from limit_counters where expires_at < ${new Date(now).toISOString()}::timestamptz`);
 }
 
+/** `used + reserved` (or `used` alone) of each slot that has a row, by `slotKey`, in one query. */
+export async function readCounts(db: Executor, slots: readonly CounterSlot[], what: "counted" | "used" = "counted"): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  if (slots.length === 0) return counts;
+  const wanted = sql.join(
+    slots.map((s) => sql`(${s.counter}, ${s.windowStart}::bigint)`),
+    sql`, `,
+  );
+  const rows = rowsOf<{ counter: string; window_start: string | number; n: string | number }>(
+    await db.execute(sql`select counter, window_start, ${what === "used" ? sql`used` : sql`used + reserved`} as n from limit_counters where (counter, window_start) in (${wanted})`),
+  );
+  for (const row of rows) counts.set(slotKey({ counter: row.counter, windowStart: Number(row.window_start) }), Number(row.n));
+  return counts;
+}
+
+/** The rows of `execute`, whichever driver ran it (node-postgres and PGlite both answer `{ rows }`). */
+function rowsOf<T>(result: unknown): T[] {
+  return (result as { rows: T[] }).rows;
+}

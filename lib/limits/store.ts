@@ -43,6 +43,8 @@ export type ReserveOutcome =
  * UPDATE … RETURNING). Both are atomic across every instance sharing them.
  */
 export interface CounterStore {
+  /** Epoch milliseconds by the store's clock, which places its windows: what response headers count to a window's end from. */
+  now(): number;
   reserve(checks: readonly CounterCheck[]): Promise<ReserveOutcome>;
   /**
    * Releases the reservation and counts what was actually used, per check in `reserve`'s order, in
@@ -59,4 +61,15 @@ export interface CounterStore {
   reconcile(): Promise<number>;
   /** Stops renewing this instance's reservations (they expire unless settled) and closes connections. */
   close(): Promise<void>;
+}
+
+/**
+ * The counters' store did not answer in time (Redis out of reach or too slow): admission cannot
+ * know the counts, so the request is refused rather than let through uncounted (fail closed).
+ */
+export class CounterStoreUnavailableError extends Error {
+  constructor(store: string, options?: { cause?: unknown }) {
+    super(`the limits' counter store (${store}) is unavailable`, options);
+    this.name = "CounterStoreUnavailableError";
+  }
 }

@@ -20,7 +20,7 @@ export interface WindowPosition {
   end: number;
   /** The previous window's start, for a sliding window. */
   previousStart?: number;
-  /** The share of the previous window's count that still counts now (0 ≤ w < 1), for a sliding window. */
+  /** The share of the previous window's count that still counts now (0 < w ≤ 1; 0 unless sliding). */
   previousWeight: number;
 }
 
@@ -66,6 +66,25 @@ export function windowRetentionMs(spec: WindowSpec, position: WindowPosition): n
   if (spec.kind === "lifetime") return Infinity;
   const length = position.end - position.start;
   return spec.kind === "sliding" ? 2 * length : length;
+}
+
+/**
+ * Milliseconds from `now` until a counter refused at `position` admits again, if only time passes:
+ * `current` counted in this window and `previous` (unweighted) in the one before. Fixed and
+ * calendar windows free room when they end. A sliding window frees it as the previous window's
+ * weight decays, `floor(previous × w) + current < limit` (admission's own test); when `current`
+ * alone fills it, once the next window's weight on `current` has decayed the same way. A lifetime
+ * counter never frees room.
+ */
+export function retryAfterMs(spec: WindowSpec, position: WindowPosition, now: number, current: number, previous: number, limit: number): number | undefined {
+  if (spec.kind === "lifetime") return undefined;
+  if (spec.kind !== "sliding") return Math.max(0, position.end - now);
+  const length = position.end - position.start;
+  // floor(p × w) < room ⟺ p × w < room for a whole `room`, with w = (length − e) / length: once
+  // e > length × (p − room) / p, computed on whole numbers first so an exact edge stays exact.
+  const decayed = (start: number, p: number, room: number) => (p < room ? start : start + Math.floor((length * (p - room)) / p) + 1);
+  if (current < limit) return Math.max(0, decayed(position.start, previous, limit - current) - now);
+  return Math.max(0, decayed(position.end, current, limit) - now);
 }
 
 /** `window 3600s, sliding`, `daily`: how refusals and the dashboard name a window. */

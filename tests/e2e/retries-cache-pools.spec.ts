@@ -56,8 +56,7 @@ test("the settings for retries, the request timeout and the cache are enforced: 
   await expect(section("Caching")).toBeVisible();
   await expect(section("Caching")).not.toContainText(NOT_ENFORCED);
   await expect(section("Retries and timeout")).not.toContainText(NOT_ENFORCED);
-  // Rate limiting comes with a later issue.
-  await expect(section("Rate limiting")).toContainText(NOT_ENFORCED);
+  await expect(section("Rate limiting")).not.toContainText(NOT_ENFORCED);
 
   await page.getByLabel("Attempts").fill("2");
   await page.getByLabel("Request timeout (ms)").fill("8000");

@@ -1,11 +1,12 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { setProcessDatabase, type DatabaseHandle } from "@/db/client";
+import { setProcessDatabase, type Database, type DatabaseHandle } from "@/db/client";
 import { config } from "@/lib/config";
 import type { MasterKeyring } from "@/lib/crypto/master-keys";
 import type { CacheStore } from "@/lib/cache/store";
 import { createGateway } from "@/lib/gateway";
 import { overrideProcessGatewaySettings, processGatewayLogs, shutdownGateway } from "@/lib/gateway/process";
+import { budgetAlertSink } from "@/lib/limits/alerts";
 import { PostgresCounterStore } from "@/lib/limits/postgres-store";
 import type { CounterStore } from "@/lib/limits/store";
 import { LogQueue, type LogQueueStats } from "@/lib/logs/queue";
@@ -37,8 +38,8 @@ export interface GatewayServerOptions {
   maxStreamsPerToken?: number;
   /** The response cache's store for this server (called once per server); the gateway's default when omitted. */
   cache?: () => CacheStore;
-  /** Where limits are counted for this server (called once per server); the database's counters when omitted. */
-  limitStore?: () => CounterStore;
+  /** Where limits are counted for this server (called once per server, with its database); the database's counters when omitted. */
+  limitStore?: (db: Database) => CounterStore;
 }
 
 /** The real gateway behind a real HTTP server, reached through `entry` (tests/support/entries.ts). */
@@ -68,7 +69,8 @@ async function startNodeEntry({
     maxBodyBytes,
     maxStreamsPerToken,
     cache: cache?.(),
-    limitStore: limitStore?.() ?? new PostgresCounterStore(db),
+    limitStore: limitStore?.(db) ?? new PostgresCounterStore(db),
+    onAlert: budgetAlertSink(db),
   });
   const notServed = (_req: IncomingMessage, res: ServerResponse) => {
     res.writeHead(404, { "content-type": "text/plain" }).end("not a gateway path");

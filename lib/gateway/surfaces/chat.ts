@@ -39,7 +39,11 @@ export async function serveChatBody(ctx: SurfaceContext, ingress: WireFormat, bo
   // Before anything is translated or fetched (images for Gemini): a hit needs none of it.
   const { req, exchange } = ctx;
   const cacheable = { req, exchange, access: plan.access, options: plan.options, credential: attempt.credential, keyHeaders: attempt.provider.credentialHeaders };
-  return ctx.cache.serve(cacheable, (recorder) => runAttempt(ctx, plan, attempt, body, recorder));
+  await ctx.limits.admitRequest(exchange, plan.access);
+  return ctx.cache.serve(cacheable, async (recorder) => {
+    await ctx.limits.admitSpend(exchange, plan.access, body);
+    return runAttempt(ctx, plan, attempt, body, recorder);
+  });
 }
 
 /** Resolves the request into its plan: the provider and model `model` names, its key, the format to call it in. */

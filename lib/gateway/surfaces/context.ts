@@ -1,4 +1,5 @@
 import type { ResponseCache } from "@/lib/cache/response-cache";
+import type { Admission } from "@/lib/limits/admission";
 import type { Access } from "../auth";
 import type { GatewayDirectory } from "@/lib/state/directory";
 import type { GatewayRequest } from "../contract";
@@ -16,6 +17,8 @@ export interface SurfaceContext {
   relay: RelayDeps;
   /** Looked up around each surface's upstream call. */
   cache: ResponseCache;
+  /** Rate limits before the cache lookup, budgets and credits on a miss (lib/limits/admission.ts). */
+  limits: Admission;
   maxBodyBytes: number;
   /**
    * No Universal step follows this one (always true outside the Universal endpoint): its last

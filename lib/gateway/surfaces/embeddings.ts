@@ -43,7 +43,7 @@ export async function serveEmbeddings(ctx: SurfaceContext): Promise<GatewayRespo
   noteCredential(exchange, credential);
   if ("path" in route) {
     const path = target.pathForModel?.(route.path, model) ?? route.path;
-    return callProvider(ctx, target, credential, path, JSON.stringify(body), openAiChatAnswer(false));
+    return callProvider(ctx, target, credential, path, body, JSON.stringify(body), openAiChatAnswer(false));
   }
   const { translation } = route;
 
@@ -56,7 +56,7 @@ export async function serveEmbeddings(ctx: SurfaceContext): Promise<GatewayRespo
   const encoded = translation.encode(request);
   const text = JSON.stringify(encoded.body);
   if (effectiveOptions(access.gateway, exchange.options).collectLogPayload) exchange.providerRequestBody = text;
-  return callProvider(ctx, target, credential, encoded.path, text, translatedEmbeddingsAnswer(target.format, translation, request));
+  return callProvider(ctx, target, credential, encoded.path, body, text, translatedEmbeddingsAnswer(target.format, translation, request));
 }
 
 async function callProvider(
@@ -64,6 +64,8 @@ async function callProvider(
   target: ProviderTarget,
   first: UpstreamCredential,
   path: string,
+  /** The client's request, which admission prices. */
+  request: JsonObject,
   body: string,
   answer: AnswerHandling,
 ): Promise<GatewayResponse> {
@@ -74,9 +76,11 @@ async function callProvider(
     return credential.apply({ method: "POST", baseUrl: credential.baseUrl, path, headers, body });
   };
   const options = effectiveOptions(access.gateway, exchange.options);
-  return ctx.cache.serve({ req, exchange, access, options, credential: first, keyHeaders: target.credentialHeaders }, (recorder) =>
-    relay(ctx.relay, exchange, { credential: first, build, options, finalStep: ctx.finalStep, signal: req.signal }, answer, recorder),
-  );
+  await ctx.limits.admitRequest(exchange, access);
+  return ctx.cache.serve({ req, exchange, access, options, credential: first, keyHeaders: target.credentialHeaders }, async (recorder) => {
+    await ctx.limits.admitSpend(exchange, access, request);
+    return relay(ctx.relay, exchange, { credential: first, build, options, finalStep: ctx.finalStep, signal: req.signal }, answer, recorder);
+  });
 }
 
 /** A provider's own embeddings endpoint, in the format of its chat: the OpenAI request out, OpenAI's list back. */

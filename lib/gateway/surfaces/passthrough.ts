@@ -62,15 +62,17 @@ export async function servePassthrough(ctx: SurfaceContext, provider: string, pr
       body,
     });
   const options = effectiveOptions(access.gateway, exchange.options);
-  return ctx.cache.serve({ req, exchange, access, options, credential, keyHeaders: target.credentialHeaders }, (recorder) =>
-    relay(
+  await ctx.limits.admitRequest(exchange, access);
+  return ctx.cache.serve({ req, exchange, access, options, credential, keyHeaders: target.credentialHeaders }, async (recorder) => {
+    await ctx.limits.admitSpend(exchange, access, json);
+    return relay(
       ctx.relay,
       exchange,
       { credential, build, options, finalStep: ctx.finalStep, signal: req.signal },
       passthroughAnswer(target.formatOfPath(providerPath), stripUsageChunk),
       recorder,
-    ),
-  );
+    );
+  });
 }
 
 function gatewayTokenInQuery(keyHeader: string) {

@@ -1,6 +1,6 @@
 import { presentedCredentials } from "../auth";
 import { isBodySource, type GatewayRequest, type GatewayResponse, type ResponseHeaders } from "../contract";
-import { allStepsFailed, methodNotAllowed, refusalOf, renderEnvelope, renderError, type GatewayError } from "../errors";
+import { allStepsFailed, isLimitRefusal, methodNotAllowed, refusalOf, renderEnvelope, renderError, type GatewayError } from "../errors";
 import { nextAttempt, setGatewayHeaders, type Exchange } from "../exchange";
 import { bearerValue } from "../headers";
 import { refusalAnswer } from "../logging";
@@ -19,7 +19,8 @@ export type ServeSurface = (ctx: SurfaceContext, surface: Surface) => Promise<Ga
  * or a refusal of the gateway's (no key, connection, timeout to first byte, key rejected); its
  * answer is read to its end, so its log row is whole, before the next step starts. The first step
  * that succeeds answers, streamed as it arrives, with `cf-aig-step`; when none does, Cloudflare's
- * envelope with 2005 names each step's failure.
+ * envelope with 2005 names each step's failure, unless the last was refused by a limit (2003, 2045,
+ * 2021): that refusal answers, with its headers, for the client to know when to come back.
  */
 export async function serveUniversal(ctx: SurfaceContext, serveSurface: ServeSurface): Promise<GatewayResponse> {
   const { req, exchange } = ctx;
@@ -28,6 +29,7 @@ export async function serveUniversal(ctx: SurfaceContext, serveSurface: ServeSur
   const requestOptions = exchange.options;
   const failures: string[] = [];
   let lastStatus = 502;
+  let lastRefusal: GatewayError | undefined;
   for (const [index, step] of steps.entries()) {
     if (index > 0) startStep(exchange, index);
     const rest = `${step.provider}/${step.endpointPath}`;
@@ -45,6 +47,7 @@ export async function serveUniversal(ctx: SurfaceContext, serveSurface: ServeSur
       refusalAnswer(ctx.relay.logs, exchange, refusal, renderError(refusal, exchange.ingressFormat));
       failures.push(`step ${index} (${step.provider}): ${refusal.message}`);
       lastStatus = refusal.httpCode;
+      lastRefusal = refusal;
       if (req.signal.aborted) break;
       continue;
     }
@@ -52,9 +55,10 @@ export async function serveUniversal(ctx: SurfaceContext, serveSurface: ServeSur
     await readToEnd(response.body);
     failures.push(`step ${index} (${step.provider}): the provider answered HTTP ${response.status}`);
     lastStatus = response.status;
+    lastRefusal = undefined;
     if (req.signal.aborted) break;
   }
-  const refusal = allStepsFailed(lastStatus, failures);
+  const refusal = lastRefusal && isLimitRefusal(lastRefusal) ? lastRefusal : allStepsFailed(lastStatus, failures);
   const headers: ResponseHeaders = { "content-type": "application/json" };
   setGatewayHeaders(headers, exchange);
   return { status: refusal.httpCode, headers, body: renderEnvelope(refusal) };

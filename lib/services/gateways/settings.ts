@@ -5,7 +5,8 @@ import { InvalidInputError } from "../errors";
 // The largest value of a Postgres `integer` column.
 const INT_MAX = 2_147_483_647;
 
-const count = (min: number, max = INT_MAX) => {
+/** A whole number in a Postgres `integer`'s range, with one message naming both bounds. */
+export const count = (min: number, max = INT_MAX) => {
   const message = `must be a whole number from ${min} to ${max}`;
   return z.int(message).min(min, message).max(max, message);
 };

@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { gateways, type GatewayToken } from "@/db/schema";
+import type { RateLimitSetting } from "@/lib/limits/settings";
 
 /** What may be shown of a gateway token after creation: never its hash. */
 export interface GatewayTokenView {
@@ -14,6 +15,8 @@ export interface GatewayTokenView {
   expiresAt: Date | null;
   lastUsedAt: Date | null;
   revokedAt: Date | null;
+  /** The token's own rate limits, counted for it alone. */
+  rateLimits: RateLimitSetting[];
 }
 
 export function toTokenView(token: GatewayToken, slugById: ReadonlyMap<string, string>): GatewayTokenView {
@@ -28,6 +31,7 @@ export function toTokenView(token: GatewayToken, slugById: ReadonlyMap<string, s
     expiresAt: token.expiresAt,
     lastUsedAt: token.lastUsedAt,
     revokedAt: token.revokedAt,
+    rateLimits: token.rateLimits,
   };
 }
 

@@ -3,8 +3,10 @@
 import { revalidatePath } from "next/cache";
 import { requireTeam } from "@/lib/auth/team";
 import { createGatewayToken } from "@/lib/services/tokens/create";
+import { removeTokenRateLimit, setTokenRateLimit } from "@/lib/services/tokens/rate-limits";
 import { revokeGatewayToken } from "@/lib/services/tokens/revoke";
 import { formError, type FormState } from "../form-state";
+import { rateLimitFrom } from "../limit-form-input";
 
 export interface CreateTokenState extends FormState {
   /** The plaintext token: returned by this action once and never again. */
@@ -50,5 +52,27 @@ export async function revokeTokenAction(teamSlug: string, tokenId: string, _prev
     return formError(error, { role, doing: "revoke gateway tokens" });
   }
   revalidatePath(`/${team.slug}/tokens`);
+  return { ok: true };
+}
+
+export async function setTokenRateLimitAction(teamSlug: string, tokenId: string, _previous: FormState, form: FormData): Promise<FormState> {
+  const { ctx, team, role } = await requireTeam(teamSlug);
+  try {
+    await setTokenRateLimit({ ctx, teamId: team.id, tokenId, rule: rateLimitFrom(form) });
+  } catch (error) {
+    return formError(error, { role, doing: "change a token's rate limits" });
+  }
+  revalidatePath(`/${team.slug}/tokens/${tokenId}`);
+  return { ok: true };
+}
+
+export async function removeTokenRateLimitAction(teamSlug: string, tokenId: string, ruleId: string, _previous: FormState, _form: FormData): Promise<FormState> {
+  const { ctx, team, role } = await requireTeam(teamSlug);
+  try {
+    await removeTokenRateLimit({ ctx, teamId: team.id, tokenId, ruleId });
+  } catch (error) {
+    return formError(error, { role, doing: "change a token's rate limits" });
+  }
+  revalidatePath(`/${team.slug}/tokens/${tokenId}`);
   return { ok: true };
 }

@@ -1,5 +1,6 @@
 import { Plus, Ticket } from "lucide-react";
 import type { Metadata } from "next";
+import Link from "next/link";
 import { ConfirmAction } from "@/components/confirm-action";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
@@ -88,7 +89,16 @@ export default async function TokensPage({ params }: { params: Promise<{ team: s
                 const creator = creators.get(token.id);
                 return (
                   <TableRow key={token.id} className={token.revokedAt ? "text-muted-foreground" : undefined}>
-                    <TableCell className="font-medium">{token.name}</TableCell>
+                    <TableCell className="font-medium">
+                      <Link href={`/${team.slug}/tokens/${token.id}`} className="hover:underline">
+                        {token.name}
+                      </Link>
+                      {token.rateLimits.length > 0 ? (
+                        <span className="block text-xs font-normal text-muted-foreground">
+                          {token.rateLimits.length} rate limit{token.rateLimits.length === 1 ? "" : "s"}
+                        </span>
+                      ) : null}
+                    </TableCell>
                     <TableCell>
                       <code className="font-mono text-[13px] whitespace-nowrap">
                         {token.start}…{token.last4}

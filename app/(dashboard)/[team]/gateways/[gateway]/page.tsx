@@ -16,12 +16,21 @@ import { config } from "@/lib/config";
 import { providers as catalog } from "@/lib/providers";
 import { catalogModels } from "@/lib/pricing/cost";
 import { NotFoundError } from "@/lib/services/errors";
+import { RateLimitRulesCard, SpendLimitsCard } from "@/components/limits/limit-cards";
 import { getGateway } from "@/lib/services/gateways/get";
+import { gatewaySpendLimitSpend } from "@/lib/services/limits/spend";
 import { gatewaySettingsSchema, type GatewaySettings } from "@/lib/services/gateways/settings";
 import { listProviderKeys } from "@/lib/services/provider-keys/list";
 import { roleAtLeast } from "@/lib/services/roles";
 import { gatewayBaseUrls } from "@/lib/services/teams/base-urls";
 import { deleteGatewayAction, updateGatewayAction } from "../actions";
+import {
+  enableSpendLimitsAction,
+  removeGatewayRateLimitAction,
+  removeSpendLimitRuleAction,
+  setGatewayRateLimitAction,
+  setSpendLimitRuleAction,
+} from "./limit-actions";
 import { providerQuickstarts, quickstarts } from "./quickstarts";
 import { GatewaySettingsForm } from "./settings-form";
 
@@ -51,6 +60,7 @@ export default async function GatewayPage({ params }: { params: Params }) {
     }),
     listProviderKeys({ ctx, teamId: team.id }),
   ]);
+  const spend = await gatewaySpendLimitSpend({ ctx, teamId: team.id, gatewaySlug: gateway.slug });
   const usableKeys = keys.filter((key) => key.gatewaySlug === null || key.gatewaySlug === gateway.slug);
   const providers = [...new Set(usableKeys.map((key) => key.provider))].sort();
   const urls = gatewayBaseUrls(config().publicUrl, team.slug, gateway.slug);
@@ -180,6 +190,24 @@ export default async function GatewayPage({ params }: { params: Params }) {
           canEdit={canEdit}
           role={role}
           action={updateGatewayAction.bind(null, team.slug, gateway.slug)}
+        />
+
+        <RateLimitRulesCard
+          rules={gateway.rateLimits}
+          canEdit={canEdit}
+          allowTokenKey
+          description="Besides the gateway-wide limit above: requests or tokens per window, for all requests or one count per token, model, provider or metadata value."
+          setAction={setGatewayRateLimitAction.bind(null, team.slug, gateway.slug)}
+          removeAction={(ruleId) => removeGatewayRateLimitAction.bind(null, team.slug, gateway.slug, ruleId)}
+        />
+
+        <SpendLimitsCard
+          spendLimits={gateway.spendLimits}
+          spend={spend}
+          canEdit={canEdit}
+          setAction={setSpendLimitRuleAction.bind(null, team.slug, gateway.slug)}
+          removeAction={(ruleId) => removeSpendLimitRuleAction.bind(null, team.slug, gateway.slug, ruleId)}
+          enableAction={enableSpendLimitsAction.bind(null, team.slug, gateway.slug)}
         />
 
         {canEdit ? (

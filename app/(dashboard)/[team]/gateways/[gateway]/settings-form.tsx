@@ -136,7 +136,7 @@ export function GatewaySettingsForm({
             />
           </Section>
 
-          <Section title="Rate limiting" badge={NOT_ENFORCED_YET}>
+          <Section title="Rate limiting">
             <div className="grid gap-4 sm:grid-cols-3">
               <NumberField
                 name="rateLimitingLimit"
@@ -144,7 +144,7 @@ export function GatewaySettingsForm({
                 defaultValue={settings.rateLimitingLimit}
                 min={0}
                 error={errors.rateLimitingLimit}
-                hint="0 with an interval of 0 turns it off."
+                hint="For the whole gateway; 0 with an interval of 0 turns it off. Over it: 429 with code 2003."
               />
               <NumberField
                 name="rateLimitingInterval"
@@ -156,6 +156,7 @@ export function GatewaySettingsForm({
               <SelectField
                 name="rateLimitingTechnique"
                 label="Window"
+                hint="Fixed resets on the clock; sliding also weighs the previous window."
                 defaultValue={settings.rateLimitingTechnique}
                 error={errors.rateLimitingTechnique}
                 options={[
@@ -380,20 +381,28 @@ function TextField({
 function SelectField({
   name,
   label,
+  hint,
   error,
   defaultValue,
   options,
 }: {
   name: string;
   label: string;
+  hint?: string;
   error?: string;
   defaultValue: string;
   options: [string, string][];
 }) {
   const id = `setting-${name}`;
   return (
-    <FieldShell id={id} label={label} error={error}>
-      <Select id={id} name={name} defaultValue={defaultValue} aria-invalid={error ? true : undefined}>
+    <FieldShell id={id} label={label} hint={hint} error={error}>
+      <Select
+        id={id}
+        name={name}
+        defaultValue={defaultValue}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={hint || error ? fieldDescriptionId(id) : undefined}
+      >
         {options.map(([value, text]) => (
           <option key={value} value={value}>
             {text}
