@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { expect, it } from "vitest";
 import { operatorKeys, providerKeys } from "@/db/schema";
-import { grantCredits } from "@/lib/services/operator/credits";
+import { grantCredits, teamCredits } from "@/lib/services/operator/credits";
 import { addOperatorKey, listOperatorKeys, removeOperatorKey } from "@/lib/services/operator/keys";
 import { updateGateway } from "@/lib/services/gateways/update";
 import { expectGatewayError } from "../support/errors";
@@ -143,11 +143,15 @@ describeGateway("operator keys", (h) => {
     const first = await postJson(`${t.gatewayUrl}/compat/chat/completions`, chatBody("openai/gpt-4o-mini"), bearer(t.token));
     expect(first.status).toBe(200);
     expect(first.headers.get("cf-aig-key-source")).toBe("operator");
-    await h.logRow(first.headers.get("cf-aig-log-id") ?? "");
 
     const refused = await postJson(`${t.gatewayUrl}/compat/chat/completions`, chatBody("openai/gpt-4o-mini"), bearer(t.token));
     await expectGatewayError(refused, 402, 2021);
     expect(refused.headers.get("cf-aig-key-source")).toBe("operator");
+    // What the first request cost is what the operator's ledger shows as used, past the grant.
+    const firstCost = (await h.logRow(first.headers.get("cf-aig-log-id") ?? "")).costMicros;
+    expect(firstCost).toBeGreaterThan(1);
+    await expect.poll(async () => (await teamCredits({ ctx: t.ctx, teamId: t.team.id })).usedMicros).toBe(firstCost);
+    expect(await teamCredits({ ctx: t.ctx, teamId: t.team.id })).toMatchObject({ grantedMicros: 1, balanceMicros: 1 - firstCost });
 
     // A top-up serves the team again at once.
     await grantCredits({ ctx: t.ctx, teamId: t.team.id, usd: 5 });
