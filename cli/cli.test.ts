@@ -98,7 +98,8 @@ describe("switchyard CLI", { timeout: 180_000 }, () => {
     const rewrap = switchyard(["keys", "rewrap"]);
     expect(rewrap).toMatchObject({ status: 0, stderr: "" });
     expect(rewrap.stdout).toBe(
-      "master key v2\nprovider keys: 1 rewrapped, 0 already current, 0 failed\nplayground tokens: 0 rewrapped, 0 already current, 0 failed\n",
+      "master key v2\nprovider keys: 1 rewrapped, 0 already current, 0 failed\noperator keys: 0 rewrapped, 0 already current, 0 failed\n" +
+        "playground tokens: 0 rewrapped, 0 already current, 0 failed\n",
     );
     expect(switchyard(["key", "list", "acme"]).stdout).toMatch(/sk-p…cdef.*\s+v2\s+\d{4}-\d\d-\d\d \d\d:\d\d UTC\n/);
 

@@ -3,6 +3,7 @@ import { registerBudgetCommands } from "./budget";
 import { registerGatewayCommands } from "./gateway";
 import { registerKeyCommands } from "./key";
 import { registerLimitCommands } from "./limit";
+import { registerOperatorCommands } from "./operator";
 import { registerProviderCommands } from "./provider";
 import { closeDatabase } from "./shared";
 import { registerTeamCommands } from "./team";
@@ -12,7 +13,7 @@ import { registerUserCommands } from "./user";
 
 const program = new Command("switchyard")
   .description(
-    "Operate a Switchyard deployment: teams, users, gateways, tokens, provider keys, limits and budgets.\n" +
+    "Operate a Switchyard deployment: teams, users, gateways, tokens, provider keys, limits and budgets, operator keys and credits.\n" +
       "Uses DATABASE_URL, or the embedded database in SWITCHYARD_DATA_DIR (default ./.switchyard).",
   )
   .option("--json", "print machine-readable JSON")
@@ -28,6 +29,7 @@ registerKeyCommands(program);
 registerLimitCommands(program);
 registerBudgetCommands(program);
 registerProviderCommands(program);
+registerOperatorCommands(program);
 registerUrlsCommand(program);
 
 try {

@@ -32,7 +32,7 @@ function preview(key: ProviderKeyView): string {
   return key.preview || "(no preview)";
 }
 
-interface SecretOptions {
+export interface SecretOptions {
   secret?: string;
   secretFile?: string;
   field?: string[];
@@ -55,7 +55,7 @@ function fieldValues(command: Command, pairs: string[]): Record<string, string> 
  * service-account JSON of Vertex. Never read on a terminal: typed there it would be echoed, and
  * `--secret` lands in shell history.
  */
-async function secretFrom(command: Command, provider: string, options: SecretOptions): Promise<string> {
+export async function secretFrom(command: Command, provider: string, options: SecretOptions): Promise<string> {
   if (options.secret !== undefined && options.secretFile !== undefined) command.error("error: pass --secret or --secret-file, not both");
   const values = fieldValues(command, options.field ?? []);
   const fields = credentialForm(provider).fields;
@@ -94,13 +94,13 @@ function readSecretFile(command: Command, path: string): string {
   }
 }
 
-const SECRET_HELP = [
+export const SECRET_HELP = [
   ["--secret <secret>", "the key itself (default: read from stdin)"],
   ["--secret-file <path>", "read the key from a file, e.g. a Vertex service account's JSON key file"],
   ["--field <name=value>", "one field of a structured key (repeatable), e.g. --field region=us-east-1; see below"],
 ] as const;
 
-const FIELDS_HELP = [
+export const FIELDS_HELP = [
   "",
   "Keys made of several fields take them with --field; --secret, --secret-file or stdin fill the",
   "first required one not given (without any --field, they are the whole key as stored, e.g. its JSON):",
@@ -240,7 +240,7 @@ export function registerKeyCommands(program: Command): void {
   key
     .command("rewrap")
     .description(
-      "wrap every team's stored keys under the newest master key (the last in SWITCHYARD_MASTER_KEYS or master.key), " +
+      "wrap every team's stored keys and the operator's keys under the newest master key (the last in SWITCHYARD_MASTER_KEYS or master.key), " +
         "so older ones can be retired; safe while the server runs on Postgres",
     )
     .action(async (_options: unknown, command: Command) => {
@@ -250,11 +250,12 @@ export function registerKeyCommands(program: Command): void {
       print(command, report, () => [
         `master key ${report.masterKeyVersion}`,
         summary("provider keys", report.providerKeys),
+        summary("operator keys", report.operatorKeys),
         summary("playground tokens", report.playgroundTokens),
-        ...[...report.providerKeys.failed, ...report.playgroundTokens.failed].map(
+        ...[...report.providerKeys.failed, ...report.operatorKeys.failed, ...report.playgroundTokens.failed].map(
           (failure) => `failed: the ${failure.what} (${failure.id}) of team ${failure.teamId}: ${failure.reason}`,
         ),
       ]);
-      if (report.providerKeys.failed.length + report.playgroundTokens.failed.length > 0) process.exitCode = 1;
+      if (report.providerKeys.failed.length + report.operatorKeys.failed.length + report.playgroundTokens.failed.length > 0) process.exitCode = 1;
     });
 }

@@ -1,4 +1,4 @@
-import { FlaskConical, KeyRound, LayoutDashboard, LogOut, Network, Settings, Ticket, Users, Wallet } from "lucide-react";
+import { FlaskConical, KeyRound, LayoutDashboard, LogOut, Network, Settings, ShieldCheck, Ticket, Users, Wallet } from "lucide-react";
 import type { FormState } from "@/app/(dashboard)/[team]/form-state";
 import { signOutAction } from "@/lib/auth/actions";
 import { NavLink } from "./nav-link";
@@ -10,10 +10,12 @@ export interface SidebarProps {
   teams: SwitcherTeam[];
   user: { email: string; name: string | null };
   createTeam: (state: FormState, form: FormData) => Promise<FormState>;
+  /** The user is the deployment's operator: the operator page is linked. */
+  operator?: boolean;
 }
 
 /** The team's navigation: team switcher on top, the sections, and the user with theme and sign-out at the bottom. */
-export function Sidebar({ current, teams, user, createTeam }: SidebarProps) {
+export function Sidebar({ current, teams, user, createTeam, operator = false }: SidebarProps) {
   const base = `/${current.slug}`;
   const sections = [
     { href: base, label: "Overview", icon: LayoutDashboard, exact: true },
@@ -27,6 +29,7 @@ export function Sidebar({ current, teams, user, createTeam }: SidebarProps) {
     { href: `${base}/members`, label: "Members", icon: Users },
     { href: `${base}/settings`, label: "Settings", icon: Settings },
   ];
+  const deploymentSections = operator ? [{ href: `${base}/operator`, label: "Operator", icon: ShieldCheck }] : [];
   return (
     <div className="flex h-full flex-col gap-4 p-3">
       <TeamSwitcher current={current} teams={teams} createTeam={createTeam} />
@@ -54,6 +57,21 @@ export function Sidebar({ current, teams, user, createTeam }: SidebarProps) {
             ))}
           </ul>
         </div>
+        {deploymentSections.length > 0 ? (
+          <div>
+            <p className="px-2.5 pb-1 text-xs font-medium text-muted-foreground">Deployment</p>
+            <ul className="space-y-0.5">
+              {deploymentSections.map(({ href, label, icon: Icon }) => (
+                <li key={href}>
+                  <NavLink href={href}>
+                    <Icon aria-hidden />
+                    {label}
+                  </NavLink>
+                </li>
+              ))}
+            </ul>
+          </div>
+        ) : null}
       </nav>
       <div className="space-y-3 border-t border-border pt-3">
         <div className="flex items-center justify-between gap-2 px-1">

@@ -65,3 +65,8 @@ export function rewrapSecret(ring: MasterKeyring, sealed: SealedSecret, aad: str
 export function providerKeyAad(teamId: string, provider: string, alias: string): string {
   return `${teamId}:${provider}:${alias}`;
 }
+
+/** Distinct from every team's AAD (team ids carry the `team_` prefix), so a team's row cannot pass for the operator's. */
+export function operatorKeyAad(provider: string, alias: string): string {
+  return `operator-key:${provider}:${alias}`;
+}

@@ -3,9 +3,11 @@ import { StoredKeyError, type ChatCall } from "@/lib/providers/types";
 import type { JsonObject } from "@/lib/formats/json";
 import type { Access } from "./auth";
 import type { GatewayDirectory, StoredKey } from "@/lib/state/directory";
-import { invalidRequest, storedKeyFailed, storedKeyRejected, unknownAlias, type GatewayError } from "./errors";
+import { invalidRequest, storedKeyFailed, storedKeyRejected, unknownAlias, type GatewayError, type KeyOwner } from "./errors";
+import type { Exchange, KeySource } from "./exchange";
 import { bearerValue, PROVIDER_KEY_HEADERS } from "./headers";
 import { keyPools } from "./key-pool";
+import type { GatewayOptions } from "./options";
 import type { ProviderTarget } from "./provider-target";
 import { retryAfterMs } from "./retry";
 
@@ -21,8 +23,10 @@ export interface UpstreamCredential {
   apply(call: OutgoingCall): Promise<OutgoingCall>;
   /** The chat call's final path and body, for providers whose endpoint depends on the model and the key (`ProviderSpec.shapeChatCall`). */
   shapeChat(call: ChatCall): { path: string | undefined; body: JsonObject };
-  /** The stored key used, for its last-use record; null for the client's own key. */
+  /** The stored key used (a team's or the operator's, as `keySource` says), for its last-use record; null for the client's own key. */
   storedKeyId: string | null;
+  /** Whose key it is: `cf-aig-key-source` and the log's key_source; an operator key's use is charged to the team's credits. */
+  keySource: KeySource;
   /**
    * Who the answer was asked for, as the cache key needs it (never a secret): the stored key's
    * pool; null for the client's own key, which the cache hashes from the request.
@@ -60,9 +64,11 @@ type AnswerHeaders = Record<string, string | string[] | undefined>;
 export type ClientKeyUse = "as-sent" | "provider-header";
 
 /**
- * Precedence (reference §2.4): the client's own provider key, else a stored key — the gateway's
- * own before the team-wide one — with alias `cf-aig-byok-alias` or `default`. Stored keys are
- * used only for requests carrying a valid token of the team, as Cloudflare requires an
+ * Precedence (reference §2.4): the client's own provider key; else a stored key of the team — the
+ * gateway's own before the team-wide one; else the operator's key, unless the gateway is
+ * `byok_only` or the request says `cf-aig-no-wholesale: true` (which can only tighten the
+ * gateway's setting). Each with alias `cf-aig-byok-alias` or `default`. Stored and operator keys
+ * are used only for requests carrying a valid token of the team, as Cloudflare requires an
  * authenticated gateway for BYOK.
  * The base URL: a stored key's own, else the one a passthrough path implies (`pathBaseUrl`), else
  * the one the stored secret implies, else the provider's.
@@ -71,7 +77,7 @@ export async function resolveCredential(
   target: ProviderTarget,
   access: Access,
   clientSentKey: boolean,
-  alias: string | undefined,
+  options: Pick<GatewayOptions, "byokAlias" | "noWholesale"> | undefined,
   directory: GatewayDirectory,
   clientKeyUse: ClientKeyUse = "provider-header",
   pathBaseUrl?: string,
@@ -84,6 +90,7 @@ export async function resolveCredential(
       apply: clientKeyApplier(target, clientKeyUse),
       shapeChat: (call) => target.shapeChatCall?.(call, undefined) ?? call,
       storedKeyId: null,
+      keySource: "request",
       cacheIdentity: null,
       assess: () => undefined,
       next: () => credential,
@@ -95,20 +102,42 @@ export async function resolveCredential(
   if (!access.token) throw missingKey(target, access, false);
 
   const keys = await directory.providerKeys(access.team.id, access.gateway.id, target.slug);
-  const wanted = alias ?? "default";
+  const wanted = options?.byokAlias ?? "default";
   const own = keyPools.pool(keys, wanted, access.gateway.id);
   const pool = own.length > 0 ? own : keyPools.pool(keys, wanted, null);
-  if (pool.length === 0) {
-    if (alias !== undefined) throw unknownAlias(target.slug, alias, [...new Set(keys.map((k) => k.alias))].sort());
-    throw missingKey(target, access, true);
+  if (pool.length > 0) return storedCredential(target, access, "team", pool, keyPools.pick(pool)!, pathBaseUrl);
+
+  const operatorKeys = await directory.operatorKeys(target.slug);
+  const operatorPool = keyPools.pool(operatorKeys, wanted, null);
+  const refusedBy = access.gateway.byokOnly ? "gateway" : options?.noWholesale ? "request" : undefined;
+  if (operatorPool.length > 0 && refusedBy === undefined) {
+    return storedCredential(target, access, "operator", operatorPool, keyPools.pick(operatorPool)!, pathBaseUrl);
   }
-  return storedCredential(target, access, pool, keyPools.pick(pool)!, pathBaseUrl);
+  if (operatorPool.length > 0) throw wholesaleRefused(target, access, refusedBy!);
+  if (options?.byokAlias !== undefined) {
+    const aliases = [...keys, ...(refusedBy === undefined ? operatorKeys : [])].map((k) => k.alias);
+    throw unknownAlias(target.slug, options.byokAlias, [...new Set(aliases)].sort());
+  }
+  throw missingKey(target, access, true);
 }
 
-function storedCredential(target: ProviderTarget, access: Access, pool: readonly StoredKey[], key: StoredKey, pathBaseUrl: string | undefined): UpstreamCredential {
+/** The exchange's row names the key an attempt calls with, and whose it is. */
+export function noteCredential(exchange: Exchange, credential: UpstreamCredential): void {
+  exchange.providerKeyId = credential.storedKeyId;
+  exchange.keySource = credential.keySource;
+}
+
+function storedCredential(
+  target: ProviderTarget,
+  access: Access,
+  owner: KeyOwner,
+  pool: readonly StoredKey[],
+  key: StoredKey,
+  pathBaseUrl: string | undefined,
+): UpstreamCredential {
   const baseUrl = key.baseUrl ?? pathBaseUrl ?? target.baseUrlOfKey?.(key.secret()) ?? target.baseUrl;
   if (baseUrl === null) throw needsBaseUrl(target, access);
-  return new StoredKeyCredential(target, access, pool, key, pathBaseUrl, baseUrl);
+  return new StoredKeyCredential(target, access, owner, pool, key, pathBaseUrl, baseUrl);
 }
 
 /**
@@ -123,13 +152,14 @@ class StoredKeyCredential implements UpstreamCredential {
   constructor(
     private readonly target: ProviderTarget,
     private readonly access: Access,
+    readonly keySource: KeyOwner,
     private readonly pool: readonly StoredKey[],
     private readonly key: StoredKey,
     private readonly pathBaseUrl: string | undefined,
     readonly baseUrl: string,
   ) {
     this.storedKeyId = key.id;
-    this.cacheIdentity = `stored:${key.gatewayId ?? "team"}:${target.slug}:${key.alias}`;
+    this.cacheIdentity = keySource === "operator" ? `operator:${target.slug}:${key.alias}` : `stored:${key.gatewayId ?? "team"}:${target.slug}:${key.alias}`;
   }
 
   async apply(call: OutgoingCall): Promise<OutgoingCall> {
@@ -154,7 +184,7 @@ class StoredKeyCredential implements UpstreamCredential {
     const { target, key } = this;
     if ((target.rejectsCredential ?? defaultRejects)(status, headers)) {
       keyPools.reject(key);
-      return { kind: "rejected", refusal: storedKeyRejected(target.slug, target.name, key.alias, status) };
+      return { kind: "rejected", refusal: storedKeyRejected(target.slug, target.name, key.alias, status, this.keySource) };
     }
     if (status === 403) {
       // Also a model or project the key may not use: the pool moves on, but a lone key's 403 is the provider's to explain.
@@ -184,13 +214,13 @@ class StoredKeyCredential implements UpstreamCredential {
   }
 
   private other(picked: StoredKey): UpstreamCredential {
-    return picked === this.key ? this : storedCredential(this.target, this.access, this.pool, picked, this.pathBaseUrl);
+    return picked === this.key ? this : storedCredential(this.target, this.access, this.keySource, this.pool, picked, this.pathBaseUrl);
   }
 
   /** A provider that mints or fetches something with the key says why that failed; the client learns which key it was. */
   private named(error: unknown): unknown {
     const { target, key } = this;
-    return error instanceof StoredKeyError ? storedKeyFailed(target.slug, target.name, key.alias, error) : error;
+    return error instanceof StoredKeyError ? storedKeyFailed(target.slug, target.name, key.alias, error, this.keySource) : error;
   }
 }
 
@@ -236,6 +266,22 @@ function missingKey(target: ProviderTarget, access: Access, authenticated: boole
     : `No ${target.slug} key in this request: send your provider key in the ${header} header, or store one with ` +
       `${addKeyHint(target, access)} and send a gateway token in cf-aig-authorization (stored keys need one)`;
   return invalidRequest(message, "missing_provider_key");
+}
+
+/**
+ * Only the operator's key could answer, and the gateway's `byok_only` or the request's
+ * `cf-aig-no-wholesale` rules it out: a 400, as Cloudflare answers, that says which.
+ */
+function wholesaleRefused(target: ProviderTarget, access: Access, by: "gateway" | "request") {
+  const why =
+    by === "gateway"
+      ? `gateway "${access.gateway.slug}" requires provider credentials (byok_only), so the operator's ${target.slug} key is not used`
+      : `the request sent cf-aig-no-wholesale: true, so the operator's ${target.slug} key is not used`;
+  return invalidRequest(
+    `No ${target.slug} key of the team is stored for gateway "${access.gateway.slug}", and ${why}: add one with ${addKeyHint(target, access)}, ` +
+      `or send your own provider key in the ${keyHeaderName(target)} header`,
+    "provider_credentials_required",
+  );
 }
 
 function needsBaseUrl(target: ProviderTarget, access: Access) {

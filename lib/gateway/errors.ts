@@ -144,24 +144,32 @@ export const providerFailed = (httpCode: 502 | 504, detail: string) =>
  * and 2009). It names the key by provider and alias, for the team to rotate it; never the secret, nor
  * the provider's own words, which some providers write a masked key into.
  */
-export const storedKeyRejected = (provider: string, providerName: string, alias: string, status: number) =>
+export const storedKeyRejected = (provider: string, providerName: string, alias: string, status: number, owner: KeyOwner = "team") =>
   new GatewayError(
     401,
     InternalCode.unauthorized,
-    `${providerName} rejected the stored ${provider} key "${alias}" (HTTP ${status}): ${rotateHint(provider, alias)}`,
+    `${providerName} rejected the ${storedKeyName(provider, alias, owner)} (HTTP ${status}): ${rotateHint(provider, alias, owner)}`,
     "provider_key_rejected",
   );
 
-const rotateHint = (provider: string, alias: string) =>
-  `rotate it with \`npx switchyard key rotate {team} ${provider} --alias ${alias}\` or in the dashboard, or send your own key`;
+/** Whose stored key: the team's, or the deployment operator's, which the team cannot rotate. */
+export type KeyOwner = "team" | "operator";
+
+const storedKeyName = (provider: string, alias: string, owner: KeyOwner) =>
+  owner === "team" ? `stored ${provider} key "${alias}"` : `operator's ${provider} key "${alias}"`;
+
+const rotateHint = (provider: string, alias: string, owner: KeyOwner) =>
+  owner === "team"
+    ? `rotate it with \`npx switchyard key rotate {team} ${provider} --alias ${alias}\` or in the dashboard, or send your own key`
+    : "the deployment's operator can rotate it (`npx switchyard operator key rotate`); or store a key of your own, or send one";
 
 /**
  * A stored key the provider's own credential step could not use (Vertex AI's token exchange),
  * named by provider and alias; the message is the provider adapter's, which never holds the secret.
  */
-export function storedKeyFailed(provider: string, providerName: string, alias: string, error: StoredKeyError): GatewayError {
-  const message = `${providerName} could not use the stored ${provider} key "${alias}": ${error.message}`;
-  if (error.kind === "rejected") return new GatewayError(401, InternalCode.unauthorized, `${message}; ${rotateHint(provider, alias)}`, "provider_key_rejected");
+export function storedKeyFailed(provider: string, providerName: string, alias: string, error: StoredKeyError, owner: KeyOwner = "team"): GatewayError {
+  const message = `${providerName} could not use the ${storedKeyName(provider, alias, owner)}: ${error.message}`;
+  if (error.kind === "rejected") return new GatewayError(401, InternalCode.unauthorized, `${message}; ${rotateHint(provider, alias, owner)}`, "provider_key_rejected");
   if (error.kind === "unusable") return new GatewayError(400, InternalCode.invalidRequest, message, "provider_key_unusable");
   return new GatewayError(502, InternalCode.providerFailed, message, "provider_error");
 }

@@ -10,6 +10,7 @@ const OPTION_HEADERS = [
   "cf-aig-collect-log",
   "cf-aig-collect-log-payload",
   "cf-aig-byok-alias",
+  "cf-aig-no-wholesale",
   "cf-aig-gateway-id",
   "cf-aig-skip-cache",
   "cf-aig-cache-ttl",

@@ -28,6 +28,7 @@ describe("parseGatewayOptions", () => {
         "cf-aig-collect-log": "false",
         "cf-aig-collect-log-payload": "TRUE",
         "cf-aig-byok-alias": "Prod_2",
+        "cf-aig-no-wholesale": "true",
         "cf-aig-gateway-id": "my-gw",
         "cf-aig-skip-cache": "true",
         "cf-aig-cache-ttl": "3600",
@@ -43,6 +44,7 @@ describe("parseGatewayOptions", () => {
       collectLog: false,
       collectLogPayload: true,
       byokAlias: "Prod_2",
+      noWholesale: true,
       gatewayId: "my-gw",
       skipCache: true,
       cacheTtl: 3600,
@@ -75,6 +77,7 @@ describe("parseGatewayOptions", () => {
     expect(refusal({ "cf-aig-collect-log": "no" })).toMatch(/cf-aig-collect-log header: must be true or false, got "no"/);
     expect(refusal({ "cf-aig-collect-log-payload": "1" })).toMatch(/cf-aig-collect-log-payload.*true or false/);
     expect(refusal({ "cf-aig-byok-alias": "a:b" })).toMatch(/cf-aig-byok-alias.*letters, digits/);
+    expect(refusal({ "cf-aig-no-wholesale": "yes" })).toMatch(/cf-aig-no-wholesale header: must be true or false, got "yes"/);
     expect(refusal({ "cf-aig-gateway-id": "My_Gateway" })).toMatch(/cf-aig-gateway-id.*lowercase letters/);
     expect(refusal({ "cf-aig-skip-cache": "yes" })).toMatch(/cf-aig-skip-cache/);
     expect(refusal({ "cf-aig-cache-ttl": "30" })).toMatch(/cf-aig-cache-ttl.*0 \(no caching\) or 60/);

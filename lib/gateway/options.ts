@@ -13,6 +13,8 @@ export interface GatewayOptions {
   collectLog?: boolean;
   collectLogPayload?: boolean;
   byokAlias?: string;
+  /** `cf-aig-no-wholesale: true`: never the operator's keys, whatever the gateway allows (`false` relaxes nothing). */
+  noWholesale?: boolean;
   /** REST surface: which gateway of the token's team. */
   gatewayId?: string;
   skipCache?: boolean;
@@ -79,6 +81,7 @@ function readOptions(headers: RequestHeaders): GatewayOptions {
     }
     options.byokAlias = value;
   }
+  if ((value = headers.get("cf-aig-no-wholesale")) !== null) options.noWholesale = parseBoolean("cf-aig-no-wholesale", value);
   if ((value = headers.get("cf-aig-gateway-id")) !== null) {
     if (!isSlug(value, 64, false)) {
       throw invalidHeader("cf-aig-gateway-id", `must be a gateway id of 1–64 lowercase letters, digits and hyphens, got "${value}"`);

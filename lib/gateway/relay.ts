@@ -8,7 +8,7 @@ import type { LogSink } from "@/lib/logs/types";
 import type { GatewayMetrics } from "@/lib/metrics/gateway";
 import type { AnswerHandling } from "./answer";
 import type { OutgoingCall } from "@/lib/providers/types";
-import type { UpstreamCredential } from "./credentials";
+import { noteCredential, type UpstreamCredential } from "./credentials";
 import { clientClosed, GatewayError, InternalCode, providerFailed } from "./errors";
 import { attemptElapsedMs, nextAttempt, setGatewayHeaders, type Exchange } from "./exchange";
 import { clientResponseHeaders, headerText } from "./headers";
@@ -113,7 +113,7 @@ async function forward(
   let credential = call.credential;
   let retries = 0;
   for (;;) {
-    exchange.providerKeyId = credential.storedKeyId;
+    noteCredential(exchange, credential);
     const last = retries + 1 >= options.maxAttempts;
     // After other attempts, the last waits for the provider however long it takes, unless a Universal step follows.
     const waits = last && call.finalStep && (exchange.attempt > 1 || exchange.step > 0);

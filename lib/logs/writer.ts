@@ -1,7 +1,7 @@
 import { getTableColumns, getTableName, sql, type Column } from "drizzle-orm";
 import type { PgTable } from "drizzle-orm/pg-core";
 import { describeDatabaseError, type Database } from "@/db/client";
-import { gatewayTokens, providerKeys, requestLogPayloads, requestLogs, usageRollups, type NewRequestLog, type UsageRollup } from "@/db/schema";
+import { gatewayTokens, operatorKeys, providerKeys, requestLogPayloads, requestLogs, usageRollups, type NewRequestLog, type UsageRollup } from "@/db/schema";
 import { InternalCode } from "@/lib/gateway/errors";
 import { safeJson } from "./safe-text";
 import type { LogEvent } from "./types";
@@ -34,7 +34,7 @@ export async function writeLogBatch(db: Database, events: LogEvent[]): Promise<v
       insert into ${usageRollups} ${expandJson(usageRollups, rollups)}
       on conflict (team_id, hour, gateway_id, provider, model) do update set
         ${sql.join(ROLLUP_SUMS.map(sumWithExcluded), sql`, `)}`);
-    const { tokens, keys } = lastUses(logs);
+    const { tokens, keys, operatorKeyUses } = lastUses(logs);
     if (tokens.length > 0) {
       await tx.execute(sql`
         update ${gatewayTokens} as t set last_used_at = greatest(t.last_used_at, u.at)
@@ -45,6 +45,12 @@ export async function writeLogBatch(db: Database, events: LogEvent[]): Promise<v
       await tx.execute(sql`
         update ${providerKeys} as k set last_used_at = u.at, last_status = u.status
         from json_to_recordset(${JSON.stringify(keys)}::json) as u(id text, at timestamptz, status text)
+        where k.id = u.id and (k.last_used_at is null or k.last_used_at <= u.at)`);
+    }
+    if (operatorKeyUses.length > 0) {
+      await tx.execute(sql`
+        update ${operatorKeys} as k set last_used_at = u.at, last_status = u.status
+        from json_to_recordset(${JSON.stringify(operatorKeyUses)}::json) as u(id text, at timestamptz, status text)
         where k.id = u.id and (k.last_used_at is null or k.last_used_at <= u.at)`);
     }
   });
@@ -72,13 +78,15 @@ export function withoutDetails(event: LogEvent, error: unknown): LogEvent {
 }
 
 /**
- * When each token and stored key was last used in the batch, and whether the provider accepted
- * the key (401/403 means it was rejected). Written here, with the logs, so the request path never
- * waits for it. Sorted by id so concurrent writers lock rows in the same order.
+ * When each token and stored key (a team's, or the operator's as the row's key source says) was
+ * last used in the batch, and whether the provider accepted the key (401/403 means it was
+ * rejected). Written here, with the logs, so the request path never waits for it. Sorted by id so
+ * concurrent writers lock rows in the same order.
  */
 function lastUses(logs: NewRequestLog[]) {
   const tokens = new Map<string, Date>();
   const keys = new Map<string, { at: Date; status: "ok" | "rejected" }>();
+  const operatorKeyIds = new Set<string>();
   for (const log of logs) {
     if (log.tokenId && isLater(log.createdAt, tokens.get(log.tokenId))) tokens.set(log.tokenId, log.createdAt);
     // A refusal by the gateway itself says nothing about the key, unless it reports the provider's
@@ -86,12 +94,15 @@ function lastUses(logs: NewRequestLog[]) {
     const providerAnswered = log.errorCode == null || log.errorCode === InternalCode.unauthorized;
     if (log.providerKeyId && providerAnswered && isLater(log.createdAt, keys.get(log.providerKeyId)?.at)) {
       keys.set(log.providerKeyId, { at: log.createdAt, status: log.statusCode === 401 || log.statusCode === 403 ? "rejected" : "ok" });
+      if (log.keySource === "operator") operatorKeyIds.add(log.providerKeyId);
     }
   }
   const byId = <T>(entries: Map<string, T>) => [...entries].sort(([a], [b]) => (a < b ? -1 : 1));
+  const uses = byId(keys).map(([id, use]) => ({ id, ...use }));
   return {
     tokens: byId(tokens).map(([id, at]) => ({ id, at })),
-    keys: byId(keys).map(([id, use]) => ({ id, ...use })),
+    keys: uses.filter((use) => !operatorKeyIds.has(use.id)),
+    operatorKeyUses: uses.filter((use) => operatorKeyIds.has(use.id)),
   };
 }
 

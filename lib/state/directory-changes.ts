@@ -5,6 +5,12 @@ import { directoryVersions } from "@/db/schema";
 /** The Postgres channel that announces a change to a team's directory; the payload is `{teamId}:{version}`. */
 export const DIRECTORY_CHANNEL = "switchyard_directory";
 
+/**
+ * The directory version that stands for the operator's keys, which every team may use: not a team
+ * id (those carry the `team_` prefix), so its changes travel the same feed, poll and versions.
+ */
+export const OPERATOR_DIRECTORY = "operator";
+
 /** The team's directory reached `version` (directory_versions): a reader holding an older one is stale. */
 export interface DirectoryChange {
   teamId: string;

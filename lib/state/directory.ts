@@ -27,7 +27,7 @@ export interface TeamLimits {
 
 export interface StoredKey {
   id: string;
-  /** Null for a team-wide key. */
+  /** Null for a team-wide key, and for every operator key. */
   gatewayId: string | null;
   /** Keys with the same gateway and alias are one pool. */
   alias: string;
@@ -72,6 +72,8 @@ export interface GatewayDirectory {
   token(hash: string): Promise<TokenRecord | undefined>;
   /** The provider's stored keys usable on this gateway: its own and the team-wide ones. */
   providerKeys(teamId: string, gatewayId: string, provider: string): Promise<StoredKey[]>;
+  /** The operator's keys of the provider, which any team's request with a valid token may fall back to (credential resolution decides when). */
+  operatorKeys(provider: string): Promise<StoredKey[]>;
   /** By slug without the `custom-` prefix; disabled providers are not returned. */
   customProvider(teamId: string, slug: string): Promise<CustomProviderRecord | undefined>;
   /** The team's budgets and credits. */

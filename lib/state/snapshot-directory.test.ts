@@ -2,11 +2,12 @@ import { sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "@/db/client";
 import { hashGatewayToken } from "@/lib/crypto/gateway-token";
+import { addOperatorKey, removeOperatorKey, rotateOperatorKey } from "@/lib/services/operator/keys";
 import { revokeGatewayToken } from "@/lib/services/tokens/revoke";
 import { changeDirectory } from "@/lib/state/directory-changes";
 import { testDatabases } from "@/tests/support/database";
 import { testKeyring } from "@/tests/support/keyring";
-import { seedTeam } from "@/tests/support/seed";
+import { operatorContext, seedTeam } from "@/tests/support/seed";
 import type { GatewayDirectory } from "@/lib/state/directory";
 import { createSnapshotDirectory } from "@/lib/state/snapshot-directory";
 
@@ -62,6 +63,35 @@ for (const entry of testDatabases()) {
       expect(await directory.token(hash)).toBeUndefined();
       expect((await directory.gateway(t.team.id, t.gateway.slug))?.id).toBe(t.gateway.id);
       expect(directory.stats()).toMatchObject({ teamsLoaded: 1, reloads: 2 });
+    });
+
+    it("holds the operator's keys once for every team, and drops them when they change: at once here, by the change feed elsewhere", async () => {
+      const ctx = operatorContext(handle.db);
+      const secret = "sk-operator-directory-0123456789";
+      const key = await addOperatorKey({ ctx, provider: "groq", secret, keyring: testKeyring });
+      open();
+      // Another instance: the same database through an object no in-process announcement reaches, so it learns by polling.
+      const elsewhere = createSnapshotDirectory(Object.create(handle.db), testKeyring);
+      try {
+        const [held] = await directory.operatorKeys("groq");
+        expect(held).toMatchObject({ id: key.id, alias: "default", gatewayId: null, rejected: false });
+        expect(held!.secret()).toBe(secret);
+        expect(await directory.operatorKeys("groq")).toBe(await directory.operatorKeys("groq"));
+        expect((await elsewhere.operatorKeys("groq")).map((k) => k.secret())).toEqual([secret]);
+
+        const rotated = "sk-operator-directory-rotated-987";
+        await rotateOperatorKey({ ctx, id: key.id, secret: rotated, keyring: testKeyring });
+        expect((await directory.operatorKeys("groq")).map((k) => k.secret())).toEqual([rotated]);
+        for (;;) {
+          const [seen] = await elsewhere.operatorKeys("groq");
+          if (seen?.secret() === rotated) break;
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        await removeOperatorKey({ ctx, id: key.id });
+        expect(await directory.operatorKeys("groq")).toEqual([]);
+      } finally {
+        await elsewhere.close();
+      }
     });
 
     if (entry.name === "postgres") {

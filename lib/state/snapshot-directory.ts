@@ -1,11 +1,11 @@
 import { and, eq, isNull, sum } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { budgets, creditGrants, customProviders, directoryVersions, gatewayTokens, gateways, providerKeys, teams, type Gateway } from "@/db/schema";
-import { decryptSecret, providerKeyAad } from "@/lib/crypto/envelope";
+import { budgets, creditGrants, customProviders, directoryVersions, gatewayTokens, gateways, operatorKeys, providerKeys, teams, type Gateway } from "@/db/schema";
+import { decryptSecret, operatorKeyAad, providerKeyAad, type SealedSecret } from "@/lib/crypto/envelope";
 import type { MasterKeyring } from "@/lib/crypto/master-keys";
 import { newId } from "@/lib/ids";
 import { watchDirectoryChanges } from "@/lib/state/change-feed";
-import { changeDirectory, type DirectoryChange } from "@/lib/state/directory-changes";
+import { changeDirectory, OPERATOR_DIRECTORY, type DirectoryChange } from "@/lib/state/directory-changes";
 import type { CustomProviderRecord, GatewayDirectory, StoredKey, TeamLimits, TeamRecord, TokenRecord } from "@/lib/state/directory";
 
 interface TeamSnapshot {
@@ -19,12 +19,47 @@ interface TeamSnapshot {
   limits: TeamLimits;
 }
 
-interface TeamEntry {
-  loading: Promise<TeamSnapshot>;
+/** The operator's keys, shared by every team: versioned as the directory OPERATOR_DIRECTORY. */
+interface OperatorSnapshot {
+  version: number;
+  keysByProvider: Map<string, StoredKey[]>;
+}
+
+interface Entry<S> {
+  loading: Promise<S>;
   /** Set once loaded; until then changes only raise `wanted`. */
-  snapshot?: TeamSnapshot;
+  snapshot?: S;
   /** The latest version announced while loading: a load that read an older one is loaded again. */
   wanted: number;
+}
+
+type TeamEntry = Entry<TeamSnapshot>;
+
+/** A key row as both key tables store it. */
+interface KeyRow {
+  id: string;
+  gatewayId: string | null;
+  provider: string;
+  alias: string;
+  ciphertext: string;
+  masterKeyVersion: string;
+  baseUrl: string | null;
+  weight: number;
+  lastStatus: string | null;
+}
+
+/** The rows by provider, each decrypted on first use, not here: a key that cannot be decrypted fails only the requests that use it. */
+function storedKeysByProvider(keyring: MasterKeyring, rows: KeyRow[], aad: (provider: string, alias: string) => string): Map<string, StoredKey[]> {
+  const byProvider = new Map<string, StoredKey[]>();
+  for (const { provider, ciphertext, masterKeyVersion, lastStatus, ...key } of rows) {
+    const sealed: SealedSecret = { ciphertext, masterKeyVersion };
+    let plaintext: string | undefined;
+    const secret = () => (plaintext ??= decryptSecret(keyring, sealed, aad(provider, key.alias)));
+    const keys = byProvider.get(provider) ?? [];
+    keys.push({ ...key, rejected: lastStatus === "rejected", secret });
+    byProvider.set(provider, keys);
+  }
+  return byProvider;
 }
 
 /** Where a token hash or team slug was found. */
@@ -123,6 +158,7 @@ export function createSnapshotDirectory(db: Database, keyring: MasterKeyring): G
    * so versions decide: only a snapshot older than the change is dropped.
    */
   function forgetIfOlder({ teamId, version }: DirectoryChange): void {
+    if (teamId === OPERATOR_DIRECTORY) return forgetOperatorIfOlder(version);
     const entry = entries.get(teamId);
     if (!entry) return;
     const held = entry.snapshot;
@@ -137,9 +173,67 @@ export function createSnapshotDirectory(db: Database, keyring: MasterKeyring): G
     for (const [hash, token] of held.tokensByHash) if (tokensByHash.get(hash) === token) tokensByHash.delete(hash);
   }
 
+  let operator: Entry<OperatorSnapshot> | undefined;
+
+  function forgetOperatorIfOlder(version: number): void {
+    if (!operator) return;
+    if (!operator.snapshot) operator.wanted = Math.max(operator.wanted, version);
+    else if (operator.snapshot.version < version) {
+      operator = undefined;
+      stats.invalidations++;
+    }
+  }
+
+  /** The operator's keys, loaded once however many requests want them meanwhile, and again after any change to them. */
+  function operatorSnapshot(): OperatorSnapshot | Promise<OperatorSnapshot> {
+    if (operator) return operator.snapshot ?? operator.loading;
+    const entry: Entry<OperatorSnapshot> = { loading: loadOperatorInto(() => entry), wanted: 0 };
+    operator = entry;
+    return entry.loading;
+  }
+
+  /** As `loadInto`, for the operator's keys. */
+  async function loadOperatorInto(entry: () => Entry<OperatorSnapshot>): Promise<OperatorSnapshot> {
+    try {
+      for (;;) {
+        const snapshot = await loadOperator();
+        if (snapshot.version < entry().wanted) continue;
+        entry().snapshot = snapshot;
+        return snapshot;
+      }
+    } catch (error) {
+      if (operator === entry()) operator = undefined;
+      throw error;
+    }
+  }
+
+  async function loadOperator(): Promise<OperatorSnapshot> {
+    stats.reloads++;
+    const [versionRow] = await query(
+      db.select({ version: directoryVersions.version }).from(directoryVersions).where(eq(directoryVersions.teamId, OPERATOR_DIRECTORY)),
+    );
+    const rows = await query(
+      db
+        .select({
+          id: operatorKeys.id,
+          provider: operatorKeys.provider,
+          alias: operatorKeys.alias,
+          ciphertext: operatorKeys.secret,
+          masterKeyVersion: operatorKeys.masterKeyVersion,
+          baseUrl: operatorKeys.baseUrl,
+          weight: operatorKeys.weight,
+          lastStatus: operatorKeys.lastStatus,
+        })
+        .from(operatorKeys),
+    );
+    const keyRows = rows.map((row) => ({ ...row, gatewayId: null }));
+    return { version: versionRow?.version ?? 0, keysByProvider: storedKeysByProvider(keyring, keyRows, operatorKeyAad) };
+  }
+
   const changes = watchDirectoryChanges(db, {
     *heldVersions() {
       for (const [teamId, { snapshot }] of entries) if (snapshot) yield [teamId, snapshot.version];
+      if (operator?.snapshot) yield [OPERATOR_DIRECTORY, operator.snapshot.version];
     },
     onChange(change) {
       tokenLookup.forgetMisses();
@@ -227,16 +321,7 @@ export function createSnapshotDirectory(db: Database, keyring: MasterKeyring): G
     ]);
     if (!team) throw new Error(`team ${teamId} vanished while its snapshot was loading`);
 
-    const keysByProvider = new Map<string, StoredKey[]>();
-    for (const { provider, ciphertext, masterKeyVersion, lastStatus, ...key } of keyRows) {
-      let plaintext: string | undefined;
-      // Decrypted on first use, not here: a key that cannot be decrypted fails only the requests that use it.
-      const secret = () =>
-        (plaintext ??= decryptSecret(keyring, { ciphertext, masterKeyVersion }, providerKeyAad(teamId, provider, key.alias)));
-      const keys = keysByProvider.get(provider) ?? [];
-      keys.push({ ...key, rejected: lastStatus === "rejected", secret });
-      keysByProvider.set(provider, keys);
-    }
+    const keysByProvider = storedKeysByProvider(keyring, keyRows, (provider, alias) => providerKeyAad(teamId, provider, alias));
     return {
       version,
       team,
@@ -286,6 +371,8 @@ export function createSnapshotDirectory(db: Database, keyring: MasterKeyring): G
 
     providerKeys: async (teamId, gatewayId, provider) =>
       ((await snapshotOf(teamId)).keysByProvider.get(provider) ?? []).filter(usableOn(gatewayId)),
+
+    operatorKeys: async (provider) => (await operatorSnapshot()).keysByProvider.get(provider) ?? [],
 
     limits: async (teamId) => (await snapshotOf(teamId)).limits,
 

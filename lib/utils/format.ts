@@ -18,6 +18,8 @@ export function formatCompact(n: number): string {
 /** Micro-dollars as dollars: cents for amounts from a dollar, more digits below so small costs still show. */
 export function formatCost(micros: number): string {
   if (micros === 0) return "$0";
+  // A credit balance below zero, a negative adjustment.
+  if (micros < 0) return `-${formatCost(-micros)}`;
   const dollars = micros / 1_000_000;
   if (dollars >= 1) return `$${dollars.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
   if (dollars >= 0.01) return `$${dollars.toFixed(4)}`;

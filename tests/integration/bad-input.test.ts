@@ -288,6 +288,7 @@ const BAD_OPTION_HEADERS: Array<[string, string]> = [
   ["cf-aig-byok-alias", "bad alias!"],
   ["cf-aig-byok-alias", "x".repeat(65)],
   ["cf-aig-byok-alias", "ünïcode"],
+  ["cf-aig-no-wholesale", "1"],
   ["cf-aig-gateway-id", "UPPER"],
   ["cf-aig-gateway-id", "../main"],
   ["cf-aig-gateway-id", ""],

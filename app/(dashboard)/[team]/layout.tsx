@@ -2,18 +2,20 @@ import type { ReactNode } from "react";
 import { MobileNav } from "@/components/mobile-nav";
 import { Sidebar, type SidebarProps } from "@/components/sidebar";
 import { requireTeam } from "@/lib/auth/team";
+import { isOperator } from "@/lib/services/operator/access";
 import { listTeamsForUser } from "@/lib/services/teams/list-for-user";
 import { createTeamAction } from "./actions";
 
 export default async function TeamLayout({ children, params }: { children: ReactNode; params: Promise<{ team: string }> }) {
   const { team: slug } = await params;
   const { ctx, team, role, user } = await requireTeam(slug);
-  const teams = await listTeamsForUser({ ctx });
+  const [teams, operator] = await Promise.all([listTeamsForUser({ ctx }), isOperator(ctx)]);
   const sidebar: SidebarProps = {
     current: { slug: team.slug, name: team.name, role },
     teams: teams.map((t) => ({ slug: t.slug, name: t.name, role: t.role })),
     user: { email: user.email, name: user.name },
     createTeam: createTeamAction,
+    operator,
   };
   return (
     <div className="lg:flex">

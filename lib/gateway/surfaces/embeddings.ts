@@ -6,7 +6,7 @@ import { codecFor } from "@/lib/formats/index";
 import { isJsonObject, type JsonObject } from "@/lib/formats/json";
 import { openAiChatAnswer, type AnswerHandling, type WholeAnswer } from "../answer";
 import type { GatewayResponse } from "../contract";
-import { resolveCredential, type UpstreamCredential } from "../credentials";
+import { resolveCredential, noteCredential, type UpstreamCredential } from "../credentials";
 import { formatRefusal, invalidProvider, invalidRequest, methodNotAllowed, passthroughOnlyProvider } from "../errors";
 import { upstreamRequestHeaders } from "../headers";
 import { parseJsonObject, parseModelName } from "../openai-body";
@@ -39,8 +39,8 @@ export async function serveEmbeddings(ctx: SurfaceContext): Promise<GatewayRespo
   if (!route) {
     throw invalidRequest(`${target.name} has no OpenAI-format embeddings endpoint for "${model}"; call its own through the ${target.slug} passthrough`, "unsupported_endpoint");
   }
-  const credential = await resolveCredential(target, access, ctx.clientSentKey, exchange.options?.byokAlias, ctx.directory);
-  exchange.providerKeyId = credential.storedKeyId;
+  const credential = await resolveCredential(target, access, ctx.clientSentKey, exchange.options, ctx.directory);
+  noteCredential(exchange, credential);
   if ("path" in route) {
     const path = target.pathForModel?.(route.path, model) ?? route.path;
     return callProvider(ctx, target, credential, path, body, JSON.stringify(body), openAiChatAnswer(false));

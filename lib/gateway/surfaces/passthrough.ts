@@ -1,6 +1,6 @@
 import { looksLikeGatewayToken } from "@/lib/crypto/gateway-token";
 import type { GatewayResponse } from "../contract";
-import { resolveCredential, type UpstreamCredential } from "../credentials";
+import { resolveCredential, noteCredential, type UpstreamCredential } from "../credentials";
 import { invalidProvider, invalidRequest, methodNotAllowed } from "../errors";
 import { upstreamRequestHeaders } from "../headers";
 import { askForStreamUsage, assertJsonDepth, tryParseJsonObject } from "../openai-body";
@@ -51,8 +51,8 @@ export async function servePassthrough(ctx: SurfaceContext, provider: string, pr
 
   const clientSentKey = ctx.clientSentKey || queryKey !== null;
   const routed = target.passthroughTarget?.(providerPath);
-  const credential = await resolveCredential(target, access, clientSentKey, exchange.options?.byokAlias, ctx.directory, "as-sent", routed?.baseUrl);
-  exchange.providerKeyId = credential.storedKeyId;
+  const credential = await resolveCredential(target, access, clientSentKey, exchange.options, ctx.directory, "as-sent", routed?.baseUrl);
+  noteCredential(exchange, credential);
   const build = (key: UpstreamCredential) =>
     key.apply({
       method: req.method,

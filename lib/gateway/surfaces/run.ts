@@ -2,7 +2,7 @@ import { isJsonObject, type JsonObject } from "@/lib/formats/json";
 import { isWorkersAiModel, workersAi } from "@/lib/providers/workers-ai";
 import { passthroughAnswer } from "../answer";
 import type { GatewayResponse } from "../contract";
-import { resolveCredential, type UpstreamCredential } from "../credentials";
+import { resolveCredential, noteCredential, type UpstreamCredential } from "../credentials";
 import { invalidRequest, methodNotAllowed } from "../errors";
 import { upstreamRequestHeaders } from "../headers";
 import { parseJsonObject } from "../openai-body";
@@ -54,8 +54,8 @@ async function runWorkersAi(ctx: SurfaceContext, model: string, input: JsonObjec
   exchange.provider = workersAi.slug;
   exchange.model = model;
   exchange.stream = input.stream === true;
-  const credential = await resolveCredential(workersAi, access, ctx.clientSentKey, exchange.options?.byokAlias, ctx.directory);
-  exchange.providerKeyId = credential.storedKeyId;
+  const credential = await resolveCredential(workersAi, access, ctx.clientSentKey, exchange.options, ctx.directory);
+  noteCredential(exchange, credential);
   const body = JSON.stringify(input);
   const build = (key: UpstreamCredential) => {
     const headers = upstreamRequestHeaders(req.headers);

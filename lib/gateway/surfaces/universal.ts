@@ -71,6 +71,7 @@ function startStep(exchange: Exchange, index: number): void {
   exchange.model = null;
   exchange.stream = false;
   exchange.providerKeyId = null;
+  exchange.keySource = null;
   exchange.ingressFormat = undefined;
   exchange.providerRequestBody = undefined;
   exchange.cached = false;

@@ -36,7 +36,7 @@ export interface UsedKey {
 
 export type RequestAttempt = Pick<
   RequestLog,
-  "id" | "step" | "attempt" | "statusCode" | "success" | "errorCode" | "errorMessage" | "provider" | "model" | "durationMs" | "cached" | "createdAt"
+  "id" | "step" | "attempt" | "statusCode" | "success" | "errorCode" | "errorMessage" | "provider" | "model" | "durationMs" | "cached" | "createdAt" | "keySource"
 > & { key: UsedKey | null };
 
 export interface Translation {
@@ -97,6 +97,7 @@ async function attemptsOf(ctx: ServiceContext, teamId: string, requestId: string
       durationMs: requestLogs.durationMs,
       cached: requestLogs.cached,
       createdAt: requestLogs.createdAt,
+      keySource: requestLogs.keySource,
       keyId: requestLogs.providerKeyId,
       keyAlias: providerKeys.alias,
       keyStart: providerKeys.secretStart,

@@ -9,6 +9,7 @@ import type { MasterKeyring } from "@/lib/crypto/master-keys";
 import { newId } from "@/lib/ids";
 import { changeDirectory } from "@/lib/state/directory-changes";
 import { CUSTOM_PROVIDER_PREFIX, isCustomProviderSlug, providers } from "@/lib/providers";
+import type { ProviderSpec } from "@/lib/providers/types";
 import type { ServiceContext } from "../context";
 import { ConflictError, InvalidInputError, NotFoundError } from "../errors";
 import { findGateway } from "../gateways/get";
@@ -24,15 +25,17 @@ const weightProblem = `must be a whole number from 1 to ${WEIGHT_MAX}`;
 /** A key's share of its pool's requests, relative to its other keys' weights. */
 export const providerKeyWeightSchema = z.int(weightProblem).min(1, weightProblem).max(WEIGHT_MAX, weightProblem);
 
+// Part of the encryption's AAD, which uses ":" as separator, and of the `cf-aig-byok-alias` header.
+export const providerKeyAliasSchema = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, "use 1–64 letters, digits, hyphens and underscores")
+  .default("default");
+
 const input = z.object({
   provider: z.string().trim().min(1, "must not be empty"),
   secret: providerKeySecretSchema,
-  // Part of the encryption's AAD, which uses ":" as separator, and of the `cf-aig-byok-alias` header.
-  alias: z
-    .string()
-    .trim()
-    .regex(/^[A-Za-z0-9_-]{1,64}$/, "use 1–64 letters, digits, hyphens and underscores")
-    .default("default"),
+  alias: providerKeyAliasSchema,
   gatewaySlug: z.string().optional(),
   baseUrl: httpUrl.optional(),
   pool: z.boolean().default(false),
@@ -45,16 +48,18 @@ export function assertUsableSecret(provider: string, secret: string): void {
   if (problem) throw new InvalidInputError(`secret: ${problem}`);
 }
 
+/** A key of a catalog provider (not a custom one) that requests can use: a secret the provider reads, and a base URL where it has none of its own. */
+export function assertCatalogProviderKey(spec: ProviderSpec, baseUrl: string | undefined, secret: string): void {
+  assertUsableSecret(spec.slug, secret);
+  if (spec.baseUrl === null && !baseUrl && !spec.baseUrlOfKey?.(secret)) {
+    const instead = spec.secretHint ? `, or a secret that names it: ${spec.secretHint}` : "";
+    throw new InvalidInputError(`baseUrl: ${spec.name} keys need a base URL, like ${spec.baseUrlHint}${instead}`);
+  }
+}
+
 async function assertKnownProvider(db: Database, teamId: string, provider: string, baseUrl: string | undefined, secret: string) {
   const spec = providers.get(provider);
-  if (spec) {
-    assertUsableSecret(provider, secret);
-    if (spec.baseUrl === null && !baseUrl && !spec.baseUrlOfKey?.(secret)) {
-      const instead = spec.secretHint ? `, or a secret that names it: ${spec.secretHint}` : "";
-      throw new InvalidInputError(`baseUrl: ${spec.name} keys need a base URL, like ${spec.baseUrlHint}${instead}`);
-    }
-    return;
-  }
+  if (spec) return assertCatalogProviderKey(spec, baseUrl, secret);
   if (!isCustomProviderSlug(provider)) {
     const known = [...providers.keys()].join(", ");
     throw new InvalidInputError(

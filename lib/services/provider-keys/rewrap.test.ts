@@ -2,17 +2,19 @@ import { randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "@/db/client";
-import { directoryVersions, playgroundCredentials, providerKeys } from "@/db/schema";
-import { decryptSecret, providerKeyAad } from "@/lib/crypto/envelope";
+import { directoryVersions, operatorKeys, playgroundCredentials, providerKeys } from "@/db/schema";
+import { decryptSecret, operatorKeyAad, providerKeyAad } from "@/lib/crypto/envelope";
 import { parseMasterKeys } from "@/lib/crypto/master-keys";
 import { testDatabases } from "@/tests/support/database";
 import { ForbiddenError } from "../errors";
+import { addOperatorKey } from "../operator/keys";
 import { playgroundSecretAad, playgroundToken } from "../playground/token";
 import { newTeam, operatorOf, userContext, userIdOf } from "../test-helpers";
 import { addProviderKey } from "./add";
 import { listProviderKeys } from "./list";
 import { rewrapProviderKeys } from "./rewrap";
 import { rotateProviderKey } from "./rotate";
+import { OPERATOR_DIRECTORY } from "@/lib/state/directory-changes";
 
 const masterKey = () => randomBytes(32).toString("base64");
 const [v0, v1, v2] = [`v0:${masterKey()}`, `v1:${masterKey()}`, `v2:${masterKey()}`];
@@ -46,17 +48,26 @@ describe.each(testDatabases())("rewrapProviderKeys on $name", (database) => {
       await addProviderKey({ ctx, teamId: team.id, provider: "openai", secret: secrets.openai, keyring: before }),
       await addProviderKey({ ctx, teamId: other.id, provider: "groq", secret: secrets.groq, keyring: before }),
     ];
+    const operatorSecret = "sk-proj-rewrap-operator-0123456789";
+    const operatorKey = await addOperatorKey({ ctx, provider: "openai", secret: operatorSecret, keyring: before });
     const member = await userContext(handle, { team, role: "member" });
     const playground = await playgroundToken({ ctx: member, teamId: team.id, keyring: before });
     const original = await rowOf(keys[0]!.id);
     const versions = [await versionOf(team.id), await versionOf(other.id)];
+    const operatorVersion = await versionOf(OPERATOR_DIRECTORY);
 
     const report = await rewrapProviderKeys({ ctx, keyring: during });
     expect(report).toEqual({
       masterKeyVersion: "v2",
       providerKeys: { rewrapped: 2, alreadyCurrent: 0, failed: [] },
+      operatorKeys: { rewrapped: 1, alreadyCurrent: 0, failed: [] },
       playgroundTokens: { rewrapped: 1, alreadyCurrent: 0, failed: [] },
     });
+    const [operatorRow] = await handle.db.select().from(operatorKeys).where(eq(operatorKeys.id, operatorKey.id));
+    expect(decryptSecret(after, { ciphertext: operatorRow!.secret, masterKeyVersion: operatorRow!.masterKeyVersion }, operatorKeyAad("openai", "default"))).toBe(
+      operatorSecret,
+    );
+    expect(await versionOf(OPERATOR_DIRECTORY)).toBe(operatorVersion + 1);
 
     for (const key of keys) {
       const row = await rowOf(key.id);
@@ -85,11 +96,13 @@ describe.each(testDatabases())("rewrapProviderKeys on $name", (database) => {
     expect(again).toEqual({
       masterKeyVersion: "v2",
       providerKeys: { rewrapped: 0, alreadyCurrent: 2, failed: [] },
+      operatorKeys: { rewrapped: 0, alreadyCurrent: 1, failed: [] },
       playgroundTokens: { rewrapped: 0, alreadyCurrent: 1, failed: [] },
     });
     expect(await versionOf(team.id)).toBe(versions[0]! + 1);
     // The next test's keys start under v1 again.
     await handle.db.delete(providerKeys);
+    await handle.db.delete(operatorKeys);
     await handle.db.delete(playgroundCredentials);
   });
 

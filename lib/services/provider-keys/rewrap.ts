@@ -1,11 +1,11 @@
 import { and, asc, count, eq, ne, or, sql, type SQL } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
 import type { Database } from "@/db/client";
-import { playgroundCredentials, providerKeys } from "@/db/schema";
-import { providerKeyAad, rewrapSecret, type SealedSecret } from "@/lib/crypto/envelope";
+import { operatorKeys, playgroundCredentials, providerKeys } from "@/db/schema";
+import { operatorKeyAad, providerKeyAad, rewrapSecret, type SealedSecret } from "@/lib/crypto/envelope";
 import { masterKeyring } from "@/lib/crypto/keyring";
 import type { MasterKeyring } from "@/lib/crypto/master-keys";
-import { changeDirectory } from "@/lib/state/directory-changes";
+import { changeDirectory, OPERATOR_DIRECTORY } from "@/lib/state/directory-changes";
 import type { ServiceContext } from "../context";
 import { ForbiddenError } from "../errors";
 import { playgroundSecretAad } from "../playground/token";
@@ -35,6 +35,8 @@ export interface RewrapReport {
   /** The master key version every rewrapped secret is wrapped under now (the keyring's current one). */
   masterKeyVersion: string;
   providerKeys: RewrapCounts;
+  /** The operator's keys, every team's to use. */
+  operatorKeys: RewrapCounts;
   /** The playground's stored gateway tokens, wrapped the same way. */
   playgroundTokens: RewrapCounts;
 }
@@ -121,6 +123,54 @@ function toWrappedKey(key: typeof providerKeys.$inferSelect): WrappedRow {
     id: key.id,
     what: `${key.provider} key "${key.alias}"`,
     aad: providerKeyAad(key.teamId, key.provider, key.alias),
+    sealed: { ciphertext: key.secret, masterKeyVersion: key.masterKeyVersion },
+  };
+}
+
+/** The operator's keys: one directory (OPERATOR_DIRECTORY) for all of them, whose change reaches every running gateway. */
+const operatorKeyTable: WrappedTable = {
+  async countCurrent(db, current) {
+    const [row] = await db.select({ n: count() }).from(operatorKeys).where(eq(operatorKeys.masterKeyVersion, current));
+    return row!.n;
+  },
+  async next(db, current, after) {
+    const rows = await db
+      .select()
+      .from(operatorKeys)
+      .where(and(ne(operatorKeys.masterKeyVersion, current), after && sql`${operatorKeys.id} > ${after.id}`))
+      .orderBy(asc(operatorKeys.id))
+      .limit(BATCH_SIZE);
+    return rows.map(toWrappedOperatorKey);
+  },
+  async reread(db, rows) {
+    const fresh = await db
+      .select()
+      .from(operatorKeys)
+      .where(or(...rows.map((row) => eq(operatorKeys.id, row.id))));
+    return fresh.map(toWrappedOperatorKey);
+  },
+  async write(db, rows) {
+    const written = new Set<WrappedRow>();
+    await changeDirectory(db, OPERATOR_DIRECTORY, async (tx) => {
+      for (const { row, rewrapped } of rows) {
+        const updated = await tx
+          .update(operatorKeys)
+          .set({ secret: rewrapped.ciphertext, masterKeyVersion: rewrapped.masterKeyVersion, wrappedAt: new Date() })
+          .where(and(eq(operatorKeys.id, row.id), unchanged(operatorKeys.secret, operatorKeys.masterKeyVersion, row)))
+          .returning({ id: operatorKeys.id });
+        if (updated.length > 0) written.add(row);
+      }
+    });
+    return written;
+  },
+};
+
+function toWrappedOperatorKey(key: typeof operatorKeys.$inferSelect): WrappedRow {
+  return {
+    teamId: OPERATOR_DIRECTORY,
+    id: key.id,
+    what: `operator ${key.provider} key "${key.alias}"`,
+    aad: operatorKeyAad(key.provider, key.alias),
     sealed: { ciphertext: key.secret, masterKeyVersion: key.masterKeyVersion },
   };
 }
@@ -254,6 +304,7 @@ export async function rewrapProviderKeys({
   return {
     masterKeyVersion: keyring.current,
     providerKeys: await rewrapTable(ctx.db, keyring, providerKeyTable),
+    operatorKeys: await rewrapTable(ctx.db, keyring, operatorKeyTable),
     playgroundTokens: await rewrapTable(ctx.db, keyring, playgroundCredentialTable),
   };
 }

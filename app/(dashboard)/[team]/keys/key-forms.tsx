@@ -104,7 +104,8 @@ export function AddKeyForm({
 }: {
   action: Action;
   providers: ProviderOption[];
-  gateways: string[];
+  /** The team's gateways a key may be kept to; undefined for the operator's keys, which are every team's. */
+  gateways?: string[];
   defaultGateway?: string;
 }) {
   const [state, formAction] = useActionState(action, {});
@@ -126,16 +127,18 @@ export function AddKeyForm({
             ))}
           </Select>
         </Field>
-        <Field label="Used by" htmlFor="key-gateway" error={errors.gatewaySlug}>
-          <Select id="key-gateway" name="gateway" defaultValue={defaultGateway ?? ""}>
-            <option value="">Every gateway (team-wide)</option>
-            {gateways.map((slug) => (
-              <option key={slug} value={slug}>
-                Gateway {slug} only
-              </option>
-            ))}
-          </Select>
-        </Field>
+        {gateways ? (
+          <Field label="Used by" htmlFor="key-gateway" error={errors.gatewaySlug}>
+            <Select id="key-gateway" name="gateway" defaultValue={defaultGateway ?? ""}>
+              <option value="">Every gateway (team-wide)</option>
+              {gateways.map((slug) => (
+                <option key={slug} value={slug}>
+                  Gateway {slug} only
+                </option>
+              ))}
+            </Select>
+          </Field>
+        ) : null}
       </div>
       {/* Keyed by provider: switching providers starts its fields empty. */}
       <CredentialInputs key={provider} idPrefix="key" fields={spec?.fields ?? []} errors={errors} />

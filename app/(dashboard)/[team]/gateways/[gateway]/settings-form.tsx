@@ -65,8 +65,7 @@ export function GatewaySettingsForm({
               name="byokOnly"
               label="Require provider credentials"
               defaultChecked={settings.byokOnly}
-              badge={NOT_ENFORCED_YET}
-              hint="Never use stored provider keys: every request must bring its own."
+              hint="Never fall back to the operator's keys: requests use the team's stored keys or bring their own, and are refused (400) when there is neither. Requests can ask the same with cf-aig-no-wholesale: true."
             />
           </Section>
 

@@ -51,7 +51,8 @@ export default async function LogDetailPage({ params }: { params: Params }) {
     ["Streamed", log.stream ? "Yes" : "No"],
     ["Served from cache", log.cached ? <CacheHitBadge key="c" /> : "No"],
     ["Step · attempt", `step ${log.step} · attempt ${log.attempt}${attempts.length > 1 ? ` (of ${attempts.length} rows for this request)` : ""}`],
-    ["Provider key", <UsedKeyLabel key="k" usedKey={key} />],
+    ["Key source", <KeySourceLabel key="ks" source={log.keySource} />],
+    ["Provider key", <UsedKeyLabel key="k" usedKey={key} source={log.keySource} />],
   ];
   const identifiers: [string, ReactNode][] = [
     ["Log ID", <IdValue key="l" value={log.id} />],
@@ -286,8 +287,20 @@ function HeaderList({ entries }: { entries: [string, string][] }) {
   );
 }
 
-/** A stored key by alias and preview (never its secret); the client's own key when there is none. */
-function UsedKeyLabel({ usedKey }: { usedKey: UsedKey | null }) {
+/** Whose key called the provider (`cf-aig-key-source`); rows from before it was recorded have none. */
+function KeySourceLabel({ source }: { source: string | null }) {
+  if (source === "team") return <>The team&apos;s stored key</>;
+  if (source === "operator") return <>The operator&apos;s key, charged to the team&apos;s credits</>;
+  if (source === "request") return <>The client&apos;s own key, sent with the request</>;
+  return <span className="text-muted-foreground">–</span>;
+}
+
+/**
+ * A stored key by alias and preview (never its secret); the client's own key when there is none.
+ * An operator key is the deployment's, not the team's: named as such, never previewed.
+ */
+function UsedKeyLabel({ usedKey, source }: { usedKey: UsedKey | null; source: string | null }) {
+  if (source === "operator") return <span title={usedKey?.id}>The operator&apos;s key</span>;
   if (!usedKey) return <span className="text-muted-foreground">The client&apos;s own, or none</span>;
   if (usedKey.alias === null) {
     return (
@@ -356,7 +369,7 @@ function AttemptsCard({ attempts, current, logsBase }: { attempts: RequestAttemp
                 {attempt.model ? <code className="block font-mono text-xs">{attempt.model}</code> : null}
               </TableCell>
               <TableCell>
-                <UsedKeyLabel usedKey={attempt.key} />
+                <UsedKeyLabel usedKey={attempt.key} source={attempt.keySource} />
               </TableCell>
               <TableCell className="max-w-72 text-xs break-words text-muted-foreground">{attempt.errorMessage ?? "–"}</TableCell>
               <TableCell className="text-right whitespace-nowrap tabular-nums">{formatDuration(attempt.durationMs)}</TableCell>

@@ -1,0 +1,20 @@
+import { eq } from "drizzle-orm";
+import { users } from "@/db/schema";
+import type { ServiceContext } from "../context";
+import { ForbiddenError } from "../errors";
+
+/** The CLI (the deployment's operator by definition), or a user whom it made an operator. */
+export async function isOperator(ctx: ServiceContext): Promise<boolean> {
+  if (ctx.actor.type === "operator") return true;
+  const [user] = await ctx.db.select({ operator: users.operator }).from(users).where(eq(users.id, ctx.actor.userId)).limit(1);
+  return user?.operator === true;
+}
+
+export async function requireOperator(ctx: ServiceContext, what: string): Promise<void> {
+  if (!(await isOperator(ctx))) throw new ForbiddenError(`only the deployment's operator can ${what}`);
+}
+
+/** Who granted something, as the ledger records it: a user id, or null for the CLI. */
+export function actorId(ctx: ServiceContext): string | null {
+  return ctx.actor.type === "user" ? ctx.actor.userId : null;
+}
