@@ -80,6 +80,8 @@ export interface GatewayDirectory {
   limits(teamId: string): Promise<TeamLimits>;
   /** Providers with at least one stored key usable on this gateway. */
   keyedProviders(teamId: string, gatewayId: string): Promise<string[]>;
+  /** Providers with at least one operator key. */
+  operatorKeyedProviders(): Promise<string[]>;
   stats(): DirectoryStats;
   /** Stops listening for changes. */
   close(): Promise<void>;

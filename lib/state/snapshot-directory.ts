@@ -383,6 +383,8 @@ export function createSnapshotDirectory(db: Database, keyring: MasterKeyring): G
       return [...keysByProvider].filter(([, keys]) => keys.some(usableOn(gatewayId))).map(([provider]) => provider).sort();
     },
 
+    operatorKeyedProviders: async () => [...(await operatorSnapshot()).keysByProvider.keys()].sort(),
+
     stats: () => ({ teamsLoaded: [...entries.values()].filter((e) => e.snapshot).length, ...stats }),
 
     close: () => changes.close(),

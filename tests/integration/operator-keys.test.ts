@@ -44,6 +44,20 @@ describeGateway("operator keys", (h) => {
     expect(used!.lastUsedAt).toBeInstanceOf(Date);
   });
 
+  it("lists the operator's providers' models to a team without keys, except where the gateway or the request refuses operator keys", async () => {
+    await operatorKey(h);
+    const t = await h.seed({ storedKey: false });
+    const strict = await addGateway(t, "strict-models", { byokOnly: true });
+    const ids = async (url: string, headers: Record<string, string> = {}) => {
+      const res = await fetch(url, { headers: { ...bearer(t.token), ...headers } });
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { data: { id: string }[] }).data.map((m) => m.id);
+    };
+    expect(await ids(`${t.gatewayUrl}/compat/models`)).toContain("openai/gpt-4o-mini");
+    expect(await ids(`${t.gatewayUrl}/compat/models`, { "cf-aig-no-wholesale": "true" })).toEqual([]);
+    expect(await ids(`${h.url}/v1/${t.team.slug}/${strict.slug}/compat/models`)).toEqual([]);
+  });
+
   it("never uses the operator's key without a valid token: the request gets the missing-key error", async () => {
     await operatorKey(h);
     const t = await h.seed({ storedKey: false, settings: { authentication: false } });

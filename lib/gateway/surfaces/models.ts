@@ -5,8 +5,15 @@ import { setGatewayHeaders } from "../exchange";
 import { recordExchange } from "../logging";
 import type { SurfaceContext } from "./context";
 
+/** Providers with a key of the team's usable on the gateway, and the operator's unless the gateway or the request refuses them. */
+async function reachableProviders({ directory, access, exchange }: SurfaceContext): Promise<string[]> {
+  const own = await directory.keyedProviders(access.team.id, access.gateway.id);
+  if (access.gateway.byokOnly || exchange.options?.noWholesale) return own;
+  return [...new Set([...own, ...(await directory.operatorKeyedProviders())])].sort();
+}
+
 /**
- * `compat/models` and `/ai/v1/models`: what the gateway can reach with its stored keys, as
+ * `compat/models` and `/ai/v1/models`: what the gateway can reach with stored keys (the team's, the operator's), as
  * `{provider}/{model}` ids — the pricing catalog's models of every provider with a key, or the
  * bare provider when the catalog has none (custom providers). `type` tells chat models from
  * embedding ones, for pickers that want only one kind. Stored keys need a token, so a request
@@ -15,7 +22,7 @@ import type { SurfaceContext } from "./context";
 export async function serveModels(ctx: SurfaceContext): Promise<GatewayResponse> {
   const { req, exchange, access } = ctx;
   if (req.method !== "GET") throw methodNotAllowed(req.method, "GET");
-  const reachable = access.token ? await ctx.directory.keyedProviders(access.team.id, access.gateway.id) : [];
+  const reachable = access.token ? await reachableProviders(ctx) : [];
   const data = reachable.flatMap((provider) => {
     const models = catalogModels(provider);
     if (models.length === 0) return [{ id: provider, object: "model", owned_by: provider }];
