@@ -1,11 +1,11 @@
 import { Wallet } from "lucide-react";
 import Link from "next/link";
 import type { FormState } from "@/app/(dashboard)/[team]/form-state";
-import { ConfirmAction } from "@/components/confirm-action";
 import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import type { BudgetWithSpend } from "@/lib/services/budgets/list";
 import { formatNumber } from "@/lib/utils/format";
+import { RemoveLimitAction } from "./remove-limit-action";
 import { SpendBar } from "./spend-bar";
 
 type Action = (state: FormState, form: FormData) => Promise<FormState>;
@@ -56,16 +56,7 @@ export function BudgetList({
               </p>
             </div>
             {canEdit ? (
-              <ConfirmAction
-                trigger="Remove"
-                triggerLabel={`Remove budget ${budget.name}`}
-                triggerVariant="destructive-ghost"
-                title={`Remove the budget “${budget.name}”?`}
-                description="Requests stop counting against it at once."
-                confirmLabel="Remove budget"
-                pendingLabel="Removing…"
-                action={removeAction(budget.id)}
-              />
+              <RemoveLimitAction what="budget" name={budget.name} action={removeAction(budget.id)} />
             ) : null}
           </div>
           <SpendBar spend={budget.spend} alertPercent={budget.alertPercent} label={`Spend of budget ${budget.name}`} />

@@ -1,6 +1,5 @@
 import { Gauge, Plus, Wallet } from "lucide-react";
 import type { FormState } from "@/app/(dashboard)/[team]/form-state";
-import { ConfirmAction } from "@/components/confirm-action";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Dialog, DialogContent, DialogTrigger } from "@/components/ui/dialog";
@@ -11,6 +10,7 @@ import { describeDimension } from "@/lib/services/limits/dimensions";
 import type { RuleSpend } from "@/lib/services/limits/spend";
 import { formatNumber } from "@/lib/utils/format";
 import { RateLimitRuleForm, SpendLimitRuleForm, SpendLimitsSwitch } from "./limit-forms";
+import { RemoveLimitAction } from "./remove-limit-action";
 import { SpendBar } from "./spend-bar";
 
 type Action = (state: FormState, form: FormData) => Promise<FormState>;
@@ -85,16 +85,7 @@ export function RateLimitRulesCard({
                 <TableCell>{perLabel(rule.key)}</TableCell>
                 {canEdit ? (
                   <TableCell className="text-right">
-                    <ConfirmAction
-                      trigger="Remove"
-                      triggerLabel={`Remove rule ${rule.id}`}
-                      triggerVariant="destructive-ghost"
-                      title={`Remove the rule “${rule.id}”?`}
-                      description="Requests stop counting against it at once."
-                      confirmLabel="Remove rule"
-                      pendingLabel="Removing…"
-                      action={removeAction(rule.id)}
-                    />
+                    <RemoveLimitAction what="rule" name={rule.id} action={removeAction(rule.id)} />
                   </TableCell>
                 ) : null}
               </TableRow>
@@ -175,16 +166,7 @@ export function SpendLimitsCard({
                     </p>
                   </div>
                   {canEdit ? (
-                    <ConfirmAction
-                      trigger="Remove"
-                      triggerLabel={`Remove spend limit ${rule.id}`}
-                      triggerVariant="destructive-ghost"
-                      title={`Remove the spend limit “${rule.id}”?`}
-                      description="Requests stop counting against it at once."
-                      confirmLabel="Remove"
-                      pendingLabel="Removing…"
-                      action={removeAction(rule.id)}
-                    />
+                    <RemoveLimitAction what="spend limit" name={rule.id} action={removeAction(rule.id)} />
                   ) : null}
                 </div>
                 {ruleSpend && spendLimits?.enabled ? (

@@ -1,9 +1,9 @@
 "use client";
 
-import { useActionState, useEffect, useState } from "react";
+import { useActionState, useState } from "react";
 import type { FormState } from "@/app/(dashboard)/[team]/form-state";
 import { Alert } from "@/components/ui/alert";
-import { DialogClose, DialogFooter, useDialog } from "@/components/ui/dialog";
+import { DialogClose, DialogFooter, useCloseOnSuccess } from "@/components/ui/dialog";
 import { Field, fieldDescriptionId } from "@/components/ui/field";
 import { keepValuesOnSubmit } from "@/components/ui/form";
 import { Input } from "@/components/ui/input";
@@ -12,13 +12,6 @@ import { SubmitButton } from "@/components/ui/submit-button";
 import { Textarea } from "@/components/ui/textarea";
 
 type Action = (state: FormState, form: FormData) => Promise<FormState>;
-
-function useCloseOnSuccess(state: FormState) {
-  const { close } = useDialog();
-  useEffect(() => {
-    if (state.ok) close();
-  }, [state, close]);
-}
 
 function NumberInput({ id, name, error, ...props }: { id: string; name: string; error?: string; min?: number; step?: string; placeholder?: string; required?: boolean }) {
   return (
@@ -35,6 +28,36 @@ function NumberInput({ id, name, error, ...props }: { id: string; name: string; 
   );
 }
 
+/** A rule's ID: the same ID replaces a rule, and refusals name it. */
+function RuleIdField({ id, error, hint }: { id: string; error?: string; hint: string }) {
+  return (
+    <Field label="Rule ID" htmlFor={id} error={error} hint={hint}>
+      <Input id={id} name="id" required autoFocus autoComplete="off" aria-invalid={error ? true : undefined} aria-describedby={fieldDescriptionId(id)} />
+    </Field>
+  );
+}
+
+/** A rule's window and how it is counted, the default technique listed first. */
+function WindowFields({ idPrefix, errors, defaultTechnique }: { idPrefix: string; errors: Record<string, string | undefined>; defaultTechnique: "fixed" | "sliding" }) {
+  const techniques = defaultTechnique === "fixed" ? (["fixed", "sliding"] as const) : (["sliding", "fixed"] as const);
+  return (
+    <>
+      <Field label="Window (seconds)" htmlFor={`${idPrefix}-window`} error={errors.window}>
+        <NumberInput id={`${idPrefix}-window`} name="window" min={1} step="1" required error={errors.window} />
+      </Field>
+      <Field label="Technique" htmlFor={`${idPrefix}-technique`} error={errors.technique}>
+        <Select id={`${idPrefix}-technique`} name="technique" defaultValue={defaultTechnique}>
+          {techniques.map((technique) => (
+            <option key={technique} value={technique}>
+              {technique === "fixed" ? "Fixed" : "Sliding"}
+            </option>
+          ))}
+        </Select>
+      </Field>
+    </>
+  );
+}
+
 /** A rate-limit rule of a gateway or a token; the same id replaces a rule. */
 export function RateLimitRuleForm({ action, allowTokenKey }: { action: Action; allowTokenKey: boolean }) {
   const [state, formAction] = useActionState(action, {});
@@ -44,9 +67,7 @@ export function RateLimitRuleForm({ action, allowTokenKey }: { action: Action; a
   return (
     <form action={formAction} onSubmit={keepValuesOnSubmit(formAction)} className="space-y-4">
       {state.error ? <Alert variant="error">{state.error}</Alert> : null}
-      <Field label="Rule ID" htmlFor="rule-id" error={errors.id} hint="Lowercase letters, digits, - and _. An existing rule's ID replaces it.">
-        <Input id="rule-id" name="id" required autoFocus autoComplete="off" aria-invalid={errors.id ? true : undefined} aria-describedby={fieldDescriptionId("rule-id")} />
-      </Field>
+      <RuleIdField id="rule-id" error={errors.id} hint="Lowercase letters, digits, - and _. An existing rule's ID replaces it." />
       <div className="grid gap-4 sm:grid-cols-2">
         <Field label="Limit" htmlFor="rule-limit" error={errors.limit}>
           <NumberInput id="rule-limit" name="limit" min={1} step="1" required error={errors.limit} />
@@ -57,15 +78,7 @@ export function RateLimitRuleForm({ action, allowTokenKey }: { action: Action; a
             <option value="tokens">Tokens (input + output)</option>
           </Select>
         </Field>
-        <Field label="Window (seconds)" htmlFor="rule-window" error={errors.window}>
-          <NumberInput id="rule-window" name="window" min={1} step="1" required error={errors.window} />
-        </Field>
-        <Field label="Technique" htmlFor="rule-technique" error={errors.technique}>
-          <Select id="rule-technique" name="technique" defaultValue="fixed">
-            <option value="fixed">Fixed</option>
-            <option value="sliding">Sliding</option>
-          </Select>
-        </Field>
+        <WindowFields idPrefix="rule" errors={errors} defaultTechnique="fixed" />
       </div>
       <Field label="Counted per" htmlFor="rule-key" error={errors.key} hint="One count for all requests, or one per value.">
         <Select id="rule-key" name="key" value={key} onChange={(event) => setKey(event.target.value)}>
@@ -114,22 +127,12 @@ export function SpendLimitRuleForm({ action }: { action: Action }) {
   return (
     <form action={formAction} onSubmit={keepValuesOnSubmit(formAction)} className="space-y-4">
       {state.error ? <Alert variant="error">{state.error}</Alert> : null}
-      <Field label="Rule ID" htmlFor="spend-id" error={errors.id} hint="Refusals name it: “rule 'per-user' (cost limit 5 per 86400s, sliding)”.">
-        <Input id="spend-id" name="id" required autoFocus autoComplete="off" aria-invalid={errors.id ? true : undefined} aria-describedby={fieldDescriptionId("spend-id")} />
-      </Field>
+      <RuleIdField id="spend-id" error={errors.id} hint="Refusals name it: “rule 'per-user' (cost limit 5 per 86400s, sliding)”." />
       <div className="grid gap-4 sm:grid-cols-3">
         <Field label="Limit (USD)" htmlFor="spend-limit" error={errors.limit}>
           <NumberInput id="spend-limit" name="limit" min={0} step="any" required error={errors.limit} />
         </Field>
-        <Field label="Window (seconds)" htmlFor="spend-window" error={errors.window}>
-          <NumberInput id="spend-window" name="window" min={1} step="1" required error={errors.window} />
-        </Field>
-        <Field label="Technique" htmlFor="spend-technique">
-          <Select id="spend-technique" name="technique" defaultValue="sliding">
-            <option value="sliding">Sliding</option>
-            <option value="fixed">Fixed</option>
-          </Select>
-        </Field>
+        <WindowFields idPrefix="spend" errors={errors} defaultTechnique="sliding" />
       </div>
       <DimensionField name="model" label="Model" example="openai/gpt-4o-mini, openai/gpt-4o" error={errors.model ?? errors["model.values"]} />
       <DimensionField name="provider" label="Provider" example="openai, anthropic" error={errors.provider ?? errors["provider.values"]} />

@@ -1,7 +1,7 @@
 "use client";
 
 import { X } from "lucide-react";
-import { createContext, useCallback, useContext, useId, useMemo, useRef, useState, type ComponentProps, type ReactNode } from "react";
+import { createContext, useCallback, useContext, useEffect, useId, useMemo, useRef, useState, type ComponentProps, type ReactNode } from "react";
 import { cn } from "@/lib/utils/cn";
 import { Button, type ButtonVariantProps } from "./button";
 
@@ -23,6 +23,14 @@ export function useDialog(): DialogState {
   const state = useContext(DialogContext);
   if (!state) throw new Error("useDialog must be used inside <Dialog>");
   return state;
+}
+
+/** Closes the enclosing <Dialog> once its form's action reports success. */
+export function useCloseOnSuccess(state: { ok?: boolean }) {
+  const { close } = useDialog();
+  useEffect(() => {
+    if (state.ok) close();
+  }, [state, close]);
 }
 
 /**

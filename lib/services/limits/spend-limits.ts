@@ -7,6 +7,14 @@ import { spendLimitRuleSchema, type SpendLimitRuleInput } from "./schemas";
 
 const NONE: SpendLimits = { enabled: true, rules: [] };
 
+/** Changes the gateway's spend-limit rules, keeping whether they are enforced (on, for a gateway with none yet). */
+function editSpendRules(ctx: ServiceContext, teamId: string, gatewaySlug: string, edit: (rules: SpendLimits["rules"]) => SpendLimits["rules"]): Promise<Gateway> {
+  return editGateway(ctx, teamId, gatewaySlug, (gateway) => {
+    const current = gateway.spendLimits ?? NONE;
+    return { spendLimits: { ...current, rules: edit(current.rules) } };
+  });
+}
+
 /** Adds a spend-limit rule, or replaces the one with its id; the first rule turns spend limits on. */
 export async function setSpendLimitRule({
   ctx,
@@ -20,10 +28,7 @@ export async function setSpendLimitRule({
   rule: SpendLimitRuleInput;
 }): Promise<Gateway> {
   const parsed = parseInput(spendLimitRuleSchema, rule);
-  return editGateway(ctx, teamId, gatewaySlug, (gateway) => {
-    const current = gateway.spendLimits ?? NONE;
-    return { spendLimits: { ...current, rules: withRule(current.rules, parsed, MAX_SPEND_LIMIT_RULES, `gateway "${gatewaySlug}"`) } };
-  });
+  return editSpendRules(ctx, teamId, gatewaySlug, (rules) => withRule(rules, parsed, MAX_SPEND_LIMIT_RULES, `gateway "${gatewaySlug}"`));
 }
 
 export async function removeSpendLimitRule({
@@ -38,10 +43,7 @@ export async function removeSpendLimitRule({
   ruleId: string;
 }): Promise<Gateway> {
   const id = parseRuleId(ruleId);
-  return editGateway(ctx, teamId, gatewaySlug, (gateway) => {
-    const current = gateway.spendLimits ?? NONE;
-    return { spendLimits: { ...current, rules: withoutRule(current.rules, id, `gateway "${gatewaySlug}"'s spend limits`) } };
-  });
+  return editSpendRules(ctx, teamId, gatewaySlug, (rules) => withoutRule(rules, id, `gateway "${gatewaySlug}"'s spend limits`));
 }
 
 /** Turns the gateway's spend limits on or off, keeping its rules. */

@@ -2,7 +2,7 @@ import { and, asc, count, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { operatorKeys, type OperatorKey } from "@/db/schema";
 import { config } from "@/lib/config";
-import { encryptSecret, operatorKeyAad } from "@/lib/crypto/envelope";
+import { operatorKeyAad } from "@/lib/crypto/envelope";
 import { masterKeyring } from "@/lib/crypto/keyring";
 import type { MasterKeyring } from "@/lib/crypto/master-keys";
 import { newId } from "@/lib/ids";
@@ -11,7 +11,8 @@ import { changeDirectory, OPERATOR_DIRECTORY } from "@/lib/state/directory-chang
 import type { ServiceContext } from "../context";
 import { ConflictError, InvalidInputError, NotFoundError } from "../errors";
 import { assertCatalogProviderKey, assertUsableSecret, providerKeyAliasSchema, providerKeySecretSchema, providerKeyWeightSchema } from "../provider-keys/add";
-import { keyPreview, secretPreview } from "../provider-keys/view";
+import { rotatedSecretColumns, sealSecretColumns } from "../provider-keys/seal";
+import { keyPreview } from "../provider-keys/view";
 import { assertPublicBaseUrl } from "../public-base-url";
 import { httpUrl, parseInput } from "../validation";
 import { requireOperator } from "./access";
@@ -84,7 +85,7 @@ export async function addOperatorKey({
   assertCatalogProviderKey(spec, baseUrl, secret);
   if (baseUrl) await assertPublicBaseUrl(baseUrl, allowPrivateUpstreams);
 
-  const sealed = encryptSecret(keyring, secret, operatorKeyAad(provider, alias));
+  const sealed = sealSecretColumns(keyring, provider, secret, operatorKeyAad(provider, alias));
   const key = await changeDirectory(ctx.db, OPERATOR_DIRECTORY, async (tx) => {
     // Two adds to one alias at once must not both see it free.
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`operator-key-pool:${provider}:${alias}`}))`);
@@ -103,9 +104,7 @@ export async function addOperatorKey({
         id: newId("opk"),
         provider,
         alias,
-        secret: sealed.ciphertext,
-        masterKeyVersion: sealed.masterKeyVersion,
-        ...secretPreview(provider, secret),
+        ...sealed,
         baseUrl,
         weight,
       })
@@ -159,18 +158,11 @@ export async function rotateOperatorKey({
   await requireOperator(ctx, "rotate operator keys");
   const key = await findOperatorKey(ctx, id);
   assertUsableSecret(key.provider, newSecret);
-  const sealed = encryptSecret(keyring, newSecret, operatorKeyAad(key.provider, key.alias));
+  const columns = rotatedSecretColumns(keyring, key.provider, newSecret, operatorKeyAad(key.provider, key.alias));
   const [rotated] = await changeDirectory(ctx.db, OPERATOR_DIRECTORY, (tx) =>
     tx
       .update(operatorKeys)
-      .set({
-        secret: sealed.ciphertext,
-        masterKeyVersion: sealed.masterKeyVersion,
-        wrappedAt: new Date(),
-        ...secretPreview(key.provider, newSecret),
-        lastStatus: null,
-        updatedAt: new Date(),
-      })
+      .set(columns)
       .where(eq(operatorKeys.id, id))
       .returning(),
   );

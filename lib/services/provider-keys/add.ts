@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Database } from "@/db/client";
 import { customProviders, providerKeys } from "@/db/schema";
 import { config } from "@/lib/config";
-import { encryptSecret, providerKeyAad } from "@/lib/crypto/envelope";
+import { providerKeyAad } from "@/lib/crypto/envelope";
 import { masterKeyring } from "@/lib/crypto/keyring";
 import type { MasterKeyring } from "@/lib/crypto/master-keys";
 import { newId } from "@/lib/ids";
@@ -16,7 +16,8 @@ import { findGateway } from "../gateways/get";
 import { assertPublicBaseUrl } from "../public-base-url";
 import { requireRole } from "../roles";
 import { httpUrl, parseInput } from "../validation";
-import { describeScope, secretPreview, toKeyView, type ProviderKeyView } from "./view";
+import { sealSecretColumns } from "./seal";
+import { describeScope, toKeyView, type ProviderKeyView } from "./view";
 
 export const providerKeySecretSchema = z.string().trim().min(1, "must not be empty");
 
@@ -107,7 +108,7 @@ export async function addProviderKey({
   if (baseUrl) await assertPublicBaseUrl(baseUrl, allowPrivateUpstreams);
   const gateway = gatewaySlug ? await findGateway(ctx.db, teamId, gatewaySlug) : null;
 
-  const sealed = encryptSecret(keyring, secret, providerKeyAad(teamId, provider, alias));
+  const sealed = sealSecretColumns(keyring, provider, secret, providerKeyAad(teamId, provider, alias));
   const key = await changeDirectory(ctx.db, teamId, async (tx) => {
     // Two adds to one alias at once must not both see it free.
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`provider-key-pool:${teamId}:${gateway?.id ?? ""}:${provider}:${alias}`}))`);
@@ -136,9 +137,7 @@ export async function addProviderKey({
         gatewayId: gateway?.id ?? null,
         provider,
         alias,
-        secret: sealed.ciphertext,
-        masterKeyVersion: sealed.masterKeyVersion,
-        ...secretPreview(provider, secret),
+        ...sealed,
         baseUrl,
         weight,
       })

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { providerKeys } from "@/db/schema";
-import { encryptSecret, providerKeyAad } from "@/lib/crypto/envelope";
+import { providerKeyAad } from "@/lib/crypto/envelope";
 import { masterKeyring } from "@/lib/crypto/keyring";
 import type { MasterKeyring } from "@/lib/crypto/master-keys";
 import { changeDirectory } from "@/lib/state/directory-changes";
@@ -8,7 +8,8 @@ import type { ServiceContext } from "../context";
 import { requireRole } from "../roles";
 import { parseInput } from "../validation";
 import { assertUsableSecret, providerKeySecretSchema } from "./add";
-import { findProviderKey, secretPreview, toKeyView, type ProviderKeySelector, type ProviderKeyView } from "./view";
+import { rotatedSecretColumns } from "./seal";
+import { findProviderKey, toKeyView, type ProviderKeySelector, type ProviderKeyView } from "./view";
 
 /** Replaces a stored key's secret, encrypted under the current master key; its last status is forgotten. */
 export async function rotateProviderKey({
@@ -28,18 +29,11 @@ export async function rotateProviderKey({
   await requireRole(ctx, teamId, "admin");
   const { key, gatewaySlug } = await findProviderKey(ctx.db, teamId, selector);
   assertUsableSecret(key.provider, newSecret);
-  const sealed = encryptSecret(keyring, newSecret, providerKeyAad(teamId, key.provider, key.alias));
+  const columns = rotatedSecretColumns(keyring, key.provider, newSecret, providerKeyAad(teamId, key.provider, key.alias));
   const [rotated] = await changeDirectory(ctx.db, teamId, (tx) =>
     tx
       .update(providerKeys)
-      .set({
-        secret: sealed.ciphertext,
-        masterKeyVersion: sealed.masterKeyVersion,
-        wrappedAt: new Date(),
-        ...secretPreview(key.provider, newSecret),
-        lastStatus: null,
-        updatedAt: new Date(),
-      })
+      .set(columns)
       .where(eq(providerKeys.id, key.id))
       .returning(),
   );

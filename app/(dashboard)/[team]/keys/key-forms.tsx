@@ -1,9 +1,9 @@
 "use client";
 
-import { useActionState, useEffect, useState, type ChangeEvent } from "react";
+import { useActionState, useState, type ChangeEvent } from "react";
 import type { FormState } from "../form-state";
 import { Alert } from "@/components/ui/alert";
-import { DialogClose, DialogFooter, useDialog } from "@/components/ui/dialog";
+import { DialogClose, DialogFooter, useCloseOnSuccess } from "@/components/ui/dialog";
 import { Field, fieldDescriptionId } from "@/components/ui/field";
 import { keepValuesOnSubmit } from "@/components/ui/form";
 import { Input } from "@/components/ui/input";
@@ -31,13 +31,6 @@ export interface ProviderOption {
 }
 
 /** Closes the enclosing dialog once the action succeeds. */
-function useCloseOnSuccess(state: FormState) {
-  const { close } = useDialog();
-  useEffect(() => {
-    if (state.ok) close();
-  }, [state, close]);
-}
-
 const SECRET_HINT = "Encrypted at rest and never shown again; lists show only what identifies it.";
 
 /** Fills the textarea from a chosen file in the browser: the file itself is never uploaded. */

@@ -1,6 +1,8 @@
 import { KeyRound, Plus, Server } from "lucide-react";
 import type { Metadata } from "next";
 import { ConfirmAction } from "@/components/confirm-action";
+import { KeyStateCells } from "@/components/keys/key-cells";
+import { catalogProviderOptions } from "@/components/keys/provider-options";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Dialog, DialogContent, DialogTrigger } from "@/components/ui/dialog";
@@ -8,7 +10,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { requireTeam } from "@/lib/auth/team";
-import { CUSTOM_PROVIDER_PREFIX, providers as catalog } from "@/lib/providers";
+import { CUSTOM_PROVIDER_PREFIX } from "@/lib/providers";
 import { credentialForm } from "@/lib/providers/credential-fields";
 import { listCustomProviders } from "@/lib/services/custom-providers/list";
 import { listGateways } from "@/lib/services/gateways/list";
@@ -33,16 +35,7 @@ export default async function KeysPage({ params }: { params: Promise<{ team: str
   const now = new Date();
 
   const providerOptions: ProviderOption[] = [
-    ...[...catalog.values()].map((spec) => ({
-      slug: spec.slug,
-      name: spec.name,
-      baseUrlHint: spec.baseUrlHint,
-      // A key that implies its base URL (Bedrock's region, Workers AI's account id) needs none.
-      baseUrlRequired: spec.baseUrl === null && spec.baseUrlOfKey === undefined,
-      defaultBaseUrl: spec.baseUrl ?? undefined,
-      baseUrlFromKey: spec.baseUrlOfKey !== undefined,
-      fields: [...credentialForm(spec.slug).fields],
-    })),
+    ...catalogProviderOptions(),
     ...customProviders.map((custom) => ({
       slug: `${CUSTOM_PROVIDER_PREFIX}${custom.slug}`,
       name: `${custom.name} (custom)`,
@@ -135,37 +128,11 @@ export default async function KeysPage({ params }: { params: Promise<{ team: str
                           <span className="whitespace-nowrap text-muted-foreground">Team-wide</span>
                         )}
                       </TableCell>
-                      <TableCell>
-                        {key.preview ? (
-                          <code className="font-mono text-[13px] whitespace-nowrap">{key.preview}</code>
-                        ) : (
-                          <span className="text-muted-foreground" title="Short secrets get no preview: it would give most of them away">
-                            hidden
-                          </span>
-                        )}
-                      </TableCell>
-                      <TableCell className="tabular-nums">{key.weight}</TableCell>
-                      <TableCell className="max-w-56 truncate font-mono text-xs text-muted-foreground" title={key.baseUrl ?? undefined}>
-                        {key.baseUrl ?? "Provider default"}
-                      </TableCell>
-                      <TableCell className="whitespace-nowrap text-muted-foreground">
-                        {key.lastUsedAt ? <span title={formatIsoUtc(key.lastUsedAt)}>{formatRelative(key.lastUsedAt, now)}</span> : "Never"}
-                      </TableCell>
-                      <TableCell>
-                        {key.lastStatus === "ok" ? (
-                          <Badge variant="success">OK</Badge>
-                        ) : key.lastStatus === "rejected" ? (
-                          <Badge
-                            variant="danger"
-                            className="whitespace-nowrap"
-                            title="The provider answered 401 or 403: the key is wrong, revoked or lacks access. Requests skip it until it is rotated."
-                          >
-                            Rejected by the provider — out of the pool
-                          </Badge>
-                        ) : (
-                          <span className="text-muted-foreground">–</span>
-                        )}
-                      </TableCell>
+                      <KeyStateCells
+                        providerKey={key}
+                        now={now}
+                        rejectedHint="The provider answered 401 or 403: the key is wrong, revoked or lacks access. Requests skip it until it is rotated."
+                      />
                       <TableCell className="whitespace-nowrap text-muted-foreground">
                         <code className="font-mono text-[13px] text-foreground">{key.masterKeyVersion}</code>{" "}
                         <span title={`Last wrapped ${formatIsoUtc(key.wrappedAt)}`}>{formatRelative(key.wrappedAt, now)}</span>

@@ -2,7 +2,8 @@ import { Coins, KeyRound, Plus } from "lucide-react";
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { ConfirmAction } from "@/components/confirm-action";
-import { Badge } from "@/components/ui/badge";
+import { KeyStateCells } from "@/components/keys/key-cells";
+import { catalogProviderOptions } from "@/components/keys/provider-options";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Dialog, DialogContent, DialogTrigger } from "@/components/ui/dialog";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -10,12 +11,11 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { requireTeam } from "@/lib/auth/team";
 import { providers as catalog } from "@/lib/providers";
-import { credentialForm } from "@/lib/providers/credential-fields";
 import { isOperator } from "@/lib/services/operator/access";
 import { listTeamCredits } from "@/lib/services/operator/credits";
 import { listOperatorKeys } from "@/lib/services/operator/keys";
-import { formatCost, formatIsoUtc, formatRelative } from "@/lib/utils/format";
-import { AddKeyForm, type ProviderOption } from "../keys/key-forms";
+import { formatCost } from "@/lib/utils/format";
+import { AddKeyForm } from "../keys/key-forms";
 import { addOperatorKeyAction, grantCreditsAction, removeOperatorKeyAction } from "./actions";
 import { GrantCreditsForm } from "./credit-form";
 
@@ -30,15 +30,7 @@ export default async function OperatorPage({ params }: { params: Promise<{ team:
   const now = new Date();
 
   // Catalog providers only: a custom provider is one team's.
-  const providerOptions: ProviderOption[] = [...catalog.values()].map((spec) => ({
-    slug: spec.slug,
-    name: spec.name,
-    baseUrlHint: spec.baseUrlHint,
-    baseUrlRequired: spec.baseUrl === null && spec.baseUrlOfKey === undefined,
-    defaultBaseUrl: spec.baseUrl ?? undefined,
-    baseUrlFromKey: spec.baseUrlOfKey !== undefined,
-    fields: [...credentialForm(spec.slug).fields],
-  }));
+  const providerOptions = catalogProviderOptions();
   const providerName = (provider: string) => catalog.get(provider)?.name ?? provider;
 
   const add = (
@@ -97,27 +89,11 @@ export default async function OperatorPage({ params }: { params: Promise<{ team:
                     <TableCell>
                       <code className="font-mono text-[13px]">{key.alias}</code>
                     </TableCell>
-                    <TableCell>
-                      {key.preview ? <code className="font-mono text-[13px] whitespace-nowrap">{key.preview}</code> : <span className="text-muted-foreground">hidden</span>}
-                    </TableCell>
-                    <TableCell className="tabular-nums">{key.weight}</TableCell>
-                    <TableCell className="max-w-56 truncate font-mono text-xs text-muted-foreground" title={key.baseUrl ?? undefined}>
-                      {key.baseUrl ?? "Provider default"}
-                    </TableCell>
-                    <TableCell className="whitespace-nowrap text-muted-foreground">
-                      {key.lastUsedAt ? <span title={formatIsoUtc(key.lastUsedAt)}>{formatRelative(key.lastUsedAt, now)}</span> : "Never"}
-                    </TableCell>
-                    <TableCell>
-                      {key.lastStatus === "ok" ? (
-                        <Badge variant="success">OK</Badge>
-                      ) : key.lastStatus === "rejected" ? (
-                        <Badge variant="danger" className="whitespace-nowrap" title="The provider answered 401 or 403. Requests skip it until it is rotated (switchyard operator key rotate).">
-                          Rejected by the provider — out of the pool
-                        </Badge>
-                      ) : (
-                        <span className="text-muted-foreground">–</span>
-                      )}
-                    </TableCell>
+                    <KeyStateCells
+                      providerKey={key}
+                      now={now}
+                      rejectedHint="The provider answered 401 or 403. Requests skip it until it is rotated (switchyard operator key rotate)."
+                    />
                     <TableCell className="text-right">
                       <ConfirmAction
                         trigger="Remove"
