@@ -41,8 +41,8 @@ export class PostgresCounterStore implements CounterStore {
   readonly instanceId: string;
   readonly now: () => number;
   private readonly leaseMs: number;
-  /** This instance's reservations in flight, by id: how many checks each has. */
-  private readonly inFlight = new Map<string, number>();
+  /** This instance's reservations in flight, by id: whether their settlement must commit synchronously. */
+  private readonly inFlight = new Map<string, { durable: boolean }>();
   private readonly upkeep: Upkeep;
 
   constructor(
@@ -75,9 +75,10 @@ export class PostgresCounterStore implements CounterStore {
       expiresAt: new Date(now + this.leaseMs),
     };
     const states: CounterState[] = new Array(checks.length);
+    const durable = checks.some((c) => c.durable);
     let refused: PlacedCheck | undefined;
     if (placed.length === 1) {
-      const row = await reserveOne(this.db, placed[0]!, reservation);
+      const row = await reserveOne(this.db, placed[0]!, reservation, durable);
       if (row) states[0] = counterState(placed[0]!.check.window, placed[0]!.position, now, placed[0]!.check.limit, row.current, row.previous, false);
       else refused = placed[0];
     } else {
@@ -85,7 +86,7 @@ export class PostgresCounterStore implements CounterStore {
       try {
         await this.db.transaction(async (tx) => {
           for (const [n, p] of placed.entries()) {
-            const row = await reserveOne(tx, p, n === placed.length - 1 ? reservation : undefined);
+            const row = await reserveOne(tx, p, n === placed.length - 1 ? reservation : undefined, durable);
             if (!row) {
               refused = p;
               throw refusal;
@@ -103,29 +104,36 @@ export class PostgresCounterStore implements CounterStore {
       const read = await this.readAt(checks, now, index);
       return { admitted: false, refused: index, states: read };
     }
-    this.inFlight.set(reservationId, checks.length);
+    this.inFlight.set(reservationId, { durable });
     return { admitted: true, reservationId, states };
   }
 
   async settle(reservationId: string, actual: readonly number[]): Promise<void> {
-    const checks = this.inFlight.get(reservationId);
+    // Another instance's reservation (never settled here) is treated as the ledger's.
+    const durable = this.inFlight.get(reservationId)?.durable ?? true;
     this.inFlight.delete(reservationId);
-    if (checks === 1) {
-      // One counter, so one lock besides the reservation's: safe in any order, and one statement.
-      await this.db.execute(sql`
-        with r as (delete from limit_reservations where id = ${reservationId} returning charges->0 as charge)
-        update limit_counters l
-           set used = l.used + ${actual[0] ?? 0}::bigint,
-               reserved = greatest(0, l.reserved - (r.charge->>'amount')::bigint)
-          from r
-         where l.counter = r.charge->>'counter' and l.window_start = (r.charge->>'windowStart')::bigint`);
-      return;
-    }
-    await this.db.transaction(async (tx) => {
-      const [row] = rowsOf<{ charges: ReservedCharge[] }>(await tx.execute(sql`delete from limit_reservations where id = ${reservationId} returning charges`));
-      if (!row) return;
-      await release(tx, row.charges.map((c, i) => ({ ...c, actual: actual[i] ?? 0 })));
-    });
+    // One statement, so one round trip and one commit: the counters are locked in placeChecks'
+    // order (the CTE's ORDER BY … FOR UPDATE, in bytes as JavaScript compares ASCII keys), as
+    // reserve takes them, so a settlement and a reservation never wait on each other in a cycle.
+    await this.db.execute(sql`
+      with ${commitMode(durable)},
+      r as (delete from limit_reservations where id = ${reservationId} returning charges),
+      c as (
+        select e.charge->>'counter' as counter, (e.charge->>'windowStart')::bigint as window_start,
+               sum((e.charge->>'amount')::bigint) as amount, sum(coalesce((a.actual)::bigint, 0)) as actual
+          from commit_mode, r
+         cross join lateral jsonb_array_elements(r.charges) with ordinality as e(charge, i)
+          left join jsonb_array_elements_text(${JSON.stringify(actual)}::jsonb) with ordinality as a(actual, i) on a.i = e.i
+         group by 1, 2),
+      locked as (
+        select l.counter, l.window_start, c.amount, c.actual
+          from limit_counters l join c on l.counter = c.counter and l.window_start = c.window_start
+         order by l.counter collate "C", l.window_start
+           for update of l)
+      update limit_counters l
+         set used = l.used + locked.actual, reserved = greatest(0, l.reserved - locked.amount)
+        from locked
+       where l.counter = locked.counter and l.window_start = locked.window_start`);
   }
 
   async read(checks: readonly Omit<CounterCheck, "amount">[]): Promise<CounterState[]> {
@@ -195,7 +203,12 @@ interface ReservationRow {
  * Takes one check's room and reserves its amount, or nothing when the counter is full (undefined).
  * With `reservation`, the same statement writes the reservation row, only if the check was admitted.
  */
-async function reserveOne(db: Executor, { check, position }: PlacedCheck, reservation: ReservationRow | undefined): Promise<{ current: number; previous: number } | undefined> {
+async function reserveOne(
+  db: Executor,
+  { check, position }: PlacedCheck,
+  reservation: ReservationRow | undefined,
+  durable: boolean,
+): Promise<{ current: number; previous: number } | undefined> {
   const expires = counterExpiresAt(check.window, position);
   const expiresAt = Number.isFinite(expires) ? sql`${new Date(expires).toISOString()}::timestamptz` : sql`'infinity'::timestamptz`;
   const previous =
@@ -209,10 +222,11 @@ async function reserveOne(db: Executor, { check, position }: PlacedCheck, reserv
         select ${reservation.id}, ${reservation.instanceId}, ${JSON.stringify(reservation.charges)}::jsonb, ${reservation.expiresAt.toISOString()}::timestamptz from counted)`
     : sql``;
   const result = await db.execute(sql`
-    with prev as (${previous}),
+    with ${commitMode(durable)},
+    prev as (${previous}),
     counted as (
       insert into limit_counters as l (counter, window_start, reserved, expires_at)
-      select ${check.counter}, ${position.start}, ${check.amount}::bigint, ${expiresAt} from prev where floor(prev.n * ${weight}) < ${check.limit}
+      select ${check.counter}, ${position.start}, ${check.amount}::bigint, ${expiresAt} from commit_mode, prev where floor(prev.n * ${weight}) < ${check.limit}
       on conflict (counter, window_start) do update set reserved = l.reserved + excluded.reserved
         where l.used + l.reserved + (select floor(n * ${weight}) from prev) < ${check.limit}
       returning l.used + l.reserved as current
@@ -220,6 +234,17 @@ async function reserveOne(db: Executor, { check, position }: PlacedCheck, reserv
     select counted.current, prev.n as previous from counted, prev`);
   const [row] = rowsOf<{ current: string | number; previous: string | number }>(result);
   return row ? { current: Number(row.current), previous: Number(row.previous) } : undefined;
+}
+
+/**
+ * The `commit_mode` CTE, which a statement must read for it to run: a rate limit's counts may be
+ * lost with a crash (they only shape traffic), so its transaction commits without waiting for the
+ * WAL flush, which is what every request on a hot counter otherwise queues behind; a budget's or
+ * credits' are the ledger and keep the server's setting. Set in the statement, not by a SET LOCAL, to cost
+ * no round trip; `set_config(…, true)` lasts to the end of the transaction, whose commit reads it.
+ */
+function commitMode(durable: boolean) {
+  return durable ? sql`commit_mode as (select current_setting('synchronous_commit'))` : sql`commit_mode as (select set_config('synchronous_commit', 'off', true))`;
 }
 
 /** Moves each charge's amount from reserved to used as `actual`, summed per counter, in `placeChecks`' order. */
