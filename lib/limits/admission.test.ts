@@ -11,6 +11,9 @@ import { seedTeam } from "@/tests/support/seed";
 import { Admission } from "./admission";
 import { PostgresCounterStore } from "./postgres-store";
 
+/** No response cache: admitRequest admits the spend rules with the rate limits, in one store call. */
+const uncached = { cacheTtl: 0, cacheKey: undefined };
+
 // Operator keys are resolved by the credential step (another change); here the key source is set
 // as that step sets it, to check the credits rule admission adds for it.
 describeEachDatabase("admission: the team's credits for operator keys", (database) => {
@@ -33,7 +36,7 @@ describeEachDatabase("admission: the team's credits for operator keys", (databas
   it("refuses an operator key's call with 402 and 2021 when the team has no credits, and not a team key's", async () => {
     const { admission, access, exchange, close } = await setup(0);
     try {
-      const refusal = await admission.admitSpend(exchange("operator"), access, { max_tokens: 10 }).then(
+      const refusal = await admission.admitRequest(exchange("operator"), access, uncached, { max_tokens: 10 }).then(
         () => undefined,
         (error: unknown) => error,
       );
@@ -42,8 +45,25 @@ describeEachDatabase("admission: the team's credits for operator keys", (databas
       expect((refusal as GatewayError).message).toContain("BYOK");
       // A team's own key is not charged to credits: no rule applies, nothing is reserved.
       const own = exchange("team");
-      await admission.admitSpend(own, access, { max_tokens: 10 });
+      await admission.admitRequest(own, access, uncached, { max_tokens: 10 });
       expect(own.settlement).toBeUndefined();
+    } finally {
+      await close();
+    }
+  });
+
+  it("leaves spend to admitSpend where the cache applies (a hit is served over budget), and admitSpend to nothing where it does not", async () => {
+    const { admission, access, exchange, close } = await setup(0);
+    try {
+      const cached = { cacheTtl: 60, cacheKey: undefined };
+      const beforeLookup = exchange("operator");
+      await admission.admitRequest(beforeLookup, access, cached, { max_tokens: 10 });
+      expect(beforeLookup.settlement).toBeUndefined();
+      await expect(admission.admitSpend(beforeLookup, access, cached, { max_tokens: 10 })).rejects.toMatchObject({ internalCode: 2021 });
+      // Uncached, admitRequest already answered for the spend rules: admitSpend checks nothing (no credits, no refusal).
+      const afterAdmission = exchange("operator");
+      await admission.admitSpend(afterAdmission, access, uncached, { max_tokens: 10 });
+      expect(afterAdmission.settlement).toBeUndefined();
     } finally {
       await close();
     }
@@ -54,13 +74,13 @@ describeEachDatabase("admission: the team's credits for operator keys", (databas
     const store = new PostgresCounterStore(database().db);
     try {
       const first = exchange("operator");
-      await admission.admitSpend(first, access, { max_tokens: 10 });
+      await admission.admitRequest(first, access, uncached, { max_tokens: 10 });
       first.settlement!.add(100, 30);
       first.settlement!.settle();
       const check = { counter: `credits:${access.team.id}`, window: { kind: "lifetime" } as const, limit: 100, durable: true };
       await allSettled(database().db);
       expect(await store.read([check])).toMatchObject([{ counted: 100, remaining: 0 }]);
-      await expect(admission.admitSpend(exchange("operator"), access, undefined)).rejects.toMatchObject({ internalCode: 2021 });
+      await expect(admission.admitRequest(exchange("operator"), access, uncached, undefined)).rejects.toMatchObject({ internalCode: 2021 });
     } finally {
       await close();
     }

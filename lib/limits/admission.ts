@@ -1,4 +1,5 @@
 import type { Budget, Gateway } from "@/db/schema";
+import { cacheTtlOf } from "@/lib/cache/response-cache";
 import { errorLine } from "@/lib/error-line";
 import type { JsonObject } from "@/lib/formats/json";
 import type { Access } from "@/lib/gateway/auth";
@@ -29,6 +30,9 @@ export interface AdmissionDeps {
   onAlert?: AlertSink;
 }
 
+/** What decides whether the response cache applies to a request. */
+type CacheOptions = Parameters<typeof cacheTtlOf>[0];
+
 /** A rule that applies to the request, and the counter it is checked against. */
 interface Applied {
   rule: LimitRule;
@@ -49,9 +53,10 @@ const ALERTS_REMEMBERED = 10_000;
  * Admission of the data plane (lib/limits): each surface calls `admitRequest` once provider,
  * model and key are known, before the cache is asked (cached requests count as requests), and
  * `admitSpend` on a cache miss just before the upstream call (a cached answer is served over
- * budget, as Cloudflare's is). Each reserves what applies in one store call, or refuses with the
- * GatewayError the surface renders; the step's last log row settles it (logging.ts). A request
- * under no rule costs no store call at all.
+ * budget, as Cloudflare's is); a request the cache does not apply to is admitted whole by
+ * `admitRequest`. Each reserves what applies in one store call, or refuses with the GatewayError
+ * the surface renders; the step's last log row settles it (logging.ts). A request under no rule
+ * costs no store call at all.
  */
 export class Admission {
   private readonly gatewayRules = new WeakMap<Gateway, { rate: LimitRule[]; spend: LimitRule[] }>();
@@ -61,35 +66,49 @@ export class Admission {
 
   constructor(private readonly deps: AdmissionDeps) {}
 
-  /** Rate limits: the gateway's Cloudflare limit, its own rules, the token's. */
-  async admitRequest(exchange: Exchange, access: Access): Promise<void> {
+  /**
+   * Rate limits: the gateway's Cloudflare limit, its own rules, the token's. Where the cache does
+   * not apply (`options`' TTL is 0), the spend rules too, in the same store call: one reservation
+   * and one settlement a request instead of two.
+   */
+  async admitRequest(exchange: Exchange, access: Access, options: CacheOptions, body: JsonObject | undefined): Promise<void> {
     exchange.limitHeaders = undefined;
     const gatewayRules = this.rulesOfGateway(access.gateway).rate;
     const tokenRules = access.token ? this.rulesOfToken(access.token) : [];
-    if (gatewayRules.length === 0 && tokenRules.length === 0) return;
-    await this.reserve(exchange, access, [...gatewayRules, ...tokenRules], 0);
+    const rules = [...gatewayRules, ...tokenRules];
+    if (cacheTtlOf(options) === 0) return this.reserveWithSpend(exchange, access, body, rules);
+    if (rules.length > 0) await this.reserve(exchange, access, rules, 0);
   }
 
   /**
-   * Budgets (the team's, the gateway's, the token's), the gateway's spend limits, and the team's
-   * credits when an operator key calls, each reserving the request's worst-case cost.
+   * On a cache miss: budgets (the team's, the gateway's, the token's), the gateway's spend limits,
+   * and the team's credits when an operator key calls, each reserving the request's worst-case
+   * cost. Without a cache, `admitRequest` has reserved them already.
    */
-  async admitSpend(exchange: Exchange, access: Access, body: JsonObject | undefined): Promise<void> {
+  async admitSpend(exchange: Exchange, access: Access, options: CacheOptions, body: JsonObject | undefined): Promise<void> {
+    if (cacheTtlOf(options) === 0) return;
+    await this.reserveWithSpend(exchange, access, body, []);
+  }
+
+  private async reserveWithSpend(exchange: Exchange, access: Access, body: JsonObject | undefined, rateRules: readonly LimitRule[]): Promise<void> {
     const limits = await this.deps.directory.limits(access.team.id);
-    const rules = [...this.rulesOfGateway(access.gateway).spend];
+    const spend = [...this.rulesOfGateway(access.gateway).spend];
     for (const budget of limits.budgets) {
-      if (appliesTo(budget, access)) rules.push(this.ruleOfBudget(budget));
+      if (appliesTo(budget, access)) spend.push(this.ruleOfBudget(budget));
     }
-    if (exchange.keySource === "operator") rules.push(creditsRule(access.team.id, limits.creditsGrantedMicros));
-    if (rules.length === 0) return;
-    const worstCase = worstCaseMicros({
-      provider: exchange.provider ?? "",
-      model: exchange.model,
-      bodyBytes: exchange.requestBody?.byteLength ?? 0,
-      body,
-      customCost: exchange.options?.customCost,
-    });
-    await this.reserve(exchange, access, rules, worstCase);
+    if (exchange.keySource === "operator") spend.push(creditsRule(access.team.id, limits.creditsGrantedMicros));
+    if (spend.length === 0 && rateRules.length === 0) return;
+    const worstCase =
+      spend.length === 0
+        ? 0
+        : worstCaseMicros({
+            provider: exchange.provider ?? "",
+            model: exchange.model,
+            bodyBytes: exchange.requestBody?.byteLength ?? 0,
+            body,
+            customCost: exchange.options?.customCost,
+          });
+    await this.reserve(exchange, access, [...rateRules, ...spend], worstCase);
   }
 
   private async reserve(exchange: Exchange, access: Access, rules: readonly LimitRule[], worstCase: number): Promise<void> {

@@ -28,12 +28,11 @@ export interface CounterSlot {
 }
 
 /**
- * Counters in Postgres (or PGlite). A check is one conditional upsert, `INSERT … ON CONFLICT DO
+ * Counters in Postgres (or PGlite). A check is a conditional upsert, `INSERT … ON CONFLICT DO
  * UPDATE SET reserved = reserved + amount WHERE used + reserved + previous share < limit RETURNING`:
  * the row is locked and its WHERE re-checked on the newest version, so under READ COMMITTED no two
- * requests both take its last room. A request with one check is that statement alone, its
- * reservation row written by the same statement; with several, they run in one transaction in
- * `placeChecks` order (no deadlocks) and the last also writes the reservation. Settlement deletes
+ * requests both take its last room. A request's checks are one statement (`reserveAll`), in
+ * `placeChecks` order (no deadlocks), which also writes the reservation row. Settlement deletes
  * the reservation and moves its amounts from reserved to used; whoever deletes it (settle or
  * reconcile) is the only one that counts it.
  */
@@ -41,8 +40,8 @@ export class PostgresCounterStore implements CounterStore {
   readonly instanceId: string;
   readonly now: () => number;
   private readonly leaseMs: number;
-  /** This instance's reservations in flight, by id: how many checks each has. */
-  private readonly inFlight = new Map<string, number>();
+  /** This instance's reservations in flight, by id: whether their settlement must commit synchronously. */
+  private readonly inFlight = new Map<string, { durable: boolean }>();
   private readonly upkeep: Upkeep;
 
   constructor(
@@ -74,58 +73,48 @@ export class PostgresCounterStore implements CounterStore {
       charges,
       expiresAt: new Date(now + this.leaseMs),
     };
-    const states: CounterState[] = new Array(checks.length);
-    let refused: PlacedCheck | undefined;
-    if (placed.length === 1) {
-      const row = await reserveOne(this.db, placed[0]!, reservation);
-      if (row) states[0] = counterState(placed[0]!.check.window, placed[0]!.position, now, placed[0]!.check.limit, row.current, row.previous, false);
-      else refused = placed[0];
-    } else {
-      const refusal = new Error("refused");
-      try {
-        await this.db.transaction(async (tx) => {
-          for (const [n, p] of placed.entries()) {
-            const row = await reserveOne(tx, p, n === placed.length - 1 ? reservation : undefined);
-            if (!row) {
-              refused = p;
-              throw refusal;
-            }
-            states[p.index] = counterState(p.check.window, p.position, now, p.check.limit, row.current, row.previous, false);
-          }
-        });
-      } catch (error) {
-        if (error !== refusal) throw error;
-      }
-    }
-    if (refused) {
+    const durable = checks.some((c) => c.durable);
+    const { admitted, counts } = await reserveAll(this.db, placed, reservation, durable);
+    if (admitted < placed.length) {
       // Read after the refusal rolled back: every counter as it is, none with this request in it.
-      const index = refused.index;
+      const index = placed[admitted]!.index;
       const read = await this.readAt(checks, now, index);
       return { admitted: false, refused: index, states: read };
     }
-    this.inFlight.set(reservationId, checks.length);
+    const states: CounterState[] = new Array(checks.length);
+    placed.forEach(({ check, index, position }, n) => {
+      states[index] = counterState(check.window, position, now, check.limit, counts[n]!.current, counts[n]!.previous, false);
+    });
+    this.inFlight.set(reservationId, { durable });
     return { admitted: true, reservationId, states };
   }
 
   async settle(reservationId: string, actual: readonly number[]): Promise<void> {
-    const checks = this.inFlight.get(reservationId);
+    // Another instance's reservation (never settled here) is treated as the ledger's.
+    const durable = this.inFlight.get(reservationId)?.durable ?? true;
     this.inFlight.delete(reservationId);
-    if (checks === 1) {
-      // One counter, so one lock besides the reservation's: safe in any order, and one statement.
-      await this.db.execute(sql`
-        with r as (delete from limit_reservations where id = ${reservationId} returning charges->0 as charge)
-        update limit_counters l
-           set used = l.used + ${actual[0] ?? 0}::bigint,
-               reserved = greatest(0, l.reserved - (r.charge->>'amount')::bigint)
-          from r
-         where l.counter = r.charge->>'counter' and l.window_start = (r.charge->>'windowStart')::bigint`);
-      return;
-    }
-    await this.db.transaction(async (tx) => {
-      const [row] = rowsOf<{ charges: ReservedCharge[] }>(await tx.execute(sql`delete from limit_reservations where id = ${reservationId} returning charges`));
-      if (!row) return;
-      await release(tx, row.charges.map((c, i) => ({ ...c, actual: actual[i] ?? 0 })));
-    });
+    // One statement, so one round trip and one commit: the counters are locked in placeChecks'
+    // order (the CTE's ORDER BY … FOR UPDATE, in bytes as JavaScript compares ASCII keys), as
+    // reserve takes them, so a settlement and a reservation never wait on each other in a cycle.
+    await this.db.execute(sql`
+      with ${commitMode(durable)},
+      r as (delete from limit_reservations where id = ${reservationId} returning charges),
+      c as (
+        select e.charge->>'counter' as counter, (e.charge->>'windowStart')::bigint as window_start,
+               sum((e.charge->>'amount')::bigint) as amount, sum(coalesce((a.actual)::bigint, 0)) as actual
+          from commit_mode, r
+         cross join lateral jsonb_array_elements(r.charges) with ordinality as e(charge, i)
+          left join jsonb_array_elements_text(${JSON.stringify(actual)}::jsonb) with ordinality as a(actual, i) on a.i = e.i
+         group by 1, 2),
+      locked as (
+        select l.counter, l.window_start, c.amount, c.actual
+          from limit_counters l join c on l.counter = c.counter and l.window_start = c.window_start
+         order by l.counter collate "C", l.window_start
+           for update of l)
+      update limit_counters l
+         set used = l.used + locked.actual, reserved = greatest(0, l.reserved - locked.amount)
+        from locked
+       where l.counter = locked.counter and l.window_start = locked.window_start`);
   }
 
   async read(checks: readonly Omit<CounterCheck, "amount">[]): Promise<CounterState[]> {
@@ -191,35 +180,99 @@ interface ReservationRow {
   expiresAt: Date;
 }
 
+/** Marks the error a statement of `reserveAll` raises to roll back the checks it admitted before one it refused. */
+const REFUSED_AT = "switchyard limits: refused after ";
+/** REFUSED_AT as the cast error quotes it, with the count (the statement's parameters hold the marker alone). */
+const REFUSED_AT_COUNT = /switchyard limits: refused after (\d+)/;
+
 /**
- * Takes one check's room and reserves its amount, or nothing when the counter is full (undefined).
- * With `reservation`, the same statement writes the reservation row, only if the check was admitted.
+ * Takes each check's room and reserves its amount, in `placed`'s order, and writes the reservation
+ * row, in one statement (one round trip, one commit, each lock held only until it): each check's
+ * conditional upsert reads the one before's row, so it runs only once that one is admitted, and
+ * locks its counter after it. A refusal after admitted checks fails the statement with REFUSED_AT
+ * (a cast error: SQL alone cannot raise), which rolls them back. Answers how many were admitted
+ * (all, or the index of the refused one) and, when all were, their counts in `placed`'s order.
  */
-async function reserveOne(db: Executor, { check, position }: PlacedCheck, reservation: ReservationRow | undefined): Promise<{ current: number; previous: number } | undefined> {
-  const expires = counterExpiresAt(check.window, position);
-  const expiresAt = Number.isFinite(expires) ? sql`${new Date(expires).toISOString()}::timestamptz` : sql`'infinity'::timestamptz`;
-  const previous =
-    position.previousStart === undefined
-      ? sql`select 0::bigint as n`
-      : sql`select coalesce((select used + reserved from limit_counters where counter = ${check.counter} and window_start = ${position.previousStart}), 0)::bigint as n`;
-  const weight = sql`${position.previousWeight}::float8`;
-  const writeReservation = reservation
-    ? sql`, reservation as (
-        insert into limit_reservations (id, instance_id, charges, expires_at)
-        select ${reservation.id}, ${reservation.instanceId}, ${JSON.stringify(reservation.charges)}::jsonb, ${reservation.expiresAt.toISOString()}::timestamptz from counted)`
-    : sql``;
-  const result = await db.execute(sql`
-    with prev as (${previous}),
-    counted as (
+async function reserveAll(
+  db: Database,
+  placed: readonly PlacedCheck[],
+  reservation: ReservationRow,
+  durable: boolean,
+): Promise<{ admitted: number; counts: { current: number; previous: number }[] }> {
+  const steps = placed.map(({ check, position }, n) => {
+    const expires = counterExpiresAt(check.window, position);
+    const expiresAt = Number.isFinite(expires) ? sql`${new Date(expires).toISOString()}::timestamptz` : sql`'infinity'::timestamptz`;
+    const previous =
+      position.previousStart === undefined
+        ? sql`select 0::bigint as n`
+        : sql`select coalesce((select used + reserved from limit_counters where counter = ${check.counter} and window_start = ${position.previousStart}), 0)::bigint as n`;
+    const weight = sql`${position.previousWeight}::float8`;
+    const [prev, counted] = [sql.raw(`prev${n}`), sql.raw(`counted${n}`)];
+    const after = n === 0 ? sql`commit_mode` : sql.raw(`counted${n - 1}`);
+    return sql`${prev} as (${previous}),
+    ${counted} as (
       insert into limit_counters as l (counter, window_start, reserved, expires_at)
-      select ${check.counter}, ${position.start}, ${check.amount}::bigint, ${expiresAt} from prev where floor(prev.n * ${weight}) < ${check.limit}
+      select ${check.counter}, ${position.start}, ${check.amount}::bigint, ${expiresAt} from ${after}, ${prev} where floor(${prev}.n * ${weight}) < ${check.limit}
       on conflict (counter, window_start) do update set reserved = l.reserved + excluded.reserved
-        where l.used + l.reserved + (select floor(n * ${weight}) from prev) < ${check.limit}
+        where l.used + l.reserved + (select floor(n * ${weight}) from ${prev}) < ${check.limit}
       returning l.used + l.reserved as current
-    )${writeReservation}
-    select counted.current, prev.n as previous from counted, prev`);
-  const [row] = rowsOf<{ current: string | number; previous: string | number }>(result);
-  return row ? { current: Number(row.current), previous: Number(row.previous) } : undefined;
+    )`;
+  });
+  const last = sql.raw(`counted${placed.length - 1}`);
+  const admitted = sql.join(
+    placed.map((_, n) => sql`(select count(*) from ${sql.raw(`counted${n}`)})`),
+    sql` + `,
+  );
+  const columns = sql.join(
+    placed.map((_, n) => sql`${sql.raw(`counted${n}`)}.current as ${sql.raw(`current${n}`)}, ${sql.raw(`prev${n}`)}.n as ${sql.raw(`previous${n}`)}`),
+    sql`, `,
+  );
+  const joins = sql.join(
+    placed.map((_, n) => sql`cross join ${sql.raw(`prev${n}`)} left join ${sql.raw(`counted${n}`)} on true`),
+    sql` `,
+  );
+  let result: unknown;
+  try {
+    result = await db.execute(sql`
+      with ${commitMode(durable)},
+      ${sql.join(steps, sql`,
+`)},
+      reservation as (
+        insert into limit_reservations (id, instance_id, charges, expires_at)
+        select ${reservation.id}, ${reservation.instanceId}, ${JSON.stringify(reservation.charges)}::jsonb, ${reservation.expiresAt.toISOString()}::timestamptz from ${last})
+      select g.admitted,
+             case when g.admitted between 1 and ${placed.length - 1} then (${REFUSED_AT} || g.admitted)::int end as rolled_back,
+             ${columns}
+        from (select ${admitted} as admitted) g ${joins}`);
+  } catch (error) {
+    const refusedAfter = refusedAfterOf(error);
+    if (refusedAfter === undefined) throw error;
+    return { admitted: refusedAfter, counts: [] };
+  }
+  const [row] = rowsOf<Record<string, string | number | null>>(result);
+  const admittedChecks = Number(row!.admitted);
+  const counts = placed.slice(0, admittedChecks).map((_, n) => ({ current: Number(row![`current${n}`]), previous: Number(row![`previous${n}`]) }));
+  return { admitted: admittedChecks, counts };
+}
+
+/** How many checks a statement of `reserveAll` admitted before it refused one, when `error` is its rollback. */
+function refusedAfterOf(error: unknown): number | undefined {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    const match = REFUSED_AT_COUNT.exec(e.message);
+    if (match) return Number(match[1]);
+  }
+  return undefined;
+}
+
+/**
+ * The `commit_mode` CTE, which a statement must read for it to run: a rate limit's counts may be
+ * lost with a crash (they only shape traffic), so its transaction commits without waiting for the
+ * WAL flush, which is what every request on a hot counter otherwise queues behind; a budget's or
+ * credits' are the ledger and keep the server's setting. Set in the statement, not by a SET LOCAL, to cost
+ * no round trip; `set_config(…, true)` lasts to the end of the transaction, whose commit reads it.
+ */
+function commitMode(durable: boolean) {
+  return durable ? sql`commit_mode as (select current_setting('synchronous_commit'))` : sql`commit_mode as (select set_config('synchronous_commit', 'off', true))`;
 }
 
 /** Moves each charge's amount from reserved to used as `actual`, summed per counter, in `placeChecks`' order. */

@@ -39,9 +39,9 @@ export async function serveChatBody(ctx: SurfaceContext, ingress: WireFormat, bo
   // Before anything is translated or fetched (images for Gemini): a hit needs none of it.
   const { req, exchange } = ctx;
   const cacheable = { req, exchange, access: plan.access, options: plan.options, credential: attempt.credential, keyHeaders: attempt.provider.credentialHeaders };
-  await ctx.limits.admitRequest(exchange, plan.access);
+  await ctx.limits.admitRequest(exchange, plan.access, plan.options, body);
   return ctx.cache.serve(cacheable, async (recorder) => {
-    await ctx.limits.admitSpend(exchange, plan.access, body);
+    await ctx.limits.admitSpend(exchange, plan.access, plan.options, body);
     return runAttempt(ctx, plan, attempt, body, recorder);
   });
 }

@@ -76,9 +76,9 @@ async function callProvider(
     return credential.apply({ method: "POST", baseUrl: credential.baseUrl, path, headers, body });
   };
   const options = effectiveOptions(access.gateway, exchange.options);
-  await ctx.limits.admitRequest(exchange, access);
+  await ctx.limits.admitRequest(exchange, access, options, request);
   return ctx.cache.serve({ req, exchange, access, options, credential: first, keyHeaders: target.credentialHeaders }, async (recorder) => {
-    await ctx.limits.admitSpend(exchange, access, request);
+    await ctx.limits.admitSpend(exchange, access, options, request);
     return relay(ctx.relay, exchange, { credential: first, build, options, finalStep: ctx.finalStep, signal: req.signal }, answer, recorder);
   });
 }

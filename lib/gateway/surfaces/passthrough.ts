@@ -62,9 +62,9 @@ export async function servePassthrough(ctx: SurfaceContext, provider: string, pr
       body,
     });
   const options = effectiveOptions(access.gateway, exchange.options);
-  await ctx.limits.admitRequest(exchange, access);
+  await ctx.limits.admitRequest(exchange, access, options, json);
   return ctx.cache.serve({ req, exchange, access, options, credential, keyHeaders: target.credentialHeaders }, async (recorder) => {
-    await ctx.limits.admitSpend(exchange, access, json);
+    await ctx.limits.admitSpend(exchange, access, options, json);
     return relay(
       ctx.relay,
       exchange,

@@ -63,9 +63,9 @@ async function runWorkersAi(ctx: SurfaceContext, model: string, input: JsonObjec
     return key.apply({ method: "POST", baseUrl: key.baseUrl, path: `run/${model}`, headers, body });
   };
   const options = effectiveOptions(access.gateway, exchange.options);
-  await ctx.limits.admitRequest(exchange, access);
+  await ctx.limits.admitRequest(exchange, access, options, input);
   return ctx.cache.serve({ req, exchange, access, options, credential, keyHeaders: workersAi.credentialHeaders }, async (recorder) => {
-    await ctx.limits.admitSpend(exchange, access, input);
+    await ctx.limits.admitSpend(exchange, access, options, input);
     return relay(ctx.relay, exchange, { credential, build, options, finalStep: ctx.finalStep, signal: req.signal }, passthroughAnswer("workers-ai"), recorder);
   });
 }
