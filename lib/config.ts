@@ -27,7 +27,7 @@ export interface Config {
   debug: boolean;
   /** Per-connection limits of the node:http server (server.ts). */
   http: HttpLimits;
-  /** The response cache's shared store, `redis://…`; unset keeps each process's cache in its memory. */
+  /** `redis://…`: the response cache and the limits' counters, shared by every instance; unset, each process caches in its memory and limits count in the database. */
   redisUrl: string | undefined;
   /** The in-memory cache's budget in bytes (entries and keys), per process. */
   cacheMaxBytes: number;
