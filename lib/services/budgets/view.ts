@@ -1,14 +1,12 @@
 import { z } from "zod";
 import { budgetPeriodEnum, type Budget } from "@/db/schema";
 import { count } from "../gateways/settings";
-import { MAX_WINDOW_SECONDS } from "../limits/schemas";
+import { MAX_WINDOW_SECONDS, usdLimitSchema } from "../limits/schemas";
 
 /** The settings of a budget as the dashboard and the CLI give them: the limit in USD. */
 export const budgetFieldsSchema = z.object({
   name: z.string().trim().min(1, "must not be empty").max(100, "must be at most 100 characters"),
-  limitUsd: z
-    .number("must be a number of USD")
-    .refine((usd) => Number.isFinite(usd) && usd >= 0.000001 && usd <= 1_000_000_000, "must be from 0.000001 to 1000000000 USD"),
+  limitUsd: usdLimitSchema,
   period: z.enum(budgetPeriodEnum.enumValues, "must be daily, weekly, monthly or rolling"),
   /** The rolling window's length; only for `rolling`. */
   windowSeconds: count(60, MAX_WINDOW_SECONDS).nullable().default(null),

@@ -61,14 +61,17 @@ const dimensionSchema = z.discriminatedUnion(
   'mode must be "partition" or "filter"',
 );
 
+/** A spending limit in USD, from a micro-dollar (what the counters count) to a billion. */
+export const usdLimitSchema = z
+  .number("must be a number of USD")
+  .refine((usd) => Number.isFinite(usd) && usd >= 0.000001 && usd <= 1_000_000_000, "must be from 0.000001 to 1000000000 USD");
+
 /** Cloudflare's rule, as its API spells it; `technique` defaults to sliding, as Cloudflare's does. */
 export const spendLimitRuleSchema = z.object({
   id: ruleIdSchema,
   enabled: z.boolean().default(true),
   limitType: z.literal("cost", 'must be "cost"').default("cost"),
-  limit: z
-    .number("must be a number of USD")
-    .refine((usd) => Number.isFinite(usd) && usd >= 0.000001 && usd <= 1_000_000_000, "must be from 0.000001 to 1000000000 USD"),
+  limit: usdLimitSchema,
   window: count(1, MAX_WINDOW_SECONDS),
   technique: technique.default("sliding"),
   metadata: z
