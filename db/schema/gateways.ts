@@ -1,4 +1,6 @@
 import { boolean, integer, jsonb, pgEnum, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import type { DlpSettings } from "@/lib/dlp/types";
+import type { GuardrailSettings } from "@/lib/guardrails/types";
 import type { RateLimitSetting, SpendLimits } from "@/lib/limits/settings";
 import { createdAt, updatedAt } from "./columns";
 import { teams } from "./teams";
@@ -40,6 +42,10 @@ export const gateways = pgTable(
     requestTimeoutMs: integer("request_timeout_ms"),
     /** Cloudflare's "Require provider credentials"; here it means: never use stored keys. */
     byokOnly: boolean("byok_only").notNull().default(false),
+    /** Cloudflare's `guardrails` with the evaluator of the team's choosing (lib/guardrails); null: none. */
+    guardrails: jsonb("guardrails").$type<GuardrailSettings>(),
+    /** Cloudflare's `dlp`, normalized (lib/dlp); null: none. */
+    dlp: jsonb("dlp").$type<DlpSettings>(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -18,3 +18,6 @@ export * from "./budget-alerts";
 export * from "./limit-counters";
 export * from "./credit-grants";
 export * from "./operator-keys";
+export * from "./routes";
+export * from "./route-versions";
+export * from "./route-deployments";

@@ -1,4 +1,7 @@
 import { bigint, boolean, index, integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import type { DlpOutcome } from "@/lib/dlp/types";
+import type { GuardrailOutcome } from "@/lib/guardrails/types";
+import type { RouteTrace } from "@/lib/routes/types";
 
 /**
  * Append-only; one row per request, refusals included. No foreign keys: rows are written in
@@ -52,6 +55,14 @@ export const requestLogs = pgTable(
     cached: boolean("cached").notNull().default(false),
     metadata: jsonb("metadata").$type<Record<string, string | number | boolean>>(),
     userAgent: text("user_agent"),
+    /** The dynamic route the request went through, its version and the path it took; null for other requests. */
+    route: jsonb("route").$type<RouteTrace>(),
+    /** Each guardrail evaluation of the request's prompt and response; null when no guardrail applied. */
+    guardrails: jsonb("guardrails").$type<GuardrailOutcome[]>(),
+    /** DLP findings and the action taken (never the matched text); null when nothing matched. */
+    dlp: jsonb("dlp").$type<DlpOutcome>(),
+    /** The request this call was made for: a guardrail evaluation's row names the request it judged. */
+    parentRequestId: text("parent_request_id"),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
   },
   // Serves the per-gateway log list, newest first.

@@ -32,11 +32,19 @@ export const InternalCode = {
   unauthorized: 2009,
   /** The team's credits for operator keys are spent (Cloudflare's Unified Billing answer). */
   insufficientCredits: 2021,
+  /** Guardrails: a BLOCK rule matched the prompt (424), or the response (424). */
+  promptBlocked: 2016,
+  responseBlocked: 2017,
+  /** DLP: a BLOCK policy matched the request, or the response (400). */
+  dlpRequestBlocked: 2029,
+  dlpResponseBlocked: 2030,
   unknownAlias: 2040,
   /** A budget or a spend-limit rule is spent (Cloudflare has also been seen sending 2041). */
   spendLimitExceeded: 2045,
   /** Cloudflare's "user input error" on its unified path; used for every malformed request. */
   invalidRequest: 7003,
+  /** The guardrail evaluator did not answer while a BLOCK rule applies (503). */
+  guardrailsUnavailable: 7013,
   internal: 5000,
 } as const;
 

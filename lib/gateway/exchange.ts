@@ -1,6 +1,10 @@
 import type { Gateway } from "@/db/schema";
 import type { WireFormat } from "@/lib/formats/codec";
+import { dlpHeader } from "@/lib/dlp/header";
+import type { DlpOutcome } from "@/lib/dlp/types";
+import type { GuardrailOutcome } from "@/lib/guardrails/types";
 import { uuidv7 } from "@/lib/ids";
+import type { RouteTrace } from "@/lib/routes/types";
 import type { GatewayRequest, RequestHeaders, ResponseHeaders } from "./contract";
 import type { GatewayOptions } from "./options";
 
@@ -60,6 +64,14 @@ export interface Exchange {
   ingressFormat: WireFormat | undefined;
   /** A translated request's body as it went to the provider. */
   providerRequestBody: string | undefined;
+  /** The dynamic route the request is going through, and its path so far (`cf-aig-route*`, the log's `route`). */
+  route: RouteTrace | undefined;
+  /** Guardrail evaluations of the prompt and the response so far. */
+  guardrails: GuardrailOutcome[] | undefined;
+  /** DLP findings so far, and the strongest action taken (`cf-aig-dlp`). */
+  dlp: DlpOutcome | undefined;
+  /** The request this one is a call for (a guardrail evaluation's): its log row is linked to it. */
+  parentRequestId: string | undefined;
 }
 
 export function startExchange(req: GatewayRequest): Exchange {
@@ -92,6 +104,10 @@ export function startExchange(req: GatewayRequest): Exchange {
     requestBody: undefined,
     ingressFormat: undefined,
     providerRequestBody: undefined,
+    route: undefined,
+    guardrails: undefined,
+    dlp: undefined,
+    parentRequestId: undefined,
   };
 }
 
@@ -116,4 +132,11 @@ export function setGatewayHeaders(headers: ResponseHeaders, exchange: Exchange):
   headers["cf-aig-step"] = String(exchange.step);
   if (exchange.keySource) headers["cf-aig-key-source"] = exchange.keySource;
   if (exchange.limitHeaders) Object.assign(headers, exchange.limitHeaders);
+  if (exchange.route) {
+    headers["cf-aig-route"] = exchange.route.name;
+    headers["cf-aig-route-version"] = String(exchange.route.version);
+    if (exchange.provider) headers["cf-aig-provider"] = exchange.provider;
+    if (exchange.model) headers["cf-aig-model"] = exchange.model;
+  }
+  if (exchange.dlp) headers["cf-aig-dlp"] = dlpHeader(exchange.dlp);
 }

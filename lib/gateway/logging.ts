@@ -135,6 +135,10 @@ export function recordExchange(logs: LogSink, exchange: Exchange, outcome: Excha
       cached: exchange.cached,
       metadata: exchange.options?.metadata ?? null,
       userAgent: exchange.requestHeaders.get("user-agent"),
+      route: exchange.route ?? null,
+      guardrails: exchange.guardrails ?? null,
+      dlp: exchange.dlp ?? null,
+      parentRequestId: exchange.parentRequestId ?? null,
       createdAt: exchange.createdAt,
     };
     // Decoded (and checked for binary) only when the payload is kept: a row alone needs its size.

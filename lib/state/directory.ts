@@ -1,5 +1,6 @@
 import type { Budget, Gateway } from "@/db/schema";
 import type { RateLimitSetting } from "@/lib/limits/settings";
+import type { DeployedRoute } from "@/lib/routes/types";
 
 export interface TeamRecord {
   id: string;
@@ -76,6 +77,8 @@ export interface GatewayDirectory {
   operatorKeys(provider: string): Promise<StoredKey[]>;
   /** By slug without the `custom-` prefix; disabled providers are not returned. */
   customProvider(teamId: string, slug: string): Promise<CustomProviderRecord | undefined>;
+  /** The gateway's dynamic route of that name, as its deployed version has it; undefined when there is none or none is deployed. */
+  route(teamId: string, gatewayId: string, name: string): Promise<DeployedRoute | undefined>;
   /** The team's budgets and credits. */
   limits(teamId: string): Promise<TeamLimits>;
   /** Providers with at least one stored key usable on this gateway. */

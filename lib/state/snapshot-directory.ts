@@ -1,11 +1,12 @@
 import { and, eq, isNull, sum } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { budgets, creditGrants, customProviders, directoryVersions, gatewayTokens, gateways, operatorKeys, providerKeys, teams, type Gateway } from "@/db/schema";
+import { budgets, creditGrants, customProviders, directoryVersions, gatewayTokens, gateways, operatorKeys, providerKeys, routes, routeVersions, teams, type Gateway } from "@/db/schema";
 import { decryptSecret, operatorKeyAad, providerKeyAad, type SealedSecret } from "@/lib/crypto/envelope";
 import type { MasterKeyring } from "@/lib/crypto/master-keys";
 import { newId } from "@/lib/ids";
 import { watchDirectoryChanges } from "@/lib/state/change-feed";
 import { changeDirectory, OPERATOR_DIRECTORY, type DirectoryChange } from "@/lib/state/directory-changes";
+import type { DeployedRoute } from "@/lib/routes/types";
 import type { CustomProviderRecord, GatewayDirectory, StoredKey, TeamLimits, TeamRecord, TokenRecord } from "@/lib/state/directory";
 
 interface TeamSnapshot {
@@ -17,7 +18,11 @@ interface TeamSnapshot {
   keysByProvider: Map<string, StoredKey[]>;
   customProviders: Map<string, CustomProviderRecord>;
   limits: TeamLimits;
+  /** Deployed routes by `routeKey(gatewayId, name)`. */
+  routes: Map<string, DeployedRoute>;
 }
+
+const routeKey = (gatewayId: string, name: string) => `${gatewayId}/${name}`;
 
 /** The operator's keys, shared by every team: versioned as the directory OPERATOR_DIRECTORY. */
 interface OperatorSnapshot {
@@ -279,7 +284,7 @@ export function createSnapshotDirectory(db: Database, keyring: MasterKeyring): G
       db.select({ version: directoryVersions.version }).from(directoryVersions).where(eq(directoryVersions.teamId, teamId)),
     );
     const version = versionRow?.version ?? 0;
-    const [[team], gatewayRows, tokenRows, keyRows, customRows, budgetRows, [granted]] = await Promise.all([
+    const [[team], gatewayRows, tokenRows, keyRows, customRows, budgetRows, [granted], routeRows] = await Promise.all([
       query(db.select({ id: teams.id, slug: teams.slug }).from(teams).where(eq(teams.id, teamId))),
       query(db.select().from(gateways).where(eq(gateways.teamId, teamId))),
       query(
@@ -318,6 +323,20 @@ export function createSnapshotDirectory(db: Database, keyring: MasterKeyring): G
       ),
       query(db.select().from(budgets).where(eq(budgets.teamId, teamId))),
       query(db.select({ micros: sum(creditGrants.amountMicros).mapWith(Number) }).from(creditGrants).where(eq(creditGrants.teamId, teamId))),
+      query(
+        db
+          .select({
+            routeId: routes.id,
+            gatewayId: routes.gatewayId,
+            name: routes.name,
+            versionId: routeVersions.id,
+            version: routeVersions.number,
+            elements: routeVersions.elements,
+          })
+          .from(routes)
+          .innerJoin(routeVersions, eq(routeVersions.id, routes.deployedVersionId))
+          .where(eq(routes.teamId, teamId)),
+      ),
     ]);
     if (!team) throw new Error(`team ${teamId} vanished while its snapshot was loading`);
 
@@ -330,6 +349,7 @@ export function createSnapshotDirectory(db: Database, keyring: MasterKeyring): G
       keysByProvider,
       customProviders: new Map(customRows.map(({ slug, baseUrl }) => [slug, { baseUrl }])),
       limits: { budgets: budgetRows, creditsGrantedMicros: granted?.micros ?? 0 },
+      routes: new Map(routeRows.map(({ gatewayId, ...route }) => [routeKey(gatewayId, route.name), route])),
     };
   }
 
@@ -375,6 +395,7 @@ export function createSnapshotDirectory(db: Database, keyring: MasterKeyring): G
     operatorKeys: async (provider) => (await operatorSnapshot()).keysByProvider.get(provider) ?? [],
 
     limits: async (teamId) => (await snapshotOf(teamId)).limits,
+    route: async (teamId, gatewayId, name) => (await snapshotOf(teamId)).routes.get(routeKey(gatewayId, name)),
 
     customProvider: async (teamId, slug) => (await snapshotOf(teamId)).customProviders.get(slug),
 
