@@ -174,7 +174,7 @@ export function DlpSettingsCard({ settings, action, canEdit }: { settings: DlpSe
                         ),
                       )}
                     </div>
-                    <FieldError error={errors[`${at}.profiles`]} />
+                    <FieldError error={Object.entries(errors).find(([path]) => path.startsWith(`${at}.profiles`))?.[1]} />
                   </div>
                 </fieldset>
               );

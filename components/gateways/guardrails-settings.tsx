@@ -1,6 +1,7 @@
 "use client";
 
 import { useState } from "react";
+import { Badge } from "@/components/ui/badge";
 import { Field, fieldDescriptionId } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
@@ -19,7 +20,18 @@ const DEFAULT_MODEL: Record<Kind, string> = { "llama-guard": "workers-ai/@cf/met
  * Cloudflare's guardrails: Ignore, FLAG or BLOCK per category for prompts and for responses, and
  * (Switchyard's own) the model that judges them, called with the team's keys.
  */
-export function GuardrailsSettingsCard({ settings, action, canEdit }: { settings: GuardrailSettings | null; action: Action; canEdit: boolean }) {
+export function GuardrailsSettingsCard({
+  settings,
+  judged,
+  action,
+  canEdit,
+}: {
+  settings: GuardrailSettings | null;
+  /** The categories each evaluator can report: a rule on another never fires, and the table says so. */
+  judged: Record<Kind, readonly GuardrailCategory[]>;
+  action: Action;
+  canEdit: boolean;
+}) {
   const [enabled, setEnabled] = useState(settings !== null);
   const [rules, setRules] = useState<Pick<GuardrailSettings, "prompt" | "response">>({ prompt: settings?.prompt ?? {}, response: settings?.response ?? {} });
   const [kind, setKind] = useState<Kind>(settings?.evaluator.kind ?? "llama-guard");
@@ -100,7 +112,8 @@ export function GuardrailsSettingsCard({ settings, action, canEdit }: { settings
                 The evaluator is called through this team&apos;s own gateway with the team&apos;s stored provider keys, so its calls are billed by that
                 provider like any other request (OpenAI&apos;s moderation endpoint is free; a Llama Guard call costs what the provider charges for its
                 tokens) and appear in the logs as their own rows, linked to the request they judged. Each checked prompt waits for its evaluation,
-                typically a few hundred milliseconds. Neither evaluator judges prompt injection (P1): Cloudflare uses a separate model for it.
+                typically a few hundred milliseconds. Categories marked &ldquo;not judged&rdquo; are ones the chosen evaluator never reports (neither
+                judges prompt injection, P1, for which Cloudflare runs a separate model): a rule on them never fires.
               </p>
 
               <Table aria-label="Guardrail rules">
@@ -117,6 +130,11 @@ export function GuardrailsSettingsCard({ settings, action, canEdit }: { settings
                       <TableCell>
                         <span className="inline-block w-9 font-mono text-[13px] text-muted-foreground">{category}</span>
                         {GUARDRAIL_CATEGORY_NAMES[category]}
+                        {judged[kind].includes(category) ? null : (
+                          <Badge variant="neutral" className="ml-2">
+                            not judged
+                          </Badge>
+                        )}
                       </TableCell>
                       {(["prompt", "response"] as const).map((check) => {
                         const error = errors[`${check}.${category}`];

@@ -13,6 +13,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Tabs } from "@/components/ui/tabs";
 import { requireTeam } from "@/lib/auth/team";
 import { config } from "@/lib/config";
+import { judgedCategories } from "@/lib/guardrails/settings";
 import { providers as catalog } from "@/lib/providers";
 import { catalogModels } from "@/lib/pricing/cost";
 import { NotFoundError } from "@/lib/services/errors";
@@ -195,7 +196,12 @@ export default async function GatewayPage({ params }: { params: Params }) {
           action={updateGatewayAction.bind(null, team.slug, gateway.slug)}
         />
 
-        <GuardrailsSettingsCard settings={gateway.guardrails} canEdit={canEdit} action={saveGuardrailsAction.bind(null, team.slug, gateway.slug)} />
+        <GuardrailsSettingsCard
+          settings={gateway.guardrails}
+          judged={{ "llama-guard": judgedCategories({ kind: "llama-guard", model: "" }), "openai-moderation": judgedCategories({ kind: "openai-moderation" }) }}
+          canEdit={canEdit}
+          action={saveGuardrailsAction.bind(null, team.slug, gateway.slug)}
+        />
 
         <DlpSettingsCard settings={gateway.dlp} canEdit={canEdit} action={saveDlpAction.bind(null, team.slug, gateway.slug)} />
 

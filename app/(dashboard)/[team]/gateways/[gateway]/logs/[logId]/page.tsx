@@ -104,7 +104,7 @@ export default async function LogDetailPage({ params }: { params: Params }) {
           </Alert>
         ) : null}
 
-        {log.route ? <RouteCard route={log.route} routesHref={`${gatewayBase}/routes/${log.route.routeId}`} /> : null}
+        {log.route ? <RouteCard route={log.route} routesHref={`${gatewayBase}/routes/${encodeURIComponent(log.route.name)}`} /> : null}
         {log.guardrails && log.guardrails.length > 0 ? <GuardrailsCard outcomes={log.guardrails} evaluations={evaluations} teamSlug={team.slug} /> : null}
         {log.dlp && log.dlp.findings.length > 0 ? <DlpCard outcome={log.dlp} /> : null}
 
