@@ -151,10 +151,21 @@ function checkFieldExpression(expression: unknown, at: string, depth: number, pr
 
 /** Whether `input` matches `condition`, and the values it read, for people: `metadata.plan = "free"`. */
 export function evaluateCondition(condition: RouteCondition, input: ConditionInput): { matched: boolean; detail: string } {
-  const read = new Map<string, unknown>();
-  const matched = matches(condition, input, read, 0);
-  const detail = [...read].map(([field, value]) => (value === undefined ? `${field} absent` : `${field} = ${shown(value)}`)).join(", ");
+  const evaluation: Evaluation = { input, read: new Map(), invalid: false };
+  const matched = matches(condition, evaluation, 0);
+  if (evaluation.invalid) return { matched: false, detail: "the condition is invalid" };
+  const detail = [...evaluation.read].map(([field, value]) => (value === undefined ? `${field} absent` : `${field} = ${shown(value)}`)).join(", ");
   return { matched, detail: detail === "" ? "no fields" : detail };
+}
+
+/**
+ * An invalid part anywhere (validation keeps them out of deployed routes) makes the whole condition
+ * false, never a throw; false for the part alone would turn true under a `$not`.
+ */
+interface Evaluation {
+  input: ConditionInput;
+  read: Map<string, unknown>;
+  invalid: boolean;
 }
 
 const SHOWN_MAX = 60;
@@ -164,28 +175,33 @@ function shown(value: unknown): string {
   return text.length > SHOWN_MAX ? `${text.slice(0, SHOWN_MAX - 1)}…` : text;
 }
 
-// Invalid parts of a condition (validation keeps them out of deployed routes) evaluate to false, never throw.
-function matches(condition: unknown, input: ConditionInput, read: Map<string, unknown>, depth: number): boolean {
-  if (!isJsonObject(condition) || depth > MAX_CONDITION_DEPTH) return false;
+function matches(condition: unknown, evaluation: Evaluation, depth: number): boolean {
+  if (!isJsonObject(condition) || depth > MAX_CONDITION_DEPTH) return invalid(evaluation);
   for (const [key, value] of Object.entries(condition)) {
     let holds: boolean;
-    if (key === "$and") holds = Array.isArray(value) && value.every((item) => matches(item, input, read, depth + 1));
-    else if (key === "$or") holds = Array.isArray(value) && value.some((item) => matches(item, input, read, depth + 1));
-    else if (key === "$not") holds = isJsonObject(value) && !matches(value, input, read, depth + 1);
-    else if (key.startsWith("$") || fieldProblem(key)) holds = false;
+    if (key === "$and" || key === "$or") {
+      if (!Array.isArray(value) || value.length === 0) return invalid(evaluation);
+      holds = key === "$and" ? value.every((item) => matches(item, evaluation, depth + 1)) : value.some((item) => matches(item, evaluation, depth + 1));
+    } else if (key === "$not") holds = !matches(value, evaluation, depth + 1);
+    else if (key.startsWith("$") || fieldProblem(key)) return invalid(evaluation);
     else {
-      const actual = readField(key, input);
-      read.set(key, actual);
-      holds = fieldMatches(actual, value, depth + 1);
+      const actual = readField(key, evaluation.input);
+      evaluation.read.set(key, actual);
+      holds = fieldMatches(actual, value, evaluation, depth + 1);
     }
     if (!holds) return false;
   }
   return true;
 }
 
-function fieldMatches(actual: unknown, expression: unknown, depth: number): boolean {
+function invalid(evaluation: Evaluation): false {
+  evaluation.invalid = true;
+  return false;
+}
+
+function fieldMatches(actual: unknown, expression: unknown, evaluation: Evaluation, depth: number): boolean {
   if (!isOperatorObject(expression)) return equal(actual, expression);
-  if (depth > MAX_CONDITION_DEPTH) return false;
+  if (depth > MAX_CONDITION_DEPTH) return invalid(evaluation);
   return Object.entries(expression).every(([operator, operand]) => {
     switch (operator) {
       case "$eq":
@@ -193,9 +209,9 @@ function fieldMatches(actual: unknown, expression: unknown, depth: number): bool
       case "$ne":
         return !equal(actual, operand);
       case "$in":
-        return Array.isArray(operand) && operand.some((item) => equal(actual, item));
       case "$nin":
-        return Array.isArray(operand) && !operand.some((item) => equal(actual, item));
+        if (!Array.isArray(operand)) return invalid(evaluation);
+        return operand.some((item) => equal(actual, item)) === (operator === "$in");
       case "$gt":
         return compare(actual, operand, (order) => order > 0);
       case "$gte":
@@ -205,11 +221,13 @@ function fieldMatches(actual: unknown, expression: unknown, depth: number): bool
       case "$lte":
         return compare(actual, operand, (order) => order <= 0);
       case "$exists":
-        return typeof operand === "boolean" && (actual !== undefined) === operand;
+        if (typeof operand !== "boolean") return invalid(evaluation);
+        return (actual !== undefined) === operand;
       case "$not":
-        return isOperatorObject(operand) && !fieldMatches(actual, operand, depth + 1);
+        if (!isOperatorObject(operand)) return invalid(evaluation);
+        return !fieldMatches(actual, operand, evaluation, depth + 1);
       default:
-        return false;
+        return invalid(evaluation);
     }
   });
 }
