@@ -19,9 +19,8 @@
  * The empty condition `{}` matches every request.
  */
 import { isJsonObject, type JsonObject } from "@/lib/formats/json";
+import type { MetadataValue } from "@/lib/gateway/options";
 import type { RouteCondition } from "./types";
-
-export type MetadataValue = string | number | boolean;
 
 /** What a condition (and a rate element's key) reads of a request. */
 export interface ConditionInput {
