@@ -23,9 +23,9 @@ const condition: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
   condition: fc.oneof(
     { depthSize: "small", withCrossShrink: true },
     fc.dictionary(field, fieldExpression, { maxKeys: 3 }),
-    fc.record({ $and: fc.array(tie("condition"), { maxLength: 3 }) }),
-    fc.record({ $or: fc.array(tie("condition"), { maxLength: 3 }) }),
-    fc.record({ $not: tie("condition") }),
+    fc.record({ $and: fc.array(mostly(tie("condition")), { maxLength: 3 }) }),
+    fc.record({ $or: fc.array(mostly(tie("condition")), { maxLength: 3 }) }),
+    fc.record({ $not: mostly(tie("condition")) }),
   ),
 })).condition;
 
@@ -111,12 +111,14 @@ describe("routes from clients", () => {
     );
   });
 
-  it("conditions validate and evaluate to values, never a throw", () => {
+  it("conditions validate and evaluate to values, never a throw, and agree on what is invalid", () => {
     fc.assert(
       fc.property(condition, anyJson, (value, body) => {
-        validateCondition(value);
         const input = { body: { body }, header: () => undefined, metadata: { plan: "free" } };
-        expect(typeof evaluateCondition(value as Record<string, unknown>, input).matched).toBe("boolean");
+        const evaluated = evaluateCondition(value as Record<string, unknown>, input);
+        // What validation refuses is exactly what evaluation treats as invalid: no deployed condition misbehaves.
+        expect(evaluated.detail === "the condition is invalid").toBe(validateCondition(value).length > 0);
+        if (evaluated.detail === "the condition is invalid") expect(evaluated.matched).toBe(false);
       }),
       { numRuns: 1000 },
     );
