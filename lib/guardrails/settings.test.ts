@@ -1,11 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { InvalidInputError } from "@/lib/services/errors";
 import { parseInput } from "@/lib/services/validation";
+import { EvaluatorUnavailableError } from "./evaluator";
 import {
   actionFor,
   blockApplies,
   checkApplies,
   DEFAULT_GUARDRAIL_EVALUATOR,
+  failedOutcome,
   guardrailSettingsSchema,
   judgedCategories,
   outcomeFor,
@@ -62,6 +64,13 @@ describe("guardrailSettingsSchema", () => {
   it("refuses a check that is not a map", () => {
     expect(problems({ prompt: ["S1"] })).toMatch(/^prompt: /);
   });
+
+  it("names a field it does not have, rather than dropping its rules", () => {
+    expect(problems({ promt: { S1: "BLOCK" } })).toBe('unknown field "promt": use prompt, response and evaluator');
+    expect(problems({ evaluator: { kind: "llama-guard", model: "groq/llama-guard-4-12b", modle: "x" } })).toBe('evaluator: unknown field "modle": use kind and model');
+    expect(problems(null)).toBe("must be an object with prompt, response and evaluator");
+    expect(problems("BLOCK")).toBe("must be an object with prompt, response and evaluator");
+  });
 });
 
 const settings: GuardrailSettings = {
@@ -88,6 +97,11 @@ describe("the rules of a check", () => {
   it("say whether an unavailable evaluator fails the request", () => {
     expect(blockApplies(settings, "prompt")).toBe(true);
     expect(blockApplies(settings, "response")).toBe(false);
+  });
+
+  it("log an evaluation without a verdict with why", () => {
+    expect(failedOutcome("prompt", new EvaluatorUnavailableError("the evaluator x answered 503", "log-3"))).toEqual({ check: "prompt", categories: [], action: "NONE", error: "the evaluator x answered 503", evaluationLogId: "log-3" });
+    expect(failedOutcome("response", new EvaluatorUnavailableError("could not be called"), 4000)).toEqual({ check: "response", categories: [], action: "NONE", error: "could not be called", throughChar: 4000 });
   });
 
   it("keep only ruled categories in the outcome", () => {

@@ -9,7 +9,7 @@ import {
   type GuardrailOutcome,
   type GuardrailSettings,
 } from "./types";
-import type { GuardrailVerdict } from "./evaluator";
+import type { EvaluatorUnavailableError, GuardrailVerdict } from "./evaluator";
 import { LLAMA_GUARD_CATEGORIES } from "./llama-guard";
 import { OPENAI_MODERATION_CATEGORIES } from "./openai-moderation";
 
@@ -56,11 +56,20 @@ const chatModelSchema = z
     else if (spec.passthroughOnly) context.addIssue({ code: "custom", message: `provider "${prefix}" has no chat endpoint to run an evaluator on` });
   });
 
+/** Messages for an object's own problems: not an object, or a field it does not have (a misspelt field would otherwise be dropped, and its rules silently never apply). */
+function objectError(fields: string) {
+  return (issue: { code?: string; keys?: string[] }) => {
+    if (issue.code === "unrecognized_keys") return `unknown field ${(issue.keys ?? []).map((key) => `"${key}"`).join(", ")}: use ${fields}`;
+    if (issue.code === "invalid_type") return `must be an object with ${fields}`;
+    return undefined;
+  };
+}
+
 const evaluatorSchema = z.discriminatedUnion(
   "kind",
   [
-    z.object({ kind: z.literal("llama-guard"), model: chatModelSchema }),
-    z.object({ kind: z.literal("openai-moderation"), model: z.string().trim().min(1, "must not be empty").optional() }),
+    z.strictObject({ kind: z.literal("llama-guard"), model: chatModelSchema }, { error: objectError("kind and model") }),
+    z.strictObject({ kind: z.literal("openai-moderation"), model: z.string().trim().min(1, "must not be empty").optional() }, { error: objectError("kind and model") }),
   ],
   'must be { kind: "llama-guard", model } or { kind: "openai-moderation", model? }',
 );
@@ -71,11 +80,14 @@ const evaluatorSchema = z.discriminatedUnion(
  * which defaults to Cloudflare's own Llama Guard 3 on Workers AI. Problems name the field:
  * `prompt.S99`, `response.S1`, `evaluator.model`, `evaluator.kind`.
  */
-export const guardrailSettingsSchema = z.object({
-  prompt: rulesSchema.default({}),
-  response: rulesSchema.default({}),
-  evaluator: evaluatorSchema.default(DEFAULT_GUARDRAIL_EVALUATOR),
-}) satisfies z.ZodType<GuardrailSettings, unknown>;
+export const guardrailSettingsSchema = z.strictObject(
+  {
+    prompt: rulesSchema.default({}),
+    response: rulesSchema.default({}),
+    evaluator: evaluatorSchema.default(DEFAULT_GUARDRAIL_EVALUATOR),
+  },
+  { error: objectError("prompt, response and evaluator") },
+) satisfies z.ZodType<GuardrailSettings, unknown>;
 
 export type GuardrailSettingsInput = z.input<typeof guardrailSettingsSchema>;
 
@@ -122,6 +134,18 @@ export function outcomeFor(settings: GuardrailSettings, check: GuardrailCheck, v
     categories: ruledCategories(settings, check, verdict.unsafe),
     action: actionFor(settings, check, verdict.unsafe),
     evaluationLogId: verdict.logId,
+    ...(throughChar === undefined ? {} : { throughChar }),
+  };
+}
+
+/** An evaluation that had no verdict, as the log keeps it: why, and the call's log row when it got one. */
+export function failedOutcome(check: GuardrailCheck, error: EvaluatorUnavailableError, throughChar?: number): GuardrailOutcome {
+  return {
+    check,
+    categories: [],
+    action: "NONE",
+    error: error.message,
+    ...(error.logId === undefined ? {} : { evaluationLogId: error.logId }),
     ...(throughChar === undefined ? {} : { throughChar }),
   };
 }
