@@ -8,7 +8,7 @@ import {
 } from "./lib/security-headers";
 
 const nextConfig: NextConfig = {
-  // PGlite and re2-wasm (custom DLP patterns) load their WASM from their own package folders; bundling them breaks that lookup.
+  // PGlite and re2-wasm (DLP's custom patterns) load their WASM from their own package folders; bundling them breaks that lookup.
   serverExternalPackages: ["@electric-sql/pglite", "re2-wasm", "pg", "@neondatabase/serverless", "ws", "undici"],
   poweredByHeader: false,
   // Gateway responses through the route handlers (`next dev`) must reach clients as the provider

@@ -60,14 +60,14 @@ test("the gateway page sets guardrails: Violent Crimes blocked in prompts, judge
   const card = page.getByRole("form", { name: "Guardrails" });
   await card.getByRole("switch", { name: "Guardrails on" }).check();
   await card.getByLabel("Evaluator").selectOption("openai-moderation");
-  await card.getByRole("combobox", { name: "Violent Crimes in prompts" }).selectOption("BLOCK");
+  await card.getByRole("combobox", { name: "Violent Crimes in prompts", exact: true }).selectOption("BLOCK");
   await card.getByRole("combobox", { name: "Hate in responses" }).selectOption("FLAG");
   await expect(card).toContainText("through this team's own gateway with the team's stored provider keys");
   await card.getByRole("button", { name: "Save guardrails" }).click();
   await expect(card.getByText("Guardrails saved.")).toBeVisible();
 
   await page.reload();
-  await expect(card.getByRole("combobox", { name: "Violent Crimes in prompts" })).toHaveValue("BLOCK");
+  await expect(card.getByRole("combobox", { name: "Violent Crimes in prompts", exact: true })).toHaveValue("BLOCK");
   await expect(card.getByLabel("Evaluator")).toHaveValue("openai-moderation");
 });
 
