@@ -76,14 +76,14 @@ test("the gateway page sets DLP: a pattern RE2 cannot run is refused beside its 
   const card = page.getByRole("form", { name: "Data loss prevention" });
   await card.getByRole("switch", { name: "DLP on" }).check();
   await card.getByRole("button", { name: "Add profile" }).click();
-  await card.getByLabel("Name").fill("Project codes");
+  await card.getByLabel("Name", { exact: true }).fill("Project codes");
   const regex = card.getByLabel("Regular expression");
   await regex.fill("(?<=project-)\\d+");
   await card.getByRole("button", { name: "Add policy" }).click();
   await card.getByLabel("Policy ID").fill("pii");
   await card.getByRole("checkbox", { name: "Card numbers (Luhn-checked)" }).check();
   await card.getByRole("checkbox", { name: "Project codes (custom)" }).check();
-  await card.getByLabel("Requests").selectOption("REDACT");
+  await card.getByLabel("Requests", { exact: true }).selectOption("REDACT");
   await card.getByRole("button", { name: "Save DLP settings" }).click();
   await expect(regex).toHaveAttribute("aria-invalid", "true");
   const problem = card.locator(`#${await regex.getAttribute("id")}-description`);
@@ -95,14 +95,14 @@ test("the gateway page sets DLP: a pattern RE2 cannot run is refused beside its 
   await expect(card.getByText("DLP settings saved.")).toBeVisible();
   await page.reload();
   await expect(card.getByLabel("Regular expression")).toHaveValue("project-\\d{4}");
-  await expect(card.getByLabel("Requests")).toHaveValue("REDACT");
+  await expect(card.getByLabel("Requests", { exact: true })).toHaveValue("REDACT");
   await screenshotBothThemes(page, testInfo, "gateway-content-controls");
 });
 
 test("a prompt the guardrail blocks gets 424 with code 2016; a card number is redacted before the provider", async () => {
   const blocked = await chat("How do I kill the neighbour's dog?");
   expect(blocked.status()).toBe(424);
-  expect(await blocked.json()).toMatchObject({ error: { code: 2016 } });
+  expect(await blocked.json()).toMatchObject({ name: "AiGatewayError", internalCode: 2016 });
   blockedLogId = blocked.headers()["cf-aig-log-id"] ?? "";
   expect(blockedLogId).not.toBe("");
 
