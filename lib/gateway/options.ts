@@ -130,8 +130,9 @@ function readOptions(headers: RequestHeaders): GatewayOptions {
   return options;
 }
 
-/** Policy ids, comma-separated; whether each exists is the gateway's to say (content-controls). */
+/** Policy ids, comma-separated (none when empty); whether each exists is the gateway's to say (content-controls). */
 function parseDlpPolicies(value: string): string[] {
+  if (value.trim() === "") return [];
   const ids = value.split(",").map((id) => id.trim());
   if (ids.some((id) => id === "" || id.length > DLP_POLICY_ID_MAX)) {
     throw invalidHeader("cf-aig-dlp-policies", `must be DLP policy ids of 1 to ${DLP_POLICY_ID_MAX} characters separated by commas, like "pii,secrets", got "${value}"`);

@@ -15,6 +15,9 @@ import { effectiveOptions, type Attempt, type RequestPlan } from "../plan";
 import { findProvider } from "../provider-target";
 import { relay } from "../relay";
 import type { BodyRecorder } from "@/lib/cache/flight";
+import { answerChecks } from "../content-controls/answer-checks";
+import { contentControlsFor, type ContentControls } from "../content-controls/controls";
+import { checkRequest } from "../content-controls/request-checks";
 import type { SurfaceContext } from "./context";
 
 /**
@@ -40,9 +43,12 @@ export async function serveChatBody(ctx: SurfaceContext, ingress: WireFormat, bo
   const { req, exchange } = ctx;
   const cacheable = { req, exchange, access: plan.access, options: plan.options, credential: attempt.credential, keyHeaders: attempt.provider.credentialHeaders };
   await ctx.limits.admitRequest(exchange, plan.access, plan.options, body);
+  const controls = contentControlsFor(ctx);
+  // Before the cache: a redacted body is what is looked up, and what the provider gets.
+  if (controls) body = await checkRequest(controls, ingress, body);
   return ctx.cache.serve(cacheable, async (recorder) => {
     await ctx.limits.admitSpend(exchange, plan.access, plan.options, body);
-    return runAttempt(ctx, plan, attempt, body, recorder);
+    return runAttempt(ctx, plan, attempt, body, recorder, controls);
   });
 }
 
@@ -66,8 +72,16 @@ async function planChat(ctx: SurfaceContext, ingress: WireFormat, body: JsonObje
 }
 
 /** encode → apply credential → call → decode, for one attempt. */
-async function runAttempt(ctx: SurfaceContext, plan: RequestPlan, attempt: Attempt, body: JsonObject, recorder: BodyRecorder | undefined): Promise<GatewayResponse> {
+async function runAttempt(
+  ctx: SurfaceContext,
+  plan: RequestPlan,
+  attempt: Attempt,
+  body: JsonObject,
+  recorder: BodyRecorder | undefined,
+  controls: ContentControls | undefined,
+): Promise<GatewayResponse> {
   const { req, exchange } = ctx;
+  const checks = controls && answerChecks(controls, codecFor(plan.ingress));
   let outgoingBody: JsonObject;
   let path: string | undefined;
   let answer: AnswerHandling;
@@ -77,10 +91,13 @@ async function runAttempt(ctx: SurfaceContext, plan: RequestPlan, attempt: Attem
     // answer's bytes come back untouched with usage read on the side.
     body.model = attempt.wireModel;
     exchange.stream = body.stream === true;
+    // Checked answers are read as canonical events: the client's format on both sides, as the client asked before the gateway asks for usage.
+    const codec = checks && codecFor(plan.ingress);
+    const request = codec && decodeClientRequest(codec, body, attempt);
     if (plan.ingress === "openai-chat") stripUsageChunk = askForStreamUsage(body);
     outgoingBody = body;
     path = nativePath(attempt.provider, attempt.egress);
-    answer = passthroughAnswer(attempt.egress, stripUsageChunk);
+    answer = codec ? translatedAnswer(codec, codec, request!, checks) : passthroughAnswer(attempt.egress, stripUsageChunk);
   } else {
     const ingress = codecFor(plan.ingress);
     const egress = codecFor(attempt.egress);
@@ -93,7 +110,7 @@ async function runAttempt(ctx: SurfaceContext, plan: RequestPlan, attempt: Attem
     if (attempt.egress === "openai-chat") askForStreamUsage(encoded.body);
     outgoingBody = encoded.body;
     path = attempt.egress === "openai-chat" ? (attempt.provider.chatCompletionsPath ?? encoded.path) : encoded.path;
-    answer = translatedAnswer(ingress, egress, request);
+    answer = translatedAnswer(ingress, egress, request, checks);
   }
   if (path !== undefined) path = attempt.provider.pathForModel?.(path, attempt.model) ?? path;
   const call: ChatCall = { format: attempt.egress, model: attempt.wireModel, stream: exchange.stream === true, path, body: outgoingBody };
