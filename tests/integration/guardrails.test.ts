@@ -11,9 +11,9 @@ import { setGateway } from "../support/limits";
 import { addKey, type SeededTeam } from "../support/seed";
 import { settlesWithin } from "../support/wait";
 
-const EVALUATOR = { kind: "llama-guard", model: "groq/llama-guard-4-12b" } as const;
-/** Longer than a stream's guardrail window (2,000 characters), so that the first word alone is judged. */
-const LONG_HARM = `kill${"x".repeat(2_100)} `;
+const EVALUATOR = { kind: "llama-guard", model: "groq/meta-llama/llama-guard-4-12b" } as const;
+/** One word (the fake streams word by word) longer than a stream's guardrail window (2,000 characters), so that it alone is judged. */
+const LONG_HARM = `kill-${"x".repeat(2_100)} `;
 
 describeGateway("guardrails", (h) => {
   let guard: FakeLlamaGuard;
@@ -50,7 +50,7 @@ describeGateway("guardrails", (h) => {
     expect(row).toMatchObject({ statusCode: 424, errorCode: 2016, parentRequestId: null });
     expect(row.guardrails).toEqual([{ check: "prompt", categories: ["S1"], action: "BLOCK", evaluationLogId: expect.any(String) as string }]);
     const evaluation = await h.logRow(row.guardrails![0]!.evaluationLogId!);
-    expect(evaluation).toMatchObject({ parentRequestId: row.requestId, provider: "groq", model: "llama-guard-4-12b", statusCode: 200, guardrails: null });
+    expect(evaluation).toMatchObject({ parentRequestId: row.requestId, provider: "groq", model: "meta-llama/llama-guard-4-12b", statusCode: 200, guardrails: null });
     expect(evaluation.costMicros).toBeGreaterThan(0);
   });
 
