@@ -1,6 +1,6 @@
 import { errorLine } from "@/lib/error-line";
 import { EvaluatorUnavailableError } from "@/lib/guardrails/evaluator";
-import { blockApplies, outcomeFor } from "@/lib/guardrails/settings";
+import { blockApplies, failedOutcome, outcomeFor } from "@/lib/guardrails/settings";
 import type { GuardrailCheck, GuardrailSettings } from "@/lib/guardrails/types";
 import { GatewayError, guardrailsUnavailable, promptBlocked, responseBlocked } from "../errors";
 import type { ContentControls } from "./controls";
@@ -24,16 +24,10 @@ export async function judge(controls: ContentControls, guardrails: GuardrailSett
       throw check === "prompt" ? promptBlocked(blocked) : responseBlocked(blocked);
     }
   } catch (error) {
-    if (!(error instanceof Error) || error instanceof GatewayError || signal.aborted) throw error;
-    if (!(error instanceof EvaluatorUnavailableError)) console.error(`switchyard gateway: a guardrail evaluation failed in request ${ctx.exchange.requestId}: ${errorLine(error)}`);
-    noteGuardrailOutcome(ctx.exchange, {
-      check,
-      categories: [],
-      action: "NONE",
-      error: error.message,
-      ...(error instanceof EvaluatorUnavailableError && error.logId ? { evaluationLogId: error.logId } : {}),
-      ...(throughChar === undefined ? {} : { throughChar }),
-    });
-    if (blockApplies(guardrails, check)) throw guardrailsUnavailable(error.message);
+    if (error instanceof GatewayError || signal.aborted) throw error;
+    const unavailable = error instanceof EvaluatorUnavailableError ? error : new EvaluatorUnavailableError(`the evaluation failed: ${error instanceof Error ? error.message : String(error)}`);
+    if (unavailable !== error) console.error(`switchyard gateway: a guardrail evaluation failed in request ${ctx.exchange.requestId}: ${errorLine(error)}`);
+    noteGuardrailOutcome(ctx.exchange, failedOutcome(check, unavailable, throughChar));
+    if (blockApplies(guardrails, check)) throw guardrailsUnavailable(unavailable.message);
   }
 }
