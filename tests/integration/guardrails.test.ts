@@ -54,6 +54,23 @@ describeGateway("guardrails", (h) => {
     expect(evaluation.costMicros).toBeGreaterThan(0);
   });
 
+  it("evaluates with OpenAI's moderation endpoint through passthrough, with the team's stored OpenAI key", async () => {
+    const t = await h.seed();
+    await setGateway(h.db, t, { guardrails: { prompt: { S1: "BLOCK" }, response: {}, evaluator: { kind: "openai-moderation" } } });
+    const res = await postJson(
+      `${t.gatewayUrl}/compat/chat/completions`,
+      chatBody("openai/gpt-4o-mini", { messages: [{ role: "user", content: "I will kill it." }] }),
+      bearer(t.token),
+    );
+    await expectGatewayError(res, 424, 2016);
+    const moderation = h.upstream((r) => r.path.endsWith("/moderations") && r.headers.authorization === `Bearer ${t.providerKey}`);
+    expect(moderation.body).toEqual({ model: "omni-moderation-latest", input: "I will kill it." });
+    expect(h.fake.requests.some((r) => r.path.endsWith("chat/completions") && r.headers.authorization === `Bearer ${t.providerKey}`)).toBe(false);
+    const row = await h.logRow(res.headers.get("cf-aig-log-id") ?? "");
+    const evaluation = await h.logRow(row.guardrails![0]!.evaluationLogId!);
+    expect(evaluation).toMatchObject({ parentRequestId: row.requestId, provider: "openai", statusCode: 200 });
+  });
+
   it("lets a safe prompt through, and a prompt that only FLAG rules name", async () => {
     const { t } = await guarded({ prompt: { S1: "FLAG", S9: "BLOCK" } });
     const safe = await postJson(`${t.gatewayUrl}/compat/chat/completions`, chatBody("openai/gpt-4o-mini"), bearer(t.token));
