@@ -171,7 +171,7 @@ function profileScanners(settings: DlpSettings, profileId: string): EntryScanner
     ...profile.patterns.map((pattern) => {
       const compiled = compileCustomPattern(pattern.regex);
       if (!compiled.ok) throw new Error(`DLP pattern ${profile.id}/${pattern.id}: ${compiled.problem}`);
-      return customPatternScanner(pattern.id, compiled.regex);
+      return customPatternScanner(pattern.id, compiled);
     }),
     ...profile.keywords.map((list) => keywordScanner(list.id, list.words, list.caseSensitive ?? false)),
   ];
