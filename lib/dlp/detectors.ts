@@ -371,7 +371,8 @@ export function compileCustomPattern(source: string): ({ ok: true } & CustomPatt
   } catch (error) {
     return { ok: false, problem: `RE2 cannot run this pattern: ${re2Refusal((error as Error).message)}` };
   }
-  if (new RE2(`^(?:${source})$`, "u").test("")) {
+  regex.lastIndex = 0;
+  if (regex.exec("")) {
     return { ok: false, problem: "the pattern matches the empty string, so it would match everywhere" };
   }
   const shape = patternShape(source);
