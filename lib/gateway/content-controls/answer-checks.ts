@@ -1,14 +1,14 @@
 import type { ChatStreamEvent, WireError } from "@/lib/formats/canonical";
 import type { Codec } from "@/lib/formats/codec";
 import { isJsonObject } from "@/lib/formats/json";
-import { dlpStreamFilter } from "@/lib/dlp/stream";
+import { withDlpFindings } from "@/lib/dlp/scanner";
+import { dlpStreamFilter, type DlpStreamFilter } from "@/lib/dlp/stream";
 import { ResponseWindows } from "@/lib/guardrails/response-windows";
 import type { AnswerChecks } from "../answer";
 import { dlpResponseBlocked, GatewayError } from "../errors";
 import type { EventStage } from "../stream-taps";
 import type { ContentControls } from "./controls";
 import { judge } from "./judge";
-import { noteDlpFindings } from "./outcomes";
 
 /**
  * The answer's checks, in the client's format `ingress`: undefined when nothing is checked on
@@ -29,7 +29,7 @@ async function reviewWhole(controls: ContentControls, ingress: Codec, body: stri
   const { exchange } = controls.ctx;
   if (controls.dlp && controls.scans("RESPONSE")) {
     const scan = controls.dlp.scanJsonStrings(json, "RESPONSE");
-    noteDlpFindings(exchange, scan.findings);
+    exchange.dlp = withDlpFindings(exchange.dlp, scan);
     if (scan.blocked) throw dlpResponseBlocked();
     if (scan.redacted !== undefined) {
       json = scan.redacted;
@@ -60,6 +60,10 @@ export function responseStage(controls: ContentControls): EventStage {
   let refusal: WireError | undefined;
   let refuse: ((error: WireError) => void) | undefined;
 
+  /** Once per filter, when it has seen all it will: its findings are final. */
+  const noteFiltered = (done: DlpStreamFilter) => {
+    exchange.dlp = withDlpFindings(exchange.dlp, { findings: done.findings(), action: done.action() });
+  };
   const refused = (error: unknown) => {
     if (refusal) return;
     // Only refusals reach here (judge turns every other failure into "unavailable"), or the client's abort.
@@ -84,7 +88,7 @@ export function responseStage(controls: ContentControls): EventStage {
     let events: ChatStreamEvent[] = [];
     if (filter) {
       const rest = filter.end().text;
-      noteDlpFindings(exchange, filter.findings());
+      noteFiltered(filter);
       if (filter.blocked()) {
         refused(dlpResponseBlocked());
         return [];
@@ -106,7 +110,7 @@ export function responseStage(controls: ContentControls): EventStage {
         if (!filter) return passText(event.text);
         const safe = filter.push(event.text).text;
         if (filter.blocked()) {
-          noteDlpFindings(exchange, filter.findings());
+          noteFiltered(filter);
           refused(dlpResponseBlocked());
           return [];
         }

@@ -4,7 +4,6 @@ import { blockApplies, failedOutcome, outcomeFor } from "@/lib/guardrails/settin
 import type { GuardrailCheck, GuardrailSettings } from "@/lib/guardrails/types";
 import { GatewayError, guardrailsUnavailable, promptBlocked, responseBlocked } from "../errors";
 import type { ContentControls } from "./controls";
-import { noteGuardrailOutcome } from "./outcomes";
 
 /**
  * Has `text` judged by the gateway's evaluator and notes the outcome on the exchange. Throws the
@@ -18,7 +17,7 @@ export async function judge(controls: ContentControls, guardrails: GuardrailSett
   try {
     const verdict = await controls.evaluator.evaluate(text, check, signal, check === "response" ? controls.prompt : undefined);
     const outcome = outcomeFor(guardrails, check, verdict, throughChar);
-    noteGuardrailOutcome(ctx.exchange, outcome);
+    (ctx.exchange.guardrails ??= []).push(outcome);
     if (outcome.action === "BLOCK") {
       const blocked = outcome.categories.filter((category) => guardrails[check][category] === "BLOCK");
       throw check === "prompt" ? promptBlocked(blocked) : responseBlocked(blocked);
@@ -27,7 +26,7 @@ export async function judge(controls: ContentControls, guardrails: GuardrailSett
     if (error instanceof GatewayError || signal.aborted) throw error;
     const unavailable = error instanceof EvaluatorUnavailableError ? error : new EvaluatorUnavailableError(`the evaluation failed: ${error instanceof Error ? error.message : String(error)}`);
     if (unavailable !== error) console.error(`switchyard gateway: a guardrail evaluation failed in request ${ctx.exchange.requestId}: ${errorLine(error)}`);
-    noteGuardrailOutcome(ctx.exchange, failedOutcome(check, unavailable, throughChar));
+    (ctx.exchange.guardrails ??= []).push(failedOutcome(check, unavailable, throughChar));
     if (blockApplies(guardrails, check)) throw guardrailsUnavailable(unavailable.message);
   }
 }

@@ -1,9 +1,9 @@
 import type { WireFormat } from "@/lib/formats/codec";
 import { isJsonObject, type JsonObject } from "@/lib/formats/json";
+import { withDlpFindings } from "@/lib/dlp/scanner";
 import { dlpRequestBlocked } from "../errors";
 import { promptText, type ContentControls } from "./controls";
 import { judge } from "./judge";
-import { noteDlpFindings } from "./outcomes";
 
 /**
  * The request's checks, once, before the model is called: DLP over the body's content strings
@@ -14,7 +14,7 @@ export async function checkRequest(controls: ContentControls, ingress: WireForma
   const { exchange } = controls.ctx;
   if (controls.dlp && controls.scans("REQUEST")) {
     const scan = controls.dlp.scanJsonStrings(body, "REQUEST");
-    noteDlpFindings(exchange, scan.findings);
+    exchange.dlp = withDlpFindings(exchange.dlp, scan);
     if (scan.blocked) throw dlpRequestBlocked();
     if (scan.redacted !== undefined && isJsonObject(scan.redacted)) {
       body = scan.redacted;
