@@ -301,6 +301,43 @@ describeGateway(
       expect(outputs((row!.route as RouteTrace).path)).toEqual(["start:next", "limit:fallback"]);
     });
 
+    it("refuses with a rate element's 429 after a failed model, in the client's format, as a row of its own", async () => {
+      const t = await h.seed();
+      await deployRoute(h.db, t, "guarded", [
+        start("primary"),
+        model("primary", "fake-error-500", { success: "end", fallback: "limit" }),
+        rate("limit", { limit: 1, key: "headers.x-user" }, "backup"),
+        model("backup", "gpt-4o-mini"),
+        end,
+      ]);
+      const send = () =>
+        postJson(
+          `${h.url}/ai/v1/messages`,
+          { model: "dynamic/guarded", max_tokens: 20, messages: [{ role: "user", content: "hi" }] },
+          { authorization: `Bearer ${t.token}`, "cf-aig-gateway-id": t.gateway.slug, "x-user": "ada" },
+        );
+      const first = await send();
+      expect(first.status).toBe(200);
+      expect(first.headers.get("cf-aig-model")).toBe("gpt-4o-mini");
+      await first.arrayBuffer();
+      await allSettled(h.db);
+
+      const refused = await send();
+      expect(refused.status).toBe(429);
+      expect(await json(refused)).toMatchObject({
+        type: "error",
+        error: { type: "rate_limit_error", message: "Rate limited: rate element 'limit' of route 'guarded' (requests limit 1 per 60s, fixed) for headers.x-user=ada" },
+      });
+      expect(refused.headers.get("retry-after")).toBe("30");
+      const rows = await rowsOf(h, t, refused);
+      expect(rows.map((r) => [r.attempt, r.statusCode, r.errorCode, r.ingressFormat])).toEqual([
+        [1, 500, null, "anthropic-messages"],
+        [2, 429, 2003, "anthropic-messages"],
+      ]);
+      expect(rows[1]!.id).toBe(refused.headers.get("cf-aig-log-id"));
+      expect(outputs((rows[1]!.route as RouteTrace).path)).toEqual(["start:next", "primary:fallback", "limit:fallback"]);
+    });
+
     it("counts a rate element's cost: settled with what the model cost, then to the fallback, or a 429 without one", async () => {
       const t = await h.seed();
       // $0.001 a minute per team; 10,000 output tokens of gpt-4o-mini cost $0.006.

@@ -70,13 +70,17 @@ export async function serveDynamicRoute(ctx: SurfaceContext, ingress: WireFormat
   let lastFailure: { status: number; refusal: GatewayError | undefined } = { status: 502, refusal: undefined };
   let rateRefusal: { refusal: GatewayError; headers: Record<string, string> } | undefined;
   let calls = 0;
+  /** A row after a model's: the next attempt of the step, still in the client's format. */
+  const nextRow = () => {
+    startStep(exchange, exchange.step);
+    exchange.ingressFormat = ingress;
+  };
 
   async function callModel(element: ModelElement, path: readonly RouteStep[]): Promise<{ ok: boolean; detail: string }> {
     const { provider, model, timeout, retries } = element.properties;
-    if (calls++ > 0) {
-      startStep(exchange, exchange.step);
-      exchange.ingressFormat = ingress;
-    }
+    // A client that went away is called nothing more; the walk ends through whatever fallbacks remain.
+    if (ctx.req.signal.aborted) return { ok: false, detail: "the client closed the request" };
+    if (calls++ > 0) nextRow();
     const step = (output?: string, detail?: string) => {
       exchange.route = trace([...path, { elementId: element.id, type: "model", output, detail }]);
     };
@@ -151,7 +155,7 @@ export async function serveDynamicRoute(ctx: SurfaceContext, ingress: WireFormat
       exchange.limitHeaders = { ...exchange.limitHeaders, ...rateRefusal.headers };
     }
     // The route's own refusal, which the surface logs and renders; after a model's row, as a new attempt with a log id of its own.
-    if (calls > 0) startStep(exchange, exchange.step);
+    if (calls > 0) nextRow();
     throw routeRefusal(route, outcome, run.path, rateRefusal?.refusal);
   } finally {
     counters.finish();
