@@ -119,14 +119,13 @@ function problemsOf(error: z.ZodError, elementId: string | undefined, prefix: st
     return text === "" ? undefined : text;
   };
   return error.issues.flatMap((issue): RouteProblem[] => {
-    if (issue.code === "unrecognized_keys") {
-      return issue.keys.map((key) => ({ elementId, field: field([...issue.path, key]), message: "unknown field" }));
-    }
+    const problem = (path: PropertyKey[], message: string): RouteProblem => ({ ...(elementId !== undefined && { elementId }), field: field(path), message });
+    if (issue.code === "unrecognized_keys") return issue.keys.map((key) => problem([...issue.path, key], "unknown field"));
     const message =
       issue.code === "invalid_type" && issue.message.endsWith("received undefined")
         ? "is required"
         : issue.message.replace(/^Invalid input: /, "");
-    return [{ elementId, field: field(issue.path), message }];
+    return [problem(issue.path, message)];
   });
 }
 

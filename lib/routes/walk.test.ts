@@ -60,6 +60,8 @@ describe("runRoute", () => {
     expect(run.outcome).toEqual({ kind: "answered", element: support.elements.find((element) => element.id === "cheap") });
     expect(recorder.calls).toEqual(["per-user", "cheap"]);
     expect(recorder.keys).toEqual(["u1"]);
+    // Logged as JSON: steps carry no empty fields.
+    expect(run.path).toStrictEqual(JSON.parse(JSON.stringify(run.path)));
   });
 
   it("passes the rate key's value: absent, or JSON for numbers", async () => {
