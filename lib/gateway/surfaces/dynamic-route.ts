@@ -82,7 +82,8 @@ export async function serveDynamicRoute(ctx: SurfaceContext, ingress: WireFormat
     if (ctx.req.signal.aborted) return { ok: false, detail: "the client closed the request" };
     if (calls++ > 0) nextRow();
     const step = (output?: string, detail?: string) => {
-      exchange.route = trace([...path, { elementId: element.id, type: "model", output, detail }]);
+      // As the walk logs its steps: no fields that say nothing (the element in flight has neither).
+      exchange.route = trace([...path, { elementId: element.id, type: "model", ...(output !== undefined && { output, detail }) }]);
     };
     step();
     exchange.options = {
