@@ -19,6 +19,7 @@ import { answerChecks } from "../content-controls/answer-checks";
 import { contentControlsFor, type ContentControls } from "../content-controls/controls";
 import { checkRequest } from "../content-controls/request-checks";
 import type { SurfaceContext } from "./context";
+import { dynamicRouteName, serveDynamicRoute } from "./dynamic-route";
 
 /**
  * The chat surfaces, one per ingress format, where `model` is `{provider}/{model}`:
@@ -35,17 +36,29 @@ export async function serveChat(ctx: SurfaceContext, ingress: WireFormat): Promi
   return serveChatBody(ctx, ingress, parseJsonObject(exchange.requestBody));
 }
 
-/** A chat request already read, in `ingress`'s shape with `model` naming the provider (`/ai/run` builds one). */
+/**
+ * A chat request already read, in `ingress`'s shape with `model` naming the provider, or a dynamic
+ * route as `dynamic/{name}` (`/ai/run` builds one).
+ */
 export async function serveChatBody(ctx: SurfaceContext, ingress: WireFormat, body: JsonObject): Promise<GatewayResponse> {
+  const controls = contentControlsFor(ctx);
+  // Once per request, before any model of a route is called, and before the cache: a redacted body
+  // is what is looked up, and what every provider gets.
+  if (controls) body = await checkRequest(controls, ingress, body);
+  const route = dynamicRouteName(body.model);
+  const serveModel = (modelCtx: SurfaceContext, modelIngress: WireFormat, modelBody: JsonObject) => serveChatModel(modelCtx, modelIngress, modelBody, controls);
+  if (route !== undefined) return serveDynamicRoute(ctx, ingress, body, route, serveModel);
+  return serveModel(ctx, ingress, body);
+}
+
+/** One `{provider}/{model}`: plan, limits, cache, call (a dynamic route's model elements each come here). */
+async function serveChatModel(ctx: SurfaceContext, ingress: WireFormat, body: JsonObject, controls: ContentControls | undefined): Promise<GatewayResponse> {
   const plan = await planChat(ctx, ingress, body);
   const attempt = plan.attempts[0]!;
   // Before anything is translated or fetched (images for Gemini): a hit needs none of it.
   const { req, exchange } = ctx;
   const cacheable = { req, exchange, access: plan.access, options: plan.options, credential: attempt.credential, keyHeaders: attempt.provider.credentialHeaders };
   await ctx.limits.admitRequest(exchange, plan.access, plan.options, body);
-  const controls = contentControlsFor(ctx);
-  // Before the cache: a redacted body is what is looked up, and what the provider gets.
-  if (controls) body = await checkRequest(controls, ingress, body);
   return ctx.cache.serve(cacheable, async (recorder) => {
     await ctx.limits.admitSpend(exchange, plan.access, plan.options, body);
     return runAttempt(ctx, plan, attempt, body, recorder, controls);
