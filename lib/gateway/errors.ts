@@ -229,6 +229,65 @@ export function isLimitRefusal(error: GatewayError): boolean {
   );
 }
 
+/** `categories`: the ones a BLOCK rule names that the evaluator found (Cloudflare's codes, S1–S13, P1). */
+export const promptBlocked = (categories: readonly string[]) =>
+  new GatewayError(424, InternalCode.promptBlocked, `Prompt blocked by guardrails: ${categories.join(", ")}`, "prompt_blocked");
+
+export const responseBlocked = (categories: readonly string[]) =>
+  new GatewayError(424, InternalCode.responseBlocked, `Response blocked by guardrails: ${categories.join(", ")}`, "response_blocked");
+
+/** Cloudflare's wording (reference §8.2). */
+export const dlpRequestBlocked = () =>
+  new GatewayError(400, InternalCode.dlpRequestBlocked, "Request content blocked due to DLP policy violations", "dlp_request_blocked");
+
+export const dlpResponseBlocked = () =>
+  new GatewayError(400, InternalCode.dlpResponseBlocked, "Response content blocked due to DLP policy violations", "dlp_response_blocked");
+
+/** Only while a BLOCK rule applies: FLAG-only checks let the request go on without a verdict. */
+export const guardrailsUnavailable = (detail: string) =>
+  new GatewayError(503, InternalCode.guardrailsUnavailable, `Guardrails are unavailable: ${detail}`, "guardrails_unavailable");
+
+/**
+ * `model: "dynamic/{name}"` naming no route of the gateway with a deployed version: a 404 with
+ * 7003, Cloudflare's "Model not found", saying how to deploy one.
+ */
+export const routeNotDeployed = (name: string, team: string, gateway: string) =>
+  new GatewayError(
+    404,
+    InternalCode.invalidRequest,
+    `Model not found: dynamic/${name}: gateway "${gateway}" has no route "${name}" with a deployed version; ` +
+      `deploy one on the gateway's Routes page in the dashboard, or with \`npx switchyard route deploy ${team} ${gateway} ${name} {version}\``,
+    "route_not_found",
+    "model",
+  );
+
+/** A route's walk reached its end without calling a model (Cloudflare's `end`: "the last successful model response, or an error"). */
+export const routeCalledNoModel = (route: string, version: number, path: string) =>
+  new GatewayError(
+    400,
+    InternalCode.invalidRequest,
+    `Dynamic route "${route}" (version ${version}) called no model for this request: its path ${path} reaches the end without a model element`,
+    "route_called_no_model",
+  );
+
+/** A deployed version whose outputs lead nowhere or round: validation keeps such versions from deployment. */
+export const routeBroken = (route: string, version: number, elementId: string | undefined) =>
+  new GatewayError(
+    500,
+    InternalCode.internal,
+    `Dynamic route "${route}" (version ${version}) cannot be walked${elementId ? ` past element "${elementId}"` : ""}; deploy a version that validates`,
+    "route_invalid",
+  );
+
+/** Every model a route called failed; the status is the last one's, as Universal's 2005 gives it. */
+export const routeModelsFailed = (route: string, version: number, httpCode: number, failures: readonly string[]) =>
+  new GatewayError(
+    httpCode,
+    InternalCode.providerFailed,
+    `Failed to get response from provider: every model of dynamic route "${route}" (version ${version}) failed: ${failures.join("; ")}`,
+    "route_models_failed",
+  );
+
 /** Nobody reads it; it records in the log that the client went away before the provider answered. */
 export const clientClosed = () =>
   new GatewayError(499, InternalCode.providerFailed, "Client closed the request before the provider answered", "client_closed");
