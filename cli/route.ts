@@ -89,9 +89,9 @@ export function registerRouteCommands(program: Command): void {
     .option("--version <number>", "the version to export", integer)
     .action(async (teamSlug: string, gatewaySlug: string, name: string, options: { version?: number }) => {
       const { ctx, team } = await teamContext(teamSlug);
-      const { id, name: routeName, elements, version } = await exportRoute({ ctx, teamId: team.id, gatewaySlug, route: name, version: options.version });
-      process.stdout.write(`${JSON.stringify({ id, name: routeName, elements }, null, 2)}\n`);
-      process.stderr.write(`route ${routeName} version ${version}\n`);
+      const exported = await exportRoute({ ctx, teamId: team.id, gatewaySlug, route: name, version: options.version });
+      process.stdout.write(`${JSON.stringify(exported.route, null, 2)}\n`);
+      process.stderr.write(`route ${exported.route.name} version ${exported.version}\n`);
     });
 
   route

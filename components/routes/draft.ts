@@ -1,9 +1,10 @@
 import { parseRouteElements } from "@/lib/routes/schema";
 import type { RouteElement, RouteProblem } from "@/lib/routes/types";
 import { validateRoute } from "@/lib/routes/validate";
+import { isMalformed } from "@/lib/services/routes/elements";
 
 export type DraftCheck =
-  /** Not JSON, or elements that cannot be read: nothing to draw or save. */
+  /** Not JSON, or malformed elements (elements.ts's isMalformed): nothing to draw or save. */
   | { kind: "unreadable"; problems: string[] | RouteProblem[] }
   /** Readable elements, with what keeps them from being deployed (empty when they can be). */
   | { kind: "readable"; elements: RouteElement[]; problems: RouteProblem[] };
@@ -18,5 +19,8 @@ export function checkDraft(text: string, isKnownProvider: (slug: string) => bool
   }
   const parsed = parseRouteElements(json);
   if ("problems" in parsed) return { kind: "unreadable", problems: parsed.problems };
-  return { kind: "readable", elements: parsed.elements, problems: validateRoute(parsed.elements, { isKnownProvider }) };
+  const problems = validateRoute(parsed.elements, { isKnownProvider });
+  const malformed = problems.filter(isMalformed);
+  if (malformed.length > 0) return { kind: "unreadable", problems: malformed };
+  return { kind: "readable", elements: parsed.elements, problems };
 }

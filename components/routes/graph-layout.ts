@@ -1,6 +1,7 @@
 import type { RouteElement, RouteStep } from "@/lib/routes/types";
 
-export interface GraphNode {
+// A type alias, not an interface: React Flow's node data must be assignable to Record<string, unknown>.
+export type GraphNode = {
   id: string;
   type: RouteElement["type"];
   /** What the element does, in a few words: `openai/gpt-4o-mini`, `metadata.plan = free`. */
@@ -9,7 +10,7 @@ export interface GraphNode {
   y: number;
   /** On the path the tester found. */
   onPath: boolean;
-}
+};
 
 export interface GraphEdge {
   id: string;

@@ -20,13 +20,24 @@ export interface CheckedElements {
 }
 
 /**
- * Elements as sent, in either of Cloudflare's spellings, normalized. Elements that cannot be read
- * (an unknown type, a missing field, a malformed condition) are refused with each problem named;
- * elements that read but do not form a deployable route are kept with their problems, so work in
- * progress can be saved as a version.
+ * A malformed element, as opposed to a route not finished yet: a bad condition, a limit of 0, a
+ * timeout out of range. The provider is the exception: a custom provider may be added after the save.
+ */
+export function isMalformed(problem: RouteProblem): boolean {
+  return problem.field !== undefined && problem.field.startsWith("properties.") && problem.field !== "properties.provider";
+}
+
+/**
+ * Elements as sent, in either of Cloudflare's spellings, normalized. Malformed elements (an unknown
+ * type, a missing field, a bad condition or property) are refused with each problem named; elements
+ * that only do not form a deployable route yet (a dangling output, an unreachable element, a cycle,
+ * an unknown provider) are kept with their problems, so work in progress can be saved as a version.
  */
 export function checkElements(input: unknown, isKnownProvider: (slug: string) => boolean): CheckedElements {
   const parsed = parseRouteElements(input);
   if ("problems" in parsed) throw new InvalidInputError(describeRouteProblems(parsed.problems));
-  return { elements: parsed.elements, problems: validateRoute(parsed.elements, { isKnownProvider }) };
+  const problems = validateRoute(parsed.elements, { isKnownProvider });
+  const malformed = problems.filter(isMalformed);
+  if (malformed.length > 0) throw new InvalidInputError(describeRouteProblems(malformed));
+  return { elements: parsed.elements, problems };
 }

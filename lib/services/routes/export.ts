@@ -3,13 +3,11 @@ import type { ServiceContext } from "../context";
 import { requireRole } from "../roles";
 import { findRoute, findVersion, latestVersion } from "./lookup";
 
-/** A route as JSON that `importRoute` (and Cloudflare's API) take back: `{ id, name, elements }`. */
 export interface ExportedRoute {
-  id: string;
-  name: string;
+  /** Cloudflare's route object, which `importRoute` (and Cloudflare's API) take back. */
+  route: { id: string; name: string; elements: RouteElement[] };
   /** The number of the version exported. */
   version: number;
-  elements: RouteElement[];
 }
 
 /** The elements of a version: the one given, else the deployed one, else the newest. */
@@ -35,5 +33,5 @@ export async function exportRoute({
         ? await findVersion(ctx.db, route, route.deployedVersionId)
         : await latestVersion(ctx.db, route);
   if (!picked) throw new Error(`route ${route.id} has no version`);
-  return { id: route.id, name: route.name, version: picked.number, elements: picked.elements };
+  return { route: { id: route.id, name: route.name, elements: picked.elements }, version: picked.number };
 }

@@ -1,11 +1,13 @@
 import { and, eq } from "drizzle-orm";
 import { routes, type Route, type RouteVersion } from "@/db/schema";
+import { isJsonObject } from "@/lib/formats/json";
+import { parseRoute } from "@/lib/routes/schema";
 import type { ServiceContext } from "../context";
 import { InvalidInputError } from "../errors";
 import { findGateway } from "../gateways/get";
 import { requireRole } from "../roles";
 import { createRoute } from "./create";
-import { parseRouteName } from "./name";
+import { describeRouteProblems } from "./elements";
 import { saveRouteVersion } from "./save-version";
 
 /**
@@ -26,11 +28,9 @@ export async function importRoute({
   route: unknown;
   name?: string;
 }): Promise<{ route: Route; version: RouteVersion; created: boolean }> {
-  if (typeof input !== "object" || input === null || Array.isArray(input)) {
-    throw new InvalidInputError('a route is a JSON object: { "name": …, "elements": [ … ] }');
-  }
-  const object = input as Record<string, unknown>;
-  const name = parseRouteName(nameOverride ?? object.name);
+  const parsed = parseRoute(nameOverride !== undefined && isJsonObject(input) ? { ...input, name: nameOverride } : input);
+  if ("problems" in parsed) throw new InvalidInputError(describeRouteProblems(parsed.problems));
+  const { name, elements } = parsed.route;
   await requireRole(ctx, teamId, "admin");
   const gateway = await findGateway(ctx.db, teamId, gatewaySlug);
   const [existing] = await ctx.db
@@ -38,7 +38,7 @@ export async function importRoute({
     .from(routes)
     .where(and(eq(routes.teamId, teamId), eq(routes.gatewayId, gateway.id), eq(routes.name, name)))
     .limit(1);
-  if (!existing) return { ...(await createRoute({ ctx, teamId, gatewaySlug, name, elements: object.elements })), created: true };
-  const version = await saveRouteVersion({ ctx, teamId, gatewaySlug, route: existing.id, elements: object.elements });
+  if (!existing) return { ...(await createRoute({ ctx, teamId, gatewaySlug, name, elements })), created: true };
+  const version = await saveRouteVersion({ ctx, teamId, gatewaySlug, route: existing.id, elements });
   return { route: existing, version, created: false };
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { testRoute, type RouteTestResult } from "@/lib/routes/tester";
+import { testRoute, type RouteTest } from "@/lib/routes/tester";
 import type { ServiceContext } from "../context";
 import { requireRole } from "../roles";
 import { parseInput } from "../validation";
@@ -19,7 +19,7 @@ const sampleSchema = z.strictObject({
 
 export type RouteTestSample = z.input<typeof sampleSchema>;
 
-export interface RouteTestOutcome extends RouteTestResult {
+export interface RouteTestOutcome extends RouteTest {
   /** The version tested; undefined for elements not saved yet (the editor's draft). */
   version?: number;
 }
@@ -50,16 +50,11 @@ export async function testRouteRequest({
   const { failing, overLimit, ...request } = parseInput(sampleSchema, sample);
   await requireRole(ctx, teamId, "viewer");
   const { route } = await findRoute(ctx.db, teamId, gatewaySlug, idOrName);
-  const deployed = { routeId: route.id, name: route.name };
   if (elements !== undefined) {
     const checked = checkElements(elements, await providerChecker(ctx.db, teamId));
-    return testRoute({ ...deployed, versionId: "draft", version: 0, elements: checked.elements }, request, { failing, overLimit });
+    return testRoute(checked, request, { failing, overLimit });
   }
   const picked = version !== undefined ? await findVersion(ctx.db, route, version) : await latestVersion(ctx.db, route);
   if (!picked) throw new Error(`route ${route.id} has no version`);
-  const result = await testRoute({ ...deployed, versionId: picked.id, version: picked.number, elements: picked.elements }, request, {
-    failing,
-    overLimit,
-  });
-  return { ...result, version: picked.number };
+  return { ...(await testRoute(picked, request, { failing, overLimit })), version: picked.number };
 }
