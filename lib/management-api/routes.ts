@@ -1,4 +1,4 @@
-import type { Gateway, Route, RouteDeployment, RouteVersion } from "@/db/schema";
+import type { Route, RouteDeployment, RouteVersion } from "@/db/schema";
 import { InvalidInputError } from "@/lib/services/errors";
 import { createRoute } from "@/lib/services/routes/create";
 import { deleteRoute } from "@/lib/services/routes/delete";
@@ -39,11 +39,11 @@ function deploymentJson(deployment: RouteDeployment) {
   return { deployment_id: deployment.id, version_id: deployment.versionId, created_at: deployment.createdAt.toISOString() };
 }
 
-function routeFields(route: Route, gateway: Gateway) {
+function routeFields(route: Route, gatewaySlug: string) {
   return {
     id: route.id,
     name: route.name,
-    gateway_id: gateway.slug,
+    gateway_id: gatewaySlug,
     created_at: route.createdAt.toISOString(),
     modified_at: route.updatedAt.toISOString(),
   };
@@ -53,7 +53,7 @@ function routeFields(route: Route, gateway: Gateway) {
 function routeJson({ gateway, route, latest, deployed }: RouteDetail) {
   const version = deployed?.version ?? latest;
   return {
-    ...routeFields(route, gateway),
+    ...routeFields(route, gateway.slug),
     elements: version.elements,
     deployment: deployed ? deploymentJson(deployed.deployment) : null,
     version: versionJson(version, route.deployedVersionId),
@@ -78,10 +78,9 @@ export const listRoutesApi = managementApi<GatewayParams>(async (call) => {
   const perPage = pageParam(url, "per_page", 20, 100);
   const all = await listRoutes({ ctx: call.ctx, ...scope(call) });
   const slice = all.slice((page - 1) * perPage, page * perPage);
-  const gateway = { slug: call.params.gateway } as Gateway;
   return success(
     slice.map(({ route, deployedVersion, latestVersion }) => ({
-      ...routeFields(route, gateway),
+      ...routeFields(route, call.params.gateway),
       deployed_version: deployedVersion ?? null,
       latest_version: latestVersion,
     })),
