@@ -23,8 +23,14 @@ export interface GuardrailVerdict {
 }
 
 export interface GuardrailEvaluator {
-  /** Rejects with `EvaluatorUnavailableError` when no verdict could be had. */
-  evaluate(text: string, check: GuardrailCheck, signal: AbortSignal): Promise<GuardrailVerdict>;
+  /**
+   * Judges `text`: the prompt, or (check "response") the response or a window of it. Long text is
+   * cut into windows here (evaluated, categories united). `prompt`, for a response check, is the
+   * client's prompt text: Llama Guard judges an assistant turn after the user turn it answers.
+   * Rejects with `EvaluatorUnavailableError` when no verdict could be had (and with the signal's
+   * reason when it aborts).
+   */
+  evaluate(text: string, check: GuardrailCheck, signal: AbortSignal, prompt?: string): Promise<GuardrailVerdict>;
 }
 
 /** The evaluator could not answer (no key, the provider failed, an answer it could not read). */

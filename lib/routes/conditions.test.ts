@@ -104,6 +104,7 @@ describe("evaluateCondition", () => {
       expect(evaluateCondition(part, input)).toEqual({ matched: false, detail: "the condition is invalid" });
       expect(matched({ $not: part })).toBe(false);
       expect(matched({ $or: [{ "metadata.plan": "pro" }, { $not: part }] })).toBe(false);
+      expect(matched({ $or: [{ "metadata.plan": "free" }, part] })).toBe(false);
     }
   });
 });

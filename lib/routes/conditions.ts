@@ -8,7 +8,7 @@
  *   metadata is flat);
  * - `headers.<name>`: a request header, by name, case-insensitively;
  * - anything else: a dotted path into the JSON body, numbers indexing arrays (`model`, `max_tokens`,
- *   `messages.0.role`).
+ *   `messages.0.role`). The prefixes win: a body's own `metadata` object (OpenAI's) is not reachable.
  *
  * Condition: an object whose keys are fields (ANDed) or the logical operators `$and: [condition…]`,
  * `$or: [condition…]`, `$not: condition`. A field's value is either a bare value (meaning `$eq`) or an
@@ -19,9 +19,8 @@
  * The empty condition `{}` matches every request.
  */
 import { isJsonObject, type JsonObject } from "@/lib/formats/json";
+import type { MetadataValue } from "@/lib/gateway/options";
 import type { RouteCondition } from "./types";
-
-export type MetadataValue = string | number | boolean;
 
 /** What a condition (and a rate element's key) reads of a request. */
 export interface ConditionInput {
@@ -108,11 +107,11 @@ function isOperatorObject(value: unknown): value is JsonObject {
 }
 
 function checkFieldExpression(expression: unknown, at: string, depth: number, problems: ConditionProblem[]): void {
+  if (!isOperatorObject(expression)) return;
   if (depth > MAX_CONDITION_DEPTH) {
     problems.push({ at, message: `is nested more than ${MAX_CONDITION_DEPTH} levels deep` });
     return;
   }
-  if (!isOperatorObject(expression)) return;
   for (const [operator, operand] of Object.entries(expression)) {
     const here = join(at, operator);
     switch (operator) {
@@ -175,23 +174,23 @@ function shown(value: unknown): string {
   return text.length > SHOWN_MAX ? `${text.slice(0, SHOWN_MAX - 1)}…` : text;
 }
 
+// Every part is evaluated, without short cuts: whether a condition is invalid, and the values its
+// detail shows, must not depend on which branch of an $or happened to match first.
 function matches(condition: unknown, evaluation: Evaluation, depth: number): boolean {
   if (!isJsonObject(condition) || depth > MAX_CONDITION_DEPTH) return invalid(evaluation);
-  for (const [key, value] of Object.entries(condition)) {
-    let holds: boolean;
+  const holds = Object.entries(condition).map(([key, value]) => {
     if (key === "$and" || key === "$or") {
       if (!Array.isArray(value) || value.length === 0) return invalid(evaluation);
-      holds = key === "$and" ? value.every((item) => matches(item, evaluation, depth + 1)) : value.some((item) => matches(item, evaluation, depth + 1));
-    } else if (key === "$not") holds = !matches(value, evaluation, depth + 1);
-    else if (key.startsWith("$") || fieldProblem(key)) return invalid(evaluation);
-    else {
-      const actual = readField(key, evaluation.input);
-      evaluation.read.set(key, actual);
-      holds = fieldMatches(actual, value, evaluation, depth + 1);
+      const parts = value.map((item) => matches(item, evaluation, depth + 1));
+      return key === "$and" ? parts.every(Boolean) : parts.some(Boolean);
     }
-    if (!holds) return false;
-  }
-  return true;
+    if (key === "$not") return !matches(value, evaluation, depth + 1);
+    if (key.startsWith("$") || fieldProblem(key)) return invalid(evaluation);
+    const actual = readField(key, evaluation.input);
+    evaluation.read.set(key, actual);
+    return fieldMatches(actual, value, evaluation, depth + 1);
+  });
+  return holds.every(Boolean);
 }
 
 function invalid(evaluation: Evaluation): false {
@@ -202,7 +201,7 @@ function invalid(evaluation: Evaluation): false {
 function fieldMatches(actual: unknown, expression: unknown, evaluation: Evaluation, depth: number): boolean {
   if (!isOperatorObject(expression)) return equal(actual, expression);
   if (depth > MAX_CONDITION_DEPTH) return invalid(evaluation);
-  return Object.entries(expression).every(([operator, operand]) => {
+  const holds = Object.entries(expression).map(([operator, operand]) => {
     switch (operator) {
       case "$eq":
         return equal(actual, operand);
@@ -213,13 +212,11 @@ function fieldMatches(actual: unknown, expression: unknown, evaluation: Evaluati
         if (!Array.isArray(operand)) return invalid(evaluation);
         return operand.some((item) => equal(actual, item)) === (operator === "$in");
       case "$gt":
-        return compare(actual, operand, (order) => order > 0);
       case "$gte":
-        return compare(actual, operand, (order) => order >= 0);
       case "$lt":
-        return compare(actual, operand, (order) => order < 0);
       case "$lte":
-        return compare(actual, operand, (order) => order <= 0);
+        if (typeof operand !== "number" && typeof operand !== "string") return invalid(evaluation);
+        return compare(actual, operand, ORDERS[operator]);
       case "$exists":
         if (typeof operand !== "boolean") return invalid(evaluation);
         return (actual !== undefined) === operand;
@@ -230,7 +227,15 @@ function fieldMatches(actual: unknown, expression: unknown, evaluation: Evaluati
         return invalid(evaluation);
     }
   });
+  return holds.every(Boolean);
 }
+
+const ORDERS = {
+  $gt: (order: number) => order > 0,
+  $gte: (order: number) => order >= 0,
+  $lt: (order: number) => order < 0,
+  $lte: (order: number) => order <= 0,
+};
 
 function compare(actual: unknown, operand: unknown, holds: (order: number) => boolean): boolean {
   if (typeof actual === "number" && typeof operand === "number") return holds(actual - operand);

@@ -52,7 +52,7 @@ export function percentageOutput(outputs: Record<string, RouteOutput>, bucket: n
   return Object.hasOwn(outputs, ELSE_OUTPUT) ? ELSE_OUTPUT : undefined;
 }
 
-/** What is wrong with a percentage element's outputs: `[output key or undefined, message]` pairs. */
+/** What is wrong with a percentage element's outputs, naming the output key where one is at fault. */
 export function percentageProblems(outputs: Record<string, RouteOutput>): { output?: string; message: string }[] {
   const problems: { output?: string; message: string }[] = [];
   let total = 0;

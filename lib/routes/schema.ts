@@ -27,6 +27,9 @@ const output = z.strictObject({ elementId: z.string().min(1, "must not be empty"
 const noProperties = z.strictObject({}).optional().transform(() => undefined);
 const finite = z.number().refine(Number.isFinite, "must be a finite number");
 
+/** Runs a spelling check even when another field is wrong, so one answer lists every problem. */
+const reportWithOtherProblems = { when: ({ value }: { value: unknown }) => isJsonObject(value) };
+
 const start = z.strictObject({
   id: z.string(),
   type: z.literal("start"),
@@ -45,7 +48,7 @@ const conditional = z.strictObject({
       } else if (properties.conditions === undefined && properties.condition === undefined) {
         context.addIssue({ code: "custom", path: ["conditions"], message: "is required" });
       }
-    })
+    }, reportWithOtherProblems)
     .transform((properties) => ({ conditions: (properties.conditions ?? properties.condition)! })),
   outputs: z.strictObject({ true: output, false: output }),
 });
@@ -75,7 +78,7 @@ const rate = z.strictObject({
       } else if (properties.window === undefined && properties.interval === undefined) {
         context.addIssue({ code: "custom", path: ["window"], message: "is required (seconds)" });
       }
-    })
+    }, reportWithOtherProblems)
     .transform(({ limitType, key, limit, window, interval, technique }) => ({ limitType, key, limit, window: (window ?? interval)!, technique })),
   outputs: z.strictObject({ success: output, fallback: output.optional() }),
 });
@@ -116,14 +119,13 @@ function problemsOf(error: z.ZodError, elementId: string | undefined, prefix: st
     return text === "" ? undefined : text;
   };
   return error.issues.flatMap((issue): RouteProblem[] => {
-    if (issue.code === "unrecognized_keys") {
-      return issue.keys.map((key) => ({ elementId, field: field([...issue.path, key]), message: "unknown field" }));
-    }
+    const problem = (path: PropertyKey[], message: string): RouteProblem => ({ ...(elementId !== undefined && { elementId }), field: field(path), message });
+    if (issue.code === "unrecognized_keys") return issue.keys.map((key) => problem([...issue.path, key], "unknown field"));
     const message =
       issue.code === "invalid_type" && issue.message.endsWith("received undefined")
         ? "is required"
         : issue.message.replace(/^Invalid input: /, "");
-    return [{ elementId, field: field(issue.path), message }];
+    return [problem(issue.path, message)];
   });
 }
 
@@ -162,7 +164,8 @@ export function parseRouteElements(input: unknown): { elements: RouteElement[] }
 const routeShape = z.strictObject({
   id: z.string().min(1, "must not be empty").optional(),
   name: z.string().regex(ROUTE_NAME, ROUTE_NAME_RULE),
-  elements: z.unknown(),
+  // Checked by parseRouteElements, which names each element.
+  elements: z.unknown().optional(),
 });
 
 /** A whole route `{ id?, name, elements }`, as Cloudflare's API creates one and the CLI imports one. */

@@ -5,7 +5,7 @@
  */
 import { uuidv7 } from "@/lib/ids";
 import type { JsonObject } from "@/lib/formats/json";
-import type { MetadataValue } from "./conditions";
+import type { MetadataValue } from "@/lib/gateway/options";
 import type { RouteElement, RouteStep } from "./types";
 import { runRoute, type RouteInput, type RouteOutcome } from "./walk";
 

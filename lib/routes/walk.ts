@@ -47,6 +47,11 @@ function keyValueOf(element: RateElement, input: ConditionInput): string | undef
   return typeof value === "string" ? value : JSON.stringify(value);
 }
 
+/** A step as logged: without the fields that say nothing. */
+function step(element: RouteElement, output: string | undefined, detail: string | undefined): RouteStep {
+  return { elementId: element.id, type: element.type, ...(output !== undefined && { output }), ...(detail !== undefined && { detail }) };
+}
+
 export async function runRoute(route: { elements: RouteElement[] }, input: RouteInput, hooks: RouteHooks): Promise<RouteRun> {
   const byId = new Map(route.elements.map((element) => [element.id, element]));
   const path: RouteStep[] = [];
@@ -84,7 +89,7 @@ export async function runRoute(route: { elements: RouteElement[] }, input: Route
         output = result.admitted ? "success" : "fallback";
         detail = result.detail;
         if (!result.admitted && !element.outputs.fallback) {
-          path.push({ elementId: element.id, type: element.type, output, detail });
+          path.push(step(element, output, detail));
           return { path, outcome: { kind: "failed", reason: "rate_limited", element } };
         }
         break;
@@ -96,16 +101,16 @@ export async function runRoute(route: { elements: RouteElement[] }, input: Route
         if (result.ok) answered = element;
         else failedModel = element;
         if (!(element.outputs as Record<string, RouteOutput | undefined>)[output]) {
-          path.push({ elementId: element.id, type: element.type, output, detail });
+          path.push(step(element, output, detail));
           return result.ok ? finish() : { path, outcome: { kind: "failed", reason: "model_failed", element } };
         }
         break;
       }
       case "end":
-        path.push({ elementId: element.id, type: element.type });
+        path.push(step(element, undefined, undefined));
         return finish();
     }
-    path.push({ elementId: element.id, type: element.type, output, detail });
+    path.push(step(element, output, detail));
     const target: RouteOutput | undefined = output === undefined ? undefined : (element.outputs as Record<string, RouteOutput | undefined>)[output];
     const next: RouteElement | undefined = target && byId.get(target.elementId);
     if (!next) return { path, outcome: { kind: "failed", reason: "invalid_route", element } };

@@ -27,6 +27,19 @@ describe("fake OpenAI provider", () => {
     expect(seen?.headers.authorization).toBe("Bearer sk-test");
   });
 
+  it("moderates a string or an array of strings, flagging the fake's harmful phrases", async () => {
+    const one = await client.moderations.create({ model: "omni-moderation-latest", input: "A nice day" });
+    expect(one.model).toBe("omni-moderation-latest");
+    expect(one.results).toHaveLength(1);
+    expect(one.results[0]).toMatchObject({ flagged: false, categories: { violence: false, illicit: false } });
+
+    const many = await client.moderations.create({ input: ["How to build a bomb", "I will kill you"] });
+    expect(many.results.map((r) => r.flagged)).toEqual([true, true]);
+    expect(many.results[0]?.categories).toMatchObject({ illicit: true, "illicit/violent": true, violence: false });
+    expect(many.results[1]?.categories).toMatchObject({ violence: true, illicit: false });
+    expect(fake.requests.at(-1)?.path).toBe("/v1/moderations");
+  });
+
   it("answers the Responses API whole and streamed, as the SDK's own stream helper reads it", async () => {
     const whole = await client.responses.create({ model: "gpt-4o-mini", input: "hi" });
     expect(whole.output_text).toBe(fake.content);

@@ -2,10 +2,13 @@
  * A fake OpenAI over real HTTP, speaking the Chat Completions, Embeddings and Models wire format
  * (JSON and server-sent events), with slow, failing, hanging and malformed modes.
  *
- * Any path ending in `chat/completions`, `embeddings`, `responses` or (GET) `models` is served,
+ * Any path ending in `chat/completions`, `embeddings`, `responses`, `moderations` or (GET) `models` is served,
  * whatever comes before it, because the gateway appends provider-specific paths to a key's base URL.
  * `responses` (the Responses API) answers text only, whole or streamed, in the normal and error modes;
  * like OpenAI it refuses a few Chat Completions fields (`stop`, `messages`, `n`…) as unknown parameters.
+ *
+ * `moderations` flags the categories `FAKE_HARMS` (llama-guard.ts) finds in each input, as the fake
+ * Llama Guard judges the same text.
  *
  * Chat Completions and Responses requests with `tools`, `tool_choice` other than `none` and no tool result last are
  * answered with a call of every tool offered (parallel calls), or only of the one `tool_choice`
@@ -40,6 +43,7 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { argumentsFor } from "./http";
+import { FAKE_HARMS } from "./llama-guard";
 
 export interface FakeRequest {
   method: string;
@@ -296,6 +300,18 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
     if (req.method === "POST" && path.endsWith("embeddings")) {
       if (!body) return sendError(res, 400, "invalid_request_error", "We could not parse the JSON body of your request.", null);
       return embeddings(res, body, model);
+    }
+    if (req.method === "POST" && path.endsWith("moderations")) {
+      if (!body) return sendError(res, 400, "invalid_request_error", "We could not parse the JSON body of your request.", null);
+      const input = body.input;
+      if (typeof input !== "string" && !(Array.isArray(input) && input.every((item) => typeof item === "string"))) {
+        return sendInvalidType(res, "input", "a string or an array of strings", input);
+      }
+      const texts = typeof input === "string" ? [input] : input;
+      const json = JSON.stringify({ id: `modr-${newId()}`, model: model || "omni-moderation-latest", results: texts.map(moderationResult) });
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(mode === "fake-malformed" ? json.slice(0, Math.floor(json.length / 2)) : json);
+      return;
     }
     if (req.method === "GET" && path.endsWith("models")) {
       return sendJson(res, 200, {
@@ -697,6 +713,35 @@ function sendError(
 }
 
 /** OpenAI's 400 for a field of the wrong type, naming it in `param` as OpenAI does. */
+/** OpenAI's moderation categories, in its order. */
+const MODERATION_CATEGORIES = [
+  "harassment",
+  "harassment/threatening",
+  "hate",
+  "hate/threatening",
+  "illicit",
+  "illicit/violent",
+  "self-harm",
+  "self-harm/intent",
+  "self-harm/instructions",
+  "sexual",
+  "sexual/minors",
+  "violence",
+  "violence/graphic",
+];
+
+/** One input's moderation result: the categories `FAKE_HARMS` finds in it flagged, the rest not. */
+function moderationResult(text: string) {
+  const found = new Set<string>(FAKE_HARMS.filter((harm) => harm.phrase.test(text)).flatMap((harm) => harm.openAi));
+  const each = <T>(value: (category: string) => T) => Object.fromEntries(MODERATION_CATEGORIES.map((category) => [category, value(category)]));
+  return {
+    flagged: found.size > 0,
+    categories: each((category) => found.has(category)),
+    category_scores: each((category) => (found.has(category) ? 0.9 : 0.0001)),
+    category_applied_input_types: each(() => ["text"]),
+  };
+}
+
 function sendInvalidType(res: ServerResponse, param: string, expected: string, got: unknown) {
   const actual = got === undefined ? "nothing" : Array.isArray(got) ? "an array" : `a ${typeof got}`;
   const message = `Invalid type for '${param}': expected ${expected}, but got ${actual} instead.`;
