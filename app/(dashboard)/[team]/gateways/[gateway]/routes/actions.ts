@@ -34,7 +34,7 @@ export async function createRouteAction(teamSlug: string, gatewaySlug: string, _
   const state = await change(teamSlug, gatewaySlug, "create routes", async ({ ctx, team }) => {
     await createRoute({ ctx, teamId: team.id, gatewaySlug, name, elements: STARTER_ELEMENTS });
   });
-  if (state.ok) redirect(`${routesPath(teamSlug, gatewaySlug)}/${encodeURIComponent(name.trim())}`);
+  if (state.ok) redirect(`${routesPath(teamSlug, gatewaySlug)}/${name.trim()}`);
   return state;
 }
 

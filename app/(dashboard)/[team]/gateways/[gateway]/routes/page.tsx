@@ -81,7 +81,7 @@ export default async function RoutesPage({ params }: { params: Params }) {
               {routes.map(({ route, deployedVersion, latestVersion }) => (
                 <TableRow key={route.id}>
                   <TableCell>
-                    <Link href={`${base}/${encodeURIComponent(route.name)}`} className="font-mono font-medium hover:underline">
+                    <Link href={`${base}/${route.name}`} className="font-mono font-medium hover:underline">
                       {route.name}
                     </Link>
                   </TableCell>

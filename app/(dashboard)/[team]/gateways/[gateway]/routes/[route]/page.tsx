@@ -23,13 +23,13 @@ import { deleteRouteAction, deployVersionAction, rollbackAction, saveVersionActi
 type Params = Promise<{ team: string; gateway: string; route: string }>;
 
 export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
-  return { title: `${decodeURIComponent((await params).route)} · Routes` };
+  return { title: `${(await params).route} · Routes` };
 }
 
 export default async function RoutePage({ params }: { params: Params }) {
   const { team: teamSlug, gateway: gatewaySlug, route: routeParam } = await params;
   const { ctx, team, role } = await requireTeam(teamSlug);
-  const scope = { ctx, teamId: team.id, gatewaySlug, route: decodeURIComponent(routeParam) };
+  const scope = { ctx, teamId: team.id, gatewaySlug, route: routeParam };
   const [detail, versions, deployments, custom] = await Promise.all([
     getRoute(scope),
     listRouteVersions(scope),
