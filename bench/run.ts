@@ -57,7 +57,7 @@ const RAW = "Raw node:http + undici proxy";
 const PORTKEY = "Portkey gateway 1.15.2";
 
 type Db = "PGlite" | "Postgres";
-type Surface = "passthrough" | "compat" | "translated" | "bedrock" | "cache-hit" | "limits";
+type Surface = "passthrough" | "compat" | "translated" | "bedrock" | "cache-hit" | "limits" | "route";
 /** One of Switchyard's rows: a database, a surface, logging on or off. */
 interface Ours extends Target {
   db: Db;
@@ -78,7 +78,9 @@ const BEDROCK_MODEL = "anthropic.claude-haiku-4-5-20251001-v1:0";
  * (`cf-aig-cache-status: HIT`, checked before the load), logging on only. Limits is the passthrough
  * request through admission: a gateway rate limit and a team budget, both too high to refuse, so
  * every request reserves, is counted and settles (team `limits`, seeded beside `bench`, so the
- * passthrough rows run without them); logging on only.
+ * passthrough rows run without them); logging on only. Route is the compat request with
+ * `model: "dynamic/bench"`, a deployed route (ROUTE) whose walk ends at the same model: what
+ * looking up and walking a route costs against the compat row; logging on only.
  */
 const SURFACES: Record<Surface, { path: (gateway: string) => string; model?: string; body?: string }> = {
   passthrough: { path: (gateway) => `/v1/bench/${gateway}/openai/chat/completions`, model: "gpt-4o-mini" },
@@ -90,6 +92,24 @@ const SURFACES: Record<Surface, { path: (gateway: string) => string; model?: str
   },
   "cache-hit": { path: (gateway) => `/v1/bench/${gateway}/openai/chat/completions`, model: "gpt-4o-mini" },
   limits: { path: (gateway) => `/v1/${LIMITS_TEAM}/${gateway}/openai/chat/completions`, model: "gpt-4o-mini" },
+  route: { path: (gateway) => `/v1/bench/${gateway}/compat/chat/completions`, model: "dynamic/bench" },
+};
+
+/**
+ * The route row's route, as the issue's: a condition on the plan (the bench sends none, so it is
+ * false), a 90/10 split, a model on each side; both are the compat row's model, so the upstream
+ * answers the same and the row differs from compat by the route alone.
+ */
+const ROUTE = {
+  name: "bench",
+  elements: [
+    { id: "start", type: "start", outputs: { next: { elementId: "plan" } } },
+    { id: "plan", type: "conditional", properties: { conditions: { "metadata.plan": { $eq: "free" } } }, outputs: { true: { elementId: "main" }, false: { elementId: "split" } } },
+    { id: "split", type: "percentage", outputs: { "90%": { elementId: "main" }, else: { elementId: "trial" } } },
+    { id: "main", type: "model", properties: { provider: "openai", model: "gpt-4o-mini" }, outputs: { success: { elementId: "end" }, fallback: { elementId: "trial" } } },
+    { id: "trial", type: "model", properties: { provider: "openai", model: "gpt-4o-mini" }, outputs: { success: { elementId: "end" } } },
+    { id: "end", type: "end", outputs: {} },
+  ],
 };
 
 /** The team of the limits row: its own budget, token and key, so that no other row counts against them. */
@@ -145,7 +165,8 @@ function cli(store: Store, args: string[], tree = root): string {
 
 /**
  * A team with two authenticated gateways, logging on and off, and stored OpenAI and Anthropic keys
- * pointing at the upstream; and, in the tree under test, the limits row's team. Returns each team's token.
+ * pointing at the upstream; and, in the tree under test, the route row's deployed route and the
+ * limits row's team. Returns each team's token.
  */
 function seedSwitchyard(store: Store, upstreamOrigin: string, tree = root): { token: string; limitsToken?: string } {
   const run = (args: string[]) => cli(store, args, tree);
@@ -162,6 +183,10 @@ function seedSwitchyard(store: Store, upstreamOrigin: string, tree = root): { to
     run(["key", "add", "bench", "aws-bedrock", "--secret", credential, "--base-url", upstreamOrigin]);
   }
   if (tree !== root) return { token };
+  const routeFile = path.join(dataDir("switchyard-bench-route-"), "route.json");
+  writeFileSync(routeFile, JSON.stringify(ROUTE));
+  run(["route", "import", "bench", "logged", routeFile]);
+  run(["route", "deploy", "bench", "logged", ROUTE.name, "1"]);
   run(["team", "create", LIMITS_TEAM]);
   run(["gateway", "create", LIMITS_TEAM, "logged", "--authentication", "--rate-limit", String(LIMITS_RATE), "--rate-limit-interval", "60"]);
   run(["budget", "add", LIMITS_TEAM, "--name", "bench", "--usd", String(LIMITS_BUDGET_USD), "--period", "daily"]);
@@ -278,6 +303,18 @@ function oursOn(db: Db, port: number, { token, limitsToken }: { token: string; l
     pid,
     db,
     surface: "limits",
+    logs: true,
+  });
+  // Right after compat with logging on, the same model reached through a route.
+  rows.splice(rows.findIndex((row) => row.surface === "compat" && row.logs) + 1, 0, {
+    name: `Switchyard, ${db}, compat through a dynamic route, logs on`,
+    origin,
+    path: SURFACES.route.path("logged"),
+    model: SURFACES.route.model,
+    headers,
+    pid,
+    db,
+    surface: "route",
     logs: true,
   });
   const bedrockStreams: Target = { name: `Switchyard, ${db}, compat → Bedrock ConverseStream, logs on`, origin, path: SURFACES.compat.path("logged"), model: `aws-bedrock/${BEDROCK_MODEL}`, headers, pid };
@@ -646,21 +683,21 @@ async function main() {
     // The issue asks for faster than passthrough; 1.01× keeps a tie from passing as faster.
     rpsTarget(`Cache hit requests/s > passthrough (logging on), ${db}`, find(db, "cache-hit"), find(db, "passthrough"), 1.01);
   }
-  for (const db of ["Postgres", "PGlite"] as const) {
-    // The issue asks for the cost to be shown, not for a bound: the figures are reported.
-    const what = `Admission with a rate limit and a budget (reserve, count, settle) against passthrough without them, ${db}`;
-    const [limited, plain] = [find(db, "limits"), find(db, "passthrough")];
-    if (!limited || !plain) {
-      notRun(what);
-      continue;
-    }
-    const [a, b] = [sat.get(limited.name)!, sat.get(plain.name)!];
-    const [la, lb] = [lat.get(`${limited.name}@1`), lat.get(`${plain.name}@1`)];
+  /** What a feature costs, shown rather than bounded: requests/s of `row` against `plain`'s, and what it adds at concurrency 1. */
+  const costTarget = (what: string, row: Target | undefined, plain: Target | undefined) => {
+    if (!row || !plain) return notRun(what);
+    const [a, b] = [sat.get(row.name)!, sat.get(plain.name)!];
+    const [la, lb] = [lat.get(`${row.name}@1`), lat.get(`${plain.name}@1`)];
     target(
       what,
       `requests/s autocannon ${times(ratioOf(a.autocannon.rps, b.autocannon.rps))}, wrk ${times(ratioOf(a.wrk.rps, b.wrk.rps))}; at concurrency 1, p50 ${fmt(la && lb ? la.p50 - lb.p50 : undefined, 3)} ms and p99 ${fmt(la && lb ? la.p99 - lb.p99 : undefined, 3)} ms more`,
       "reported",
     );
+  };
+  for (const db of ["Postgres", "PGlite"] as const) {
+    // The issue asks for the cost to be shown, not for a bound: the figures are reported.
+    costTarget(`Admission with a rate limit and a budget (reserve, count, settle) against passthrough without them, ${db}`, find(db, "limits"), find(db, "passthrough"));
+    costTarget(`A deployed dynamic route (condition, 90/10 split, model) against the same model named directly (compat), ${db}`, find(db, "route"), find(db, "compat"));
   }
   for (const db of ["Postgres", "PGlite"] as const) {
     const what = `Compat from Bedrock's ConverseStream (event-stream decoding): added time to first byte at ${STREAMS.at(-1)} streams, reported, ${db}`;

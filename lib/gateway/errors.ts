@@ -229,6 +229,47 @@ export function isLimitRefusal(error: GatewayError): boolean {
   );
 }
 
+/**
+ * `model: "dynamic/{name}"` naming no route of the gateway with a deployed version: a 404 with
+ * 7003, Cloudflare's "Model not found", saying how to deploy one.
+ */
+export const routeNotDeployed = (name: string, team: string, gateway: string) =>
+  new GatewayError(
+    404,
+    InternalCode.invalidRequest,
+    `Model not found: dynamic/${name}: gateway "${gateway}" has no route "${name}" with a deployed version; ` +
+      `deploy one on the gateway's Routes page in the dashboard, or with \`npx switchyard route deploy ${team} ${gateway} ${name} {version}\``,
+    "route_not_found",
+    "model",
+  );
+
+/** A route's walk reached its end without calling a model (Cloudflare's `end`: "the last successful model response, or an error"). */
+export const routeCalledNoModel = (route: string, version: number, path: string) =>
+  new GatewayError(
+    400,
+    InternalCode.invalidRequest,
+    `Dynamic route "${route}" (version ${version}) called no model for this request: its path ${path} reaches the end without a model element`,
+    "route_called_no_model",
+  );
+
+/** A deployed version whose outputs lead nowhere or round: validation keeps such versions from deployment. */
+export const routeBroken = (route: string, version: number, elementId: string | undefined) =>
+  new GatewayError(
+    500,
+    InternalCode.internal,
+    `Dynamic route "${route}" (version ${version}) cannot be walked${elementId ? ` past element "${elementId}"` : ""}; deploy a version that validates`,
+    "route_invalid",
+  );
+
+/** Every model a route called failed; the status is the last one's, as Universal's 2005 gives it. */
+export const routeModelsFailed = (route: string, version: number, httpCode: number, failures: readonly string[]) =>
+  new GatewayError(
+    httpCode,
+    InternalCode.providerFailed,
+    `Failed to get response from provider: every model of dynamic route "${route}" (version ${version}) failed: ${failures.join("; ")}`,
+    "route_models_failed",
+  );
+
 /** Nobody reads it; it records in the log that the client went away before the provider answered. */
 export const clientClosed = () =>
   new GatewayError(499, InternalCode.providerFailed, "Client closed the request before the provider answered", "client_closed");

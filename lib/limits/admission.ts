@@ -20,6 +20,8 @@ import {
   type LimitSubject,
 } from "./rules";
 import { CounterStoreUnavailableError, type CounterCheck, type CounterState, type CounterStore } from "./store";
+import { admittedHeaders, partitionOf, refusalHeaders } from "./limit-headers";
+import { RouteCounters } from "./route-counters";
 import { windowAt } from "./window";
 import { worstCaseMicros } from "./worst-case";
 
@@ -133,15 +135,21 @@ export class Admission {
       exchange.limitHeaders = { ...exchange.limitHeaders, ...refusalHeaders(rule, state, now) };
       throw refusalOf(rule, check.counter, state);
     }
-    // A step's cache miss adds its spend reservation to the one its rate limits opened.
+    // A step's cache miss adds its spend reservation to the one its rate limits opened; a
+    // settlement open around the step (a dynamic route's rate elements) hears of its cost and end.
     const settlement =
       exchange.settlement instanceof StepSettlement
         ? exchange.settlement
-        : new StepSettlement(this.deps.store, (reservation, cost) => this.alert(access.team.id, reservation, cost));
+        : new StepSettlement(this.deps.store, (reservation, cost) => this.alert(access.team.id, reservation, cost), exchange.settlement);
     exchange.settlement = settlement;
     settlement.track({ id: outcome.reservationId, applied, states: outcome.states });
     const headers = { ...exchange.limitHeaders, ...admittedHeaders(applied, outcome.states, now) };
     exchange.limitHeaders = Object.keys(headers).length > 0 ? headers : undefined;
+  }
+
+  /** The counters of a dynamic route's `rate` elements for one request (route-counters.ts). */
+  routeCounters(exchange: Exchange): RouteCounters {
+    return new RouteCounters(this.deps.store, exchange);
   }
 
   /**
@@ -223,6 +231,8 @@ class StepSettlement implements Settlement {
   constructor(
     private readonly store: CounterStore,
     private readonly settledOne: (reservation: Reservation, costMicros: number) => void,
+    /** Told of every row's cost and of the step's end (`RouteCounters`). */
+    private readonly around: Settlement | undefined,
   ) {}
 
   track(reservation: Reservation): void {
@@ -232,11 +242,13 @@ class StepSettlement implements Settlement {
   add(costMicros: number, tokens: number): void {
     this.costMicros += costMicros;
     this.tokens += tokens;
+    this.around?.add(costMicros, tokens);
   }
 
   settle(): void {
     if (this.settled) return;
     this.settled = true;
+    this.around?.settle();
     for (const reservation of this.reservations) {
       const actual = reservation.applied.map(({ rule }) => (rule.measure === "requests" ? 1 : rule.measure === "tokens" ? this.tokens : this.costMicros));
       this.store.settle(reservation.id, actual).then(
@@ -253,60 +265,3 @@ function refusalOf(rule: LimitRule, counter: string, state: CounterState): Gatew
   return rule.kind === "rate" ? rateLimited(described) : spendLimitExceeded(described);
 }
 
-/** ` for metadata.user_id=alice`: the partition's bucket, from the counter's key (rules.ts `counterKey`). */
-function partitionOf(counter: string): string {
-  const parts = counter.split("|").slice(1).map(decodeURIComponent);
-  return parts.length === 0 ? "" : ` for ${parts.join(", ")}`;
-}
-
-/** Rate limits in requests or tokens; a cost in USD, as `cf-aig-budget-remaining` and Cloudflare's limits give it. */
-function quantity(rule: LimitRule, value: number): string {
-  return rule.measure === "cost" ? String(value / 1e6) : String(value);
-}
-
-function secondsUntil(epochMs: number, now: number): string {
-  return String(Math.max(0, Math.ceil((epochMs - now) / 1000)));
-}
-
-function rateHeaders(rule: LimitRule, state: CounterState, now: number): Record<string, string> {
-  const headers: Record<string, string> = {
-    "x-ratelimit-limit": quantity(rule, state.limit),
-    "x-ratelimit-remaining": quantity(rule, state.remaining),
-  };
-  if (Number.isFinite(state.resetAt)) headers["x-ratelimit-reset"] = secondsUntil(state.resetAt, now);
-  return headers;
-}
-
-/**
- * A refusal's: `Retry-After` when time alone frees room, and the refused limit's `X-RateLimit-*`
- * on a 429 (a budget's in USD, with its `cf-aig-budget-remaining`). Credits wait for a top-up.
- */
-function refusalHeaders(rule: LimitRule, state: CounterState, now: number): Record<string, string> {
-  if (rule.kind === "credits") return {};
-  const headers = rateHeaders(rule, state, now);
-  if (state.retryAfterMs !== undefined) headers["retry-after"] = String(Math.ceil(state.retryAfterMs / 1000));
-  if (rule.kind === "budget") headers["cf-aig-budget-remaining"] = quantity(rule, state.remaining);
-  return headers;
-}
-
-/**
- * An admitted request's: `X-RateLimit-*` of the rate rule closest to refusing (the least share of
- * its limit left), and `cf-aig-budget-remaining` of the budget with the least left, this
- * request's worst case reserved.
- */
-function admittedHeaders(applied: readonly Applied[], states: readonly CounterState[], now: number): Record<string, string> {
-  let rate: number | undefined;
-  let budget: number | undefined;
-  applied.forEach(({ rule }, i) => {
-    const state = states[i]!;
-    if (rule.kind === "rate" && (rate === undefined || share(state) < share(states[rate]!))) rate = i;
-    if (rule.kind === "budget" && (budget === undefined || state.remaining < states[budget]!.remaining)) budget = i;
-  });
-  const headers: Record<string, string> = rate === undefined ? {} : rateHeaders(applied[rate]!.rule, states[rate]!, now);
-  if (budget !== undefined) headers["cf-aig-budget-remaining"] = quantity(applied[budget]!.rule, states[budget]!.remaining);
-  return headers;
-}
-
-function share(state: CounterState): number {
-  return state.limit > 0 ? state.remaining / state.limit : 0;
-}

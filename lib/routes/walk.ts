@@ -18,8 +18,11 @@ type ModelElement = Extract<RouteElement, { type: "model" }>;
 export interface RouteHooks {
   /** Counts the request against the element's limit; `keyValue` is the key field's value (undefined: absent). */
   rate(element: RateElement, keyValue: string | undefined): Promise<{ admitted: boolean; detail?: string }>;
-  /** Calls the model; `ok` when it answered (its stream started). */
-  model(element: ModelElement): Promise<{ ok: boolean; detail?: string }>;
+  /**
+   * Calls the model; `ok` when it answered (its stream started). `path` is the walk so far, up to
+   * this element: the data plane logs it with each model call's row.
+   */
+  model(element: ModelElement, path: readonly RouteStep[]): Promise<{ ok: boolean; detail?: string }>;
 }
 
 export type RouteOutcome =
@@ -95,7 +98,7 @@ export async function runRoute(route: { elements: RouteElement[] }, input: Route
         break;
       }
       case "model": {
-        const result = await hooks.model(element);
+        const result = await hooks.model(element, path);
         output = result.ok ? "success" : "fallback";
         detail = result.detail;
         if (result.ok) answered = element;

@@ -189,6 +189,9 @@ const BAD_UNIFIED_BODIES: Array<{ what: string; body: string | Uint8Array<ArrayB
   { what: "Vertex model without publisher", body: '{"model":"google-vertex-ai/gemini-2.5-flash"}', mentions: "gemini-2.5-flash" },
   { what: "Vertex model of an unknown publisher", body: '{"model":"google-vertex-ai/meta/llama-4"}', mentions: "meta/llama-4" },
   { what: "Vertex model nested", body: '{"model":"google-vertex-ai/google/a/b"}', mentions: "google/a/b" },
+  { what: "dynamic route without a name", body: '{"model":"dynamic/"}', mentions: "dynamic" },
+  { what: "dynamic route path-like", body: '{"model":"dynamic/../x"}', mentions: "dynamic" },
+  { what: "dynamic route huge name", body: JSON.stringify({ model: `dynamic/${"x".repeat(50_000)}` }), mentions: "dynamic" },
   { what: "huge model name", body: JSON.stringify({ model: "x".repeat(50_000) }), mentions: "model" },
   { what: "duplicate model, last wins and is bad", body: '{"model":"openai/gpt-4o-mini","model":7}', mentions: "model" },
 ];

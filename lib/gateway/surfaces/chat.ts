@@ -16,6 +16,7 @@ import { findProvider } from "../provider-target";
 import { relay } from "../relay";
 import type { BodyRecorder } from "@/lib/cache/flight";
 import type { SurfaceContext } from "./context";
+import { dynamicRouteName, serveDynamicRoute } from "./dynamic-route";
 
 /**
  * The chat surfaces, one per ingress format, where `model` is `{provider}/{model}`:
@@ -32,8 +33,18 @@ export async function serveChat(ctx: SurfaceContext, ingress: WireFormat): Promi
   return serveChatBody(ctx, ingress, parseJsonObject(exchange.requestBody));
 }
 
-/** A chat request already read, in `ingress`'s shape with `model` naming the provider (`/ai/run` builds one). */
+/**
+ * A chat request already read, in `ingress`'s shape with `model` naming the provider, or a dynamic
+ * route as `dynamic/{name}` (`/ai/run` builds one).
+ */
 export async function serveChatBody(ctx: SurfaceContext, ingress: WireFormat, body: JsonObject): Promise<GatewayResponse> {
+  const route = dynamicRouteName(body.model);
+  if (route !== undefined) return serveDynamicRoute(ctx, ingress, body, route, serveChatModel);
+  return serveChatModel(ctx, ingress, body);
+}
+
+/** One `{provider}/{model}`: plan, limits, cache, call (a dynamic route's model elements each come here). */
+async function serveChatModel(ctx: SurfaceContext, ingress: WireFormat, body: JsonObject): Promise<GatewayResponse> {
   const plan = await planChat(ctx, ingress, body);
   const attempt = plan.attempts[0]!;
   // Before anything is translated or fetched (images for Gemini): a hit needs none of it.

@@ -64,8 +64,11 @@ export async function serveUniversal(ctx: SurfaceContext, serveSurface: ServeSur
   return { status: refusal.httpCode, headers, body: renderEnvelope(refusal) };
 }
 
-/** The next step's first row: what the step before learnt (provider, model, key, format) is its own. */
-function startStep(exchange: Exchange, index: number): void {
+/**
+ * The next step's first row: what the step before learnt (provider, model, key, format) is its own.
+ * A dynamic route's next model element too, as the next attempt of the same step (dynamic-route.ts).
+ */
+export function startStep(exchange: Exchange, index: number): void {
   nextAttempt(exchange, index);
   exchange.provider = null;
   exchange.model = null;
@@ -118,7 +121,7 @@ function stepRefusal(error: unknown): GatewayError {
 }
 
 /** Reads a failed step's relayed answer to its end (nobody receives it): its row is written when it ends. */
-function readToEnd(body: GatewayResponse["body"]): Promise<void> {
+export function readToEnd(body: GatewayResponse["body"]): Promise<void> {
   if (!isBodySource(body)) return Promise.resolve();
   return new Promise((resolve) => body.start({ write: () => true, end: resolve, abort: () => resolve() }));
 }
