@@ -24,3 +24,12 @@ export function checkDraft(text: string, isKnownProvider: (slug: string) => bool
   if (malformed.length > 0) return { kind: "unreadable", problems: malformed };
   return { kind: "readable", elements: parsed.elements, problems };
 }
+
+/**
+ * Elements as the editor shows them: each as `id, type, properties, outputs`, the order people write
+ * them in (the database's jsonb keeps no key order).
+ */
+export function formatElements(elements: RouteElement[]): string {
+  const ordered = elements.map(({ id, type, properties, outputs }) => ({ id, type, ...(properties === undefined ? {} : { properties }), outputs }));
+  return JSON.stringify(ordered, null, 2);
+}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { RouteElement } from "@/lib/routes/types";
+import { formatElements } from "./draft";
 import { layoutRoute } from "./graph-layout";
 import { STARTER_ELEMENTS } from "./starter";
 
@@ -39,5 +40,13 @@ describe("layoutRoute", () => {
       ["orphan", 2, false],
     ]);
     expect(edges).toEqual([{ id: "start:next", source: "start", target: "m", label: "next", taken: true }]);
+  });
+});
+
+describe("formatElements", () => {
+  it("writes each element's keys as id, type, properties, outputs, whatever order they came in", () => {
+    const stored = [{ outputs: { success: { elementId: "end" } }, properties: { model: "m", provider: "openai" }, type: "model", id: "m" }] as unknown as RouteElement[];
+    expect(formatElements(stored)).toBe(JSON.stringify([{ id: "m", type: "model", properties: { model: "m", provider: "openai" }, outputs: { success: { elementId: "end" } } }], null, 2));
+    expect(Object.keys(JSON.parse(formatElements([{ id: "e", type: "end", outputs: {} }]))[0])).toEqual(["id", "type", "outputs"]);
   });
 });

@@ -13,7 +13,7 @@ import { Textarea } from "@/components/ui/textarea";
 import type { RouteElement, RouteProblem } from "@/lib/routes/types";
 import { describeRouteProblem } from "@/lib/services/routes/elements";
 import type { RouteTestOutcome } from "@/lib/services/routes/test";
-import { checkDraft } from "./draft";
+import { checkDraft, formatElements } from "./draft";
 import { ElementLegend, RouteGraph } from "./route-graph";
 import { STARTER_ELEMENTS } from "./starter";
 
@@ -42,7 +42,7 @@ export function RouteWorkbench({
     const known = new Set(knownProviders);
     return (slug: string) => known.has(slug);
   }, [knownProviders]);
-  const [text, setText] = useState(() => JSON.stringify(initialElements, null, 2));
+  const [text, setText] = useState(() => formatElements(initialElements));
   const check = useMemo(() => checkDraft(text, isKnownProvider), [text, isKnownProvider]);
   // The diagram keeps the last readable draft while the JSON is mid-edit.
   const [drawn, setDrawn] = useState<RouteElement[]>(initialElements);
@@ -115,7 +115,7 @@ export function RouteWorkbench({
               </div>
               {canEdit ? (
                 <div className="flex flex-wrap justify-between gap-2">
-                  <Button type="button" variant="ghost" onClick={() => edit(JSON.stringify(STARTER_ELEMENTS, null, 2))}>
+                  <Button type="button" variant="ghost" onClick={() => edit(formatElements(STARTER_ELEMENTS))}>
                     Start from the template
                   </Button>
                   <SubmitButton disabled={check.kind === "unreadable"} pendingLabel="Saving…">
