@@ -8,8 +8,8 @@ import {
 } from "./lib/security-headers";
 
 const nextConfig: NextConfig = {
-  // PGlite loads its WASM from its own package folder; bundling it breaks that lookup.
-  serverExternalPackages: ["@electric-sql/pglite", "pg", "@neondatabase/serverless", "ws", "undici"],
+  // PGlite and re2-wasm (DLP's custom patterns) load their WASM from their own package folders; bundling them breaks that lookup.
+  serverExternalPackages: ["@electric-sql/pglite", "re2-wasm", "pg", "@neondatabase/serverless", "ws", "undici"],
   poweredByHeader: false,
   // Gateway responses through the route handlers (`next dev`) must reach clients as the provider
   // sent them, as they do through server.ts; compress at the reverse proxy instead.

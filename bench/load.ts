@@ -94,6 +94,12 @@ export interface Streams {
   stalled: number;
   ttfbP50: number;
   ttfbP99: number;
+  /**
+   * How late each text event arrives against the upstream's pace (event i is sent i gaps after the
+   * first): per stream the mean of (arrival − first arrival − i × gap), the median over streams.
+   * What a stage that holds text back (DLP) adds per chunk shows here.
+   */
+  chunkLagP50: number;
 }
 
 /** A chunk carrying text; a translated stream opens with a role chunk whose content is "". */
@@ -113,6 +119,7 @@ export async function streams(target: Target, count: number, events: number, gap
   const body = JSON.stringify({ model: target.model ?? "gpt-4o-mini", stream: true, messages: [{ role: "user", content: "Stream." }] });
   const headers = { "content-type": "application/json", "x-bench-events": String(events), "x-bench-gap-ms": String(gapMs), ...target.headers };
   const ttfbs: number[] = [];
+  const lags: number[] = [];
   let completed = 0;
   let lostEvents = 0;
   let stalled = 0;
@@ -122,6 +129,8 @@ export async function streams(target: Target, count: number, events: number, gap
       let seen = 0;
       let last = start;
       let maxGap = 0;
+      let firstEvent = 0;
+      let lagSum = 0;
       try {
         const res = await pool.request({ method: "POST", path: target.path, headers, body });
         let carried = "";
@@ -131,19 +140,27 @@ export async function streams(target: Target, count: number, events: number, gap
           else maxGap = Math.max(maxGap, now - last);
           last = now;
           const text = carried + part.toString("latin1");
-          seen += text.match(CONTENT_DELTA)?.length ?? 0;
+          const deltas = text.match(CONTENT_DELTA)?.length ?? 0;
+          for (let index = seen; index < seen + deltas; index++) {
+            if (index === 0) firstEvent = now;
+            else lagSum += now - firstEvent - index * gapMs;
+          }
+          seen += deltas;
           carried = text.slice(-CARRY);
         });
         await new Promise((resolve, reject) => res.body.once("end", resolve).once("error", reject));
       } catch {
         // A failed stream counts as lost events below.
       }
-      if (seen === events) completed++;
+      if (seen > 1) lags.push(lagSum / (seen - 1));
+      // A stage that holds text back may let it go in one more event at the end.
+      if (seen >= events) completed++;
       lostEvents += Math.max(0, events - seen);
       if (maxGap > gapMs * 10) stalled++;
     }),
   );
   await pool.close();
   ttfbs.sort((a, b) => a - b);
-  return { streams: count, completed, lostEvents, stalled, ttfbP50: percentile(ttfbs, 50), ttfbP99: percentile(ttfbs, 99) };
+  lags.sort((a, b) => a - b);
+  return { streams: count, completed, lostEvents, stalled, ttfbP50: percentile(ttfbs, 50), ttfbP99: percentile(ttfbs, 99), chunkLagP50: percentile(lags, 50) };
 }

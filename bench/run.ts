@@ -57,7 +57,7 @@ const RAW = "Raw node:http + undici proxy";
 const PORTKEY = "Portkey gateway 1.15.2";
 
 type Db = "PGlite" | "Postgres";
-type Surface = "passthrough" | "compat" | "translated" | "bedrock" | "cache-hit" | "limits" | "route";
+type Surface = "passthrough" | "compat" | "translated" | "bedrock" | "cache-hit" | "limits" | "dlp-stream" | "route";
 /** One of Switchyard's rows: a database, a surface, logging on or off. */
 interface Ours extends Target {
   db: Db;
@@ -92,6 +92,7 @@ const SURFACES: Record<Surface, { path: (gateway: string) => string; model?: str
   },
   "cache-hit": { path: (gateway) => `/v1/bench/${gateway}/openai/chat/completions`, model: "gpt-4o-mini" },
   limits: { path: (gateway) => `/v1/${LIMITS_TEAM}/${gateway}/openai/chat/completions`, model: "gpt-4o-mini" },
+  "dlp-stream": { path: () => `/v1/bench/dlp/compat/chat/completions`, model: "openai/gpt-4o-mini" },
   route: { path: (gateway) => `/v1/bench/${gateway}/compat/chat/completions`, model: "dynamic/bench" },
 };
 
@@ -183,6 +184,13 @@ function seedSwitchyard(store: Store, upstreamOrigin: string, tree = root): { to
     run(["key", "add", "bench", "aws-bedrock", "--secret", credential, "--base-url", upstreamOrigin]);
   }
   if (tree !== root) return { token };
+  // The DLP row's gateway: compat's request, with DLP redacting responses (bench/seed-dlp.ts).
+  run(["gateway", "create", "bench", "dlp", "--authentication"]);
+  execFileSync(process.execPath, ["--import", "tsx", path.join(root, "bench/seed-dlp.ts")], {
+    cwd: root,
+    env: { ...process.env, SWITCHYARD_DATA_DIR: store.dataDir, DATABASE_URL: store.databaseUrl },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
   const routeFile = path.join(dataDir("switchyard-bench-route-"), "route.json");
   writeFileSync(routeFile, JSON.stringify(ROUTE));
   run(["route", "import", "bench", "logged", routeFile]);
@@ -319,6 +327,18 @@ function oursOn(db: Db, port: number, { token, limitsToken }: { token: string; l
   });
   const bedrockStreams: Target = { name: `Switchyard, ${db}, compat → Bedrock ConverseStream, logs on`, origin, path: SURFACES.compat.path("logged"), model: `aws-bedrock/${BEDROCK_MODEL}`, headers, pid };
   rows.push({ name: `Switchyard, ${db}, Bedrock passthrough (SigV4), logs on`, origin, path: SURFACES.bedrock.path("logged"), body: SURFACES.bedrock.body, headers, pid, db, surface: "bedrock", logs: true, streamTarget: bedrockStreams });
+  // Right after compat with logging on in the streams phase: the same stream, with DLP on its text.
+  rows.splice(rows.findIndex((row) => row.surface === "compat" && row.logs) + 1, 0, {
+    name: `Switchyard, ${db}, compat with DLP redacting the response, logs on`,
+    origin,
+    path: SURFACES["dlp-stream"].path("dlp"),
+    model: SURFACES["dlp-stream"].model,
+    headers,
+    pid,
+    db,
+    surface: "dlp-stream",
+    logs: true,
+  });
   // Streams are left out: a hit replays the stream at once, with none of the upstream's 20 ms gaps to keep.
   const cacheHeaders = { ...headers, "cf-aig-cache-ttl": CACHE_TTL_SECONDS };
   rows.push({ name: `Switchyard, ${db}, cache hit (passthrough), logs on`, origin, path: SURFACES["cache-hit"].path("logged"), model: SURFACES["cache-hit"].model, headers: cacheHeaders, pid, db, surface: "cache-hit", logs: true, streamTarget: null });
@@ -577,6 +597,31 @@ async function main() {
     }
   }
   rssUnderLoad.stop();
+
+  const dlpPairs = (["PGlite", "Postgres"] as const).flatMap((db) => {
+    const plain = find(db, "compat");
+    const dlp = find(db, "dlp-stream");
+    return plain && dlp ? [{ db, plain, dlp }] : [];
+  });
+  if (dlpPairs.length > 0) {
+    out();
+    out("## DLP on a stream");
+    out();
+    out(
+      `The compat stream above with and without DLP redacting the response (card numbers, emails, secrets), at the same stream counts. The upstream's deltas are \`t0\` … \`t${STREAM_EVENTS - 1}\`: each ends in digits that could begin a card number, so the filter holds those digits back until the next delta shows they do not (the worst case for hold-back: they arrive one upstream gap, ${STREAM_GAP_MS} ms, later; each event still carries its \`t\` on time, and the last digits come in one more event at the end). Added TTFB = with DLP − without; chunk lag = how late events arrive against the upstream's pace, median over streams (load.ts).`,
+    );
+    out();
+    out("| database | streams | completed with DLP | TTFB p50 ms without | with | added TTFB p50 ms | chunk lag p50 ms without | with | added per chunk ms |");
+    out("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for (const { db, plain, dlp } of dlpPairs) {
+      for (const n of STREAMS) {
+        const a = streamed.get(`${plain.name}@${n}`);
+        const b = streamed.get(`${dlp.name}@${n}`);
+        if (!a || !b) continue;
+        out(`| ${db} | ${n} | ${b.completed} | ${fmt(a.ttfbP50)} | ${fmt(b.ttfbP50)} | ${fmt(b.ttfbP50 - a.ttfbP50)} | ${fmt(a.chunkLagP50)} | ${fmt(b.chunkLagP50)} | ${fmt(b.chunkLagP50 - a.chunkLagP50)} |`);
+      }
+    }
+  }
 
   out();
   out("## Resident memory, per process");

@@ -1,4 +1,5 @@
 import { RE2 } from "re2-wasm";
+import { patternShape, type PatternShape } from "./pattern-shape";
 import type { BuiltInDetector } from "./types";
 
 /** One match of a detector's entry, as UTF-16 offsets into the scanned text. Never the text itself. */
@@ -331,13 +332,16 @@ export const BUILT_IN_SCANNERS: Record<BuiltInDetector, EntryScanner[]> = {
   secrets: SECRETS,
 };
 
-/** The entry ids a built-in profile reports (`secrets.jwt`, …). */
-export const BUILT_IN_ENTRY_IDS: string[] = Object.values(BUILT_IN_SCANNERS).flatMap((scanners) =>
-  scanners.map((scanner) => scanner.entryId),
-);
+/** The longest match a custom pattern may have: it bounds what RE2 must see at once and what a stream holds back. */
+export const CUSTOM_PATTERN_MAX_MATCH = 256;
 
-/** How far back a stream holds a custom pattern's possible match: the trailing run of non-space characters, at most this long. */
-export const CUSTOM_PATTERN_HOLD = 256;
+/**
+ * How much text one RE2 call may find a match's start in. RE2 copies its whole input on every
+ * call, so each call gets a slice: short just after a match (matches often come close together),
+ * doubling while none is found.
+ */
+const CUSTOM_PATTERN_SPAN_MIN = 64;
+const CUSTOM_PATTERN_SPAN_MAX = 4096;
 
 /** Why RE2 refuses a pattern, in words (its own messages name the operator, not the feature). */
 function re2Refusal(message: string): string {
@@ -348,55 +352,81 @@ function re2Refusal(message: string): string {
   return reason;
 }
 
+/** A custom pattern RE2 compiled, with what it can match. */
+export interface CustomPattern {
+  regex: RE2;
+  shape: PatternShape;
+}
+
 /**
  * A team's pattern compiled by RE2 (linear time whatever the pattern), or why it cannot be: RE2
  * refuses backreferences and lookaround, which are what make patterns backtrack catastrophically.
+ * A match must be bounded (at most `CUSTOM_PATTERN_MAX_MATCH` characters: `{1,64}` rather than
+ * `+`), so a scan reads bounded windows and a stream holds back a bounded tail.
  */
-export function compileCustomPattern(source: string): { ok: true; regex: RE2 } | { ok: false; problem: string } {
+export function compileCustomPattern(source: string): ({ ok: true } & CustomPattern) | { ok: false; problem: string } {
   let regex: RE2;
   try {
     regex = new RE2(source, "gu");
   } catch (error) {
     return { ok: false, problem: `RE2 cannot run this pattern: ${re2Refusal((error as Error).message)}` };
   }
-  if (new RE2(`^(?:${source})$`, "u").test("")) {
+  regex.lastIndex = 0;
+  if (regex.exec("")) {
     return { ok: false, problem: "the pattern matches the empty string, so it would match everywhere" };
   }
-  return { ok: true, regex };
+  const shape = patternShape(source);
+  if (shape.maxLength > CUSTOM_PATTERN_MAX_MATCH) {
+    const how = shape.maxLength === Infinity ? "has no longest match" : `can match ${shape.maxLength} characters`;
+    return {
+      ok: false,
+      problem: `the pattern ${how}; bound it to at most ${CUSTOM_PATTERN_MAX_MATCH} (write {1,64} rather than + or *) so streams need not hold back more`,
+    };
+  }
+  return { ok: true, regex, shape };
 }
 
 /**
- * A custom pattern's scanner. A stream holds back the trailing run of non-space characters (at most
- * `CUSTOM_PATTERN_HOLD` of them), so a custom match split across chunks is caught as long as it has
- * no whitespace and is no longer than that; a pattern that matches across spaces can be split by
- * the chunking of a stream (the whole-text scan of a request or a complete answer always sees it).
+ * A custom pattern's scanner. RE2 sees the text in windows a little longer than the longest match,
+ * so scanning stays linear however many matches there are. A stream holds back the last
+ * `maxLength` characters, or, for a pattern that cannot match whitespace, only the trailing run of
+ * non-space characters within them.
  */
-export function customPatternScanner(entryId: string, regex: RE2): EntryScanner {
+export function customPatternScanner(entryId: string, { regex, shape }: CustomPattern): EntryScanner {
   return {
     entryId,
     scan(text, from, more) {
       let cut = text.length;
       if (more) {
-        const floor = Math.max(from, text.length - CUSTOM_PATTERN_HOLD);
-        while (cut > floor && !/\s/.test(text[cut - 1]!)) cut -= 1;
+        const floor = Math.max(from, text.length - shape.maxLength);
+        if (shape.mayMatchSpace) cut = floor;
+        else while (cut > floor && !/\s/.test(text[cut - 1]!)) cut -= 1;
       }
       const matches: DetectorMatch[] = [];
-      // RE2 counts offsets in code points (and lone surrogates would not survive its UTF-8 copy).
-      const wellFormed = text.toWellFormed();
-      const offsets = codePointOffsets(wellFormed);
-      const toUnits = (point: number) => (offsets ? offsets[point]! : point);
-      const toPoints = (unit: number, after = 0) => (offsets ? pointAt(offsets, unit, after) : unit);
-      regex.lastIndex = toPoints(from);
-      for (let found = regex.exec(wellFormed); found; found = regex.exec(wellFormed)) {
-        const start = toUnits(found.index);
-        if (start >= cut) break;
-        const end = start + found[0]!.length;
-        if (end === start) {
-          regex.lastIndex = found.index + 1;
+      let at = from;
+      let span = CUSTOM_PATTERN_SPAN_MIN;
+      while (at < cut) {
+        // Attempts starting before `spanEnd` are decided within the slice: a match is at most
+        // `maxLength` long, and one more character covers `\b` and `$`. One character before `at`
+        // is context, for `\b`.
+        const spanEnd = Math.min(cut, at + span);
+        const sliceStart = Math.max(0, at - 1);
+        // RE2 counts offsets in code points (and lone surrogates would not survive its UTF-8 copy).
+        const slice = text.slice(sliceStart, Math.min(text.length, spanEnd + shape.maxLength + 1)).toWellFormed();
+        const offsets = codePointOffsets(slice);
+        regex.lastIndex = offsets ? pointAt(offsets, at - sliceStart) : at - sliceStart;
+        const found = regex.exec(slice);
+        const start = found ? sliceStart + (offsets ? offsets[found.index]! : found.index) : Infinity;
+        if (!found || start >= spanEnd) {
+          at = spanEnd;
+          span = Math.min(span * 2, CUSTOM_PATTERN_SPAN_MAX);
           continue;
         }
-        matches.push({ start, end });
-        regex.lastIndex = toPoints(end, found.index);
+        const end = start + found[0]!.length;
+        if (end > start) matches.push({ start, end });
+        // After an empty match, the next attempt starts one code point later.
+        at = end > start ? end : start + (slice.codePointAt(start - sliceStart)! > 0xffff ? 2 : 1);
+        span = CUSTOM_PATTERN_SPAN_MIN;
       }
       return { matches, resume: Math.max(cut, matches.at(-1)?.end ?? cut) };
     },
@@ -417,8 +447,8 @@ function codePointOffsets(text: string): number[] | undefined {
 }
 
 /** The first code point at or after a UTF-16 offset. */
-function pointAt(offsets: number[], unit: number, after: number): number {
-  let point = after;
+function pointAt(offsets: number[], unit: number): number {
+  let point = 0;
   while (offsets[point]! < unit) point += 1;
   return point;
 }

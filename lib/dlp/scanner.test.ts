@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compileDlp } from "./scanner";
+import { compileDlp, withDlpFindings } from "./scanner";
 import { dlpSettingsSchema } from "./settings";
 
 const CARD = "4111 1111 1111 1111";
@@ -93,5 +93,17 @@ describe("scanJsonStrings", () => {
       redacted: undefined,
       blocked: false,
     });
+  });
+});
+
+describe("withDlpFindings", () => {
+  it("gathers the request's and the response's findings into one outcome with the strongest action", () => {
+    const compiled = compileDlp(settings);
+    const request = compiled.scanText("mail a@b.io", "REQUEST");
+    const response = compiled.scanText(`card ${CARD}`, "RESPONSE");
+    const outcome = withDlpFindings(withDlpFindings(undefined, request), response);
+    expect(outcome).toEqual({ action: "REDACT", findings: [...request.findings, ...response.findings] });
+    expect(withDlpFindings(outcome, compiled.scanText("nothing", "RESPONSE"))).toBe(outcome);
+    expect(withDlpFindings(undefined, compiled.scanText("nothing", "RESPONSE"))).toBeUndefined();
   });
 });

@@ -6,7 +6,15 @@ import {
   type DetectorMatch,
   type EntryScanner,
 } from "./detectors";
-import { BUILT_IN_DETECTORS, type BuiltInDetector, type DlpAction, type DlpCheck, type DlpFinding, type DlpSettings } from "./types";
+import {
+  BUILT_IN_DETECTORS,
+  type BuiltInDetector,
+  type DlpAction,
+  type DlpCheck,
+  type DlpFinding,
+  type DlpOutcome,
+  type DlpSettings,
+} from "./types";
 
 /** What scanning a text found and did. */
 export interface DlpScanResult {
@@ -63,6 +71,19 @@ export function strongerAction(a: DlpAction | undefined, b: DlpAction | undefine
   if (!a) return b;
   if (!b) return a;
   return STRENGTH[a] >= STRENGTH[b] ? a : b;
+}
+
+/**
+ * The request's DLP outcome (`exchange.dlp`: the cf-aig-dlp header and the log) with one more
+ * scan's findings added: the request's and the response's findings go into one outcome, whose
+ * action is the strongest taken. Unchanged when the scan found nothing.
+ */
+export function withDlpFindings(
+  outcome: DlpOutcome | undefined,
+  scan: { findings: DlpFinding[]; action: DlpAction | undefined },
+): DlpOutcome | undefined {
+  if (!scan.action) return outcome;
+  return { action: strongerAction(outcome?.action, scan.action)!, findings: [...(outcome?.findings ?? []), ...scan.findings] };
 }
 
 const compiledBySettings = new WeakMap<DlpSettings, Map<string, CompiledDlp>>();
@@ -171,7 +192,7 @@ function profileScanners(settings: DlpSettings, profileId: string): EntryScanner
     ...profile.patterns.map((pattern) => {
       const compiled = compileCustomPattern(pattern.regex);
       if (!compiled.ok) throw new Error(`DLP pattern ${profile.id}/${pattern.id}: ${compiled.problem}`);
-      return customPatternScanner(pattern.id, compiled.regex);
+      return customPatternScanner(pattern.id, compiled);
     }),
     ...profile.keywords.map((list) => keywordScanner(list.id, list.words, list.caseSensitive ?? false)),
   ];

@@ -54,6 +54,7 @@ const patternSchema = z.object({
     .min(1, "must not be empty")
     .max(MAX_DLP_REGEX_LENGTH, `must be at most ${MAX_DLP_REGEX_LENGTH} characters`)
     .superRefine((regex, context) => {
+      if (regex.length > MAX_DLP_REGEX_LENGTH) return;
       const compiled = compileCustomPattern(regex);
       if (!compiled.ok) context.addIssue({ code: "custom", message: compiled.problem });
     }),

@@ -22,6 +22,12 @@ const allRedacted = dlpSettingsSchema.parse({
   policies: [{ id: "all", profiles: [...BUILT_IN_DETECTORS, "internal"], actions: { RESPONSE: "REDACT" } }],
   custom_profiles: everything.customProfiles,
 });
+/** A pattern that can match whitespace makes a stream hold back its longest match whatever the text. */
+const spaced = dlpSettingsSchema.parse({
+  enabled: true,
+  policies: [{ id: "codes", profiles: ["codes", "credit_card"], actions: { RESPONSE: "REDACT" } }],
+  custom_profiles: [{ id: "codes", patterns: [{ id: "spaced", regex: "code [0-9]{3}\\b" }] }],
+});
 
 /** Streams `text` cut at `cuts`, returning the concatenated output and the filter. */
 function stream(compiled: CompiledDlp, text: string, cuts: number[]) {
@@ -71,17 +77,21 @@ const piece = fc.oneof(
   { weight: 2, arbitrary: fc.tuple(token(6), token(5)).map(([user, host]) => `${user}.x@${host}.example.com`) },
   { weight: 1, arbitrary: fc.constantFrom("+1 415 555 2671", "(415) 555-2671", "+44 20 7946 0958") },
   { weight: 1, arbitrary: fc.constantFrom("DE89 3704 0044 0532 0130 00", "GB82WEST12345698765432", "123-45-6789") },
-  { weight: 1, arbitrary: fc.constantFrom("PRJ-1234", "phoenix", "Phoenix", "blue sky", "😀", "é") },
+  { weight: 1, arbitrary: fc.constantFrom("PRJ-1234", "phoenix", "Phoenix", "blue sky", "😀", "é", "code 123", "code 12") },
 );
 const text = fc.array(piece, { maxLength: 30 }).map((pieces) => pieces.join(""));
 const cuts = fc.array(fc.nat(), { maxLength: 40 });
+/** Pieces mixed with single characters that start or continue matches, to split them in odd places. */
+const noisy = fc
+  .array(fc.oneof(piece, fc.constantFrom(..."0123456789 -.@+()aAeEgGhjkpsyJKIS_PRJ\ncode-----BEGIN")), { maxLength: 60 })
+  .map((pieces) => pieces.join(""));
 
 describe("dlpStreamFilter", () => {
   it("emits, however the text is split, exactly what scanning the whole text redacts, with the same findings", () => {
-    for (const settings of [everything, allRedacted]) {
+    for (const settings of [everything, allRedacted, spaced]) {
       const compiled = compileDlp(settings);
       fc.assert(
-        fc.property(text, cuts, (whole, points) => {
+        fc.property(fc.oneof(text, noisy), cuts, (whole, points) => {
           const expected = compiled.scanText(whole, "RESPONSE");
           const { out, filter } = stream(compiled, whole, points);
           expect(out).toBe(expected.redacted ?? whole);
@@ -121,6 +131,13 @@ describe("dlpStreamFilter", () => {
     expect(filter.findings()).toEqual([
       { check: "RESPONSE", policyId: "default", profileId: "secrets", entryId: "secrets.openai_key", action: "BLOCK", count: 1 },
     ]);
+  });
+
+  it("holds back a whitespace-matching pattern's longest match", () => {
+    const filter = dlpStreamFilter(compileDlp(spaced));
+    expect(filter.push("Your code is ready.").text).toBe("Your code i");
+    expect(filter.push(" The code 123 works").text).toBe("s ready. The [REDACTED:spaced]");
+    expect(filter.end().text).toBe(" works");
   });
 
   it("passes everything through at once when no policy scans the check", () => {

@@ -9,7 +9,7 @@ import { usageFromOpenAiBody } from "@/lib/formats/openai-chat/usage";
 import { serializeSseEvents } from "@/lib/formats/sse";
 import type { StreamError, StreamSummary } from "@/lib/formats/stream-codec";
 import type { TokenUsage } from "@/lib/formats/usage";
-import { framingOf, passthroughTap, translatingTap, type StreamTap } from "./stream-taps";
+import { framingOf, passthroughTap, translatingTap, type EventStage, type StreamTap } from "./stream-taps";
 import { tokenUsageOf } from "@/lib/formats/usage";
 
 /** What the relay learns from a whole (non-streamed) answer, and what the client gets instead when it is rewritten. */
@@ -38,6 +38,18 @@ export interface AnswerHandling {
   whole(status: number, json: unknown): WholeAnswer;
   /** The whole answer is rewritten, so it must be read to its end before the client gets any of it. */
   readonly rewrites: boolean;
+  /**
+   * The last look at a whole rewritten answer (status below 400) before the client gets it: the
+   * body to send (redacted, or as it was), or a `GatewayError` thrown to refuse it (content controls).
+   */
+  review?(body: string): Promise<string>;
+}
+
+/** Content controls on an answer (content-controls/): a stage for a stream's events, a review of a whole answer. */
+export interface AnswerChecks {
+  /** One per stream; undefined when nothing is checked on streams. */
+  stage(): EventStage | undefined;
+  review(body: string): Promise<string>;
 }
 
 function responseModel(json: unknown): string | undefined {
@@ -118,16 +130,17 @@ function withModel(decoder: StreamDecoder, model: string): StreamDecoder {
 
 /**
  * Formats differ: the provider's answer, stream or not, error or not, is decoded with the egress
- * codec and encoded with the client's. A provider error keeps its status and its message.
+ * codec and encoded with the client's. A provider error keeps its status and its message. With
+ * `checks` (content controls), also when the formats are the same: the checks read canonical events.
  */
-export function translatedAnswer(ingress: Codec, egress: Codec, request: ChatRequest): AnswerHandling {
+export function translatedAnswer(ingress: Codec, egress: Codec, request: ChatRequest, checks?: AnswerChecks): AnswerHandling {
   const errorEvents = (error: WireError) => serializeSseEvents(ingress.streamErrorEvents(error));
   return {
     tap(contentType, status, streamRequested) {
       if (status >= 400 || !streamRequested) return undefined;
       if (!contentType.startsWith("text/event-stream") && !contentType.includes("json") && framingOf(contentType) !== "event-stream") return undefined;
       const encoder = ingress.streamEncoder({ includeUsage: request.stream_options?.include_usage === true });
-      return translatingTap(framingOf(contentType), withModel(egress.streamDecoder(), request.model), encoder, errorEvents);
+      return translatingTap(framingOf(contentType), withModel(egress.streamDecoder(), request.model), encoder, errorEvents, checks?.stage());
     },
     errorEvent: codecErrorEvent(ingress),
     estimateUsage: (_requestBody, streamed) => estimateFromCanonical(request, streamed),
@@ -149,6 +162,7 @@ export function translatedAnswer(ingress: Codec, egress: Codec, request: ChatReq
       }
     },
     rewrites: true,
+    review: checks && ((body) => checks.review(body)),
   };
 
   function untranslatable(detail: string): WholeAnswer {

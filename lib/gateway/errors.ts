@@ -229,6 +229,24 @@ export function isLimitRefusal(error: GatewayError): boolean {
   );
 }
 
+/** `categories`: the ones a BLOCK rule names that the evaluator found (Cloudflare's codes, S1–S13, P1). */
+export const promptBlocked = (categories: readonly string[]) =>
+  new GatewayError(424, InternalCode.promptBlocked, `Prompt blocked by guardrails: ${categories.join(", ")}`, "prompt_blocked");
+
+export const responseBlocked = (categories: readonly string[]) =>
+  new GatewayError(424, InternalCode.responseBlocked, `Response blocked by guardrails: ${categories.join(", ")}`, "response_blocked");
+
+/** Cloudflare's wording (reference §8.2). */
+export const dlpRequestBlocked = () =>
+  new GatewayError(400, InternalCode.dlpRequestBlocked, "Request content blocked due to DLP policy violations", "dlp_request_blocked");
+
+export const dlpResponseBlocked = () =>
+  new GatewayError(400, InternalCode.dlpResponseBlocked, "Response content blocked due to DLP policy violations", "dlp_response_blocked");
+
+/** Only while a BLOCK rule applies: FLAG-only checks let the request go on without a verdict. */
+export const guardrailsUnavailable = (detail: string) =>
+  new GatewayError(503, InternalCode.guardrailsUnavailable, `Guardrails are unavailable: ${detail}`, "guardrails_unavailable");
+
 /**
  * `model: "dynamic/{name}"` naming no route of the gateway with a deployed version: a 404 with
  * 7003, Cloudflare's "Model not found", saying how to deploy one.

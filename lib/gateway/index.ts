@@ -87,6 +87,7 @@ export function createGateway(deps: GatewayDeps): GatewayHandler {
       limits,
       maxBodyBytes: deps.maxBodyBytes,
       finalStep: true,
+      serveSurface,
     };
     return serveSurface(ctx, route.surface);
   }

@@ -18,6 +18,7 @@ const OPTION_HEADERS = [
   "cf-aig-max-attempts",
   "cf-aig-retry-delay",
   "cf-aig-backoff",
+  "cf-aig-dlp-policies",
 ] as const;
 
 /** Any value a header can carry: tab, printable ASCII and the latin-1 bytes (no NUL, CR or LF). */

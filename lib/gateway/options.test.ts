@@ -36,6 +36,7 @@ describe("parseGatewayOptions", () => {
         "cf-aig-max-attempts": "3",
         "cf-aig-retry-delay": "0",
         "cf-aig-backoff": "exponential",
+        "cf-aig-dlp-policies": " pii, secrets,pii",
       }),
     ).toEqual({
       metadata: { user: "alice", tier: 2, beta: true },
@@ -52,6 +53,7 @@ describe("parseGatewayOptions", () => {
       maxAttempts: 3,
       retryDelayMs: 0,
       backoff: "exponential",
+      dlpPolicies: ["pii", "secrets"],
     });
   });
 
@@ -87,5 +89,7 @@ describe("parseGatewayOptions", () => {
     expect(refusal({ "cf-aig-retry-delay": "5001" })).toMatch(/cf-aig-retry-delay.*from 0 to 5000/);
     expect(refusal({ "cf-aig-backoff": "random" })).toMatch(/cf-aig-backoff.*constant, linear or exponential/);
     expect(refusal({ "cf-aig-max-attempts": "" })).toMatch(/cf-aig-max-attempts/);
+    expect(refusal({ "cf-aig-dlp-policies": "pii,,secrets" })).toMatch(/cf-aig-dlp-policies.*separated by commas/);
+    expect(refusal({ "cf-aig-dlp-policies": Array.from({ length: 21 }, (_, i) => `p${i}`).join(",") })).toMatch(/names 21 policies, at most 20/);
   });
 });

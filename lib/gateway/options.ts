@@ -27,11 +27,16 @@ export interface GatewayOptions {
   maxAttempts?: number;
   retryDelayMs?: number;
   backoff?: Backoff;
+  /** `cf-aig-dlp-policies`: which of the gateway's DLP policies apply, when its setting lets the header choose. */
+  dlpPolicies?: string[];
 }
 
 export type ParsedOptions = { ok: true; options: GatewayOptions } | { ok: false; error: GatewayError };
 
 const METADATA_MAX_ENTRIES = 5;
+/** As many as a gateway may have (lib/dlp/settings.ts). */
+const DLP_POLICIES_MAX = 20;
+const DLP_POLICY_ID_MAX = 64;
 const EVENT_ID_MAX = 64;
 const CACHE_KEY_MAX = 1024;
 const CACHE_TTL_MIN = 60;
@@ -121,7 +126,19 @@ function readOptions(headers: RequestHeaders): GatewayOptions {
     }
     options.backoff = value;
   }
+  if ((value = headers.get("cf-aig-dlp-policies")) !== null) options.dlpPolicies = parseDlpPolicies(value);
   return options;
+}
+
+/** Policy ids, comma-separated (none when empty); whether each exists is the gateway's to say (content-controls). */
+function parseDlpPolicies(value: string): string[] {
+  if (value.trim() === "") return [];
+  const ids = value.split(",").map((id) => id.trim());
+  if (ids.some((id) => id === "" || id.length > DLP_POLICY_ID_MAX)) {
+    throw invalidHeader("cf-aig-dlp-policies", `must be DLP policy ids of 1 to ${DLP_POLICY_ID_MAX} characters separated by commas, like "pii,secrets", got "${value}"`);
+  }
+  if (ids.length > DLP_POLICIES_MAX) throw invalidHeader("cf-aig-dlp-policies", `names ${ids.length} policies, at most ${DLP_POLICIES_MAX} are allowed`);
+  return [...new Set(ids)];
 }
 
 function invalidHeader(header: string, problem: string): GatewayError {

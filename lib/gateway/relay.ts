@@ -1,5 +1,6 @@
 import type { Dispatcher } from "undici";
 import type { BodyEnding, BodyRecorder } from "@/lib/cache/flight";
+import type { WireError } from "@/lib/formats/canonical";
 import type { StreamSummary } from "@/lib/formats/stream-codec";
 import type { StreamTap } from "./stream-taps";
 import { errorLine } from "@/lib/error-line";
@@ -9,7 +10,7 @@ import type { GatewayMetrics } from "@/lib/metrics/gateway";
 import type { AnswerHandling } from "./answer";
 import type { OutgoingCall } from "@/lib/providers/types";
 import { noteCredential, type UpstreamCredential } from "./credentials";
-import { clientClosed, GatewayError, InternalCode, providerFailed } from "./errors";
+import { clientClosed, GatewayError, InternalCode, providerFailed, renderError } from "./errors";
 import { attemptElapsedMs, nextAttempt, setGatewayHeaders, type Exchange } from "./exchange";
 import { clientResponseHeaders, headerText } from "./headers";
 import { isTextType, loggedBody } from "./log-body";
@@ -35,8 +36,11 @@ const CLIENT_CLOSED_STATUS = 499;
 /** Logged for a provider response that broke off: the client saw 200, but not a whole answer. */
 const UPSTREAM_BROKE_STATUS = 502;
 
-/** How the response body ended: read to its end, left by the client, or broken off by the provider. */
-type BodyEnd = { kind: "end" } | { kind: "client-left" } | { kind: "upstream-broke"; error: GatewayError };
+/**
+ * How the response body ended: read to its end, left by the client, broken off by the provider, or
+ * cut off by the tap's checks (content controls refused what it carried).
+ */
+type BodyEnd = { kind: "end" } | { kind: "client-left" } | { kind: "upstream-broke"; error: GatewayError } | { kind: "refused"; error: WireError };
 
 /** How a surface has the provider called: the key to begin with, the call for each attempt, and the retry settings. */
 export interface ProviderCall {
@@ -298,6 +302,9 @@ function logEnded(logs: LogSink, exchange: Exchange, end: BodyEnd, watch: BodyWa
   if (end.kind === "upstream-broke") {
     if (answeredOk) outcome.statusCode = UPSTREAM_BROKE_STATUS;
     outcome.failure = end.error.message;
+  } else if (end.kind === "refused") {
+    outcome.statusCode = end.error.status;
+    outcome.failure = end.error.message;
   } else if (clientLeft) {
     if (answeredOk) outcome.statusCode = CLIENT_CLOSED_STATUS;
     outcome.failure = "The client closed the connection before the response was complete";
@@ -352,10 +359,23 @@ async function rewriteWhole(
     json = undefined;
   }
   const whole = handling.whole(answer.statusCode, json);
-  const body = whole.body ?? text;
+  let body = whole.body ?? text;
   outcome.statusCode = whole.status ?? answer.statusCode;
   outcome.usage = whole.usage;
   outcome.responseModel = whole.model;
+  if (handling.review && outcome.statusCode < 400) {
+    try {
+      body = await handling.review(body);
+    } catch (error) {
+      if (!(error instanceof GatewayError)) throw error;
+      // The answer was had and is paid for: its row keeps its usage beside the refusal.
+      outcome.statusCode = error.httpCode;
+      outcome.error = error;
+      body = renderError(error, exchange.ingressFormat);
+    }
+    // What the review found (cf-aig-dlp) is known before the headers go out.
+    setGatewayHeaders(outcome.responseHeaders, exchange);
+  }
   if (keepPayload) outcome.responseBody = body;
   outcome.responseBytes = Buffer.byteLength(body);
   outcome.responseHeaders["content-type"] = "application/json";
@@ -407,6 +427,7 @@ class RelayedBody implements BodySource {
 
   start(sink: BodySink): void {
     this.sink = sink;
+    this.watch.tap?.checks?.onCut((last, error) => this.cutOff(last, error));
     this.body.on("data", (chunk: Buffer) => this.onData(chunk));
     this.body.on("end", () => this.onEnd());
   }
@@ -444,6 +465,14 @@ class RelayedBody implements BodySource {
 
   private onEnd(): void {
     if (this.done) return;
+    // The last text is judged before the stream ends: a refusal then cuts it off instead.
+    const checked = this.watch.tap?.checks?.drain();
+    if (checked) void checked.then(() => this.complete());
+    else this.complete();
+  }
+
+  private complete(): void {
+    if (this.done) return;
     const last = this.watch.tap?.end();
     if (last && last.byteLength > 0) this.send(last);
     this.sink!.end();
@@ -471,6 +500,16 @@ class RelayedBody implements BodySource {
       this.sink?.abort(error);
     }
     this.finish({ kind: "upstream-broke", error: failure });
+  }
+
+  /** The tap's checks refused the stream: its error event ends the client's stream, and the provider's is let go. */
+  private cutOff(last: Uint8Array, error: WireError): void {
+    if (this.done) return;
+    this.send(last);
+    this.sink!.end();
+    this.ended = true;
+    this.finish({ kind: "refused", error });
+    this.body.destroy();
   }
 
   private send(chunk: Uint8Array): void {

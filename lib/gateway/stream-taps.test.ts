@@ -6,7 +6,7 @@ import { concatFrames, converseStreamFrames } from "@/lib/formats/bedrock-conver
 import { geminiCodec } from "@/lib/formats/gemini";
 import { openAiChatCodec } from "@/lib/formats/openai-chat/codec";
 import { parseSse, serializeSseEvents } from "@/lib/formats/sse";
-import { framingOf, passthroughTap, translatingTap, type StreamTap } from "./stream-taps";
+import { framingOf, passthroughTap, translatingTap, type EventStage, type StreamTap } from "./stream-taps";
 import { drainTap } from "./testing";
 
 const encoder = new TextEncoder();
@@ -140,5 +140,51 @@ describe("Bedrock's binary event stream", () => {
     expect(chunks.map((c) => c.choices[0]?.delta.content ?? "").join("")).toBe("Héllo 👋");
     expect(chunks.map((c) => c.choices[0]?.delta.tool_calls?.[0]?.function.arguments ?? "").join("")).toBe('{"city":"Paris"}');
     expect(chunks.at(-1)?.usage).toMatchObject({ prompt_tokens: 32, completion_tokens: 5, prompt_tokens_details: { cached_tokens: 20 } });
+  });
+});
+
+describe("translatingTap with a stage", () => {
+  /** A stage that upper-cases text and refuses the stream, later, when the text says "stop". */
+  function shoutingStage() {
+    let refuse: ((error: { status: number; message: string; code?: string }) => void) | undefined;
+    let judged: Promise<void> = Promise.resolve();
+    const stage: EventStage = {
+      push(event) {
+        if (event.type !== "text") return [event];
+        if (event.text.includes("stop")) judged = Promise.resolve().then(() => refuse?.({ status: 424, message: "Response blocked", code: "response_blocked" }));
+        return [{ type: "text", text: event.text.toUpperCase() }];
+      },
+      end: () => [],
+      drain: () => judged,
+      onRefusal(listener) {
+        refuse = listener;
+      },
+    };
+    return stage;
+  }
+
+  it("passes the stage's events to the client's encoder", () => {
+    const bytes = encoder.encode(ANTHROPIC_STREAM);
+    const tap = translatingTap("sse", anthropicMessagesCodec.streamDecoder(), openAiChatCodec.streamEncoder({ includeUsage: false }), () => "", shoutingStage());
+    const { text } = run(tap, [bytes]);
+    const content = parseSse(text)
+      .filter((event) => event.data !== "[DONE]")
+      .map((event) => (JSON.parse(event.data) as { choices: [{ delta: { content?: string } }] }).choices[0]?.delta.content ?? "")
+      .join("");
+    expect(content).toBe("HÉLLO 👋");
+  });
+
+  it("ends the client's stream with the error event when the stage refuses it, and sends nothing after", async () => {
+    const stream = serializeSseEvents([
+      { data: JSON.stringify({ id: "c", object: "chat.completion.chunk", created: 1, model: "m", choices: [{ index: 0, delta: { content: "please stop" }, finish_reason: null }] }) },
+    ]);
+    const tap = translatingTap("sse", openAiChatCodec.streamDecoder(), openAiChatCodec.streamEncoder({ includeUsage: false }), (error) => `data: ${JSON.stringify({ error })}\n\n`, shoutingStage());
+    const cuts: Array<{ last: string; status: number }> = [];
+    tap.checks!.onCut((last, error) => cuts.push({ last: decoder.decode(last), status: error.status }));
+    expect(decoder.decode(tap.push(encoder.encode(stream)))).toContain("PLEASE STOP");
+    await tap.checks!.drain();
+    expect(cuts).toEqual([{ last: `data: ${JSON.stringify({ error: { status: 424, message: "Response blocked", code: "response_blocked" } })}\n\n`, status: 424 }]);
+    expect(tap.push(encoder.encode(stream))).toBeUndefined();
+    expect(tap.end()).toBeUndefined();
   });
 });

@@ -27,6 +27,34 @@ export interface StreamTap {
   breakOff(finalEvent: string): void;
   /** What the tap emits when it is not what it reads (a translating tap emits the client's format). */
   contentType?: string;
+  /** Set when the tap checks what it carries asynchronously (content controls, through an `EventStage`). */
+  checks?: TapChecks;
+}
+
+/**
+ * How a tap's asynchronous checks reach the relay, whose `push` cannot wait: the relay waits for
+ * `drain` before `end`, so the stream's last text is judged before the stream ends, and a check
+ * that refuses the stream has the relay cut it off at once.
+ */
+export interface TapChecks {
+  /** Resolves once every check of what went through has answered (never rejects). */
+  drain(): Promise<void>;
+  /** `cut` is called at most once: the client's last bytes (its error event in its format), and why. */
+  onCut(cut: (last: Uint8Array, error: WireError) => void): void;
+}
+
+/**
+ * A stage between a translating tap's decoder and encoder: canonical events in, the events the
+ * client gets out (text redacted, or nothing once the stream is refused).
+ */
+export interface EventStage {
+  push(event: ChatStreamEvent): ChatStreamEvent[];
+  /** The provider's stream ended: what the stage still held. */
+  end(): ChatStreamEvent[];
+  /** Resolves once every asynchronous check of what was pushed has answered (never rejects). */
+  drain(): Promise<void>;
+  /** `refuse` is called at most once, never from inside `push` or `end`, when a check refuses the stream. */
+  onRefusal(refuse: (error: WireError) => void): void;
 }
 
 /** About 1 MiB of text (UTF-16 code units) kept for the log payload. */
@@ -175,45 +203,55 @@ export function passthroughTap(codec: Codec, framing: StreamFraming): StreamTap 
 /**
  * Formats differ: each provider event is decoded into canonical events, which the client's encoder
  * turns into its own events. `errorEvents` ends the client's stream when the provider's stream
- * cannot be read (or translated) any further.
+ * cannot be read (or translated) any further. `stage`, when given, sits between the two (content
+ * controls); a refusal of its ends the client's stream with `errorEvents` of it.
  */
 export function translatingTap(
   framing: StreamFraming,
   decoder: StreamDecoder,
   encoder: StreamEncoder,
   errorEvents: (error: WireError) => string,
+  stage?: EventStage,
 ): StreamTap {
   const reader = readerFor(framing);
   const watch = new StreamWatch();
   const bytes = new TextEncoder();
   let finalEvent: string | undefined;
   let failed = false;
+  /** The stage refused the stream: the client has had its error event; what follows is read for the log only. */
+  let cut = false;
 
-  /** Runs the canonical events through the encoder; the client's text, or its error event if translation failed. */
-  const translate = (produce: () => ChatStreamEvent[][]): string => {
+  const encode = (event: ChatStreamEvent, out: string[]) => {
+    watch.see(event);
+    if (cut) return;
+    for (const encoded of encoder.push(event)) out.push(serializeSse(encoded));
+  };
+  /** Runs the canonical events through the stage and the encoder; the client's text, or its error event if translation failed. */
+  const translate = (produce: () => ChatStreamEvent[][], staged: () => ChatStreamEvent[] = () => []): string => {
     if (failed) return "";
-    let out = "";
+    const out: string[] = [];
     try {
       for (const canonical of produce()) {
         for (const event of canonical) {
-          watch.see(event);
-          for (const encoded of encoder.push(event)) out += serializeSse(encoded);
+          if (!stage) encode(event, out);
+          else for (const passed of stage.push(event)) encode(passed, out);
         }
       }
-      return out;
+      for (const event of staged()) encode(event, out);
+      return out.join("");
     } catch (error) {
       failed = true;
       const message = error instanceof Error ? error.message : String(error);
-      return out + errorEvents({ status: 502, message: `The provider's stream could not be translated: ${message}`, code: "provider_error" });
+      return out.join("") + errorEvents({ status: 502, message: `The provider's stream could not be translated: ${message}`, code: "provider_error" });
     }
   };
   const emit = (text: string): Uint8Array | undefined => {
-    if (text === "") return undefined;
+    if (text === "" || cut) return undefined;
     watch.keepText(text);
     return bytes.encode(text);
   };
 
-  return {
+  const tap: StreamTap = {
     push(chunk) {
       return emit(
         translate(() =>
@@ -225,8 +263,8 @@ export function translatingTap(
       );
     },
     end() {
-      if (finalEvent !== undefined) return failed ? undefined : emit(finalEvent);
-      const rest = translate(() => [...reader.end().map((event) => decoder.push(event)), decoder.end()]);
+      if (finalEvent !== undefined) return failed || cut ? undefined : emit(finalEvent);
+      const rest = translate(() => [...reader.end().map((event) => decoder.push(event)), decoder.end()], () => stage?.end() ?? []);
       return emit(failed ? rest : rest + encoder.end().map(serializeSse).join(""));
     },
     summary: () => watch.summary(),
@@ -235,6 +273,20 @@ export function translatingTap(
     },
     contentType: "text/event-stream; charset=utf-8",
   };
+  if (stage) {
+    tap.checks = {
+      drain: () => stage.drain(),
+      onCut(cutOff) {
+        stage.onRefusal((error) => {
+          if (failed || cut) return;
+          const last = emit(errorEvents(error))!;
+          cut = true;
+          cutOff(last, error);
+        });
+      },
+    };
+  }
+  return tap;
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {

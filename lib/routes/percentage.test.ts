@@ -40,14 +40,15 @@ describe("percentageBucket", () => {
 describe("percentageOutput", () => {
   const outputs = { "10%": to("a"), "50%": to("b"), else: to("c") };
 
-  it("gives percentages consecutive ranges in the order written, and else the rest", () => {
+  it("gives percentages consecutive ranges from the smallest up, whatever order they are written in (jsonb reorders keys), and else the rest", () => {
     expect(percentageOutput(outputs, 0)).toBe("10%");
     expect(percentageOutput(outputs, 9)).toBe("10%");
     expect(percentageOutput(outputs, 10)).toBe("50%");
     expect(percentageOutput(outputs, 59)).toBe("50%");
     expect(percentageOutput(outputs, 60)).toBe("else");
     expect(percentageOutput(outputs, 99)).toBe("else");
-    expect(percentageOutput({ "50%": to("b"), "10%": to("a") }, 5)).toBe("50%");
+    expect(percentageOutput({ "50%": to("b"), "10%": to("a") }, 5)).toBe("10%");
+    expect(percentageOutput({ "50%": to("b"), "10%": to("a") }, 10)).toBe("50%");
     expect(percentageOutput({ else: to("c"), "90%": to("a") }, 95)).toBe("else");
     expect(percentageOutput({ "90%": to("a") }, 95)).toBeUndefined();
   });

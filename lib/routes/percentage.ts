@@ -37,15 +37,19 @@ export function percentageBucket(seed: string, elementId: string): number {
 }
 
 /**
- * The output a bucket falls in: percentage outputs take consecutive ranges in the order they are
- * written (`"10%"` then `"50%"`: buckets 0–9, then 10–59), `else` the rest. Undefined when the bucket
+ * The output a bucket falls in: percentage outputs take consecutive ranges from the smallest
+ * percentage up (`"50%"` and `"10%"`: buckets 0–9, then 10–59), `else` the rest. Not in the order
+ * written: versions are stored as jsonb, which keeps an object's keys in its own order (shorter
+ * first), so the order a route was written in does not survive its save. Undefined when the bucket
  * is past the percentages and there is no `else` (validation refuses such a route).
  */
 export function percentageOutput(outputs: Record<string, RouteOutput>, bucket: number): string | undefined {
+  const splits = Object.keys(outputs)
+    .map((key) => ({ key, percent: percentOf(key) }))
+    .filter((split): split is { key: string; percent: number } => split.percent !== undefined)
+    .sort((a, b) => a.percent - b.percent);
   let upTo = 0;
-  for (const key of Object.keys(outputs)) {
-    const percent = percentOf(key);
-    if (percent === undefined) continue;
+  for (const { key, percent } of splits) {
     upTo += percent;
     if (bucket < upTo) return key;
   }

@@ -312,6 +312,8 @@ const BAD_OPTION_HEADERS: Array<[string, string]> = [
   ["cf-aig-retry-delay", "99999"],
   ["cf-aig-retry-delay", "-5"],
   ["cf-aig-backoff", "random"],
+  ["cf-aig-dlp-policies", "pii,,secrets"],
+  ["cf-aig-dlp-policies", "x".repeat(65)],
 ];
 
 /**

@@ -15,6 +15,9 @@ import { effectiveOptions, type Attempt, type RequestPlan } from "../plan";
 import { findProvider } from "../provider-target";
 import { relay } from "../relay";
 import type { BodyRecorder } from "@/lib/cache/flight";
+import { answerChecks } from "../content-controls/answer-checks";
+import { contentControlsFor, type ContentControls } from "../content-controls/controls";
+import { checkRequest } from "../content-controls/request-checks";
 import type { SurfaceContext } from "./context";
 import { dynamicRouteName, serveDynamicRoute } from "./dynamic-route";
 
@@ -38,13 +41,18 @@ export async function serveChat(ctx: SurfaceContext, ingress: WireFormat): Promi
  * route as `dynamic/{name}` (`/ai/run` builds one).
  */
 export async function serveChatBody(ctx: SurfaceContext, ingress: WireFormat, body: JsonObject): Promise<GatewayResponse> {
+  const controls = contentControlsFor(ctx);
+  // Once per request, before any model of a route is called, and before the cache: a redacted body
+  // is what is looked up, and what every provider gets.
+  if (controls) body = await checkRequest(controls, ingress, body);
   const route = dynamicRouteName(body.model);
-  if (route !== undefined) return serveDynamicRoute(ctx, ingress, body, route, serveChatModel);
-  return serveChatModel(ctx, ingress, body);
+  const serveModel = (modelCtx: SurfaceContext, modelIngress: WireFormat, modelBody: JsonObject) => serveChatModel(modelCtx, modelIngress, modelBody, controls);
+  if (route !== undefined) return serveDynamicRoute(ctx, ingress, body, route, serveModel);
+  return serveModel(ctx, ingress, body);
 }
 
 /** One `{provider}/{model}`: plan, limits, cache, call (a dynamic route's model elements each come here). */
-async function serveChatModel(ctx: SurfaceContext, ingress: WireFormat, body: JsonObject): Promise<GatewayResponse> {
+async function serveChatModel(ctx: SurfaceContext, ingress: WireFormat, body: JsonObject, controls: ContentControls | undefined): Promise<GatewayResponse> {
   const plan = await planChat(ctx, ingress, body);
   const attempt = plan.attempts[0]!;
   // Before anything is translated or fetched (images for Gemini): a hit needs none of it.
@@ -53,7 +61,7 @@ async function serveChatModel(ctx: SurfaceContext, ingress: WireFormat, body: Js
   await ctx.limits.admitRequest(exchange, plan.access, plan.options, body);
   return ctx.cache.serve(cacheable, async (recorder) => {
     await ctx.limits.admitSpend(exchange, plan.access, plan.options, body);
-    return runAttempt(ctx, plan, attempt, body, recorder);
+    return runAttempt(ctx, plan, attempt, body, recorder, controls);
   });
 }
 
@@ -77,8 +85,16 @@ async function planChat(ctx: SurfaceContext, ingress: WireFormat, body: JsonObje
 }
 
 /** encode → apply credential → call → decode, for one attempt. */
-async function runAttempt(ctx: SurfaceContext, plan: RequestPlan, attempt: Attempt, body: JsonObject, recorder: BodyRecorder | undefined): Promise<GatewayResponse> {
+async function runAttempt(
+  ctx: SurfaceContext,
+  plan: RequestPlan,
+  attempt: Attempt,
+  body: JsonObject,
+  recorder: BodyRecorder | undefined,
+  controls: ContentControls | undefined,
+): Promise<GatewayResponse> {
   const { req, exchange } = ctx;
+  const checks = controls && answerChecks(controls, codecFor(plan.ingress));
   let outgoingBody: JsonObject;
   let path: string | undefined;
   let answer: AnswerHandling;
@@ -88,10 +104,13 @@ async function runAttempt(ctx: SurfaceContext, plan: RequestPlan, attempt: Attem
     // answer's bytes come back untouched with usage read on the side.
     body.model = attempt.wireModel;
     exchange.stream = body.stream === true;
+    // Checked answers are read as canonical events: the client's format on both sides, as the client asked before the gateway asks for usage.
+    const codec = checks && codecFor(plan.ingress);
+    const request = codec && decodeClientRequest(codec, body, attempt);
     if (plan.ingress === "openai-chat") stripUsageChunk = askForStreamUsage(body);
     outgoingBody = body;
     path = nativePath(attempt.provider, attempt.egress);
-    answer = passthroughAnswer(attempt.egress, stripUsageChunk);
+    answer = codec ? translatedAnswer(codec, codec, request!, checks) : passthroughAnswer(attempt.egress, stripUsageChunk);
   } else {
     const ingress = codecFor(plan.ingress);
     const egress = codecFor(attempt.egress);
@@ -104,7 +123,7 @@ async function runAttempt(ctx: SurfaceContext, plan: RequestPlan, attempt: Attem
     if (attempt.egress === "openai-chat") askForStreamUsage(encoded.body);
     outgoingBody = encoded.body;
     path = attempt.egress === "openai-chat" ? (attempt.provider.chatCompletionsPath ?? encoded.path) : encoded.path;
-    answer = translatedAnswer(ingress, egress, request);
+    answer = translatedAnswer(ingress, egress, request, checks);
   }
   if (path !== undefined) path = attempt.provider.pathForModel?.(path, attempt.model) ?? path;
   const call: ChatCall = { format: attempt.egress, model: attempt.wireModel, stream: exchange.stream === true, path, body: outgoingBody };

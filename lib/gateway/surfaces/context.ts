@@ -5,6 +5,7 @@ import type { GatewayDirectory } from "@/lib/state/directory";
 import type { GatewayRequest } from "../contract";
 import type { Exchange } from "../exchange";
 import type { RelayDeps } from "../relay";
+import type { ServeSurface } from "./universal";
 
 /** What every surface gets once the request is authorized. */
 export interface SurfaceContext {
@@ -25,4 +26,6 @@ export interface SurfaceContext {
    * attempt waits for the provider's first byte however long it takes, as Cloudflare's does.
    */
   finalStep: boolean;
+  /** index.ts's dispatch by surface: how a Universal step, or the gateway's call to itself (a guardrail evaluation), is served. */
+  serveSurface: ServeSurface;
 }
