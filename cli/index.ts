@@ -5,6 +5,7 @@ import { registerKeyCommands } from "./key";
 import { registerLimitCommands } from "./limit";
 import { registerOperatorCommands } from "./operator";
 import { registerProviderCommands } from "./provider";
+import { registerRouteCommands } from "./route";
 import { closeDatabase } from "./shared";
 import { registerTeamCommands } from "./team";
 import { registerTokenCommands } from "./token";
@@ -13,7 +14,7 @@ import { registerUserCommands } from "./user";
 
 const program = new Command("switchyard")
   .description(
-    "Operate a Switchyard deployment: teams, users, gateways, tokens, provider keys, limits and budgets, operator keys and credits.\n" +
+    "Operate a Switchyard deployment: teams, users, gateways, tokens, provider keys, limits and budgets, dynamic routes, operator keys and credits.\n" +
       "Uses DATABASE_URL, or the embedded database in SWITCHYARD_DATA_DIR (default ./.switchyard).",
   )
   .option("--json", "print machine-readable JSON")
@@ -29,6 +30,7 @@ registerKeyCommands(program);
 registerLimitCommands(program);
 registerBudgetCommands(program);
 registerProviderCommands(program);
+registerRouteCommands(program);
 registerOperatorCommands(program);
 registerUrlsCommand(program);
 

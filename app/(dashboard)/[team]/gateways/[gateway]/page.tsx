@@ -1,4 +1,4 @@
-import { ScrollText } from "lucide-react";
+import { Route as RouteIcon, ScrollText } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
@@ -97,10 +97,16 @@ export default async function GatewayPage({ params }: { params: Params }) {
             : "Open: requests without a token are accepted, but stored provider keys are only used with a token."
         }
         actions={
-          <Link href={`/${team.slug}/gateways/${gateway.slug}/logs`} className={buttonVariants({ variant: "secondary" })}>
-            <ScrollText aria-hidden />
-            Request logs
-          </Link>
+          <>
+            <Link href={`/${team.slug}/gateways/${gateway.slug}/routes`} className={buttonVariants({ variant: "secondary" })}>
+              <RouteIcon aria-hidden />
+              Routes
+            </Link>
+            <Link href={`/${team.slug}/gateways/${gateway.slug}/logs`} className={buttonVariants({ variant: "secondary" })}>
+              <ScrollText aria-hidden />
+              Request logs
+            </Link>
+          </>
         }
       />
 

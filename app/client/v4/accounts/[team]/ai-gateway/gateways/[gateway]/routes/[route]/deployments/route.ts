@@ -1,0 +1,1 @@
+export { listDeploymentsApi as GET, deployApi as POST } from "@/lib/management-api/routes";

@@ -1,0 +1,1 @@
+export { testRouteApi as POST } from "@/lib/management-api/routes";

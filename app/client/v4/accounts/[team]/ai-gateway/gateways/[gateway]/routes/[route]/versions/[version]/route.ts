@@ -1,0 +1,1 @@
+export { getVersionApi as GET } from "@/lib/management-api/routes";

@@ -1,0 +1,1 @@
+export { listVersionsApi as GET, createVersionApi as POST } from "@/lib/management-api/routes";

@@ -1,0 +1,1 @@
+export { listRoutesApi as GET, createRouteApi as POST } from "@/lib/management-api/routes";

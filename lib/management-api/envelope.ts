@@ -1,0 +1,50 @@
+import { ServiceError } from "@/lib/services/errors";
+
+/**
+ * Cloudflare's v4 API envelope (reference §9): `{ success, errors: [{code, message}], messages,
+ * result, result_info? }`. Codes: 10000 authentication or permission (Cloudflare's), 7003 no such
+ * object (Cloudflare's), 1001 invalid input, 1002 a conflict (a name already taken).
+ */
+export interface ApiError {
+  code: number;
+  message: string;
+}
+
+export interface ResultInfo {
+  page: number;
+  per_page: number;
+  count: number;
+  total_count: number;
+}
+
+const SERVICE_ERRORS: Record<ServiceError["kind"], { status: number; code: number }> = {
+  invalid: { status: 400, code: 1001 },
+  conflict: { status: 409, code: 1002 },
+  forbidden: { status: 403, code: 10000 },
+  not_found: { status: 404, code: 7003 },
+};
+
+function json(status: number, body: unknown): Response {
+  return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+}
+
+export function success(result: unknown, { status = 200, resultInfo }: { status?: number; resultInfo?: ResultInfo } = {}): Response {
+  return json(status, { success: true, errors: [], messages: [], result, ...(resultInfo ? { result_info: resultInfo } : {}) });
+}
+
+export function failure(status: number, error: ApiError): Response {
+  return json(status, { success: false, errors: [error], messages: [], result: null });
+}
+
+/** A service's refusal in the envelope; anything else is not the client's doing and is rethrown. */
+export function serviceFailure(error: unknown): Response {
+  if (!(error instanceof ServiceError)) throw error;
+  const { status, code } = SERVICE_ERRORS[error.kind];
+  return failure(status, { code, message: error.message });
+}
+
+export const unauthenticated = () =>
+  failure(401, {
+    code: 10000,
+    message: "Authentication error: sign in to the dashboard (API tokens for the management API come in a later release)",
+  });

@@ -1,0 +1,26 @@
+import { and, eq } from "drizzle-orm";
+import { routes, type Route } from "@/db/schema";
+import { changeDirectory } from "@/lib/state/directory-changes";
+import type { ServiceContext } from "../context";
+import { requireRole } from "../roles";
+import { findRoute } from "./lookup";
+
+/** Deletes a route with its versions and deployments; `dynamic/{name}` stops resolving at once. */
+export async function deleteRoute({
+  ctx,
+  teamId,
+  gatewaySlug,
+  route: idOrName,
+}: {
+  ctx: ServiceContext;
+  teamId: string;
+  gatewaySlug: string;
+  route: string;
+}): Promise<Route> {
+  await requireRole(ctx, teamId, "admin");
+  return changeDirectory(ctx.db, teamId, async (tx) => {
+    const { route } = await findRoute(tx, teamId, gatewaySlug, idOrName);
+    await tx.delete(routes).where(and(eq(routes.teamId, teamId), eq(routes.id, route.id)));
+    return route;
+  });
+}
