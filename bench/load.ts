@@ -102,10 +102,20 @@ export interface Streams {
   chunkLagP50: number;
 }
 
-/** A chunk carrying text; a translated stream opens with a role chunk whose content is "". */
-const CONTENT_DELTA = /"content":"[^"]/g;
-/** What a chunk boundary may cut off the start of a delta: one character less than a whole match. */
-const CARRY = '"content":"'.length;
+/** A chunk's text; a translated stream opens with a role chunk whose content is "". */
+const CONTENT = /"content":"([^"]*)"/g;
+const CONTENT_START = '"content":"';
+
+/**
+ * The upstream's deltas are `t0` … `t63`, one `t` each. Counting the `t`s of the text, not the
+ * events, counts deltas also when a stage that holds text back (DLP) lets several go in one event,
+ * or one delta's digits in the next.
+ */
+function deltasIn(content: string): number {
+  let count = 0;
+  for (let index = content.indexOf("t"); index !== -1; index = content.indexOf("t", index + 1)) count++;
+  return count;
+}
 
 /**
  * Opens `count` streams at once, each `events` deltas `gapMs` apart, and checks every event
@@ -140,13 +150,20 @@ export async function streams(target: Target, count: number, events: number, gap
           else maxGap = Math.max(maxGap, now - last);
           last = now;
           const text = carried + part.toString("latin1");
-          const deltas = text.match(CONTENT_DELTA)?.length ?? 0;
+          let deltas = 0;
+          let read = 0;
+          for (const match of text.matchAll(CONTENT)) {
+            deltas += deltasIn(match[1]!);
+            read = match.index + match[0].length;
+          }
           for (let index = seen; index < seen + deltas; index++) {
             if (index === 0) firstEvent = now;
             else lagSum += now - firstEvent - index * gapMs;
           }
           seen += deltas;
-          carried = text.slice(-CARRY);
+          // A content string the chunk cut off is read whole with the next chunk.
+          const open = text.lastIndexOf(CONTENT_START);
+          carried = open >= read ? text.slice(open) : text.slice(Math.max(read, text.length - CONTENT_START.length));
         });
         await new Promise((resolve, reject) => res.body.once("end", resolve).once("error", reject));
       } catch {
