@@ -3,10 +3,10 @@ import type { Database } from "@/db/client";
 import { routes, routeVersions, type Route, type RouteVersion } from "@/db/schema";
 import { newId } from "@/lib/ids";
 import { changeDirectory } from "@/lib/state/directory-changes";
-import type { Actor, ServiceContext } from "../context";
+import type { Actor } from "../context";
 import { requireRole } from "../roles";
 import { checkElements, type CheckedElements } from "./elements";
-import { findRoute, providerChecker } from "./lookup";
+import { findRoute, providerChecker, type RouteScope } from "./lookup";
 
 export function actorUserId(actor: Actor): string | null {
   return actor.type === "user" ? actor.userId : null;
@@ -45,11 +45,7 @@ export async function saveRouteVersion({
   gatewaySlug,
   route: idOrName,
   elements,
-}: {
-  ctx: ServiceContext;
-  teamId: string;
-  gatewaySlug: string;
-  route: string;
+}: RouteScope & {
   elements: unknown;
 }): Promise<RouteVersion> {
   await requireRole(ctx, teamId, "admin");
