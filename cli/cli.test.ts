@@ -54,6 +54,46 @@ describe("switchyard CLI", { timeout: 180_000 }, () => {
     expect(JSON.parse(urls.stdout)).toMatchObject({ compat: "https://ai.example.com/v1/acme/prod/compat" });
   });
 
+  it("sets guardrails and DLP from JSON files, shows them, refuses bad ones naming the field, and turns them off with none", () => {
+    const guardrails = path.join(dataDir, "guardrails.json");
+    writeFileSync(guardrails, JSON.stringify({ prompt: { S1: "BLOCK" }, response: { S10: "FLAG" }, evaluator: { kind: "openai-moderation" } }));
+    const dlp = path.join(dataDir, "dlp.json");
+    writeFileSync(
+      dlp,
+      JSON.stringify({
+        enabled: true,
+        policies: [{ id: "pii", enabled: true, action: "REDACT", check: ["REQUEST"], profiles: ["credit_card", "codes"] }],
+        custom_profiles: [{ id: "codes", patterns: [{ id: "code", regex: "project-\\d{4}" }] }],
+        header_selects_policies: true,
+      }),
+    );
+    const set = switchyard(["gateway", "update", "acme", "prod", "--guardrails", guardrails, "--dlp", dlp]);
+    expect(set.status).toBe(0);
+    expect(set.stdout).toMatch(/guardrails\s+prompt: S1 BLOCK; response: S10 FLAG; evaluator: openai-moderation\n/);
+    expect(set.stdout).toMatch(/dlp\s+on; policies: pii \[credit_card, codes\] REQUEST REDACT; custom profiles: codes; cf-aig-dlp-policies may choose\n/);
+
+    const bad = path.join(dataDir, "bad-dlp.json");
+    writeFileSync(bad, JSON.stringify({ enabled: true, action: "BLOCK", profiles: ["codes"], custom_profiles: [{ id: "codes", patterns: [{ id: "p", regex: "(?<=x)y" }] }] }));
+    expect(switchyard(["gateway", "update", "acme", "prod", "--dlp", bad])).toMatchObject({
+      status: 1,
+      stderr: "error: dlp.custom_profiles.0.patterns.0.regex: RE2 cannot run this pattern: lookbehind ((?<=…) and (?<!…)) is not supported\n",
+    });
+    expect(switchyard(["gateway", "update", "acme", "prod", "--guardrails", path.join(dataDir, "nope.json")])).toMatchObject({
+      status: 2,
+      stderr: expect.stringContaining("no such file"),
+    });
+    writeFileSync(bad, "{ prompt");
+    expect(switchyard(["gateway", "update", "acme", "prod", "--guardrails", bad])).toMatchObject({ status: 2, stderr: expect.stringContaining("not JSON") });
+
+    const shown = JSON.parse(switchyard(["gateway", "show", "acme", "prod", "--json"]).stdout) as { guardrails: unknown; dlp: { policies: unknown[] } };
+    expect(shown.guardrails).toEqual({ prompt: { S1: "BLOCK" }, response: { S10: "FLAG" }, evaluator: { kind: "openai-moderation" } });
+    expect(shown.dlp.policies).toEqual([{ id: "pii", enabled: true, profiles: ["credit_card", "codes"], actions: { REQUEST: "REDACT" } }]);
+
+    const off = switchyard(["gateway", "update", "acme", "prod", "--guardrails", "none", "--dlp", "none"]);
+    expect(off.stdout).toMatch(/guardrails\s+off\n/);
+    expect(off.stdout).toMatch(/dlp\s+none\n/);
+  });
+
   it("sets the request timeout and the cache key's metadata keys, and shows them", () => {
     const updated = switchyard(["gateway", "update", "acme", "prod", "--request-timeout", "1500", "--cache-key-metadata", "user, tenant"]);
     expect(updated.status).toBe(0);

@@ -1,4 +1,5 @@
-import { Option, type Command } from "commander";
+import { readFileSync } from "node:fs";
+import { InvalidArgumentError, Option, type Command } from "commander";
 import {
   logManagementStrategyEnum,
   rateLimitingTechniqueEnum,
@@ -8,7 +9,8 @@ import {
 import { createGateway } from "@/lib/services/gateways/create";
 import { getGateway } from "@/lib/services/gateways/get";
 import { listGateways } from "@/lib/services/gateways/list";
-import { metadataKeyList, type GatewaySettings, type GatewaySettingsPatch } from "@/lib/services/gateways/settings";
+import type { GatewayPatch } from "@/lib/services/gateways/content-controls";
+import { metadataKeyList, type GatewaySettings } from "@/lib/services/gateways/settings";
 import { updateGateway } from "@/lib/services/gateways/update";
 import { integer, onOff, print, table, teamContext, when } from "./shared";
 
@@ -106,7 +108,33 @@ const SETTING_FLAGS: SettingFlag[] = [
   },
 ];
 
+/**
+ * `none` turns the setting off; anything else names a JSON file holding it, validated by the
+ * service. Wrapped, as commander takes an option parser's null for "no value".
+ */
+function jsonFileOrNone(path: string): { value: unknown } {
+  if (path === "none") return { value: null };
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new InvalidArgumentError((error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : "not readable");
+  }
+  try {
+    return { value: JSON.parse(text) };
+  } catch (error) {
+    throw new InvalidArgumentError(`not JSON: ${(error as Error).message}`);
+  }
+}
+
+/** Settings too rich for flags: Cloudflare's `guardrails` and `dlp` objects, from files. */
+const JSON_SETTINGS = [
+  { setting: "guardrails", help: "guardrail rules and evaluator as JSON, e.g. {\"prompt\":{\"S1\":\"BLOCK\"},\"evaluator\":{\"kind\":\"openai-moderation\"}}; none turns guardrails off" },
+  { setting: "dlp", help: "DLP settings as JSON, in either of Cloudflare's shapes or with custom profiles; none removes them" },
+] as const;
+
 function withSettingFlags(command: Command): Command {
+  for (const { setting, help } of JSON_SETTINGS) command.addOption(new Option(`--${setting} <file.json|none>`, help).argParser(jsonFileOrNone));
   for (const spec of SETTING_FLAGS) {
     if (spec.kind === "switch") {
       command.option(`--${spec.flag}`, spec.help).option(`--no-${spec.flag}`, spec.offHelp);
@@ -121,14 +149,18 @@ function withSettingFlags(command: Command): Command {
 }
 
 /** Only the flags given: the rest keep their default (create) or current value (update). */
-function settingsFrom(options: Record<string, unknown>): GatewaySettingsPatch {
+function settingsFrom(options: Record<string, unknown>): GatewayPatch {
   const settings: Record<string, unknown> = {};
+  for (const { setting } of JSON_SETTINGS) {
+    const option = options[setting] as { value: unknown } | undefined;
+    if (option) settings[setting] = option.value;
+  }
   for (const spec of SETTING_FLAGS) {
     const value = options[new Option(`--${spec.flag}`).attributeName()];
     if (value === undefined) continue;
     settings[spec.setting] = value !== false || spec.kind === "switch" ? value : spec.kind === "list" ? [] : null;
   }
-  return settings as GatewaySettingsPatch;
+  return settings as GatewayPatch;
 }
 
 function settingsTable(gateway: Gateway, teamSlug: string): string[] {
@@ -151,9 +183,35 @@ function settingsTable(gateway: Gateway, teamSlug: string): string[] {
     ["retries", `${gateway.retryMaxAttempts} attempt(s), ${gateway.retryDelay}ms ${gateway.retryBackoff}`],
     ["request timeout", gateway.requestTimeoutMs === null ? "none" : `${gateway.requestTimeoutMs}ms`],
     ["byok only", onOff(gateway.byokOnly)],
+    ["guardrails", describeGuardrails(gateway.guardrails)],
+    ["dlp", describeDlp(gateway.dlp)],
     ["created", when(gateway.createdAt)],
     ["updated", when(gateway.updatedAt)],
   ]);
+}
+
+function describeGuardrails(guardrails: Gateway["guardrails"]): string {
+  if (!guardrails) return "off";
+  const rules = (check: "prompt" | "response") =>
+    Object.entries(guardrails[check])
+      .map(([category, action]) => `${category} ${action}`)
+      .join(", ") || "none";
+  const { evaluator } = guardrails;
+  return `prompt: ${rules("prompt")}; response: ${rules("response")}; evaluator: ${evaluator.kind}${evaluator.model ? ` ${evaluator.model}` : ""}`;
+}
+
+function describeDlp(dlp: Gateway["dlp"]): string {
+  if (!dlp) return "none";
+  const policies = dlp.policies.map((policy) => {
+    const actions = Object.entries(policy.actions).map(([check, action]) => `${check} ${action}`).join(", ");
+    return `${policy.id}${policy.enabled ? "" : " (disabled)"} [${policy.profiles.join(", ")}] ${actions || "no check"}`;
+  });
+  return [
+    onOff(dlp.enabled),
+    policies.length > 0 ? `policies: ${policies.join("; ")}` : "no policies",
+    ...(dlp.customProfiles.length > 0 ? [`custom profiles: ${dlp.customProfiles.map((profile) => profile.id).join(", ")}`] : []),
+    ...(dlp.headerSelectsPolicies ? ["cf-aig-dlp-policies may choose"] : []),
+  ].join("; ");
 }
 
 export function registerGatewayCommands(program: Command): void {

@@ -5,9 +5,10 @@ import type { ServiceContext } from "../context";
 import { ConflictError } from "../errors";
 import { requireRole } from "../roles";
 import { parseInput } from "../validation";
-import { assertCoherentSettings, gatewaySettingsPatchSchema, gatewaySlugSchema, type GatewaySettingsPatch } from "./settings";
+import { gatewayPatchSchema, type GatewayPatch } from "./content-controls";
+import { assertCoherentSettings, gatewaySlugSchema } from "./settings";
 
-const input = gatewaySettingsPatchSchema.extend({ slug: gatewaySlugSchema });
+const input = gatewayPatchSchema.extend({ slug: gatewaySlugSchema });
 
 /** Creates a gateway; settings not given take the schema's defaults, which are Cloudflare's. */
 export async function createGateway({
@@ -19,7 +20,7 @@ export async function createGateway({
   ctx: ServiceContext;
   teamId: string;
   slug: string;
-  settings?: GatewaySettingsPatch;
+  settings?: GatewayPatch;
 }): Promise<Gateway> {
   const { slug, ...settings } = parseInput(input, { ...rawSettings, slug: rawSlug });
   const team = await requireRole(ctx, teamId, "admin");

@@ -5,7 +5,8 @@ import type { ServiceContext } from "../context";
 import { NotFoundError } from "../errors";
 import { requireRole } from "../roles";
 import { parseInput } from "../validation";
-import { assertCoherentSettings, gatewaySettingsPatchSchema, type GatewaySettingsPatch } from "./settings";
+import { gatewayPatchSchema, type GatewayPatch } from "./content-controls";
+import { assertCoherentSettings } from "./settings";
 
 /** Changes the given settings and keeps the others. */
 export async function updateGateway({
@@ -17,9 +18,9 @@ export async function updateGateway({
   ctx: ServiceContext;
   teamId: string;
   slug: string;
-  settings: GatewaySettingsPatch;
+  settings: GatewayPatch;
 }): Promise<Gateway> {
-  const patch = parseInput(gatewaySettingsPatchSchema, settings);
+  const patch = parseInput(gatewayPatchSchema, settings);
   await requireRole(ctx, teamId, "admin");
   return changeDirectory(ctx.db, teamId, async (tx) => {
     const [gateway] = await tx

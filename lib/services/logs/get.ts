@@ -1,5 +1,5 @@
-import { and, asc, eq } from "drizzle-orm";
-import { providerKeys, requestLogPayloads, requestLogs, type RequestLog, type RequestLogPayload } from "@/db/schema";
+import { and, asc, eq, inArray } from "drizzle-orm";
+import { gateways, providerKeys, requestLogPayloads, requestLogs, type RequestLog, type RequestLogPayload } from "@/db/schema";
 import { isCustomProviderSlug, providers } from "@/lib/providers";
 import type { ServiceContext } from "../context";
 import { NotFoundError } from "../errors";
@@ -24,6 +24,16 @@ export interface RequestLogDetail {
    * this one included, in the order they were tried. Empty for rows from before request ids.
    */
   attempts: RequestAttempt[];
+  /** For a guardrail evaluation's row: the first row of the request it judged (`parent_request_id`). */
+  parent: LogLink | null;
+  /** The rows of this request's guardrail evaluations, by log id, for the ones still stored. */
+  evaluations: Record<string, LogLink>;
+}
+
+/** Where another log row of the team is: an evaluator may be called through another of its gateways. */
+export interface LogLink {
+  id: string;
+  gatewaySlug: string;
 }
 
 /** What identifies a stored key in a log: never its secret. */
@@ -70,8 +80,14 @@ export async function getRequestLog({
   if (!row) throw new NotFoundError(`log ${logId} not found`);
   const { logId: _logId, teamId: _teamId, ...payload } = row.payload ?? {};
   const responseBody = row.payload?.responseBody;
-  const attempts = row.log.requestId ? await attemptsOf(ctx, teamId, row.log.requestId) : [];
+  const [attempts, parent, evaluations] = await Promise.all([
+    row.log.requestId ? attemptsOf(ctx, teamId, row.log.requestId) : [],
+    row.log.parentRequestId ? parentOf(ctx, teamId, row.log.parentRequestId) : null,
+    evaluationsOf(ctx, teamId, row.log),
+  ]);
   return {
+    parent,
+    evaluations,
     key: attempts.find((attempt) => attempt.id === row.log.id)?.key ?? (row.log.providerKeyId ? await usedKey(ctx, teamId, row.log.providerKeyId) : null),
     attempts,
     log: row.log,
@@ -113,6 +129,28 @@ async function attemptsOf(ctx: ServiceContext, teamId: string, requestId: string
     ...attempt,
     key: keyId ? { id: keyId, alias: keyAlias, preview: keyStart === null ? null : keyPreview(keyStart, keyLast4 ?? "") } : null,
   }));
+}
+
+async function parentOf(ctx: ServiceContext, teamId: string, parentRequestId: string): Promise<LogLink | null> {
+  const [parent] = await ctx.db
+    .select({ id: requestLogs.id, gatewaySlug: gateways.slug })
+    .from(requestLogs)
+    .innerJoin(gateways, eq(gateways.id, requestLogs.gatewayId))
+    .where(and(eq(requestLogs.teamId, teamId), eq(requestLogs.requestId, parentRequestId)))
+    .orderBy(asc(requestLogs.step), asc(requestLogs.attempt), asc(requestLogs.id))
+    .limit(1);
+  return parent ?? null;
+}
+
+async function evaluationsOf(ctx: ServiceContext, teamId: string, log: RequestLog): Promise<Record<string, LogLink>> {
+  const ids = [...new Set((log.guardrails ?? []).flatMap((outcome) => (outcome.evaluationLogId ? [outcome.evaluationLogId] : [])))];
+  if (ids.length === 0) return {};
+  const rows = await ctx.db
+    .select({ id: requestLogs.id, gatewaySlug: gateways.slug })
+    .from(requestLogs)
+    .innerJoin(gateways, eq(gateways.id, requestLogs.gatewayId))
+    .where(and(eq(requestLogs.teamId, teamId), inArray(requestLogs.id, ids)));
+  return Object.fromEntries(rows.map((row) => [row.id, row]));
 }
 
 async function usedKey(ctx: ServiceContext, teamId: string, keyId: string): Promise<UsedKey> {

@@ -275,4 +275,40 @@ describe("getRequestLog", () => {
     const detail = await getRequestLog({ ctx: operatorOf(handle), teamId: team.id, gatewaySlug: "prod", logId: ids[0]! });
     expect(detail).toMatchObject({ attempts: [], key: null });
   });
+
+  it("links a request's guardrail evaluations to their own rows, and an evaluation back to the request it judged", async () => {
+    const team = await newTeam(handle);
+    const ctx = operatorOf(handle);
+    const prod = await createGateway({ ctx, teamId: team.id, slug: "prod" });
+    const judge = await createGateway({ ctx, teamId: team.id, slug: "judge" });
+    const requestId = `req-guarded-${team.id}`;
+    const at = new Date(T0);
+    await writeLogBatch(handle.db, [
+      testLogEvent(0, {
+        id: `${requestId}-log`,
+        requestId,
+        teamId: team.id,
+        gatewayId: prod.id,
+        statusCode: 424,
+        success: false,
+        createdAt: at,
+        guardrails: [
+          { check: "prompt", categories: ["S1"], action: "BLOCK", evaluationLogId: `${requestId}-eval` },
+          { check: "response", categories: [], action: "NONE", evaluationLogId: `${requestId}-gone` },
+        ],
+        dlp: { action: "REDACT", findings: [{ check: "REQUEST", policyId: "pii", profileId: "credit_card", entryId: "credit_card", action: "REDACT", count: 2 }] },
+      }, false),
+      testLogEvent(1, { id: `${requestId}-eval`, requestId: `${requestId}-e`, parentRequestId: requestId, teamId: team.id, gatewayId: judge.id, createdAt: at }, false),
+    ]);
+
+    const viewer = await viewerOf(team);
+    const request = await getRequestLog({ ctx: viewer, teamId: team.id, gatewaySlug: "prod", logId: `${requestId}-log` });
+    expect(request.evaluations).toEqual({ [`${requestId}-eval`]: { id: `${requestId}-eval`, gatewaySlug: "judge" } });
+    expect(request.parent).toBeNull();
+    expect(request.log.dlp?.findings[0]).toMatchObject({ entryId: "credit_card", count: 2 });
+
+    const evaluation = await getRequestLog({ ctx: viewer, teamId: team.id, gatewaySlug: "judge", logId: `${requestId}-eval` });
+    expect(evaluation.parent).toEqual({ id: `${requestId}-log`, gatewaySlug: "prod" });
+    expect(evaluation.evaluations).toEqual({});
+  });
 });

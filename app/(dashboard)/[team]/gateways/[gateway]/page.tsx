@@ -13,10 +13,13 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Tabs } from "@/components/ui/tabs";
 import { requireTeam } from "@/lib/auth/team";
 import { config } from "@/lib/config";
+import { judgedCategories } from "@/lib/guardrails/settings";
 import { providers as catalog } from "@/lib/providers";
 import { catalogModels } from "@/lib/pricing/cost";
 import { NotFoundError } from "@/lib/services/errors";
 import { RateLimitRulesCard, SpendLimitsCard } from "@/components/limits/limit-cards";
+import { DlpSettingsCard } from "@/components/gateways/dlp-settings";
+import { GuardrailsSettingsCard } from "@/components/gateways/guardrails-settings";
 import { getGateway } from "@/lib/services/gateways/get";
 import { gatewaySpendLimitSpend } from "@/lib/services/limits/spend";
 import { gatewaySettingsSchema, type GatewaySettings } from "@/lib/services/gateways/settings";
@@ -24,6 +27,7 @@ import { listProviderKeys } from "@/lib/services/provider-keys/list";
 import { roleAtLeast } from "@/lib/services/roles";
 import { gatewayBaseUrls } from "@/lib/services/teams/base-urls";
 import { deleteGatewayAction, updateGatewayAction } from "../actions";
+import { saveDlpAction, saveGuardrailsAction } from "./content-control-actions";
 import {
   enableSpendLimitsAction,
   removeGatewayRateLimitAction,
@@ -197,6 +201,15 @@ export default async function GatewayPage({ params }: { params: Params }) {
           role={role}
           action={updateGatewayAction.bind(null, team.slug, gateway.slug)}
         />
+
+        <GuardrailsSettingsCard
+          settings={gateway.guardrails}
+          judged={{ "llama-guard": judgedCategories({ kind: "llama-guard", model: "" }), "openai-moderation": judgedCategories({ kind: "openai-moderation" }) }}
+          canEdit={canEdit}
+          action={saveGuardrailsAction.bind(null, team.slug, gateway.slug)}
+        />
+
+        <DlpSettingsCard settings={gateway.dlp} canEdit={canEdit} action={saveDlpAction.bind(null, team.slug, gateway.slug)} />
 
         <RateLimitRulesCard
           rules={gateway.rateLimits}

@@ -17,6 +17,7 @@ import { wireFormatName } from "@/lib/services/logs/formats";
 import { getRequestLog, type RequestAttempt, type UsedKey } from "@/lib/services/logs/get";
 import { formatBytes, formatCost, formatDateTime, formatDuration, formatIsoUtc, formatNumber } from "@/lib/utils/format";
 import { AttemptBadges, CacheHitBadge, MetadataChips, StatusBadge } from "../log-parts";
+import { DlpCard, GuardrailsCard, ParentRequestLink, RouteCard } from "./content-controls";
 import { formatBody, splitHeaders } from "./headers";
 
 type Params = Promise<{ team: string; gateway: string; logId: string }>;
@@ -30,7 +31,7 @@ export default async function LogDetailPage({ params }: { params: Params }) {
     if (error instanceof NotFoundError) notFound();
     throw error;
   });
-  const { log, payload, reassembled, translation, key, attempts } = detail;
+  const { log, payload, reassembled, translation, key, attempts, parent, evaluations } = detail;
   const gatewayBase = `/${team.slug}/gateways/${gatewaySlug}`;
 
   const facts: [string, ReactNode][] = [
@@ -58,6 +59,9 @@ export default async function LogDetailPage({ params }: { params: Params }) {
     ["Log ID", <IdValue key="l" value={log.id} />],
     ...(log.requestId ? [["Request ID", <IdValue key="r" value={log.requestId} />] satisfies [string, ReactNode]] : []),
     ["Event ID", <IdValue key="e" value={log.eventId} />],
+    ...(log.parentRequestId
+      ? [["Guardrail evaluation of", <ParentRequestLink key="pr" parent={parent} parentRequestId={log.parentRequestId} teamSlug={team.slug} />] satisfies [string, ReactNode]]
+      : []),
     ["Gateway token", log.tokenId ? <IdValue value={log.tokenId} /> : "None"],
     ["Path", <code key="p" className="font-mono text-[13px] break-all">{log.method} {log.path}</code>],
     ["User agent", log.userAgent ? <span className="break-all">{log.userAgent}</span> : "–"],
@@ -99,6 +103,10 @@ export default async function LogDetailPage({ params }: { params: Params }) {
             {log.errorMessage}
           </Alert>
         ) : null}
+
+        {log.route ? <RouteCard route={log.route} routesHref={`${gatewayBase}/routes/${encodeURIComponent(log.route.name)}`} /> : null}
+        {log.guardrails && log.guardrails.length > 0 ? <GuardrailsCard outcomes={log.guardrails} evaluations={evaluations} teamSlug={team.slug} /> : null}
+        {log.dlp && log.dlp.findings.length > 0 ? <DlpCard outcome={log.dlp} /> : null}
 
         {attempts.length > 1 ? <AttemptsCard attempts={attempts} current={log.id} logsBase={`${gatewayBase}/logs`} /> : null}
 
