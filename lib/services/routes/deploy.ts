@@ -4,11 +4,11 @@ import { routeDeployments, routes, type RouteDeployment, type RouteVersion } fro
 import { newId } from "@/lib/ids";
 import { validateRoute } from "@/lib/routes/validate";
 import { changeDirectory } from "@/lib/state/directory-changes";
+import { actorId } from "../context";
 import { InvalidInputError } from "../errors";
 import { requireRole } from "../roles";
 import { describeRouteProblems } from "./elements";
 import { findRoute, findVersion, providerChecker, type RouteInGateway, type RouteScope } from "./lookup";
-import { actorUserId } from "./save-version";
 
 export interface Deployed {
   deployment: RouteDeployment;
@@ -37,7 +37,7 @@ export async function deployVersion(
       .where(and(eq(routes.teamId, teamId), eq(routes.id, found.route.id)));
     const [deployment] = await tx
       .insert(routeDeployments)
-      .values({ id: newId("rtd"), teamId, routeId: found.route.id, versionId: version.id, createdBy: actorUserId(ctx.actor) })
+      .values({ id: newId("rtd"), teamId, routeId: found.route.id, versionId: version.id, createdBy: actorId(ctx) })
       .returning();
     return { deployment: deployment!, version };
   });
