@@ -113,6 +113,15 @@ const ROUTE = {
   ],
 };
 
+/**
+ * The dlp-stream row's gateway's DLP: the built-in detectors' redaction on responses, as a team
+ * guarding what its models say would set it.
+ */
+const DLP = {
+  enabled: true,
+  policies: [{ id: "bench", enabled: true, profiles: ["credit_card", "email", "secrets"], actions: { RESPONSE: "REDACT" } }],
+};
+
 /** The team of the limits row: its own budget, token and key, so that no other row counts against them. */
 const LIMITS_TEAM = "limits";
 /** Requests per minute and USD per day: counted on every request, reached by none. */
@@ -184,14 +193,11 @@ function seedSwitchyard(store: Store, upstreamOrigin: string, tree = root): { to
     run(["key", "add", "bench", "aws-bedrock", "--secret", credential, "--base-url", upstreamOrigin]);
   }
   if (tree !== root) return { token };
-  // The DLP row's gateway: compat's request, with DLP redacting responses (bench/seed-dlp.ts).
-  run(["gateway", "create", "bench", "dlp", "--authentication"]);
-  execFileSync(process.execPath, ["--import", "tsx", path.join(root, "bench/seed-dlp.ts")], {
-    cwd: root,
-    env: { ...process.env, SWITCHYARD_DATA_DIR: store.dataDir, DATABASE_URL: store.databaseUrl },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  const routeFile = path.join(dataDir("switchyard-bench-route-"), "route.json");
+  const settingsDir = dataDir("switchyard-bench-settings-");
+  const dlpFile = path.join(settingsDir, "dlp.json");
+  writeFileSync(dlpFile, JSON.stringify(DLP));
+  run(["gateway", "create", "bench", "dlp", "--authentication", "--dlp", dlpFile]);
+  const routeFile = path.join(settingsDir, "route.json");
   writeFileSync(routeFile, JSON.stringify(ROUTE));
   run(["route", "import", "bench", "logged", routeFile]);
   run(["route", "deploy", "bench", "logged", ROUTE.name, "1"]);

@@ -1,30 +1,10 @@
-import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { cliOnOwnDatabase } from "@/tests/support/cli";
 
-const BIN = path.resolve(import.meta.dirname, "../bin/switchyard.js");
-const dataDir = mkdtempSync(path.join(tmpdir(), "switchyard-cli-"));
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
-
-/** Runs the real CLI in a child process on an embedded database of its own. */
-function switchyard(args: string[], stdin?: string) {
-  const result = spawnSync(process.execPath, [BIN, ...args], {
-    input: stdin ?? "",
-    encoding: "utf8",
-    env: {
-      ...process.env,
-      SWITCHYARD_DATA_DIR: dataDir,
-      SWITCHYARD_PUBLIC_URL: "https://ai.example.com",
-      DATABASE_URL: "",
-      DATABASE_DRIVER: "",
-      SWITCHYARD_MASTER_KEYS: "",
-    },
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const { switchyard, dataDir } = cliOnOwnDatabase("main", { SWITCHYARD_PUBLIC_URL: "https://ai.example.com" });
 
 // Each run starts Node, tsx and the embedded database (the first run also creates it): seconds, not milliseconds.
 describe("switchyard CLI", { timeout: 180_000 }, () => {

@@ -89,8 +89,6 @@ export const guardrailSettingsSchema = z.strictObject(
   { error: objectError("prompt, response and evaluator") },
 ) satisfies z.ZodType<GuardrailSettings, unknown>;
 
-export type GuardrailSettingsInput = z.input<typeof guardrailSettingsSchema>;
-
 /** The rules of one check (`prompt` or `response`); empty when none is set, and then nothing needs evaluating. */
 export function rulesFor(settings: GuardrailSettings, check: GuardrailCheck): Partial<Record<GuardrailCategory, GuardrailAction>> {
   return settings[check];

@@ -10,3 +10,8 @@ export interface ServiceContext {
   db: Database;
   actor: Actor;
 }
+
+/** Who did something, as rows record it (granted by, created by): a user id, or null for the CLI. */
+export function actorId(ctx: ServiceContext): string | null {
+  return ctx.actor.type === "user" ? ctx.actor.userId : null;
+}

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { fakeProviderUrl, openDialog, OWNER, screenshotBothThemes, uniqueSlug } from "./support/app";
+import { addGatewayKey, createGateway, createGatewayToken, OWNER, screenshotBothThemes, uniqueSlug } from "./support/app";
 
 // The dashboard side of issue 13's content controls: guardrails and DLP set on the gateway page
 // (a pattern RE2 refuses is named beside its field), then a prompt a guardrail blocks and a card
@@ -30,29 +30,9 @@ function chat(content: string) {
 }
 
 test("a gateway with a stored key and a token for it", async () => {
-  await page.goto(`/${team}/gateways`);
-  const create = await openDialog(page, "Create gateway", "Create a gateway");
-  await create.getByLabel("Gateway ID").fill(GATEWAY);
-  await create.getByRole("button", { name: "Create gateway" }).click();
-  await expect(page).toHaveURL(new RegExp(`/${team}/gateways/${GATEWAY}$`));
-
-  await page.goto(`/${team}/keys`);
-  const key = await openDialog(page, "Add key", "Add a provider key");
-  await key.getByLabel("Provider").selectOption("openai");
-  await key.getByLabel("Used by").selectOption(GATEWAY);
-  await key.getByLabel("API key").fill("sk-e2e-controls-0000000CCCC");
-  await key.getByLabel(/^Base URL/).fill(fakeProviderUrl());
-  await key.getByRole("button", { name: "Add key" }).click();
-  await expect(key).toBeHidden();
-
-  await page.goto(`/${team}/tokens`);
-  const dialog = await openDialog(page, "Create token", "Create a gateway token");
-  await dialog.getByLabel("Name").fill(`controls ${GATEWAY}`);
-  await dialog.getByRole("checkbox", { name: GATEWAY }).check();
-  await dialog.getByRole("button", { name: "Create token" }).click();
-  token = (await dialog.getByTestId("new-token").textContent())?.trim() ?? "";
-  expect(token).toMatch(/^sy_/);
-  await dialog.getByRole("button", { name: "Done" }).click();
+  await createGateway(page, team, GATEWAY);
+  await addGatewayKey(page, team, GATEWAY, "sk-e2e-controls-0000000CCCC");
+  token = await createGatewayToken(page, team, GATEWAY, `controls ${GATEWAY}`);
 });
 
 test("the gateway page sets guardrails: Violent Crimes blocked in prompts, judged by OpenAI's moderation", async () => {

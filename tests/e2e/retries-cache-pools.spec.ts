@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { fakeProviderUrl, openDialog, OWNER, screenshotBothThemes, uniqueSlug } from "./support/app";
+import { createGateway, createGatewayToken, fakeProviderUrl, openDialog, OWNER, screenshotBothThemes, uniqueSlug } from "./support/app";
 
 // The dashboard side of issue 11: the gateway settings for retries, the request timeout and the
 // cache without their "not enforced yet" labels; a pool of provider keys with weights and a key
@@ -45,11 +45,7 @@ function chat(model: string, headers: Record<string, string> = {}) {
 }
 
 test("the settings for retries, the request timeout and the cache are enforced: no 'not enforced yet' label", async ({}, testInfo) => {
-  await page.goto(`/${team}/gateways`);
-  const create = await openDialog(page, "Create gateway", "Create a gateway");
-  await create.getByLabel("Gateway ID").fill(GATEWAY);
-  await create.getByRole("button", { name: "Create gateway" }).click();
-  await expect(page).toHaveURL(new RegExp(`/${team}/gateways/${GATEWAY}$`));
+  await createGateway(page, team, GATEWAY);
 
   // The innermost grid holding the section's title: the section itself.
   const section = (title: string) => page.locator("div.grid").filter({ has: page.getByRole("heading", { name: title, exact: true }) }).last();
@@ -76,14 +72,7 @@ test("the settings for retries, the request timeout and the cache are enforced: 
 });
 
 test("a token for the gateway's requests", async () => {
-  await page.goto(`/${team}/tokens`);
-  const dialog = await openDialog(page, "Create token", "Create a gateway token");
-  await dialog.getByLabel("Name").fill(`pools ${GATEWAY}`);
-  await dialog.getByRole("checkbox", { name: GATEWAY }).check();
-  await dialog.getByRole("button", { name: "Create token" }).click();
-  token = (await dialog.getByTestId("new-token").textContent())?.trim() ?? "";
-  expect(token).toMatch(/^sy_/);
-  await dialog.getByRole("button", { name: "Done" }).click();
+  token = await createGatewayToken(page, team, GATEWAY, `pools ${GATEWAY}`);
 });
 
 test("a second key under an alias is refused unless it joins the pool; the pool shows its keys and weights", async ({}, testInfo) => {

@@ -1,5 +1,5 @@
 import { expect, test, type Request } from "@playwright/test";
-import { createInvitation, fakeProviderUrl, openDialog, OWNER, screenshotBothThemes, signUpWithInvitation, uniqueSlug } from "./support/app";
+import { addGatewayKey, createGateway, createInvitation, openDialog, OWNER, screenshotBothThemes, signUpWithInvitation, uniqueSlug } from "./support/app";
 
 // Every action checks the role on the server. The UI hides what a viewer may not do; a hand-made
 // request for it is refused by the service all the same.
@@ -14,19 +14,8 @@ test("a viewer is refused key creation, in the UI and by a hand-made request", a
   const invitation = await createInvitation(page, team, "viewer");
 
   // A gateway of its own with a key, so the viewer's playground has something to (not) send to.
-  await page.goto(`/${team}/gateways`);
-  const create = await openDialog(page, "Create gateway", "Create a gateway");
-  await create.getByLabel("Gateway ID").fill(GATEWAY);
-  await create.getByRole("button", { name: "Create gateway" }).click();
-  await expect(page).toHaveURL(new RegExp(`/${team}/gateways/${GATEWAY}$`));
-  await page.goto(`/${team}/keys`);
-  const add = await openDialog(page, "Add key", "Add a provider key");
-  await add.getByLabel("Provider").selectOption("openai");
-  await add.getByLabel("Used by").selectOption(GATEWAY);
-  await add.getByLabel("API key").fill("sk-roles-gateway-0123456789");
-  await add.getByLabel(/^Base URL/).fill(fakeProviderUrl());
-  await add.getByRole("button", { name: "Add key" }).click();
-  await expect(add).toBeHidden();
+  await createGateway(page, team, GATEWAY);
+  await addGatewayKey(page, team, GATEWAY, "sk-roles-gateway-0123456789");
 
   // For the hand-made request, the owner's own "add key" server action call is captured (and
   // stopped, so the owner adds nothing).

@@ -1,6 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import { percentageBucket } from "@/lib/routes/percentage";
-import { fakeProviderUrl, openDialog, OWNER, screenshotBothThemes, uniqueSlug } from "./support/app";
+import { addGatewayKey, createGateway, createGatewayToken, openDialog, OWNER, screenshotBothThemes, uniqueSlug } from "./support/app";
 
 // Issue 13 as a new user tries it: a route built in the dashboard (free plan → a cheap model; the
 // rest 90/10 over two models; the main model falling back to the cheap one), seen as a diagram,
@@ -36,29 +36,9 @@ async function callSupport(plan: string, eventId = eventIdFor(true)) {
 }
 
 test("a gateway with a stored key and a token", async () => {
-  await page.goto(`/${team}/gateways`);
-  const create = await openDialog(page, "Create gateway", "Create a gateway");
-  await create.getByLabel("Gateway ID").fill(GATEWAY);
-  await create.getByRole("button", { name: "Create gateway" }).click();
-  await expect(page).toHaveURL(new RegExp(`/${team}/gateways/${GATEWAY}$`));
-
-  await page.goto(`/${team}/keys`);
-  const key = await openDialog(page, "Add key", "Add a provider key");
-  await key.getByLabel("Provider").selectOption("openai");
-  await key.getByLabel("Used by").selectOption(GATEWAY);
-  await key.getByLabel("API key").fill("sk-e2e-routes-00000000RRRR");
-  await key.getByLabel(/^Base URL/).fill(fakeProviderUrl());
-  await key.getByRole("button", { name: "Add key" }).click();
-  await expect(key).toBeHidden();
-
-  await page.goto(`/${team}/tokens`);
-  const dialog = await openDialog(page, "Create token", "Create a gateway token");
-  await dialog.getByLabel("Name").fill(`routes ${GATEWAY}`);
-  await dialog.getByRole("checkbox", { name: GATEWAY }).check();
-  await dialog.getByRole("button", { name: "Create token" }).click();
-  token = (await dialog.getByTestId("new-token").textContent())?.trim() ?? "";
-  expect(token).toMatch(/^sy_/);
-  await dialog.getByRole("button", { name: "Done" }).click();
+  await createGateway(page, team, GATEWAY);
+  await addGatewayKey(page, team, GATEWAY, "sk-e2e-routes-00000000RRRR");
+  token = await createGatewayToken(page, team, GATEWAY, `routes ${GATEWAY}`);
 });
 
 test("a new route from the template, shown as a diagram", async ({}, testInfo) => {

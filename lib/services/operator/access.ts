@@ -13,8 +13,3 @@ export async function isOperator(ctx: ServiceContext): Promise<boolean> {
 export async function requireOperator(ctx: ServiceContext, what: string): Promise<void> {
   if (!(await isOperator(ctx))) throw new ForbiddenError(`only the deployment's operator can ${what}`);
 }
-
-/** Who granted something, as the ledger records it: a user id, or null for the CLI. */
-export function actorId(ctx: ServiceContext): string | null {
-  return ctx.actor.type === "user" ? ctx.actor.userId : null;
-}

@@ -4,10 +4,10 @@ import { creditGrants, limitCounters, teams } from "@/db/schema";
 import { creditsRule } from "@/lib/limits/rules";
 import { newId } from "@/lib/ids";
 import { changeDirectory } from "@/lib/state/directory-changes";
-import type { ServiceContext } from "../context";
+import { actorId, type ServiceContext } from "../context";
 import { NotFoundError } from "../errors";
 import { parseInput } from "../validation";
-import { actorId, requireOperator } from "./access";
+import { requireOperator } from "./access";
 
 export interface CreditGrantView {
   id: string;

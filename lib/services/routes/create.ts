@@ -35,7 +35,7 @@ export async function createRoute({
       .onConflictDoNothing()
       .returning();
     if (!route) throw new ConflictError(`route "${name}" already exists in gateway "${gateway.slug}"`);
-    const version = await insertVersion(tx, route, checked, ctx.actor);
+    const version = await insertVersion(tx, route, checked, ctx);
     return { route, version };
   });
 }

@@ -1,9 +1,8 @@
 import { and, eq } from "drizzle-orm";
 import { routes, type Route } from "@/db/schema";
 import { changeDirectory } from "@/lib/state/directory-changes";
-import type { ServiceContext } from "../context";
 import { requireRole } from "../roles";
-import { findRoute } from "./lookup";
+import { findRoute, type RouteScope } from "./lookup";
 
 /** Deletes a route with its versions and deployments; `dynamic/{name}` stops resolving at once. */
 export async function deleteRoute({
@@ -11,12 +10,7 @@ export async function deleteRoute({
   teamId,
   gatewaySlug,
   route: idOrName,
-}: {
-  ctx: ServiceContext;
-  teamId: string;
-  gatewaySlug: string;
-  route: string;
-}): Promise<Route> {
+}: RouteScope): Promise<Route> {
   await requireRole(ctx, teamId, "admin");
   return changeDirectory(ctx.db, teamId, async (tx) => {
     const { route } = await findRoute(tx, teamId, gatewaySlug, idOrName);

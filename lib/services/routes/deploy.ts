@@ -4,12 +4,11 @@ import { routeDeployments, routes, type RouteDeployment, type RouteVersion } fro
 import { newId } from "@/lib/ids";
 import { validateRoute } from "@/lib/routes/validate";
 import { changeDirectory } from "@/lib/state/directory-changes";
-import type { ServiceContext } from "../context";
+import { actorId } from "../context";
 import { InvalidInputError } from "../errors";
 import { requireRole } from "../roles";
 import { describeRouteProblems } from "./elements";
-import { findRoute, findVersion, providerChecker, type RouteInGateway } from "./lookup";
-import { actorUserId } from "./save-version";
+import { findRoute, findVersion, providerChecker, type RouteInGateway, type RouteScope } from "./lookup";
 
 export interface Deployed {
   deployment: RouteDeployment;
@@ -21,8 +20,7 @@ export interface Deployed {
  * at once. Validity is checked again: a custom provider removed since the save makes it undeployable.
  */
 export async function deployVersion(
-  ctx: ServiceContext,
-  { teamId, gatewaySlug, route: idOrName }: { teamId: string; gatewaySlug: string; route: string },
+  { ctx, teamId, gatewaySlug, route: idOrName }: RouteScope,
   pick: (db: Database, found: RouteInGateway) => Promise<RouteVersion>,
 ): Promise<Deployed> {
   const isKnownProvider = await providerChecker(ctx.db, teamId);
@@ -39,26 +37,14 @@ export async function deployVersion(
       .where(and(eq(routes.teamId, teamId), eq(routes.id, found.route.id)));
     const [deployment] = await tx
       .insert(routeDeployments)
-      .values({ id: newId("rtd"), teamId, routeId: found.route.id, versionId: version.id, createdBy: actorUserId(ctx.actor) })
+      .values({ id: newId("rtd"), teamId, routeId: found.route.id, versionId: version.id, createdBy: actorId(ctx) })
       .returning();
     return { deployment: deployment!, version };
   });
 }
 
 /** Deploys a version, by number or id: from then on `dynamic/{name}` runs it. */
-export async function deployRoute({
-  ctx,
-  teamId,
-  gatewaySlug,
-  route,
-  version,
-}: {
-  ctx: ServiceContext;
-  teamId: string;
-  gatewaySlug: string;
-  route: string;
-  version: number | string;
-}): Promise<Deployed> {
-  await requireRole(ctx, teamId, "admin");
-  return deployVersion(ctx, { teamId, gatewaySlug, route }, (db, found) => findVersion(db, found.route, version));
+export async function deployRoute({ version, ...scope }: RouteScope & { version: number | string }): Promise<Deployed> {
+  await requireRole(scope.ctx, scope.teamId, "admin");
+  return deployVersion(scope, (db, found) => findVersion(db, found.route, version));
 }

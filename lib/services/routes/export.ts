@@ -1,7 +1,6 @@
 import type { RouteElement } from "@/lib/routes/types";
-import type { ServiceContext } from "../context";
 import { requireRole } from "../roles";
-import { findRoute, findVersion, latestVersion } from "./lookup";
+import { findRoute, findVersion, latestVersion, type RouteScope } from "./lookup";
 
 export interface ExportedRoute {
   /** Cloudflare's route object, which `importRoute` (and Cloudflare's API) take back. */
@@ -17,11 +16,7 @@ export async function exportRoute({
   gatewaySlug,
   route: idOrName,
   version,
-}: {
-  ctx: ServiceContext;
-  teamId: string;
-  gatewaySlug: string;
-  route: string;
+}: RouteScope & {
   version?: number | string;
 }): Promise<ExportedRoute> {
   await requireRole(ctx, teamId, "viewer");

@@ -1,7 +1,6 @@
 import type { Gateway, Route, RouteDeployment, RouteVersion } from "@/db/schema";
-import type { ServiceContext } from "../context";
 import { requireRole } from "../roles";
-import { currentDeployment, findRoute, findVersion, latestVersion } from "./lookup";
+import { currentDeployment, findRoute, findVersion, latestVersion, type RouteScope } from "./lookup";
 
 export interface RouteDetail {
   gateway: Gateway;
@@ -17,12 +16,7 @@ export async function getRoute({
   teamId,
   gatewaySlug,
   route: idOrName,
-}: {
-  ctx: ServiceContext;
-  teamId: string;
-  gatewaySlug: string;
-  route: string;
-}): Promise<RouteDetail> {
+}: RouteScope): Promise<RouteDetail> {
   await requireRole(ctx, teamId, "viewer");
   const { gateway, route } = await findRoute(ctx.db, teamId, gatewaySlug, idOrName);
   const [latest, deployment] = await Promise.all([latestVersion(ctx.db, route), currentDeployment(ctx.db, route)]);

@@ -2,8 +2,17 @@ import { and, desc, eq, or } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { customProviders, routeDeployments, routes, routeVersions, type Gateway, type Route, type RouteDeployment, type RouteVersion } from "@/db/schema";
 import { CUSTOM_PROVIDER_PREFIX, isCustomProviderSlug, providers } from "@/lib/providers";
+import type { ServiceContext } from "../context";
 import { NotFoundError } from "../errors";
 import { findGateway } from "../gateways/get";
+
+/** What every service on one route takes: the route by id or name (`route`) in a team's gateway. */
+export interface RouteScope {
+  ctx: ServiceContext;
+  teamId: string;
+  gatewaySlug: string;
+  route: string;
+}
 
 /** A route with its gateway, for services that have already checked the actor's role in the team. */
 export interface RouteInGateway {

@@ -1,10 +1,9 @@
 import { and, eq } from "drizzle-orm";
 import { routes, type Route } from "@/db/schema";
 import { changeDirectory } from "@/lib/state/directory-changes";
-import type { ServiceContext } from "../context";
 import { ConflictError } from "../errors";
 import { requireRole } from "../roles";
-import { findRoute } from "./lookup";
+import { findRoute, type RouteScope } from "./lookup";
 import { parseRouteName } from "./name";
 
 /** Renames a route (PATCH {name}): callers of `dynamic/{old}` stop reaching it, `dynamic/{new}` does at once. */
@@ -14,11 +13,7 @@ export async function renameRoute({
   gatewaySlug,
   route: idOrName,
   name: rawName,
-}: {
-  ctx: ServiceContext;
-  teamId: string;
-  gatewaySlug: string;
-  route: string;
+}: RouteScope & {
   name: unknown;
 }): Promise<Route> {
   const name = parseRouteName(rawName);

@@ -1,36 +1,23 @@
 import { and, desc, eq, ne } from "drizzle-orm";
 import { routeDeployments } from "@/db/schema";
-import type { ServiceContext } from "../context";
 import { InvalidInputError } from "../errors";
 import { requireRole } from "../roles";
 import { deployVersion, type Deployed } from "./deploy";
-import { findVersion } from "./lookup";
+import { findVersion, type RouteScope } from "./lookup";
 
 /**
  * Deploys an older version again: the one given, else the version that served before the current
  * one (the latest deployment of another version), as Cloudflare's rollback does.
  */
-export async function rollbackRoute({
-  ctx,
-  teamId,
-  gatewaySlug,
-  route,
-  version,
-}: {
-  ctx: ServiceContext;
-  teamId: string;
-  gatewaySlug: string;
-  route: string;
-  version?: number | string;
-}): Promise<Deployed> {
-  await requireRole(ctx, teamId, "admin");
-  return deployVersion(ctx, { teamId, gatewaySlug, route }, async (db, { route: found }) => {
+export async function rollbackRoute({ version, ...scope }: RouteScope & { version?: number | string }): Promise<Deployed> {
+  await requireRole(scope.ctx, scope.teamId, "admin");
+  return deployVersion(scope, async (db, { route: found }) => {
     if (version !== undefined) return findVersion(db, found, version);
     if (!found.deployedVersionId) throw new InvalidInputError(`route "${found.name}" has never been deployed, so there is nothing to roll back`);
     const [previous] = await db
       .select({ versionId: routeDeployments.versionId })
       .from(routeDeployments)
-      .where(and(eq(routeDeployments.teamId, teamId), eq(routeDeployments.routeId, found.id), ne(routeDeployments.versionId, found.deployedVersionId)))
+      .where(and(eq(routeDeployments.teamId, found.teamId), eq(routeDeployments.routeId, found.id), ne(routeDeployments.versionId, found.deployedVersionId)))
       .orderBy(desc(routeDeployments.createdAt), desc(routeDeployments.id))
       .limit(1);
     if (!previous) throw new InvalidInputError(`route "${found.name}" has had only one version deployed, so there is nothing to roll back to`);

@@ -3,17 +3,13 @@ import type { Database } from "@/db/client";
 import { routes, routeVersions, type Route, type RouteVersion } from "@/db/schema";
 import { newId } from "@/lib/ids";
 import { changeDirectory } from "@/lib/state/directory-changes";
-import type { Actor, ServiceContext } from "../context";
+import { actorId, type ServiceContext } from "../context";
 import { requireRole } from "../roles";
 import { checkElements, type CheckedElements } from "./elements";
-import { findRoute, providerChecker } from "./lookup";
-
-export function actorUserId(actor: Actor): string | null {
-  return actor.type === "user" ? actor.userId : null;
-}
+import { findRoute, providerChecker, type RouteScope } from "./lookup";
 
 /** Adds the route's next version (1 for a new route); the caller is inside a directory change. */
-export async function insertVersion(db: Database, route: Route, checked: CheckedElements, actor: Actor): Promise<RouteVersion> {
+export async function insertVersion(db: Database, route: Route, checked: CheckedElements, ctx: ServiceContext): Promise<RouteVersion> {
   const [{ next }] = (await db
     .select({ next: sql<number>`coalesce(max(${routeVersions.number}), 0) + 1`.mapWith(Number) })
     .from(routeVersions)
@@ -28,7 +24,7 @@ export async function insertVersion(db: Database, route: Route, checked: Checked
       elements: checked.elements,
       problems: checked.problems,
       valid: checked.problems.length === 0,
-      createdBy: actorUserId(actor),
+      createdBy: actorId(ctx),
     })
     .returning();
   await db.update(routes).set({ updatedAt: new Date() }).where(eq(routes.id, route.id));
@@ -45,17 +41,13 @@ export async function saveRouteVersion({
   gatewaySlug,
   route: idOrName,
   elements,
-}: {
-  ctx: ServiceContext;
-  teamId: string;
-  gatewaySlug: string;
-  route: string;
+}: RouteScope & {
   elements: unknown;
 }): Promise<RouteVersion> {
   await requireRole(ctx, teamId, "admin");
   const checked = checkElements(elements, await providerChecker(ctx.db, teamId));
   return changeDirectory(ctx.db, teamId, async (tx) => {
     const { route } = await findRoute(tx, teamId, gatewaySlug, idOrName);
-    return insertVersion(tx, route, checked, ctx.actor);
+    return insertVersion(tx, route, checked, ctx);
   });
 }

@@ -1,10 +1,9 @@
 import { z } from "zod";
 import { testRoute, type RouteTest } from "@/lib/routes/tester";
-import type { ServiceContext } from "../context";
 import { requireRole } from "../roles";
 import { parseInput } from "../validation";
 import { checkElements } from "./elements";
-import { findRoute, findVersion, latestVersion, providerChecker } from "./lookup";
+import { findRoute, findVersion, latestVersion, providerChecker, type RouteScope } from "./lookup";
 
 const jsonObject = z.record(z.string(), z.unknown());
 
@@ -37,11 +36,7 @@ export async function testRouteRequest({
   version,
   elements,
   sample,
-}: {
-  ctx: ServiceContext;
-  teamId: string;
-  gatewaySlug: string;
-  route: string;
+}: RouteScope & {
   version?: number | string;
   elements?: unknown;
   /** RouteTestSample, as sent: checked here. */

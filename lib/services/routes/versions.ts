@@ -1,15 +1,7 @@
 import { and, desc, eq } from "drizzle-orm";
 import { routeDeployments, routeVersions, type RouteDeployment, type RouteVersion } from "@/db/schema";
-import type { ServiceContext } from "../context";
 import { requireRole } from "../roles";
-import { findRoute, findVersion } from "./lookup";
-
-interface RouteScope {
-  ctx: ServiceContext;
-  teamId: string;
-  gatewaySlug: string;
-  route: string;
-}
+import { findRoute, findVersion, type RouteScope } from "./lookup";
 
 /** The route's versions, newest first. */
 export async function listRouteVersions({ ctx, teamId, gatewaySlug, route: idOrName }: RouteScope): Promise<RouteVersion[]> {

@@ -98,3 +98,37 @@ export async function openDialog(page: Page, button: string, dialog: string): Pr
   }).toPass({ timeout: 20_000 });
   return opened;
 }
+
+/** Creates a gateway in the team through its dialog and waits for the gateway's page. */
+export async function createGateway(page: Page, team: string, gateway: string): Promise<void> {
+  await page.goto(`/${team}/gateways`);
+  const create = await openDialog(page, "Create gateway", "Create a gateway");
+  await create.getByLabel("Gateway ID").fill(gateway);
+  await create.getByRole("button", { name: "Create gateway" }).click();
+  await expect(page).toHaveURL(new RegExp(`/${team}/gateways/${gateway}$`));
+}
+
+/** Stores an OpenAI key, pointed at the fake provider, used by the one gateway. */
+export async function addGatewayKey(page: Page, team: string, gateway: string, secret: string): Promise<void> {
+  await page.goto(`/${team}/keys`);
+  const key = await openDialog(page, "Add key", "Add a provider key");
+  await key.getByLabel("Provider").selectOption("openai");
+  await key.getByLabel("Used by").selectOption(gateway);
+  await key.getByLabel("API key").fill(secret);
+  await key.getByLabel(/^Base URL/).fill(fakeProviderUrl());
+  await key.getByRole("button", { name: "Add key" }).click();
+  await expect(key).toBeHidden();
+}
+
+/** Creates a token for the one gateway and returns its secret, shown once. */
+export async function createGatewayToken(page: Page, team: string, gateway: string, name: string): Promise<string> {
+  await page.goto(`/${team}/tokens`);
+  const dialog = await openDialog(page, "Create token", "Create a gateway token");
+  await dialog.getByLabel("Name").fill(name);
+  await dialog.getByRole("checkbox", { name: gateway }).check();
+  await dialog.getByRole("button", { name: "Create token" }).click();
+  const token = (await dialog.getByTestId("new-token").textContent())?.trim() ?? "";
+  expect(token).toMatch(/^sy_/);
+  await dialog.getByRole("button", { name: "Done" }).click();
+  return token;
+}

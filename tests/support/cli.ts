@@ -1,0 +1,32 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll } from "vitest";
+
+const BIN = path.resolve(import.meta.dirname, "../../bin/switchyard.js");
+
+export interface CliRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * The real CLI in a child process, on an embedded database of its own in a temporary directory
+ * (`dataDir`, also a place for the files a test hands it) removed after the test file. The
+ * environment's database and master keys are cleared so that nothing outside the test leaks in.
+ */
+export function cliOnOwnDatabase(name: string, env: Record<string, string> = {}): { switchyard: (args: string[], stdin?: string) => CliRun; dataDir: string } {
+  const dataDir = mkdtempSync(path.join(tmpdir(), `switchyard-cli-${name}-`));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+  const switchyard = (args: string[], stdin?: string): CliRun => {
+    const result = spawnSync(process.execPath, [BIN, ...args], {
+      input: stdin ?? "",
+      encoding: "utf8",
+      env: { ...process.env, SWITCHYARD_DATA_DIR: dataDir, DATABASE_URL: "", DATABASE_DRIVER: "", SWITCHYARD_MASTER_KEYS: "", ...env },
+    });
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  };
+  return { switchyard, dataDir };
+}
