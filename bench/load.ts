@@ -95,9 +95,10 @@ export interface Streams {
   ttfbP50: number;
   ttfbP99: number;
   /**
-   * How late each text event arrives against the upstream's pace (event i is sent i gaps after the
-   * first): per stream the mean of (arrival − first arrival − i × gap), the median over streams.
-   * What a stage that holds text back (DLP) adds per chunk shows here.
+   * How late each delta arrives against the upstream's pace (delta i is sent i gaps after the
+   * first): per stream the mean of (arrival − the stream's first byte − i × gap), the median over
+   * streams. From the first byte, not the first delta, so that a stage holding text back (DLP) shows
+   * here also when it holds the first delta.
    */
   chunkLagP50: number;
 }
@@ -107,7 +108,7 @@ const CONTENT = /"content":"([^"]*)"/g;
 const CONTENT_START = '"content":"';
 
 /**
- * The upstream's deltas are `t0` … `t63`, one `t` each. Counting the `t`s of the text, not the
+ * The upstream's deltas are ` t0` … ` t63`, one `t` each. Counting the `t`s of the text, not the
  * events, counts deltas also when a stage that holds text back (DLP) lets several go in one event,
  * or one delta's digits in the next.
  */
@@ -139,15 +140,17 @@ export async function streams(target: Target, count: number, events: number, gap
       let seen = 0;
       let last = start;
       let maxGap = 0;
-      let firstEvent = 0;
+      let firstByte = 0;
       let lagSum = 0;
       try {
         const res = await pool.request({ method: "POST", path: target.path, headers, body });
         let carried = "";
         res.body.on("data", (part: Buffer) => {
           const now = performance.now();
-          if (last === start) ttfbs.push(now - start);
-          else maxGap = Math.max(maxGap, now - last);
+          if (last === start) {
+            firstByte = now;
+            ttfbs.push(now - start);
+          } else maxGap = Math.max(maxGap, now - last);
           last = now;
           const text = carried + part.toString("latin1");
           let deltas = 0;
@@ -157,8 +160,7 @@ export async function streams(target: Target, count: number, events: number, gap
             read = match.index + match[0].length;
           }
           for (let index = seen; index < seen + deltas; index++) {
-            if (index === 0) firstEvent = now;
-            else lagSum += now - firstEvent - index * gapMs;
+            lagSum += now - firstByte - index * gapMs;
           }
           seen += deltas;
           // A content string the chunk cut off is read whole with the next chunk.
@@ -169,7 +171,7 @@ export async function streams(target: Target, count: number, events: number, gap
       } catch {
         // A failed stream counts as lost events below.
       }
-      if (seen > 1) lags.push(lagSum / (seen - 1));
+      if (seen > 0) lags.push(lagSum / seen);
       // A stage that holds text back may let it go in one more event at the end.
       if (seen >= events) completed++;
       lostEvents += Math.max(0, events - seen);

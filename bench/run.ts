@@ -614,7 +614,7 @@ async function main() {
     out("## DLP on a stream");
     out();
     out(
-      `The compat stream above with and without DLP redacting the response (card numbers, emails, secrets), at the same stream counts. The upstream's deltas are \`t0\` … \`t${STREAM_EVENTS - 1}\`: each ends in digits that could begin a card number, so the filter holds those digits back until the next delta shows they do not (the worst case for hold-back: they arrive one upstream gap, ${STREAM_GAP_MS} ms, later; each event still carries its \`t\` on time, and the last digits come in one more event at the end). Added TTFB = with DLP − without; chunk lag = how late events arrive against the upstream's pace, median over streams (load.ts).`,
+      `The compat stream above with and without DLP redacting the response (card numbers, emails, secrets), at the same stream counts. The upstream's deltas are \` t0\` … \` t${STREAM_EVENTS - 1}\`, words as a model streams them: each ends in digits that could begin a card number, so the filter holds those digits back until the next delta shows they do not (the worst case for hold-back: they arrive one upstream gap, ${STREAM_GAP_MS} ms, later; each event still carries its \`t\` on time, and the last digits come in one more event at the end). Added TTFB = with DLP − without; chunk lag = how late deltas arrive against the upstream's pace, from the stream's first byte, median over streams (load.ts).`,
     );
     out();
     out("| database | streams | completed with DLP | TTFB p50 ms without | with | added TTFB p50 ms | chunk lag p50 ms without | with | added per chunk ms |");

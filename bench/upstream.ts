@@ -41,7 +41,7 @@ const openAiChat: Dialect = {
     }),
   event(model, i, events, includeUsage) {
     const head = `{"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1700000000,"model":"${model}","choices":[`;
-    let out = `data: ${head}{"index":0,"delta":{"content":"t${i}"},"finish_reason":null}]}\n\n`;
+    let out = `data: ${head}{"index":0,"delta":{"content":" t${i}"},"finish_reason":null}]}\n\n`;
     if (i < events - 1) return out;
     if (includeUsage) out += `data: ${head}],"usage":{"prompt_tokens":12,"completion_tokens":${events},"total_tokens":${12 + events}}}\n\n`;
     return out + "data: [DONE]\n\n";
@@ -68,7 +68,7 @@ const anthropicMessages: Dialect = {
         `event: message_start\ndata: {"type":"message_start","message":{"id":"msg_bench","type":"message","role":"assistant","model":"${model}","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":12,"output_tokens":1}}}\n\n` +
         `event: content_block_start\ndata: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}\n\n`;
     }
-    out += `event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"t${i}"}}\n\n`;
+    out += `event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":" t${i}"}}\n\n`;
     if (i < events - 1) return out;
     return (
       out +
@@ -99,7 +99,7 @@ const CONVERSE_ANSWER = JSON.stringify({
   metrics: { latencyMs: 1 },
 });
 const CONVERSE_START = converseFrame("messageStart", { role: "assistant" });
-const converseDelta = (i: number) => converseFrame("contentBlockDelta", { contentBlockIndex: 0, delta: { text: `t${i}` } });
+const converseDelta = (i: number) => converseFrame("contentBlockDelta", { contentBlockIndex: 0, delta: { text: ` t${i}` } });
 const converseEnd = (events: number) =>
   Buffer.concat([
     converseFrame("contentBlockStop", { contentBlockIndex: 0 }),
