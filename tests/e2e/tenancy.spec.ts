@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { createInvitation, openDialog, OWNER, screenshotBothThemes, signUpWithInvitation, uniqueSlug } from "./support/app";
+import { createInvitation, createTeam, openDialog, OWNER, screenshotBothThemes, signUpWithInvitation, uniqueSlug } from "./support/app";
 
 // Teams never see each other's data: a member of another team gets the same 404 as for a team
 // that does not exist.
@@ -17,16 +17,7 @@ test("a member of a second team cannot see the first team's gateway", async ({ p
   await expect(page).toHaveURL(new RegExp(`/${OWNER.team}/gateways/${gateway}$`));
 
   // A second team, created from the team switcher; its owner invites an outsider into it only.
-  const switcher = page.getByRole("button", { name: new RegExp(OWNER.teamName) });
-  await expect(async () => {
-    if ((await switcher.getAttribute("aria-expanded")) !== "true") await switcher.click();
-    await expect(switcher).toHaveAttribute("aria-expanded", "true", { timeout: 2_000 });
-  }).toPass({ timeout: 20_000 });
-  const dialog = await openDialog(page, "Create team", "Create a team");
-  await dialog.getByLabel("Team name").fill("Other E2E");
-  await dialog.getByLabel("URL slug").fill(otherTeam);
-  await dialog.getByRole("button", { name: "Create team" }).click();
-  await expect(page).toHaveURL(new RegExp(`/${otherTeam}(?:/|$)`));
+  await createTeam(page, "Other E2E", otherTeam);
   const invitation = await createInvitation(page, otherTeam, "admin");
 
   const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });

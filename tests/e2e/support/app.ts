@@ -100,6 +100,21 @@ export async function openDialog(page: Page, button: string, dialog: string): Pr
 }
 
 /** Creates a gateway in the team through its dialog and waits for the gateway's page. */
+/** A new team of the owner's, created from the team switcher on one of the owner's team pages. */
+export async function createTeam(page: Page, name: string, slug: string): Promise<void> {
+  await page.goto(`/${OWNER.team}`);
+  const switcher = page.getByRole("button", { name: new RegExp(OWNER.teamName) });
+  await expect(async () => {
+    if ((await switcher.getAttribute("aria-expanded")) !== "true") await switcher.click();
+    await expect(switcher).toHaveAttribute("aria-expanded", "true", { timeout: 2_000 });
+  }).toPass({ timeout: 20_000 });
+  const dialog = await openDialog(page, "Create team", "Create a team");
+  await dialog.getByLabel("Team name").fill(name);
+  await dialog.getByLabel("URL slug").fill(slug);
+  await dialog.getByRole("button", { name: "Create team" }).click();
+  await expect(page).toHaveURL(new RegExp(`/${slug}(?:/|$)`));
+}
+
 export async function createGateway(page: Page, team: string, gateway: string): Promise<void> {
   await page.goto(`/${team}/gateways`);
   const create = await openDialog(page, "Create gateway", "Create a gateway");
