@@ -5,13 +5,12 @@ import { useState, type ReactNode } from "react";
 import { Button } from "@/components/ui/button";
 import { Field, fieldDescriptionId } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
-import { Label } from "@/components/ui/label";
 import { Select } from "@/components/ui/select";
-import { Switch } from "@/components/ui/switch";
 import { Textarea } from "@/components/ui/textarea";
 import { BUILT_IN_DETECTORS, type DlpAction, type DlpCheck, type DlpCustomProfile, type DlpPolicy, type DlpSettings } from "@/lib/dlp/types";
 import { DLP_DETECTOR_NAMES } from "./content-control-names";
 import { SettingsJsonForm, type Action } from "./settings-json-form";
+import { SwitchRow } from "./switch-row";
 
 /** A keyword list as typed: words stay text until saved, so a trailing comma survives typing. */
 type KeywordDraft = { id: string; wordsText: string; caseSensitive: boolean };
@@ -289,20 +288,6 @@ export function DlpSettingsCard({ settings, action, canEdit }: { settings: DlpSe
 
 function FieldError({ error }: { error?: string }) {
   return error ? <p className="text-xs text-destructive">{error}</p> : null;
-}
-
-function SwitchRow({ id, label, hint, error, checked, onChange }: { id: string; label: string; hint: string; error?: string; checked: boolean; onChange: (checked: boolean) => void }) {
-  return (
-    <div className="flex items-start gap-3">
-      <Switch id={id} checked={checked} onChange={(event) => onChange(event.target.checked)} aria-describedby={fieldDescriptionId(id)} className="mt-0.5" />
-      <div className="space-y-1">
-        <Label htmlFor={id}>{label}</Label>
-        <p id={fieldDescriptionId(id)} className={error ? "text-xs text-destructive" : "text-xs text-muted-foreground"}>
-          {error ?? hint}
-        </p>
-      </div>
-    </div>
-  );
 }
 
 function TextInput({

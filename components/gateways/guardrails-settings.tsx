@@ -4,13 +4,12 @@ import { useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Field, fieldDescriptionId } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
-import { Label } from "@/components/ui/label";
 import { Select } from "@/components/ui/select";
-import { Switch } from "@/components/ui/switch";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { GUARDRAIL_CATEGORIES, type GuardrailAction, type GuardrailCategory, type GuardrailCheck, type GuardrailSettings } from "@/lib/guardrails/types";
 import { GUARDRAIL_CATEGORY_NAMES } from "./content-control-names";
 import { SettingsJsonForm, type Action } from "./settings-json-form";
+import { SwitchRow } from "./switch-row";
 
 type Kind = GuardrailSettings["evaluator"]["kind"];
 
@@ -60,15 +59,7 @@ export function GuardrailsSettingsCard({
       submitLabel="Save guardrails">
       {(errors) => (
         <>
-          <div className="flex items-start gap-3">
-            <Switch id="guardrails-enabled" checked={enabled} onChange={(event) => setEnabled(event.target.checked)} aria-describedby={fieldDescriptionId("guardrails-enabled")} className="mt-0.5" />
-            <div className="space-y-1">
-              <Label htmlFor="guardrails-enabled">Guardrails on</Label>
-              <p id={fieldDescriptionId("guardrails-enabled")} className="text-xs text-muted-foreground">
-                Off: no request is evaluated, and the rules below are not kept.
-              </p>
-            </div>
-          </div>
+          <SwitchRow id="guardrails-enabled" label="Guardrails on" checked={enabled} onChange={setEnabled} hint="Off: no request is evaluated, and the rules below are not kept." />
 
           {enabled ? (
             <>
