@@ -21,3 +21,4 @@ export * from "./operator-keys";
 export * from "./routes";
 export * from "./route-versions";
 export * from "./route-deployments";
+export * from "./audit-events";

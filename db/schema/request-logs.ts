@@ -63,6 +63,10 @@ export const requestLogs = pgTable(
     dlp: jsonb("dlp").$type<DlpOutcome>(),
     /** The request this call was made for: a guardrail evaluation's row names the request it judged. */
     parentRequestId: text("parent_request_id"),
+    /** Cloudflare's log feedback: -1 (thumbs down), 0 (none) or 1 (thumbs up). */
+    feedback: integer("feedback").notNull().default(0),
+    /** Cloudflare's log score, 0–100; null until set. */
+    score: integer("score"),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
   },
   // Serves the per-gateway log list, newest first.

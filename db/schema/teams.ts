@@ -1,4 +1,4 @@
-import { pgTable, text } from "drizzle-orm/pg-core";
+import { integer, pgTable, text } from "drizzle-orm/pg-core";
 import { createdAt } from "./columns";
 
 export const teams = pgTable("teams", {
@@ -6,6 +6,10 @@ export const teams = pgTable("teams", {
   /** Appears in every URL of the team (`/v1/{slug}/…`), Cloudflare's account id. */
   slug: text("slug").notNull().unique(),
   name: text("name").notNull(),
+  /** Decimal places the dashboard shows dollar amounts with (2–6); storage stays in micro-dollars. */
+  displayPrecision: integer("display_precision").notNull().default(2),
+  /** Days request logs are kept; null keeps them until a gateway's log limit removes them. */
+  logRetentionDays: integer("log_retention_days"),
   createdAt: createdAt(),
 });
 

@@ -13,6 +13,11 @@ export async function listTeamsForUser({ ctx }: { ctx: ServiceContext }): Promis
     const rows = await ctx.db.select().from(teams).orderBy(asc(teams.name), asc(teams.slug));
     return rows.map((team) => ({ ...team, role: "owner" as const }));
   }
+  if (ctx.actor.type === "api_token") {
+    const { teamId, role } = ctx.actor;
+    const rows = await ctx.db.select().from(teams).where(eq(teams.id, teamId));
+    return rows.map((team) => ({ ...team, role }));
+  }
   const rows = await ctx.db
     .select({ team: teams, role: memberships.role })
     .from(memberships)
