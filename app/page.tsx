@@ -3,9 +3,8 @@ import { createTeamAction } from "@/app/(dashboard)/[team]/actions";
 import { CreateTeamForm } from "@/components/create-team-form";
 import { CenteredPage } from "@/components/centered-page";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
-import { db } from "@/db/client";
 import { signOutAction } from "@/lib/auth/actions";
-import { currentUser } from "@/lib/auth/session";
+import { anonymousContext, currentUser, userContext } from "@/lib/auth/session";
 import { isFirstRun } from "@/lib/services/setup/first-run";
 import { listTeamsForUser } from "@/lib/services/teams/list-for-user";
 
@@ -13,12 +12,11 @@ export const dynamic = "force-dynamic";
 
 /** `/` sends everyone where they belong: setup on a fresh install, sign-in, or their first team. */
 export default async function Home() {
-  const database = await db();
   const user = await currentUser();
   if (!user) {
-    redirect((await isFirstRun({ ctx: { db: database, actor: { type: "operator" } } })) ? "/setup" : "/sign-in");
+    redirect((await isFirstRun({ ctx: await anonymousContext() })) ? "/setup" : "/sign-in");
   }
-  const teams = await listTeamsForUser({ ctx: { db: database, actor: { type: "user", userId: user.id } } });
+  const teams = await listTeamsForUser({ ctx: await userContext(user) });
   if (teams[0]) redirect(`/${teams[0].slug}`);
 
   // Signed in but in no team (e.g. signed in by link without an invitation): offer to create one.

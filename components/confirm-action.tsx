@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState, useEffect, type ReactNode } from "react";
-import type { FormState } from "@/app/(dashboard)/[team]/form-state";
+import type { FormState } from "@/lib/forms/form-state";
 import { Alert } from "@/components/ui/alert";
 import type { ButtonVariantProps } from "@/components/ui/button";
 import { Dialog, DialogClose, DialogContent, DialogFooter, DialogTrigger, useDialog } from "@/components/ui/dialog";

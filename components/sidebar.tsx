@@ -1,5 +1,5 @@
 import { FlaskConical, KeyRound, LayoutDashboard, LogOut, Network, Settings, ShieldCheck, Ticket, Users, Wallet } from "lucide-react";
-import type { FormState } from "@/app/(dashboard)/[team]/form-state";
+import type { FormState } from "@/lib/forms/form-state";
 import { signOutAction } from "@/lib/auth/actions";
 import { NavLink } from "./nav-link";
 import { TeamSwitcher, type SwitcherTeam } from "./team-switcher";

@@ -4,7 +4,7 @@ import { Check, ChevronsUpDown, Plus } from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useEffect, useId, useRef, useState } from "react";
-import type { FormState } from "@/app/(dashboard)/[team]/form-state";
+import type { FormState } from "@/lib/forms/form-state";
 import { Dialog, DialogClose, DialogContent, useDialog } from "@/components/ui/dialog";
 import { cn } from "@/lib/utils/cn";
 import { CreateTeamForm } from "./create-team-form";

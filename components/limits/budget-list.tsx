@@ -1,6 +1,6 @@
 import { Wallet } from "lucide-react";
 import Link from "next/link";
-import type { FormState } from "@/app/(dashboard)/[team]/form-state";
+import type { FormState } from "@/lib/forms/form-state";
 import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import type { BudgetWithSpend } from "@/lib/services/budgets/list";

@@ -1,4 +1,4 @@
-import type { FormState } from "@/app/(dashboard)/[team]/form-state";
+import type { FormState } from "@/lib/forms/form-state";
 import { ConfirmAction } from "@/components/confirm-action";
 
 /** Removing a rate-limit rule, a spend limit or a budget: each stops counting at once. */

@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import type { FormState } from "@/app/(dashboard)/[team]/form-state";
+import type { FormState } from "@/lib/forms/form-state";
 import type { ButtonVariantProps } from "@/components/ui/button";
 import { SubmitButton } from "@/components/ui/submit-button";
 

@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import type { FormState } from "@/app/(dashboard)/[team]/form-state";
+import type { FormState } from "@/lib/forms/form-state";
 import { Alert } from "@/components/ui/alert";
 import { DialogClose } from "@/components/ui/dialog";
 import { Field, fieldDescriptionId } from "@/components/ui/field";

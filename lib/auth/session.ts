@@ -4,8 +4,10 @@ import { redirect } from "next/navigation";
 import { cache } from "react";
 import { db } from "@/db/client";
 import { users } from "@/db/schema";
+import type { ServiceContext } from "@/lib/services/context";
 import { isFirstRun } from "@/lib/services/setup/first-run";
 import { auth } from "./auth";
+import { clientIp } from "./rate-limit";
 import { PATH_HEADER, signInPath } from "./redirects";
 
 export interface SessionUser {
@@ -41,6 +43,24 @@ export async function currentUser(): Promise<SessionUser | null> {
 export async function requireUser(): Promise<SessionUser> {
   const user = await loadCurrentUser();
   if (user) return user;
-  if (await isFirstRun({ ctx: { db: await db(), actor: { type: "operator" } } })) redirect("/setup");
+  if (await isFirstRun({ ctx: await anonymousContext() })) redirect("/setup");
   redirect(signInPath((await headers()).get(PATH_HEADER) ?? undefined));
+}
+
+/** Services called as `user` from the dashboard, with where the request came from for the audit log. */
+export async function userContext(user: SessionUser): Promise<ServiceContext> {
+  const requestHeaders = await headers();
+  return {
+    db: await db(),
+    actor: { type: "user", userId: user.id },
+    origin: { via: "dashboard", ip: clientIp(requestHeaders), userAgent: requestHeaders.get("user-agent") },
+  };
+}
+
+/**
+ * Services called before anyone has signed in (is this a fresh install, what does this invitation
+ * offer): the pages that use it read, never change, and show only what their URL already grants.
+ */
+export async function anonymousContext(): Promise<ServiceContext> {
+  return { db: await db(), actor: { type: "operator" } };
 }

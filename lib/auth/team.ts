@@ -4,7 +4,7 @@ import { cache } from "react";
 import { db } from "@/db/client";
 import { memberships, teams, type Role, type Team } from "@/db/schema";
 import type { ServiceContext } from "@/lib/services/context";
-import { requireUser, type SessionUser } from "./session";
+import { requireUser, userContext, type SessionUser } from "./session";
 
 export interface TeamSession {
   /** For calling services as the signed-in user; they check the role again themselves. */
@@ -25,7 +25,7 @@ const loadTeam = cache(async (slug: string): Promise<TeamSession> => {
     .limit(1);
   // Not a member looks exactly like no such team, so team slugs cannot be probed.
   if (!row) notFound();
-  return { ctx: { db: database, actor: { type: "user", userId: user.id } }, team: row.team, role: row.role, user };
+  return { ctx: await userContext(user), team: row.team, role: row.role, user };
 });
 
 /**

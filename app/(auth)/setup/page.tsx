@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
-import { db } from "@/db/client";
 import { setupAction } from "@/lib/auth/actions";
+import { anonymousContext } from "@/lib/auth/session";
 import { isFirstRun } from "@/lib/services/setup/first-run";
 import { SetupForm } from "../forms";
 
@@ -13,7 +13,7 @@ export const dynamic = "force-dynamic";
 
 /** First run: the owner account and the first team. Once anyone exists, it is closed. */
 export default async function SetupPage() {
-  if (!(await isFirstRun({ ctx: { db: await db(), actor: { type: "operator" } } }))) redirect("/sign-in");
+  if (!(await isFirstRun({ ctx: await anonymousContext() }))) redirect("/sign-in");
   return (
     <Card>
       <CardHeader>

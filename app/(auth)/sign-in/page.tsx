@@ -3,12 +3,11 @@ import { redirect } from "next/navigation";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
-import { db } from "@/db/client";
 import { magicLinkAction, oauthSignInAction, passwordSignInAction } from "@/lib/auth/actions";
 import { authEnv, oauthProviders } from "@/lib/auth/env";
 import { signInErrorMessage } from "@/lib/auth/messages";
 import { safeCallbackPath } from "@/lib/auth/redirects";
-import { currentUser } from "@/lib/auth/session";
+import { anonymousContext, currentUser } from "@/lib/auth/session";
 import { isFirstRun } from "@/lib/services/setup/first-run";
 import { MagicLinkForm, PasswordSignInForm } from "../forms";
 
@@ -25,7 +24,7 @@ export default async function SignInPage({
 }) {
   const params = await searchParams;
   const callbackUrl = safeCallbackPath(first(params.callbackUrl));
-  if (await isFirstRun({ ctx: { db: await db(), actor: { type: "operator" } } })) redirect("/setup");
+  if (await isFirstRun({ ctx: await anonymousContext() })) redirect("/setup");
   if (await currentUser()) redirect(callbackUrl);
 
   const env = authEnv();

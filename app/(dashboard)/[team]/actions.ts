@@ -1,10 +1,9 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import { db } from "@/db/client";
-import { requireUser } from "@/lib/auth/session";
+import { requireUser, userContext } from "@/lib/auth/session";
 import { createTeam } from "@/lib/services/teams/create";
-import { formError, type FormState } from "./form-state";
+import { formError, type FormState } from "@/lib/forms/form-state";
 
 /** Creates a team with the signed-in user as its owner and opens it. Used by the team switcher and `/`. */
 export async function createTeamAction(_previous: FormState, form: FormData): Promise<FormState> {
@@ -12,7 +11,7 @@ export async function createTeamAction(_previous: FormState, form: FormData): Pr
   const slug = String(form.get("slug") ?? "").trim();
   const name = String(form.get("name") ?? "").trim();
   try {
-    await createTeam({ ctx: { db: await db(), actor: { type: "user", userId: user.id } }, slug, name: name || undefined });
+    await createTeam({ ctx: await userContext(user), slug, name: name || undefined });
   } catch (error) {
     return formError(error, { doing: "create teams" });
   }

@@ -4,10 +4,9 @@ import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { buttonVariants } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
-import { db } from "@/db/client";
 import { acceptInvitationAction, signOutAction, signUpWithInvitationAction } from "@/lib/auth/actions";
 import { signInPath } from "@/lib/auth/redirects";
-import { currentUser } from "@/lib/auth/session";
+import { anonymousContext, currentUser, userContext } from "@/lib/auth/session";
 import { ServiceError } from "@/lib/services/errors";
 import { previewInvitation, type InvitationPreview } from "@/lib/services/invitations/preview";
 import { listTeamsForUser } from "@/lib/services/teams/list-for-user";
@@ -30,7 +29,7 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
   const { token } = await params;
   let invitation: InvitationPreview;
   try {
-    invitation = await previewInvitation({ ctx: { db: await db(), actor: { type: "operator" } }, secret: token });
+    invitation = await previewInvitation({ ctx: await anonymousContext(), secret: token });
   } catch (error) {
     if (!(error instanceof ServiceError)) throw error;
     return (
@@ -53,7 +52,7 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
   const wrongAccount = user && invitation.email && invitation.email !== user.email.toLowerCase();
   const alreadyMember =
     user &&
-    (await listTeamsForUser({ ctx: { db: await db(), actor: { type: "user", userId: user.id } } })).some(
+    (await listTeamsForUser({ ctx: await userContext(user) })).some(
       (team) => team.slug === invitation.team.slug,
     );
   return (

@@ -5,7 +5,7 @@ import { requireTeam } from "@/lib/auth/team";
 import { createBudget } from "@/lib/services/budgets/create";
 import { removeBudget } from "@/lib/services/budgets/remove";
 import type { ScopeInput } from "@/lib/services/budgets/scope";
-import { formError, type FormState } from "../form-state";
+import { formError, type FormState } from "@/lib/forms/form-state";
 import { budgetFrom } from "../limit-form-input";
 
 /** The Budgets page's `scope` select: `team`, `gateway:{slug}` or `token:{id}`. */

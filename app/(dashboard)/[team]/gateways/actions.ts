@@ -7,7 +7,7 @@ import { createGateway } from "@/lib/services/gateways/create";
 import { deleteGateway } from "@/lib/services/gateways/delete";
 import { updateGateway } from "@/lib/services/gateways/update";
 import { metadataKeyList, type GatewaySettingsPatch } from "@/lib/services/gateways/settings";
-import { formError, type FormState } from "../form-state";
+import { formError, type FormState } from "@/lib/forms/form-state";
 
 /** Reads the settings fields present in the form; a switch that is present but unchecked is absent, so `…__present` marks it. */
 function settingsFrom(form: FormData): GatewaySettingsPatch {

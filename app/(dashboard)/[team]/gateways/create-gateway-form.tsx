@@ -9,7 +9,7 @@ import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { Switch } from "@/components/ui/switch";
-import type { FormState } from "../form-state";
+import type { FormState } from "@/lib/forms/form-state";
 
 export function CreateGatewayForm({ action }: { action: (state: FormState, form: FormData) => Promise<FormState> }) {
   const [state, formAction] = useActionState(action, {});

@@ -7,7 +7,7 @@ import { addProviderKey } from "@/lib/services/provider-keys/add";
 import { removeProviderKey } from "@/lib/services/provider-keys/remove";
 import { rotateProviderKey } from "@/lib/services/provider-keys/rotate";
 import { setProviderKeyWeight } from "@/lib/services/provider-keys/weight";
-import { formError, type FormState } from "../form-state";
+import { formError, type FormState } from "@/lib/forms/form-state";
 import { onCredentialField, secretOf, text, wholeNumber } from "./key-form-data";
 
 export async function addKeyAction(teamSlug: string, _previous: FormState, form: FormData): Promise<FormState> {

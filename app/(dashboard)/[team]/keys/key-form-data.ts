@@ -1,5 +1,5 @@
 import { composeSecret, credentialForm, CredentialFieldError, fieldOfProblem } from "@/lib/providers/credential-fields";
-import type { FormState } from "../form-state";
+import type { FormState } from "@/lib/forms/form-state";
 
 // The key forms' data as their server actions read it: the team's keys and the operator's.
 

@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState, useState, type ChangeEvent } from "react";
-import type { FormState } from "../form-state";
+import type { FormState } from "@/lib/forms/form-state";
 import { Alert } from "@/components/ui/alert";
 import { DialogClose, DialogFooter, useCloseOnSuccess } from "@/components/ui/dialog";
 import { Field, fieldDescriptionId } from "@/components/ui/field";

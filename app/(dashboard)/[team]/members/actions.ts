@@ -8,7 +8,7 @@ import { createInvitation } from "@/lib/services/invitations/create";
 import { revokeInvitation } from "@/lib/services/invitations/revoke";
 import { changeMemberRole } from "@/lib/services/members/change-role";
 import { removeMember } from "@/lib/services/members/remove";
-import { formError, type FormState } from "../form-state";
+import { formError, type FormState } from "@/lib/forms/form-state";
 
 export interface InviteState extends FormState {
   /** The join link: shown once, never stored (only its hash is). */

@@ -11,7 +11,7 @@ import { keepValuesOnSubmit } from "@/components/ui/form";
 import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
 import { SubmitButton } from "@/components/ui/submit-button";
-import type { FormState } from "../form-state";
+import type { FormState } from "@/lib/forms/form-state";
 import type { InviteState } from "./actions";
 
 export const ROLE_ABOUT: Record<Role, string> = {

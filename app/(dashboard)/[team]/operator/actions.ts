@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { requireTeam } from "@/lib/auth/team";
 import { grantCredits } from "@/lib/services/operator/credits";
 import { addOperatorKey, removeOperatorKey } from "@/lib/services/operator/keys";
-import { formError, type FormState } from "../form-state";
+import { formError, type FormState } from "@/lib/forms/form-state";
 import { onCredentialField, secretOf, text, wholeNumber } from "../keys/key-form-data";
 
 // The team in the URL only carries the session: the services check the operator role themselves.

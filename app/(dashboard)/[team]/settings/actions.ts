@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { requireTeam } from "@/lib/auth/team";
 import { renameTeam } from "@/lib/services/teams/rename";
-import { formError, type FormState } from "../form-state";
+import { formError, type FormState } from "@/lib/forms/form-state";
 
 export async function renameTeamAction(teamSlug: string, _previous: FormState, form: FormData): Promise<FormState> {
   const { ctx, team, role } = await requireTeam(teamSlug);

@@ -7,7 +7,7 @@ import { Field, fieldDescriptionId } from "@/components/ui/field";
 import { keepValuesOnSubmit } from "@/components/ui/form";
 import { Input } from "@/components/ui/input";
 import { SubmitButton } from "@/components/ui/submit-button";
-import type { FormState } from "../form-state";
+import type { FormState } from "@/lib/forms/form-state";
 
 export function TeamForm({
   action,

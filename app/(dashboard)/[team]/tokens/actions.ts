@@ -5,7 +5,7 @@ import { requireTeam } from "@/lib/auth/team";
 import { createGatewayToken } from "@/lib/services/tokens/create";
 import { removeTokenRateLimit, setTokenRateLimit } from "@/lib/services/tokens/rate-limits";
 import { revokeGatewayToken } from "@/lib/services/tokens/revoke";
-import { formError, type FormState } from "../form-state";
+import { formError, type FormState } from "@/lib/forms/form-state";
 import { rateLimitFrom } from "../limit-form-input";
 
 export interface CreateTokenState extends FormState {

@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { requireTeam } from "@/lib/auth/team";
 import { updateGateway } from "@/lib/services/gateways/update";
-import { formError, type FormState } from "../../form-state";
+import { formError, type FormState } from "@/lib/forms/form-state";
 
 /**
  * Saves the gateway's `guardrails` or `dlp` setting, which its editor sends whole as JSON (null

@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { requireTeam } from "@/lib/auth/team";
 import { removeGatewayRateLimit, setGatewayRateLimit } from "@/lib/services/limits/rate-limits";
 import { enableSpendLimits, removeSpendLimitRule, setSpendLimitRule } from "@/lib/services/limits/spend-limits";
-import { formError, type FormState } from "../../form-state";
+import { formError, type FormState } from "@/lib/forms/form-state";
 import { rateLimitFrom, spendLimitRuleFrom } from "../../limit-form-input";
 
 /** Runs a change of the gateway's limits and answers the form that asked for it. */

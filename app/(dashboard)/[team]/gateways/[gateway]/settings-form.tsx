@@ -12,7 +12,7 @@ import { Select } from "@/components/ui/select";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { Switch } from "@/components/ui/switch";
 import { CACHE_KEY_METADATA_MAX, type GatewaySettings } from "@/lib/services/gateways/settings";
-import type { FormState } from "../../form-state";
+import type { FormState } from "@/lib/forms/form-state";
 
 /** Stored with the gateway, but the data plane of this release does not act on them yet; the form says so. */
 const NOT_ENFORCED_YET = "Saved, not enforced yet";

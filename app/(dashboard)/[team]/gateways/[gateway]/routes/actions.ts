@@ -11,7 +11,7 @@ import { deployRoute } from "@/lib/services/routes/deploy";
 import { rollbackRoute } from "@/lib/services/routes/rollback";
 import { saveRouteVersion } from "@/lib/services/routes/save-version";
 import { testRouteRequest, type RouteTestOutcome } from "@/lib/services/routes/test";
-import { formError, type FormState } from "../../../form-state";
+import { formError, type FormState } from "@/lib/forms/form-state";
 
 const routesPath = (teamSlug: string, gatewaySlug: string) => `/${teamSlug}/gateways/${gatewaySlug}/routes`;
 

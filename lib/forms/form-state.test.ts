@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConflictError, ForbiddenError, InvalidInputError } from "@/lib/services/errors";
-import { formError } from "./form-state";
+import { formError } from "@/lib/forms/form-state";
 
 describe("formError", () => {
   it("tells the user which role refused them", () => {
