@@ -1,0 +1,2 @@
+CREATE INDEX "request_logs_team_time_idx" ON "request_logs" USING btree ("team_id","created_at");--> statement-breakpoint
+CREATE INDEX "request_logs_metadata_idx" ON "request_logs" USING gin ("metadata" jsonb_path_ops);
