@@ -1,16 +1,19 @@
 import { and, asc, eq, inArray } from "drizzle-orm";
-import { gateways, providerKeys, requestLogPayloads, requestLogs, type RequestLog, type RequestLogPayload } from "@/db/schema";
+import { gateways, gatewayTokens, providerKeys, requestLogPayloads, requestLogs, type RequestLog, type RequestLogPayload } from "@/db/schema";
 import { isCustomProviderSlug, providers } from "@/lib/providers";
 import type { ServiceContext } from "../context";
 import { NotFoundError } from "../errors";
-import { findGateway } from "../gateways/get";
 import { keyPreview } from "../provider-keys/view";
-import { requireRole } from "../roles";
 import { wireFormatName } from "./formats";
+import { resolveLogScope } from "./list";
 import { reassembleStream, type ReassembledCompletion } from "./stream";
 
 export interface RequestLogDetail {
   log: RequestLog;
+  /** The gateway token's name; null without a token, or for one deleted since. */
+  tokenName: string | null;
+  /** Null for a refusal before a gateway was found. */
+  gatewaySlug: string | null;
   /** Null when payload collection was off for the request. */
   payload: Omit<RequestLogPayload, "teamId" | "logId"> | null;
   /** A streamed response's chunks joined into the completion they stand for. */
@@ -57,7 +60,7 @@ export interface Translation {
   providerRequestBody: string;
 }
 
-/** One log row of a gateway with its payload; a row of another gateway or team is not found. */
+/** One log row of the team (or of one of its gateways) with its payload; a row of another gateway or team is not found. */
 export async function getRequestLog({
   ctx,
   teamId,
@@ -66,16 +69,17 @@ export async function getRequestLog({
 }: {
   ctx: ServiceContext;
   teamId: string;
-  gatewaySlug: string;
+  gatewaySlug?: string;
   logId: string;
 }): Promise<RequestLogDetail> {
-  await requireRole(ctx, teamId, "viewer");
-  const gateway = await findGateway(ctx.db, teamId, gatewaySlug);
+  const scope = await resolveLogScope(ctx, teamId, gatewaySlug);
   const [row] = await ctx.db
-    .select({ log: requestLogs, payload: requestLogPayloads })
+    .select({ log: requestLogs, payload: requestLogPayloads, tokenName: gatewayTokens.name, gatewaySlug: gateways.slug })
     .from(requestLogs)
     .leftJoin(requestLogPayloads, and(eq(requestLogPayloads.logId, requestLogs.id), eq(requestLogPayloads.teamId, teamId)))
-    .where(and(eq(requestLogs.teamId, teamId), eq(requestLogs.gatewayId, gateway.id), eq(requestLogs.id, logId)))
+    .leftJoin(gatewayTokens, and(eq(gatewayTokens.id, requestLogs.tokenId), eq(gatewayTokens.teamId, teamId)))
+    .leftJoin(gateways, and(eq(gateways.id, requestLogs.gatewayId), eq(gateways.teamId, teamId)))
+    .where(and(eq(requestLogs.teamId, teamId), scope.gatewayId ? eq(requestLogs.gatewayId, scope.gatewayId) : undefined, eq(requestLogs.id, logId)))
     .limit(1);
   if (!row) throw new NotFoundError(`log ${logId} not found`);
   const { logId: _logId, teamId: _teamId, ...payload } = row.payload ?? {};
@@ -86,6 +90,8 @@ export async function getRequestLog({
     evaluationsOf(ctx, teamId, row.log),
   ]);
   return {
+    tokenName: row.tokenName,
+    gatewaySlug: row.gatewaySlug,
     parent,
     evaluations,
     key: attempts.find((attempt) => attempt.id === row.log.id)?.key ?? (row.log.providerKeyId ? await usedKey(ctx, teamId, row.log.providerKeyId) : null),

@@ -1,0 +1,68 @@
+import { requireTeam } from "@/lib/auth/team";
+import { ServiceError } from "@/lib/services/errors";
+import { exportLines, exportRequestLogs, LOG_EXPORT_FORMATS, type LogExportFormat } from "@/lib/services/logs/export";
+import { parseLogSearch } from "@/lib/services/logs/search-params";
+
+const CONTENT_TYPES: Record<LogExportFormat, string> = { csv: "text/csv; charset=utf-8", jsonl: "application/x-ndjson; charset=utf-8" };
+
+/** A plain-text refusal for a download link: the status a service error stands for, and its message. */
+export function textFailure(error: unknown): Response {
+  if (!(error instanceof ServiceError)) throw error;
+  const status = { invalid: 400, forbidden: 403, not_found: 404, conflict: 409 }[error.kind];
+  return new Response(`${error.message}\n`, { status, headers: { "content-type": "text/plain; charset=utf-8" } });
+}
+
+/**
+ * GET …/logs/export?format=csv|jsonl&<the list's filters>: every matching row, streamed batch by
+ * batch as the client reads (a pull stream), so memory holds one batch however many rows match.
+ */
+export async function exportLogsResponse(request: Request, teamSlug: string, gatewaySlug?: string): Promise<Response> {
+  const { ctx, team } = await requireTeam(teamSlug);
+  const params = new URL(request.url).searchParams;
+  const format = params.get("format") ?? "csv";
+  if (!(LOG_EXPORT_FORMATS as readonly string[]).includes(format)) {
+    return new Response(`format: "${format}" is not an export format; use csv or jsonl\n`, { status: 400, headers: { "content-type": "text/plain; charset=utf-8" } });
+  }
+  const { query, problems } = parseLogSearch(params);
+  if (problems.length > 0) return new Response(`${problems.join("\n")}\n`, { status: 400, headers: { "content-type": "text/plain; charset=utf-8" } });
+
+  const batches = exportRequestLogs({ ctx, teamId: team.id, gatewaySlug, query });
+  // The first batch before the headers: a refusal (role, gateway) still gets its status.
+  let first: IteratorResult<Awaited<ReturnType<typeof batches.next>>["value"]>;
+  try {
+    first = await batches.next();
+  } catch (error) {
+    return textFailure(error);
+  }
+  const encoder = new TextEncoder();
+  let pending: typeof first | undefined = first;
+  let wroteHeader = false;
+  const body = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const next = pending ?? (await batches.next());
+        pending = undefined;
+        if (next.done || !next.value) {
+          if (!wroteHeader && format === "csv") controller.enqueue(encoder.encode(exportLines("csv", [], true)));
+          controller.close();
+          return;
+        }
+        controller.enqueue(encoder.encode(exportLines(format as LogExportFormat, next.value, !wroteHeader)));
+        wroteHeader = true;
+      },
+      async cancel() {
+        await batches.return(undefined);
+      },
+    },
+    { highWaterMark: 1 },
+  );
+  const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, "-");
+  const name = `${team.slug}${gatewaySlug ? `-${gatewaySlug}` : ""}-logs-${stamp}.${format}`;
+  return new Response(body, {
+    headers: {
+      "content-type": CONTENT_TYPES[format as LogExportFormat],
+      "content-disposition": `attachment; filename="${name}"`,
+      "cache-control": "no-store",
+    },
+  });
+}
