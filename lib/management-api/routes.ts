@@ -64,7 +64,7 @@ function routeJson({ gateway, route, latest, deployed }: RouteDetail) {
 const scope = ({ team, params }: ApiCall<GatewayParams>) => ({ teamId: team.id, gatewaySlug: params.gateway });
 const routeScope = (call: ApiCall<RouteParams>) => ({ ...scope(call), route: call.params.route });
 
-function pageParam(url: URL, name: string, fallback: number, max: number): number {
+export function pageParam(url: URL, name: string, fallback: number, max: number): number {
   const raw = url.searchParams.get(name);
   if (raw === null) return fallback;
   const value = Number(raw);

@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
-import { requestLogs } from "@/db/schema";
+import { requestLogs, type RequestLog } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import type { ServiceContext } from "../context";
 import { NotFoundError } from "../errors";
@@ -33,7 +33,7 @@ export async function updateLogFeedback({
   feedback?: unknown;
   score?: unknown;
   metadata?: unknown;
-}): Promise<{ id: string; feedback: number; score: number | null }> {
+}): Promise<RequestLog> {
   const changes = parseInput(input, raw);
   const scope = await resolveLogScope(ctx, teamId, gatewaySlug, "member");
   return ctx.db.transaction(async (tx) => {
@@ -41,9 +41,10 @@ export async function updateLogFeedback({
     const set = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
     const [row] =
       Object.keys(set).length > 0
-        ? await tx.update(requestLogs).set(set).where(where).returning({ id: requestLogs.id, feedback: requestLogs.feedback, score: requestLogs.score })
-        : await tx.select({ id: requestLogs.id, feedback: requestLogs.feedback, score: requestLogs.score }).from(requestLogs).where(where).limit(1);
+        ? await tx.update(requestLogs).set(set).where(where).returning()
+        : await tx.select().from(requestLogs).where(where).limit(1);
     if (!row) throw new NotFoundError(`log ${logId} not found`);
+    if (Object.keys(set).length === 0) return row;
     await recordAudit({ ...ctx, db: tx }, { teamId, action: "logs.feedback", targetType: "request_log", targetId: logId, details: set });
     return row;
   });

@@ -1,0 +1,1 @@
+export { getLogRequestApi as GET } from "@/lib/management-api/logs";

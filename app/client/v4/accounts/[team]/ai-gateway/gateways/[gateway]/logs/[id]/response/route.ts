@@ -1,0 +1,1 @@
+export { getLogResponseApi as GET } from "@/lib/management-api/logs";

@@ -1,0 +1,1 @@
+export { getLogApi as GET, patchLogApi as PATCH } from "@/lib/management-api/logs";

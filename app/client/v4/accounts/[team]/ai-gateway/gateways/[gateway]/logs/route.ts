@@ -1,0 +1,1 @@
+export { listLogsApi as GET, deleteLogsApi as DELETE } from "@/lib/management-api/logs";
