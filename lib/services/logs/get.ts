@@ -180,3 +180,24 @@ function translationOf(log: RequestLog, providerRequestBody: string): Translatio
     providerRequestBody,
   };
 }
+
+/** Whether the team (or its gateway `gatewaySlug`) has the log `logId`: what a page checks before it starts streaming. */
+export async function requestLogExists({
+  ctx,
+  teamId,
+  gatewaySlug,
+  logId,
+}: {
+  ctx: ServiceContext;
+  teamId: string;
+  gatewaySlug?: string;
+  logId: string;
+}): Promise<boolean> {
+  const scope = await resolveLogScope(ctx, teamId, gatewaySlug);
+  const [row] = await ctx.db
+    .select({ id: requestLogs.id })
+    .from(requestLogs)
+    .where(and(eq(requestLogs.teamId, teamId), scope.gatewayId ? eq(requestLogs.gatewayId, scope.gatewayId) : undefined, eq(requestLogs.id, logId)))
+    .limit(1);
+  return row !== undefined;
+}
