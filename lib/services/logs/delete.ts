@@ -1,4 +1,4 @@
-import { and, inArray, sql } from "drizzle-orm";
+import { and, desc, eq, inArray } from "drizzle-orm";
 import { requestLogPayloads, requestLogs } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import type { ServiceContext } from "../context";
@@ -37,12 +37,12 @@ export async function deleteRequestLogs({
         .select({ id: requestLogs.id, createdAt: requestLogs.createdAt })
         .from(requestLogs)
         .where(where)
-        .orderBy(sql`${requestLogs.createdAt} desc`)
+        .orderBy(desc(requestLogs.createdAt))
         .limit(batch);
       if (ids.length > 0) {
         const idList = ids.map((row) => row.id);
-        await tx.delete(requestLogPayloads).where(and(sql`${requestLogPayloads.teamId} = ${teamId}`, inArray(requestLogPayloads.logId, idList)));
-        await tx.delete(requestLogs).where(and(sql`${requestLogs.teamId} = ${teamId}`, inArray(requestLogs.id, idList)));
+        await tx.delete(requestLogPayloads).where(and(eq(requestLogPayloads.teamId, teamId), inArray(requestLogPayloads.logId, idList)));
+        await tx.delete(requestLogs).where(and(eq(requestLogs.teamId, teamId), inArray(requestLogs.id, idList)));
       }
       return ids.length;
     });
