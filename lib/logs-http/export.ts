@@ -28,21 +28,20 @@ export async function exportLogsResponse(request: Request, teamSlug: string, gat
 
   const batches = exportRequestLogs({ ctx, teamId: team.id, gatewaySlug, query });
   // The first batch before the headers: a refusal (role, gateway) still gets its status.
-  let first: IteratorResult<Awaited<ReturnType<typeof batches.next>>["value"]>;
+  let pending: Awaited<ReturnType<typeof batches.next>> | undefined;
   try {
-    first = await batches.next();
+    pending = await batches.next();
   } catch (error) {
     return textFailure(error);
   }
   const encoder = new TextEncoder();
-  let pending: typeof first | undefined = first;
   let wroteHeader = false;
   const body = new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
         const next = pending ?? (await batches.next());
         pending = undefined;
-        if (next.done || !next.value) {
+        if (next.done) {
           if (!wroteHeader && format === "csv") controller.enqueue(encoder.encode(exportLines("csv", [], true)));
           controller.close();
           return;
