@@ -78,7 +78,7 @@ export async function LogList({
     <>
       <Card className="mb-4">
         <form method="get" action={base} className="space-y-3 p-4">
-          <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-[8rem_10rem_1fr_10rem_11.5rem_11.5rem] lg:items-end">
+          <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3 lg:items-end 2xl:grid-cols-[8rem_10rem_1fr_10rem_11.5rem_11.5rem]">
             <Field label="Status" id="f-status">
               <Select id="f-status" name="status" defaultValue={values.status}>
                 <option value="">Any</option>
