@@ -34,7 +34,7 @@ export function FeedbackCard({
         <form action={formAction} className="flex flex-wrap items-end gap-3">
           <input type="hidden" name="feedback" value={thumb} />
           <div className="space-y-1.5">
-            <span className="text-sm font-medium">Thumbs</span>
+            <span className="block text-sm font-medium">Thumbs</span>
             <div className="flex gap-1" role="group" aria-label="Thumbs">
               {[
                 { value: 1, label: "Thumbs up", Icon: ThumbsUp },
@@ -58,7 +58,9 @@ export function FeedbackCard({
             </div>
           </div>
           <div className="space-y-1.5">
-            <Label htmlFor="feedback-score">Score (0–100)</Label>
+            <Label htmlFor="feedback-score" className="block">
+              Score (0–100)
+            </Label>
             <Input id="feedback-score" name="score" type="number" min={0} max={100} step={1} className="w-28" defaultValue={score ?? ""} disabled={!canGiveFeedback} />
           </div>
           {canGiveFeedback ? <SubmitButton pendingLabel="Saving…">Save feedback</SubmitButton> : <p className="text-sm text-muted-foreground">Members and above can give feedback.</p>}
