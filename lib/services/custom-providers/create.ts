@@ -9,6 +9,7 @@ import { ConflictError } from "../errors";
 import { assertPublicBaseUrl } from "../public-base-url";
 import { requireRole } from "../roles";
 import { httpUrl, parseInput } from "../validation";
+import { recordAudit } from "@/lib/audit/record";
 
 const input = z.object({
   slug: z
@@ -50,6 +51,14 @@ export async function createCustomProvider({
     if (!provider) {
       throw new ConflictError(`custom provider "${CUSTOM_PROVIDER_PREFIX}${slug}" already exists in team "${team.slug}"`);
     }
+    await recordAudit({ ...ctx, db: tx }, {
+      teamId: team.id,
+      action: "custom_provider.create",
+      targetType: "custom_provider",
+      targetId: provider.id,
+      targetLabel: `${CUSTOM_PROVIDER_PREFIX}${slug}`,
+      details: { name: provider.name, baseUrl, description: description ?? null },
+    });
     return provider;
   });
 }

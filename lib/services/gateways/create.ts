@@ -7,6 +7,7 @@ import { requireRole } from "../roles";
 import { parseInput } from "../validation";
 import { gatewayPatchSchema, type GatewayPatch } from "./content-controls";
 import { assertCoherentSettings, gatewaySlugSchema } from "./settings";
+import { recordAudit } from "@/lib/audit/record";
 
 const input = gatewayPatchSchema.extend({ slug: gatewaySlugSchema });
 
@@ -32,6 +33,7 @@ export async function createGateway({
       .returning();
     if (!gateway) throw new ConflictError(`gateway "${slug}" already exists in team "${team.slug}"`);
     assertCoherentSettings(gateway);
+    await recordAudit({ ...ctx, db: tx }, { teamId: team.id, action: "gateway.create", targetType: "gateway", targetId: gateway.id, targetLabel: slug, details: { settings } });
     return gateway;
   });
 }

@@ -4,6 +4,7 @@ import { changeDirectory } from "@/lib/state/directory-changes";
 import type { ServiceContext } from "../context";
 import { NotFoundError } from "../errors";
 import { requireRole } from "../roles";
+import { recordAudit } from "@/lib/audit/record";
 
 /**
  * Deletes a gateway and the provider keys stored for it (the foreign key cascades). Its request
@@ -18,6 +19,7 @@ export async function deleteGateway({ ctx, teamId, slug }: { ctx: ServiceContext
       .where(and(eq(gateways.teamId, teamId), eq(gateways.slug, slug)))
       .returning();
     if (!deleted) throw new NotFoundError(`gateway "${slug}" not found`);
+    await recordAudit({ ...ctx, db: tx }, { teamId, action: "gateway.delete", targetType: "gateway", targetId: deleted.id, targetLabel: slug });
     return deleted;
   });
 }

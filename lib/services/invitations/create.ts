@@ -6,6 +6,7 @@ import { requireRole, roleNeededToGrant } from "../roles";
 import { emailAddress, parseInput } from "../validation";
 import { newId } from "@/lib/ids";
 import { invitationPath, issueInvitationSecret } from "./secret";
+import { recordAudit } from "@/lib/audit/record";
 
 export const INVITATION_DEFAULT_DAYS = 7;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -45,18 +46,29 @@ export async function createInvitation({
   const { role, email, expiresInDays } = parseInput(input, raw);
   const team = await requireRole(ctx, teamId, roleNeededToGrant(role));
   const { secret, hash } = issueInvitationSecret();
-  const [row] = await ctx.db
-    .insert(invitations)
-    .values({
-      id: newId("inv"),
+  const row = await ctx.db.transaction(async (tx) => {
+    const [inserted] = await tx
+      .insert(invitations)
+      .values({
+        id: newId("inv"),
+        teamId: team.id,
+        role,
+        email: email ?? null,
+        tokenHash: hash,
+        createdBy: ctx.actor.type === "user" ? ctx.actor.userId : null,
+        expiresAt: new Date(Date.now() + expiresInDays * DAY_MS),
+      })
+      .returning();
+    await recordAudit({ ...ctx, db: tx }, {
       teamId: team.id,
-      role,
-      email: email ?? null,
-      tokenHash: hash,
-      createdBy: ctx.actor.type === "user" ? ctx.actor.userId : null,
-      expiresAt: new Date(Date.now() + expiresInDays * DAY_MS),
-    })
-    .returning();
-  const { tokenHash: _, ...invitation } = row!;
+      action: "invitation.create",
+      targetType: "invitation",
+      targetId: inserted!.id,
+      targetLabel: email ?? "anyone with the link",
+      details: { role, email: email ?? null, expiresAt: inserted!.expiresAt.toISOString() },
+    });
+    return inserted!;
+  });
+  const { tokenHash: _, ...invitation } = row;
   return { invitation, secret, url: `${config().publicUrl}${invitationPath(secret)}` };
 }

@@ -5,6 +5,7 @@ import type { ServiceContext } from "../context";
 import { requireRole, roleNeededToGrant } from "../roles";
 import { parseInput } from "../validation";
 import { keepAnOwner, lockTeam, membershipOf } from "./guard";
+import { recordAudit, userLabel } from "@/lib/audit/record";
 
 const input = z.object({ role: z.enum(roles) });
 
@@ -37,6 +38,7 @@ export async function changeMemberRole({
       .set({ role })
       .where(and(eq(memberships.teamId, team.id), eq(memberships.userId, userId)))
       .returning();
+    await recordAudit(acting, { teamId: team.id, action: "member.role_change", targetType: "user", targetId: userId, targetLabel: await userLabel(tx, userId), details: { role: { from: current.role, to: role } } });
     return updated!;
   });
 }

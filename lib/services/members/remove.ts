@@ -4,6 +4,7 @@ import { changeDirectory } from "@/lib/state/directory-changes";
 import type { ServiceContext } from "../context";
 import { requireRole } from "../roles";
 import { keepAnOwner, lockTeam, membershipOf } from "./guard";
+import { recordAudit, userLabel } from "@/lib/audit/record";
 
 /**
  * Removes a member from the team. Any member may remove themself (leave the team); removing
@@ -49,5 +50,13 @@ export async function removeMember({
         );
     }
     await tx.delete(memberships).where(and(eq(memberships.teamId, team.id), eq(memberships.userId, userId)));
+    await recordAudit(acting, {
+      teamId: team.id,
+      action: leaving ? "member.leave" : "member.remove",
+      targetType: "user",
+      targetId: userId,
+      targetLabel: await userLabel(tx, userId),
+      details: { role: membership.role, playgroundTokensRevoked: playground.map((p) => p.tokenId) },
+    });
   });
 }

@@ -18,6 +18,7 @@ import { requireRole } from "../roles";
 import { httpUrl, parseInput } from "../validation";
 import { sealSecretColumns } from "./seal";
 import { describeScope, toKeyView, type ProviderKeyView } from "./view";
+import { recordAudit } from "@/lib/audit/record";
 
 export const providerKeySecretSchema = z.string().trim().min(1, "must not be empty");
 
@@ -142,6 +143,14 @@ export async function addProviderKey({
         weight,
       })
       .returning();
+    await recordAudit({ ...ctx, db: tx }, {
+      teamId,
+      action: "provider_key.create",
+      targetType: "provider_key",
+      targetId: inserted!.id,
+      targetLabel: `${provider} "${alias}"`,
+      details: { provider, alias, gateway: gateway?.slug ?? null, baseUrl: baseUrl ?? null, pool, weight, preview: toKeyView(inserted!, null).preview },
+    });
     return inserted!;
   });
   return toKeyView(key, gateway?.slug ?? null);

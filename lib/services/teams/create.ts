@@ -5,6 +5,7 @@ import { changeDirectory } from "@/lib/state/directory-changes";
 import type { ServiceContext } from "../context";
 import { ConflictError } from "../errors";
 import { parseInput } from "../validation";
+import { recordAudit } from "@/lib/audit/record";
 
 /**
  * Top-level paths that are not a team: the portal serves a team at `/{slug}`, so a team named like
@@ -48,6 +49,7 @@ export async function createTeam({ ctx, ...raw }: { ctx: ServiceContext; slug: s
     if (ctx.actor.type === "user") {
       await tx.insert(memberships).values({ teamId: team.id, userId: ctx.actor.userId, role: "owner" });
     }
+    await recordAudit({ ...ctx, db: tx }, { teamId: team.id, action: "team.create", targetType: "team", targetId: team.id, targetLabel: team.slug, details: { name: team.name } });
     return team;
   });
 }

@@ -7,6 +7,7 @@ import { ConflictError, InvalidInputError } from "../errors";
 import { requireRole } from "../roles";
 import { parseInput } from "../validation";
 import { teamNameSchema, teamSlugSchema } from "./create";
+import { changedFields, recordAudit } from "@/lib/audit/record";
 
 const input = z.object({
   name: teamNameSchema.optional(),
@@ -35,17 +36,19 @@ export async function renameTeam({
   if (!slugChange && (name === undefined || name === team.name)) return team;
 
   // The gateway routes by slug: its snapshot of the team must go with the old one.
-  const [updated] = await changeDirectory(ctx.db, team.id, (tx) =>
-    tx
+  const updated = await changeDirectory(ctx.db, team.id, async (tx) => {
+    const [row] = await tx
       .update(teams)
       .set({ ...(name === undefined ? {} : { name }), ...(slugChange ? { slug } : {}) })
       .where(eq(teams.id, team.id))
-      .returning(),
-  ).catch((error: unknown) => {
+      .returning();
+    await recordAudit({ ...ctx, db: tx }, { teamId: team.id, action: "team.update", targetType: "team", targetId: team.id, targetLabel: row!.slug, details: changedFields(team, row!, ["name", "slug"]) });
+    return row!;
+  }).catch((error: unknown) => {
     if (slugChange && isUniqueViolation(error)) throw new ConflictError(`team "${slug}" already exists`);
     throw error;
   });
-  return updated!;
+  return updated;
 }
 
 function isUniqueViolation(error: unknown): boolean {

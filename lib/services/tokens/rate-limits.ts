@@ -7,6 +7,7 @@ import { parseRateLimit, parseRuleId, withoutRule, withRule } from "../limits/ra
 import { MAX_RATE_LIMIT_RULES, type RateLimitSettingInput } from "../limits/schemas";
 import { requireRole } from "../roles";
 import { gatewaySlugsById, toTokenView, type GatewayTokenView } from "./view";
+import { recordAudit } from "@/lib/audit/record";
 
 /** Reads the token locked and writes its new rules in one directory change, as editGateway does for a gateway's. */
 async function editTokenLimits(
@@ -21,6 +22,14 @@ async function editTokenLimits(
     const [current] = await tx.select().from(gatewayTokens).where(where).for("update");
     if (!current) throw new NotFoundError(`token ${tokenId} not found`);
     const [updated] = await tx.update(gatewayTokens).set({ rateLimits: edit(current) }).where(where).returning();
+    await recordAudit({ ...ctx, db: tx }, {
+      teamId,
+      action: "token.rate_limits_update",
+      targetType: "token",
+      targetId: tokenId,
+      targetLabel: current.name,
+      details: { rateLimits: { from: current.rateLimits, to: updated!.rateLimits } },
+    });
     return updated!;
   });
   return toTokenView(row, await gatewaySlugsById(ctx.db, teamId));

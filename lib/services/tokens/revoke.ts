@@ -5,6 +5,7 @@ import type { ServiceContext } from "../context";
 import { NotFoundError } from "../errors";
 import { requireRole } from "../roles";
 import { gatewaySlugsById, toTokenView, type GatewayTokenView } from "./view";
+import { recordAudit } from "@/lib/audit/record";
 
 /** Revokes a token; revoking it again keeps the first revocation time. */
 export async function revokeGatewayToken({
@@ -24,6 +25,7 @@ export async function revokeGatewayToken({
       .where(and(eq(gatewayTokens.teamId, teamId), eq(gatewayTokens.id, tokenId)))
       .returning();
     if (!revoked) throw new NotFoundError(`token ${tokenId} not found`);
+    await recordAudit({ ...ctx, db: tx }, { teamId, action: "token.revoke", targetType: "token", targetId: tokenId, targetLabel: revoked.name });
     return revoked;
   });
   return toTokenView(row, await gatewaySlugsById(ctx.db, teamId));

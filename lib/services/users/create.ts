@@ -6,6 +6,7 @@ import type { ServiceContext } from "../context";
 import { ConflictError, ForbiddenError, InvalidInputError } from "../errors";
 import { requireRole, roleNeededToGrant } from "../roles";
 import { emailAddress, parseInput } from "../validation";
+import { recordAudit } from "@/lib/audit/record";
 
 export type UserView = Omit<User, "passwordHash">;
 
@@ -60,6 +61,14 @@ export async function createUser({
       .returning();
     if (!user) throw new ConflictError(`a user with email ${email} already exists`);
     if (membership) await tx.insert(memberships).values({ ...membership, userId: user.id });
+    await recordAudit({ ...ctx, db: tx }, {
+      teamId: membership?.teamId ?? null,
+      action: "user.create",
+      targetType: "user",
+      targetId: user.id,
+      targetLabel: email,
+      details: { name: name ?? null, withPassword: passwordHash !== null, role: membership?.role ?? null },
+    });
     return toUserView(user);
   });
 }
