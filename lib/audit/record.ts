@@ -32,11 +32,24 @@ export async function recordAudit(ctx: ServiceContext, entry: AuditEntry): Promi
     targetType: entry.targetType,
     targetId: entry.targetId ?? null,
     targetLabel: entry.targetLabel ?? null,
-    details: entry.details ?? null,
+    details: entry.details ? withoutSecrets(entry.details) : null,
     via,
     ip: ctx.origin?.ip ?? null,
     userAgent: ctx.origin?.userAgent ?? null,
   });
+}
+
+// A safety net under "never a secret": settings can grow fields that hold one (an OTLP collector's
+// Authorization header), and the audit log outlives the secret's rotation.
+const SECRET_NAME = /(secret|password|authorization|api[-_]?key|^token$|cookie)/i;
+
+/** `details` with every string under a secret-like name replaced, at any depth. */
+export function withoutSecrets<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(withoutSecrets) as T;
+  if (value === null || typeof value !== "object" || value instanceof Date) return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([name, inner]) => [name, SECRET_NAME.test(name) && typeof inner === "string" ? "[redacted]" : withoutSecrets(inner)]),
+  ) as T;
 }
 
 /** A user's email as the audit log names people; the id when the user is gone. */

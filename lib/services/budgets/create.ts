@@ -8,6 +8,7 @@ import { requireRole } from "../roles";
 import { parseInput } from "../validation";
 import { resolveScope, scopeNames, type ScopeInput } from "./scope";
 import { budgetFieldsSchema, periodProblem, toBudgetView, usdToMicros, type BudgetFields, type BudgetView } from "./view";
+import { recordAudit } from "@/lib/audit/record";
 
 /** A budget on the team, a gateway or a token; its name is unique in the team, as refusals name it. */
 export async function createBudget({
@@ -37,6 +38,14 @@ export async function createBudget({
         alertPercent: fields.alertPercent,
       })
       .returning();
+    await recordAudit({ ...ctx, db: tx }, {
+      teamId,
+      action: "budget.create",
+      targetType: "budget",
+      targetId: created!.id,
+      targetLabel: fields.name,
+      details: { scope, limitMicros: created!.limitMicros, period: created!.period, windowSeconds: created!.windowSeconds, alertPercent: created!.alertPercent },
+    });
     return created!;
   });
   return toBudgetView(row, await scopeNames(ctx.db, teamId));

@@ -4,6 +4,7 @@ import { changeDirectory } from "@/lib/state/directory-changes";
 import type { ServiceContext } from "../context";
 import { NotFoundError } from "../errors";
 import { requireRole } from "../roles";
+import { recordAudit } from "@/lib/audit/record";
 
 /** Deletes a budget; requests stop counting against it at once. Returns its name. */
 export async function removeBudget({ ctx, teamId, budgetId }: { ctx: ServiceContext; teamId: string; budgetId: string }): Promise<{ id: string; name: string }> {
@@ -14,6 +15,7 @@ export async function removeBudget({ ctx, teamId, budgetId }: { ctx: ServiceCont
       .where(and(eq(budgets.teamId, teamId), eq(budgets.id, budgetId)))
       .returning({ id: budgets.id, name: budgets.name });
     if (!removed) throw new NotFoundError(`budget ${budgetId} not found`);
+    await recordAudit({ ...ctx, db: tx }, { teamId, action: "budget.delete", targetType: "budget", targetId: removed.id, targetLabel: removed.name });
     return removed;
   });
 }

@@ -7,6 +7,7 @@ import { requireRole } from "../roles";
 import { parseInput } from "../validation";
 import { scopeNames } from "./scope";
 import { budgetFieldsSchema, periodProblem, toBudgetView, usdToMicros, type BudgetFields, type BudgetView } from "./view";
+import { changedFields, recordAudit } from "@/lib/audit/record";
 
 const patchSchema = budgetFieldsSchema.partial();
 
@@ -50,6 +51,14 @@ export async function updateBudget({
       })
       .where(where)
       .returning();
+    await recordAudit({ ...ctx, db: tx }, {
+      teamId,
+      action: "budget.update",
+      targetType: "budget",
+      targetId: budgetId,
+      targetLabel: updated!.name,
+      details: { changes: changedFields(current, updated!, ["name", "limitMicros", "period", "windowSeconds", "alertPercent"]) },
+    });
     return updated!;
   });
   return toBudgetView(row, await scopeNames(ctx.db, teamId));

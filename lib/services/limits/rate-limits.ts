@@ -8,6 +8,7 @@ import { InvalidInputError, NotFoundError } from "../errors";
 import { requireRole } from "../roles";
 import { parseInput } from "../validation";
 import { MAX_RATE_LIMIT_RULES, rateLimitSettingSchema, ruleIdSchema, type RateLimitSettingInput } from "./schemas";
+import { changedFields, recordAudit } from "@/lib/audit/record";
 
 /** The rules with `rule` in place of the one with its id, or added last; at most MAX_RATE_LIMIT_RULES. */
 export function withRule<T extends { id: string }>(rules: readonly T[], rule: T, max: number, what: string): T[] {
@@ -51,6 +52,14 @@ export async function editGateway(
       .set({ ...edit(current), updatedAt: new Date() })
       .where(where)
       .returning();
+    await recordAudit({ ...ctx, db: tx }, {
+      teamId,
+      action: "gateway.limits_update",
+      targetType: "gateway",
+      targetId: current.id,
+      targetLabel: slug,
+      details: { changes: changedFields(current, updated!, ["rateLimits", "spendLimits"]) },
+    });
     return updated!;
   });
 }

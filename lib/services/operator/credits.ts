@@ -8,6 +8,7 @@ import { actorId, type ServiceContext } from "../context";
 import { NotFoundError } from "../errors";
 import { parseInput } from "../validation";
 import { requireOperator } from "./access";
+import { recordAudit } from "@/lib/audit/record";
 
 export interface CreditGrantView {
   id: string;
@@ -71,13 +72,14 @@ export async function grantCredits({
 }): Promise<{ grant: CreditGrantView; credits: TeamCredits }> {
   const input = parseInput(grantInput, { usd: String(usd), note: note || undefined });
   await requireOperator(ctx, "grant credits");
-  const [team] = await ctx.db.select({ id: teams.id }).from(teams).where(eq(teams.id, teamId));
+  const [team] = await ctx.db.select({ id: teams.id, slug: teams.slug }).from(teams).where(eq(teams.id, teamId));
   if (!team) throw new NotFoundError("team not found");
   const grant = await changeDirectory(ctx.db, teamId, async (tx) => {
     const [row] = await tx
       .insert(creditGrants)
       .values({ id: newId("cg"), teamId, amountMicros: input.usd, note: input.note ?? null, grantedBy: actorId(ctx) })
       .returning();
+    await recordAudit({ ...ctx, db: tx }, { teamId, action: "credits.grant", targetType: "team", targetId: teamId, targetLabel: team.slug, details: { amountMicros: input.usd, note: input.note ?? null } });
     return row!;
   });
   const [credits] = await creditsOf(ctx, [teamId]);

@@ -9,6 +9,7 @@ import { changeDirectory } from "@/lib/state/directory-changes";
 import type { ServiceContext } from "../context";
 import { ForbiddenError } from "../errors";
 import { requireRole } from "../roles";
+import { recordAudit } from "@/lib/audit/record";
 
 /** Binds a stored playground secret to its user and team, so rows cannot be swapped. */
 export function playgroundSecretAad(teamId: string, userId: string): string {
@@ -115,6 +116,7 @@ async function createPlaygroundToken(
         .returning({ tokenId: playgroundCredentials.tokenId });
       // Another request stored one first: roll back this token so the team's list holds one.
       if (inserted.length === 0) throw new LostRace();
+      await recordAudit({ ...ctx, db: tx }, { teamId, action: "token.create", targetType: "token", targetId: tokenId, targetLabel: playgroundTokenName(user?.email ?? userId), details: { playground: true } });
     });
   } catch (error) {
     if (error instanceof LostRace) return undefined;

@@ -9,6 +9,7 @@ import { changeDirectory, OPERATOR_DIRECTORY } from "@/lib/state/directory-chang
 import type { ServiceContext } from "../context";
 import { ForbiddenError } from "../errors";
 import { playgroundSecretAad } from "../playground/token";
+import { recordAudit } from "@/lib/audit/record";
 
 /** Rows read and rewrapped per round; each team's share of a round is one short transaction. */
 const BATCH_SIZE = 100;
@@ -301,10 +302,20 @@ export async function rewrapProviderKeys({
   keyring?: MasterKeyring;
 }): Promise<RewrapReport> {
   if (ctx.actor.type !== "operator") throw new ForbiddenError("only the operator can rewrap the deployment's keys");
-  return {
+  const report: RewrapReport = {
     masterKeyVersion: keyring.current,
     providerKeys: await rewrapTable(ctx.db, keyring, providerKeyTable),
     operatorKeys: await rewrapTable(ctx.db, keyring, operatorKeyTable),
     playgroundTokens: await rewrapTable(ctx.db, keyring, playgroundCredentialTable),
   };
+  // One event for the whole run, after it: the run is many short transactions across every team.
+  const counts = (c: RewrapCounts) => ({ rewrapped: c.rewrapped, alreadyCurrent: c.alreadyCurrent, failed: c.failed.length });
+  await recordAudit(ctx, {
+    teamId: null,
+    action: "provider_key.rewrap",
+    targetType: "deployment",
+    targetLabel: `master key ${keyring.current}`,
+    details: { masterKeyVersion: keyring.current, providerKeys: counts(report.providerKeys), operatorKeys: counts(report.operatorKeys), playgroundTokens: counts(report.playgroundTokens) },
+  });
+  return report;
 }

@@ -9,6 +9,7 @@ import { checkElements } from "./elements";
 import { providerChecker } from "./lookup";
 import { parseRouteName } from "./name";
 import { insertVersion } from "./save-version";
+import { recordAudit } from "@/lib/audit/record";
 
 /** Creates a route with its elements as version 1, not yet deployed. */
 export async function createRoute({
@@ -36,6 +37,7 @@ export async function createRoute({
       .returning();
     if (!route) throw new ConflictError(`route "${name}" already exists in gateway "${gateway.slug}"`);
     const version = await insertVersion(tx, route, checked, ctx);
+    await recordAudit({ ...ctx, db: tx }, { teamId, action: "route.create", targetType: "route", targetId: route.id, targetLabel: name, details: { gateway: gateway.slug, version: version.number, valid: version.valid } });
     return { route, version };
   });
 }

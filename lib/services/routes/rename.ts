@@ -5,6 +5,7 @@ import { ConflictError } from "../errors";
 import { requireRole } from "../roles";
 import { findRoute, type RouteScope } from "./lookup";
 import { parseRouteName } from "./name";
+import { recordAudit } from "@/lib/audit/record";
 
 /** Renames a route (PATCH {name}): callers of `dynamic/{old}` stop reaching it, `dynamic/{new}` does at once. */
 export async function renameRoute({
@@ -32,6 +33,7 @@ export async function renameRoute({
       .set({ name, updatedAt: new Date() })
       .where(and(eq(routes.teamId, teamId), eq(routes.id, route.id)))
       .returning();
+    await recordAudit({ ...ctx, db: tx }, { teamId, action: "route.rename", targetType: "route", targetId: route.id, targetLabel: name, details: { gateway: gateway.slug, name: { from: route.name, to: name } } });
     return renamed!;
   });
 }

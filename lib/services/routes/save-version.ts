@@ -7,6 +7,7 @@ import { actorId, type ServiceContext } from "../context";
 import { requireRole } from "../roles";
 import { checkElements, type CheckedElements } from "./elements";
 import { findRoute, providerChecker, type RouteScope } from "./lookup";
+import { recordAudit } from "@/lib/audit/record";
 
 /** Adds the route's next version (1 for a new route); the caller is inside a directory change. */
 export async function insertVersion(db: Database, route: Route, checked: CheckedElements, ctx: ServiceContext): Promise<RouteVersion> {
@@ -47,7 +48,16 @@ export async function saveRouteVersion({
   await requireRole(ctx, teamId, "admin");
   const checked = checkElements(elements, await providerChecker(ctx.db, teamId));
   return changeDirectory(ctx.db, teamId, async (tx) => {
-    const { route } = await findRoute(tx, teamId, gatewaySlug, idOrName);
-    return insertVersion(tx, route, checked, ctx);
+    const { route, gateway } = await findRoute(tx, teamId, gatewaySlug, idOrName);
+    const version = await insertVersion(tx, route, checked, ctx);
+    await recordAudit({ ...ctx, db: tx }, {
+      teamId,
+      action: "route.save_version",
+      targetType: "route",
+      targetId: route.id,
+      targetLabel: route.name,
+      details: { gateway: gateway.slug, version: version.number, valid: version.valid },
+    });
+    return version;
   });
 }
