@@ -11,7 +11,9 @@ export const AUDIT_VIAS = ["dashboard", "api", "cli"] as const;
 // Forms and query strings send "" for a filter left empty.
 const blank = (value: unknown) => (value === "" ? undefined : value);
 const text = z.preprocess(blank, z.string().trim().max(200, "must be at most 200 characters").optional());
-const time = z.preprocess(blank, z.coerce.date({ error: "must be a date and time, like 2026-12-01T09:00Z" }).optional());
+// A time without a zone (a datetime-local field's "2026-12-01T09:00") is UTC, as every time the dashboard shows.
+const utc = (value: unknown) => (typeof value === "string" && /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?$/.test(value.trim()) ? `${value.trim()}Z` : value);
+const time = z.preprocess((value) => utc(blank(value)), z.coerce.date({ error: "must be a date and time, like 2026-12-01T09:00Z" }).optional());
 
 export const auditFilterSchema = z
   .object({
