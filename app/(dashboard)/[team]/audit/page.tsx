@@ -54,12 +54,13 @@ export default async function AuditPage({ params, searchParams }: { params: Prom
     );
   }
 
-  let problem: string | undefined;
-  const page: AuditPage = await listAuditEvents({ ctx, teamId: team.id, filter, before }).catch(async (error: unknown) => {
-    if (!(error instanceof InvalidInputError)) throw error;
-    problem = `${error.message}. Showing the newest events without filters.`;
-    return listAuditEvents({ ctx, teamId: team.id });
-  });
+  const { page, problem }: { page: AuditPage; problem?: string } = await listAuditEvents({ ctx, teamId: team.id, filter, before })
+    .then((page) => ({ page }))
+    .catch(async (error: unknown) => {
+      // A mistyped filter or a stale page link: say so, and show the newest events rather than an error page.
+      if (!(error instanceof InvalidInputError)) throw error;
+      return { page: await listAuditEvents({ ctx, teamId: team.id }), problem: `${error.message}. Showing the newest events without filters.` };
+    });
 
   return (
     <>
