@@ -27,7 +27,13 @@ test("the audit log shows who created a provider key and who deleted it", async 
   const adminPage = await context.newPage();
   await signUpWithInvitation(adminPage, invitation, admin);
   await adminPage.goto(`/${team}/keys`);
-  const remove = await openDialog(adminPage, `Delete the openai key ${ALIAS}`, "Delete the OpenAI key “audited”?");
+  // The trigger's name ends with the key's preview; retried like openDialog, until React has hydrated it.
+  const trigger = adminPage.getByRole("button", { name: new RegExp(`^Delete the openai key ${ALIAS}`) });
+  const remove = adminPage.getByRole("dialog", { name: `Delete the OpenAI key “${ALIAS}”?` });
+  await expect(async () => {
+    if (!(await remove.isVisible())) await trigger.click();
+    await expect(remove).toBeVisible({ timeout: 2_000 });
+  }).toPass({ timeout: 20_000 });
   await remove.getByRole("button", { name: "Delete key" }).click();
   await expect(remove).toBeHidden();
   await expect(adminPage.getByText("No provider keys yet")).toBeVisible();

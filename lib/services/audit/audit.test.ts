@@ -47,6 +47,18 @@ import { createUser } from "../users/create";
 import { exportAuditEvents } from "./export";
 import { listAuditEvents } from "./list";
 
+/** The database's message for a refused statement (drizzle wraps it as the cause of its own "Failed query"). */
+async function refusal(statement: PromiseLike<unknown>): Promise<string> {
+  try {
+    await statement;
+  } catch (error) {
+    const messages: string[] = [];
+    for (let e: unknown = error; e instanceof Error; e = e.cause) messages.push(e.message);
+    return messages.join(" / ");
+  }
+  throw new Error("the statement was not refused");
+}
+
 const keyring = parseMasterKeys(`v1:${Buffer.alloc(32, 7).toString("base64")}`);
 const ORIGIN = { via: "dashboard" as const, ip: "203.0.113.7", userAgent: "audit-test/1.0" };
 const ELEMENTS = (model: string) => [
@@ -235,9 +247,9 @@ describe.each(testDatabases())("the audit log on $name", (database) => {
 
   it("is append-only in the database: UPDATE, DELETE and TRUNCATE fail; a DELETE declared as pruning works", async () => {
     const { team } = await ownerOfNewTeam();
-    await expect(handle.db.update(auditEvents).set({ actorLabel: "someone else" }).where(eq(auditEvents.teamId, team.id))).rejects.toThrow(/append-only/);
-    await expect(handle.db.delete(auditEvents).where(eq(auditEvents.teamId, team.id))).rejects.toThrow(/append-only/);
-    await expect(handle.db.execute(sql`truncate audit_events`)).rejects.toThrow(/append-only/);
+    expect(await refusal(handle.db.update(auditEvents).set({ actorLabel: "someone else" }).where(eq(auditEvents.teamId, team.id)))).toMatch(/append-only: UPDATE/);
+    expect(await refusal(handle.db.delete(auditEvents).where(eq(auditEvents.teamId, team.id)))).toMatch(/append-only: DELETE/);
+    expect(await refusal(handle.db.execute(sql`truncate audit_events`))).toMatch(/append-only: TRUNCATE/);
     expect(await eventsOf(team.id)).toHaveLength(1);
     await handle.db.transaction(async (tx) => {
       await tx.execute(sql`set local switchyard.audit_prune = 'on'`);
@@ -246,7 +258,7 @@ describe.each(testDatabases())("the audit log on $name", (database) => {
     expect(await eventsOf(team.id)).toHaveLength(0);
     // The permission ended with its transaction.
     await createGateway({ ctx: operator, teamId: team.id, slug: "after" });
-    await expect(handle.db.delete(auditEvents).where(eq(auditEvents.teamId, team.id))).rejects.toThrow(/append-only/);
+    expect(await refusal(handle.db.delete(auditEvents).where(eq(auditEvents.teamId, team.id)))).toMatch(/append-only: DELETE/);
   });
 
   it("lists a team's events for admins and owners, with filters and pages", async () => {
