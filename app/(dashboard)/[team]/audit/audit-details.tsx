@@ -5,7 +5,7 @@ export function AuditDetails({ details }: { details: Record<string, unknown> | n
   return (
     <ul className="space-y-0.5 font-mono text-xs">
       {lines.map(([field, text]) => (
-        <li key={field} className="max-w-md truncate" title={`${field}: ${text}`}>
+        <li key={field} className="truncate" title={`${field}: ${text}`}>
           <span className="text-muted-foreground">{field}:</span> {text}
         </li>
       ))}

@@ -82,7 +82,7 @@ export default async function AuditPage({ params, searchParams }: { params: Prom
       />
 
       <Card className="mb-4">
-        <form method="get" action={base} className="grid gap-3 p-4 sm:grid-cols-2 lg:grid-cols-[1fr_1fr_1fr_8rem_11.5rem_11.5rem_auto] lg:items-end">
+        <form method="get" action={base} className="grid gap-3 p-4 sm:grid-cols-2 lg:grid-cols-4 lg:items-end">
           <div className="space-y-1.5">
             <Label htmlFor="f-actor">Who</Label>
             <Input id="f-actor" name="actor" placeholder="Email, token or CLI" defaultValue={filter.actor} />
@@ -143,11 +143,10 @@ export default async function AuditPage({ params, searchParams }: { params: Prom
             <TableHeader>
               <TableRow>
                 <TableHead>Time (UTC)</TableHead>
-                <TableHead>Who</TableHead>
+                <TableHead>Who · from</TableHead>
                 <TableHead>Action</TableHead>
                 <TableHead>Target</TableHead>
                 <TableHead>Details</TableHead>
-                <TableHead>From</TableHead>
               </TableRow>
             </TableHeader>
             <TableBody>
@@ -156,8 +155,18 @@ export default async function AuditPage({ params, searchParams }: { params: Prom
                   <TableCell className="whitespace-nowrap tabular-nums" title={formatIsoUtc(event.createdAt)}>
                     {formatDateTime(event.createdAt)}
                   </TableCell>
-                  <TableCell className="max-w-56 truncate" title={event.actorLabel}>
-                    {event.actorLabel}
+                  <TableCell className="max-w-56">
+                    <span className="block truncate" title={event.actorLabel}>
+                      {event.actorLabel}
+                    </span>
+                    <span className="flex items-center gap-1.5 pt-1 text-xs text-muted-foreground">
+                      <Badge>{VIA_LABEL[event.via]}</Badge>
+                      {event.ip ? (
+                        <span className="truncate font-mono" title={event.userAgent ?? undefined}>
+                          {event.ip}
+                        </span>
+                      ) : null}
+                    </span>
                   </TableCell>
                   <TableCell>
                     <code className="font-mono text-xs">{event.action}</code>
@@ -168,12 +177,8 @@ export default async function AuditPage({ params, searchParams }: { params: Prom
                     </span>
                     {event.targetId ? <span className="block truncate font-mono text-xs text-muted-foreground">{event.targetId}</span> : null}
                   </TableCell>
-                  <TableCell>
+                  <TableCell className="max-w-sm">
                     <AuditDetails details={event.details} />
-                  </TableCell>
-                  <TableCell className="whitespace-nowrap">
-                    <Badge>{VIA_LABEL[event.via]}</Badge>
-                    {event.ip ? <span className="block pt-0.5 font-mono text-xs text-muted-foreground" title={event.userAgent ?? undefined}>{event.ip}</span> : null}
                   </TableCell>
                 </TableRow>
               ))}
