@@ -1,5 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { budgets } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
 import { newId } from "@/lib/ids";
 import { changeDirectory } from "@/lib/state/directory-changes";
 import type { ServiceContext } from "../context";
@@ -8,7 +9,6 @@ import { requireRole } from "../roles";
 import { parseInput } from "../validation";
 import { resolveScope, scopeNames, type ScopeInput } from "./scope";
 import { budgetFieldsSchema, periodProblem, toBudgetView, usdToMicros, type BudgetFields, type BudgetView } from "./view";
-import { recordAudit } from "@/lib/audit/record";
 
 /** A budget on the team, a gateway or a token; its name is unique in the team, as refusals name it. */
 export async function createBudget({

@@ -1,10 +1,10 @@
 import { and, eq } from "drizzle-orm";
 import { budgets } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
 import { changeDirectory } from "@/lib/state/directory-changes";
 import type { ServiceContext } from "../context";
 import { NotFoundError } from "../errors";
 import { requireRole } from "../roles";
-import { recordAudit } from "@/lib/audit/record";
 
 /** Deletes a budget; requests stop counting against it at once. Returns its name. */
 export async function removeBudget({ ctx, teamId, budgetId }: { ctx: ServiceContext; teamId: string; budgetId: string }): Promise<{ id: string; name: string }> {

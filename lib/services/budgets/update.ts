@@ -1,5 +1,6 @@
 import { and, eq, ne } from "drizzle-orm";
 import { budgets } from "@/db/schema";
+import { changedFields, recordAudit } from "@/lib/audit/record";
 import { changeDirectory } from "@/lib/state/directory-changes";
 import type { ServiceContext } from "../context";
 import { ConflictError, InvalidInputError, NotFoundError } from "../errors";
@@ -7,7 +8,6 @@ import { requireRole } from "../roles";
 import { parseInput } from "../validation";
 import { scopeNames } from "./scope";
 import { budgetFieldsSchema, periodProblem, toBudgetView, usdToMicros, type BudgetFields, type BudgetView } from "./view";
-import { changedFields, recordAudit } from "@/lib/audit/record";
 
 const patchSchema = budgetFieldsSchema.partial();
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { customProviders, type CustomProvider } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
 import { config } from "@/lib/config";
 import { newId } from "@/lib/ids";
 import { changeDirectory } from "@/lib/state/directory-changes";
@@ -9,7 +10,6 @@ import { ConflictError } from "../errors";
 import { assertPublicBaseUrl } from "../public-base-url";
 import { requireRole } from "../roles";
 import { httpUrl, parseInput } from "../validation";
-import { recordAudit } from "@/lib/audit/record";
 
 const input = z.object({
   slug: z

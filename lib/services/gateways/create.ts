@@ -1,4 +1,5 @@
 import { gateways, type Gateway } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
 import { newId } from "@/lib/ids";
 import { changeDirectory } from "@/lib/state/directory-changes";
 import type { ServiceContext } from "../context";
@@ -7,7 +8,6 @@ import { requireRole } from "../roles";
 import { parseInput } from "../validation";
 import { gatewayPatchSchema, type GatewayPatch } from "./content-controls";
 import { assertCoherentSettings, gatewaySlugSchema } from "./settings";
-import { recordAudit } from "@/lib/audit/record";
 
 const input = gatewayPatchSchema.extend({ slug: gatewaySlugSchema });
 

@@ -1,10 +1,10 @@
 import { and, eq } from "drizzle-orm";
 import { gateways, type Gateway } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
 import { changeDirectory } from "@/lib/state/directory-changes";
 import type { ServiceContext } from "../context";
 import { NotFoundError } from "../errors";
 import { requireRole } from "../roles";
-import { recordAudit } from "@/lib/audit/record";
 
 /**
  * Deletes a gateway and the provider keys stored for it (the foreign key cascades). Its request

@@ -1,5 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { gateways, type Gateway } from "@/db/schema";
+import { changedFields, recordAudit } from "@/lib/audit/record";
 import { changeDirectory } from "@/lib/state/directory-changes";
 import type { ServiceContext } from "../context";
 import { NotFoundError } from "../errors";
@@ -7,7 +8,6 @@ import { requireRole } from "../roles";
 import { parseInput } from "../validation";
 import { gatewayPatchSchema, type GatewayPatch } from "./content-controls";
 import { assertCoherentSettings } from "./settings";
-import { changedFields, recordAudit } from "@/lib/audit/record";
 
 /** Changes the given settings and keeps the others. */
 export async function updateGateway({

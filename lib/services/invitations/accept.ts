@@ -2,12 +2,12 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "@/db/client";
 import { invitations, memberships, teams, users, type Invitation, type Role, type Team } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
 import type { ServiceContext } from "../context";
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from "../errors";
 import { createUser, PASSWORD_MIN_LENGTH, type UserView } from "../users/create";
 import { emailAddress, parseInput } from "../validation";
 import { hashInvitationSecret, invitationStatus, isInvitationSecretShaped } from "./secret";
-import { recordAudit } from "@/lib/audit/record";
 
 export interface AcceptedInvitation {
   team: Team;

@@ -1,12 +1,12 @@
 import { z } from "zod";
 import { invitations, roles, type Invitation, type Role } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
 import { config } from "@/lib/config";
 import type { ServiceContext } from "../context";
 import { requireRole, roleNeededToGrant } from "../roles";
 import { emailAddress, parseInput } from "../validation";
 import { newId } from "@/lib/ids";
 import { invitationPath, issueInvitationSecret } from "./secret";
-import { recordAudit } from "@/lib/audit/record";
 
 export const INVITATION_DEFAULT_DAYS = 7;
 const DAY_MS = 24 * 60 * 60 * 1000;

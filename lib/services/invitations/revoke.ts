@@ -1,11 +1,11 @@
 import { and, eq } from "drizzle-orm";
 import { invitations } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
 import type { ServiceContext } from "../context";
 import { ConflictError, NotFoundError } from "../errors";
 import { requireRole, roleNeededToGrant } from "../roles";
 import type { InvitationView } from "./create";
 import { invitationStatus, isPending } from "./secret";
-import { recordAudit } from "@/lib/audit/record";
 
 /** Revokes an unused invitation; takes what creating it took (admin, owner for an owner invite). */
 export async function revokeInvitation({

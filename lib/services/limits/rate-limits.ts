@@ -1,6 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import { gateways, type Gateway } from "@/db/schema";
+import { changedFields, recordAudit } from "@/lib/audit/record";
 import type { RateLimitSetting } from "@/lib/limits/settings";
 import { changeDirectory } from "@/lib/state/directory-changes";
 import type { ServiceContext } from "../context";
@@ -8,7 +9,6 @@ import { InvalidInputError, NotFoundError } from "../errors";
 import { requireRole } from "../roles";
 import { parseInput } from "../validation";
 import { MAX_RATE_LIMIT_RULES, rateLimitSettingSchema, ruleIdSchema, type RateLimitSettingInput } from "./schemas";
-import { changedFields, recordAudit } from "@/lib/audit/record";
 
 /** The rules with `rule` in place of the one with its id, or added last; at most MAX_RATE_LIMIT_RULES. */
 export function withRule<T extends { id: string }>(rules: readonly T[], rule: T, max: number, what: string): T[] {

@@ -1,11 +1,11 @@
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import { memberships, roles, type Membership, type Role } from "@/db/schema";
+import { recordAudit, userLabel } from "@/lib/audit/record";
 import type { ServiceContext } from "../context";
 import { requireRole, roleNeededToGrant } from "../roles";
 import { parseInput } from "../validation";
 import { keepAnOwner, lockTeam, membershipOf } from "./guard";
-import { recordAudit, userLabel } from "@/lib/audit/record";
 
 const input = z.object({ role: z.enum(roles) });
 

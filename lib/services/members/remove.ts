@@ -1,10 +1,10 @@
 import { and, eq, inArray, isNull } from "drizzle-orm";
 import { gatewayTokens, memberships, playgroundCredentials } from "@/db/schema";
+import { recordAudit, userLabel } from "@/lib/audit/record";
 import { changeDirectory } from "@/lib/state/directory-changes";
 import type { ServiceContext } from "../context";
 import { requireRole } from "../roles";
 import { keepAnOwner, lockTeam, membershipOf } from "./guard";
-import { recordAudit, userLabel } from "@/lib/audit/record";
 
 /**
  * Removes a member from the team. Any member may remove themself (leave the team); removing

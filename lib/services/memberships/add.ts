@@ -1,11 +1,11 @@
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { memberships, roles, users, type Membership, type Role } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
 import type { ServiceContext } from "../context";
 import { ConflictError, NotFoundError } from "../errors";
 import { requireRole, roleNeededToGrant } from "../roles";
 import { emailAddress, parseInput } from "../validation";
-import { recordAudit } from "@/lib/audit/record";
 
 const input = z.object({
   email: emailAddress,

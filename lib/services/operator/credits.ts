@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, sum } from "drizzle-orm";
 import { z } from "zod";
 import { creditGrants, limitCounters, teams } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
 import { creditsRule } from "@/lib/limits/rules";
 import { newId } from "@/lib/ids";
 import { changeDirectory } from "@/lib/state/directory-changes";
@@ -8,7 +9,6 @@ import { actorId, type ServiceContext } from "../context";
 import { NotFoundError } from "../errors";
 import { parseInput } from "../validation";
 import { requireOperator } from "./access";
-import { recordAudit } from "@/lib/audit/record";
 
 export interface CreditGrantView {
   id: string;

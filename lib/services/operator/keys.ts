@@ -1,6 +1,7 @@
 import { and, asc, count, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { operatorKeys, type OperatorKey } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
 import { config } from "@/lib/config";
 import { operatorKeyAad } from "@/lib/crypto/envelope";
 import { masterKeyring } from "@/lib/crypto/keyring";
@@ -16,7 +17,6 @@ import { keyPreview } from "../provider-keys/view";
 import { assertPublicBaseUrl } from "../public-base-url";
 import { httpUrl, parseInput } from "../validation";
 import { requireOperator } from "./access";
-import { recordAudit } from "@/lib/audit/record";
 
 /** What may be shown of an operator key: never the secret. */
 export interface OperatorKeyView {

@@ -1,10 +1,10 @@
 import { eq } from "drizzle-orm";
 import { users } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
 import type { ServiceContext } from "../context";
 import { InvalidInputError, NotFoundError } from "../errors";
 import { emailAddress, parseInput } from "../validation";
 import { requireOperator } from "./access";
-import { recordAudit } from "@/lib/audit/record";
 
 export interface OperatorView {
   id: string;

@@ -1,5 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { gatewayTokens, playgroundCredentials, users } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
 import { decryptSecret, encryptSecret } from "@/lib/crypto/envelope";
 import { issueGatewayToken } from "@/lib/crypto/gateway-token";
 import { masterKeyring } from "@/lib/crypto/keyring";
@@ -9,7 +10,6 @@ import { changeDirectory } from "@/lib/state/directory-changes";
 import type { ServiceContext } from "../context";
 import { ForbiddenError } from "../errors";
 import { requireRole } from "../roles";
-import { recordAudit } from "@/lib/audit/record";
 
 /** Binds a stored playground secret to its user and team, so rows cannot be swapped. */
 export function playgroundSecretAad(teamId: string, userId: string): string {

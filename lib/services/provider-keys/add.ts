@@ -2,6 +2,7 @@ import { and, count, eq, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "@/db/client";
 import { customProviders, providerKeys } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
 import { config } from "@/lib/config";
 import { providerKeyAad } from "@/lib/crypto/envelope";
 import { masterKeyring } from "@/lib/crypto/keyring";
@@ -18,7 +19,6 @@ import { requireRole } from "../roles";
 import { httpUrl, parseInput } from "../validation";
 import { sealSecretColumns } from "./seal";
 import { describeScope, toKeyView, type ProviderKeyView } from "./view";
-import { recordAudit } from "@/lib/audit/record";
 
 export const providerKeySecretSchema = z.string().trim().min(1, "must not be empty");
 

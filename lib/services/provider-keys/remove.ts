@@ -1,10 +1,10 @@
 import { eq } from "drizzle-orm";
 import { providerKeys } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
 import { changeDirectory } from "@/lib/state/directory-changes";
 import type { ServiceContext } from "../context";
 import { requireRole } from "../roles";
 import { findProviderKey, toKeyView, type ProviderKeySelector, type ProviderKeyView } from "./view";
-import { recordAudit } from "@/lib/audit/record";
 
 /** Deletes a stored key and returns what it was. */
 export async function removeProviderKey({

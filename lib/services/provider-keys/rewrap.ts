@@ -2,6 +2,7 @@ import { and, asc, count, eq, ne, or, sql, type SQL } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
 import type { Database } from "@/db/client";
 import { operatorKeys, playgroundCredentials, providerKeys } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
 import { operatorKeyAad, providerKeyAad, rewrapSecret, type SealedSecret } from "@/lib/crypto/envelope";
 import { masterKeyring } from "@/lib/crypto/keyring";
 import type { MasterKeyring } from "@/lib/crypto/master-keys";
@@ -9,7 +10,6 @@ import { changeDirectory, OPERATOR_DIRECTORY } from "@/lib/state/directory-chang
 import type { ServiceContext } from "../context";
 import { ForbiddenError } from "../errors";
 import { playgroundSecretAad } from "../playground/token";
-import { recordAudit } from "@/lib/audit/record";
 
 /** Rows read and rewrapped per round; each team's share of a round is one short transaction. */
 const BATCH_SIZE = 100;

@@ -1,5 +1,6 @@
 import { eq } from "drizzle-orm";
 import { providerKeys } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
 import { providerKeyAad } from "@/lib/crypto/envelope";
 import { masterKeyring } from "@/lib/crypto/keyring";
 import type { MasterKeyring } from "@/lib/crypto/master-keys";
@@ -10,7 +11,6 @@ import { parseInput } from "../validation";
 import { assertUsableSecret, providerKeySecretSchema } from "./add";
 import { rotatedSecretColumns } from "./seal";
 import { findProviderKey, toKeyView, type ProviderKeySelector, type ProviderKeyView } from "./view";
-import { recordAudit } from "@/lib/audit/record";
 
 /** Replaces a stored key's secret, encrypted under the current master key; its last status is forgotten. */
 export async function rotateProviderKey({

@@ -1,13 +1,13 @@
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { providerKeys } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
 import { changeDirectory } from "@/lib/state/directory-changes";
 import type { ServiceContext } from "../context";
 import { requireRole } from "../roles";
 import { parseInput } from "../validation";
 import { providerKeyWeightSchema } from "./add";
 import { findProviderKey, toKeyView, type ProviderKeySelector, type ProviderKeyView } from "./view";
-import { recordAudit } from "@/lib/audit/record";
 
 /** Sets a stored key's share of its pool's requests. */
 export async function setProviderKeyWeight({

@@ -1,4 +1,5 @@
 import { routes, type Route, type RouteVersion } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
 import { newId } from "@/lib/ids";
 import { changeDirectory } from "@/lib/state/directory-changes";
 import type { ServiceContext } from "../context";
@@ -9,7 +10,6 @@ import { checkElements } from "./elements";
 import { providerChecker } from "./lookup";
 import { parseRouteName } from "./name";
 import { insertVersion } from "./save-version";
-import { recordAudit } from "@/lib/audit/record";
 
 /** Creates a route with its elements as version 1, not yet deployed. */
 export async function createRoute({

@@ -1,9 +1,9 @@
 import { and, eq } from "drizzle-orm";
 import { routes, type Route } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
 import { changeDirectory } from "@/lib/state/directory-changes";
 import { requireRole } from "../roles";
 import { findRoute, type RouteScope } from "./lookup";
-import { recordAudit } from "@/lib/audit/record";
 
 /** Deletes a route with its versions and deployments; `dynamic/{name}` stops resolving at once. */
 export async function deleteRoute({

@@ -1,6 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { routeDeployments, routes, type RouteDeployment, type RouteVersion } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
 import { newId } from "@/lib/ids";
 import { validateRoute } from "@/lib/routes/validate";
 import { changeDirectory } from "@/lib/state/directory-changes";
@@ -9,7 +10,6 @@ import { InvalidInputError } from "../errors";
 import { requireRole } from "../roles";
 import { describeRouteProblems } from "./elements";
 import { findRoute, findVersion, providerChecker, type RouteInGateway, type RouteScope } from "./lookup";
-import { recordAudit } from "@/lib/audit/record";
 
 export interface Deployed {
   deployment: RouteDeployment;

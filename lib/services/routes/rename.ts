@@ -1,11 +1,11 @@
 import { and, eq } from "drizzle-orm";
 import { routes, type Route } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
 import { changeDirectory } from "@/lib/state/directory-changes";
 import { ConflictError } from "../errors";
 import { requireRole } from "../roles";
 import { findRoute, type RouteScope } from "./lookup";
 import { parseRouteName } from "./name";
-import { recordAudit } from "@/lib/audit/record";
 
 /** Renames a route (PATCH {name}): callers of `dynamic/{old}` stop reaching it, `dynamic/{new}` does at once. */
 export async function renameRoute({

@@ -1,13 +1,13 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { routes, routeVersions, type Route, type RouteVersion } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
 import { newId } from "@/lib/ids";
 import { changeDirectory } from "@/lib/state/directory-changes";
 import { actorId, type ServiceContext } from "../context";
 import { requireRole } from "../roles";
 import { checkElements, type CheckedElements } from "./elements";
 import { findRoute, providerChecker, type RouteScope } from "./lookup";
-import { recordAudit } from "@/lib/audit/record";
 
 /** Adds the route's next version (1 for a new route); the caller is inside a directory change. */
 export async function insertVersion(db: Database, route: Route, checked: CheckedElements, ctx: ServiceContext): Promise<RouteVersion> {

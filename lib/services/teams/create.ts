@@ -1,11 +1,11 @@
 import { z } from "zod";
 import { memberships, teams, type Team } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
 import { newId } from "@/lib/ids";
 import { changeDirectory } from "@/lib/state/directory-changes";
 import type { ServiceContext } from "../context";
 import { ConflictError } from "../errors";
 import { parseInput } from "../validation";
-import { recordAudit } from "@/lib/audit/record";
 
 /**
  * Top-level paths that are not a team: the portal serves a team at `/{slug}`, so a team named like

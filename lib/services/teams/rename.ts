@@ -1,13 +1,13 @@
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { teams, type Team } from "@/db/schema";
+import { changedFields, recordAudit } from "@/lib/audit/record";
 import { changeDirectory } from "@/lib/state/directory-changes";
 import type { ServiceContext } from "../context";
 import { ConflictError, InvalidInputError } from "../errors";
 import { requireRole } from "../roles";
 import { parseInput } from "../validation";
 import { teamNameSchema, teamSlugSchema } from "./create";
-import { changedFields, recordAudit } from "@/lib/audit/record";
 
 const input = z.object({
   name: teamNameSchema.optional(),

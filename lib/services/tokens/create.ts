@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { gatewayTokens } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
 import { issueGatewayToken } from "@/lib/crypto/gateway-token";
 import { newId } from "@/lib/ids";
 import { changeDirectory } from "@/lib/state/directory-changes";
@@ -8,7 +9,6 @@ import { InvalidInputError, NotFoundError } from "../errors";
 import { requireRole } from "../roles";
 import { parseInput } from "../validation";
 import { gatewaySlugsById, toTokenView, type GatewayTokenView } from "./view";
-import { recordAudit } from "@/lib/audit/record";
 
 const input = z.object({
   name: z.string().trim().min(1, "must not be empty").max(100),

@@ -1,5 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { gatewayTokens, type GatewayToken } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
 import { changeDirectory } from "@/lib/state/directory-changes";
 import type { ServiceContext } from "../context";
 import { NotFoundError } from "../errors";
@@ -7,7 +8,6 @@ import { parseRateLimit, parseRuleId, withoutRule, withRule } from "../limits/ra
 import { MAX_RATE_LIMIT_RULES, type RateLimitSettingInput } from "../limits/schemas";
 import { requireRole } from "../roles";
 import { gatewaySlugsById, toTokenView, type GatewayTokenView } from "./view";
-import { recordAudit } from "@/lib/audit/record";
 
 /** Reads the token locked and writes its new rules in one directory change, as editGateway does for a gateway's. */
 async function editTokenLimits(

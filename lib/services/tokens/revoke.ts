@@ -1,11 +1,11 @@
 import { and, eq, sql } from "drizzle-orm";
 import { gatewayTokens } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
 import { changeDirectory } from "@/lib/state/directory-changes";
 import type { ServiceContext } from "../context";
 import { NotFoundError } from "../errors";
 import { requireRole } from "../roles";
 import { gatewaySlugsById, toTokenView, type GatewayTokenView } from "./view";
-import { recordAudit } from "@/lib/audit/record";
 
 /** Revokes a token; revoking it again keeps the first revocation time. */
 export async function revokeGatewayToken({

@@ -1,12 +1,12 @@
 import { z } from "zod";
 import { memberships, roles, users, type Role, type User } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
 import { hashPassword } from "@/lib/crypto/password";
 import { newId } from "@/lib/ids";
 import type { ServiceContext } from "../context";
 import { ConflictError, ForbiddenError, InvalidInputError } from "../errors";
 import { requireRole, roleNeededToGrant } from "../roles";
 import { emailAddress, parseInput } from "../validation";
-import { recordAudit } from "@/lib/audit/record";
 
 export type UserView = Omit<User, "passwordHash">;
 
