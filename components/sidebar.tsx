@@ -1,4 +1,5 @@
 import { FlaskConical, History, KeyRound, LayoutDashboard, LogOut, Network, ScrollText, Settings, ShieldCheck, Ticket, Users, Wallet } from "lucide-react";
+import Link from "next/link";
 import type { FormState } from "@/lib/forms/form-state";
 import { signOutAction } from "@/lib/auth/actions";
 import { NavLink } from "./nav-link";
@@ -81,10 +82,14 @@ export function Sidebar({ current, teams, user, createTeam, operator = false }: 
           <ThemeToggle />
         </div>
         <div className="flex items-center gap-2 px-1">
-          <div className="min-w-0 flex-1">
+          <Link
+            href={`${base}/account`}
+            title="Account: password and sessions"
+            className="min-w-0 flex-1 rounded-md px-1 outline-none hover:bg-muted focus-visible:ring-2 focus-visible:ring-ring"
+          >
             {user.name ? <p className="truncate text-sm font-medium">{user.name}</p> : null}
             <p className="truncate text-xs text-muted-foreground">{user.email}</p>
-          </div>
+          </Link>
           <form action={signOutAction}>
             <button
               type="submit"

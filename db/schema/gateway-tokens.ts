@@ -20,6 +20,8 @@ export const gatewayTokens = pgTable(
     /** The token's own rate limits, counted for this token alone on every gateway it may use. */
     rateLimits: jsonb("rate_limits").$type<RateLimitSetting[]>().notNull().default([]),
     createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
+    /** Set on the playground's token of this user: only they see it in the token list. */
+    playgroundUserId: text("playground_user_id").references(() => users.id, { onDelete: "cascade" }),
     createdAt: createdAt(),
     lastUsedAt: timestamp("last_used_at", { withTimezone: true, mode: "date" }),
     expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date" }),

@@ -3,13 +3,16 @@
 import { AuthError } from "next-auth";
 import { redirect } from "next/navigation";
 import { ServiceError } from "@/lib/services/errors";
+import { formError, type FormState as ServiceFormState } from "@/lib/forms/form-state";
 import { acceptInvitation, acceptInvitationWithSignUp } from "@/lib/services/invitations/accept";
+import { endAllSessions } from "@/lib/services/sessions/end-all";
 import { completeFirstRun } from "@/lib/services/setup/first-run";
+import { changePassword } from "@/lib/services/users/change-password";
 import { signIn, signOut } from "./auth";
 import { authEnv, oauthProviders } from "./env";
 import { messageForAuthError } from "./messages";
 import { safeCallbackPath } from "./redirects";
-import { anonymousContext, requireUser, userContext } from "./session";
+import { anonymousContext, currentSessionId, requireUser, userContext } from "./session";
 
 /** What a form action hands back to its form (useActionState): errors, and the fields to refill. */
 export interface FormState {
@@ -59,6 +62,31 @@ async function attempt(run: () => Promise<unknown>, values: Record<string, strin
 /** Ends the session (clears the cookie) and goes to /sign-in. For `<form action={signOutAction}>`. */
 export async function signOutAction(): Promise<void> {
   await signOut({ redirectTo: "/sign-in" });
+}
+
+/** Ends every session of the signed-in user, this browser's too, and goes to /sign-in. */
+export async function signOutEverywhereAction(): Promise<void> {
+  const user = await requireUser();
+  await endAllSessions({ ctx: await userContext(user) });
+  await signOut({ redirectTo: "/sign-in" });
+}
+
+/** The account page's password change: this browser stays signed in, every other session ends. */
+export async function changePasswordAction(_state: ServiceFormState, form: FormData): Promise<ServiceFormState> {
+  const user = await requireUser();
+  const sessionId = (await currentSessionId()) ?? undefined;
+  try {
+    const { sessionsEnded } = await changePassword({
+      ctx: await userContext(user),
+      sessionId,
+      currentPassword: field(form, "currentPassword"),
+      newPassword: field(form, "newPassword"),
+    });
+    const others = sessionsEnded === 1 ? "1 other session was" : `${sessionsEnded} other sessions were`;
+    return { ok: true, message: `Password changed. ${others} signed out.` };
+  } catch (error) {
+    return formError(error, { doing: "change this password" });
+  }
 }
 
 export async function passwordSignInAction(_state: FormState, form: FormData): Promise<FormState> {

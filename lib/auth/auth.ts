@@ -37,6 +37,7 @@ const nextAuth = NextAuth(async (request) => {
     env: authEnv(),
     secret,
     ip: source ? clientIp(source) : "unknown",
+    userAgent: source?.get("user-agent") ?? null,
     publicUrl: config().publicUrl,
   });
 });

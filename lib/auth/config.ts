@@ -11,6 +11,8 @@ import type { Database } from "@/db/client";
 import { errorLine } from "@/lib/error-line";
 import { accounts, sessions, users, verificationTokens } from "@/db/schema";
 import { newId } from "@/lib/ids";
+import { endSession } from "@/lib/services/sessions/end";
+import { SESSION_MAX_AGE_SECONDS, startSession } from "@/lib/services/sessions/start";
 import { isFirstRun } from "@/lib/services/setup/first-run";
 import type { AuthEnv } from "./env";
 import { checkPassword, normalizeEmail } from "./password";
@@ -21,6 +23,13 @@ export class RateLimitedSignIn extends CredentialsSignin {
   code = "rate_limited";
 }
 
+declare module "next-auth" {
+  interface Session {
+    /** The server-side session row's id (user_sessions); absent for a cookie from before they existed. */
+    sessionId?: string;
+  }
+}
+
 /** Where Auth.js sends people: our pages, never its built-in ones. */
 export const AUTH_PAGES = {
   signIn: "/sign-in",
@@ -29,7 +38,6 @@ export const AUTH_PAGES = {
   verifyRequest: "/sign-in/check-email",
 } as const;
 
-const SESSION_MAX_AGE_SECONDS = 14 * 24 * 60 * 60;
 const MAGIC_LINK_MAX_AGE_SECONDS = 60 * 60;
 
 /**
@@ -81,12 +89,14 @@ export function authConfig({
   env,
   secret,
   ip,
+  userAgent,
   publicUrl,
 }: {
   db: Database;
   env: AuthEnv;
   secret: string | undefined;
   ip: string;
+  userAgent: string | null;
   /** SWITCHYARD_PUBLIC_URL: emailed links point here. */
   publicUrl: string;
 }): NextAuthConfig {
@@ -139,9 +149,21 @@ export function authConfig({
         }
         return true;
       },
+      // A sign-in gets its server-side session row (lib/services/sessions); the JWT carries its id.
+      async jwt({ token, user }) {
+        if (user?.id) token.sid = await startSession({ db, userId: user.id, userAgent, ip });
+        return token;
+      },
       session({ session, token }) {
         if (token.sub) session.user.id = token.sub;
+        if (typeof token.sid === "string") session.sessionId = token.sid;
         return session;
+      },
+    },
+    events: {
+      async signOut(message) {
+        const sid = "token" in message ? message.token?.sid : undefined;
+        if (typeof sid === "string") await endSession({ db, sessionId: sid });
       },
     },
     logger: {

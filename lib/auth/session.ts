@@ -1,10 +1,9 @@
-import { eq } from "drizzle-orm";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import { db } from "@/db/client";
-import { users } from "@/db/schema";
 import type { ServiceContext } from "@/lib/services/context";
+import { liveSessionUser } from "@/lib/services/sessions/live";
 import { isFirstRun } from "@/lib/services/setup/first-run";
 import { auth } from "./auth";
 import { clientIp } from "./rate-limit";
@@ -16,20 +15,24 @@ export interface SessionUser {
   name: string | null;
 }
 
-// Read from the database rather than the cookie, so a deleted user's cookie stops working and a
-// changed name shows at once; React's cache makes it one query per request.
-const loadCurrentUser = cache(async (): Promise<SessionUser | null> => {
+// Read from the database rather than the cookie, so a signed-out or revoked session, or a deleted
+// user, stops working at once, and a changed name shows; React's cache makes it one query per request.
+const loadSession = cache(async (): Promise<{ user: SessionUser; sessionId: string } | null> => {
   const session = await auth();
-  const id = session?.user?.id;
-  if (!id) return null;
-  const database = await db();
-  const [user] = await database
-    .select({ id: users.id, email: users.email, name: users.name })
-    .from(users)
-    .where(eq(users.id, id))
-    .limit(1);
-  return user ?? null;
+  const userId = session?.user?.id;
+  const sessionId = session?.sessionId;
+  // A cookie without a session id predates server-side sessions and cannot be revoked: refused.
+  if (!userId || !sessionId) return null;
+  const user = await liveSessionUser({ db: await db(), sessionId, userId });
+  return user ? { user, sessionId } : null;
 });
+
+const loadCurrentUser = async (): Promise<SessionUser | null> => (await loadSession())?.user ?? null;
+
+/** The id of the signed-in browser's session (user_sessions), or null. */
+export async function currentSessionId(): Promise<string | null> {
+  return (await loadSession())?.sessionId ?? null;
+}
 
 /** The signed-in user, or null. */
 export async function currentUser(): Promise<SessionUser | null> {

@@ -31,6 +31,7 @@ describe("parseGatewayPath", () => {
       logPath: "compat/chat/completions",
     });
     expect(parseGatewayPath("/v1/acme/main/compat/models")?.surface).toEqual({ kind: "models" });
+    expect(parseGatewayPath("/v1/acme/main/compat/embeddings")?.surface).toEqual({ kind: "embeddings" });
   });
 
   it("routes provider passthrough with the rest of the path", () => {
@@ -69,7 +70,7 @@ describe("parseGatewayPath", () => {
 
   it("marks what is not served yet as unsupported, still under its team and gateway", () => {
     expect(parseGatewayPath("/v1/acme/main/run")?.surface.kind).toBe("unsupported");
-    expect(parseGatewayPath("/v1/acme/main/compat/embeddings")?.surface.kind).toBe("unsupported");
+    expect(parseGatewayPath("/v1/acme/main/compat/audio/speech")?.surface.kind).toBe("unsupported");
     expect(parseGatewayPath("/ai/run")?.surface).toEqual({ kind: "run", model: undefined });
     expect(parseGatewayPath("/client/v4/accounts/acme/ai/run/@cf/meta/llama-3.1-8b-instruct")?.surface).toEqual({
       kind: "run",

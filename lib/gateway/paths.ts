@@ -8,7 +8,7 @@ export type Surface =
    * `model` names the provider; the client speaks `ingress`.
    */
   | { kind: "chat"; ingress: WireFormat }
-  /** `/ai/v1/embeddings`: OpenAI's embeddings, `model` naming the provider. */
+  /** `compat/embeddings`, `/ai/v1/embeddings`: OpenAI's embeddings, `model` naming the provider. */
   | { kind: "embeddings" }
   | { kind: "models" }
   /**
@@ -75,6 +75,7 @@ export function gatewaySurface(rest: string): Surface {
   if (rest === "") return { kind: "universal" };
   if (rest === "compat/chat/completions") return { kind: "chat", ingress: "openai-chat" };
   if (rest === "compat/models") return { kind: "models" };
+  if (rest === "compat/embeddings") return { kind: "embeddings" };
   const providerEnd = rest.indexOf("/");
   const provider = providerEnd === -1 ? rest : rest.slice(0, providerEnd);
   if (provider === "compat") return { kind: "unsupported", what: `/${rest}` };

@@ -326,6 +326,10 @@ function logEnded(logs: LogSink, exchange: Exchange, end: BodyEnd, watch: BodyWa
         outcome.usage = { ...outcome.usage, output: estimate.output };
         outcome.failure += "; its output tokens are estimated from what was streamed";
       }
+    } else if (outcome.failure === undefined && outcome.usage === undefined && answeredOk) {
+      // A whole stream that reported no usage, though the gateway asked for it (a self-hosted server
+      // that ignores stream_options): counted from the request and the text, not logged as free.
+      outcome.usage = handling.estimateUsage(exchange.requestBody, summary);
     }
   } else if (capture) {
     capture.applyTo(outcome, watch.keepPayload, handling);

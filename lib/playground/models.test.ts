@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chatsThroughCompat, compatModelId, playgroundModels } from "./models";
+import { chatModelsByProvider, chatsThroughCompat, compatModelId, playgroundModels } from "./models";
 
 describe("the playground's models", () => {
   it("are a provider's catalog chat models as compat names them, without embedding models", () => {
@@ -21,6 +21,28 @@ describe("the playground's models", () => {
     expect(compatModelId("aws-bedrock", "anthropic.claude-sonnet-4-5-20250929-v1:0")).toBe("anthropic.claude-sonnet-4-5-20250929-v1:0");
     expect(compatModelId("aws-bedrock", "us.amazon.nova-pro-v1:0")).toBe("us.amazon.nova-pro-v1:0");
     expect(compatModelId("workers-ai", "@cf/meta/llama-3.1-8b-instruct")).toBe("@cf/meta/llama-3.1-8b-instruct");
+  });
+});
+
+describe("the playground's pick of a gateway's compat/models", () => {
+  it("keeps chat models, per provider, with a sensible default first and Vertex's publisher added", () => {
+    const listed = [
+      { id: "openai/gpt-6.1-sol", owned_by: "openai", type: "chat" },
+      { id: "openai/gpt-4o-mini", owned_by: "openai", type: "chat" },
+      { id: "openai/text-embedding-3-small", owned_by: "openai", type: "embedding" },
+      { id: "google-vertex-ai/gemini-2.5-flash", owned_by: "google-vertex-ai", type: "chat" },
+      { id: "custom-box/llama3", owned_by: "custom-box", type: "chat" },
+      { id: "custom-box/nomic-embed-text", owned_by: "custom-box", type: "embedding" },
+      { id: "custom-quiet", owned_by: "custom-quiet" },
+    ];
+    expect(chatModelsByProvider(listed)).toEqual({
+      openai: ["openai/gpt-4o-mini", "openai/gpt-6.1-sol"],
+      "google-vertex-ai": ["google-vertex-ai/google/gemini-2.5-flash"],
+      "custom-box": ["custom-box/llama3"],
+      "custom-quiet": [],
+    });
+    expect(playgroundModels("openai")[0]).toBe("openai/gpt-4o-mini");
+    expect(playgroundModels("workers-ai")[0]).toBe("workers-ai/@cf/meta/llama-3.1-8b-instruct");
   });
 });
 

@@ -29,7 +29,61 @@ export function chatsThroughCompat(provider: string): boolean {
  * provider the catalog does not list (custom providers, Azure deployments): the model id is typed.
  */
 export function playgroundModels(provider: string): string[] {
-  return catalogModels(provider)
+  const ids = catalogModels(provider)
     .filter((model) => !model.embedding)
     .map((model) => `${provider}/${compatModelId(provider, model.id)}`);
+  return defaultFirst(provider, ids);
+}
+
+/**
+ * The model the playground picks first for a provider: a fast, inexpensive chat model people know,
+ * rather than whatever the provider's list happens to start with (its newest flagship, or a preview).
+ */
+const DEFAULT_MODELS: Readonly<Record<string, string>> = {
+  openai: "gpt-4o-mini",
+  anthropic: "claude-haiku-4-5",
+  "google-ai-studio": "gemini-2.5-flash",
+  "google-vertex-ai": "google/gemini-2.5-flash",
+  "workers-ai": "@cf/meta/llama-3.1-8b-instruct",
+  groq: "llama-3.1-8b-instant",
+  mistral: "mistral-small",
+  deepseek: "deepseek-chat",
+  grok: "grok-4-1-fast-non-reasoning",
+  "aws-bedrock": "anthropic.claude-haiku-4-5-20251001-v1:0",
+  cohere: "command-r7b",
+  "perplexity-ai": "sonar",
+  openrouter: "openai/gpt-4o-mini",
+  cerebras: "llama3.1-8b",
+};
+
+/** `ids` (`{provider}/{model}`) with the provider's default first when it is among them. */
+export function defaultFirst(provider: string, ids: string[]): string[] {
+  const preferred = DEFAULT_MODELS[provider];
+  const id = preferred === undefined ? undefined : `${provider}/${preferred}`;
+  if (id === undefined || !ids.includes(id)) return ids;
+  return [id, ...ids.filter((other) => other !== id)];
+}
+
+interface ListedModel {
+  id: string;
+  owned_by: string;
+  type?: string;
+}
+
+/**
+ * The chat models of a `compat/models` answer, per provider, named as compat reads them and with
+ * each provider's default first. A provider listed bare (a custom provider that reported nothing)
+ * gets an empty list: its model id is typed.
+ */
+export function chatModelsByProvider(listed: ListedModel[]): Record<string, string[]> {
+  const byProvider: Record<string, string[]> = {};
+  for (const model of listed) {
+    const provider = model.owned_by;
+    byProvider[provider] ??= [];
+    if (model.type === "embedding" || model.id === provider || !model.id.startsWith(`${provider}/`)) continue;
+    const id = `${provider}/${compatModelId(provider, model.id.slice(provider.length + 1))}`;
+    if (!byProvider[provider].includes(id)) byProvider[provider].push(id);
+  }
+  for (const provider of Object.keys(byProvider)) byProvider[provider] = defaultFirst(provider, byProvider[provider]!);
+  return byProvider;
 }

@@ -16,9 +16,10 @@ import { startFakeOpenAI, type FakeOpenAI } from "@/tests/fake-providers/openai"
 import { describeEachDatabase } from "@/tests/support/harness";
 import { SseReader } from "@/tests/support/http";
 import { testKeyring } from "@/tests/support/keyring";
-import { seedTeam, type SeededTeam } from "@/tests/support/seed";
+import { addCustomProvider, addKey, seedTeam, type SeededTeam } from "@/tests/support/seed";
 import { streamPlaygroundChat, type PlaygroundDeps } from "./chat";
 import { handlePlaygroundRequest } from "./handler";
+import { reachableChatModels } from "./reachable-models";
 import type { PlaygroundMetadata } from "./types";
 import { PostgresCounterStore } from "@/lib/limits/postgres-store";
 
@@ -101,6 +102,17 @@ describeEachDatabase("playground", (database) => {
       body: { team: t.team.slug, gateway: t.gateway.slug, model: "openai/gpt-4o-mini", messages: [userMessage("Say hello.")], ...extra },
     });
   }
+
+  it("offers the chat models the gateway's compat/models lists, a custom provider's reported ones included", async () => {
+    const t = await seeded();
+    const { ctx } = await member(t, "member");
+    await addCustomProvider(t, "box", `${fake.origin}/box/v1`);
+    await addKey(t, { provider: "custom-box", baseUrl: `${fake.origin}/box/v1` });
+    const models = await reachableChatModels({ ctx, teamId: t.team.id, teamSlug: t.team.slug, gatewaySlugs: [t.gateway.slug], deps });
+    expect(models["openai"]![0]).toBe("openai/gpt-4o-mini");
+    expect(models["openai"]).not.toContain("openai/text-embedding-3-small");
+    expect(models["custom-box"]).toEqual(["custom-box/gpt-4o-mini", "custom-box/gpt-4o"]);
+  });
 
   it("streams the answer through the team's gateway with provider, tokens, cost, timing and log id", async () => {
     const t = await seeded();

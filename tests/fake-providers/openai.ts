@@ -30,6 +30,7 @@
  * | `fake-hang`             | never answers (the socket stays open until the client or `close()` ends it) |
  * | `fake-drop`             | sends part of the response (half the JSON, or the role event and one content event), waits for `release()`, then destroys the socket |
  * | `fake-malformed`        | 200 with broken JSON (non-streaming) or a broken `data:` event (streaming) |
+ * | `fake-no-usage`         | a stream without usage even when `stream_options.include_usage` asks, as some self-hosted servers answer |
  * | `fake-reset-<n>`        | streams `<n>` events (the role event first), then half of the next one, then resets the connection (TCP RST); non-streaming: half the JSON, then the reset |
  *
  * Without an `Authorization: Bearer …` header it answers 401 as OpenAI does.
@@ -129,7 +130,7 @@ export const FAKE_DEFAULT_CONTENT = "Hello from the fake provider, streamed word
 /** Chat Completions fields the Responses API refuses as unknown parameters, as OpenAI does. */
 const CHAT_ONLY_FIELDS = ["messages", "stop", "n", "response_format", "max_tokens"];
 
-const MODES = /^fake-(slow(?:-\d+-\d+)?|gated|error-\d{3}|hang|drop|malformed|reset-\d+)$/;
+const MODES = /^fake-(no-usage|slow(?:-\d+-\d+)?|gated|error-\d{3}|hang|drop|malformed|reset-\d+)$/;
 
 export async function startFakeOpenAI(): Promise<FakeOpenAI> {
   const requests: FakeRequest[] = [];
@@ -477,7 +478,7 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
     mode: string,
   ) {
     const streamOptions = body.stream_options as { include_usage?: unknown } | undefined;
-    const includeUsage = streamOptions?.include_usage === true;
+    const includeUsage = streamOptions?.include_usage === true && mode !== "fake-no-usage";
     const id = newId();
     const created = Math.floor(Date.now() / 1000);
 

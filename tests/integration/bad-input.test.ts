@@ -353,6 +353,7 @@ describeGateway(
       { what: "compat chat", url: `${t.gatewayUrl}/compat/chat/completions` },
       { what: "/ai/v1 chat", url: `${h.url}/ai/v1/chat/completions` },
       { what: "/ai/v1 embeddings", url: `${h.url}/ai/v1/embeddings` },
+      { what: "compat embeddings", url: `${t.gatewayUrl}/compat/embeddings` },
       { what: "/client/v4 chat", url: `${h.url}/client/v4/accounts/${t.team.slug}/ai/v1/chat/completions` },
       { what: "/client/v4 embeddings", url: `${h.url}/client/v4/accounts/${t.team.slug}/ai/v1/embeddings` },
       // Anthropic's error shape ({"type":"error","error":{type,message}}) has the error.message and error.type checked here.
@@ -533,7 +534,7 @@ describeGateway(
         [`${gw}/compat/`, 404],
         [`${gw}/compat/completions`, 404],
         [`${gw}/compat/chat/completions/extra`, 404],
-        [`${gw}/compat/embeddings`, 404],
+        [`${gw}/compat/embeddings/extra`, 404],
         [`${gw}/run/@cf/meta/llama`, 404],
         [`${gw}/nosuchprovider/chat/completions`, 400],
         [`${gw}/custom-missing/chat/completions`, 400],

@@ -2,7 +2,7 @@ import { expect, it } from "vitest";
 import { catalogModels } from "@/lib/pricing/cost";
 import { describeGateway } from "../support/harness";
 import { bearer, json } from "../support/http";
-import { addKey } from "../support/seed";
+import { addCustomProvider, addKey } from "../support/seed";
 
 interface ModelList {
   object: string;
@@ -29,6 +29,23 @@ describeGateway("model listing", (h) => {
     expect(listed.data.some((m) => m.id.startsWith("groq/"))).toBe(false);
     expect(listed.data.find((m) => m.id === "google-ai-studio/gemini-embedding-001")).toMatchObject({ type: "embedding", owned_by: "google-ai-studio" });
     expect(listed.data.find((m) => m.id === "anthropic/claude-sonnet-4-5")).toMatchObject({ type: "chat", object: "model" });
+  });
+
+  it("lists what a custom (self-hosted) provider reports at its /models, asked with the stored key; the bare provider when it cannot say", async () => {
+    const t = await h.seed({ storedKey: false });
+    await addCustomProvider(t, "selfhosted", `${h.fake.origin}/selfhosted/v1`);
+    const key = await addKey(t, { provider: "custom-selfhosted", baseUrl: `${h.fake.origin}/selfhosted/v1` });
+    await addCustomProvider(t, "silent", `${h.fake.origin}/nothing-here`);
+    await addKey(t, { provider: "custom-silent", baseUrl: "http://127.0.0.1:9/v1" });
+    const listed = await json<ModelList>(await fetch(`${t.gatewayUrl}/compat/models`, { headers: bearer(t.token) }));
+    expect(listed.data).toEqual([
+      { id: "custom-selfhosted/gpt-4o-mini", object: "model", owned_by: "custom-selfhosted", type: "chat" },
+      { id: "custom-selfhosted/gpt-4o", object: "model", owned_by: "custom-selfhosted", type: "chat" },
+      { id: "custom-selfhosted/text-embedding-3-small", object: "model", owned_by: "custom-selfhosted", type: "embedding" },
+      { id: "custom-silent", object: "model", owned_by: "custom-silent" },
+    ]);
+    const asked = h.upstreamWithKey(key);
+    expect([asked.method, asked.path]).toEqual(["GET", "/selfhosted/v1/models"]);
   });
 
   it("lists nothing without a token, since stored keys need one", async () => {

@@ -17,6 +17,11 @@ export async function signedInMember(db: Database, serverUrl: string, team: Team
   const email = `${uniqueSlug("user")}@example.test`;
   const password = "correct horse battery";
   await createUser({ ctx: operatorContext(db), email, password, teamId: team.id, role });
+  return { cookie: await signIn(serverUrl, email, password), email };
+}
+
+/** Signs `email` in with its password as the sign-in form does; the session's Cookie header. */
+export async function signIn(serverUrl: string, email: string, password: string): Promise<string> {
   const csrf = await fetch(`${serverUrl}/api/auth/csrf`);
   const { csrfToken } = (await csrf.json()) as { csrfToken: string };
   const signIn = await fetch(`${serverUrl}/api/auth/callback/password`, {
@@ -27,5 +32,18 @@ export async function signedInMember(db: Database, serverUrl: string, team: Team
   });
   const session = cookiesOf(signIn).find((cookie) => /^(?:__Secure-)?authjs\.session-token=/.test(cookie));
   if (!session) throw new Error(`signing in ${email} set no session cookie (HTTP ${signIn.status}, location ${signIn.headers.get("location")})`);
-  return { cookie: session, email };
+  return session;
+}
+
+/** Auth.js's own sign-out (POST /api/auth/signout with its CSRF token), as a sign-out button sends it. */
+export async function signOut(serverUrl: string, cookie: string): Promise<void> {
+  const csrf = await fetch(`${serverUrl}/api/auth/csrf`, { headers: { cookie } });
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const res = await fetch(`${serverUrl}/api/auth/signout`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie: [cookie, ...cookiesOf(csrf)].join("; ") },
+    body: new URLSearchParams({ csrfToken, callbackUrl: "/sign-in" }),
+  });
+  if (res.status !== 302) throw new Error(`sign-out answered HTTP ${res.status}`);
 }

@@ -19,15 +19,19 @@ export default async function TeamLayout({ children, params }: { children: React
     operator,
   };
   return (
-    <div className="lg:flex">
+    <div className="lg:flex lg:min-h-dvh">
       <a
         href="#main"
         className="sr-only z-50 rounded-md bg-primary px-3 py-2 text-sm text-primary-foreground focus:not-sr-only focus:fixed focus:top-2 focus:left-2"
       >
         Skip to content
       </a>
-      <aside className="sticky top-0 hidden h-dvh w-60 shrink-0 border-r border-border bg-subtle lg:block">
-        <Sidebar {...sidebar} />
+      {/* The aside stretches to the page's full height (its border and background run down long
+          pages); the navigation inside it stays in view as the page scrolls. */}
+      <aside className="hidden w-60 shrink-0 border-r border-border bg-subtle lg:block">
+        <div className="sticky top-0 h-dvh">
+          <Sidebar {...sidebar} />
+        </div>
       </aside>
       <MobileNav title={team.name}>
         <Sidebar {...sidebar} />

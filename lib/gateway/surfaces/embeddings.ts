@@ -16,7 +16,7 @@ import { relay } from "../relay";
 import type { SurfaceContext } from "./context";
 
 /**
- * The REST surface's `/ai/v1/embeddings`, where `model` is `{provider}/{model}`: OpenAI's format,
+ * `compat/embeddings` and the REST surface's `/ai/v1/embeddings`, where `model` is `{provider}/{model}`: OpenAI's format,
  * sent as is to providers that have an OpenAI-format embeddings endpoint, and translated for those
  * whose own embeddings speak their format (`translations`).
  */

@@ -11,7 +11,9 @@ import { createGateway } from "../gateways/create";
 import { addProviderKey } from "../provider-keys/add";
 import { newTeam, openTestDatabase, operatorOf, userContext } from "../test-helpers";
 import { playgroundOptions } from "./options";
-import { playgroundSecretAad, playgroundToken } from "./token";
+import { getGatewayToken } from "../tokens/get";
+import { listGatewayTokens } from "../tokens/list";
+import { PLAYGROUND_TOKEN_TTL_MS, playgroundSecretAad, playgroundToken } from "./token";
 
 const keyring = parseMasterKeys(`v1:${randomBytes(32).toString("base64")}`);
 
@@ -71,6 +73,37 @@ describe("playgroundToken", () => {
     expect(await playgroundToken({ ctx: a, teamId: team.id, keyring })).toEqual(first);
     const other = await playgroundToken({ ctx: b, teamId: team.id, keyring });
     expect(other.tokenId).not.toBe(first.tokenId);
+  });
+
+  it("expires 12 hours after its last use, and a used one is renewed", async () => {
+    const team = await newTeam(handle);
+    const ctx = await userContext(handle, { team, role: "member" });
+    const before = Date.now();
+    const { tokenId } = await playgroundToken({ ctx, teamId: team.id, keyring });
+    const expiry = async () => (await handle.db.select().from(gatewayTokens).where(eq(gatewayTokens.id, tokenId)))[0]!.expiresAt!.getTime();
+    expect(await expiry()).toBeGreaterThanOrEqual(before + PLAYGROUND_TOKEN_TTL_MS);
+    expect(await expiry()).toBeLessThanOrEqual(Date.now() + PLAYGROUND_TOKEN_TTL_MS);
+    // Two hours later it is used again: its expiry moves to 12 hours from then.
+    const twoHoursAgo = new Date(Date.now() - 2 * 60 * 60 * 1000 + PLAYGROUND_TOKEN_TTL_MS);
+    await handle.db.update(gatewayTokens).set({ expiresAt: twoHoursAgo }).where(eq(gatewayTokens.id, tokenId));
+    const reused = Date.now();
+    expect((await playgroundToken({ ctx, teamId: team.id, keyring })).tokenId).toBe(tokenId);
+    expect(await expiry()).toBeGreaterThanOrEqual(reused + PLAYGROUND_TOKEN_TTL_MS);
+    // Expired, it is replaced by a new one.
+    await handle.db.update(gatewayTokens).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(gatewayTokens.id, tokenId));
+    expect((await playgroundToken({ ctx, teamId: team.id, keyring })).tokenId).not.toBe(tokenId);
+  });
+
+  it("is listed, marked as the playground's, for its owner only", async () => {
+    const team = await newTeam(handle);
+    const [owner, admin] = [await userContext(handle, { team, role: "member" }), await userContext(handle, { team, role: "admin" })];
+    const { tokenId } = await playgroundToken({ ctx: owner, teamId: team.id, keyring });
+    const own = await listGatewayTokens({ ctx: owner, teamId: team.id });
+    expect(own.map((t) => [t.id, t.playground])).toEqual([[tokenId, true]]);
+    expect(await listGatewayTokens({ ctx: admin, teamId: team.id })).toEqual([]);
+    expect(await listGatewayTokens({ ctx: operatorOf(handle), teamId: team.id })).toEqual([]);
+    await expect(getGatewayToken({ ctx: admin, teamId: team.id, tokenId })).rejects.toThrow(NotFoundError);
+    expect((await getGatewayToken({ ctx: owner, teamId: team.id, tokenId })).playground).toBe(true);
   });
 });
 

@@ -16,6 +16,11 @@ export function playgroundSecretAad(teamId: string, userId: string): string {
   return `playground:${teamId}:${userId}`;
 }
 
+/** A playground token lasts this long after its last use: a forgotten one does not stay valid. */
+export const PLAYGROUND_TOKEN_TTL_MS = 12 * 60 * 60 * 1000;
+// Renewing only once an hour of its life has passed keeps directory changes to one an hour per user.
+const RENEW_AFTER_MS = 60 * 60 * 1000;
+
 /** The name the playground's token gets in the team's token list, so admins know what it is. */
 export function playgroundTokenName(email: string): string {
   return `Playground · ${email}`.slice(0, 100);
@@ -40,8 +45,9 @@ export async function requirePlaygroundUser(ctx: ServiceContext, teamId: string)
 
 /**
  * The gateway token the playground sends on the signed-in user's behalf, created on first use and
- * again when an admin revoked it (or it expired). It is an ordinary team token, listed as
- * "Playground · {email}" with the user as creator, so it can be seen and revoked like any other.
+ * again when an admin revoked it (or it expired). It is a team token marked as the user's playground
+ * token ("Playground · {email}"), seen in the token list by that user alone; it expires
+ * PLAYGROUND_TOKEN_TTL_MS after its last use.
  * Members may use the playground, so this does not take the admin role that issuing tokens takes;
  * the token never leaves the server.
  */
@@ -69,6 +75,7 @@ export async function playgroundToken({
       const { credential, token } = stored;
       const usable = !token.revokedAt && (!token.expiresAt || token.expiresAt.getTime() > Date.now());
       if (usable) {
+        await renewPlaygroundToken(ctx, teamId, token.id, token.expiresAt);
         const secret = decryptSecret(keyring, { ciphertext: credential.secret, masterKeyVersion: credential.masterKeyVersion }, aad);
         return { token: secret, tokenId: token.id };
       }
@@ -81,6 +88,15 @@ export async function playgroundToken({
     if (created) return created;
   }
   throw new Error("could not create the playground token: concurrent requests kept replacing it");
+}
+
+/** Moves the expiry forward on use, through the change feed so running gateways see it. */
+async function renewPlaygroundToken(ctx: ServiceContext, teamId: string, tokenId: string, expiresAt: Date | null): Promise<void> {
+  const renewed = Date.now() + PLAYGROUND_TOKEN_TTL_MS;
+  if (expiresAt && renewed - expiresAt.getTime() < RENEW_AFTER_MS) return;
+  await changeDirectory(ctx.db, teamId, async (tx) => {
+    await tx.update(gatewayTokens).set({ expiresAt: new Date(renewed) }).where(eq(gatewayTokens.id, tokenId));
+  });
 }
 
 class LostRace extends Error {}
@@ -108,6 +124,8 @@ async function createPlaygroundToken(
         last4: issued.last4,
         gatewayIds: null,
         createdBy: userId,
+        playgroundUserId: userId,
+        expiresAt: new Date(Date.now() + PLAYGROUND_TOKEN_TTL_MS),
       });
       const inserted = await tx
         .insert(playgroundCredentials)

@@ -17,6 +17,8 @@ export interface GatewayTokenView {
   revokedAt: Date | null;
   /** The token's own rate limits, counted for it alone. */
   rateLimits: RateLimitSetting[];
+  /** The playground's token of the user viewing the list (no one else sees it there). */
+  playground: boolean;
 }
 
 export function toTokenView(token: GatewayToken, slugById: ReadonlyMap<string, string>): GatewayTokenView {
@@ -32,6 +34,7 @@ export function toTokenView(token: GatewayToken, slugById: ReadonlyMap<string, s
     lastUsedAt: token.lastUsedAt,
     revokedAt: token.revokedAt,
     rateLimits: token.rateLimits,
+    playground: token.playgroundUserId !== null,
   };
 }
 

@@ -7,6 +7,7 @@ import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireTeam } from "@/lib/auth/team";
+import { reachableChatModels } from "@/lib/playground/reachable-models";
 import { playgroundOptions } from "@/lib/services/playground/options";
 import { roleAtLeast } from "@/lib/services/roles";
 import { Playground } from "./playground";
@@ -84,6 +85,10 @@ export default async function PlaygroundPage({ params }: { params: Promise<{ tea
     );
   }
 
+  // Members see what the gateways reach (their compat/models); viewers, who cannot send, the price list's.
+  const models = options.refusal
+    ? options.models
+    : await reachableChatModels({ ctx, teamId: team.id, teamSlug: team.slug, gatewaySlugs: usable.map((gateway) => gateway.slug) });
   return (
     <>
       {header}
@@ -91,7 +96,7 @@ export default async function PlaygroundPage({ params }: { params: Promise<{ tea
         team={team.slug}
         storageKey={`switchyard.playground.v1.${user.id}.${team.slug}`}
         gateways={usable}
-        models={options.models}
+        models={models}
         refusal={options.refusal}
       />
     </>

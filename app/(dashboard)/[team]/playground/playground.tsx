@@ -129,10 +129,13 @@ function PlaygroundChat({ team, storageKey, gateways, models, refusal }: Playgro
     writeStored(storageKey, { messages, settings: { gateway, model, system, temperature, maxTokens } });
   }, [storageKey, messages, gateway, model, system, temperature, maxTokens]);
 
-  const logEnd = useRef<HTMLDivElement>(null);
+  // The conversation scrolls inside its card (the composer stays pinned below it), to the newest
+  // answer as it streams; scrolling the log itself leaves the page where it is.
+  const log = useRef<HTMLDivElement>(null);
   useEffect(() => {
-    logEnd.current?.scrollIntoView({ block: "nearest" });
-  }, [messages]);
+    const element = log.current;
+    if (element) element.scrollTop = element.scrollHeight;
+  }, [messages, status, error]);
 
   const settings = (): PlaygroundSettings & { team: string } => ({
     team,
@@ -164,8 +167,14 @@ function PlaygroundChat({ team, storageKey, gateways, models, refusal }: Playgro
 
   return (
     <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
-      <Card className="flex min-h-[28rem] flex-col">
-        <div role="log" aria-label="Conversation" aria-live="polite" className="flex-1 space-y-4 overflow-y-auto px-5 py-4">
+      <Card className="flex h-[calc(100dvh-12rem)] min-h-[24rem] flex-col">
+        <div
+          ref={log}
+          role="log"
+          aria-label="Conversation"
+          aria-live="polite"
+          className="min-h-0 flex-1 space-y-4 overflow-y-auto px-5 py-4"
+        >
           {messages.length === 0 ? (
             <p className="py-12 text-center text-sm text-muted-foreground">
               {refusal
@@ -200,10 +209,9 @@ function PlaygroundChat({ team, storageKey, gateways, models, refusal }: Playgro
               </Button>
             </Alert>
           ) : null}
-          <div ref={logEnd} />
         </div>
 
-        <form onSubmit={send} className="space-y-2 border-t border-border px-5 py-4">
+        <form onSubmit={send} aria-label="Composer" className="shrink-0 space-y-2 border-t border-border px-5 py-4">
           <Label htmlFor={`${ids}-prompt`} className="sr-only">
             Message
           </Label>

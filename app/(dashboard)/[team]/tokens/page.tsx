@@ -93,6 +93,11 @@ export default async function TokensPage({ params }: { params: Promise<{ team: s
                       <Link href={`/${team.slug}/tokens/${token.id}`} className="hover:underline">
                         {token.name}
                       </Link>
+                      {token.playground ? (
+                        <Badge className="ml-2" title="Used by the playground on your behalf; only you see it. It expires 12 hours after its last use.">
+                          Your playground token
+                        </Badge>
+                      ) : null}
                       {token.rateLimits.length > 0 ? (
                         <span className="block text-xs font-normal text-muted-foreground">
                           {token.rateLimits.length} rate limit{token.rateLimits.length === 1 ? "" : "s"}
