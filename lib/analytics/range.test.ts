@@ -21,6 +21,7 @@ describe("resolveRange", () => {
     const recent = resolveRange({ range: "custom", from: "2026-11-22T04:00:10Z", to: "2026-11-22T09:59:00Z" }, NOW);
     expect(recent).toMatchObject({ level: "minute", bucketMs: 300_000 });
     expect([recent.from.toISOString(), recent.to.toISOString()]).toEqual(["2026-11-22T04:00:00.000Z", "2026-11-22T10:00:00.000Z"]);
+    expect(resolveRange({ range: "custom", from: "2026-11-22T08:00", to: "2026-11-22T09:00" }, NOW).from.toISOString()).toBe("2026-11-22T08:00:00.000Z");
     const old = resolveRange({ range: "custom", from: "2026-11-01T04:00Z", to: "2026-11-01T05:00Z" }, NOW);
     expect(old).toMatchObject({ level: "hour", bucketMs: 3_600_000 });
   });

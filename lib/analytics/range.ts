@@ -64,7 +64,8 @@ function aligned(preset: AnalyticsRange["preset"], fromMs: number, toMs: number,
 
 function parseDate(param: "from" | "to", value: string | undefined): Date {
   if (!value) throw new InvalidInputError(`${param}: a custom range needs from and to (ISO dates, e.g. 2026-11-22T10:00Z)`);
-  const date = new Date(value);
+  // A date-time without a zone (what a datetime-local input sends) is UTC, like everything the dashboard shows.
+  const date = new Date(/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?$/.test(value) ? `${value}Z` : value);
   if (Number.isNaN(date.getTime())) throw new InvalidInputError(`${param}: expected an ISO date such as 2026-11-22T10:00Z, got "${value}"`);
   return date;
 }
@@ -74,4 +75,18 @@ export function bucketStarts(range: AnalyticsRange): Date[] {
   const starts: Date[] = [];
   for (let t = range.from.getTime(); t < range.to.getTime(); t += range.bucketMs) starts.push(new Date(t));
   return starts;
+}
+
+/**
+ * The range a page's search params ask for, or the default (24 h) with the reason when they ask
+ * for one that cannot be: the page says what to fix rather than failing.
+ */
+export function rangeFromSearchParams(params: Record<string, string | string[] | undefined>, now: Date = new Date()): { range: AnalyticsRange; error: string | null } {
+  const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
+  try {
+    return { range: resolveRange({ range: first(params.range), from: first(params.from), to: first(params.to) }, now), error: null };
+  } catch (error) {
+    if (!(error instanceof InvalidInputError)) throw error;
+    return { range: resolveRange({}, now), error: error.message };
+  }
 }
