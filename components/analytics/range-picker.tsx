@@ -29,11 +29,11 @@ export function RangePicker({ base, range }: { base: string; range: AnalyticsRan
         <input type="hidden" name="range" value="custom" />
         <label className="grid gap-1 text-xs text-muted-foreground">
           From (UTC)
-          <Input type="datetime-local" name="from" defaultValue={utcLocal(range.from)} className="h-8 w-48" />
+          <Input type="datetime-local" name="from" defaultValue={utcLocal(range.from)} className="h-8 w-56" />
         </label>
         <label className="grid gap-1 text-xs text-muted-foreground">
           To (UTC)
-          <Input type="datetime-local" name="to" defaultValue={utcLocal(range.to)} className="h-8 w-48" />
+          <Input type="datetime-local" name="to" defaultValue={utcLocal(range.to)} className="h-8 w-56" />
         </label>
         <button type="submit" className={buttonVariants({ variant: range.preset === "custom" ? "primary" : "secondary", size: "sm" })}>
           Apply

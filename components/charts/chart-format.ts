@@ -1,7 +1,8 @@
 import { formatCompact, formatCost, formatDuration } from "@/lib/utils/format";
 
 /** How a chart's values read; plain data, since server components cannot pass functions to charts. */
-export type ValueKind = { kind: "count" } | { kind: "money"; precision: number } | { kind: "ms" } | { kind: "rate" };
+/** Money without a precision shows the digits small amounts need (formatCost's default). */
+export type ValueKind = { kind: "count" } | { kind: "money"; precision: number | undefined } | { kind: "ms" } | { kind: "rate" };
 
 export function formatValue(value: number | null | undefined, kind: ValueKind): string {
   if (value === null || value === undefined) return "–";

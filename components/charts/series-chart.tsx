@@ -21,6 +21,11 @@ export interface SeriesChartProps {
   emptyText: string;
 }
 
+/** Ticks of small amounts would round to the same few cents: an axis shows money to the digits it needs. */
+function axisKind(value: ValueKind): ValueKind {
+  return value.kind === "money" ? { kind: "money", precision: undefined } : value;
+}
+
 /** A time series over the range's buckets: axes, a legend, a tooltip per bucket, theme colours. */
 export function SeriesChart({ title, data, series, value, bucketMs, emptyText }: SeriesChartProps) {
   const empty = data.every((row) => series.every((s) => !row[s.key]));
@@ -43,7 +48,7 @@ export function SeriesChart({ title, data, series, value, bucketMs, emptyText }:
                 tickLine={false}
                 minTickGap={24}
               />
-              <YAxis tickFormatter={(v: number) => formatValue(v, value)} stroke="var(--muted-foreground)" fontSize={11} tickLine={false} width={64} />
+              <YAxis tickFormatter={(v: number) => formatValue(v, axisKind(value))} stroke="var(--muted-foreground)" fontSize={11} tickLine={false} width={64} />
               <Tooltip
                 labelFormatter={(at) => formatBucketSpan(Number(at), bucketMs)}
                 formatter={(v) => formatValue(typeof v === "number" ? v : null, value)}
