@@ -181,6 +181,12 @@ describe("switchyard CLI", { timeout: 180_000 }, () => {
     expect(vertex).toMatchObject({ status: 2, stderr: expect.stringMatching(/^error: serviceAccount: paste the service account's JSON key file/) });
   });
 
+  it("sets the team's display precision, and refuses one out of range naming the option's field", () => {
+    expect(switchyard(["team", "create", "money"]).status).toBe(0);
+    expect(switchyard(["team", "update", "money", "--display-precision", "4"])).toMatchObject({ status: 0, stdout: "team money shows money with 4 decimal places\n" });
+    expect(switchyard(["team", "update", "money", "--display-precision", "9"])).toMatchObject({ status: 1, stderr: "error: displayPrecision: must be at most 6\n" });
+  });
+
   it("reports a service error in one line, exit code 1, without a stack trace", () => {
     const result = switchyard(["gateway", "list", "no-such-team"]);
     expect(result).toMatchObject({ status: 1, stdout: "", stderr: 'error: team "no-such-team" not found\n' });

@@ -2,6 +2,7 @@ import { Option, type Command } from "commander";
 import { roles } from "@/db/schema";
 import { addMember } from "@/lib/services/memberships/add";
 import { createTeam } from "@/lib/services/teams/create";
+import { setDisplayPrecision } from "@/lib/services/teams/display-precision";
 import { operatorContext, print, teamContext } from "./shared";
 
 export function registerTeamCommands(program: Command): void {
@@ -27,5 +28,16 @@ export function registerTeamCommands(program: Command): void {
       const { ctx, team } = await teamContext(teamSlug);
       const membership = await addMember({ ctx, teamId: team.id, email: options.email, role: options.role });
       print(command, membership, () => [`${options.email} is now ${membership.role} of team ${team.slug}`]);
+    });
+
+  team
+    .command("update")
+    .description("change a team's settings")
+    .argument("<team>", "team slug")
+    .requiredOption("--display-precision <places>", "decimal places the dashboard shows dollar amounts with (2–6)")
+    .action(async (teamSlug: string, options: { displayPrecision: string }, command: Command) => {
+      const { ctx, team } = await teamContext(teamSlug);
+      const updated = await setDisplayPrecision({ ctx, teamId: team.id, displayPrecision: options.displayPrecision });
+      print(command, updated, () => [`team ${updated.slug} shows money with ${updated.displayPrecision} decimal places`]);
     });
 }

@@ -19,7 +19,7 @@ export interface SidebarProps {
 export function Sidebar({ current, teams, user, createTeam, operator = false }: SidebarProps) {
   const base = `/${current.slug}`;
   const sections = [
-    { href: base, label: "Overview", icon: LayoutDashboard, exact: true },
+    { href: base, label: "Analytics", icon: LayoutDashboard, exact: true },
     { href: `${base}/gateways`, label: "Gateways", icon: Network },
     { href: `${base}/logs`, label: "Logs", icon: ScrollText },
     { href: `${base}/tokens`, label: "Tokens", icon: Ticket },

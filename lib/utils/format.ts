@@ -15,12 +15,22 @@ export function formatCompact(n: number): string {
   return n < 10_000 ? integer.format(n) : compact.format(n);
 }
 
-/** Micro-dollars as dollars: cents for amounts from a dollar, more digits below so small costs still show. */
-export function formatCost(micros: number): string {
+/**
+ * Micro-dollars as dollars, the one money formatter. With `precision` (the team's display
+ * precision, 2–6 decimal places) every amount has that many; an amount too small to show at it
+ * says so ("<$0.01") rather than "$0.00". Without it: cents for amounts from a dollar, more digits
+ * below so small costs still show.
+ */
+export function formatCost(micros: number, precision?: number): string {
   if (micros === 0) return "$0";
   // A credit balance below zero, a negative adjustment.
-  if (micros < 0) return `-${formatCost(-micros)}`;
+  if (micros < 0) return `-${formatCost(-micros, precision)}`;
   const dollars = micros / 1_000_000;
+  if (precision !== undefined) {
+    const smallest = 10 ** -precision;
+    if (dollars < smallest / 2) return `<$${smallest.toFixed(precision)}`;
+    return `$${dollars.toLocaleString("en-US", { minimumFractionDigits: precision, maximumFractionDigits: precision })}`;
+  }
   if (dollars >= 1) return `$${dollars.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
   if (dollars >= 0.01) return `$${dollars.toFixed(4)}`;
   return `$${dollars.toFixed(6)}`;

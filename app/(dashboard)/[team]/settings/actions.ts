@@ -3,6 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { requireTeam } from "@/lib/auth/team";
+import { setDisplayPrecision } from "@/lib/services/teams/display-precision";
 import { renameTeam } from "@/lib/services/teams/rename";
 import { formError, type FormState } from "@/lib/forms/form-state";
 
@@ -19,5 +20,16 @@ export async function renameTeamAction(teamSlug: string, _previous: FormState, f
   }
   revalidatePath("/", "layout");
   if (renamed.slug !== team.slug) redirect(`/${renamed.slug}/settings`);
+  return { ok: true, message: "Saved." };
+}
+
+export async function setDisplayPrecisionAction(teamSlug: string, _previous: FormState, form: FormData): Promise<FormState> {
+  const { ctx, team, role } = await requireTeam(teamSlug);
+  try {
+    await setDisplayPrecision({ ctx, teamId: team.id, displayPrecision: form.get("displayPrecision") });
+  } catch (error) {
+    return formError(error, { role, doing: "change how money is shown" });
+  }
+  revalidatePath("/", "layout");
   return { ok: true, message: "Saved." };
 }

@@ -6,7 +6,8 @@ import { requireTeam } from "@/lib/auth/team";
 import { config } from "@/lib/config";
 import { roleAtLeast } from "@/lib/services/roles";
 import { formatDate } from "@/lib/utils/format";
-import { renameTeamAction } from "./actions";
+import { renameTeamAction, setDisplayPrecisionAction } from "./actions";
+import { DisplayForm } from "./display-form";
 import { TeamForm } from "./team-form";
 
 export const metadata: Metadata = { title: "Settings" };
@@ -34,6 +35,13 @@ export default async function SettingsPage({ params }: { params: Promise<{ team:
             canChangeSlug={role === "owner"}
             publicUrl={config().publicUrl}
           />
+        </Card>
+        <Card>
+          <CardHeader>
+            <CardTitle>Money</CardTitle>
+            <CardDescription>How the dashboard shows costs and spend.</CardDescription>
+          </CardHeader>
+          <DisplayForm action={setDisplayPrecisionAction.bind(null, team.slug)} precision={team.displayPrecision} canEdit={canRename} />
         </Card>
         <Card>
           <CardHeader>

@@ -1,4 +1,4 @@
-import { Route as RouteIcon, ScrollText } from "lucide-react";
+import { ChartColumn, Route as RouteIcon, ScrollText } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
@@ -98,6 +98,10 @@ export default async function GatewayPage({ params }: { params: Params }) {
         }
         actions={
           <>
+            <Link href={`/${team.slug}/gateways/${gateway.slug}/analytics`} className={buttonVariants({ variant: "secondary" })}>
+              <ChartColumn aria-hidden />
+              Analytics
+            </Link>
             <Link href={`/${team.slug}/gateways/${gateway.slug}/routes`} className={buttonVariants({ variant: "secondary" })}>
               <RouteIcon aria-hidden />
               Routes
