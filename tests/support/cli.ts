@@ -35,12 +35,13 @@ export function cliOnOwnDatabase(
       holder = await openDatabase({ driver: "pglite", dataDir: path.join(dataDir, "db"), embeddedRole: "server" });
       await holder.migrate();
       await holder.share!();
-    });
+      // Creating the database and applying every migration: seconds, many more on a busy machine.
+    }, 180_000);
   }
   afterAll(async () => {
     await holder?.close();
     rmSync(dataDir, { recursive: true, force: true });
-  });
+  }, 60_000);
   const env = { ...process.env, SWITCHYARD_DATA_DIR: dataDir, DATABASE_URL: "", DATABASE_DRIVER: "", SWITCHYARD_MASTER_KEYS: "", ...extraEnv };
   // Synchronous, which blocks this thread: the shared database answers from its worker thread all the same.
   const switchyard = (args: string[], stdin?: string): CliRun => {
