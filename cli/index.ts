@@ -1,4 +1,5 @@
 import { Command, CommanderError } from "commander";
+import { registerAuditCommands } from "./audit";
 import { registerBudgetCommands } from "./budget";
 import { registerGatewayCommands } from "./gateway";
 import { registerKeyCommands } from "./key";
@@ -14,7 +15,7 @@ import { registerUserCommands } from "./user";
 
 const program = new Command("switchyard")
   .description(
-    "Operate a Switchyard deployment: teams, users, gateways, tokens, provider keys, limits and budgets, dynamic routes, operator keys and credits.\n" +
+    "Operate a Switchyard deployment: teams, users, gateways, tokens, provider keys, limits and budgets, dynamic routes, operator keys and credits, the audit log.\n" +
       "Uses DATABASE_URL, or the embedded database in SWITCHYARD_DATA_DIR (default ./.switchyard).",
   )
   .option("--json", "print machine-readable JSON")
@@ -33,6 +34,7 @@ registerProviderCommands(program);
 registerRouteCommands(program);
 registerOperatorCommands(program);
 registerUrlsCommand(program);
+registerAuditCommands(program);
 
 try {
   await program.parseAsync();

@@ -9,7 +9,7 @@ let opened: DatabaseHandle | undefined;
 /** The CLI acts as the operator: whoever can run it controls the deployment's data directory. */
 export async function operatorContext(): Promise<ServiceContext> {
   opened = await database("tool");
-  return { db: opened.db, actor: { type: "operator" } };
+  return { db: opened.db, actor: { type: "operator" }, origin: { via: "cli" } };
 }
 
 /** Closes the database if a command opened it; PGlite must be closed to flush its files. */

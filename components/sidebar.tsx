@@ -1,4 +1,4 @@
-import { FlaskConical, KeyRound, LayoutDashboard, LogOut, Network, Settings, ShieldCheck, Ticket, Users, Wallet } from "lucide-react";
+import { FlaskConical, History, KeyRound, LayoutDashboard, LogOut, Network, Settings, ShieldCheck, Ticket, Users, Wallet } from "lucide-react";
 import type { FormState } from "@/lib/forms/form-state";
 import { signOutAction } from "@/lib/auth/actions";
 import { NavLink } from "./nav-link";
@@ -28,6 +28,7 @@ export function Sidebar({ current, teams, user, createTeam, operator = false }: 
   const teamSections = [
     { href: `${base}/members`, label: "Members", icon: Users },
     { href: `${base}/settings`, label: "Settings", icon: Settings },
+    { href: `${base}/audit`, label: "Audit log", icon: History },
   ];
   const deploymentSections = operator ? [{ href: `${base}/operator`, label: "Operator", icon: ShieldCheck }] : [];
   return (

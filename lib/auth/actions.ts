@@ -2,8 +2,6 @@
 
 import { AuthError } from "next-auth";
 import { redirect } from "next/navigation";
-import { db } from "@/db/client";
-import type { ServiceContext } from "@/lib/services/context";
 import { ServiceError } from "@/lib/services/errors";
 import { acceptInvitation, acceptInvitationWithSignUp } from "@/lib/services/invitations/accept";
 import { completeFirstRun } from "@/lib/services/setup/first-run";
@@ -11,7 +9,7 @@ import { signIn, signOut } from "./auth";
 import { authEnv, oauthProviders } from "./env";
 import { messageForAuthError } from "./messages";
 import { safeCallbackPath } from "./redirects";
-import { requireUser } from "./session";
+import { anonymousContext, requireUser, userContext } from "./session";
 
 /** What a form action hands back to its form (useActionState): errors, and the fields to refill. */
 export interface FormState {
@@ -42,10 +40,6 @@ function serviceFailure(error: unknown, values: Record<string, string>): FormSta
     else general.push(capitalize(part));
   }
   return { error: general.join(" ") || undefined, fieldErrors, values };
-}
-
-async function operator(): Promise<ServiceContext> {
-  return { db: await db(), actor: { type: "operator" } };
 }
 
 /**
@@ -102,7 +96,7 @@ export async function setupAction(_state: FormState, form: FormData): Promise<Fo
   };
   const password = field(form, "password");
   try {
-    await completeFirstRun({ ctx: await operator(), ...values, password });
+    await completeFirstRun({ ctx: await anonymousContext(), ...values, password });
   } catch (error) {
     return serviceFailure(error, values);
   }
@@ -115,7 +109,7 @@ export async function acceptInvitationAction(_state: FormState, form: FormData):
   let slug: string;
   try {
     const accepted = await acceptInvitation({
-      ctx: { db: await db(), actor: { type: "user", userId: user.id } },
+      ctx: await userContext(user),
       secret: field(form, "token"),
     });
     slug = accepted.team.slug;
@@ -132,7 +126,7 @@ export async function signUpWithInvitationAction(_state: FormState, form: FormDa
   let slug: string;
   try {
     const accepted = await acceptInvitationWithSignUp({
-      ctx: await operator(),
+      ctx: await anonymousContext(),
       secret: field(form, "token"),
       ...values,
       password,

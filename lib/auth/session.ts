@@ -60,7 +60,14 @@ export async function userContext(user: SessionUser): Promise<ServiceContext> {
 /**
  * Services called before anyone has signed in (is this a fresh install, what does this invitation
  * offer): the pages that use it read, never change, and show only what their URL already grants.
+ * First-run setup and signing up by invitation change things with it, so it carries the request's
+ * origin for the audit log too.
  */
 export async function anonymousContext(): Promise<ServiceContext> {
-  return { db: await db(), actor: { type: "operator" } };
+  const requestHeaders = await headers();
+  return {
+    db: await db(),
+    actor: { type: "operator" },
+    origin: { via: "dashboard", ip: clientIp(requestHeaders), userAgent: requestHeaders.get("user-agent") },
+  };
 }

@@ -1,5 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { budgets } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
 import { newId } from "@/lib/ids";
 import { changeDirectory } from "@/lib/state/directory-changes";
 import type { ServiceContext } from "../context";
@@ -37,6 +38,14 @@ export async function createBudget({
         alertPercent: fields.alertPercent,
       })
       .returning();
+    await recordAudit({ ...ctx, db: tx }, {
+      teamId,
+      action: "budget.create",
+      targetType: "budget",
+      targetId: created!.id,
+      targetLabel: fields.name,
+      details: { scope, limitMicros: created!.limitMicros, period: created!.period, windowSeconds: created!.windowSeconds, alertPercent: created!.alertPercent },
+    });
     return created!;
   });
   return toBudgetView(row, await scopeNames(ctx.db, teamId));

@@ -1,5 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { budgets } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
 import { changeDirectory } from "@/lib/state/directory-changes";
 import type { ServiceContext } from "../context";
 import { NotFoundError } from "../errors";
@@ -14,6 +15,7 @@ export async function removeBudget({ ctx, teamId, budgetId }: { ctx: ServiceCont
       .where(and(eq(budgets.teamId, teamId), eq(budgets.id, budgetId)))
       .returning({ id: budgets.id, name: budgets.name });
     if (!removed) throw new NotFoundError(`budget ${budgetId} not found`);
+    await recordAudit({ ...ctx, db: tx }, { teamId, action: "budget.delete", targetType: "budget", targetId: removed.id, targetLabel: removed.name });
     return removed;
   });
 }

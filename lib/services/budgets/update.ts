@@ -1,5 +1,6 @@
 import { and, eq, ne } from "drizzle-orm";
 import { budgets } from "@/db/schema";
+import { changedFields, recordAudit } from "@/lib/audit/record";
 import { changeDirectory } from "@/lib/state/directory-changes";
 import type { ServiceContext } from "../context";
 import { ConflictError, InvalidInputError, NotFoundError } from "../errors";
@@ -50,6 +51,14 @@ export async function updateBudget({
       })
       .where(where)
       .returning();
+    await recordAudit({ ...ctx, db: tx }, {
+      teamId,
+      action: "budget.update",
+      targetType: "budget",
+      targetId: budgetId,
+      targetLabel: updated!.name,
+      details: { changes: changedFields(current, updated!, ["name", "limitMicros", "period", "windowSeconds", "alertPercent"]) },
+    });
     return updated!;
   });
   return toBudgetView(row, await scopeNames(ctx.db, teamId));

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { customProviders, type CustomProvider } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
 import { config } from "@/lib/config";
 import { newId } from "@/lib/ids";
 import { changeDirectory } from "@/lib/state/directory-changes";
@@ -50,6 +51,14 @@ export async function createCustomProvider({
     if (!provider) {
       throw new ConflictError(`custom provider "${CUSTOM_PROVIDER_PREFIX}${slug}" already exists in team "${team.slug}"`);
     }
+    await recordAudit({ ...ctx, db: tx }, {
+      teamId: team.id,
+      action: "custom_provider.create",
+      targetType: "custom_provider",
+      targetId: provider.id,
+      targetLabel: `${CUSTOM_PROVIDER_PREFIX}${slug}`,
+      details: { name: provider.name, baseUrl, description: description ?? null },
+    });
     return provider;
   });
 }

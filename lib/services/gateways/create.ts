@@ -1,4 +1,5 @@
 import { gateways, type Gateway } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
 import { newId } from "@/lib/ids";
 import { changeDirectory } from "@/lib/state/directory-changes";
 import type { ServiceContext } from "../context";
@@ -32,6 +33,7 @@ export async function createGateway({
       .returning();
     if (!gateway) throw new ConflictError(`gateway "${slug}" already exists in team "${team.slug}"`);
     assertCoherentSettings(gateway);
+    await recordAudit({ ...ctx, db: tx }, { teamId: team.id, action: "gateway.create", targetType: "gateway", targetId: gateway.id, targetLabel: slug, details: { settings } });
     return gateway;
   });
 }

@@ -1,5 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { gateways, type Gateway } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
 import { changeDirectory } from "@/lib/state/directory-changes";
 import type { ServiceContext } from "../context";
 import { NotFoundError } from "../errors";
@@ -18,6 +19,7 @@ export async function deleteGateway({ ctx, teamId, slug }: { ctx: ServiceContext
       .where(and(eq(gateways.teamId, teamId), eq(gateways.slug, slug)))
       .returning();
     if (!deleted) throw new NotFoundError(`gateway "${slug}" not found`);
+    await recordAudit({ ...ctx, db: tx }, { teamId, action: "gateway.delete", targetType: "gateway", targetId: deleted.id, targetLabel: slug });
     return deleted;
   });
 }

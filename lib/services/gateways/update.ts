@@ -1,5 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { gateways, type Gateway } from "@/db/schema";
+import { changedFields, recordAudit } from "@/lib/audit/record";
 import { changeDirectory } from "@/lib/state/directory-changes";
 import type { ServiceContext } from "../context";
 import { NotFoundError } from "../errors";
@@ -23,13 +24,17 @@ export async function updateGateway({
   const patch = parseInput(gatewayPatchSchema, settings);
   await requireRole(ctx, teamId, "admin");
   return changeDirectory(ctx.db, teamId, async (tx) => {
+    const where = and(eq(gateways.teamId, teamId), eq(gateways.slug, slug));
+    const [before] = await tx.select().from(gateways).where(where).for("update");
+    if (!before) throw new NotFoundError(`gateway "${slug}" not found`);
     const [gateway] = await tx
       .update(gateways)
       .set({ ...patch, updatedAt: new Date() })
-      .where(and(eq(gateways.teamId, teamId), eq(gateways.slug, slug)))
+      .where(where)
       .returning();
-    if (!gateway) throw new NotFoundError(`gateway "${slug}" not found`);
-    assertCoherentSettings(gateway);
-    return gateway;
+    assertCoherentSettings(gateway!);
+    const changes = changedFields(before, gateway!, Object.keys(patch) as (keyof Gateway & string)[]);
+    await recordAudit({ ...ctx, db: tx }, { teamId, action: "gateway.update", targetType: "gateway", targetId: before.id, targetLabel: slug, details: { changes } });
+    return gateway!;
   });
 }

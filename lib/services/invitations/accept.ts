@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "@/db/client";
 import { invitations, memberships, teams, users, type Invitation, type Role, type Team } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
 import type { ServiceContext } from "../context";
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from "../errors";
 import { createUser, PASSWORD_MIN_LENGTH, type UserView } from "../users/create";
@@ -52,7 +53,9 @@ function checkAddressedTo(invitation: Invitation, email: string): void {
   }
 }
 
-async function join(tx: Database, invitation: Invitation, team: Team, userId: string): Promise<AcceptedInvitation> {
+/** `joining` acts as the user who joins, in the accepting transaction. */
+async function join(joining: ServiceContext & { actor: { type: "user" } }, invitation: Invitation, team: Team): Promise<AcceptedInvitation> {
+  const { db: tx, actor: { userId } } = joining;
   const [membership] = await tx
     .insert(memberships)
     .values({ teamId: team.id, userId, role: invitation.role })
@@ -64,6 +67,7 @@ async function join(tx: Database, invitation: Invitation, team: Team, userId: st
     .update(invitations)
     .set({ acceptedAt: new Date(), acceptedBy: userId })
     .where(eq(invitations.id, invitation.id));
+  await recordAudit(joining, { teamId: team.id, action: "invitation.accept", targetType: "invitation", targetId: invitation.id, targetLabel: invitation.email ?? "anyone with the link", details: { role: invitation.role } });
   return { team, role: invitation.role };
 }
 
@@ -82,7 +86,7 @@ export async function acceptInvitation({
     const [user] = await tx.select({ email: users.email }).from(users).where(eq(users.id, actor.userId)).limit(1);
     if (!user) throw new NotFoundError("user not found");
     checkAddressedTo(invitation, user.email);
-    return join(tx, invitation, team, actor.userId);
+    return join({ ...ctx, db: tx, actor }, invitation, team);
   });
 }
 
@@ -113,7 +117,7 @@ export async function acceptInvitationWithSignUp({
     checkAddressedTo(invitation, email);
     const [existing] = await tx.select({ id: users.id }).from(users).where(eq(users.email, email)).limit(1);
     if (existing) throw new ConflictError("an account with this email already exists: sign in to accept the invitation");
-    const user = await createUser({ ctx: { db: tx, actor: { type: "operator" } }, email, name, password });
-    return { ...(await join(tx, invitation, team, user.id)), user };
+    const user = await createUser({ ctx: { db: tx, actor: { type: "operator" }, origin: ctx.origin }, email, name, password });
+    return { ...(await join({ db: tx, actor: { type: "user", userId: user.id }, origin: ctx.origin }, invitation, team)), user };
   });
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { invitations, roles, type Invitation, type Role } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
 import { config } from "@/lib/config";
 import type { ServiceContext } from "../context";
 import { requireRole, roleNeededToGrant } from "../roles";
@@ -45,18 +46,29 @@ export async function createInvitation({
   const { role, email, expiresInDays } = parseInput(input, raw);
   const team = await requireRole(ctx, teamId, roleNeededToGrant(role));
   const { secret, hash } = issueInvitationSecret();
-  const [row] = await ctx.db
-    .insert(invitations)
-    .values({
-      id: newId("inv"),
+  const row = await ctx.db.transaction(async (tx) => {
+    const [inserted] = await tx
+      .insert(invitations)
+      .values({
+        id: newId("inv"),
+        teamId: team.id,
+        role,
+        email: email ?? null,
+        tokenHash: hash,
+        createdBy: ctx.actor.type === "user" ? ctx.actor.userId : null,
+        expiresAt: new Date(Date.now() + expiresInDays * DAY_MS),
+      })
+      .returning();
+    await recordAudit({ ...ctx, db: tx }, {
       teamId: team.id,
-      role,
-      email: email ?? null,
-      tokenHash: hash,
-      createdBy: ctx.actor.type === "user" ? ctx.actor.userId : null,
-      expiresAt: new Date(Date.now() + expiresInDays * DAY_MS),
-    })
-    .returning();
-  const { tokenHash: _, ...invitation } = row!;
+      action: "invitation.create",
+      targetType: "invitation",
+      targetId: inserted!.id,
+      targetLabel: email ?? "anyone with the link",
+      details: { role, email: email ?? null, expiresAt: inserted!.expiresAt.toISOString() },
+    });
+    return inserted!;
+  });
+  const { tokenHash: _, ...invitation } = row;
   return { invitation, secret, url: `${config().publicUrl}${invitationPath(secret)}` };
 }

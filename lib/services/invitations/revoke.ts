@@ -1,5 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { invitations } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
 import type { ServiceContext } from "../context";
 import { ConflictError, NotFoundError } from "../errors";
 import { requireRole, roleNeededToGrant } from "../roles";
@@ -24,12 +25,16 @@ export async function revokeInvitation({
     .limit(1);
   if (!invitation) throw new NotFoundError("invitation not found");
   await requireRole(ctx, team.id, roleNeededToGrant(invitation.role));
-  const [revoked] = await ctx.db
-    .update(invitations)
-    .set({ revokedAt: new Date() })
-    .where(and(eq(invitations.id, invitation.id), isPending()))
-    .returning();
-  if (!revoked) throw new ConflictError(`this invitation is already ${invitationStatus(invitation)}`);
+  const revoked = await ctx.db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(invitations)
+      .set({ revokedAt: new Date() })
+      .where(and(eq(invitations.id, invitation.id), isPending()))
+      .returning();
+    if (!row) throw new ConflictError(`this invitation is already ${invitationStatus(invitation)}`);
+    await recordAudit({ ...ctx, db: tx }, { teamId: team.id, action: "invitation.revoke", targetType: "invitation", targetId: row.id, targetLabel: row.email ?? "anyone with the link", details: { role: row.role } });
+    return row;
+  });
   const { tokenHash: _, ...view } = revoked;
   return view;
 }

@@ -1,6 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import { gateways, type Gateway } from "@/db/schema";
+import { changedFields, recordAudit } from "@/lib/audit/record";
 import type { RateLimitSetting } from "@/lib/limits/settings";
 import { changeDirectory } from "@/lib/state/directory-changes";
 import type { ServiceContext } from "../context";
@@ -51,6 +52,14 @@ export async function editGateway(
       .set({ ...edit(current), updatedAt: new Date() })
       .where(where)
       .returning();
+    await recordAudit({ ...ctx, db: tx }, {
+      teamId,
+      action: "gateway.limits_update",
+      targetType: "gateway",
+      targetId: current.id,
+      targetLabel: slug,
+      details: { changes: changedFields(current, updated!, ["rateLimits", "spendLimits"]) },
+    });
     return updated!;
   });
 }

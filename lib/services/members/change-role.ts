@@ -1,6 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import { memberships, roles, type Membership, type Role } from "@/db/schema";
+import { recordAudit, userLabel } from "@/lib/audit/record";
 import type { ServiceContext } from "../context";
 import { requireRole, roleNeededToGrant } from "../roles";
 import { parseInput } from "../validation";
@@ -37,6 +38,7 @@ export async function changeMemberRole({
       .set({ role })
       .where(and(eq(memberships.teamId, team.id), eq(memberships.userId, userId)))
       .returning();
+    await recordAudit(acting, { teamId: team.id, action: "member.role_change", targetType: "user", targetId: userId, targetLabel: await userLabel(tx, userId), details: { role: { from: current.role, to: role } } });
     return updated!;
   });
 }

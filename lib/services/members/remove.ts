@@ -1,5 +1,6 @@
 import { and, eq, inArray, isNull } from "drizzle-orm";
 import { gatewayTokens, memberships, playgroundCredentials } from "@/db/schema";
+import { recordAudit, userLabel } from "@/lib/audit/record";
 import { changeDirectory } from "@/lib/state/directory-changes";
 import type { ServiceContext } from "../context";
 import { requireRole } from "../roles";
@@ -49,5 +50,13 @@ export async function removeMember({
         );
     }
     await tx.delete(memberships).where(and(eq(memberships.teamId, team.id), eq(memberships.userId, userId)));
+    await recordAudit(acting, {
+      teamId: team.id,
+      action: leaving ? "member.leave" : "member.remove",
+      targetType: "user",
+      targetId: userId,
+      targetLabel: await userLabel(tx, userId),
+      details: { role: membership.role, playgroundTokensRevoked: playground.map((p) => p.tokenId) },
+    });
   });
 }

@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { memberships, roles, users, type Membership, type Role } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
 import type { ServiceContext } from "../context";
 import { ConflictError, NotFoundError } from "../errors";
 import { requireRole, roleNeededToGrant } from "../roles";
@@ -26,11 +27,14 @@ export async function addMember({
   const team = await requireRole(ctx, teamId, roleNeededToGrant(role));
   const [user] = await ctx.db.select({ id: users.id }).from(users).where(eq(users.email, email)).limit(1);
   if (!user) throw new NotFoundError(`no user with email ${email}; create the user first`);
-  const [membership] = await ctx.db
-    .insert(memberships)
-    .values({ teamId: team.id, userId: user.id, role })
-    .onConflictDoNothing()
-    .returning();
-  if (!membership) throw new ConflictError(`${email} is already a member of team "${team.slug}"`);
-  return membership;
+  return ctx.db.transaction(async (tx) => {
+    const [membership] = await tx
+      .insert(memberships)
+      .values({ teamId: team.id, userId: user.id, role })
+      .onConflictDoNothing()
+      .returning();
+    if (!membership) throw new ConflictError(`${email} is already a member of team "${team.slug}"`);
+    await recordAudit({ ...ctx, db: tx }, { teamId: team.id, action: "member.add", targetType: "user", targetId: user.id, targetLabel: email, details: { role } });
+    return membership;
+  });
 }

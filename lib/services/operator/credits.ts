@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, sum } from "drizzle-orm";
 import { z } from "zod";
 import { creditGrants, limitCounters, teams } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
 import { creditsRule } from "@/lib/limits/rules";
 import { newId } from "@/lib/ids";
 import { changeDirectory } from "@/lib/state/directory-changes";
@@ -71,13 +72,14 @@ export async function grantCredits({
 }): Promise<{ grant: CreditGrantView; credits: TeamCredits }> {
   const input = parseInput(grantInput, { usd: String(usd), note: note || undefined });
   await requireOperator(ctx, "grant credits");
-  const [team] = await ctx.db.select({ id: teams.id }).from(teams).where(eq(teams.id, teamId));
+  const [team] = await ctx.db.select({ id: teams.id, slug: teams.slug }).from(teams).where(eq(teams.id, teamId));
   if (!team) throw new NotFoundError("team not found");
   const grant = await changeDirectory(ctx.db, teamId, async (tx) => {
     const [row] = await tx
       .insert(creditGrants)
       .values({ id: newId("cg"), teamId, amountMicros: input.usd, note: input.note ?? null, grantedBy: actorId(ctx) })
       .returning();
+    await recordAudit({ ...ctx, db: tx }, { teamId, action: "credits.grant", targetType: "team", targetId: teamId, targetLabel: team.slug, details: { amountMicros: input.usd, note: input.note ?? null } });
     return row!;
   });
   const [credits] = await creditsOf(ctx, [teamId]);

@@ -1,6 +1,7 @@
 import { and, asc, count, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { operatorKeys, type OperatorKey } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
 import { config } from "@/lib/config";
 import { operatorKeyAad } from "@/lib/crypto/envelope";
 import { masterKeyring } from "@/lib/crypto/keyring";
@@ -109,6 +110,14 @@ export async function addOperatorKey({
         weight,
       })
       .returning();
+    await recordAudit({ ...ctx, db: tx }, {
+      teamId: null,
+      action: "operator_key.create",
+      targetType: "operator_key",
+      targetId: inserted!.id,
+      targetLabel: `${provider} "${alias}"`,
+      details: { provider, alias, baseUrl: baseUrl ?? null, pool, weight, preview: toView(inserted!).preview },
+    });
     return inserted!;
   });
   return toView(key);
@@ -138,8 +147,12 @@ export async function getOperatorKey({ ctx, id }: { ctx: ServiceContext; id: str
 export async function removeOperatorKey({ ctx, id }: { ctx: ServiceContext; id: string }): Promise<OperatorKeyView> {
   await requireOperator(ctx, "remove operator keys");
   const key = await findOperatorKey(ctx, id);
-  await changeDirectory(ctx.db, OPERATOR_DIRECTORY, (tx) => tx.delete(operatorKeys).where(eq(operatorKeys.id, id)));
-  return toView(key);
+  const view = toView(key);
+  await changeDirectory(ctx.db, OPERATOR_DIRECTORY, async (tx) => {
+    await tx.delete(operatorKeys).where(eq(operatorKeys.id, id));
+    await recordAudit({ ...ctx, db: tx }, { teamId: null, action: "operator_key.delete", targetType: "operator_key", targetId: id, targetLabel: `${key.provider} "${key.alias}"`, details: { preview: view.preview } });
+  });
+  return view;
 }
 
 /** Replaces an operator key's secret, encrypted under the current master key; its last status (a rejection) is forgotten. */
@@ -159,13 +172,18 @@ export async function rotateOperatorKey({
   const key = await findOperatorKey(ctx, id);
   assertUsableSecret(key.provider, newSecret);
   const columns = rotatedSecretColumns(keyring, key.provider, newSecret, operatorKeyAad(key.provider, key.alias));
-  const [rotated] = await changeDirectory(ctx.db, OPERATOR_DIRECTORY, (tx) =>
-    tx
-      .update(operatorKeys)
-      .set(columns)
-      .where(eq(operatorKeys.id, id))
-      .returning(),
-  );
-  if (!rotated) throw new NotFoundError(`operator key ${id} not found`);
+  const rotated = await changeDirectory(ctx.db, OPERATOR_DIRECTORY, async (tx) => {
+    const [row] = await tx.update(operatorKeys).set(columns).where(eq(operatorKeys.id, id)).returning();
+    if (!row) throw new NotFoundError(`operator key ${id} not found`);
+    await recordAudit({ ...ctx, db: tx }, {
+      teamId: null,
+      action: "operator_key.rotate",
+      targetType: "operator_key",
+      targetId: id,
+      targetLabel: `${key.provider} "${key.alias}"`,
+      details: { preview: { from: toView(key).preview, to: toView(row).preview } },
+    });
+    return row;
+  });
   return toView(rotated);
 }

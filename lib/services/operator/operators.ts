@@ -1,5 +1,6 @@
 import { eq } from "drizzle-orm";
 import { users } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
 import type { ServiceContext } from "../context";
 import { InvalidInputError, NotFoundError } from "../errors";
 import { emailAddress, parseInput } from "../validation";
@@ -19,13 +20,16 @@ async function setOperator(ctx: ServiceContext, rawEmail: string, operator: bool
     // The CLI can always grant it again, but a dashboard operator locking themselves out is a mistake.
     if (self?.email === email) throw new InvalidInputError("email: you cannot revoke your own operator role; ask another operator or use the CLI");
   }
-  const [updated] = await ctx.db
-    .update(users)
-    .set({ operator })
-    .where(eq(users.email, email))
-    .returning({ id: users.id, email: users.email, operator: users.operator });
-  if (!updated) throw new NotFoundError(`no user with email ${email}; create one with \`switchyard user create --email ${email}\``);
-  return updated;
+  return ctx.db.transaction(async (tx) => {
+    const [updated] = await tx
+      .update(users)
+      .set({ operator })
+      .where(eq(users.email, email))
+      .returning({ id: users.id, email: users.email, operator: users.operator });
+    if (!updated) throw new NotFoundError(`no user with email ${email}; create one with \`switchyard user create --email ${email}\``);
+    await recordAudit({ ...ctx, db: tx }, { teamId: null, action: operator ? "operator.grant" : "operator.revoke", targetType: "user", targetId: updated.id, targetLabel: email });
+    return updated;
+  });
 }
 
 /** Makes the user an operator of the deployment: its keys and every team's credits. */

@@ -1,5 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { gatewayTokens, playgroundCredentials, users } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
 import { decryptSecret, encryptSecret } from "@/lib/crypto/envelope";
 import { issueGatewayToken } from "@/lib/crypto/gateway-token";
 import { masterKeyring } from "@/lib/crypto/keyring";
@@ -115,6 +116,7 @@ async function createPlaygroundToken(
         .returning({ tokenId: playgroundCredentials.tokenId });
       // Another request stored one first: roll back this token so the team's list holds one.
       if (inserted.length === 0) throw new LostRace();
+      await recordAudit({ ...ctx, db: tx }, { teamId, action: "token.create", targetType: "token", targetId: tokenId, targetLabel: playgroundTokenName(user?.email ?? userId), details: { playground: true } });
     });
   } catch (error) {
     if (error instanceof LostRace) return undefined;

@@ -2,6 +2,7 @@ import { and, count, eq, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "@/db/client";
 import { customProviders, providerKeys } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
 import { config } from "@/lib/config";
 import { providerKeyAad } from "@/lib/crypto/envelope";
 import { masterKeyring } from "@/lib/crypto/keyring";
@@ -142,6 +143,14 @@ export async function addProviderKey({
         weight,
       })
       .returning();
+    await recordAudit({ ...ctx, db: tx }, {
+      teamId,
+      action: "provider_key.create",
+      targetType: "provider_key",
+      targetId: inserted!.id,
+      targetLabel: `${provider} "${alias}"`,
+      details: { provider, alias, gateway: gateway?.slug ?? null, baseUrl: baseUrl ?? null, pool, weight, preview: toKeyView(inserted!, null).preview },
+    });
     return inserted!;
   });
   return toKeyView(key, gateway?.slug ?? null);

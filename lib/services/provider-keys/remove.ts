@@ -1,5 +1,6 @@
 import { eq } from "drizzle-orm";
 import { providerKeys } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
 import { changeDirectory } from "@/lib/state/directory-changes";
 import type { ServiceContext } from "../context";
 import { requireRole } from "../roles";
@@ -17,8 +18,17 @@ export async function removeProviderKey({
 }): Promise<ProviderKeyView> {
   await requireRole(ctx, teamId, "admin");
   const { key, gatewaySlug } = await findProviderKey(ctx.db, teamId, selector);
+  const view = toKeyView(key, gatewaySlug);
   await changeDirectory(ctx.db, teamId, async (tx) => {
     await tx.delete(providerKeys).where(eq(providerKeys.id, key.id));
+    await recordAudit({ ...ctx, db: tx }, {
+      teamId,
+      action: "provider_key.delete",
+      targetType: "provider_key",
+      targetId: key.id,
+      targetLabel: `${key.provider} "${key.alias}"`,
+      details: { gateway: gatewaySlug, preview: view.preview },
+    });
   });
-  return toKeyView(key, gatewaySlug);
+  return view;
 }

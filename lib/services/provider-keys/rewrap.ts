@@ -2,6 +2,7 @@ import { and, asc, count, eq, ne, or, sql, type SQL } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
 import type { Database } from "@/db/client";
 import { operatorKeys, playgroundCredentials, providerKeys } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
 import { operatorKeyAad, providerKeyAad, rewrapSecret, type SealedSecret } from "@/lib/crypto/envelope";
 import { masterKeyring } from "@/lib/crypto/keyring";
 import type { MasterKeyring } from "@/lib/crypto/master-keys";
@@ -301,10 +302,20 @@ export async function rewrapProviderKeys({
   keyring?: MasterKeyring;
 }): Promise<RewrapReport> {
   if (ctx.actor.type !== "operator") throw new ForbiddenError("only the operator can rewrap the deployment's keys");
-  return {
+  const report: RewrapReport = {
     masterKeyVersion: keyring.current,
     providerKeys: await rewrapTable(ctx.db, keyring, providerKeyTable),
     operatorKeys: await rewrapTable(ctx.db, keyring, operatorKeyTable),
     playgroundTokens: await rewrapTable(ctx.db, keyring, playgroundCredentialTable),
   };
+  // One event for the whole run, after it: the run is many short transactions across every team.
+  const counts = (c: RewrapCounts) => ({ rewrapped: c.rewrapped, alreadyCurrent: c.alreadyCurrent, failed: c.failed.length });
+  await recordAudit(ctx, {
+    teamId: null,
+    action: "provider_key.rewrap",
+    targetType: "deployment",
+    targetLabel: `master key ${keyring.current}`,
+    details: { masterKeyVersion: keyring.current, providerKeys: counts(report.providerKeys), operatorKeys: counts(report.operatorKeys), playgroundTokens: counts(report.playgroundTokens) },
+  });
+  return report;
 }

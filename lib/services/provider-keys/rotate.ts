@@ -1,5 +1,6 @@
 import { eq } from "drizzle-orm";
 import { providerKeys } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
 import { providerKeyAad } from "@/lib/crypto/envelope";
 import { masterKeyring } from "@/lib/crypto/keyring";
 import type { MasterKeyring } from "@/lib/crypto/master-keys";
@@ -30,12 +31,17 @@ export async function rotateProviderKey({
   const { key, gatewaySlug } = await findProviderKey(ctx.db, teamId, selector);
   assertUsableSecret(key.provider, newSecret);
   const columns = rotatedSecretColumns(keyring, key.provider, newSecret, providerKeyAad(teamId, key.provider, key.alias));
-  const [rotated] = await changeDirectory(ctx.db, teamId, (tx) =>
-    tx
-      .update(providerKeys)
-      .set(columns)
-      .where(eq(providerKeys.id, key.id))
-      .returning(),
-  );
-  return toKeyView(rotated!, gatewaySlug);
+  const rotated = await changeDirectory(ctx.db, teamId, async (tx) => {
+    const [row] = await tx.update(providerKeys).set(columns).where(eq(providerKeys.id, key.id)).returning();
+    await recordAudit({ ...ctx, db: tx }, {
+      teamId,
+      action: "provider_key.rotate",
+      targetType: "provider_key",
+      targetId: key.id,
+      targetLabel: `${key.provider} "${key.alias}"`,
+      details: { gateway: gatewaySlug, preview: { from: toKeyView(key, gatewaySlug).preview, to: toKeyView(row!, gatewaySlug).preview } },
+    });
+    return row!;
+  });
+  return toKeyView(rotated, gatewaySlug);
 }

@@ -1,4 +1,5 @@
 import { routes, type Route, type RouteVersion } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
 import { newId } from "@/lib/ids";
 import { changeDirectory } from "@/lib/state/directory-changes";
 import type { ServiceContext } from "../context";
@@ -36,6 +37,7 @@ export async function createRoute({
       .returning();
     if (!route) throw new ConflictError(`route "${name}" already exists in gateway "${gateway.slug}"`);
     const version = await insertVersion(tx, route, checked, ctx);
+    await recordAudit({ ...ctx, db: tx }, { teamId, action: "route.create", targetType: "route", targetId: route.id, targetLabel: name, details: { gateway: gateway.slug, version: version.number, valid: version.valid } });
     return { route, version };
   });
 }

@@ -1,6 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { routeDeployments, routes, type RouteDeployment, type RouteVersion } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
 import { newId } from "@/lib/ids";
 import { validateRoute } from "@/lib/routes/validate";
 import { changeDirectory } from "@/lib/state/directory-changes";
@@ -22,6 +23,7 @@ export interface Deployed {
 export async function deployVersion(
   { ctx, teamId, gatewaySlug, route: idOrName }: RouteScope,
   pick: (db: Database, found: RouteInGateway) => Promise<RouteVersion>,
+  action: "route.deploy" | "route.rollback",
 ): Promise<Deployed> {
   const isKnownProvider = await providerChecker(ctx.db, teamId);
   return changeDirectory(ctx.db, teamId, async (tx) => {
@@ -39,6 +41,14 @@ export async function deployVersion(
       .insert(routeDeployments)
       .values({ id: newId("rtd"), teamId, routeId: found.route.id, versionId: version.id, createdBy: actorId(ctx) })
       .returning();
+    await recordAudit({ ...ctx, db: tx }, {
+      teamId,
+      action,
+      targetType: "route",
+      targetId: found.route.id,
+      targetLabel: found.route.name,
+      details: { gateway: found.gateway.slug, version: version.number, versionId: version.id, previousVersionId: found.route.deployedVersionId },
+    });
     return { deployment: deployment!, version };
   });
 }
@@ -46,5 +56,5 @@ export async function deployVersion(
 /** Deploys a version, by number or id: from then on `dynamic/{name}` runs it. */
 export async function deployRoute({ version, ...scope }: RouteScope & { version: number | string }): Promise<Deployed> {
   await requireRole(scope.ctx, scope.teamId, "admin");
-  return deployVersion(scope, (db, found) => findVersion(db, found.route, version));
+  return deployVersion(scope, (db, found) => findVersion(db, found.route, version), "route.deploy");
 }

@@ -1,5 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { routes, type Route } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
 import { changeDirectory } from "@/lib/state/directory-changes";
 import { ConflictError } from "../errors";
 import { requireRole } from "../roles";
@@ -32,6 +33,7 @@ export async function renameRoute({
       .set({ name, updatedAt: new Date() })
       .where(and(eq(routes.teamId, teamId), eq(routes.id, route.id)))
       .returning();
+    await recordAudit({ ...ctx, db: tx }, { teamId, action: "route.rename", targetType: "route", targetId: route.id, targetLabel: name, details: { gateway: gateway.slug, name: { from: route.name, to: name } } });
     return renamed!;
   });
 }

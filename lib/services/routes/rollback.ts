@@ -22,5 +22,5 @@ export async function rollbackRoute({ version, ...scope }: RouteScope & { versio
       .limit(1);
     if (!previous) throw new InvalidInputError(`route "${found.name}" has had only one version deployed, so there is nothing to roll back to`);
     return findVersion(db, found, previous.versionId);
-  });
+  }, "route.rollback");
 }

@@ -1,6 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { routes, routeVersions, type Route, type RouteVersion } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
 import { newId } from "@/lib/ids";
 import { changeDirectory } from "@/lib/state/directory-changes";
 import { actorId, type ServiceContext } from "../context";
@@ -47,7 +48,16 @@ export async function saveRouteVersion({
   await requireRole(ctx, teamId, "admin");
   const checked = checkElements(elements, await providerChecker(ctx.db, teamId));
   return changeDirectory(ctx.db, teamId, async (tx) => {
-    const { route } = await findRoute(tx, teamId, gatewaySlug, idOrName);
-    return insertVersion(tx, route, checked, ctx);
+    const { route, gateway } = await findRoute(tx, teamId, gatewaySlug, idOrName);
+    const version = await insertVersion(tx, route, checked, ctx);
+    await recordAudit({ ...ctx, db: tx }, {
+      teamId,
+      action: "route.save_version",
+      targetType: "route",
+      targetId: route.id,
+      targetLabel: route.name,
+      details: { gateway: gateway.slug, version: version.number, valid: version.valid },
+    });
+    return version;
   });
 }

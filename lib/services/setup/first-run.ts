@@ -54,8 +54,8 @@ export async function completeFirstRun({
     await tx.execute(sql`select pg_advisory_xact_lock(${FIRST_RUN_LOCK})`);
     const [existing] = await tx.select({ id: users.id }).from(users).limit(1);
     if (existing) throw new ConflictError("Switchyard is already set up: sign in instead");
-    const user = await createUser({ ctx: { db: tx, actor: { type: "operator" } }, email, name, password });
-    const team = await createTeam({ ctx: { db: tx, actor: { type: "user", userId: user.id } }, slug: teamSlug, name: teamName });
+    const user = await createUser({ ctx: { db: tx, actor: { type: "operator" }, origin: ctx.origin }, email, name, password });
+    const team = await createTeam({ ctx: { db: tx, actor: { type: "user", userId: user.id }, origin: ctx.origin }, slug: teamSlug, name: teamName });
     return { user, team };
   });
   setUp.add(ctx.db);

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { memberships, teams, type Team } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
 import { newId } from "@/lib/ids";
 import { changeDirectory } from "@/lib/state/directory-changes";
 import type { ServiceContext } from "../context";
@@ -48,6 +49,7 @@ export async function createTeam({ ctx, ...raw }: { ctx: ServiceContext; slug: s
     if (ctx.actor.type === "user") {
       await tx.insert(memberships).values({ teamId: team.id, userId: ctx.actor.userId, role: "owner" });
     }
+    await recordAudit({ ...ctx, db: tx }, { teamId: team.id, action: "team.create", targetType: "team", targetId: team.id, targetLabel: team.slug, details: { name: team.name } });
     return team;
   });
 }

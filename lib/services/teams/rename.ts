@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { teams, type Team } from "@/db/schema";
+import { changedFields, recordAudit } from "@/lib/audit/record";
 import { changeDirectory } from "@/lib/state/directory-changes";
 import type { ServiceContext } from "../context";
 import { ConflictError, InvalidInputError } from "../errors";
@@ -35,17 +36,19 @@ export async function renameTeam({
   if (!slugChange && (name === undefined || name === team.name)) return team;
 
   // The gateway routes by slug: its snapshot of the team must go with the old one.
-  const [updated] = await changeDirectory(ctx.db, team.id, (tx) =>
-    tx
+  const updated = await changeDirectory(ctx.db, team.id, async (tx) => {
+    const [row] = await tx
       .update(teams)
       .set({ ...(name === undefined ? {} : { name }), ...(slugChange ? { slug } : {}) })
       .where(eq(teams.id, team.id))
-      .returning(),
-  ).catch((error: unknown) => {
+      .returning();
+    await recordAudit({ ...ctx, db: tx }, { teamId: team.id, action: "team.update", targetType: "team", targetId: team.id, targetLabel: row!.slug, details: changedFields(team, row!, ["name", "slug"]) });
+    return row!;
+  }).catch((error: unknown) => {
     if (slugChange && isUniqueViolation(error)) throw new ConflictError(`team "${slug}" already exists`);
     throw error;
   });
-  return updated!;
+  return updated;
 }
 
 function isUniqueViolation(error: unknown): boolean {

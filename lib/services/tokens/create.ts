@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { gatewayTokens } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
 import { issueGatewayToken } from "@/lib/crypto/gateway-token";
 import { newId } from "@/lib/ids";
 import { changeDirectory } from "@/lib/state/directory-changes";
@@ -44,8 +45,8 @@ export async function createGatewayToken({
   });
 
   const issued = issueGatewayToken();
-  const [row] = await changeDirectory(ctx.db, teamId, (tx) =>
-    tx
+  const row = await changeDirectory(ctx.db, teamId, async (tx) => {
+    const [inserted] = await tx
       .insert(gatewayTokens)
       .values({
         id: newId("tok"),
@@ -58,7 +59,16 @@ export async function createGatewayToken({
         createdBy: ctx.actor.type === "user" ? ctx.actor.userId : null,
         expiresAt: expiresAt ?? null,
       })
-      .returning(),
-  );
-  return { token: issued.token, record: toTokenView(row!, slugById) };
+      .returning();
+    await recordAudit({ ...ctx, db: tx }, {
+      teamId,
+      action: "token.create",
+      targetType: "token",
+      targetId: inserted!.id,
+      targetLabel: name,
+      details: { gateways: wanted, expiresAt: expiresAt?.toISOString() ?? null, preview: `${issued.start}…${issued.last4}` },
+    });
+    return inserted!;
+  });
+  return { token: issued.token, record: toTokenView(row, slugById) };
 }

@@ -1,5 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { gatewayTokens, type GatewayToken } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
 import { changeDirectory } from "@/lib/state/directory-changes";
 import type { ServiceContext } from "../context";
 import { NotFoundError } from "../errors";
@@ -21,6 +22,14 @@ async function editTokenLimits(
     const [current] = await tx.select().from(gatewayTokens).where(where).for("update");
     if (!current) throw new NotFoundError(`token ${tokenId} not found`);
     const [updated] = await tx.update(gatewayTokens).set({ rateLimits: edit(current) }).where(where).returning();
+    await recordAudit({ ...ctx, db: tx }, {
+      teamId,
+      action: "token.rate_limits_update",
+      targetType: "token",
+      targetId: tokenId,
+      targetLabel: current.name,
+      details: { rateLimits: { from: current.rateLimits, to: updated!.rateLimits } },
+    });
     return updated!;
   });
   return toTokenView(row, await gatewaySlugsById(ctx.db, teamId));

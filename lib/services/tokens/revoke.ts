@@ -1,5 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import { gatewayTokens } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
 import { changeDirectory } from "@/lib/state/directory-changes";
 import type { ServiceContext } from "../context";
 import { NotFoundError } from "../errors";
@@ -24,6 +25,7 @@ export async function revokeGatewayToken({
       .where(and(eq(gatewayTokens.teamId, teamId), eq(gatewayTokens.id, tokenId)))
       .returning();
     if (!revoked) throw new NotFoundError(`token ${tokenId} not found`);
+    await recordAudit({ ...ctx, db: tx }, { teamId, action: "token.revoke", targetType: "token", targetId: tokenId, targetLabel: revoked.name });
     return revoked;
   });
   return toTokenView(row, await gatewaySlugsById(ctx.db, teamId));

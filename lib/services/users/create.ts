@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { memberships, roles, users, type Role, type User } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
 import { hashPassword } from "@/lib/crypto/password";
 import { newId } from "@/lib/ids";
 import type { ServiceContext } from "../context";
@@ -60,6 +61,14 @@ export async function createUser({
       .returning();
     if (!user) throw new ConflictError(`a user with email ${email} already exists`);
     if (membership) await tx.insert(memberships).values({ ...membership, userId: user.id });
+    await recordAudit({ ...ctx, db: tx }, {
+      teamId: membership?.teamId ?? null,
+      action: "user.create",
+      targetType: "user",
+      targetId: user.id,
+      targetLabel: email,
+      details: { name: name ?? null, withPassword: passwordHash !== null, role: membership?.role ?? null },
+    });
     return toUserView(user);
   });
 }

@@ -1,0 +1,3 @@
+import { auditExportRoute } from "@/lib/audit/export-route";
+
+export const GET = auditExportRoute;
