@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { cliOnOwnDatabase } from "@/tests/support/cli";
 
-const { switchyard } = cliOnOwnDatabase("audit");
+const { switchyard } = cliOnOwnDatabase("audit", {}, { shared: true });
 
-// Each run starts Node, tsx and the embedded database: seconds, not milliseconds.
+// Each run starts Node and tsx, and reaches the database this process shares: seconds, not milliseconds.
 describe("switchyard audit", { timeout: 180_000 }, () => {
   it("lists and exports the CLI's own changes, recorded as the operator via the CLI", () => {
     expect(switchyard(["team", "create", "acme"]).status).toBe(0);

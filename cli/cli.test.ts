@@ -4,9 +4,9 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { cliOnOwnDatabase } from "@/tests/support/cli";
 
-const { switchyard, dataDir } = cliOnOwnDatabase("main", { SWITCHYARD_PUBLIC_URL: "https://ai.example.com" });
+const { switchyard, dataDir } = cliOnOwnDatabase("main", { SWITCHYARD_PUBLIC_URL: "https://ai.example.com" }, { shared: true });
 
-// Each run starts Node, tsx and the embedded database (the first run also creates it): seconds, not milliseconds.
+// Each run starts Node and tsx, and reaches the database this process shares: seconds, not milliseconds.
 describe("switchyard CLI", { timeout: 180_000 }, () => {
   it("sets up a team: gateway, token, stored key, URLs", () => {
     expect(switchyard(["team", "create", "acme"])).toMatchObject({ status: 0, stdout: expect.stringContaining("created team acme") });

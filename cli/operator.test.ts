@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { cliOnOwnDatabase } from "@/tests/support/cli";
 
-const { switchyard } = cliOnOwnDatabase("operator");
+const { switchyard } = cliOnOwnDatabase("operator", {}, { shared: true });
 
-// Each run starts Node, tsx and the embedded database (the first run also creates it): seconds, not milliseconds.
+// Each run starts Node and tsx, and reaches the database this process shares: seconds, not milliseconds.
 describe("switchyard operator", { timeout: 180_000 }, () => {
   it("makes a user an operator and takes it back", () => {
     expect(switchyard(["user", "create", "--email", "ops@example.com"]).status).toBe(0);

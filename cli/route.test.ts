@@ -3,7 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { cliOnOwnDatabase } from "@/tests/support/cli";
 
-const { switchyard, dataDir } = cliOnOwnDatabase("route");
+const { switchyard, dataDir } = cliOnOwnDatabase("route", {}, { shared: true });
 
 /** In the docs' spelling (rate_limit, interval, condition): import reads both. */
 const SUPPORT = {
@@ -23,7 +23,7 @@ const SUPPORT = {
   ],
 };
 
-// Each run starts Node, tsx and the embedded database (the first run also creates it): seconds, not milliseconds.
+// Each run starts Node and tsx, and reaches the database this process shares: seconds, not milliseconds.
 describe("switchyard route", { timeout: 300_000 }, () => {
   it("imports a route from a file, lists it and deploys it", () => {
     expect(switchyard(["team", "create", "acme"]).status).toBe(0);

@@ -8,7 +8,7 @@ let opened: DatabaseHandle | undefined;
 
 /** The CLI acts as the operator: whoever can run it controls the deployment's data directory. */
 export async function operatorContext(): Promise<ServiceContext> {
-  opened = await database();
+  opened = await database("tool");
   return { db: opened.db, actor: { type: "operator" }, origin: { via: "cli" } };
 }
 

@@ -1,5 +1,6 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { Socket } from "node:net";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { PGlite } from "@electric-sql/pglite";
@@ -8,7 +9,8 @@ import type { Client as PgClient, Pool as PgPool } from "pg";
 import { config, type Config } from "@/lib/config";
 import { serverLogWriter } from "@/lib/logs/server-log-writer";
 import type { LogEvent } from "@/lib/logs/types";
-import { isProcessAlive } from "@/lib/process-alive";
+import type { DataDirAccess, EmbeddedRole } from "./pglite/data-dir-lock";
+import type { RemotePglite } from "./pglite/remote-pglite";
 import * as schema from "./schema";
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -24,6 +26,11 @@ export interface DatabaseHandle {
    * batch over; failures reject as writeLogBatch's would.
    */
   writeLogs(events: LogEvent[]): Promise<void>;
+  /**
+   * Serves the embedded database to the machine's other processes (the CLI) through a Unix socket in
+   * its folder: present on a server's handle that holds the folder; call it once migrated.
+   */
+  share?(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -59,20 +66,22 @@ export interface DatabaseOptions {
   dataDir?: string;
   /** The most connections the pool opens on a server database (10 unless set). */
   maxConnections?: number;
+  /**
+   * On the embedded database in a folder: a "server" holds the folder (waiting for a tool that
+   * holds it to finish) and can share it; a "tool" (the default: the CLI, scripts) uses the database
+   * a running server shares, and holds the folder itself only while no server does.
+   */
+  embeddedRole?: EmbeddedRole;
 }
 
 /** Opens the database the configuration names: embedded PGlite, a Postgres server, or Neon serverless. */
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   switch (options.driver) {
     case "pglite": {
-      const { RemotePglite } = await import("./pglite/remote-pglite");
       const { drizzle } = await import("drizzle-orm/pglite");
       const { migrate } = await import("drizzle-orm/pglite/migrator");
       const dir = options.dataDir ?? "memory://";
-      const unlock = dir.startsWith("memory://") ? () => {} : lockDataDir(dir);
-      // PGlite runs in a worker thread, so neither its SQL nor the log writer's holds up requests;
-      // drizzle here speaks to it through the part of PGlite's interface it uses.
-      const client = new RemotePglite(dir);
+      const { client, access } = await openEmbedded(dir, options.embeddedRole ?? "tool");
       const db = drizzle({ client: client as unknown as PGlite, schema });
       listeners.set(db as unknown as Database, (channel, onNotify, onLost) => client.listen(channel, onNotify, onLost));
       return {
@@ -80,11 +89,12 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
         driver: "pglite",
         migrate: () => migrate(db, { migrationsFolder }),
         writeLogs: (events) => client.writeLogs(events),
+        ...(access?.kind === "held" && options.embeddedRole === "server" && { share: () => shareEmbedded(client, dir, access) }),
         close: async () => {
           try {
             await client.close();
           } finally {
-            unlock();
+            if (access?.kind === "held") access.release();
           }
         },
       };
@@ -276,30 +286,38 @@ function unrefSocket(): Socket {
 }
 
 /**
- * PGlite is single-process: a second process opening the same folder works on its own copy and
- * its writes are lost (seen with the CLI while the server ran). The lock turns that into an error.
+ * The embedded database on `dir`: in a worker thread of this process, which holds the folder, or
+ * through the socket of the local server that holds and shares it (db/pglite/data-dir-lock.ts). A
+ * socket that refuses (its server is stopping) sends the caller back to the lock, until the wait's end.
  */
-function lockDataDir(dir: string): () => void {
-  // PGlite does not create parent folders itself.
-  mkdirSync(dir, { recursive: true });
-  const lockFile = path.join(dir, "switchyard.lock");
-  try {
-    writeFileSync(lockFile, String(process.pid), { flag: "wx" });
-  } catch {
-    const holder = Number(readFileSync(lockFile, "utf8"));
-    if (holder !== process.pid && isProcessAlive(holder)) {
-      throw new Error(
-        `The embedded database at ${dir} is in use by process ${holder}; PGlite allows one process at a time. ` +
-          "Stop that process first (for the CLI: stop the server), or run Switchyard on Postgres with DATABASE_URL.",
-      );
+async function openEmbedded(dir: string, role: EmbeddedRole): Promise<{ client: RemotePglite; access?: DataDirAccess }> {
+  const { RemotePglite } = await import("./pglite/remote-pglite");
+  // PGlite runs in a worker thread, so neither its SQL nor the log writer's holds up requests;
+  // drizzle here speaks to it through the part of PGlite's interface it uses.
+  if (dir.startsWith("memory://")) return { client: RemotePglite.inWorkerThread(dir) };
+  const { accessDataDir, HOLDER_WAIT_MS } = await import("./pglite/data-dir-lock");
+  const deadline = Date.now() + HOLDER_WAIT_MS;
+  for (;;) {
+    const access = await accessDataDir(dir, role, deadline);
+    if (access.kind === "held") return { client: RemotePglite.inWorkerThread(dir), access };
+    try {
+      return { client: await RemotePglite.overSocket(access.socketPath), access };
+    } catch (error) {
+      if (Date.now() >= deadline) {
+        throw new Error(`The embedded database at ${dir} is served by process ${access.holder}, whose socket ${access.socketPath} does not answer (${describeDatabaseError(error)}).`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    writeFileSync(lockFile, String(process.pid));
   }
-  const unlock = () => rmSync(lockFile, { force: true });
-  process.once("exit", unlock);
-  return unlock;
 }
 
+/** Shares the embedded database held in this process with local processes, and says where in the lock file. */
+async function shareEmbedded(client: RemotePglite, dir: string, access: DataDirAccess & { kind: "held" }): Promise<void> {
+  const { socketPathFor } = await import("./pglite/local-socket");
+  const socketPath = socketPathFor(dir, () => mkdtempSync(path.join(os.tmpdir(), "switchyard-")));
+  await client.share(socketPath);
+  access.announce(socketPath);
+}
 
 function requireUrl(options: DatabaseOptions): string {
   if (!options.url) throw new Error(`DATABASE_URL is required for the ${options.driver} driver`);
@@ -310,9 +328,10 @@ const globalForDb = globalThis as unknown as { switchyardDb?: Promise<DatabaseHa
 
 /**
  * The process-wide database, opened and migrated once. Cached on globalThis so Next's dev reloads
- * and the custom server share one PGlite instance (it is single-process).
+ * and the custom server share one PGlite instance (it is single-process). A server (the default
+ * role) shares an embedded database with local tools; the CLI, a "tool", uses a running server's.
  */
-export function database(): Promise<DatabaseHandle> {
+export function database(role: EmbeddedRole = "server"): Promise<DatabaseHandle> {
   if (globalForDb.switchyardDb) return globalForDb.switchyardDb;
   const opening = (async () => {
     const cfg = config();
@@ -320,9 +339,12 @@ export function database(): Promise<DatabaseHandle> {
       driver: cfg.databaseDriver,
       url: cfg.databaseUrl,
       dataDir: path.join(cfg.dataDir, "db"),
+      embeddedRole: role,
     });
     try {
       await handle.migrate();
+      // Only once migrated: a tool that connects finds the schema complete and never races the server's migrations.
+      await handle.share?.();
     } catch (error) {
       await handle.close().catch(() => {});
       throw error;

@@ -1,5 +1,5 @@
 import { database } from "./client";
 
-const handle = await database();
+const handle = await database("tool");
 console.log(`migrations applied (${handle.driver})`);
 await handle.close();

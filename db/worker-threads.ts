@@ -65,15 +65,30 @@ export function deserializeError(serialized: SerializedError): Error {
   return Object.assign(error, serialized.fields);
 }
 
-interface Call {
+export interface Call {
   id: number;
   op: string;
   args: unknown;
 }
 
-type Answer = { id: number; value: unknown } | { id: number; error: SerializedError } | { event: string; data: unknown };
+export type Answer = { id: number; value: unknown } | { id: number; error: SerializedError } | { event: string; data: unknown };
 
-type Handlers = Record<string, (args: never) => unknown>;
+export type Handlers = Record<string, (args: never) => unknown>;
+
+/**
+ * Runs the handler a call names and sends its result or its error: the answering side of a worker
+ * thread (serveCalls) and of the embedded database's local socket (db/pglite/local-socket.ts).
+ */
+export async function answerCall(handlers: Handlers, { id, op, args }: Call, send: (answer: Answer) => void): Promise<void> {
+  try {
+    const handler = handlers[op] as ((args: unknown) => unknown) | undefined;
+    if (!handler) throw new Error(`no such worker call: ${op}`);
+    // Sending inside the try: a value that cannot be cloned fails its call, not the worker.
+    send({ id, value: await handler(args) });
+  } catch (error) {
+    send({ id, error: serializeError(error) });
+  }
+}
 
 /**
  * The worker's side: runs the handler each call names, concurrently (what must wait, the database
@@ -82,16 +97,7 @@ type Handlers = Record<string, (args: never) => unknown>;
 export function serveCalls(handlers: Handlers): { emit(event: string, data: unknown): void } {
   const port = parentPort;
   if (!port) throw new Error("serveCalls runs in a worker thread");
-  port.on("message", async ({ id, op, args }: Call) => {
-    try {
-      const handler = handlers[op] as ((args: unknown) => unknown) | undefined;
-      if (!handler) throw new Error(`no such worker call: ${op}`);
-      // Posting inside the try: a value that cannot be cloned fails its call, not the worker.
-      port.postMessage({ id, value: await handler(args) } satisfies Answer);
-    } catch (error) {
-      port.postMessage({ id, error: serializeError(error) } satisfies Answer);
-    }
-  });
+  port.on("message", (call: Call) => void answerCall(handlers, call, (answer) => port.postMessage(answer)));
   return { emit: (event, data) => port.postMessage({ event, data } satisfies Answer) };
 }
 
@@ -109,6 +115,66 @@ interface Pending {
 }
 
 /**
+ * The caller's side of calls that `answerCall` answers, whatever carries them: each call waits for
+ * the answer with its id. `onBusy` and `onIdle` say when the first call starts waiting and the last
+ * one is answered, so that a transport keeps the process alive only while a call waits; once
+ * `stop` was called, waiting calls and later ones fail with its error.
+ */
+export class PendingCalls {
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private stopped: Error | undefined;
+
+  constructor(
+    private readonly send: (call: Call) => void,
+    private readonly hooks: { onBusy(): void; onIdle(): void; onEvent?(event: string, data: unknown): void },
+  ) {}
+
+  call<T>(op: string, args?: unknown): Promise<T> {
+    if (this.stopped) return Promise.reject(this.stopped);
+    const id = this.nextId++;
+    if (this.pending.size === 0) this.hooks.onBusy();
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      try {
+        this.send({ id, op, args });
+      } catch (error) {
+        // Arguments that cannot be cloned.
+        this.settled(id);
+        reject(error as Error);
+      }
+    });
+  }
+
+  /** An answer or an event from the other side. */
+  receive(answer: Answer): void {
+    if ("event" in answer) {
+      this.hooks.onEvent?.(answer.event, answer.data);
+      return;
+    }
+    const call = this.pending.get(answer.id);
+    if (!call) return;
+    this.settled(answer.id);
+    if ("error" in answer) call.reject(deserializeError(answer.error));
+    else call.resolve(answer.value);
+  }
+
+  /** The other side is gone: waiting calls and later ones fail with `error`. */
+  stop(error: Error): void {
+    this.stopped = error;
+    for (const [id, call] of this.pending) {
+      this.settled(id);
+      call.reject(error);
+    }
+  }
+
+  private settled(id: number): void {
+    this.pending.delete(id);
+    if (this.pending.size === 0) this.hooks.onIdle();
+  }
+}
+
+/**
  * The caller's side of a worker that `serveCalls`. The worker keeps the process alive only while a
  * call waits for it, so an idle database never holds off the process's end, as with an in-process
  * one. When the worker stops on its own (a crash), waiting calls and later ones fail with
@@ -116,9 +182,7 @@ interface Pending {
  */
 export class WorkerClient {
   private readonly worker: Worker;
-  private readonly pending = new Map<number, Pending>();
-  private nextId = 1;
-  private stopped: Error | undefined;
+  private readonly calls: PendingCalls;
   private closing = false;
 
   constructor(
@@ -140,55 +204,30 @@ export class WorkerClient {
       { execArgv, env, workerData: options.workerData, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } },
     ]) as Worker;
     this.worker.unref();
-    this.worker.on("message", (answer: Answer) => {
-      if ("event" in answer) {
-        options.onEvent?.(answer.event, answer.data);
-        return;
-      }
-      const call = this.pending.get(answer.id);
-      if (!call) return;
-      this.settled(answer.id);
-      if ("error" in answer) call.reject(deserializeError(answer.error));
-      else call.resolve(answer.value);
+    this.calls = new PendingCalls((call) => this.worker.postMessage(call), {
+      onBusy: () => this.worker.ref(),
+      onIdle: () => this.worker.unref(),
+      onEvent: options.onEvent,
     });
+    this.worker.on("message", (answer: Answer) => this.calls.receive(answer));
     let failure: Error | undefined;
     this.worker.on("error", (error) => {
       failure = error;
     });
     this.worker.on("exit", (code) => {
-      this.stopped = options.stoppedError(this.closing ? undefined : (failure?.message ?? `its thread exited with code ${code}`));
-      for (const [id, call] of this.pending) {
-        this.settled(id);
-        call.reject(this.stopped);
-      }
-      if (!this.closing) options.onStopped?.(this.stopped);
+      const stopped = options.stoppedError(this.closing ? undefined : (failure?.message ?? `its thread exited with code ${code}`));
+      this.calls.stop(stopped);
+      if (!this.closing) options.onStopped?.(stopped);
     });
   }
 
   call<T>(op: string, args?: unknown): Promise<T> {
-    if (this.stopped) return Promise.reject(this.stopped);
-    const id = this.nextId++;
-    if (this.pending.size === 0) this.worker.ref();
-    return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      try {
-        this.worker.postMessage({ id, op, args } satisfies Call);
-      } catch (error) {
-        // Arguments that cannot be cloned.
-        this.settled(id);
-        reject(error as Error);
-      }
-    });
+    return this.calls.call(op, args);
   }
 
   /** Ends the thread; call the worker's own closing call first. */
   async terminate(): Promise<void> {
     this.closing = true;
     await this.worker.terminate();
-  }
-
-  private settled(id: number): void {
-    this.pending.delete(id);
-    if (this.pending.size === 0) this.worker.unref();
   }
 }

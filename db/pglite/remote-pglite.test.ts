@@ -144,7 +144,7 @@ describe("PGlite's data folder", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("keeps what was written once closed, and is refused while another live process holds it", async () => {
+  it("keeps what was written once closed, and refuses a second server while another one shares it", async () => {
     const dataDir = path.join(dir, "db");
     const first = await openDatabase({ driver: "pglite", dataDir });
     await first.migrate();
@@ -158,8 +158,89 @@ describe("PGlite's data folder", () => {
     } finally {
       await again.close();
     }
-    // The process that started this one is alive, as a server holding the folder would be.
-    writeFileSync(path.join(dataDir, "switchyard.lock"), String(process.ppid));
-    await expect(openDatabase({ driver: "pglite", dataDir })).rejects.toThrow(`is in use by process ${process.ppid}`);
+    // The process that started this one is alive, as a server sharing the folder would be.
+    writeFileSync(path.join(dataDir, "switchyard.lock"), JSON.stringify({ pid: process.ppid, socket: path.join(dir, "elsewhere.sock") }));
+    await expect(openDatabase({ driver: "pglite", dataDir, embeddedRole: "server" })).rejects.toThrow(
+      `is served by another Switchyard server, process ${process.ppid}`,
+    );
+    rmSync(path.join(dataDir, "switchyard.lock"));
+  });
+});
+
+describe("the embedded database shared by the server that holds it", () => {
+  let dir: string;
+  let server: DatabaseHandle;
+  let tool: DatabaseHandle;
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), "switchyard-shared-"));
+    server = await openDatabase({ driver: "pglite", dataDir: dir, embeddedRole: "server" });
+    await server.migrate();
+    await server.share!();
+    // The lock names this process and the socket: a tool opening the folder connects there, as the CLI does.
+    tool = await openDatabase({ driver: "pglite", dataDir: dir });
+    await tool.migrate();
+  });
+  afterAll(async () => {
+    await tool?.close();
+    await server?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("answers a tool through the socket with the rows the server sees, of the same shapes", async () => {
+    expect(tool.share).toBeUndefined();
+    await tool.db.insert(teams).values({ id: "team-from-tool", slug: "from-tool", name: "From the tool", createdAt: new Date("2026-11-22T10:00:00.123Z") });
+    const query = sql`select id, created_at, 9007199254740993::int8 as big, '\\x00ff'::bytea as bytes, '{"a":[1]}'::jsonb as json from teams where id = 'team-from-tool'`;
+    const seen = await server.db.execute(query);
+    expect(await tool.db.execute(query)).toEqual(seen);
+    expect((seen as unknown as { rows: unknown[] }).rows).toEqual([
+      { id: "team-from-tool", created_at: expect.any(String), big: 9007199254740993n, bytes: new Uint8Array([0, 255]), json: { a: [1] } },
+    ]);
+    const duplicate = await failure(tool.db.insert(teams).values({ id: "team-from-tool", slug: "again", name: "Again" }));
+    expect((duplicate as Error).cause).toMatchObject({ code: "23505" });
+  });
+
+  it("holds the whole database for a tool's transaction: the server's queries wait for its commit", async () => {
+    let finish!: () => void;
+    let outside!: Promise<unknown>;
+    const transaction = tool.db.transaction(async (tx) => {
+      await tx.insert(teams).values({ id: "team-tool-tx", slug: "tool-tx", name: "Tool transaction" });
+      outside = server.db.select({ id: teams.id }).from(teams).where(eq(teams.id, "team-tool-tx"));
+      expect(await settledBefore(outside, () => tx.execute(sql`select 1`))).toBe(false);
+      await new Promise<void>((resolve) => (finish = resolve));
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    finish();
+    await transaction;
+    expect(await outside).toEqual([{ id: "team-tool-tx" }]);
+  });
+
+  it("rolls back the transaction of a tool that goes away mid-way, and lets the server go on", async () => {
+    const leaving = await openDatabase({ driver: "pglite", dataDir: dir });
+    let inside!: () => void;
+    let goOn!: () => void;
+    const entered = new Promise<void>((resolve) => (inside = resolve));
+    const abandoned = leaving.db.transaction(async (tx) => {
+      await tx.insert(teams).values({ id: "team-abandoned", slug: "abandoned", name: "Abandoned" });
+      inside();
+      await new Promise<void>((resolve) => (goOn = resolve));
+      await tx.execute(sql`select 1`);
+    });
+    await entered;
+    const waiting = server.db.select({ id: teams.id }).from(teams).where(eq(teams.id, "team-abandoned"));
+    await leaving.close();
+    expect(await waiting).toEqual([]);
+    goOn();
+    expect(isTransientDatabaseError(await failure(abandoned))).toBe(true);
+  });
+
+  it("tells the server's LISTEN of a tool's notifications, as the change feed needs", async () => {
+    const heard: string[] = [];
+    const stop = await listenerFor(server.db)!("shared_test", (payload) => heard.push(payload), () => {});
+    await tool.db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_notify('shared_test', 'from the tool')`);
+    });
+    await server.db.execute(sql`select 1`);
+    await stop();
+    expect(heard).toEqual(["from the tool"]);
   });
 });
