@@ -1,3 +1,4 @@
+import { CACHE_TTL_MAX, MAX_ATTEMPTS, REQUEST_TIMEOUT_MAX, RETRY_DELAY_MAX } from "@/lib/gateways/settings/bounds";
 import { parseCustomCost, type CustomCost } from "@/lib/pricing/cost";
 import type { RequestHeaders } from "./contract";
 import { GatewayError, invalidRequest } from "./errors";
@@ -40,10 +41,6 @@ const DLP_POLICY_ID_MAX = 64;
 const EVENT_ID_MAX = 64;
 const CACHE_KEY_MAX = 1024;
 const CACHE_TTL_MIN = 60;
-const CACHE_TTL_MAX = 30 * 24 * 3600;
-export const RETRY_DELAY_MAX = 5000;
-export const MAX_ATTEMPTS = 5;
-export const REQUEST_TIMEOUT_MAX = 2_147_483_647;
 
 /**
  * Reads the `cf-aig-*` headers. Unlike Cloudflare, a bad value is a 400 naming the header and

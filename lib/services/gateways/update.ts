@@ -1,10 +1,12 @@
 import { and, eq } from "drizzle-orm";
 import { gateways, type Gateway } from "@/db/schema";
+import { withStoredSecrets } from "@/lib/gateways/settings/otel";
 import { changeDirectory } from "@/lib/state/directory-changes";
 import type { ServiceContext } from "../context";
 import { NotFoundError } from "../errors";
 import { requireRole } from "../roles";
 import { parseInput } from "../validation";
+import { findGateway } from "./get";
 import { gatewayPatchSchema, type GatewayPatch } from "./content-controls";
 import { assertCoherentSettings } from "./settings";
 
@@ -23,6 +25,7 @@ export async function updateGateway({
   const patch = parseInput(gatewayPatchSchema, settings);
   await requireRole(ctx, teamId, "admin");
   return changeDirectory(ctx.db, teamId, async (tx) => {
+    if (patch.otel) patch.otel = withStoredSecrets(patch.otel, (await findGateway(tx, teamId, slug)).otel);
     const [gateway] = await tx
       .update(gateways)
       .set({ ...patch, updatedAt: new Date() })
