@@ -30,6 +30,10 @@ export interface GatewayOptions {
   backoff?: Backoff;
   /** `cf-aig-dlp-policies`: which of the gateway's DLP policies apply, when its setting lets the header choose. */
   dlpPolicies?: string[];
+  /** `cf-aig-otel-trace-id`: the trace the request's exported span joins (lib/otel). */
+  otelTraceId?: string;
+  /** `cf-aig-otel-parent-span-id`: the span it is a child of. */
+  otelParentSpanId?: string;
 }
 
 export type ParsedOptions = { ok: true; options: GatewayOptions } | { ok: false; error: GatewayError };
@@ -124,6 +128,10 @@ function readOptions(headers: RequestHeaders): GatewayOptions {
     options.backoff = value;
   }
   if ((value = headers.get("cf-aig-dlp-policies")) !== null) options.dlpPolicies = parseDlpPolicies(value);
+  if ((value = headers.get("cf-aig-otel-trace-id")) !== null) options.otelTraceId = parseTraceContextId("cf-aig-otel-trace-id", value, 32);
+  if ((value = headers.get("cf-aig-otel-parent-span-id")) !== null) {
+    options.otelParentSpanId = parseTraceContextId("cf-aig-otel-parent-span-id", value, 16);
+  }
   return options;
 }
 
@@ -136,6 +144,15 @@ function parseDlpPolicies(value: string): string[] {
   }
   if (ids.length > DLP_POLICIES_MAX) throw invalidHeader("cf-aig-dlp-policies", `names ${ids.length} policies, at most ${DLP_POLICIES_MAX} are allowed`);
   return [...new Set(ids)];
+}
+
+/** W3C trace context's ids: lowercase hex of a fixed length, not all zeros (which means "none"). */
+function parseTraceContextId(header: string, value: string, digits: number): string {
+  const id = value.trim().toLowerCase();
+  if (id.length !== digits || !/^[0-9a-f]+$/.test(id) || /^0+$/.test(id)) {
+    throw invalidHeader(header, `must be ${digits} hexadecimal digits, not all zero, got "${value}"`);
+  }
+  return id;
 }
 
 function invalidHeader(header: string, problem: string): GatewayError {
