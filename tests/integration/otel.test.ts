@@ -56,10 +56,9 @@ describeGateway("OpenTelemetry export", (h) => {
     expect(span.attributes["gen_ai.system"]).toBe("openai");
     expect(span.resource["service.name"]).toBe("switchyard");
     expect(span.parentSpanId).toBe("");
-    // No credential of the request travels in the span.
-    const values = JSON.stringify(span);
-    expect(values).not.toContain(t.token);
-    expect(values).not.toContain(t.providerKey);
+    // No credential of the request travels in the export.
+    expect(request.rawBody).not.toContain(t.token);
+    expect(request.rawBody).not.toContain(t.providerKey);
   });
 
   it("exports protobuf, joining the client's trace from cf-aig-otel-trace-id and cf-aig-otel-parent-span-id", async () => {
@@ -86,7 +85,8 @@ describeGateway("OpenTelemetry export", (h) => {
 
   it("exports refused requests with their status and error, and cache hits as HIT", async () => {
     const t = await h.seed({ settings: { otel: [{ url: collector.url, content_type: "json" }], cacheTtl: 300 } });
-    const refused = await postJson(`${t.gatewayUrl}/compat/chat/completions`, chatBody("openai/gpt-4o-mini"), bearer("sy_not-a-token"));
+    // No token, on an authenticated gateway: refused once the gateway, and so its collectors, are known.
+    const refused = await postJson(`${t.gatewayUrl}/compat/chat/completions`, chatBody("openai/gpt-4o-mini"), {});
     await expectGatewayError(refused, 401, 2009);
     const refusedSpan = await spanOf(refused.headers.get("cf-aig-log-id")!);
     expect(refusedSpan.attributes).toMatchObject({ "http.response.status_code": 401, "cf_aig.error_code": 2009, "cf_aig.success": false });

@@ -38,8 +38,16 @@ const collectorSchema = z.strictObject({
     }, "must be an http:// or https:// URL of the collector's traces endpoint, e.g. https://collector.example/v1/traces, without credentials in it"),
   authorization: headerValue.min(1, "must not be empty").optional(),
   headers: z
-    .record(z.string().regex(HEADER_NAME, "header names are letters, digits and - _ . ! # $ % & ' * + ^ ` | ~"), headerValue)
-    .refine((headers) => Object.keys(headers).length <= OTEL_HEADERS_MAX, `at most ${OTEL_HEADERS_MAX} headers`)
+    .record(z.string(), headerValue)
+    .superRefine((headers, context) => {
+      const names = Object.keys(headers);
+      if (names.length > OTEL_HEADERS_MAX) context.addIssue({ code: "custom", message: `at most ${OTEL_HEADERS_MAX} headers, got ${names.length}` });
+      for (const name of names) {
+        if (!HEADER_NAME.test(name)) {
+          context.addIssue({ code: "custom", path: [name], message: "header names are letters, digits and - _ . ! # $ % & ' * + ^ ` | ~" });
+        }
+      }
+    })
     .optional(),
   content_type: z.enum(["json", "protobuf"], { error: "must be json or protobuf" }).default("json"),
 });
