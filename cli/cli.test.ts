@@ -88,6 +88,26 @@ describe("switchyard CLI", { timeout: 180_000 }, () => {
     });
   });
 
+  it("sets OpenTelemetry collectors from a JSON file, never shows their credentials again, and keeps them when saved back", () => {
+    const file = path.join(dataDir, "otel.json");
+    writeFileSync(file, JSON.stringify([{ url: "https://collector.example/v1/traces", authorization: "Bearer otel-cli-secret", content_type: "protobuf" }]));
+    const set = switchyard(["gateway", "update", "acme", "prod", "--otel", file]);
+    expect(set.status).toBe(0);
+    expect(set.stdout).toMatch(/otel\s+https:\/\/collector\.example\/v1\/traces \(protobuf\)\n/);
+    const shown = switchyard(["gateway", "show", "acme", "prod", "--json"]);
+    expect(shown.stdout).not.toContain("otel-cli-secret");
+    const [collector] = (JSON.parse(shown.stdout) as { otel: Record<string, unknown>[] }).otel;
+    expect(collector).toMatchObject({ authorization: "[stored]" });
+    writeFileSync(file, JSON.stringify([collector]));
+    expect(switchyard(["gateway", "update", "acme", "prod", "--otel", file]).status).toBe(0);
+    writeFileSync(file, JSON.stringify([{ url: "ftp://collector.example" }]));
+    expect(switchyard(["gateway", "update", "acme", "prod", "--otel", file])).toMatchObject({
+      status: 1,
+      stderr: expect.stringContaining("otel.0.url: must be an http:// or https:// URL"),
+    });
+    expect(JSON.parse(switchyard(["gateway", "update", "acme", "prod", "--otel", "none", "--json"]).stdout)).toMatchObject({ otel: null });
+  });
+
   it("keeps a pool of keys under one alias: added with --pool and a weight, listed with ids, reweighted and removed by id", () => {
     const second = "sk-proj-cli-pool-second-0000beef";
     const refused = switchyard(["key", "add", "acme", "openai", "--gateway", "prod"], `${second}\n`);

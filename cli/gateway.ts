@@ -1,112 +1,19 @@
 import { readFileSync } from "node:fs";
 import { InvalidArgumentError, Option, type Command } from "commander";
-import {
-  logManagementStrategyEnum,
-  rateLimitingTechniqueEnum,
-  retryBackoffEnum,
-  type Gateway,
-} from "@/db/schema";
+import type { Gateway } from "@/db/schema";
+import { GATEWAY_SETTINGS, metadataKeyList, type SettingDeclaration } from "@/lib/gateways/settings/declarations";
+import { maskedOtel } from "@/lib/gateways/settings/otel";
 import { createGateway } from "@/lib/services/gateways/create";
 import { getGateway } from "@/lib/services/gateways/get";
 import { listGateways } from "@/lib/services/gateways/list";
-import type { GatewayPatch } from "@/lib/services/gateways/content-controls";
-import { metadataKeyList, type GatewaySettings } from "@/lib/services/gateways/settings";
+import { CONTENT_CONTROL_SETTINGS, type GatewayPatch } from "@/lib/services/gateways/content-controls";
 import { updateGateway } from "@/lib/services/gateways/update";
 import { integer, onOff, print, table, teamContext, when } from "./shared";
 
-type SettingFlag = { setting: keyof GatewaySettings; flag: string; help: string } & (
-  | { kind: "switch"; offHelp: string }
-  /** `offHelp` given: `--no-{flag}` clears the setting. */
-  | { kind: "value"; value: string; choices?: readonly string[]; offHelp?: string }
-  /** A comma-separated list; `--no-{flag}` empties it. */
-  | { kind: "list"; value: string; offHelp: string }
+/** Every setting the CLI takes, as declared; the rich JSON ones first, as `--help` lists them. */
+const SETTINGS: [string, SettingDeclaration][] = Object.entries({ ...CONTENT_CONTROL_SETTINGS, ...GATEWAY_SETTINGS }).sort(
+  ([, a], [, b]) => Number(b.cli.kind === "json") - Number(a.cli.kind === "json"),
 );
-
-const SETTING_FLAGS: SettingFlag[] = [
-  {
-    setting: "authentication",
-    flag: "authentication",
-    kind: "switch",
-    help: "require a gateway token (cf-aig-authorization)",
-    offHelp: "accept requests without a gateway token",
-  },
-  { setting: "collectLogs", flag: "collect-logs", kind: "switch", help: "log requests", offHelp: "do not log requests" },
-  {
-    setting: "collectLogPayloads",
-    flag: "collect-log-payloads",
-    kind: "switch",
-    help: "keep request and response bodies in logs",
-    offHelp: "log metadata only",
-  },
-  {
-    setting: "logManagement",
-    flag: "log-limit",
-    kind: "value",
-    value: "count",
-    help: "keep at most this many logs (10000–10000000)",
-    offHelp: "no cap on stored logs",
-  },
-  {
-    setting: "logManagementStrategy",
-    flag: "log-strategy",
-    kind: "value",
-    value: "strategy",
-    choices: logManagementStrategyEnum.enumValues,
-    help: "what to do at the log limit",
-    offHelp: "clear the strategy",
-  },
-  { setting: "cacheTtl", flag: "cache-ttl", kind: "value", value: "seconds", help: "cache responses this long (0 = off)" },
-  {
-    setting: "cacheKeyMetadata",
-    flag: "cache-key-metadata",
-    kind: "list",
-    value: "keys",
-    help: "cf-aig-metadata keys whose values join the cache key, comma-separated (at most 5), e.g. user,tenant",
-    offHelp: "no metadata in the cache key",
-  },
-  {
-    setting: "cacheInvalidateOnUpdate",
-    flag: "cache-invalidate-on-update",
-    kind: "switch",
-    help: "purge the cache when settings change",
-    offHelp: "keep the cache when settings change",
-  },
-  { setting: "rateLimitingLimit", flag: "rate-limit", kind: "value", value: "requests", help: "requests allowed per interval (0 = off)" },
-  { setting: "rateLimitingInterval", flag: "rate-limit-interval", kind: "value", value: "seconds", help: "rate-limit interval (0 = off)" },
-  {
-    setting: "rateLimitingTechnique",
-    flag: "rate-limit-technique",
-    kind: "value",
-    value: "technique",
-    choices: rateLimitingTechniqueEnum.enumValues,
-    help: "rate-limit window",
-  },
-  { setting: "retryMaxAttempts", flag: "retry-max-attempts", kind: "value", value: "n", help: "attempts per upstream request (1–5)" },
-  { setting: "retryDelay", flag: "retry-delay", kind: "value", value: "ms", help: "delay before a retry (0–5000)" },
-  {
-    setting: "retryBackoff",
-    flag: "retry-backoff",
-    kind: "value",
-    value: "backoff",
-    choices: retryBackoffEnum.enumValues,
-    help: "how the retry delay grows",
-  },
-  {
-    setting: "requestTimeoutMs",
-    flag: "request-timeout",
-    kind: "value",
-    value: "ms",
-    help: "milliseconds to the provider's first byte before giving up (default for cf-aig-request-timeout)",
-    offHelp: "wait as long as the provider takes",
-  },
-  {
-    setting: "byokOnly",
-    flag: "byok-only",
-    kind: "switch",
-    help: "never use stored provider keys (require keys on requests)",
-    offHelp: "allow stored provider keys",
-  },
-];
 
 /**
  * `none` turns the setting off; anything else names a JSON file holding it, validated by the
@@ -127,23 +34,20 @@ function jsonFileOrNone(path: string): { value: unknown } {
   }
 }
 
-/** Settings too rich for flags: Cloudflare's `guardrails` and `dlp` objects, from files. */
-const JSON_SETTINGS = [
-  { setting: "guardrails", help: "guardrail rules and evaluator as JSON, e.g. {\"prompt\":{\"S1\":\"BLOCK\"},\"evaluator\":{\"kind\":\"openai-moderation\"}}; none turns guardrails off" },
-  { setting: "dlp", help: "DLP settings as JSON, in either of Cloudflare's shapes or with custom profiles; none removes them" },
-] as const;
-
 function withSettingFlags(command: Command): Command {
-  for (const { setting, help } of JSON_SETTINGS) command.addOption(new Option(`--${setting} <file.json|none>`, help).argParser(jsonFileOrNone));
-  for (const spec of SETTING_FLAGS) {
-    if (spec.kind === "switch") {
-      command.option(`--${spec.flag}`, spec.help).option(`--no-${spec.flag}`, spec.offHelp);
+  for (const [, { cli }] of SETTINGS) {
+    if (cli.kind === "switch") {
+      command.option(`--${cli.flag}`, cli.help).option(`--no-${cli.flag}`, cli.offHelp);
       continue;
     }
-    const option = new Option(`--${spec.flag} <${spec.value}>`, spec.help);
-    if (spec.kind === "list") command.addOption(option.argParser(metadataKeyList));
-    else command.addOption(spec.choices ? option.choices(spec.choices) : option.argParser(integer));
-    if (spec.offHelp) command.option(`--no-${spec.flag}`, spec.offHelp);
+    if (cli.kind === "json") {
+      command.addOption(new Option(`--${cli.flag} <file.json|none>`, cli.help).argParser(jsonFileOrNone));
+      continue;
+    }
+    const option = new Option(`--${cli.flag} <${cli.value}>`, cli.help);
+    if (cli.kind === "list") command.addOption(option.argParser(metadataKeyList));
+    else command.addOption(cli.kind === "choice" ? option.choices(cli.choices) : option.argParser(integer));
+    if (cli.offHelp) command.option(`--no-${cli.flag}`, cli.offHelp);
   }
   return command;
 }
@@ -151,16 +55,18 @@ function withSettingFlags(command: Command): Command {
 /** Only the flags given: the rest keep their default (create) or current value (update). */
 function settingsFrom(options: Record<string, unknown>): GatewayPatch {
   const settings: Record<string, unknown> = {};
-  for (const { setting } of JSON_SETTINGS) {
-    const option = options[setting] as { value: unknown } | undefined;
-    if (option) settings[setting] = option.value;
-  }
-  for (const spec of SETTING_FLAGS) {
-    const value = options[new Option(`--${spec.flag}`).attributeName()];
+  for (const [setting, { cli }] of SETTINGS) {
+    const value = options[new Option(`--${cli.flag}`).attributeName()];
     if (value === undefined) continue;
-    settings[spec.setting] = value !== false || spec.kind === "switch" ? value : spec.kind === "list" ? [] : null;
+    if (cli.kind === "json") settings[setting] = (value as { value: unknown }).value;
+    else settings[setting] = value !== false || cli.kind === "switch" ? value : cli.kind === "list" ? [] : null;
   }
   return settings as GatewayPatch;
+}
+
+/** A gateway as `--json` prints it: the collectors' credentials are never shown again. */
+function shown(gateway: Gateway): Gateway {
+  return { ...gateway, otel: maskedOtel(gateway.otel) };
 }
 
 function settingsTable(gateway: Gateway, teamSlug: string): string[] {
@@ -183,6 +89,7 @@ function settingsTable(gateway: Gateway, teamSlug: string): string[] {
     ["retries", `${gateway.retryMaxAttempts} attempt(s), ${gateway.retryDelay}ms ${gateway.retryBackoff}`],
     ["request timeout", gateway.requestTimeoutMs === null ? "none" : `${gateway.requestTimeoutMs}ms`],
     ["byok only", onOff(gateway.byokOnly)],
+    ["otel", gateway.otel ? gateway.otel.map((collector) => `${collector.url} (${collector.content_type})`).join(", ") : "off"],
     ["guardrails", describeGuardrails(gateway.guardrails)],
     ["dlp", describeDlp(gateway.dlp)],
     ["created", when(gateway.createdAt)],
@@ -226,7 +133,7 @@ export function registerGatewayCommands(program: Command): void {
   ).action(async (teamSlug: string, slug: string, options: Record<string, unknown>, command: Command) => {
     const { ctx, team } = await teamContext(teamSlug);
     const created = await createGateway({ ctx, teamId: team.id, slug, settings: settingsFrom(options) });
-    print(command, created, () => settingsTable(created, team.slug));
+    print(command, shown(created), () => settingsTable(created, team.slug));
   });
 
   withSettingFlags(
@@ -238,7 +145,7 @@ export function registerGatewayCommands(program: Command): void {
   ).action(async (teamSlug: string, slug: string, options: Record<string, unknown>, command: Command) => {
     const { ctx, team } = await teamContext(teamSlug);
     const updated = await updateGateway({ ctx, teamId: team.id, slug, settings: settingsFrom(options) });
-    print(command, updated, () => settingsTable(updated, team.slug));
+    print(command, shown(updated), () => settingsTable(updated, team.slug));
   });
 
   gateway
@@ -248,7 +155,7 @@ export function registerGatewayCommands(program: Command): void {
     .action(async (teamSlug: string, _options: unknown, command: Command) => {
       const { ctx, team } = await teamContext(teamSlug);
       const gateways = await listGateways({ ctx, teamId: team.id });
-      print(command, gateways, () =>
+      print(command, gateways.map(shown), () =>
         gateways.length === 0
           ? [`team ${team.slug} has no gateways yet`]
           : table([
@@ -273,6 +180,6 @@ export function registerGatewayCommands(program: Command): void {
     .action(async (teamSlug: string, slug: string, _options: unknown, command: Command) => {
       const { ctx, team } = await teamContext(teamSlug);
       const found = await getGateway({ ctx, teamId: team.id, slug });
-      print(command, found, () => settingsTable(found, team.slug));
+      print(command, shown(found), () => settingsTable(found, team.slug));
     });
 }

@@ -1,5 +1,6 @@
 import { boolean, integer, jsonb, pgEnum, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import type { DlpSettings } from "@/lib/dlp/types";
+import type { OtelCollector } from "@/lib/gateways/settings/otel";
 import type { GuardrailSettings } from "@/lib/guardrails/types";
 import type { RateLimitSetting, SpendLimits } from "@/lib/limits/settings";
 import { createdAt, updatedAt } from "./columns";
@@ -46,6 +47,8 @@ export const gateways = pgTable(
     guardrails: jsonb("guardrails").$type<GuardrailSettings>(),
     /** Cloudflare's `dlp`, normalized (lib/dlp); null: none. */
     dlp: jsonb("dlp").$type<DlpSettings>(),
+    /** Cloudflare's `otel`: OTLP collectors that get a span per request (lib/otel); null: none. */
+    otel: jsonb("otel").$type<OtelCollector[]>(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

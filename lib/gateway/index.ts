@@ -7,12 +7,13 @@ import { Admission } from "@/lib/limits/admission";
 import type { CounterStore } from "@/lib/limits/store";
 import type { LogSink } from "@/lib/logs/types";
 import { GatewayMetrics } from "@/lib/metrics/gateway";
+import { OtelExport } from "@/lib/otel/export";
 import type { DirectoryStats, GatewayDirectory } from "@/lib/state/directory";
 import { authorize, presentedCredentials } from "./auth";
 import type { GatewayRequest, GatewayResponse } from "./contract";
 import { internalError, refusalOf, renderEnvelope, renderError, universalRefusal, unsupportedEndpoint } from "./errors";
 import { startExchange, type Exchange } from "./exchange";
-import { refusalAnswer } from "./logging";
+import { refusalAnswer, type ExchangeSink } from "./logging";
 import { parseGatewayOptions } from "./options";
 import { parseGatewayPath, type GatewayRoute, type Surface } from "./paths";
 import { StreamLimiter } from "./stream-limit";
@@ -60,8 +61,11 @@ export function createGateway(deps: GatewayDeps): GatewayHandler {
   const { directory } = deps;
   const upstream = createUpstream(deps.allowPrivateUpstreams);
   const metrics = deps.metrics ?? new GatewayMetrics();
-  const relayDeps = { upstream, logs: deps.logs, metrics, streams: new StreamLimiter(deps.maxStreamsPerToken ?? 0) };
-  const cache = new ResponseCache(deps.cache ?? new MemoryCacheStore({ maxBytes: DEFAULT_CACHE_MAX_BYTES }), deps.logs);
+  // Collectors are tenants' URLs: the same private-address policy as their custom providers.
+  const spans = new OtelExport({ allowPrivateCollectors: deps.allowPrivateUpstreams, counts: metrics.otel });
+  const logs: ExchangeSink = { enqueue: (event) => deps.logs.enqueue(event), spans };
+  const relayDeps = { upstream, logs, metrics, streams: new StreamLimiter(deps.maxStreamsPerToken ?? 0) };
+  const cache = new ResponseCache(deps.cache ?? new MemoryCacheStore({ maxBytes: DEFAULT_CACHE_MAX_BYTES }), logs);
   const limits = new Admission({ store: deps.limitStore, directory, onAlert: deps.onAlert });
 
   async function dispatch(req: GatewayRequest, route: GatewayRoute | undefined, exchange: Exchange): Promise<GatewayResponse> {
@@ -120,7 +124,7 @@ export function createGateway(deps: GatewayDeps): GatewayHandler {
       refusal = internalError();
     }
     if (universal) refusal = universalRefusal(refusal);
-    return refusalAnswer(deps.logs, exchange, refusal, universal ? renderEnvelope(refusal) : renderError(refusal, exchange.ingressFormat));
+    return refusalAnswer(logs, exchange, refusal, universal ? renderEnvelope(refusal) : renderError(refusal, exchange.ingressFormat));
   }
 
   async function serve(req: GatewayRequest): Promise<GatewayResponse> {
@@ -141,7 +145,7 @@ export function createGateway(deps: GatewayDeps): GatewayHandler {
     handle: async (req) => toWebResponse(await serve(fromWebRequest(req)), req.signal),
     stats: () => ({ directory: directory.stats() }),
     close: async () => {
-      await Promise.all([upstream.close(), directory.close(), cache.close(), deps.limitStore.close()]);
+      await Promise.all([upstream.close(), directory.close(), cache.close(), deps.limitStore.close(), spans.close()]);
     },
   };
 }

@@ -2,6 +2,7 @@ import type { NewRequestLog } from "@/db/schema";
 import { errorLine } from "@/lib/error-line";
 import type { TokenUsage } from "@/lib/formats/usage";
 import type { LogSink } from "@/lib/logs/types";
+import type { OtelExport } from "@/lib/otel/export";
 import { costMicros, pricedModel, type Cost } from "@/lib/pricing/cost";
 import type { GatewayResponse, RequestHeaders, ResponseHeaders } from "./contract";
 import { MethodNotAllowedError, type GatewayError } from "./errors";
@@ -86,8 +87,14 @@ function settleRow(exchange: Exchange, outcome: ExchangeOutcome, cost: Cost | un
   settlement.settle();
 }
 
-/** Queues the request's one log event and settles what admission reserved for it; never throws, never waits. */
-export function recordExchange(logs: LogSink, exchange: Exchange, outcome: ExchangeOutcome): void {
+/** Where finished requests go: the log queue, and the OTLP export of gateways with the `otel` setting. */
+export type ExchangeSink = LogSink & { spans?: OtelExport };
+
+/**
+ * Queues the request's one log event, hands its span to the gateway's OTLP collectors, and settles
+ * what admission reserved for it; never throws, never waits.
+ */
+export function recordExchange(logs: ExchangeSink, exchange: Exchange, outcome: ExchangeOutcome): void {
   const model = exchange.model ?? outcome.responseModel ?? null;
   let cost: Cost | undefined;
   try {
@@ -100,7 +107,10 @@ export function recordExchange(logs: LogSink, exchange: Exchange, outcome: Excha
   // the REST surface) belongs to no team's logs, so it is the one case that is not recorded.
   if (exchange.teamId === null) return;
   const policy = logPolicy(exchange);
-  if (!policy.row) return;
+  // A span is exported whether or not the row is stored: teams that send every request to their own
+  // observability stack may well turn logging off here.
+  const otel = exchange.gateway?.otel;
+  if (!policy.row && !otel) return;
   try {
     const log: NewRequestLog = {
       id: exchange.logId,
@@ -141,6 +151,8 @@ export function recordExchange(logs: LogSink, exchange: Exchange, outcome: Excha
       parentRequestId: exchange.parentRequestId ?? null,
       createdAt: exchange.createdAt,
     };
+    if (otel && logs.spans) logs.spans.export(otel, { log, traceId: exchange.options?.otelTraceId, parentSpanId: exchange.options?.otelParentSpanId });
+    if (!policy.row) return;
     // Decoded (and checked for binary) only when the payload is kept: a row alone needs its size.
     const request = policy.payload && exchange.requestBody ? loggedBody(exchange.requestBody, exchange.requestHeaders.get("content-type")) : undefined;
     const payload = policy.payload
@@ -163,7 +175,7 @@ export function recordExchange(logs: LogSink, exchange: Exchange, outcome: Excha
 }
 
 /** The gateway's own refusal as its answer, `body` rendered in the client's shape, logged as the exchange's row. */
-export function refusalAnswer(logs: LogSink, exchange: Exchange, refusal: GatewayError, body: string): GatewayResponse {
+export function refusalAnswer(logs: ExchangeSink, exchange: Exchange, refusal: GatewayError, body: string): GatewayResponse {
   const headers: ResponseHeaders = { "content-type": "application/json" };
   if (refusal instanceof MethodNotAllowedError) headers.allow = refusal.allow;
   setGatewayHeaders(headers, exchange);

@@ -19,6 +19,8 @@ const OPTION_HEADERS = [
   "cf-aig-retry-delay",
   "cf-aig-backoff",
   "cf-aig-dlp-policies",
+  "cf-aig-otel-trace-id",
+  "cf-aig-otel-parent-span-id",
 ] as const;
 
 /** Any value a header can carry: tab, printable ASCII and the latin-1 bytes (no NUL, CR or LF). */

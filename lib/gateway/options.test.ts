@@ -93,3 +93,20 @@ describe("parseGatewayOptions", () => {
     expect(refusal({ "cf-aig-dlp-policies": Array.from({ length: 21 }, (_, i) => `p${i}`).join(",") })).toMatch(/names 21 policies, at most 20/);
   });
 });
+
+describe("trace context headers", () => {
+  it("reads cf-aig-otel-trace-id and cf-aig-otel-parent-span-id as lowercase hex", () => {
+    expect(parse({ "cf-aig-otel-trace-id": "4BF92F3577B34DA6A3CE929D0E0E4736", "cf-aig-otel-parent-span-id": "00f067aa0ba902b7" })).toEqual({
+      otelTraceId: "4bf92f3577b34da6a3ce929d0e0e4736",
+      otelParentSpanId: "00f067aa0ba902b7",
+    });
+  });
+
+  it("refuses ids of the wrong length, not hex, or all zeros, naming the header", () => {
+    expect(refusal({ "cf-aig-otel-trace-id": "4bf92f35" })).toBe(
+      'Invalid cf-aig-otel-trace-id header: must be 32 hexadecimal digits, not all zero, got "4bf92f35"',
+    );
+    expect(refusal({ "cf-aig-otel-parent-span-id": "0000000000000000" })).toContain("cf-aig-otel-parent-span-id");
+    expect(refusal({ "cf-aig-otel-parent-span-id": "00f067aa0ba902bz" })).toContain("16 hexadecimal digits");
+  });
+});

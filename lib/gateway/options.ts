@@ -1,3 +1,4 @@
+import { CACHE_TTL_MAX, MAX_ATTEMPTS, REQUEST_TIMEOUT_MAX, RETRY_DELAY_MAX } from "@/lib/gateways/settings/bounds";
 import { parseCustomCost, type CustomCost } from "@/lib/pricing/cost";
 import type { RequestHeaders } from "./contract";
 import { GatewayError, invalidRequest } from "./errors";
@@ -29,6 +30,10 @@ export interface GatewayOptions {
   backoff?: Backoff;
   /** `cf-aig-dlp-policies`: which of the gateway's DLP policies apply, when its setting lets the header choose. */
   dlpPolicies?: string[];
+  /** `cf-aig-otel-trace-id`: the trace the request's exported span joins (lib/otel). */
+  otelTraceId?: string;
+  /** `cf-aig-otel-parent-span-id`: the span it is a child of. */
+  otelParentSpanId?: string;
 }
 
 export type ParsedOptions = { ok: true; options: GatewayOptions } | { ok: false; error: GatewayError };
@@ -40,10 +45,6 @@ const DLP_POLICY_ID_MAX = 64;
 const EVENT_ID_MAX = 64;
 const CACHE_KEY_MAX = 1024;
 const CACHE_TTL_MIN = 60;
-const CACHE_TTL_MAX = 30 * 24 * 3600;
-export const RETRY_DELAY_MAX = 5000;
-export const MAX_ATTEMPTS = 5;
-export const REQUEST_TIMEOUT_MAX = 2_147_483_647;
 
 /**
  * Reads the `cf-aig-*` headers. Unlike Cloudflare, a bad value is a 400 naming the header and
@@ -127,6 +128,10 @@ function readOptions(headers: RequestHeaders): GatewayOptions {
     options.backoff = value;
   }
   if ((value = headers.get("cf-aig-dlp-policies")) !== null) options.dlpPolicies = parseDlpPolicies(value);
+  if ((value = headers.get("cf-aig-otel-trace-id")) !== null) options.otelTraceId = parseTraceContextId("cf-aig-otel-trace-id", value, 32);
+  if ((value = headers.get("cf-aig-otel-parent-span-id")) !== null) {
+    options.otelParentSpanId = parseTraceContextId("cf-aig-otel-parent-span-id", value, 16);
+  }
   return options;
 }
 
@@ -139,6 +144,15 @@ function parseDlpPolicies(value: string): string[] {
   }
   if (ids.length > DLP_POLICIES_MAX) throw invalidHeader("cf-aig-dlp-policies", `names ${ids.length} policies, at most ${DLP_POLICIES_MAX} are allowed`);
   return [...new Set(ids)];
+}
+
+/** W3C trace context's ids: lowercase hex of a fixed length, not all zeros (which means "none"). */
+function parseTraceContextId(header: string, value: string, digits: number): string {
+  const id = value.trim().toLowerCase();
+  if (id.length !== digits || !/^[0-9a-f]+$/.test(id) || /^0+$/.test(id)) {
+    throw invalidHeader(header, `must be ${digits} hexadecimal digits, not all zero, got "${value}"`);
+  }
+  return id;
 }
 
 function invalidHeader(header: string, problem: string): GatewayError {

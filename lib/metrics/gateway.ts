@@ -1,5 +1,6 @@
 import type { DirectoryStats } from "@/lib/state/directory";
 import type { LogQueueStats } from "@/lib/logs/queue";
+import type { OtelStats } from "@/lib/otel/export";
 import { isCustomProviderSlug } from "@/lib/providers";
 import { Histogram, single, type MetricFamily, type MetricsSnapshot } from "./registry";
 
@@ -27,6 +28,8 @@ export class GatewayMetrics {
   private readonly upstreamLatency = new Histogram(UPSTREAM_LATENCY_BUCKETS);
   private readonly addedLatency = new Histogram(ADDED_LATENCY_BUCKETS);
   private streams = 0;
+  /** The OTLP span export's counters (lib/otel), kept by the export itself. */
+  readonly otel: OtelStats = { queued: 0, exported: 0, failed: 0, dropped: 0 };
 
   /** Once per request, when its response headers are ready. */
   requestAnswered(status: number, provider: string | null): void {
@@ -77,6 +80,15 @@ export class GatewayMetrics {
         "The gateway's own time: from the request's arrival to the gateway's response headers, minus the upstream latency.",
       ),
       single("switchyard_streams_in_flight", "Event streams being relayed to clients.", "gauge", this.streams),
+      single("switchyard_otel_spans_queued_total", "Request spans queued for a gateway's OpenTelemetry collector.", "counter", this.otel.queued),
+      single("switchyard_otel_spans_exported_total", "Request spans an OpenTelemetry collector accepted.", "counter", this.otel.exported),
+      single("switchyard_otel_spans_failed_total", "Request spans sent that an OpenTelemetry collector refused or did not answer for.", "counter", this.otel.failed),
+      single(
+        "switchyard_otel_spans_dropped_total",
+        "Request spans dropped because their collector's queue was full or its URL is not allowed.",
+        "counter",
+        this.otel.dropped,
+      ),
     ];
   }
 }

@@ -71,6 +71,24 @@ test("the settings for retries, the request timeout and the cache are enforced: 
   await screenshotBothThemes(page, testInfo, "gateway-settings-retries-cache");
 });
 
+test("OpenTelemetry collectors are set as JSON, named when wrong, and their credentials never shown again", async ({}, testInfo) => {
+  const collectors = page.getByLabel("OpenTelemetry collectors");
+  await collectors.fill('[{"url": "collector.example"}]');
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await expect(page.getByText("Must be an http:// or https:// URL of the collector's traces endpoint", { exact: false })).toBeVisible();
+  await expect(collectors).toHaveAttribute("aria-invalid", "true");
+
+  await collectors.fill('[{"url": "https://collector.example/v1/traces", "authorization": "Bearer e2e-otel-secret", "content_type": "protobuf"}]');
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await expect(page.getByText("Settings saved.")).toBeVisible();
+  await page.reload();
+  await expect(collectors).toHaveValue(/"authorization": "\[stored\]"/);
+  await expect(collectors).toHaveValue(/"content_type": "protobuf"/);
+  expect(await page.content()).not.toContain("e2e-otel-secret");
+  await collectors.scrollIntoViewIfNeeded();
+  await screenshotBothThemes(page, testInfo, "gateway-settings-otel");
+});
+
 test("a token for the gateway's requests", async () => {
   token = await createGatewayToken(page, team, GATEWAY, `pools ${GATEWAY}`);
 });

@@ -314,6 +314,9 @@ const BAD_OPTION_HEADERS: Array<[string, string]> = [
   ["cf-aig-backoff", "random"],
   ["cf-aig-dlp-policies", "pii,,secrets"],
   ["cf-aig-dlp-policies", "x".repeat(65)],
+  ["cf-aig-otel-trace-id", "4bf92f3577b34da6"],
+  ["cf-aig-otel-trace-id", "0".repeat(32)],
+  ["cf-aig-otel-parent-span-id", "zz".repeat(8)],
 ];
 
 /**

@@ -1,7 +1,8 @@
 import { isJsonObject } from "@/lib/formats/json";
 import { GatewayError, invalidRequest } from "../errors";
 import { assertJsonDepth } from "../openai-body";
-import { MAX_ATTEMPTS, parseGatewayOptions, REQUEST_TIMEOUT_MAX, RETRY_DELAY_MAX, type GatewayOptions } from "../options";
+import { MAX_ATTEMPTS, REQUEST_TIMEOUT_MAX, RETRY_DELAY_MAX } from "@/lib/gateways/settings/bounds";
+import { parseGatewayOptions, type GatewayOptions } from "../options";
 
 /** One step of a Universal request, validated: what to call, with what, under which settings. */
 export interface UniversalStep {

@@ -167,6 +167,26 @@ describe("updateGateway", () => {
     }
   });
 
+  it("sets OpenTelemetry collectors, keeps stored credentials a masked setting sends back, and clears them", async () => {
+    const team = await newTeam(handle);
+    const ctx = operatorOf(handle);
+    await createGateway({ ctx, teamId: team.id, slug: "prod" });
+    const url = "https://collector.example/v1/traces";
+    const set = await updateGateway({ ctx, teamId: team.id, slug: "prod", settings: { otel: [{ url, authorization: "Bearer s3cret", headers: { "x-key": "k3y" } }] } });
+    expect(set.otel).toEqual([{ url, authorization: "Bearer s3cret", headers: { "x-key": "k3y" }, content_type: "json" }]);
+    const resaved = await updateGateway({
+      ctx,
+      teamId: team.id,
+      slug: "prod",
+      settings: { otel: [{ url, authorization: "[stored]", headers: { "x-key": "[stored]" }, content_type: "protobuf" }] },
+    });
+    expect(resaved.otel).toEqual([{ url, authorization: "Bearer s3cret", headers: { "x-key": "k3y" }, content_type: "protobuf" }]);
+    await expect(updateGateway({ ctx, teamId: team.id, slug: "prod", settings: { otel: [{ url: "collector" }] } })).rejects.toThrow(
+      /^otel\.0\.url: must be an http:\/\/ or https:\/\/ URL/,
+    );
+    expect((await updateGateway({ ctx, teamId: team.id, slug: "prod", settings: { otel: [] } })).otel).toBeNull();
+  });
+
   it("reports a gateway that does not exist", async () => {
     const team = await newTeam(handle);
     await expect(updateGateway({ ctx: operatorOf(handle), teamId: team.id, slug: "nope", settings: {} })).rejects.toThrow(

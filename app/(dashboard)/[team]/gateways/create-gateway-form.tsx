@@ -10,6 +10,8 @@ import { Label } from "@/components/ui/label";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { Switch } from "@/components/ui/switch";
 import type { FormState } from "@/lib/forms/form-state";
+import { GATEWAY_SETTINGS } from "@/lib/gateways/settings/declarations";
+import { presentMarker } from "@/lib/gateways/settings/form";
 
 export function CreateGatewayForm({ action }: { action: (state: FormState, form: FormData) => Promise<FormState> }) {
   const [state, formAction] = useActionState(action, {});
@@ -35,10 +37,10 @@ export function CreateGatewayForm({ action }: { action: (state: FormState, form:
         />
       </Field>
       <div className="flex items-start gap-3">
-        <input type="hidden" name="authentication__present" value="1" />
+        <input type="hidden" name={presentMarker("authentication")} value="1" />
         <Switch id="gateway-auth" name="authentication" defaultChecked aria-describedby="gateway-auth-hint" className="mt-0.5" />
         <div className="space-y-1">
-          <Label htmlFor="gateway-auth">Authenticated gateway</Label>
+          <Label htmlFor="gateway-auth">{GATEWAY_SETTINGS.authentication.form.label}</Label>
           <p id="gateway-auth-hint" className="text-xs text-muted-foreground">
             Requests need a gateway token. Stored provider keys are only used with a token, so leave this on unless
             every client sends its own provider key.

@@ -20,6 +20,7 @@ import { NotFoundError } from "@/lib/services/errors";
 import { RateLimitRulesCard, SpendLimitsCard } from "@/components/limits/limit-cards";
 import { DlpSettingsCard } from "@/components/gateways/dlp-settings";
 import { GuardrailsSettingsCard } from "@/components/gateways/guardrails-settings";
+import { maskedOtel } from "@/lib/gateways/settings/otel";
 import { getGateway } from "@/lib/services/gateways/get";
 import { gatewaySpendLimitSpend } from "@/lib/services/limits/spend";
 import { gatewaySettingsSchema, type GatewaySettings } from "@/lib/services/gateways/settings";
@@ -78,10 +79,11 @@ export default async function GatewayPage({ params }: { params: Params }) {
     { label: "REST", url: urls.rest, about: "Cloudflare's REST shape; send cf-aig-gateway-id: " + gateway.slug + "." },
   ];
 
-  // Only the settings cross to the client form, not the gateway's ids.
-  const settings = Object.fromEntries(
-    Object.keys(gatewaySettingsSchema.shape).map((name) => [name, gateway[name as keyof GatewaySettings]]),
-  ) as GatewaySettings;
+  // Only the settings cross to the client form, not the gateway's ids nor the collectors' credentials.
+  const settings = {
+    ...Object.fromEntries(Object.keys(gatewaySettingsSchema.shape).map((name) => [name, gateway[name as keyof GatewaySettings]])),
+    otel: maskedOtel(gateway.otel),
+  } as GatewaySettings;
   return (
     <>
       <PageHeader

@@ -11,11 +11,68 @@ import { Label } from "@/components/ui/label";
 import { Select } from "@/components/ui/select";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { Switch } from "@/components/ui/switch";
-import { CACHE_KEY_METADATA_MAX, type GatewaySettings } from "@/lib/services/gateways/settings";
+import { Textarea } from "@/components/ui/textarea";
+import { GATEWAY_SETTINGS, type GatewaySettingName } from "@/lib/gateways/settings/declarations";
+import { presentMarker } from "@/lib/gateways/settings/form";
+import type { GatewaySettings } from "@/lib/services/gateways/settings";
 import type { FormState } from "@/lib/forms/form-state";
 
 /** Stored with the gateway, but the data plane of this release does not act on them yet; the form says so. */
 const NOT_ENFORCED_YET = "Saved, not enforced yet";
+const BADGES: Partial<Record<GatewaySettingName, string>> = { logManagement: NOT_ENFORCED_YET };
+
+/** Where each declared setting sits on the form: a section's rows, one control or a grid of them. */
+const FORM_SECTIONS: { title: string; rows: (GatewaySettingName | { columns: 2 | 3; fields: GatewaySettingName[] })[] }[] = [
+  { title: "Authentication", rows: ["authentication", "byokOnly"] },
+  {
+    title: "Logs",
+    rows: ["collectLogs", "collectLogPayloads", { columns: 2, fields: ["logManagement", "logManagementStrategy"] }],
+  },
+  { title: "OpenTelemetry", rows: ["otel"] },
+  { title: "Caching", rows: [{ columns: 2, fields: ["cacheTtl", "cacheKeyMetadata"] }, "cacheInvalidateOnUpdate"] },
+  { title: "Rate limiting", rows: [{ columns: 3, fields: ["rateLimitingLimit", "rateLimitingInterval", "rateLimitingTechnique"] }] },
+  {
+    title: "Retries and timeout",
+    rows: [
+      { columns: 3, fields: ["retryMaxAttempts", "retryDelay", "retryBackoff"] },
+      { columns: 3, fields: ["requestTimeoutMs"] },
+    ],
+  },
+];
+
+/** The problem with a setting: its own, or the first about a part of it (`otel.0.url`). */
+function errorOf(errors: Record<string, string>, name: string): string | undefined {
+  return errors[name] ?? Object.entries(errors).find(([field]) => field.startsWith(`${name}.`))?.[1];
+}
+
+/** A setting's control, as its declaration describes it, showing the stored value. */
+function SettingControl({ name, settings, errors }: { name: GatewaySettingName; settings: GatewaySettings; errors: Record<string, string> }) {
+  const control = GATEWAY_SETTINGS[name].form;
+  const value = settings[name];
+  const common = { name, label: control.label, hint: control.hint, badge: BADGES[name] };
+  const error = errorOf(errors, name);
+  switch (control.kind) {
+    case "switch":
+      return <SwitchRow {...common} defaultChecked={value === true} />;
+    case "number":
+      return (
+        <NumberField
+          {...common}
+          error={error}
+          defaultValue={typeof value === "number" ? value : ""}
+          min={control.min}
+          max={control.max}
+          placeholder={control.placeholder}
+        />
+      );
+    case "list":
+      return <TextField {...common} error={error} defaultValue={Array.isArray(value) ? value.join(", ") : ""} placeholder={control.placeholder} />;
+    case "select":
+      return <SelectField {...common} error={error} defaultValue={typeof value === "string" ? value : ""} options={control.options} />;
+    case "json":
+      return <JsonField {...common} error={error} defaultValue={value === null ? "" : JSON.stringify(value, null, 2)} placeholder={control.placeholder} />;
+  }
+}
 
 export function GatewaySettingsForm({
   settings,
@@ -54,163 +111,21 @@ export function GatewaySettingsForm({
             </div>
           ) : null}
 
-          <Section title="Authentication">
-            <SwitchRow
-              name="authentication"
-              label="Authenticated gateway"
-              defaultChecked={settings.authentication}
-              hint="Refuse requests without a valid gateway token (cf-aig-authorization: Bearer sy_…)."
-            />
-            <SwitchRow
-              name="byokOnly"
-              label="Require provider credentials"
-              defaultChecked={settings.byokOnly}
-              hint="Never fall back to the operator's keys: requests use the team's stored keys or bring their own, and are refused (400) when there is neither. Requests can ask the same with cf-aig-no-wholesale: true."
-            />
-          </Section>
-
-          <Section title="Logs">
-            <SwitchRow
-              name="collectLogs"
-              label="Collect logs"
-              defaultChecked={settings.collectLogs}
-              hint="Store a log row per request with tokens, cost and timing. A request can opt out with cf-aig-collect-log: false."
-            />
-            <SwitchRow
-              name="collectLogPayloads"
-              label="Collect request and response bodies"
-              defaultChecked={settings.collectLogPayloads}
-              hint="Keep the bodies and headers (credentials redacted) for the log detail page."
-            />
-            <div className="grid gap-4 sm:grid-cols-2">
-              <NumberField
-                name="logManagement"
-                label="Log limit"
-                defaultValue={settings.logManagement ?? ""}
-                min={10_000}
-                max={10_000_000}
-                placeholder="No limit"
-                error={errors.logManagement}
-                badge={NOT_ENFORCED_YET}
-                hint="10,000 to 10,000,000 rows; empty keeps every row."
-              />
-              <SelectField
-                name="logManagementStrategy"
-                label="When the limit is reached"
-                defaultValue={settings.logManagementStrategy ?? ""}
-                error={errors.logManagementStrategy}
-                options={[
-                  ["", "—"],
-                  ["STOP_INSERTING", "Stop logging"],
-                  ["DELETE_OLDEST", "Delete the oldest logs"],
-                ]}
-              />
-            </div>
-          </Section>
-
-          <Section title="Caching">
-            <div className="grid gap-4 sm:grid-cols-2">
-              <NumberField
-                name="cacheTtl"
-                label="Cache TTL (seconds)"
-                defaultValue={settings.cacheTtl}
-                min={0}
-                max={2_592_000}
-                error={errors.cacheTtl}
-                hint="0 turns caching off; at most 30 days. A request can set its own with cf-aig-cache-ttl or skip the cache with cf-aig-skip-cache."
-              />
-              <TextField
-                name="cacheKeyMetadata"
-                label="Metadata keys in the cache key"
-                defaultValue={settings.cacheKeyMetadata.join(", ")}
-                placeholder="user, tenant"
-                error={errors.cacheKeyMetadata}
-                hint={`Up to ${CACHE_KEY_METADATA_MAX} cf-aig-metadata keys, comma-separated: requests with different values for them never share a cached answer.`}
-              />
-            </div>
-            <SwitchRow
-              name="cacheInvalidateOnUpdate"
-              label="Invalidate the cache when settings change"
-              defaultChecked={settings.cacheInvalidateOnUpdate}
-              hint="Saving these settings then drops every answer cached for this gateway."
-            />
-          </Section>
-
-          <Section title="Rate limiting">
-            <div className="grid gap-4 sm:grid-cols-3">
-              <NumberField
-                name="rateLimitingLimit"
-                label="Requests"
-                defaultValue={settings.rateLimitingLimit}
-                min={0}
-                error={errors.rateLimitingLimit}
-                hint="For the whole gateway; 0 with an interval of 0 turns it off. Over it: 429 with code 2003."
-              />
-              <NumberField
-                name="rateLimitingInterval"
-                label="Per (seconds)"
-                defaultValue={settings.rateLimitingInterval}
-                min={0}
-                error={errors.rateLimitingInterval}
-              />
-              <SelectField
-                name="rateLimitingTechnique"
-                label="Window"
-                hint="Fixed resets on the clock; sliding also weighs the previous window."
-                defaultValue={settings.rateLimitingTechnique}
-                error={errors.rateLimitingTechnique}
-                options={[
-                  ["fixed", "Fixed"],
-                  ["sliding", "Sliding"],
-                ]}
-              />
-            </div>
-          </Section>
-
-          <Section title="Retries and timeout">
-            <div className="grid gap-4 sm:grid-cols-3">
-              <NumberField
-                name="retryMaxAttempts"
-                label="Attempts"
-                defaultValue={settings.retryMaxAttempts}
-                min={1}
-                max={5}
-                error={errors.retryMaxAttempts}
-                hint="1 means no retry; at most 5. Connection errors, timeouts, 429 and 5xx answers are retried."
-              />
-              <NumberField
-                name="retryDelay"
-                label="Delay (ms)"
-                defaultValue={settings.retryDelay}
-                min={0}
-                max={5000}
-                error={errors.retryDelay}
-                hint="Before the first retry; at most 5000."
-              />
-              <SelectField
-                name="retryBackoff"
-                label="Backoff"
-                defaultValue={settings.retryBackoff}
-                error={errors.retryBackoff}
-                options={[
-                  ["constant", "Constant"],
-                  ["linear", "Linear"],
-                  ["exponential", "Exponential"],
-                ]}
-              />
-            </div>
-            <div className="grid gap-4 sm:grid-cols-3">
-              <NumberField
-                name="requestTimeoutMs"
-                label="Request timeout (ms)"
-                defaultValue={settings.requestTimeoutMs ?? ""}
-                min={1}
-                placeholder="No timeout"
-                error={errors.requestTimeoutMs}
-                hint="Time to the provider's first byte; empty waits as long as it takes. A request can set its own with cf-aig-request-timeout."
-              />
-            </div>
-          </Section>
+          {FORM_SECTIONS.map((section) => (
+            <Section key={section.title} title={section.title}>
+              {section.rows.map((row) =>
+                typeof row === "string" ? (
+                  <SettingControl key={row} name={row} settings={settings} errors={errors} />
+                ) : (
+                  <div key={row.fields.join()} className={row.columns === 3 ? "grid gap-4 sm:grid-cols-3" : "grid gap-4 sm:grid-cols-2"}>
+                    {row.fields.map((name) => (
+                      <SettingControl key={name} name={name} settings={settings} errors={errors} />
+                    ))}
+                  </div>
+                ),
+              )}
+            </Section>
+          ))}
         </fieldset>
         {canEdit ? (
           <CardFooter>
@@ -251,7 +166,7 @@ function SwitchRow({
   return (
     <div className="flex items-start gap-3">
       {/* An unchecked checkbox submits nothing; the marker tells the action the switch was on the form. */}
-      <input type="hidden" name={`${name}__present`} value="1" />
+      <input type="hidden" name={presentMarker(name)} value="1" />
       <Switch id={id} name={name} defaultChecked={defaultChecked} aria-describedby={hint ? fieldDescriptionId(id) : undefined} className="mt-0.5" />
       <div className="space-y-1">
         <div className="flex flex-wrap items-center gap-2">
@@ -350,6 +265,7 @@ function TextField({
   label,
   hint,
   error,
+  badge,
   defaultValue,
   placeholder,
 }: {
@@ -357,12 +273,13 @@ function TextField({
   label: string;
   hint?: string;
   error?: string;
+  badge?: string;
   defaultValue: string;
   placeholder?: string;
 }) {
   const id = `setting-${name}`;
   return (
-    <FieldShell id={id} label={label} hint={hint} error={error}>
+    <FieldShell id={id} label={label} hint={hint} error={error} badge={badge}>
       <Input
         id={id}
         name={name}
@@ -383,6 +300,7 @@ function SelectField({
   label,
   hint,
   error,
+  badge,
   defaultValue,
   options,
 }: {
@@ -390,12 +308,13 @@ function SelectField({
   label: string;
   hint?: string;
   error?: string;
+  badge?: string;
   defaultValue: string;
-  options: [string, string][];
+  options: readonly (readonly [string, string])[];
 }) {
   const id = `setting-${name}`;
   return (
-    <FieldShell id={id} label={label} hint={hint} error={error}>
+    <FieldShell id={id} label={label} hint={hint} error={error} badge={badge}>
       <Select
         id={id}
         name={name}
@@ -409,6 +328,42 @@ function SelectField({
           </option>
         ))}
       </Select>
+    </FieldShell>
+  );
+}
+
+function JsonField({
+  name,
+  label,
+  hint,
+  error,
+  badge,
+  defaultValue,
+  placeholder,
+}: {
+  name: string;
+  label: string;
+  hint?: string;
+  error?: string;
+  badge?: string;
+  defaultValue: string;
+  placeholder?: string;
+}) {
+  const id = `setting-${name}`;
+  return (
+    <FieldShell id={id} label={label} hint={hint} error={error} badge={badge}>
+      <Textarea
+        id={id}
+        name={name}
+        rows={defaultValue === "" ? 2 : 6}
+        placeholder={placeholder}
+        defaultValue={defaultValue}
+        autoComplete="off"
+        spellCheck={false}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={hint || error ? fieldDescriptionId(id) : undefined}
+        className="font-mono text-xs"
+      />
     </FieldShell>
   );
 }
