@@ -2,7 +2,8 @@ import { Option, type Command } from "commander";
 import { roles } from "@/db/schema";
 import { addMember } from "@/lib/services/memberships/add";
 import { createTeam } from "@/lib/services/teams/create";
-import { operatorContext, print, teamContext } from "./shared";
+import { setLogRetention } from "@/lib/services/teams/set-log-retention";
+import { integer, operatorContext, print, teamContext } from "./shared";
 
 export function registerTeamCommands(program: Command): void {
   const team = program.command("team").description("create teams and manage who belongs to them");
@@ -27,5 +28,20 @@ export function registerTeamCommands(program: Command): void {
       const { ctx, team } = await teamContext(teamSlug);
       const membership = await addMember({ ctx, teamId: team.id, email: options.email, role: options.role });
       print(command, membership, () => [`${options.email} is now ${membership.role} of team ${team.slug}`]);
+    });
+
+  team
+    .command("update")
+    .description("change a team's settings")
+    .argument("<team>", "team slug")
+    .option("--log-retention-days <days>", "delete request logs older than this many days (1–3650)", integer)
+    .option("--no-log-retention-days", "keep request logs (until a gateway's log limit removes them)")
+    .action(async (teamSlug: string, options: { logRetentionDays?: number | false }, command: Command) => {
+      const { ctx, team } = await teamContext(teamSlug);
+      if (options.logRetentionDays === undefined) command.error("error: nothing to change: give --log-retention-days <days> or --no-log-retention-days");
+      const updated = await setLogRetention({ ctx, teamId: team.id, logRetentionDays: options.logRetentionDays === false ? null : options.logRetentionDays });
+      print(command, updated, () => [
+        updated.logRetentionDays === null ? `team ${updated.slug} keeps its request logs` : `team ${updated.slug} keeps request logs for ${updated.logRetentionDays} days`,
+      ]);
     });
 }

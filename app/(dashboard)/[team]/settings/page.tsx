@@ -6,7 +6,9 @@ import { requireTeam } from "@/lib/auth/team";
 import { config } from "@/lib/config";
 import { roleAtLeast } from "@/lib/services/roles";
 import { formatDate } from "@/lib/utils/format";
-import { renameTeamAction } from "./actions";
+import { LOG_RETENTION_DAYS_MAX } from "@/lib/services/teams/set-log-retention";
+import { renameTeamAction, setLogRetentionAction } from "./actions";
+import { LogRetentionForm } from "./log-retention-form";
 import { TeamForm } from "./team-form";
 
 export const metadata: Metadata = { title: "Settings" };
@@ -33,6 +35,18 @@ export default async function SettingsPage({ params }: { params: Promise<{ team:
             canRename={canRename}
             canChangeSlug={role === "owner"}
             publicUrl={config().publicUrl}
+          />
+        </Card>
+        <Card>
+          <CardHeader>
+            <CardTitle>Log retention</CardTitle>
+            <CardDescription>How long the team&apos;s request logs are kept. Usage analytics are kept apart and stay.</CardDescription>
+          </CardHeader>
+          <LogRetentionForm
+            action={setLogRetentionAction.bind(null, team.slug)}
+            logRetentionDays={team.logRetentionDays}
+            maxDays={LOG_RETENTION_DAYS_MAX}
+            canEdit={canRename}
           />
         </Card>
         <Card>
