@@ -14,9 +14,6 @@ import { Switch } from "@/components/ui/switch";
 import { CACHE_KEY_METADATA_MAX, type GatewaySettings } from "@/lib/services/gateways/settings";
 import type { FormState } from "@/lib/forms/form-state";
 
-/** Stored with the gateway, but the data plane of this release does not act on them yet; the form says so. */
-const NOT_ENFORCED_YET = "Saved, not enforced yet";
-
 export function GatewaySettingsForm({
   settings,
   action,
@@ -91,7 +88,6 @@ export function GatewaySettingsForm({
                 max={10_000_000}
                 placeholder="No limit"
                 error={errors.logManagement}
-                badge={NOT_ENFORCED_YET}
                 hint="10,000 to 10,000,000 rows; empty keeps every row."
               />
               <SelectField
