@@ -22,6 +22,9 @@ export interface MaintenanceOutcome {
   deletedBeyondLimits: number;
 }
 
+/** The advisory lock's name (hashed to its key) that one instance at a time holds while it maintains. */
+export const MAINTENANCE_LOCK = "switchyard:log-maintenance";
+
 type MaintenanceHandle = Pick<DatabaseHandle, "db" | "driver">;
 
 /** The runs in progress in this process, by database: a second one asked for meanwhile is skipped. */
@@ -40,7 +43,7 @@ export async function runLogMaintenance(handle: MaintenanceHandle, { now = new D
   try {
     if (handle.driver === "pglite") return await maintain(handle, now, batch);
     return await handle.db.transaction(async (tx) => {
-      const [lock] = rowsOf<{ locked: boolean }>(await tx.execute(sql`select pg_try_advisory_xact_lock(hashtext('switchyard:log-maintenance')) as locked`));
+      const [lock] = rowsOf<{ locked: boolean }>(await tx.execute(sql`select pg_try_advisory_xact_lock(hashtext(${MAINTENANCE_LOCK})) as locked`));
       return lock?.locked ? maintain(handle, now, batch) : undefined;
     });
   } finally {
