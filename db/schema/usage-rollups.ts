@@ -1,24 +1,52 @@
 import { bigint, integer, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
 
-/** Hourly totals per team, gateway, provider and model; dashboards read these, never request_logs. */
-export const usageRollups = pgTable(
-  "usage_rollups",
-  {
+/**
+ * The columns both rollup levels share: one row per team, bucket, gateway, provider, model, token
+ * and ingress format ("" where a log row has none), summing the bucket's log rows. Dashboards read
+ * these, never request_logs. The sketches are lib/analytics/sketch.ts's latency histograms,
+ * merged by element-wise sum (`sketch_add` and the `sketch_sum` aggregate, migration 0011's SQL).
+ */
+function rollupColumns(bucketColumn: "minute" | "hour") {
+  return {
     teamId: text("team_id").notNull(),
+    /** The bucket's start, in UTC. */
+    bucket: timestamp(bucketColumn, { withTimezone: true, mode: "date" }).notNull(),
     gatewayId: text("gateway_id").notNull(),
     provider: text("provider").notNull(),
     model: text("model").notNull(),
-    hour: timestamp("hour", { withTimezone: true, mode: "date" }).notNull(),
+    tokenId: text("token_id").notNull().default(""),
+    ingressFormat: text("ingress_format").notNull().default(""),
     requests: integer("requests").notNull().default(0),
+    /** Every failed request; the four classes below add up to it. */
     errors: integer("errors").notNull().default(0),
+    /** 429s: the gateway's own rate limits and budgets, or the provider's. */
+    rateLimited: integer("rate_limited").notNull().default(0),
+    /** Other refusals by the gateway itself (a Cloudflare error code is set): bad token, unknown gateway, DLP, … */
+    refusals: integer("refusals").notNull().default(0),
+    /** Other 4xx answers, passed on from the provider. */
+    clientErrors: integer("client_errors").notNull().default(0),
+    /** 5xx and every other failure: the provider's or the network's. */
+    serverErrors: integer("server_errors").notNull().default(0),
     cachedRequests: integer("cached_requests").notNull().default(0),
     tokensIn: bigint("tokens_in", { mode: "number" }).notNull().default(0),
     tokensOut: bigint("tokens_out", { mode: "number" }).notNull().default(0),
     tokensCached: bigint("tokens_cached", { mode: "number" }).notNull().default(0),
     costMicros: bigint("cost_micros", { mode: "number" }).notNull().default(0),
     durationMsTotal: bigint("duration_ms_total", { mode: "number" }).notNull().default(0),
-  },
-  (t) => [primaryKey({ columns: [t.teamId, t.hour, t.gatewayId, t.provider, t.model] })],
-);
+    /** Time to first byte of the rows that have one. */
+    ttfbSketch: integer("ttfb_sketch").array().notNull().default([]),
+    durationSketch: integer("duration_sketch").array().notNull().default([]),
+  };
+}
+
+/** Hourly rollups, kept as long as the team's analytics reach back. */
+export const usageRollups = pgTable("usage_rollups", rollupColumns("hour"), (t) => [
+  primaryKey({ columns: [t.teamId, t.bucket, t.gatewayId, t.provider, t.model, t.tokenId, t.ingressFormat] }),
+]);
+
+/** Per-minute rollups for short ranges, pruned after a while (pruneMinuteRollups). */
+export const usageRollupsMinute = pgTable("usage_rollups_minute", rollupColumns("minute"), (t) => [
+  primaryKey({ columns: [t.teamId, t.bucket, t.gatewayId, t.provider, t.model, t.tokenId, t.ingressFormat] }),
+]);
 
 export type UsageRollup = typeof usageRollups.$inferSelect;

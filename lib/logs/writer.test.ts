@@ -1,9 +1,11 @@
 import { count, sql, type SQL } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { DatabaseHandle } from "@/db/client";
-import { gatewayTokens, providerKeys, requestLogPayloads, requestLogs, teams, usageRollups } from "@/db/schema";
+import { gatewayTokens, providerKeys, requestLogPayloads, requestLogs, teams, usageRollups, usageRollupsMinute } from "@/db/schema";
+import { sketchQuantile } from "@/lib/analytics/sketch";
 import { testDatabases } from "@/tests/support/database";
 import { LogQueue } from "./queue";
+import { pruneMinuteRollups } from "./rollups";
 import { testLogEvent } from "./test-events";
 import { writeLogBatch } from "./writer";
 
@@ -22,7 +24,7 @@ describe.each(testDatabases())("writeLogBatch on $name", (database) => {
     await handle.close();
   });
   beforeEach(async () => {
-    await handle.db.execute(sql`truncate request_logs, request_log_payloads, usage_rollups`);
+    await handle.db.execute(sql`truncate request_logs, request_log_payloads, usage_rollups, usage_rollups_minute`);
   });
   afterEach(() => {
     vi.restoreAllMocks();
@@ -33,24 +35,48 @@ describe.each(testDatabases())("writeLogBatch on $name", (database) => {
     return ((await handle.db.execute(query)) as unknown as { rows: Record<string, unknown>[] }).rows;
   }
 
-  /** Rollups as stored, and as Postgres computes them from request_logs: they must agree. */
+  /**
+   * Rollups of both levels as stored, and as Postgres computes them from request_logs: they must
+   * agree. A sketch is checked by its count here (its buckets in lib/analytics/sketch.test.ts).
+   */
   async function rollupsStoredAndExpected() {
-    const stored = await select(sql`
-      select team_id, extract(epoch from hour)::int as hour, gateway_id, provider, model, requests, errors,
-        cached_requests, tokens_in::int, tokens_out::int, tokens_cached::int, cost_micros::int, duration_ms_total::int
-      from usage_rollups order by 1, 2, 3, 4, 5`);
-    const expected = await select(sql`
-      select team_id, extract(epoch from date_bin('1 hour', created_at, timestamptz '2000-01-01 00:00:00+00'))::int as hour,
-        coalesce(gateway_id, '') as gateway_id, coalesce(provider, '') as provider, coalesce(model, '') as model,
-        count(*)::int as requests, (count(*) filter (where not success))::int as errors,
-        (count(*) filter (where cached))::int as cached_requests, sum(tokens_in)::int as tokens_in,
-        sum(tokens_out)::int as tokens_out, sum(tokens_cached)::int as tokens_cached,
-        sum(cost_micros)::int as cost_micros, sum(duration_ms)::int as duration_ms_total
-      from request_logs group by 1, 2, 3, 4, 5 order by 1, 2, 3, 4, 5`);
+    const levels = [
+      { table: "usage_rollups", bucket: "hour", width: "1 hour" },
+      { table: "usage_rollups_minute", bucket: "minute", width: "1 minute" },
+    ];
+    const stored = [];
+    const expected = [];
+    for (const { table, bucket, width } of levels) {
+      stored.push(
+        ...(await select(sql`
+          select ${table} as level, team_id, extract(epoch from ${sql.identifier(bucket)})::int as bucket, gateway_id, provider, model, token_id,
+            ingress_format, requests, errors, rate_limited, refusals, client_errors, server_errors, cached_requests, tokens_in::int,
+            tokens_out::int, tokens_cached::int, cost_micros::int, duration_ms_total::int,
+            (select coalesce(sum(n), 0) from unnest(ttfb_sketch) n)::int as ttfb_count,
+            (select coalesce(sum(n), 0) from unnest(duration_sketch) n)::int as duration_count
+          from ${sql.identifier(table)} order by 1, 2, 3, 4, 5, 6, 7, 8`)),
+      );
+      expected.push(
+        ...(await select(sql`
+          select ${table} as level, team_id, extract(epoch from date_bin(${width}::interval, created_at, timestamptz '2000-01-01 00:00:00+00'))::int as bucket,
+            coalesce(gateway_id, '') as gateway_id, coalesce(provider, '') as provider, coalesce(model, '') as model,
+            coalesce(token_id, '') as token_id, coalesce(ingress_format, '') as ingress_format,
+            count(*)::int as requests, (count(*) filter (where not success))::int as errors,
+            (count(*) filter (where not success and status_code = 429))::int as rate_limited,
+            (count(*) filter (where not success and status_code <> 429 and error_code is not null))::int as refusals,
+            (count(*) filter (where not success and status_code <> 429 and error_code is null and status_code between 400 and 499))::int as client_errors,
+            (count(*) filter (where not success and status_code <> 429 and error_code is null and status_code not between 400 and 499))::int as server_errors,
+            (count(*) filter (where cached))::int as cached_requests, sum(tokens_in)::int as tokens_in,
+            sum(tokens_out)::int as tokens_out, sum(tokens_cached)::int as tokens_cached,
+            sum(cost_micros)::int as cost_micros, sum(duration_ms)::int as duration_ms_total,
+            count(ttfb_ms)::int as ttfb_count, count(*)::int as duration_count
+          from request_logs group by 2, 3, 4, 5, 6, 7, 8 order by 1, 2, 3, 4, 5, 6, 7, 8`)),
+      );
+    }
     return { stored, expected };
   }
 
-  async function rowCount(table: typeof requestLogs | typeof requestLogPayloads | typeof usageRollups) {
+  async function rowCount(table: typeof requestLogs | typeof requestLogPayloads | typeof usageRollups | typeof usageRollupsMinute) {
     const [row] = await handle.db.select({ n: count() }).from(table);
     return row?.n;
   }
@@ -80,9 +106,11 @@ describe.each(testDatabases())("writeLogBatch on $name", (database) => {
 
     expect(await rowCount(requestLogs)).toBe(2000);
     expect(second.stored).toEqual(second.expected);
-    expect(second.stored.length).toBe(first.stored.length);
-    const requestsFirst = first.stored.map((r) => r.requests);
-    expect(second.stored.map((r) => r.requests)).toEqual(requestsFirst.map((n) => Number(n) * 2));
+    // Hourly: the second batch's minutes (all 10:30) are new minute rollups.
+    const hourly = (rows: Record<string, unknown>[]) => rows.filter((r) => r.level === "usage_rollups");
+    expect(hourly(second.stored).length).toBe(hourly(first.stored).length);
+    const requestsFirst = hourly(first.stored).map((r) => r.requests);
+    expect(hourly(second.stored).map((r) => r.requests)).toEqual(requestsFirst.map((n) => Number(n) * 2));
   });
 
   it("keeps hours apart", async () => {
@@ -90,8 +118,10 @@ describe.each(testDatabases())("writeLogBatch on $name", (database) => {
       testLogEvent(1, { createdAt: new Date("2026-11-22T10:59:59.999Z") }),
       testLogEvent(7, { createdAt: new Date("2026-11-22T11:00:00.000Z") }),
     ]);
-    const rollups = await handle.db.select().from(usageRollups).orderBy(usageRollups.hour);
-    expect(rollups.map((r) => r.hour.toISOString())).toEqual(["2026-11-22T10:00:00.000Z", "2026-11-22T11:00:00.000Z"]);
+    const rollups = await handle.db.select().from(usageRollups).orderBy(usageRollups.bucket);
+    expect(rollups.map((r) => r.bucket.toISOString())).toEqual(["2026-11-22T10:00:00.000Z", "2026-11-22T11:00:00.000Z"]);
+    const minutes = await handle.db.select().from(usageRollupsMinute).orderBy(usageRollupsMinute.bucket);
+    expect(minutes.map((r) => r.bucket.toISOString())).toEqual(["2026-11-22T10:59:00.000Z", "2026-11-22T11:00:00.000Z"]);
   });
 
   it("writes nothing when any row of the batch fails", async () => {
@@ -111,6 +141,45 @@ describe.each(testDatabases())("writeLogBatch on $name", (database) => {
     expect(await rowCount(requestLogPayloads)).toBe(8);
     const { stored, expected } = await rollupsStoredAndExpected();
     expect(stored).toEqual(expected);
+  });
+
+  it("rolls up errors by class, tokens, ingress formats and latency sketches that merge across batches", async () => {
+    const at = new Date(Date.UTC(2026, 10, 22, 9, 15, 30));
+    const mixed = (i: number, overrides: Parameters<typeof testLogEvent>[1]) =>
+      testLogEvent(i, { teamId: "team-mixed", gatewayId: "gw-1", provider: "openai", model: "gpt-4o", createdAt: at, success: true, statusCode: 200, ...overrides }, false);
+    await handle.writeLogs([
+      mixed(1, { tokenId: "tok-a", ingressFormat: "openai-chat", durationMs: 100, ttfbMs: 10 }),
+      mixed(2, { tokenId: "tok-b", ingressFormat: "anthropic-messages", durationMs: 200, ttfbMs: 20 }),
+      mixed(3, { tokenId: "tok-a", ingressFormat: "openai-chat", success: false, statusCode: 429, errorCode: 2003, durationMs: 1 }),
+      mixed(4, { tokenId: null, gatewayId: null, provider: null, model: null, success: false, statusCode: 401, errorCode: 2009, durationMs: 2 }),
+      mixed(5, { tokenId: "tok-a", ingressFormat: "openai-chat", success: false, statusCode: 404, durationMs: 300 }),
+      mixed(6, { tokenId: "tok-a", ingressFormat: "openai-chat", success: false, statusCode: 502, durationMs: 400 }),
+    ]);
+    await handle.writeLogs([mixed(7, { tokenId: "tok-a", ingressFormat: "openai-chat", durationMs: 5_000, ttfbMs: 1_000 })]);
+
+    const { stored, expected } = await rollupsStoredAndExpected();
+    expect(stored).toEqual(expected);
+    const hourly = await handle.db.select().from(usageRollups).where(sql`${usageRollups.teamId} = 'team-mixed'`);
+    const openaiChat = hourly.find((r) => r.tokenId === "tok-a" && r.ingressFormat === "openai-chat")!;
+    expect(openaiChat).toMatchObject({ requests: 5, errors: 3, rateLimited: 1, refusals: 0, clientErrors: 1, serverErrors: 1 });
+    expect(hourly.find((r) => r.gatewayId === "")).toMatchObject({ tokenId: "", provider: "", refusals: 1, errors: 1 });
+    // The second batch's row merged into the first's sketch: the worst of 100, 300, 400, 5,000 and 1 ms.
+    expect(sketchQuantile(openaiChat.durationSketch, 1)).toBeCloseTo(5_000, -3);
+    expect(sketchQuantile(openaiChat.ttfbSketch, 0.5)).toBeCloseTo(10, -1);
+
+    const [merged] = await select(sql`select sketch_sum(duration_sketch) as sketch from usage_rollups where team_id = 'team-mixed'`);
+    expect((merged!.sketch as number[]).reduce((a, b) => a + b, 0)).toBe(7);
+  });
+
+  it("prunes minute rollups before a time, and leaves the hourly ones", async () => {
+    await handle.writeLogs([
+      testLogEvent(1, { createdAt: new Date("2026-11-20T10:00:00Z") }),
+      testLogEvent(2, { createdAt: new Date("2026-11-22T10:00:00Z") }),
+    ]);
+    await pruneMinuteRollups(handle.db, new Date("2026-11-21T00:00:00Z"));
+    const minutes = await handle.db.select().from(usageRollupsMinute);
+    expect(minutes.map((r) => r.bucket.toISOString())).toEqual(["2026-11-22T10:00:00.000Z"]);
+    expect(await rowCount(usageRollups)).toBe(2);
   });
 
   it("records when each token and stored key was last used, and whether the provider accepted the key", async () => {
@@ -208,7 +277,7 @@ describe.each(testDatabases())("writeLogBatch on $name", (database) => {
   it("writes on the calling thread what it writes on the worker's", async () => {
     await writeLogBatch(handle.db, range(0, 50).map((i) => testLogEvent(i)));
     const here = { logs: await select(sql`select * from request_logs order by id`), rollups: await rollupsStoredAndExpected() };
-    await handle.db.execute(sql`truncate request_logs, request_log_payloads, usage_rollups`);
+    await handle.db.execute(sql`truncate request_logs, request_log_payloads, usage_rollups, usage_rollups_minute`);
     await handle.writeLogs(range(0, 50).map((i) => testLogEvent(i)));
     expect(await select(sql`select * from request_logs order by id`)).toEqual(here.logs);
     expect(await rollupsStoredAndExpected()).toEqual(here.rollups);

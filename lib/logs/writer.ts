@@ -1,19 +1,18 @@
-import { getTableColumns, getTableName, sql, type Column } from "drizzle-orm";
+import { getTableColumns, sql } from "drizzle-orm";
 import type { PgTable } from "drizzle-orm/pg-core";
 import { describeDatabaseError, type Database } from "@/db/client";
-import { gatewayTokens, operatorKeys, providerKeys, requestLogPayloads, requestLogs, usageRollups, type NewRequestLog, type UsageRollup } from "@/db/schema";
+import { gatewayTokens, operatorKeys, providerKeys, requestLogPayloads, requestLogs, type NewRequestLog } from "@/db/schema";
 import { InternalCode } from "@/lib/gateway/errors";
 import { applyLogLimits, countLoggedRows } from "./log-limits";
+import { ROLLUP_LEVELS, rollupRows, upsertRollups } from "./rollups";
 import { safeJson } from "./safe-text";
 import type { LogEvent } from "./types";
 
-const HOUR_MS = 3_600_000;
-
 /**
  * Writes a batch of log events in one transaction: the log rows, the payloads of events that have
- * one, and the hourly usage rollups, aggregated here so each (team, hour, gateway, provider, model)
- * is one upserted row. Every string is made storable first (`safeJson`): one client's bytes must
- * not fail a batch that holds other teams' rows.
+ * one, and the usage rollups per minute and per hour (lib/logs/rollups.ts), aggregated here so each
+ * rollup key is one upserted row per level. Every string is made storable first (`safeJson`): one
+ * client's bytes must not fail a batch that holds other teams' rows.
  */
 export async function writeLogBatch(db: Database, events: LogEvent[]): Promise<void> {
   if (events.length === 0) return;
@@ -37,11 +36,7 @@ export async function writeLogBatch(db: Database, events: LogEvent[]): Promise<v
     await countLoggedRows(tx, written.map((event) => event.log));
     // Requests whose rows a gateway's log limit kept out were served all the same: they count.
     const logs = [...written, ...stopped].map((event) => event.log);
-    const rollups = rollUp(logs);
-    await tx.execute(sql`
-      insert into ${usageRollups} ${expandJson(usageRollups, rollups)}
-      on conflict (team_id, hour, gateway_id, provider, model) do update set
-        ${sql.join(ROLLUP_SUMS.map(sumWithExcluded), sql`, `)}`);
+    for (const { table, bucketMs } of ROLLUP_LEVELS) await tx.execute(upsertRollups(table, expandJson(table, rollupRows(logs, bucketMs))));
     const { tokens, keys, operatorKeyUses } = lastUses(logs);
     if (tokens.length > 0) {
       await tx.execute(sql`
@@ -114,17 +109,6 @@ function lastUses(logs: NewRequestLog[]) {
   };
 }
 
-const ROLLUP_SUMS = [
-  usageRollups.requests,
-  usageRollups.errors,
-  usageRollups.cachedRequests,
-  usageRollups.tokensIn,
-  usageRollups.tokensOut,
-  usageRollups.tokensCached,
-  usageRollups.costMicros,
-  usageRollups.durationMsTotal,
-];
-
 /**
  * `select * from json_populate_recordset(null::<table>, $1)`: the whole batch travels as one JSON
  * parameter and Postgres expands it into rows. A VALUES list with one parameter per cell cost
@@ -151,51 +135,4 @@ function isLiteral(value: unknown): boolean {
 
 function isLater(at: Date, than: Date | undefined): boolean {
   return than === undefined || at > than;
-}
-
-/** Sums log rows per rollup key; null gateway, provider and model roll up under "". */
-function rollUp(logs: NewRequestLog[]): UsageRollup[] {
-  const byKey = new Map<string, UsageRollup>();
-  for (const log of logs) {
-    const hour = new Date(Math.floor(log.createdAt.getTime() / HOUR_MS) * HOUR_MS);
-    const gatewayId = log.gatewayId ?? "";
-    const provider = log.provider ?? "";
-    const model = log.model ?? "";
-    const key = `${log.teamId}\u0000${hour.getTime()}\u0000${gatewayId}\u0000${provider}\u0000${model}`;
-    let rollup = byKey.get(key);
-    if (!rollup) {
-      rollup = {
-        teamId: log.teamId,
-        hour,
-        gatewayId,
-        provider,
-        model,
-        requests: 0,
-        errors: 0,
-        cachedRequests: 0,
-        tokensIn: 0,
-        tokensOut: 0,
-        tokensCached: 0,
-        costMicros: 0,
-        durationMsTotal: 0,
-      };
-      byKey.set(key, rollup);
-    }
-    rollup.requests += 1;
-    if (!log.success) rollup.errors += 1;
-    if (log.cached) rollup.cachedRequests += 1;
-    rollup.tokensIn += log.tokensIn ?? 0;
-    rollup.tokensOut += log.tokensOut ?? 0;
-    rollup.tokensCached += log.tokensCached ?? 0;
-    rollup.costMicros += log.costMicros ?? 0;
-    rollup.durationMsTotal += log.durationMs;
-  }
-  // One row order for every writer, so concurrent instances upserting the same rollups cannot deadlock.
-  return [...byKey.keys()].sort().map((key) => byKey.get(key)!);
-}
-
-/** `<column> = usage_rollups.<column> + excluded.<column>`, qualified because both rows are in scope. */
-function sumWithExcluded(column: Column) {
-  const name = sql.identifier(column.name);
-  return sql`${name} = ${sql.identifier(getTableName(usageRollups))}.${name} + excluded.${name}`;
 }

@@ -1,0 +1,68 @@
+import { bucketStarts, type AnalyticsRange } from "@/lib/analytics/range";
+import {
+  addTotals,
+  bucketOf,
+  cacheHitRate,
+  EMPTY_TOTALS,
+  inRange,
+  latencyOf,
+  mergeAll,
+  mergedSketches,
+  rollupTable,
+  sums,
+  type Latency,
+  type UsageTotals,
+} from "@/lib/analytics/rollup-query";
+import type { ServiceContext } from "../context";
+import { requireRole } from "../roles";
+
+export interface AnalyticsPoint extends UsageTotals, Latency {
+  at: Date;
+  cacheHitRate: number | null;
+}
+
+export interface AnalyticsSeries {
+  range: AnalyticsRange;
+  totals: UsageTotals & Latency & { cacheHitRate: number | null };
+  /** One point per bucket of the range, empty buckets included, oldest first. */
+  points: AnalyticsPoint[];
+}
+
+/**
+ * The team's usage over a range, bucket by bucket, from the rollups only: requests, errors by
+ * class, tokens, cost, cache hit rate and latency percentiles (from the merged sketches). With a
+ * gateway id, that gateway's alone.
+ */
+export async function getAnalyticsSeries({
+  ctx,
+  teamId,
+  gatewayId,
+  range,
+}: {
+  ctx: ServiceContext;
+  teamId: string;
+  gatewayId?: string;
+  range: AnalyticsRange;
+}): Promise<AnalyticsSeries> {
+  await requireRole(ctx, teamId, "viewer");
+  const table = rollupTable(range);
+  const at = bucketOf(table, range);
+  const rows = await ctx.db
+    .select({ at, ...sums(table), ...mergedSketches(table) })
+    .from(table)
+    .where(inRange(table, range, teamId, gatewayId))
+    .groupBy(at);
+  const byBucket = new Map(rows.map((row) => [row.at.getTime(), row]));
+  const points = bucketStarts(range).map((start): AnalyticsPoint => {
+    const row = byBucket.get(start.getTime());
+    const totals = row ? pickTotals(row) : EMPTY_TOTALS;
+    return { at: start, ...totals, cacheHitRate: cacheHitRate(totals), ...latencyOf(row ?? { ttfbSketch: [], durationSketch: [] }) };
+  });
+  const totals = rows.map(pickTotals).reduce(addTotals, EMPTY_TOTALS);
+  const latency = latencyOf({ ttfbSketch: mergeAll(rows.map((row) => row.ttfbSketch)), durationSketch: mergeAll(rows.map((row) => row.durationSketch)) });
+  return { range, totals: { ...totals, ...latency, cacheHitRate: cacheHitRate(totals) }, points };
+}
+
+function pickTotals(row: UsageTotals): UsageTotals {
+  return addTotals(EMPTY_TOTALS, row);
+}
