@@ -13,4 +13,6 @@ DELETE FROM "request_log_payloads" WHERE "created_at" IS NULL;--> statement-brea
 ALTER TABLE "request_log_payloads" ALTER COLUMN "created_at" SET NOT NULL;--> statement-breakpoint
 ALTER TABLE "request_log_payloads" DROP CONSTRAINT "request_log_payloads_pkey";--> statement-breakpoint
 ALTER TABLE "request_log_payloads" ADD CONSTRAINT "request_log_payloads_log_id_created_at_pk" PRIMARY KEY("log_id","created_at");--> statement-breakpoint
-ALTER TABLE "gateway_log_counts" ADD CONSTRAINT "gateway_log_counts_gateway_id_gateways_id_fk" FOREIGN KEY ("gateway_id") REFERENCES "public"."gateways"("id") ON DELETE cascade ON UPDATE no action;
+ALTER TABLE "gateway_log_counts" ADD CONSTRAINT "gateway_log_counts_gateway_id_gateways_id_fk" FOREIGN KEY ("gateway_id") REFERENCES "public"."gateways"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "request_logs_team_time_idx" ON "request_logs" USING btree ("team_id","created_at");--> statement-breakpoint
+CREATE INDEX "request_logs_metadata_idx" ON "request_logs" USING gin ("metadata" jsonb_path_ops);

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
 import type { DlpOutcome } from "@/lib/dlp/types";
 import type { GuardrailOutcome } from "@/lib/guardrails/types";
@@ -77,6 +78,10 @@ export const requestLogs = pgTable(
     index("request_logs_gateway_time_idx").on(t.teamId, t.gatewayId, t.createdAt),
     // The log detail's other attempts of the same request.
     index("request_logs_request_idx").on(t.teamId, t.requestId),
+    // The team-wide log list (refusals included), its count, export and live tail, newest first.
+    index("request_logs_team_time_idx").on(t.teamId, t.createdAt),
+    // Metadata filters and the `key=value` search: jsonb containment (@>).
+    index("request_logs_metadata_idx").using("gin", sql`${t.metadata} jsonb_path_ops`),
   ],
 );
 

@@ -57,6 +57,12 @@ export interface Exchange {
   options: GatewayOptions | undefined;
   provider: string | null;
   model: string | null;
+  /**
+   * The provider and model as the request body named them, before they were looked up: what a
+   * refused request's row shows. Kept apart from `provider`, which labels metrics and headers and
+   * so holds only providers that exist.
+   */
+  named?: { provider: string; model: string };
   stream: boolean;
   /** The body as the client sent it. */
   requestBody: Uint8Array | undefined;

@@ -54,4 +54,12 @@ describe("recordExchange", () => {
     expect(event.log).toMatchObject({ requestBytes: 0, responseBytes: null });
     expect(event.payload).toMatchObject({ requestBody: null, requestBinaryType: null });
   });
+
+  it("records the provider and model a refused request named, though neither was found", () => {
+    const exchange = exchangeWith(undefined, "application/json");
+    exchange.provider = null;
+    exchange.named = { provider: "nosuchprovider", model: "foo" };
+    const event = recorded(exchange, { statusCode: 400, responseHeaders: {} });
+    expect(event.log).toMatchObject({ provider: "nosuchprovider", model: "foo", success: false });
+  });
 });

@@ -69,6 +69,8 @@ async function serveChatModel(ctx: SurfaceContext, ingress: WireFormat, body: Js
 async function planChat(ctx: SurfaceContext, ingress: WireFormat, body: JsonObject): Promise<RequestPlan> {
   const { exchange, access } = ctx;
   const { provider, model } = parseModelName(body.model);
+  // Logged as named even when refused below (`nosuchprovider/foo`): the row says what was asked for.
+  exchange.named = { provider, model };
   const target = await findProvider(provider, access.team.id, ctx.directory);
   if (!target) throw invalidProvider(provider);
   exchange.provider = target.slug;

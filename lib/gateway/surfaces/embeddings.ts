@@ -27,6 +27,8 @@ export async function serveEmbeddings(ctx: SurfaceContext): Promise<GatewayRespo
   exchange.requestBody = await req.readBody(ctx.maxBodyBytes);
   const body = parseJsonObject(exchange.requestBody);
   const { provider, model } = parseModelName(body.model);
+  // Logged as named even when refused below, as on the chat surfaces.
+  exchange.named = { provider, model };
   const target = await findProvider(provider, access.team.id, ctx.directory);
   if (!target) throw invalidProvider(provider);
   exchange.provider = target.slug;

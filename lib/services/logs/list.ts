@@ -1,34 +1,41 @@
-import { and, desc, eq, getTableColumns, gte, lt, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import { requestLogs, type RequestLog } from "@/db/schema";
+import { gateways, gatewayTokens, requestLogs, type RequestLog } from "@/db/schema";
 import type { ServiceContext } from "../context";
 import { InvalidInputError } from "../errors";
 import { findGateway } from "../gateways/get";
 import { requireRole } from "../roles";
 import { parseInput } from "../validation";
+import { logConditions, type LogQuery, type LogScope } from "./query";
 
 export const LOG_PAGE_SIZE = 50;
+/** Counting stops here: past it a list says "more than 10,000", and page numbers end. */
+export const LOG_COUNT_LIMIT = 10_000;
 
-export type LogListRow = Omit<RequestLog, "teamId" | "userAgent">;
+export type LogListRow = Omit<RequestLog, "teamId" | "userAgent"> & {
+  /** The gateway token's name; null without a token, or for one deleted since. */
+  tokenName: string | null;
+  /** Null for a refusal before a gateway was found, or a gateway deleted since. */
+  gatewaySlug: string | null;
+};
 
-export interface LogFilters {
-  status?: "success" | "error";
-  provider?: string;
-  model?: string;
-  /** Inclusive lower bound of created_at. */
-  from?: Date;
-  /** Exclusive upper bound of created_at. */
-  to?: Date;
-}
+export const LOG_ORDER_KEYS = ["created_at", "provider", "model", "success", "cached"] as const;
+export type LogOrderKey = (typeof LOG_ORDER_KEYS)[number];
+
+const ORDER_COLUMNS = {
+  created_at: requestLogs.createdAt,
+  provider: requestLogs.provider,
+  model: requestLogs.model,
+  success: requestLogs.success,
+  cached: requestLogs.cached,
+} as const;
 
 const input = z.object({
-  status: z.enum(["success", "error"]).optional(),
-  provider: z.string().trim().min(1).max(200).optional(),
-  model: z.string().trim().min(1).max(200).optional(),
-  from: z.date().optional(),
-  to: z.date().optional(),
   limit: z.int().min(1).max(200).default(LOG_PAGE_SIZE),
+  page: z.int().min(1).max(1_000_000).optional(),
   cursor: z.string().max(200).optional(),
+  orderBy: z.enum(LOG_ORDER_KEYS).default("created_at"),
+  direction: z.enum(["asc", "desc"]).default("desc"),
 });
 
 /** The position after the last row of a page: its created_at (ISO, ms) and id, base64url. */
@@ -36,54 +43,110 @@ export function encodeLogCursor(row: Pick<RequestLog, "createdAt" | "id">): stri
   return Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString("base64url");
 }
 
-function decodeLogCursor(cursor: string): { createdAt: Date; id: string } {
+export function decodeLogCursor(cursor: string): { createdAt: Date; id: string } {
   const [iso, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
   const createdAt = new Date(iso ?? "");
   if (!id || Number.isNaN(createdAt.getTime())) throw new InvalidInputError("cursor: not a cursor this list returned");
   return { createdAt, id };
 }
 
+/** Rows after a cursor, newest first: the (created_at, id) keyset. */
+export function afterCursor(cursor: { createdAt: Date; id: string }): SQL {
+  return sql`(${requestLogs.createdAt}, ${requestLogs.id}) < (${cursor.createdAt.toISOString()}::timestamptz, ${cursor.id})`;
+}
+
+/** The team's logs, or one gateway's by slug; checks the role. */
+export async function resolveLogScope(ctx: ServiceContext, teamId: string, gatewaySlug: string | undefined, role: "viewer" | "member" | "admin" = "viewer"): Promise<LogScope> {
+  await requireRole(ctx, teamId, role);
+  if (gatewaySlug === undefined) return { teamId };
+  const gateway = await findGateway(ctx.db, teamId, gatewaySlug);
+  return { teamId, gatewayId: gateway.id };
+}
+
+/** What a list row carries: the row without its team and agent, with its token's name and gateway's slug. */
+export function selectLogRows(ctx: ServiceContext, teamId: string) {
+  // teamId and userAgent are left out: the caller knows the team, and the detail page shows the agent.
+  const { teamId: _teamId, userAgent: _userAgent, ...columns } = getTableColumns(requestLogs);
+  return ctx.db
+    .select({ ...columns, tokenName: gatewayTokens.name, gatewaySlug: gateways.slug })
+    .from(requestLogs)
+    .leftJoin(gatewayTokens, and(eq(gatewayTokens.id, requestLogs.tokenId), eq(gatewayTokens.teamId, teamId)))
+    .leftJoin(gateways, and(eq(gateways.id, requestLogs.gatewayId), eq(gateways.teamId, teamId)));
+}
+
 /**
- * One page of a gateway's request logs, newest first. Keyset pagination on (created_at, id): a page
- * costs the same however deep it is, and rows written meanwhile do not shift later pages. The
- * filters narrow the (team_id, gateway_id, created_at) index scan (request_logs_gateway_time_idx).
+ * One page of a team's request logs (or one gateway's), newest first unless ordered otherwise.
+ * `cursor` pages by the (created_at, id) keyset: the cost of a page does not grow with its depth.
+ * `page` jumps (an offset), up to LOG_COUNT_LIMIT rows deep. Every query leads with team_id and
+ * created_at, which request_logs_team_time_idx and request_logs_gateway_time_idx serve.
  */
 export async function listRequestLogs({
   ctx,
   teamId,
   gatewaySlug,
+  query = { filters: [] },
   ...raw
 }: {
   ctx: ServiceContext;
   teamId: string;
-  gatewaySlug: string;
+  gatewaySlug?: string;
+  query?: LogQuery;
   limit?: number;
+  page?: number;
   cursor?: string;
-} & LogFilters): Promise<{ logs: LogListRow[]; nextCursor: string | null }> {
-  const { status, provider, model, from, to, limit, cursor } = parseInput(input, raw);
-  await requireRole(ctx, teamId, "viewer");
-  const gateway = await findGateway(ctx.db, teamId, gatewaySlug);
+  orderBy?: LogOrderKey;
+  direction?: "asc" | "desc";
+}): Promise<{ logs: LogListRow[]; nextCursor: string | null }> {
+  const { limit, page, cursor, orderBy, direction } = parseInput(input, raw);
+  const keyset = orderBy === "created_at" && direction === "desc";
+  if (cursor && !keyset) throw new InvalidInputError("cursor: only the newest-first order pages by cursor; use page");
+  if (page !== undefined && (page - 1) * limit >= LOG_COUNT_LIMIT) throw new InvalidInputError(`page: pages go ${LOG_COUNT_LIMIT.toLocaleString("en-US")} rows deep; narrow the filters to see older rows`);
+  const scope = await resolveLogScope(ctx, teamId, gatewaySlug);
+  const where = logConditions(scope, query);
+  if (cursor) where.push(afterCursor(decodeLogCursor(cursor)));
 
-  const where: SQL[] = [eq(requestLogs.teamId, teamId), eq(requestLogs.gatewayId, gateway.id)];
-  if (status) where.push(eq(requestLogs.success, status === "success"));
-  if (provider) where.push(eq(requestLogs.provider, provider));
-  if (model) where.push(eq(requestLogs.model, model));
-  if (from) where.push(gte(requestLogs.createdAt, from));
-  if (to) where.push(lt(requestLogs.createdAt, to));
-  if (cursor) {
-    const after = decodeLogCursor(cursor);
-    where.push(sql`(${requestLogs.createdAt}, ${requestLogs.id}) < (${after.createdAt.toISOString()}::timestamptz, ${after.id})`);
-  }
-
-  // teamId and userAgent are left out: the caller knows the team, and the detail page shows the agent.
-  const { teamId: _teamId, userAgent: _userAgent, ...columns } = getTableColumns(requestLogs);
-  const rows = await ctx.db
-    .select(columns)
-    .from(requestLogs)
+  const order = direction === "asc" ? asc : desc;
+  const rows = await selectLogRows(ctx, teamId)
     .where(and(...where))
-    .orderBy(desc(requestLogs.createdAt), desc(requestLogs.id))
-    .limit(limit + 1);
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
-  return { logs: page, nextCursor: rows.length > limit && last ? encodeLogCursor(last) : null };
+    .orderBy(...(orderBy === "created_at" ? [] : [order(ORDER_COLUMNS[orderBy])]), order(requestLogs.createdAt), order(requestLogs.id))
+    .limit(limit + 1)
+    .offset(page === undefined ? 0 : (page - 1) * limit);
+  const logs = rows.slice(0, limit);
+  const last = logs.at(-1);
+  return { logs, nextCursor: keyset && rows.length > limit && last ? encodeLogCursor(last) : null };
+}
+
+export interface LogCount {
+  /** Exact when `more` is false; else LOG_COUNT_LIMIT. */
+  count: number;
+  /** More rows match than were counted. */
+  more: boolean;
+}
+
+/** How many rows match, counted up to LOG_COUNT_LIMIT: exact when that is cheap, else an honest "more than". */
+export async function countRequestLogs({
+  ctx,
+  teamId,
+  gatewaySlug,
+  query,
+}: {
+  ctx: ServiceContext;
+  teamId: string;
+  gatewaySlug?: string;
+  query: LogQuery;
+}): Promise<LogCount> {
+  const scope = await resolveLogScope(ctx, teamId, gatewaySlug);
+  return countInScope(ctx, scope, query);
+}
+
+export async function countInScope(ctx: ServiceContext, scope: LogScope, query: LogQuery): Promise<LogCount> {
+  const capped = ctx.db
+    .select({ one: sql`1` })
+    .from(requestLogs)
+    .where(and(...logConditions(scope, query)))
+    .limit(LOG_COUNT_LIMIT + 1)
+    .as("capped");
+  const [row] = await ctx.db.select({ count: sql<number>`count(*)::int` }).from(capped);
+  const count = Number(row?.count ?? 0);
+  return count > LOG_COUNT_LIMIT ? { count: LOG_COUNT_LIMIT, more: true } : { count, more: false };
 }

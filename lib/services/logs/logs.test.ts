@@ -11,6 +11,7 @@ import { newTeam, openTestDatabase, operatorOf, userContext } from "../test-help
 import { listLogFacets } from "./facets";
 import { getRequestLog } from "./get";
 import { listRequestLogs } from "./list";
+import type { LogFilter, LogQuery } from "./query";
 import { addProviderKey } from "../provider-keys/add";
 import { removeProviderKey } from "../provider-keys/remove";
 
@@ -85,18 +86,21 @@ describe("listRequestLogs", () => {
   it("filters by status, provider, model and date range", async () => {
     const { team } = await teamWithLogs(30);
     const ctx = await viewerOf(team);
-    const list = (filters: Parameters<typeof listRequestLogs>[0] extends infer P ? Partial<P> : never) =>
-      listRequestLogs({ ctx, teamId: team.id, gatewaySlug: "prod", limit: 200, ...filters });
+    const list = (query: Partial<LogQuery>) => listRequestLogs({ ctx, teamId: team.id, gatewaySlug: "prod", limit: 200, query: { filters: [], ...query } });
+    const eq = (key: LogFilter["key"], ...value: LogFilter["value"]): LogFilter => ({ key, operator: "eq", value });
 
-    const errors = await list({ status: "error" });
+    const errors = await list({ filters: [eq("success", false)] });
     expect(errors.logs).toHaveLength(10);
     expect(errors.logs.every((log) => !log.success && log.statusCode === 502)).toBe(true);
-    expect((await list({ status: "success" })).logs).toHaveLength(20);
+    expect((await list({ filters: [eq("success", true)] })).logs).toHaveLength(20);
+    expect((await list({ filters: [eq("status_code", 502)] })).logs).toHaveLength(10);
 
-    const groq = await list({ provider: "groq" });
+    const groq = await list({ filters: [eq("provider", "groq")] });
     expect(groq.logs).toHaveLength(15);
     expect(groq.logs.every((log) => log.provider === "groq")).toBe(true);
-    expect((await list({ model: "gpt-4o-mini", status: "error" })).logs).toHaveLength(5);
+    expect((await list({ filters: [eq("model", "gpt-4o-mini"), eq("success", false)] })).logs).toHaveLength(5);
+    expect((await list({ filters: [{ key: "model", operator: "contains", value: ["LLAMA"] }] })).logs).toHaveLength(15);
+    expect((await list({ filters: [{ key: "provider", operator: "neq", value: ["groq", "openai"] }] })).logs).toHaveLength(0);
 
     const window = await list({ from: new Date(T0 + 10_000), to: new Date(T0 + 20_000) });
     expect(window.logs.map((log) => log.createdAt.getTime() - T0)).toEqual(
@@ -135,6 +139,7 @@ describe("listLogFacets", () => {
     expect(await listLogFacets({ ctx: await viewerOf(team), teamId: team.id, gatewaySlug: "prod" })).toEqual({
       providers: ["groq", "openai"],
       models: ["gpt-4o-mini", "llama-3.1-8b"],
+      tokens: [],
     });
   });
 });

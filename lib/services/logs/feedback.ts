@@ -1,0 +1,50 @@
+import { and, eq } from "drizzle-orm";
+import { z } from "zod";
+import { requestLogs } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
+import type { ServiceContext } from "../context";
+import { NotFoundError } from "../errors";
+import { parseInput } from "../validation";
+import { resolveLogScope } from "./list";
+
+const input = z
+  .object({
+    feedback: z.union([z.literal(-1), z.literal(0), z.literal(1)]).optional(),
+    score: z.int().min(0).max(100).nullable().optional(),
+    metadata: z.record(z.string().max(200), z.union([z.string().max(1000), z.number(), z.boolean()])).optional(),
+  })
+  .strict();
+
+/**
+ * Cloudflare's `PATCH …/logs/{id}`: feedback (-1, 0 or 1), a score (0–100) and metadata (replaces
+ * the row's) on one log of the team or of a gateway. Members and above; audited as `logs.feedback`.
+ */
+export async function updateLogFeedback({
+  ctx,
+  teamId,
+  gatewaySlug,
+  logId,
+  ...raw
+}: {
+  ctx: ServiceContext;
+  teamId: string;
+  gatewaySlug?: string;
+  logId: string;
+  feedback?: unknown;
+  score?: unknown;
+  metadata?: unknown;
+}): Promise<{ id: string; feedback: number; score: number | null }> {
+  const changes = parseInput(input, raw);
+  const scope = await resolveLogScope(ctx, teamId, gatewaySlug, "member");
+  return ctx.db.transaction(async (tx) => {
+    const where = and(eq(requestLogs.teamId, teamId), eq(requestLogs.id, logId), scope.gatewayId ? eq(requestLogs.gatewayId, scope.gatewayId) : undefined);
+    const set = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
+    const [row] =
+      Object.keys(set).length > 0
+        ? await tx.update(requestLogs).set(set).where(where).returning({ id: requestLogs.id, feedback: requestLogs.feedback, score: requestLogs.score })
+        : await tx.select({ id: requestLogs.id, feedback: requestLogs.feedback, score: requestLogs.score }).from(requestLogs).where(where).limit(1);
+    if (!row) throw new NotFoundError(`log ${logId} not found`);
+    await recordAudit({ ...ctx, db: tx }, { teamId, action: "logs.feedback", targetType: "request_log", targetId: logId, details: set });
+    return row;
+  });
+}
