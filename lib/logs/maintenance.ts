@@ -4,6 +4,7 @@ import { errorLine } from "@/lib/error-line";
 import { deleteOldestBeyondLimits, recountLogs } from "./log-limits";
 import { ensureDayPartitions, logsArePartitioned } from "./partitions";
 import { applyRetention, type RetentionOutcome } from "./retention";
+import { MINUTE_ROLLUP_RETENTION_MS, pruneMinuteRollups } from "./rollups";
 
 /** How often the server runs the log maintenance. */
 export const MAINTENANCE_INTERVAL_MS = 10 * 60_000;
@@ -32,7 +33,7 @@ const running = new WeakSet<object>();
 
 /**
  * One round of the log tables' upkeep: day partitions created ahead, retention applied, gateways'
- * log counts refreshed and DELETE_OLDEST limits enforced. One instance at a time: on a server
+ * log counts refreshed, DELETE_OLDEST limits enforced and minute rollups past their 48 hours pruned. One instance at a time: on a server
  * database a transaction-level advisory lock, held by an otherwise idle transaction while the work
  * runs in short statements on other connections (and released if this process dies); PGlite is one
  * process's alone. Returns undefined when another run holds the lock.
@@ -57,6 +58,7 @@ async function maintain({ db }: MaintenanceHandle, now: Date, batch: number): Pr
   const retention = await applyRetention(db, { partitioned, now, batch });
   await recountLogs(db, new Date(now.getTime() - RECOUNT_EVERY_MS));
   const deletedBeyondLimits = await deleteOldestBeyondLimits(db, batch);
+  await pruneMinuteRollups(db, new Date(now.getTime() - MINUTE_ROLLUP_RETENTION_MS));
   return { partitionsCreated, retention, deletedBeyondLimits };
 }
 
