@@ -116,7 +116,7 @@ function lastUses(logs: NewRequestLog[]) {
  * `npm run bench:profile`), and it ran into the 65,535-parameter limit at about 2,400 rows.
  * Keys are the SQL column names; absent values take the column's literal default.
  */
-function expandJson(table: PgTable, rows: object[]) {
+export function expandJson(table: PgTable, rows: object[]) {
   const columns = Object.entries(getTableColumns(table));
   const records = rows.map((row) => {
     const record: Record<string, unknown> = {};
