@@ -30,7 +30,7 @@ const RUNS = 30;
 /** The target for both pages on the Postgres server. */
 export const DASHBOARD_TARGET_MS = 500;
 const POSTGRES_ROWS = 10_000_000;
-const PGLITE_ROWS = Number(process.env.BENCH_PGLITE_LOG_ROWS ?? 1_000_000);
+const PGLITE_ROWS = Number(process.env.BENCH_PGLITE_LOG_ROWS ?? 200_000);
 const SEED_DAYS = 30;
 
 export interface DashboardCase {
