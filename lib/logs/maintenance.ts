@@ -33,10 +33,11 @@ const running = new WeakSet<object>();
 
 /**
  * One round of the log tables' upkeep: day partitions created ahead, retention applied, gateways'
- * log counts refreshed, DELETE_OLDEST limits enforced and minute rollups past their 48 hours pruned. One instance at a time: on a server
- * database a transaction-level advisory lock, held by an otherwise idle transaction while the work
- * runs in short statements on other connections (and released if this process dies); PGlite is one
- * process's alone. Returns undefined when another run holds the lock.
+ * log counts refreshed, DELETE_OLDEST limits enforced, minute rollups past their 48 hours pruned.
+ * One instance at a time: on a server database a transaction-level advisory lock, held by an
+ * otherwise idle transaction while the work runs in short statements on other connections (and
+ * released if this process dies); PGlite is one process's alone. Returns undefined when another
+ * run holds the lock.
  */
 export async function runLogMaintenance(handle: MaintenanceHandle, { now = new Date(), batch = DELETE_BATCH }: { now?: Date; batch?: number } = {}): Promise<MaintenanceOutcome | undefined> {
   if (running.has(handle.db)) return undefined;
