@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { database, openDatabase } from "@/db/client";
 import { config, type Config } from "@/lib/config";
 import { errorLine } from "@/lib/error-line";
+import { startLogMaintenance } from "@/lib/logs/maintenance";
 import { MethodNotAllowedError, renderOpenAiError, type GatewayError } from "@/lib/gateway/errors";
 import { isGatewayPath } from "@/lib/gateway/paths";
 import { processGateway, processMetrics, shutdownGateway } from "@/lib/gateway/process";
@@ -185,12 +186,15 @@ async function serveProcess(cfg: Config): Promise<void> {
   const worker = cluster.isWorker;
   const handle = await database();
   const started = startServer({ port: cfg.port });
+  // Every worker runs it; the lock inside lets one instance at a time do the work.
+  const maintenance = startLogMaintenance(handle);
   onStopSignals(
     (reason) => {
       // In a cluster the primary reports the shutdown once for every worker.
       if (!worker) console.log(`${reason} received: finishing in-flight requests, flushing logs…`);
       started
         .then((running) => running.close())
+        .then(() => maintenance.stop())
         .then(() => handle.close())
         .then(
           () => process.exit(0),

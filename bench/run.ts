@@ -2,7 +2,8 @@
  * `npm run bench`: starts the fake upstream, the raw proxy, Switchyard's production server (on the
  * embedded PGlite and on a Postgres server) and Portkey's open-source gateway, drives each with
  * the same load from two load generators (autocannon and wrk), and writes bench/RESULTS.md with
- * the performance targets table first. `npm run bench -- --quick` shortens every phase and opens fewer
+ * the performance targets table first, and the dashboard's pages over 10 million seeded log rows
+ * (bench/dashboard.ts). `npm run bench -- --quick` shortens every phase and opens fewer
  * streams (for trying the harness, not for quoting).
  */
 import { execFileSync, fork, spawn, type ChildProcess } from "node:child_process";
@@ -11,6 +12,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import os from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { dashboardFigures, dashboardSection, dashboardTargets } from "./dashboard";
 import { chatBody, latency, streams, throughput, type Latency, type Streams, type Target, type Throughput } from "./load";
 import { childPids, cpuSeconds, machineBusySeconds, peakRssMb, pidsNamed, rssMb, waitFor, watchRss } from "./proc";
 import { ensureWrk, wrkThroughput } from "./wrk";
@@ -706,6 +708,13 @@ async function main() {
     for (const s of coreShares) out(`| ${s.label} | ${groupNames.map((g) => fmt(s.cores.get(g))).join(" | ")} |`);
   }
 
+  // The dashboard's pages over millions of seeded log rows (bench/dashboard.ts; the seed is made once and reused).
+  const dashboard = onlySurfaces ? [] : await dashboardFigures((line) => console.log(line));
+  if (dashboard.length > 0) {
+    out();
+    for (const line of dashboardSection(dashboard).trimEnd().split("\n")) out(line);
+  }
+
   // The targets, from the figures above.
   const targets: string[] = [];
   const target = (what: string, measured: string, verdict: string) => targets.push(`| ${what} | ${measured} | ${verdict} |`);
@@ -797,6 +806,8 @@ async function main() {
       "reported",
     );
   }
+
+  targets.push(...dashboardTargets(dashboard));
 
   console.log();
   console.log("## Performance targets");

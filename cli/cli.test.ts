@@ -276,4 +276,12 @@ describe("switchyard CLI", { timeout: 180_000 }, () => {
     expect(switchyard(["budget", "remove", "limits", budget.id]).stdout).toBe(`removed budget ${budget.id} "daily"\n`);
     expect(switchyard(["budget", "list", "limits", "--json"]).stdout).toBe("[]\n");
   });
+
+  it("sets and clears a team's log retention, and refuses a bad one naming the flag's field", () => {
+    expect(switchyard(["team", "create", "retain"]).status).toBe(0);
+    expect(switchyard(["team", "update", "retain", "--log-retention-days", "30"])).toMatchObject({ status: 0, stdout: "team retain keeps request logs for 30 days\n" });
+    expect(JSON.parse(switchyard(["team", "update", "retain", "--no-log-retention-days", "--json"]).stdout)).toMatchObject({ slug: "retain", logRetentionDays: null });
+    expect(switchyard(["team", "update", "retain", "--log-retention-days", "0"])).toMatchObject({ status: 1, stderr: expect.stringContaining("logRetentionDays: must be a whole number from 1 to 3650") });
+    expect(switchyard(["team", "update", "retain"])).toMatchObject({ status: 2, stderr: expect.stringContaining("nothing to change") });
+  });
 });

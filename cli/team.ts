@@ -3,7 +3,8 @@ import { roles } from "@/db/schema";
 import { addMember } from "@/lib/services/memberships/add";
 import { createTeam } from "@/lib/services/teams/create";
 import { setDisplayPrecision } from "@/lib/services/teams/display-precision";
-import { operatorContext, print, teamContext } from "./shared";
+import { setLogRetention } from "@/lib/services/teams/set-log-retention";
+import { integer, operatorContext, print, teamContext } from "./shared";
 
 export function registerTeamCommands(program: Command): void {
   const team = program.command("team").description("create teams and manage who belongs to them");
@@ -34,10 +35,24 @@ export function registerTeamCommands(program: Command): void {
     .command("update")
     .description("change a team's settings")
     .argument("<team>", "team slug")
-    .requiredOption("--display-precision <places>", "decimal places the dashboard shows dollar amounts with (2–6)")
-    .action(async (teamSlug: string, options: { displayPrecision: string }, command: Command) => {
+    .option("--display-precision <places>", "decimal places the dashboard shows dollar amounts with (2–6)")
+    .option("--log-retention-days <days>", "delete request logs older than this many days (1–3650)", integer)
+    .option("--no-log-retention-days", "keep request logs (until a gateway's log limit removes them)")
+    .action(async (teamSlug: string, options: { displayPrecision?: string; logRetentionDays?: number | false }, command: Command) => {
+      if (options.displayPrecision === undefined && options.logRetentionDays === undefined) {
+        command.error("error: nothing to change: give --display-precision <places>, --log-retention-days <days> or --no-log-retention-days");
+      }
       const { ctx, team } = await teamContext(teamSlug);
-      const updated = await setDisplayPrecision({ ctx, teamId: team.id, displayPrecision: options.displayPrecision });
-      print(command, updated, () => [`team ${updated.slug} shows money with ${updated.displayPrecision} decimal places`]);
+      let updated = team;
+      const lines: string[] = [];
+      if (options.displayPrecision !== undefined) {
+        updated = await setDisplayPrecision({ ctx, teamId: team.id, displayPrecision: options.displayPrecision });
+        lines.push(`team ${updated.slug} shows money with ${updated.displayPrecision} decimal places`);
+      }
+      if (options.logRetentionDays !== undefined) {
+        updated = await setLogRetention({ ctx, teamId: team.id, logRetentionDays: options.logRetentionDays === false ? null : options.logRetentionDays });
+        lines.push(updated.logRetentionDays === null ? `team ${updated.slug} keeps its request logs` : `team ${updated.slug} keeps request logs for ${updated.logRetentionDays} days`);
+      }
+      print(command, updated, () => lines);
     });
 }

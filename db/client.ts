@@ -14,6 +14,13 @@ import type { RemotePglite } from "./pglite/remote-pglite";
 import * as schema from "./schema";
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
+/** A transaction's handle, as `db.transaction` passes it. */
+export type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
+
+/** The rows of `execute`, whichever driver ran it (node-postgres, Neon and PGlite all answer `{ rows }`). */
+export function rowsOf<T>(result: unknown): T[] {
+  return (result as { rows: T[] }).rows;
+}
 
 export interface DatabaseHandle {
   db: Database;
@@ -128,7 +135,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
       return {
         db: db as unknown as Database,
         driver: "postgres",
-        migrate: () => migrate(db, { migrationsFolder }),
+        migrate: () => migrateServer(db as unknown as Database, () => migrate(db, { migrationsFolder })),
         writeLogs: (events) => logWriter.write(events),
         close: async () => {
           await logWriter.close();
@@ -148,7 +155,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
       return {
         db: db as unknown as Database,
         driver: "neon",
-        migrate: () => migrate(db, { migrationsFolder }),
+        migrate: () => migrateServer(db as unknown as Database, () => migrate(db, { migrationsFolder })),
         writeLogs: (events) => logWriter.write(events),
         close: async () => {
           await logWriter.close();
@@ -160,6 +167,16 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
 }
 
 const CONNECT_TIMEOUT_MS = 10_000;
+
+/**
+ * A server database's migrations, then the step drizzle's migrations cannot take: partitioning the
+ * log tables by day (lib/logs/partitions.ts), which PGlite's plain tables go without.
+ */
+async function migrateServer(db: Database, runMigrations: () => Promise<void>): Promise<void> {
+  await runMigrations();
+  const { partitionLogTables } = await import("@/lib/logs/partitions");
+  await partitionLogTables(db);
+}
 
 /**
  * A pooled connection the server closes (restart, failover, `pg_terminate_backend`) emits "error":

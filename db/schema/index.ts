@@ -23,3 +23,4 @@ export * from "./route-versions";
 export * from "./route-deployments";
 export * from "./audit-events";
 export * from "./user-sessions";
+export * from "./gateway-log-counts";

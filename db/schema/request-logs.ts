@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, boolean, index, integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
 import type { DlpOutcome } from "@/lib/dlp/types";
 import type { GuardrailOutcome } from "@/lib/guardrails/types";
 import type { RouteTrace } from "@/lib/routes/types";
@@ -11,8 +11,8 @@ import type { RouteTrace } from "@/lib/routes/types";
 export const requestLogs = pgTable(
   "request_logs",
   {
-    /** UUIDv7, returned to the client as `cf-aig-log-id`. */
-    id: text("id").primaryKey(),
+    /** UUIDv7, returned to the client as `cf-aig-log-id`; unique, though the key is (id, created_at). */
+    id: text("id").notNull(),
     /**
      * `cf-aig-request-id`: shared by every row of one client request (each retry, each Universal
      * step); the first attempt's row has id = request id. Null for rows from before it was recorded.
@@ -70,8 +70,11 @@ export const requestLogs = pgTable(
     score: integer("score"),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
   },
-  // Serves the per-gateway log list, newest first.
   (t) => [
+    // On a Postgres server the table is partitioned by day of created_at (lib/logs/partitions.ts),
+    // and a partitioned table's unique keys must hold its partition key.
+    primaryKey({ columns: [t.id, t.createdAt] }),
+    // Serves the per-gateway log list, newest first.
     index("request_logs_gateway_time_idx").on(t.teamId, t.gatewayId, t.createdAt),
     // The log detail's other attempts of the same request.
     index("request_logs_request_idx").on(t.teamId, t.requestId),

@@ -1,11 +1,10 @@
 import { sql } from "drizzle-orm";
-import type { Database } from "@/db/client";
+import { rowsOf, type Database, type Transaction } from "@/db/client";
 import type { ReservedCharge } from "@/db/schema";
 import { uuidv7 } from "@/lib/ids";
 import type { CounterCheck, CounterState, CounterStore, ReserveOutcome } from "./store";
 import { counterExpiresAt, counterState, placeChecks, Upkeep, type PlacedCheck } from "./store-upkeep";
 
-type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
 type Executor = Database | Transaction;
 
 export interface PostgresCounterStoreOptions {
@@ -315,9 +314,4 @@ export async function readCounts(db: Executor, slots: readonly CounterSlot[], wh
   );
   for (const row of rows) counts.set(slotKey({ counter: row.counter, windowStart: Number(row.window_start) }), Number(row.n));
   return counts;
-}
-
-/** The rows of `execute`, whichever driver ran it (node-postgres and PGlite both answer `{ rows }`). */
-function rowsOf<T>(result: unknown): T[] {
-  return (result as { rows: T[] }).rows;
 }

@@ -1,5 +1,4 @@
 import { describeDatabaseError, isTransientDatabaseError } from "@/db/client";
-import type { NewRequestLogPayload } from "@/db/schema";
 import type { LogEvent, LogSink } from "./types";
 import { withoutDetails } from "./writer";
 
@@ -229,7 +228,7 @@ export class LogQueue implements LogSink {
 }
 
 /** Approximate bytes a payload holds in memory: its strings' lengths. */
-function payloadSize(payload: NewRequestLogPayload): number {
+function payloadSize(payload: NonNullable<LogEvent["payload"]>): number {
   let size = (payload.requestBody?.length ?? 0) + (payload.responseBody?.length ?? 0);
   for (const headers of [payload.requestHeaders, payload.responseHeaders]) {
     if (!headers) continue;

@@ -1,9 +1,9 @@
 import type { NewRequestLog, NewRequestLogPayload } from "@/db/schema";
 
-/** One request's log row and, unless payload collection is off, its bodies. */
+/** One request's log row and, unless payload collection is off, its bodies (stored with the row's `createdAt`). */
 export interface LogEvent {
   log: NewRequestLog;
-  payload?: NewRequestLogPayload;
+  payload?: Omit<NewRequestLogPayload, "createdAt">;
 }
 
 /** Where the gateway hands finished requests; never awaited on the request path. */

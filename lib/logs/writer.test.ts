@@ -94,7 +94,7 @@ describe.each(testDatabases())("writeLogBatch on $name", (database) => {
     expect(stored.some((r) => r.gateway_id === "" && r.provider === "" && r.model === "")).toBe(true);
 
     const [payload] = await handle.db.select().from(requestLogPayloads).where(sql`${requestLogPayloads.logId} = 'log-2'`);
-    expect(payload).toEqual({ providerRequestBody: null, requestBinaryType: null, responseBinaryType: null, ...events[2]!.payload });
+    expect(payload).toEqual({ providerRequestBody: null, requestBinaryType: null, responseBinaryType: null, ...events[2]!.payload, createdAt: events[2]!.log.createdAt });
   });
 
   it("adds a second batch in the same hour onto the existing rollups", async () => {

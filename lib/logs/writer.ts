@@ -3,6 +3,7 @@ import type { PgTable } from "drizzle-orm/pg-core";
 import { describeDatabaseError, type Database } from "@/db/client";
 import { gatewayTokens, operatorKeys, providerKeys, requestLogPayloads, requestLogs, type NewRequestLog } from "@/db/schema";
 import { InternalCode } from "@/lib/gateway/errors";
+import { applyLogLimits, countLoggedRows } from "./log-limits";
 import { ROLLUP_LEVELS, rollupRows, upsertRollups } from "./rollups";
 import { safeJson } from "./safe-text";
 import type { LogEvent } from "./types";
@@ -17,17 +18,24 @@ export async function writeLogBatch(db: Database, events: LogEvent[]): Promise<v
   if (events.length === 0) return;
   const safeEvents = events.map((event) => ({ log: safeJson(event.log), payload: event.payload && safeJson(event.payload) }));
   await db.transaction(async (tx) => {
-    // A commit whose acknowledgement was lost with the connection is written again by the queue's
-    // retry: rows already stored are skipped, and only the rows inserted now count in the rollups.
-    const inserted = await tx.execute(sql`
-      insert into ${requestLogs} ${expandJson(requestLogs, safeEvents.map((event) => event.log))}
-      on conflict (id) do nothing returning id`);
-    const insertedIds = new Set((inserted as unknown as { rows: Array<{ id: string }> }).rows.map((row) => row.id));
-    if (insertedIds.size === 0) return;
-    const written = safeEvents.filter((event) => insertedIds.has(event.log.id));
-    const logs = written.map((event) => event.log);
-    const payloads = written.flatMap((event) => (event.payload ? [event.payload] : []));
+    const { stored, stopped } = await applyLogLimits(tx, safeEvents);
+    let written: typeof safeEvents = [];
+    if (stored.length > 0) {
+      // A commit whose acknowledgement was lost with the connection is written again by the queue's
+      // retry: rows already stored are skipped, and only the rows inserted now count in the rollups.
+      // The key holds created_at: on a Postgres server the table is partitioned by it.
+      const inserted = await tx.execute(sql`
+        insert into ${requestLogs} ${expandJson(requestLogs, stored.map((event) => event.log))}
+        on conflict (id, created_at) do nothing returning id`);
+      const insertedIds = new Set((inserted as unknown as { rows: Array<{ id: string }> }).rows.map((row) => row.id));
+      if (insertedIds.size === 0) return;
+      written = stored.filter((event) => insertedIds.has(event.log.id));
+    }
+    const payloads = written.flatMap((event) => (event.payload ? [{ ...event.payload, createdAt: event.log.createdAt }] : []));
     if (payloads.length > 0) await tx.execute(sql`insert into ${requestLogPayloads} ${expandJson(requestLogPayloads, payloads)}`);
+    await countLoggedRows(tx, written.map((event) => event.log));
+    // Requests whose rows a gateway's log limit kept out were served all the same: they count.
+    const logs = [...written, ...stopped].map((event) => event.log);
     for (const { table, bucketMs } of ROLLUP_LEVELS) await tx.execute(upsertRollups(table, expandJson(table, rollupRows(logs, bucketMs))));
     const { tokens, keys, operatorKeyUses } = lastUses(logs);
     if (tokens.length > 0) {
@@ -108,7 +116,7 @@ function lastUses(logs: NewRequestLog[]) {
  * `npm run bench:profile`), and it ran into the 65,535-parameter limit at about 2,400 rows.
  * Keys are the SQL column names; absent values take the column's literal default.
  */
-function expandJson(table: PgTable, rows: object[]) {
+export function expandJson(table: PgTable, rows: object[]) {
   const columns = Object.entries(getTableColumns(table));
   const records = rows.map((row) => {
     const record: Record<string, unknown> = {};

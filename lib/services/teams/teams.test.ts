@@ -1,12 +1,13 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "@/db/client";
-import { memberships } from "@/db/schema";
-import { ConflictError, InvalidInputError, NotFoundError } from "../errors";
+import { auditEvents, memberships } from "@/db/schema";
+import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from "../errors";
 import { newTeam, openTestDatabase, operatorOf, uniqueSlug, userContext } from "../test-helpers";
 import { gatewayBaseUrls } from "./base-urls";
 import { createTeam } from "./create";
 import { getTeamBySlug } from "./get";
+import { setLogRetention } from "./set-log-retention";
 
 let handle: DatabaseHandle;
 beforeAll(async () => {
@@ -56,6 +57,31 @@ describe("getTeamBySlug", () => {
     await expect(getTeamBySlug({ ctx: outsider, slug: team.slug })).rejects.toThrow(
       new NotFoundError(`team "${team.slug}" not found`),
     );
+  });
+});
+
+describe("setLogRetention", () => {
+  it("sets and clears the retention (admins), audited with what it was", async () => {
+    const team = await newTeam(handle);
+    const admin = await userContext(handle, { team, role: "admin" });
+    expect(await setLogRetention({ ctx: admin, teamId: team.id, logRetentionDays: 30 })).toMatchObject({ logRetentionDays: 30 });
+    expect(await setLogRetention({ ctx: admin, teamId: team.id, logRetentionDays: null })).toMatchObject({ logRetentionDays: null });
+    const events = await handle.db.select().from(auditEvents).where(eq(auditEvents.teamId, team.id)).orderBy(auditEvents.id);
+    expect(events.map((event) => [event.action, event.details])).toEqual([
+      ["team.update", { logRetentionDays: { from: null, to: 30 } }],
+      ["team.update", { logRetentionDays: { from: 30, to: null } }],
+    ]);
+  });
+
+  it("refuses a member, and days out of range naming the field", async () => {
+    const team = await newTeam(handle);
+    const member = await userContext(handle, { team, role: "member" });
+    await expect(setLogRetention({ ctx: member, teamId: team.id, logRetentionDays: 7 })).rejects.toThrow(ForbiddenError);
+    for (const days of [0, 3651, 1.5]) {
+      await expect(setLogRetention({ ctx: operatorOf(handle), teamId: team.id, logRetentionDays: days })).rejects.toThrow(
+        new InvalidInputError("logRetentionDays: must be a whole number from 1 to 3650"),
+      );
+    }
   });
 });
 

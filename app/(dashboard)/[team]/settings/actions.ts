@@ -5,6 +5,7 @@ import { redirect } from "next/navigation";
 import { requireTeam } from "@/lib/auth/team";
 import { setDisplayPrecision } from "@/lib/services/teams/display-precision";
 import { renameTeam } from "@/lib/services/teams/rename";
+import { setLogRetention } from "@/lib/services/teams/set-log-retention";
 import { formError, type FormState } from "@/lib/forms/form-state";
 
 export async function renameTeamAction(teamSlug: string, _previous: FormState, form: FormData): Promise<FormState> {
@@ -32,4 +33,16 @@ export async function setDisplayPrecisionAction(teamSlug: string, _previous: For
   }
   revalidatePath("/", "layout");
   return { ok: true, message: "Saved." };
+}
+
+export async function setLogRetentionAction(teamSlug: string, _previous: FormState, form: FormData): Promise<FormState> {
+  const { ctx, team, role } = await requireTeam(teamSlug);
+  const text = String(form.get("logRetentionDays") ?? "").trim();
+  try {
+    await setLogRetention({ ctx, teamId: team.id, logRetentionDays: text === "" ? null : Number(text) });
+  } catch (error) {
+    return formError(error, { role, doing: "change how long the team keeps its logs" });
+  }
+  revalidatePath(`/${team.slug}/settings`);
+  return { ok: true, message: text === "" ? "Saved: logs are kept." : `Saved: logs older than ${text} days are deleted.` };
 }

@@ -6,8 +6,10 @@ import { requireTeam } from "@/lib/auth/team";
 import { config } from "@/lib/config";
 import { roleAtLeast } from "@/lib/services/roles";
 import { formatDate } from "@/lib/utils/format";
-import { renameTeamAction, setDisplayPrecisionAction } from "./actions";
+import { LOG_RETENTION_DAYS_MAX } from "@/lib/services/teams/set-log-retention";
+import { renameTeamAction, setDisplayPrecisionAction, setLogRetentionAction } from "./actions";
 import { DisplayForm } from "./display-form";
+import { LogRetentionForm } from "./log-retention-form";
 import { TeamForm } from "./team-form";
 
 export const metadata: Metadata = { title: "Settings" };
@@ -42,6 +44,18 @@ export default async function SettingsPage({ params }: { params: Promise<{ team:
             <CardDescription>How the dashboard shows costs and spend.</CardDescription>
           </CardHeader>
           <DisplayForm action={setDisplayPrecisionAction.bind(null, team.slug)} precision={team.displayPrecision} canEdit={canRename} />
+        </Card>
+        <Card>
+          <CardHeader>
+            <CardTitle>Log retention</CardTitle>
+            <CardDescription>How long the team&apos;s request logs are kept. Usage analytics are kept apart and stay.</CardDescription>
+          </CardHeader>
+          <LogRetentionForm
+            action={setLogRetentionAction.bind(null, team.slug)}
+            logRetentionDays={team.logRetentionDays}
+            maxDays={LOG_RETENTION_DAYS_MAX}
+            canEdit={canRename}
+          />
         </Card>
         <Card>
           <CardHeader>

@@ -17,10 +17,6 @@ import { presentMarker } from "@/lib/gateways/settings/form";
 import type { GatewaySettings } from "@/lib/services/gateways/settings";
 import type { FormState } from "@/lib/forms/form-state";
 
-/** Stored with the gateway, but the data plane of this release does not act on them yet; the form says so. */
-const NOT_ENFORCED_YET = "Saved, not enforced yet";
-const BADGES: Partial<Record<GatewaySettingName, string>> = { logManagement: NOT_ENFORCED_YET };
-
 /** Where each declared setting sits on the form: a section's rows, one control or a grid of them. */
 const FORM_SECTIONS: { title: string; rows: (GatewaySettingName | { columns: 2 | 3; fields: GatewaySettingName[] })[] }[] = [
   { title: "Authentication", rows: ["authentication", "byokOnly"] },
@@ -49,7 +45,7 @@ function errorOf(errors: Record<string, string>, name: string): string | undefin
 function SettingControl({ name, settings, errors }: { name: GatewaySettingName; settings: GatewaySettings; errors: Record<string, string> }) {
   const control = GATEWAY_SETTINGS[name].form;
   const value = settings[name];
-  const common = { name, label: control.label, hint: control.hint, badge: BADGES[name] };
+  const common = { name, label: control.label, hint: control.hint };
   const error = errorOf(errors, name);
   switch (control.kind) {
     case "switch":
