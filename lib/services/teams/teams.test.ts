@@ -66,7 +66,11 @@ describe("setLogRetention", () => {
     const admin = await userContext(handle, { team, role: "admin" });
     expect(await setLogRetention({ ctx: admin, teamId: team.id, logRetentionDays: 30 })).toMatchObject({ logRetentionDays: 30 });
     expect(await setLogRetention({ ctx: admin, teamId: team.id, logRetentionDays: null })).toMatchObject({ logRetentionDays: null });
-    const events = await handle.db.select().from(auditEvents).where(eq(auditEvents.teamId, team.id)).orderBy(auditEvents.id);
+    const events = await handle.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.teamId, team.id), eq(auditEvents.action, "team.update")))
+      .orderBy(auditEvents.id);
     expect(events.map((event) => [event.action, event.details])).toEqual([
       ["team.update", { logRetentionDays: { from: null, to: 30 } }],
       ["team.update", { logRetentionDays: { from: 30, to: null } }],
