@@ -22,3 +22,4 @@ export * from "./routes";
 export * from "./route-versions";
 export * from "./route-deployments";
 export * from "./audit-events";
+export * from "./api-tokens";

@@ -4,7 +4,7 @@ import { AuthError } from "next-auth";
 import { redirect } from "next/navigation";
 import { db } from "@/db/client";
 import type { ServiceContext } from "@/lib/services/context";
-import { ServiceError } from "@/lib/services/errors";
+import { InvalidInputError, ServiceError } from "@/lib/services/errors";
 import { acceptInvitation, acceptInvitationWithSignUp } from "@/lib/services/invitations/accept";
 import { completeFirstRun } from "@/lib/services/setup/first-run";
 import { signIn, signOut } from "./auth";
@@ -36,10 +36,10 @@ function serviceFailure(error: unknown, values: Record<string, string>): FormSta
   if (error.kind !== "invalid") return { error: capitalize(error.message), values };
   const fieldErrors: Record<string, string> = {};
   const general: string[] = [];
-  for (const part of error.message.split("; ")) {
-    const match = /^([A-Za-z]+): (.+)$/.exec(part);
-    if (match) fieldErrors[match[1]!] = capitalize(match[2]!);
-    else general.push(capitalize(part));
+  const issues = error instanceof InvalidInputError ? error.issues : [{ message: error.message }];
+  for (const issue of issues) {
+    if (issue.field) fieldErrors[issue.field] = capitalize(issue.message);
+    else general.push(capitalize(issue.message));
   }
   return { error: general.join(" ") || undefined, fieldErrors, values };
 }

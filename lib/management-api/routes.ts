@@ -68,7 +68,7 @@ function pageParam(url: URL, name: string, fallback: number, max: number): numbe
   const raw = url.searchParams.get(name);
   if (raw === null) return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1 || value > max) throw new InvalidInputError(`${name}: must be a whole number from 1 to ${max}`);
+  if (!Number.isInteger(value) || value < 1 || value > max) throw new InvalidInputError({ field: name, message: `must be a whole number from 1 to ${max}` });
   return value;
 }
 
@@ -138,7 +138,7 @@ export const listDeploymentsApi = managementApi<RouteParams>(async (call) => {
 export const deployApi = managementApi<RouteParams>(async (call) => {
   const body = await call.body();
   if (typeof body.version_id !== "string" && typeof body.version_id !== "number") {
-    throw new InvalidInputError("version_id: the id (or number) of the version to deploy");
+    throw new InvalidInputError({ field: "version_id", message: "the id (or number) of the version to deploy" });
   }
   const { deployment } = await deployRoute({ ctx: call.ctx, ...routeScope(call), version: body.version_id });
   return success(deploymentJson(deployment), { status: 201 });
@@ -148,7 +148,7 @@ export const deployApi = managementApi<RouteParams>(async (call) => {
 export const testRouteApi = managementApi<RouteParams>(async (call) => {
   const { version_id: versionId, elements, over_limit: overLimit, ...sample } = await call.body();
   if (versionId !== undefined && typeof versionId !== "string" && typeof versionId !== "number") {
-    throw new InvalidInputError("version_id: the id (or number) of the version to test");
+    throw new InvalidInputError({ field: "version_id", message: "the id (or number) of the version to test" });
   }
   const result = await testRouteRequest({
     ctx: call.ctx,

@@ -1,14 +1,22 @@
 import { z } from "zod";
-import { InvalidInputError } from "./errors";
+import { InvalidInputError, type InputIssue } from "./errors";
+
+/** zod's issues as ours, one per field: an unknown key (a strict object's) is an issue of that key's own path. */
+export function inputIssues(error: z.ZodError): InputIssue[] {
+  return error.issues.flatMap((issue): InputIssue[] => {
+    const path = issue.path.map(String);
+    if (issue.code === "unrecognized_keys") {
+      return issue.keys.map((key) => ({ field: [...path, key].join("."), message: "is not a field this accepts" }));
+    }
+    return [path.length > 0 ? { field: path.join("."), message: issue.message } : { message: issue.message }];
+  });
+}
 
 /** Parses service input, turning zod's issues into one InvalidInputError that names each bad field. */
 export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) =>
-    issue.path.length > 0 ? `${issue.path.join(".")}: ${issue.message}` : issue.message,
-  );
-  throw new InvalidInputError(problems.join("; "));
+  throw new InvalidInputError(inputIssues(result.error));
 }
 
 export const httpUrl = z
