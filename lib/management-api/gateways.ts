@@ -1,0 +1,105 @@
+import { z } from "zod";
+import type { Gateway } from "@/db/schema";
+import { config } from "@/lib/config";
+import { isCustomProviderSlug, providers } from "@/lib/providers";
+import { InvalidInputError } from "@/lib/services/errors";
+import { gatewayPatchSchema, type GatewayPatch } from "@/lib/services/gateways/content-controls";
+import { createGateway } from "@/lib/services/gateways/create";
+import { deleteGateway } from "@/lib/services/gateways/delete";
+import { getGateway } from "@/lib/services/gateways/get";
+import { listGateways } from "@/lib/services/gateways/list";
+import { gatewaySlugSchema } from "@/lib/services/gateways/settings";
+import { updateGateway } from "@/lib/services/gateways/update";
+import { apiFieldName, success } from "./envelope";
+import { managementApi } from "./handler";
+import { pageQuery, paginate } from "./pagination";
+
+/**
+ * Cloudflare's gateways API (reference §9) under /client/v4/accounts/{team}/ai-gateway/gateways:
+ * the settings the gateway services take (gatewayPatchSchema), spelled in snake_case. Our own
+ * settings (collect_log_payloads, request_timeout_ms, cache_key_metadata) sit beside Cloudflare's.
+ */
+type TeamParams = { team: string };
+type GatewayParams = TeamParams & { gateway: string };
+
+const SETTINGS = Object.keys(gatewayPatchSchema.shape) as (keyof typeof gatewayPatchSchema.shape)[];
+
+/** Cloudflare requires these on create and on PUT, a full replacement; null turns caching or rate limiting off. */
+const REQUIRED = ["cacheTtl", "cacheInvalidateOnUpdate", "collectLogs", "rateLimitingInterval", "rateLimitingLimit"] as const;
+const OFF_WHEN_NULL = new Set<string>(["cacheTtl", "rateLimitingInterval", "rateLimitingLimit"]);
+
+function apiSettingsShape(): Record<string, z.ZodType> {
+  return Object.fromEntries(
+    SETTINGS.map((name) => {
+      const optional = gatewayPatchSchema.shape[name];
+      const field = (REQUIRED as readonly string[]).includes(name) ? optional.unwrap() : optional;
+      return [apiFieldName(name), OFF_WHEN_NULL.has(name) ? field.nullable() : field];
+    }),
+  );
+}
+
+/** The body of PUT …/gateways/{id}: every required setting, any others; unknown fields are refused by name. */
+export const gatewayUpdateBodySchema = z.strictObject(apiSettingsShape());
+/** The body of POST …/gateways: the gateway's `id` and its settings. */
+export const gatewayCreateBodySchema = z.strictObject({ id: gatewaySlugSchema, ...apiSettingsShape() });
+
+/** The API's settings as the services take them. */
+function servicePatch(body: Record<string, unknown>): GatewayPatch {
+  const patch: Record<string, unknown> = {};
+  for (const name of SETTINGS) {
+    const value = body[apiFieldName(name)];
+    if (value !== undefined) patch[name] = value === null && OFF_WHEN_NULL.has(name) ? 0 : value;
+  }
+  return patch as GatewayPatch;
+}
+
+export function gatewayJson(gateway: Gateway) {
+  return {
+    id: gateway.slug,
+    is_default: gateway.isDefault,
+    ...Object.fromEntries(SETTINGS.map((name) => [apiFieldName(name), gateway[name]])),
+    created_at: gateway.createdAt.toISOString(),
+    modified_at: gateway.updatedAt.toISOString(),
+  };
+}
+
+export const gatewayListQuerySchema = pageQuery().extend({ search: z.string().trim().max(64).optional() });
+
+export const listGatewaysApi = managementApi<TeamParams>(async (call) => {
+  const { search, ...page } = call.query(gatewayListQuerySchema);
+  const all = await listGateways({ ctx: call.ctx, teamId: call.team.id });
+  const found = search ? all.filter((gateway) => gateway.slug.includes(search.toLowerCase())) : all;
+  const { items, resultInfo } = paginate(found, page);
+  return success(items.map(gatewayJson), { resultInfo });
+});
+
+export const createGatewayApi = managementApi<TeamParams>(async (call) => {
+  const { id, ...settings } = await call.input(gatewayCreateBodySchema);
+  const gateway = await createGateway({ ctx: call.ctx, teamId: call.team.id, slug: id as string, settings: servicePatch(settings) });
+  return success(gatewayJson(gateway), { status: 201 });
+});
+
+export const getGatewayApi = managementApi<GatewayParams>(async (call) =>
+  success(gatewayJson(await getGateway({ ctx: call.ctx, teamId: call.team.id, slug: call.params.gateway }))),
+);
+
+export const updateGatewayApi = managementApi<GatewayParams>(async (call) => {
+  const settings = await call.input(gatewayUpdateBodySchema);
+  const gateway = await updateGateway({ ctx: call.ctx, teamId: call.team.id, slug: call.params.gateway, settings: servicePatch(settings) });
+  return success(gatewayJson(gateway));
+});
+
+export const deleteGatewayApi = managementApi<GatewayParams>(async (call) => {
+  const gateway = await deleteGateway({ ctx: call.ctx, teamId: call.team.id, slug: call.params.gateway });
+  return success(gatewayJson(gateway));
+});
+
+/** The gateway's base URL for `provider`, as Cloudflare's `GET …/gateways/{id}/url/{provider}` answers it: a string. */
+export const gatewayUrlApi = managementApi<GatewayParams & { provider: string }>(async (call) => {
+  const { provider } = call.params;
+  if (provider !== "compat" && !providers.has(provider) && !isCustomProviderSlug(provider)) {
+    throw new InvalidInputError({ field: "provider", message: `unknown provider "${provider}"; use a provider slug, custom-{slug} or compat` });
+  }
+  const gateway = await getGateway({ ctx: call.ctx, teamId: call.team.id, slug: call.params.gateway });
+  return success(`${config().publicUrl}/v1/${call.team.slug}/${gateway.slug}/${provider}`);
+});
