@@ -1,18 +1,16 @@
-import { z } from "zod";
 import type { Gateway } from "@/db/schema";
 import { config } from "@/lib/config";
 import { isCustomProviderSlug, providers } from "@/lib/providers";
 import { InvalidInputError } from "@/lib/services/errors";
-import { gatewayPatchSchema, type GatewayPatch } from "@/lib/services/gateways/content-controls";
 import { createGateway } from "@/lib/services/gateways/create";
 import { deleteGateway } from "@/lib/services/gateways/delete";
 import { getGateway } from "@/lib/services/gateways/get";
 import { listGateways } from "@/lib/services/gateways/list";
-import { gatewaySlugSchema } from "@/lib/services/gateways/settings";
 import { updateGateway } from "@/lib/services/gateways/update";
 import { apiFieldName, success } from "./envelope";
 import { managementApi } from "./handler";
-import { pageQuery, paginate } from "./pagination";
+import { paginate } from "./pagination";
+import { gatewayCreateBodySchema, gatewayListQuerySchema, gatewayUpdateBodySchema, servicePatch, SETTINGS } from "./schemas";
 
 /**
  * Cloudflare's gateways API (reference §9) under /client/v4/accounts/{team}/ai-gateway/gateways:
@@ -21,37 +19,6 @@ import { pageQuery, paginate } from "./pagination";
  */
 type TeamParams = { team: string };
 type GatewayParams = TeamParams & { gateway: string };
-
-const SETTINGS = Object.keys(gatewayPatchSchema.shape) as (keyof typeof gatewayPatchSchema.shape)[];
-
-/** Cloudflare requires these on create and on PUT, a full replacement; null turns caching or rate limiting off. */
-const REQUIRED = ["cacheTtl", "cacheInvalidateOnUpdate", "collectLogs", "rateLimitingInterval", "rateLimitingLimit"] as const;
-const OFF_WHEN_NULL = new Set<string>(["cacheTtl", "rateLimitingInterval", "rateLimitingLimit"]);
-
-function apiSettingsShape(): Record<string, z.ZodType> {
-  return Object.fromEntries(
-    SETTINGS.map((name) => {
-      const optional = gatewayPatchSchema.shape[name];
-      const field = (REQUIRED as readonly string[]).includes(name) ? optional.unwrap() : optional;
-      return [apiFieldName(name), OFF_WHEN_NULL.has(name) ? field.nullable() : field];
-    }),
-  );
-}
-
-/** The body of PUT …/gateways/{id}: every required setting, any others; unknown fields are refused by name. */
-export const gatewayUpdateBodySchema = z.strictObject(apiSettingsShape());
-/** The body of POST …/gateways: the gateway's `id` and its settings. */
-export const gatewayCreateBodySchema = z.strictObject({ id: gatewaySlugSchema, ...apiSettingsShape() });
-
-/** The API's settings as the services take them. */
-function servicePatch(body: Record<string, unknown>): GatewayPatch {
-  const patch: Record<string, unknown> = {};
-  for (const name of SETTINGS) {
-    const value = body[apiFieldName(name)];
-    if (value !== undefined) patch[name] = value === null && OFF_WHEN_NULL.has(name) ? 0 : value;
-  }
-  return patch as GatewayPatch;
-}
 
 export function gatewayJson(gateway: Gateway) {
   return {
@@ -62,8 +29,6 @@ export function gatewayJson(gateway: Gateway) {
     modified_at: gateway.updatedAt.toISOString(),
   };
 }
-
-export const gatewayListQuerySchema = pageQuery().extend({ search: z.string().trim().max(64).optional() });
 
 export const listGatewaysApi = managementApi<TeamParams>(async (call) => {
   const { search, ...page } = call.query(gatewayListQuerySchema);

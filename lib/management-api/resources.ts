@@ -1,4 +1,3 @@
-import { z } from "zod";
 import type { CustomProvider } from "@/db/schema";
 import { createCustomProvider } from "@/lib/services/custom-providers/create";
 import { deleteCustomProvider } from "@/lib/services/custom-providers/delete";
@@ -16,6 +15,7 @@ import type { GatewayTokenView } from "@/lib/services/tokens/view";
 import { success } from "./envelope";
 import { managementApi, type ApiCall } from "./handler";
 import { pageQuery, paginate } from "./pagination";
+import { customProviderBodySchema, gatewayTokenBodySchema, providerConfigBodySchema } from "./schemas";
 
 /**
  * Custom providers (reference §1.2.1), provider keys (BYOK, Cloudflare's provider_configs, §2.3:
@@ -25,13 +25,6 @@ import { pageQuery, paginate } from "./pagination";
 type TeamParams = { team: string; gateway?: string };
 
 // ── custom providers ────────────────────────────────────────────────────────────────────────────
-
-export const customProviderBodySchema = z.strictObject({
-  slug: z.string(),
-  name: z.string().optional(),
-  base_url: z.string(),
-  description: z.string().optional(),
-});
 
 function customProviderJson(provider: CustomProvider) {
   return {
@@ -68,18 +61,6 @@ export const deleteCustomProviderApi = managementApi<TeamParams & { provider: st
 );
 
 // ── provider keys (BYOK) ────────────────────────────────────────────────────────────────────────
-
-export const providerConfigBodySchema = z.strictObject({
-  provider_slug: z.string(),
-  secret: z.string(),
-  alias: z.string().optional(),
-  base_url: z.string().optional(),
-  /** Cloudflare's; one key per alias is always its alias's default here. */
-  default_config: z.boolean().optional(),
-  /** Ours: add to the alias's pool instead of refusing a second key. */
-  pool: z.boolean().optional(),
-  weight: z.number().optional(),
-});
 
 function providerConfigJson(key: ProviderKeyView) {
   return {
@@ -129,13 +110,6 @@ export const deleteProviderConfigApi = managementApi<TeamParams & { key: string 
 });
 
 // ── gateway tokens ──────────────────────────────────────────────────────────────────────────────
-
-export const gatewayTokenBodySchema = z.strictObject({
-  name: z.string(),
-  /** Gateway ids (slugs) the token may use; none: every gateway of the team. */
-  gateways: z.array(z.string()).optional(),
-  expires_at: z.iso.datetime({ offset: true }).optional(),
-});
 
 function gatewayTokenJson(token: GatewayTokenView) {
   return {
