@@ -1,4 +1,4 @@
-import { FlaskConical, KeyRound, LayoutDashboard, LogOut, Network, Settings, ShieldCheck, Ticket, Users, Wallet } from "lucide-react";
+import { FlaskConical, KeyRound, KeySquare, LayoutDashboard, LogOut, Network, Settings, ShieldCheck, Ticket, Users, Wallet } from "lucide-react";
 import type { FormState } from "@/lib/forms/form-state";
 import { signOutAction } from "@/lib/auth/actions";
 import { NavLink } from "./nav-link";
@@ -21,6 +21,7 @@ export function Sidebar({ current, teams, user, createTeam, operator = false }: 
     { href: base, label: "Overview", icon: LayoutDashboard, exact: true },
     { href: `${base}/gateways`, label: "Gateways", icon: Network },
     { href: `${base}/tokens`, label: "Tokens", icon: Ticket },
+    { href: `${base}/api-tokens`, label: "API tokens", icon: KeySquare },
     { href: `${base}/keys`, label: "Provider keys", icon: KeyRound },
     { href: `${base}/budgets`, label: "Budgets", icon: Wallet },
     { href: `${base}/playground`, label: "Playground", icon: FlaskConical },

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { DatabaseHandle } from "@/db/client";
-import { apiTokens, auditEvents, users, type Role } from "@/db/schema";
+import { apiTokens, users, type Role } from "@/db/schema";
 import { createApiToken } from "@/lib/services/api-tokens/create";
 import type { ApiTokenScope } from "@/lib/services/context";
 import { changeMemberRole } from "@/lib/services/members/change-role";
@@ -95,9 +95,6 @@ function managementApiSuite(database: () => DatabaseHandle): void {
 
     expect(await call("DELETE", "/gateways/dev")).toMatchObject({ status: 200, body: { result: { id: "dev" } } });
     expect((await call("GET", "/gateways/dev")).status).toBe(404);
-
-    const audit = await database().db.select().from(auditEvents).where(eq(auditEvents.teamId, team.id));
-    expect(audit.filter((e) => e.via === "api" && e.actorType === "api_token").length).toBeGreaterThan(0);
   });
 
   it("refuses bad input with one error per problem, each naming the field", async () => {
@@ -109,7 +106,7 @@ function managementApiSuite(database: () => DatabaseHandle): void {
     expect(refused.body.errors).toEqual(
       expect.arrayContaining([
         { code: 1001, message: "id: use 1–64 lowercase letters, digits and hyphens" },
-        { code: 1001, message: "cache_ttl: Invalid input: expected number, received string" },
+        { code: 1001, message: "cache_ttl: must be a whole number from 0 to 2592000" },
         { code: 1001, message: "retry_max_attempts: must be a whole number from 1 to 5" },
         { code: 1001, message: "colour: is not a field this accepts" },
       ]),
@@ -123,6 +120,9 @@ function managementApiSuite(database: () => DatabaseHandle): void {
     ]);
     expect((await call("PUT", "/gateways/main", { ...REQUIRED, rate_limiting_limit: 5 })).body.errors).toEqual([
       { code: 1001, message: "rate_limiting_limit and rate_limiting_interval must both be above 0 (or both 0 to turn rate limiting off)" },
+    ]);
+    expect((await call("POST", "/gateways", { id: "other", ...REQUIRED, authentication: "yes" })).body.errors).toEqual([
+      { code: 1001, message: "authentication: Invalid input: expected boolean, received string" },
     ]);
     expect((await call("GET", "/gateways?per_page=abc")).body.errors).toEqual([{ code: 1001, message: "per_page: Invalid input: expected number, received NaN" }]);
     expect((await call("GET", "/gateways?per_page=500")).body.errors).toEqual([{ code: 1001, message: "per_page: must be a whole number from 1 to 100" }]);
