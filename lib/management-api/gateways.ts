@@ -7,6 +7,7 @@ import { deleteGateway } from "@/lib/services/gateways/delete";
 import { getGateway } from "@/lib/services/gateways/get";
 import { listGateways } from "@/lib/services/gateways/list";
 import { updateGateway } from "@/lib/services/gateways/update";
+import { parseInput } from "@/lib/services/validation";
 import { apiFieldName, success } from "./envelope";
 import { managementApi } from "./handler";
 import { paginate } from "./pagination";
@@ -39,8 +40,10 @@ export const listGatewaysApi = managementApi<TeamParams>(async (call) => {
 });
 
 export const createGatewayApi = managementApi<TeamParams>(async (call) => {
-  const { id, ...settings } = await call.input(gatewayCreateBodySchema);
-  const gateway = await createGateway({ ctx: call.ctx, teamId: call.team.id, slug: id as string, settings: servicePatch(settings) });
+  // Checked here for the API's names and strictness; the service parses the settings as sent (its schema normalises guardrails and DLP).
+  const body = await call.body();
+  const { id } = parseInput(gatewayCreateBodySchema, body);
+  const gateway = await createGateway({ ctx: call.ctx, teamId: call.team.id, slug: id as string, settings: servicePatch(body) });
   return success(gatewayJson(gateway), { status: 201 });
 });
 
@@ -49,8 +52,9 @@ export const getGatewayApi = managementApi<GatewayParams>(async (call) =>
 );
 
 export const updateGatewayApi = managementApi<GatewayParams>(async (call) => {
-  const settings = await call.input(gatewayUpdateBodySchema);
-  const gateway = await updateGateway({ ctx: call.ctx, teamId: call.team.id, slug: call.params.gateway, settings: servicePatch(settings) });
+  const body = await call.body();
+  parseInput(gatewayUpdateBodySchema, body);
+  const gateway = await updateGateway({ ctx: call.ctx, teamId: call.team.id, slug: call.params.gateway, settings: servicePatch(body) });
   return success(gatewayJson(gateway));
 });
 

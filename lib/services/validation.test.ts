@@ -35,6 +35,13 @@ describe("parseInput", () => {
     );
   });
 
+  it("says a missing field is required, whatever its type's own message", () => {
+    expect(issuesOf({ limits: {} }).issues).toEqual([
+      { field: "name", message: "is required" },
+      { field: "limits.perPage", message: "is required" },
+    ]);
+  });
+
   it("reports input that is not an object as a whole", () => {
     expect(issuesOf("text").issues).toEqual([{ message: "Invalid input: expected object, received string" }]);
   });

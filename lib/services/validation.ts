@@ -1,20 +1,24 @@
 import { z } from "zod";
 import { InvalidInputError, type InputIssue } from "./errors";
 
-/** zod's issues as ours, one per field: an unknown key (a strict object's) is an issue of that key's own path. */
+/**
+ * zod's issues as ours, one per field: an unknown key (a strict object's) is an issue of that key's
+ * own path, and a missing field "is required" (not its type's message). Parse with `reportInput`.
+ */
 export function inputIssues(error: z.ZodError): InputIssue[] {
   return error.issues.flatMap((issue): InputIssue[] => {
     const path = issue.path.map(String);
     if (issue.code === "unrecognized_keys") {
       return issue.keys.map((key) => ({ field: [...path, key].join("."), message: "is not a field this accepts" }));
     }
-    return [path.length > 0 ? { field: path.join("."), message: issue.message } : { message: issue.message }];
+    const message = issue.code === "invalid_type" && issue.input === undefined ? "is required" : issue.message;
+    return [path.length > 0 ? { field: path.join("."), message } : { message }];
   });
 }
 
 /** Parses service input, turning zod's issues into one InvalidInputError that names each bad field. */
 export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
-  const result = schema.safeParse(input);
+  const result = schema.safeParse(input, { reportInput: true });
   if (result.success) return result.data;
   throw new InvalidInputError(inputIssues(result.error));
 }

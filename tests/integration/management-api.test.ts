@@ -113,10 +113,10 @@ function managementApiSuite(database: () => DatabaseHandle): void {
     );
     expect(refused.body.errors).toHaveLength(4);
     await call("POST", "/gateways", { id: "main", ...REQUIRED });
-    // PUT replaces: a required setting left out is named, as Cloudflare's "Expected number".
+    // PUT replaces: a required setting left out is named.
     const { rate_limiting_limit: _limit, ...withoutLimit } = REQUIRED;
     expect((await call("PUT", "/gateways/main", withoutLimit)).body.errors).toEqual([
-      { code: 1001, message: "rate_limiting_limit: Invalid input: expected number, received undefined" },
+      { code: 1001, message: "rate_limiting_limit: is required" },
     ]);
     expect((await call("PUT", "/gateways/main", { ...REQUIRED, rate_limiting_limit: 5 })).body.errors).toEqual([
       { code: 1001, message: "rate_limiting_limit and rate_limiting_interval must both be above 0 (or both 0 to turn rate limiting off)" },
