@@ -119,7 +119,8 @@ function managementApiSuite(database: () => DatabaseHandle): void {
       { code: 1001, message: "rate_limiting_limit: is required" },
     ]);
     expect((await call("PUT", "/gateways/main", { ...REQUIRED, rate_limiting_limit: 5 })).body.errors).toEqual([
-      { code: 1001, message: "rate_limiting_limit and rate_limiting_interval must both be above 0 (or both 0 to turn rate limiting off)" },
+      // The gateway services' own check (lib/services/gateways/settings.ts) names the settings as they spell them.
+      { code: 1001, message: "rateLimitingLimit and rateLimitingInterval must both be above 0 (or both 0 to turn rate limiting off)" },
     ]);
     expect((await call("POST", "/gateways", { id: "other", ...REQUIRED, authentication: "yes" })).body.errors).toEqual([
       { code: 1001, message: "authentication: Invalid input: expected boolean, received string" },
