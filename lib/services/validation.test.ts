@@ -35,11 +35,13 @@ describe("parseInput", () => {
     );
   });
 
-  it("says a missing field is required, whatever its type's own message", () => {
+  it("says a missing field is required, unless its schema has a message of its own", () => {
     expect(issuesOf({ limits: {} }).issues).toEqual([
       { field: "name", message: "is required" },
       { field: "limits.perPage", message: "is required" },
     ]);
+    const counted = z.object({ count: z.int("must be a whole number") });
+    expect(() => parseInput(counted, {})).toThrow("count: must be a whole number");
   });
 
   it("reports input that is not an object as a whole", () => {

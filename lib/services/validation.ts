@@ -3,15 +3,17 @@ import { InvalidInputError, type InputIssue } from "./errors";
 
 /**
  * zod's issues as ours, one per field: an unknown key (a strict object's) is an issue of that key's
- * own path, and a missing field "is required" (not its type's message). Parse with `reportInput`.
+ * own path, and a missing field "is required" (unless the schema has a message of its own). Parse with `reportInput`.
  */
 export function inputIssues(error: z.ZodError): InputIssue[] {
   return error.issues.flatMap((issue): InputIssue[] => {
     const path = issue.path.map(String);
-    if (issue.code === "unrecognized_keys") {
+    // A schema's own message for unknown keys (guardrails name the fields they take) is kept as it is.
+    if (issue.code === "unrecognized_keys" && issue.message.startsWith("Unrecognized key")) {
       return issue.keys.map((key) => ({ field: [...path, key].join("."), message: "is not a field this accepts" }));
     }
-    const message = issue.code === "invalid_type" && issue.input === undefined ? "is required" : issue.message;
+    // zod's own "expected string, received undefined" for a missing field; a schema's own message says more, and stays.
+    const message = issue.code === "invalid_type" && issue.input === undefined && issue.message.startsWith("Invalid input: expected") ? "is required" : issue.message;
     return [path.length > 0 ? { field: path.join("."), message } : { message }];
   });
 }

@@ -116,7 +116,7 @@ function managementApiSuite(database: () => DatabaseHandle): void {
     // PUT replaces: a required setting left out is named.
     const { rate_limiting_limit: _limit, ...withoutLimit } = REQUIRED;
     expect((await call("PUT", "/gateways/main", withoutLimit)).body.errors).toEqual([
-      { code: 1001, message: "rate_limiting_limit: is required" },
+      { code: 1001, message: "rate_limiting_limit: must be a whole number from 0 to 2147483647" },
     ]);
     expect((await call("PUT", "/gateways/main", { ...REQUIRED, rate_limiting_limit: 5 })).body.errors).toEqual([
       // The gateway services' own check (lib/services/gateways/settings.ts) names the settings as they spell them.
