@@ -10,6 +10,7 @@ import { registerRouteCommands } from "./route";
 import { closeDatabase } from "./shared";
 import { registerTeamCommands } from "./team";
 import { registerTokenCommands } from "./token";
+import { registerApiTokenCommands } from "./api-token";
 import { registerUrlsCommand } from "./urls";
 import { registerUserCommands } from "./user";
 
@@ -27,6 +28,7 @@ registerTeamCommands(program);
 registerUserCommands(program);
 registerGatewayCommands(program);
 registerTokenCommands(program);
+registerApiTokenCommands(program);
 registerKeyCommands(program);
 registerLimitCommands(program);
 registerBudgetCommands(program);

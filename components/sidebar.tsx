@@ -1,4 +1,4 @@
-import { FlaskConical, History, KeyRound, LayoutDashboard, LogOut, Network, ScrollText, Settings, ShieldCheck, Ticket, Users, Wallet } from "lucide-react";
+import { FlaskConical, History, KeyRound, KeySquare, LayoutDashboard, LogOut, Network, ScrollText, Settings, ShieldCheck, Ticket, Users, Wallet } from "lucide-react";
 import Link from "next/link";
 import type { FormState } from "@/lib/forms/form-state";
 import { signOutAction } from "@/lib/auth/actions";
@@ -23,6 +23,7 @@ export function Sidebar({ current, teams, user, createTeam, operator = false }: 
     { href: `${base}/gateways`, label: "Gateways", icon: Network },
     { href: `${base}/logs`, label: "Logs", icon: ScrollText },
     { href: `${base}/tokens`, label: "Tokens", icon: Ticket },
+    { href: `${base}/api-tokens`, label: "API tokens", icon: KeySquare },
     { href: `${base}/keys`, label: "Provider keys", icon: KeyRound },
     { href: `${base}/budgets`, label: "Budgets", icon: Wallet },
     { href: `${base}/playground`, label: "Playground", icon: FlaskConical },

@@ -13,7 +13,7 @@ export function randomBase58(bytes: number): string {
   return out.padStart(Math.ceil(bytes * 1.37), "1");
 }
 
-export type IdPrefix = "team" | "user" | "gw" | "tok" | "pk" | "cp" | "inv" | "bud" | "opk" | "cg" | "rt" | "rtv" | "rtd" | "sess";
+export type IdPrefix = "team" | "user" | "gw" | "tok" | "pk" | "cp" | "inv" | "bud" | "opk" | "cg" | "rt" | "rtv" | "rtd" | "sess" | "apit";
 
 /** Prefixed ids (`gw_4f…`) tell what a bare id in a log or URL refers to. */
 export function newId(prefix: IdPrefix): string {

@@ -24,3 +24,4 @@ export * from "./route-deployments";
 export * from "./audit-events";
 export * from "./user-sessions";
 export * from "./gateway-log-counts";
+export * from "./api-tokens";

@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import { auditEvents, users } from "@/db/schema";
+import { apiTokens, auditEvents, users } from "@/db/schema";
 import type { Database } from "@/db/client";
 import { uuidv7 } from "@/lib/ids";
 import type { ServiceContext } from "@/lib/services/context";
@@ -77,6 +77,9 @@ async function labelOf(ctx: ServiceContext, via: "dashboard" | "api" | "cli"): P
   const { actor } = ctx;
   // The operator context also serves pages used before anyone signs in (first-run setup, sign-up by invitation).
   if (actor.type === "operator") return via === "cli" ? "CLI (operator)" : "Switchyard (no session)";
-  if (actor.type === "api_token") return `API token ${actor.apiTokenId}`;
+  if (actor.type === "api_token") {
+    const [token] = await ctx.db.select({ name: apiTokens.name }).from(apiTokens).where(eq(apiTokens.id, actor.apiTokenId)).limit(1);
+    return `API token "${token?.name ?? actor.apiTokenId}"`;
+  }
   return userLabel(ctx.db, actor.userId);
 }

@@ -2,7 +2,7 @@
 
 import { AuthError } from "next-auth";
 import { redirect } from "next/navigation";
-import { ServiceError } from "@/lib/services/errors";
+import { InvalidInputError, ServiceError } from "@/lib/services/errors";
 import { formError, type FormState as ServiceFormState } from "@/lib/forms/form-state";
 import { acceptInvitation, acceptInvitationWithSignUp } from "@/lib/services/invitations/accept";
 import { endAllSessions } from "@/lib/services/sessions/end-all";
@@ -37,10 +37,10 @@ function serviceFailure(error: unknown, values: Record<string, string>): FormSta
   if (error.kind !== "invalid") return { error: capitalize(error.message), values };
   const fieldErrors: Record<string, string> = {};
   const general: string[] = [];
-  for (const part of error.message.split("; ")) {
-    const match = /^([A-Za-z]+): (.+)$/.exec(part);
-    if (match) fieldErrors[match[1]!] = capitalize(match[2]!);
-    else general.push(capitalize(part));
+  const issues = error instanceof InvalidInputError ? error.issues : [{ message: error.message }];
+  for (const issue of issues) {
+    if (issue.field) fieldErrors[issue.field] = capitalize(issue.message);
+    else general.push(capitalize(issue.message));
   }
   return { error: general.join(" ") || undefined, fieldErrors, values };
 }

@@ -5,7 +5,7 @@ export const GATEWAY_TOKEN_PREFIX = "sy_";
 
 const TOKEN_PATTERN = /^sy_[A-Za-z0-9_-]{43}$/;
 
-export interface IssuedGatewayToken {
+export interface IssuedToken {
   /** Shown once, never stored. */
   token: string;
   hash: string;
@@ -13,14 +13,21 @@ export interface IssuedGatewayToken {
   last4: string;
 }
 
-export function issueGatewayToken(): IssuedGatewayToken {
-  const token = GATEWAY_TOKEN_PREFIX + randomBytes(32).toString("base64url");
-  return { token, hash: hashGatewayToken(token), start: token.slice(0, 7), last4: token.slice(-4) };
+/** A bearer secret: `prefix` and 32 random bytes, with what is stored of it (its hash, first and last characters). */
+export function issueToken(prefix: string): IssuedToken {
+  const token = prefix + randomBytes(32).toString("base64url");
+  return { token, hash: hashToken(token), start: token.slice(0, prefix.length + 4), last4: token.slice(-4) };
 }
 
-export function hashGatewayToken(token: string): string {
+export function issueGatewayToken(): IssuedToken {
+  return issueToken(GATEWAY_TOKEN_PREFIX);
+}
+
+export function hashToken(token: string): string {
   return createHash("sha256").update(token).digest("hex");
 }
+
+export const hashGatewayToken = hashToken;
 
 export function isGatewayTokenShaped(value: string): boolean {
   return TOKEN_PATTERN.test(value);

@@ -10,7 +10,10 @@ describe("formError", () => {
   });
 
   it("puts each named field's problem next to its field", () => {
-    const error = new InvalidInputError("cacheTtl: must be a whole number from 0 to 2592000; retryDelay: must be a whole number from 0 to 5000");
+    const error = new InvalidInputError([
+      { field: "cacheTtl", message: "must be a whole number from 0 to 2592000" },
+      { field: "retryDelay", message: "must be a whole number from 0 to 5000" },
+    ]);
     expect(formError(error, { role: "admin", doing: "x" })).toEqual({
       error: "Some fields need attention.",
       fieldErrors: {
@@ -18,6 +21,11 @@ describe("formError", () => {
         retryDelay: "Must be a whole number from 0 to 5000",
       },
     });
+  });
+
+  it("keeps a field's problem whole even when it holds a semicolon or a colon", () => {
+    const error = new InvalidInputError({ field: "provider", message: 'unknown provider "x"; use one of openai: or custom-{slug}' });
+    expect(formError(error, { role: "admin", doing: "x" }).fieldErrors).toEqual({ provider: 'Unknown provider "x"; use one of openai: or custom-{slug}' });
   });
 
   it("keeps problems that name no field as the form's message", () => {

@@ -1,17 +1,15 @@
 import type { Role } from "@/db/schema";
-import { ServiceError } from "@/lib/services/errors";
+import { InvalidInputError, ServiceError } from "@/lib/services/errors";
 
 /** What a form's server action returns to its useActionState. */
 export interface FormState {
   ok?: boolean;
   /** Shown above the form. */
   error?: string;
-  /** Per field name; from the "field: problem" parts of an InvalidInputError. */
+  /** Per field name; from the issues of an InvalidInputError. */
   fieldErrors?: Record<string, string>;
   message?: string;
 }
-
-const FIELD_PROBLEM = /^([A-Za-z][A-Za-z0-9_.]*): (.+)$/;
 
 /**
  * Maps a service error to what the form shows; anything else is rethrown to the error boundary.
@@ -25,10 +23,10 @@ export function formError(error: unknown, { role, doing }: { role?: Role; doing:
     case "invalid": {
       const fieldErrors: Record<string, string> = {};
       const general: string[] = [];
-      for (const part of error.message.split("; ")) {
-        const match = FIELD_PROBLEM.exec(part);
-        if (match) fieldErrors[match[1]!] = capitalize(match[2]!);
-        else general.push(capitalize(part));
+      const issues = error instanceof InvalidInputError ? error.issues : [{ message: error.message }];
+      for (const issue of issues) {
+        if (issue.field) fieldErrors[issue.field] = capitalize(issue.message);
+        else general.push(capitalize(issue.message));
       }
       return {
         error: general.length > 0 ? general.join(" ") : "Some fields need attention.",

@@ -1,4 +1,4 @@
-import { ServiceError } from "@/lib/services/errors";
+import { InvalidInputError, ServiceError, type InputIssue } from "@/lib/services/errors";
 
 /**
  * Cloudflare's v4 API envelope (reference §9): `{ success, errors: [{code, message}], messages,
@@ -32,19 +32,26 @@ export function success(result: unknown, { status = 200, resultInfo }: { status?
   return json(status, { success: true, errors: [], messages: [], result, ...(resultInfo ? { result_info: resultInfo } : {}) });
 }
 
-export function failure(status: number, error: ApiError): Response {
-  return json(status, { success: false, errors: [error], messages: [], result: null });
+export function failure(status: number, ...errors: ApiError[]): Response {
+  return json(status, { success: false, errors, messages: [], result: null });
+}
+
+/** The API's spelling of a field services name in camelCase (`cacheTtl` → `cache_ttl`); API schemas already use it. */
+export function apiFieldName(field: string): string {
+  return field.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+}
+
+/** One error per issue, each naming its field as Cloudflare's do: "per_page: Expected number, received nan". */
+function issueErrors(issues: readonly InputIssue[], code: number): ApiError[] {
+  return issues.map((issue) => ({ code, message: issue.field ? `${apiFieldName(issue.field)}: ${issue.message}` : issue.message }));
 }
 
 /** A service's refusal in the envelope; anything else is not the client's doing and is rethrown. */
 export function serviceFailure(error: unknown): Response {
   if (!(error instanceof ServiceError)) throw error;
   const { status, code } = SERVICE_ERRORS[error.kind];
+  if (error instanceof InvalidInputError) return failure(status, ...issueErrors(error.issues, code));
   return failure(status, { code, message: error.message });
 }
 
-export const unauthenticated = () =>
-  failure(401, {
-    code: 10000,
-    message: "Authentication error: sign in to the dashboard (API tokens for the management API come in a later release)",
-  });
+export const unauthenticated = (why: string) => failure(401, { code: 10000, message: `Authentication error: ${why}` });

@@ -35,7 +35,7 @@ import { logConditions, parseLogFilters, type LogQuery } from "@/lib/services/lo
 import type { ServiceContext } from "@/lib/services/context";
 import { success } from "./envelope";
 import { managementApi, type ApiCall } from "./handler";
-import { pageParam } from "./routes";
+import { pageParam } from "./pagination";
 
 type GatewayParams = { team: string; gateway: string };
 type LogParams = GatewayParams & { id: string };

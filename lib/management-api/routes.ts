@@ -11,6 +11,7 @@ import { testRouteRequest } from "@/lib/services/routes/test";
 import { getRouteVersion, listRouteDeployments, listRouteVersions } from "@/lib/services/routes/versions";
 import { success } from "./envelope";
 import { managementApi, type ApiCall } from "./handler";
+import { pageQuery, paginate } from "./pagination";
 
 /**
  * Cloudflare's dynamic routes API (reference §5) under
@@ -64,27 +65,16 @@ function routeJson({ gateway, route, latest, deployed }: RouteDetail) {
 const scope = ({ team, params }: ApiCall<GatewayParams>) => ({ teamId: team.id, gatewaySlug: params.gateway });
 const routeScope = (call: ApiCall<RouteParams>) => ({ ...scope(call), route: call.params.route });
 
-export function pageParam(url: URL, name: string, fallback: number, max: number): number {
-  const raw = url.searchParams.get(name);
-  if (raw === null) return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1 || value > max) throw new InvalidInputError(`${name}: must be a whole number from 1 to ${max}`);
-  return value;
-}
-
 export const listRoutesApi = managementApi<GatewayParams>(async (call) => {
-  const url = new URL(call.request.url);
-  const page = pageParam(url, "page", 1, 1_000_000);
-  const perPage = pageParam(url, "per_page", 20, 100);
-  const all = await listRoutes({ ctx: call.ctx, ...scope(call) });
-  const slice = all.slice((page - 1) * perPage, page * perPage);
+  const query = call.query(pageQuery());
+  const { items, resultInfo } = paginate(await listRoutes({ ctx: call.ctx, ...scope(call) }), query);
   return success(
-    slice.map(({ route, deployedVersion, latestVersion }) => ({
+    items.map(({ route, deployedVersion, latestVersion }) => ({
       ...routeFields(route, call.params.gateway),
       deployed_version: deployedVersion ?? null,
       latest_version: latestVersion,
     })),
-    { resultInfo: { page, per_page: perPage, count: slice.length, total_count: all.length } },
+    { resultInfo },
   );
 });
 
@@ -138,7 +128,7 @@ export const listDeploymentsApi = managementApi<RouteParams>(async (call) => {
 export const deployApi = managementApi<RouteParams>(async (call) => {
   const body = await call.body();
   if (typeof body.version_id !== "string" && typeof body.version_id !== "number") {
-    throw new InvalidInputError("version_id: the id (or number) of the version to deploy");
+    throw new InvalidInputError({ field: "version_id", message: "the id (or number) of the version to deploy" });
   }
   const { deployment } = await deployRoute({ ctx: call.ctx, ...routeScope(call), version: body.version_id });
   return success(deploymentJson(deployment), { status: 201 });
@@ -148,7 +138,7 @@ export const deployApi = managementApi<RouteParams>(async (call) => {
 export const testRouteApi = managementApi<RouteParams>(async (call) => {
   const { version_id: versionId, elements, over_limit: overLimit, ...sample } = await call.body();
   if (versionId !== undefined && typeof versionId !== "string" && typeof versionId !== "number") {
-    throw new InvalidInputError("version_id: the id (or number) of the version to test");
+    throw new InvalidInputError({ field: "version_id", message: "the id (or number) of the version to test" });
   }
   const result = await testRouteRequest({
     ctx: call.ctx,

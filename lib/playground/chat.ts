@@ -69,7 +69,7 @@ export async function streamPlaygroundChat({
   try {
     messages = await validateUIMessages<PlaygroundMessage>({ messages: request.messages });
   } catch (error) {
-    throw new InvalidInputError(`messages: ${error instanceof Error ? error.message : String(error)}`);
+    throw new InvalidInputError({ field: "messages", message: error instanceof Error ? error.message : String(error) });
   }
 
   // Other teams do not exist for the user (404); viewers are told why they may not send (403).

@@ -10,9 +10,9 @@ export async function assertPublicBaseUrl(baseUrl: string, allowPrivateUpstreams
   if (allowPrivateUpstreams) return;
   const refusal = await refusalForHost(new URL(baseUrl).hostname);
   if (refusal) {
-    throw new InvalidInputError(
-      // One sentence without "; ", which forms split an InvalidInputError's field problems on.
-      `baseUrl: ${refusal.message}, and Switchyard sends requests only to public addresses (${ALLOW_PRIVATE_UPSTREAMS_HINT})`,
-    );
+    throw new InvalidInputError({
+      field: "baseUrl",
+      message: `${refusal.message}, and Switchyard sends requests only to public addresses (${ALLOW_PRIVATE_UPSTREAMS_HINT})`,
+    });
   }
 }

@@ -9,6 +9,11 @@ export function roleAtLeast(role: Role, minimum: Role): boolean {
   return RANK[role] >= RANK[minimum];
 }
 
+/** The lower of two roles: what a token may do when its own role and its creator's differ. */
+export function lowerRole(a: Role, b: Role): Role {
+  return RANK[a] <= RANK[b] ? a : b;
+}
+
 /** Granting a role takes admin, and granting a role above admin takes that role itself. */
 export function roleNeededToGrant(role: Role): Role {
   return roleAtLeast(role, "admin") ? role : "admin";
@@ -27,10 +32,14 @@ async function authorize(ctx: ServiceContext, where: SQL, minimum: Role, notFoun
     .where(where)
     .limit(1);
   if (!row) throw new NotFoundError(notFound);
-  if (ctx.actor.type === "operator") return row.team;
-  if (!row.role) throw new NotFoundError(notFound);
-  if (!roleAtLeast(row.role, minimum)) {
-    throw new ForbiddenError(`this needs the ${minimum} role in team "${row.team.slug}"; you have the ${row.role} role`);
+  const { actor } = ctx;
+  if (actor.type === "operator") return row.team;
+  // An API token acts in its own team only, with the role it was given at authentication (never above its creator's).
+  const role = actor.type === "api_token" ? (row.team.id === actor.teamId ? actor.role : null) : row.role;
+  if (!role) throw new NotFoundError(notFound);
+  if (!roleAtLeast(role, minimum)) {
+    const who = actor.type === "api_token" ? "this API token has" : "you have";
+    throw new ForbiddenError(`this needs the ${minimum} role in team "${row.team.slug}"; ${who} the ${role} role`);
   }
   return row.team;
 }

@@ -11,7 +11,7 @@ export function parseDimension(field: string, text: string): SpendLimitDimension
     .split(",")
     .map((value) => value.trim())
     .filter((value) => value !== "");
-  if (values.length === 0) throw new InvalidInputError(`${field}: write "partition" or the values to count alone, comma-separated`);
+  if (values.length === 0) throw new InvalidInputError({ field, message: 'write "partition" or the values to count alone, comma-separated' });
   return { mode: "filter", values };
 }
 
@@ -20,7 +20,7 @@ export function parseMetadataDimensions(lines: readonly string[]): Record<string
   const metadata: Record<string, SpendLimitDimension> = {};
   for (const line of lines.map((l) => l.trim()).filter((l) => l !== "")) {
     const at = line.indexOf("=");
-    if (at <= 0) throw new InvalidInputError(`metadata: "${line}" is not key=partition or key=value1,value2`);
+    if (at <= 0) throw new InvalidInputError({ field: "metadata", message: `"${line}" is not key=partition or key=value1,value2` });
     metadata[line.slice(0, at).trim()] = parseDimension("metadata", line.slice(at + 1));
   }
   return metadata;

@@ -82,7 +82,7 @@ export async function addOperatorKey({
   const { provider, secret, alias, baseUrl, pool, weight } = parseInput(addInput, raw);
   await requireOperator(ctx, "store operator keys");
   const spec = providers.get(provider);
-  if (!spec) throw new InvalidInputError(`provider: unknown provider "${provider}"; use one of ${[...providers.keys()].join(", ")}`);
+  if (!spec) throw new InvalidInputError({ field: "provider", message: `unknown provider "${provider}"; use one of ${[...providers.keys()].join(", ")}` });
   assertCatalogProviderKey(spec, baseUrl, secret);
   if (baseUrl) await assertPublicBaseUrl(baseUrl, allowPrivateUpstreams);
 

@@ -18,7 +18,7 @@ async function setOperator(ctx: ServiceContext, rawEmail: string, operator: bool
   if (!operator && ctx.actor.type === "user") {
     const [self] = await ctx.db.select({ email: users.email }).from(users).where(eq(users.id, ctx.actor.userId));
     // The CLI can always grant it again, but a dashboard operator locking themselves out is a mistake.
-    if (self?.email === email) throw new InvalidInputError("email: you cannot revoke your own operator role; ask another operator or use the CLI");
+    if (self?.email === email) throw new InvalidInputError({ field: "email", message: "you cannot revoke your own operator role; ask another operator or use the CLI" });
   }
   return ctx.db.transaction(async (tx) => {
     const [updated] = await tx

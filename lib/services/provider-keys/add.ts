@@ -47,7 +47,7 @@ const input = z.object({
 /** A secret some providers read as a structured credential (Bedrock's JSON) must be one, or no request could use it. */
 export function assertUsableSecret(provider: string, secret: string): void {
   const problem = providers.get(provider)?.keyProblem?.(secret);
-  if (problem) throw new InvalidInputError(`secret: ${problem}`);
+  if (problem) throw new InvalidInputError({ field: "secret", message: problem });
 }
 
 /** A key of a catalog provider (not a custom one) that requests can use: a secret the provider reads, and a base URL where it has none of its own. */
@@ -55,7 +55,7 @@ export function assertCatalogProviderKey(spec: ProviderSpec, baseUrl: string | u
   assertUsableSecret(spec.slug, secret);
   if (spec.baseUrl === null && !baseUrl && !spec.baseUrlOfKey?.(secret)) {
     const instead = spec.secretHint ? `, or a secret that names it: ${spec.secretHint}` : "";
-    throw new InvalidInputError(`baseUrl: ${spec.name} keys need a base URL, like ${spec.baseUrlHint}${instead}`);
+    throw new InvalidInputError({ field: "baseUrl", message: `${spec.name} keys need a base URL, like ${spec.baseUrlHint}${instead}` });
   }
 }
 
@@ -64,9 +64,10 @@ async function assertKnownProvider(db: Database, teamId: string, provider: strin
   if (spec) return assertCatalogProviderKey(spec, baseUrl, secret);
   if (!isCustomProviderSlug(provider)) {
     const known = [...providers.keys()].join(", ");
-    throw new InvalidInputError(
-      `provider: unknown provider "${provider}"; use one of ${known}, or ${CUSTOM_PROVIDER_PREFIX}{slug} for a custom provider of the team`,
-    );
+    throw new InvalidInputError({
+      field: "provider",
+      message: `unknown provider "${provider}"; use one of ${known}, or ${CUSTOM_PROVIDER_PREFIX}{slug} for a custom provider of the team`,
+    });
   }
   const slug = provider.slice(CUSTOM_PROVIDER_PREFIX.length);
   const [custom] = await db

@@ -32,7 +32,7 @@ export async function createGatewayToken({
   expiresAt?: Date;
 }): Promise<{ token: string; record: GatewayTokenView }> {
   const { name, gatewaySlugs, expiresAt } = parseInput(input, raw);
-  if (expiresAt && expiresAt.getTime() <= Date.now()) throw new InvalidInputError("expiresAt: must be in the future");
+  if (expiresAt && expiresAt.getTime() <= Date.now()) throw new InvalidInputError({ field: "expiresAt", message: "must be in the future" });
   await requireRole(ctx, teamId, "admin");
 
   const slugById = await gatewaySlugsById(ctx.db, teamId);

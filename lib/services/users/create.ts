@@ -44,7 +44,7 @@ export async function createUser({
   role?: Role;
 }): Promise<UserView> {
   const { email, name, password, teamId, role } = parseInput(input, raw);
-  if (role && !teamId) throw new InvalidInputError("role: give a team to grant a role in");
+  if (role && !teamId) throw new InvalidInputError({ field: "role", message: "give a team to grant a role in" });
   const membership = teamId ? { teamId, role: role ?? "member" } : null;
   if (membership) {
     await requireRole(ctx, membership.teamId, roleNeededToGrant(membership.role));

@@ -1,0 +1,45 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { requireTeam } from "@/lib/auth/team";
+import { formError, type FormState } from "@/lib/forms/form-state";
+import { createApiToken } from "@/lib/services/api-tokens/create";
+import { revokeApiToken } from "@/lib/services/api-tokens/revoke";
+
+export interface CreateApiTokenState extends FormState {
+  /** The plaintext token: returned by this action once and never again. */
+  token?: string;
+  name?: string;
+}
+
+const DAY_MS = 86_400_000;
+
+export async function createApiTokenAction(teamSlug: string, _previous: CreateApiTokenState, form: FormData): Promise<CreateApiTokenState> {
+  const { ctx, team, role } = await requireTeam(teamSlug);
+  const days = Number(form.get("expiry") ?? "never");
+  try {
+    const { token, record } = await createApiToken({
+      ctx,
+      teamId: team.id,
+      name: String(form.get("name") ?? ""),
+      scopes: form.getAll("scopes").map(String),
+      role: String(form.get("role") ?? ""),
+      expiresAt: Number.isInteger(days) && days > 0 ? new Date(Date.now() + days * DAY_MS) : undefined,
+    });
+    revalidatePath(`/${team.slug}/api-tokens`);
+    return { ok: true, token, name: record.name };
+  } catch (error) {
+    return formError(error, { role, doing: "create API tokens" });
+  }
+}
+
+export async function revokeApiTokenAction(teamSlug: string, tokenId: string, _previous: FormState, _form: FormData): Promise<FormState> {
+  const { ctx, team, role } = await requireTeam(teamSlug);
+  try {
+    await revokeApiToken({ ctx, teamId: team.id, tokenId });
+  } catch (error) {
+    return formError(error, { role, doing: "revoke API tokens" });
+  }
+  revalidatePath(`/${team.slug}/api-tokens`);
+  return { ok: true };
+}

@@ -1,0 +1,1 @@
+export { getCustomProviderApi as GET, deleteCustomProviderApi as DELETE } from "@/lib/management-api/resources";

@@ -1,0 +1,1 @@
+export { listCustomProvidersApi as GET, createCustomProviderApi as POST } from "@/lib/management-api/resources";

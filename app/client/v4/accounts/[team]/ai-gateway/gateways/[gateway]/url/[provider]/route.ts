@@ -1,0 +1,1 @@
+export { gatewayUrlApi as GET } from "@/lib/management-api/gateways";

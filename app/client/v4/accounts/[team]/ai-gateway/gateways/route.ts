@@ -1,0 +1,1 @@
+export { listGatewaysApi as GET, createGatewayApi as POST } from "@/lib/management-api/gateways";

@@ -1,0 +1,1 @@
+export { deleteProviderConfigApi as DELETE } from "@/lib/management-api/resources";

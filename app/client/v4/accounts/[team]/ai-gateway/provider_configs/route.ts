@@ -1,0 +1,1 @@
+export { listProviderConfigsApi as GET, createProviderConfigApi as POST } from "@/lib/management-api/resources";

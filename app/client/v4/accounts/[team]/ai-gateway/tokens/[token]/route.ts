@@ -1,0 +1,1 @@
+export { revokeGatewayTokenApi as DELETE } from "@/lib/management-api/resources";

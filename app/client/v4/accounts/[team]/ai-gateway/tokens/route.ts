@@ -1,0 +1,1 @@
+export { listGatewayTokensApi as GET, createGatewayTokenApi as POST } from "@/lib/management-api/resources";

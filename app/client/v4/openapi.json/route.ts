@@ -1,0 +1,3 @@
+import { openApiDocument } from "@/lib/management-api/openapi";
+
+export const GET = openApiDocument;
