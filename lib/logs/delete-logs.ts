@@ -2,17 +2,19 @@ import { sql, type SQL } from "drizzle-orm";
 import { rowsOf, type Database } from "@/db/client";
 
 /**
- * Deletes at most `limit` log rows matching `where` (oldest first when `oldestFirst`), with their
+ * Deletes at most `limit` log rows matching `where` (oldest or newest first when `order` says), with their
  * payloads, and takes them off their gateways' log counts; one statement, so one short
  * transaction: deleting millions of rows goes in batches that neither hold locks for long nor
  * build one huge transaction. Returns how many rows went.
  */
-export async function deleteLogBatch(db: Database, where: SQL, limit: number, { oldestFirst = false } = {}): Promise<number> {
+export type DeleteOrder = "oldest" | "newest" | "any";
+
+export async function deleteLogBatch(db: Database, where: SQL, limit: number, { order = "any" }: { order?: DeleteOrder } = {}): Promise<number> {
   const [row] = rowsOf<{ deleted: number | string }>(
     await db.execute(sql`
       with doomed as (
         select id, created_at from request_logs where ${where}
-        ${oldestFirst ? sql`order by created_at, id` : sql``}
+        ${order === "oldest" ? sql`order by created_at, id` : order === "newest" ? sql`order by created_at desc, id desc` : sql``}
         limit ${limit}),
       gone as (
         delete from request_logs l using doomed
@@ -32,11 +34,11 @@ export async function deleteLogBatch(db: Database, where: SQL, limit: number, { 
 }
 
 /** Runs `deleteLogBatch` until fewer than a batch's rows match, or `most` rows went; returns how many did. */
-export async function deleteLogsInBatches(db: Database, where: SQL, { batch, most = Infinity, oldestFirst = false }: { batch: number; most?: number; oldestFirst?: boolean }): Promise<number> {
+export async function deleteLogsInBatches(db: Database, where: SQL, { batch, most = Infinity, order = "any" }: { batch: number; most?: number; order?: DeleteOrder }): Promise<number> {
   let total = 0;
   while (total < most) {
     const size = Math.min(batch, most - total);
-    const deleted = await deleteLogBatch(db, where, size, { oldestFirst });
+    const deleted = await deleteLogBatch(db, where, size, { order });
     total += deleted;
     if (deleted < size) break;
   }

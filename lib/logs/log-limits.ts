@@ -103,7 +103,7 @@ export async function deleteOldestBeyondLimits(db: Database, batch: number): Pro
     deleted += await deleteLogsInBatches(db, sql`team_id = ${gateway.team_id} and gateway_id = ${gateway.id}`, {
       batch,
       most: Number(gateway.excess),
-      oldestFirst: true,
+      order: "oldest",
     });
   }
   return deleted;

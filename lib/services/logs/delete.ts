@@ -1,6 +1,6 @@
-import { and, desc, eq, inArray } from "drizzle-orm";
-import { requestLogPayloads, requestLogs } from "@/db/schema";
+import { and } from "drizzle-orm";
 import { recordAudit } from "@/lib/audit/record";
+import { deleteLogsInBatches } from "@/lib/logs/delete-logs";
 import type { ServiceContext } from "../context";
 import { resolveLogScope } from "./list";
 import { logConditions, type LogQuery } from "./query";
@@ -10,8 +10,9 @@ const DELETE_BATCH = 5_000;
 
 /**
  * Deletes the logs (and their payloads) that match `query`, in the team or one gateway; admins only.
- * `limit` caps how many go (Cloudflare's DELETE takes one), newest first. Audited as `logs.delete`
- * with the filter and the count, in the transaction of the last batch.
+ * `limit` caps how many go (Cloudflare's DELETE takes one), newest first. The gateways' log counts
+ * drop with them (a STOP_INSERTING gateway takes logs again). Audited as `logs.delete` with the
+ * filter and the count.
  */
 export async function deleteRequestLogs({
   ctx,
@@ -27,28 +28,8 @@ export async function deleteRequestLogs({
   limit?: number;
 }): Promise<{ deleted: number }> {
   const scope = await resolveLogScope(ctx, teamId, gatewaySlug, "admin");
-  const where = and(...logConditions(scope, query));
-  let deleted = 0;
-  for (;;) {
-    const batch = Math.min(DELETE_BATCH, limit === undefined ? DELETE_BATCH : limit - deleted);
-    if (batch <= 0) break;
-    const done = await ctx.db.transaction(async (tx) => {
-      const ids = await tx
-        .select({ id: requestLogs.id, createdAt: requestLogs.createdAt })
-        .from(requestLogs)
-        .where(where)
-        .orderBy(desc(requestLogs.createdAt))
-        .limit(batch);
-      if (ids.length > 0) {
-        const idList = ids.map((row) => row.id);
-        await tx.delete(requestLogPayloads).where(and(eq(requestLogPayloads.teamId, teamId), inArray(requestLogPayloads.logId, idList)));
-        await tx.delete(requestLogs).where(and(eq(requestLogs.teamId, teamId), inArray(requestLogs.id, idList)));
-      }
-      return ids.length;
-    });
-    deleted += done;
-    if (done < batch) break;
-  }
+  const where = and(...logConditions(scope, query))!;
+  const deleted = await deleteLogsInBatches(ctx.db, where, { batch: DELETE_BATCH, most: limit, order: "newest" });
   await recordAudit(ctx, {
     teamId,
     action: "logs.delete",

@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "@/db/client";
-import { auditEvents, requestLogPayloads, type Team } from "@/db/schema";
+import { auditEvents, gatewayLogCounts, requestLogPayloads, type Team } from "@/db/schema";
 import { testLogEvent } from "@/lib/logs/test-events";
 import { writeLogBatch } from "@/lib/logs/writer";
 import { ForbiddenError, InvalidInputError, NotFoundError } from "../errors";
@@ -63,7 +63,7 @@ async function teamWithMixedLogs() {
   );
   for (const event of events) if (event.payload) event.payload = { ...event.payload, logId: event.log.id, teamId: team.id };
   await writeLogBatch(handle.db, events);
-  return { team, token };
+  return { team, token, prod };
 }
 
 const viewerOf = (team: Team) => userContext(handle, { team, role: "viewer" });
@@ -204,8 +204,9 @@ describe("feedback and deletion", () => {
     expect(audit).toMatchObject({ targetId: logId, details: { feedback: 1, score: 87 } });
   });
 
-  it("deletes by filter for admins only, with the payloads, and records the filter and the count", async () => {
-    const { team } = await teamWithMixedLogs();
+  it("deletes by filter for admins only, with the payloads, takes them off the gateway's log count, and records the filter and the count", async () => {
+    const { team, prod } = await teamWithMixedLogs();
+    await handle.db.insert(gatewayLogCounts).values({ gatewayId: prod.id, teamId: team.id, logged: 10 });
     const query: LogQuery = { filters: [f("refused", "eq", true)] };
     await expect(deleteRequestLogs({ ctx: await userContext(handle, { team, role: "member" }), teamId: team.id, query })).rejects.toThrow(ForbiddenError);
     const admin = await userContext(handle, { team, role: "admin" });
@@ -213,6 +214,10 @@ describe("feedback and deletion", () => {
     expect(await countRequestLogs({ ctx: admin, teamId: team.id, query: { filters: [] } })).toEqual({ count: 10, more: false });
     expect(await handle.db.select().from(requestLogPayloads).where(eq(requestLogPayloads.logId, `${team.id}-refused-2`))).toEqual([]);
     expect(await deleteRequestLogs({ ctx: admin, teamId: team.id, gatewaySlug: "prod", query: { filters: [f("provider", "eq", "groq")] }, limit: 2 })).toEqual({ deleted: 2 });
+    const [count] = await handle.db.select().from(gatewayLogCounts).where(eq(gatewayLogCounts.gatewayId, prod.id));
+    expect(count?.logged).toBe(8);
+    const newest = await listRequestLogs({ ctx: admin, teamId: team.id, query: { filters: [f("provider", "eq", "groq")] } });
+    expect(newest.logs.map((log) => log.id).sort()).toEqual([5, 6, 7].map((i) => `${team.id}-ok-${i}`));
     const audits = await handle.db.select().from(auditEvents).where(and(eq(auditEvents.teamId, team.id), eq(auditEvents.action, "logs.delete")));
     expect(audits.map((a) => a.details)).toEqual(
       expect.arrayContaining([
