@@ -36,6 +36,7 @@ const MAX_PAGE = LOG_COUNT_LIMIT / LOG_PAGE_SIZE;
 export async function LogList({
   ctx,
   teamId,
+  precision,
   role,
   gatewaySlug,
   base,
@@ -45,6 +46,8 @@ export async function LogList({
 }: {
   ctx: ServiceContext;
   teamId: string;
+  /** The team's display precision for costs. */
+  precision: number;
   role: Role;
   /** Unset for the team-wide list. */
   gatewaySlug?: string;
@@ -245,7 +248,7 @@ export async function LogList({
             </EmptyState>
           )
         ) : (
-          <LogTable logs={list.logs} base={base} teamWide={!gatewaySlug} />
+          <LogTable logs={list.logs} base={base} teamWide={!gatewaySlug} precision={precision} />
         )}
       </Card>
 

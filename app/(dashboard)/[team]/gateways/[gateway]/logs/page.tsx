@@ -49,6 +49,7 @@ export default async function GatewayLogsPage({ params, searchParams }: { params
       <LogList
         ctx={ctx}
         teamId={team.id}
+        precision={team.displayPrecision}
         role={role}
         gatewaySlug={gateway.slug}
         base={base}
