@@ -35,7 +35,7 @@ export async function deleteRequestLogs({
     action: "logs.delete",
     targetType: "request_logs",
     targetId: scope.gatewayId ?? null,
-    targetLabel: gatewaySlug ?? "all gateways",
+    targetLabel: gatewaySlug ? `logs of ${gatewaySlug}` : "the team's logs",
     details: { filter: describeQuery(query), count: deleted },
   });
   return { deleted };

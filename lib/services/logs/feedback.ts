@@ -45,7 +45,9 @@ export async function updateLogFeedback({
         : await tx.select().from(requestLogs).where(where).limit(1);
     if (!row) throw new NotFoundError(`log ${logId} not found`);
     if (Object.keys(set).length === 0) return row;
-    await recordAudit({ ...ctx, db: tx }, { teamId, action: "logs.feedback", targetType: "request_log", targetId: logId, details: set });
+    // The id alone says nothing to a reader of the audit log; the model says which request it was.
+    const targetLabel = row.model ? `${row.provider ? `${row.provider}/` : ""}${row.model}` : "a refused request";
+    await recordAudit({ ...ctx, db: tx }, { teamId, action: "logs.feedback", targetType: "request_log", targetId: logId, targetLabel, details: set });
     return row;
   });
 }

@@ -201,7 +201,7 @@ describe("feedback and deletion", () => {
     const list = await listRequestLogs({ ctx: member, teamId: team.id, query: { filters: [f("feedback", "eq", 1)] } });
     expect(list.logs.map((log) => log.id)).toEqual([logId]);
     const [audit] = await handle.db.select().from(auditEvents).where(and(eq(auditEvents.teamId, team.id), eq(auditEvents.action, "logs.feedback")));
-    expect(audit).toMatchObject({ targetId: logId, details: { feedback: 1, score: 87 } });
+    expect(audit).toMatchObject({ targetId: logId, targetLabel: "openai/gpt-4o-mini", details: { feedback: 1, score: 87 } });
   });
 
   it("deletes by filter for admins only, with the payloads, takes them off the gateway's log count, and records the filter and the count", async () => {
@@ -219,6 +219,7 @@ describe("feedback and deletion", () => {
     const newest = await listRequestLogs({ ctx: admin, teamId: team.id, query: { filters: [f("provider", "eq", "groq")] } });
     expect(newest.logs.map((log) => log.id).sort()).toEqual([5, 6, 7].map((i) => `${team.id}-ok-${i}`));
     const audits = await handle.db.select().from(auditEvents).where(and(eq(auditEvents.teamId, team.id), eq(auditEvents.action, "logs.delete")));
+    expect(audits.map((a) => a.targetLabel).sort()).toEqual(["logs of prod", "the team's logs"]);
     expect(audits.map((a) => a.details)).toEqual(
       expect.arrayContaining([
         { filter: { filters: [f("refused", "eq", true)] }, count: 2 },
