@@ -3,7 +3,6 @@
 import { useActionState, type ReactNode } from "react";
 import { Alert } from "@/components/ui/alert";
 import { keepValuesOnSubmit } from "@/components/ui/form";
-import { Badge } from "@/components/ui/badge";
 import { Card, CardDescription, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
 import { fieldDescriptionId } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
@@ -46,27 +45,74 @@ function SettingControl({ name, settings, errors }: { name: GatewaySettingName; 
   const control = GATEWAY_SETTINGS[name].form;
   const value = settings[name];
   const common = { name, label: control.label, hint: control.hint };
+  if (control.kind === "switch") return <SwitchRow {...common} defaultChecked={value === true} />;
   const error = errorOf(errors, name);
   switch (control.kind) {
-    case "switch":
-      return <SwitchRow {...common} defaultChecked={value === true} />;
     case "number":
       return (
-        <NumberField
-          {...common}
-          error={error}
-          defaultValue={typeof value === "number" ? value : ""}
-          min={control.min}
-          max={control.max}
-          placeholder={control.placeholder}
-        />
+        <FieldShell {...common} error={error}>
+          {(field) => (
+            <Input
+              {...field}
+              type="number"
+              inputMode="numeric"
+              step={1}
+              min={control.min}
+              max={control.max}
+              placeholder={control.placeholder}
+              defaultValue={typeof value === "number" ? value : ""}
+              className="tabular-nums"
+            />
+          )}
+        </FieldShell>
       );
     case "list":
-      return <TextField {...common} error={error} defaultValue={Array.isArray(value) ? value.join(", ") : ""} placeholder={control.placeholder} />;
+      return (
+        <FieldShell {...common} error={error}>
+          {(field) => (
+            <Input
+              {...field}
+              placeholder={control.placeholder}
+              defaultValue={Array.isArray(value) ? value.join(", ") : ""}
+              autoComplete="off"
+              spellCheck={false}
+              className="font-mono"
+            />
+          )}
+        </FieldShell>
+      );
     case "select":
-      return <SelectField {...common} error={error} defaultValue={typeof value === "string" ? value : ""} options={control.options} />;
-    case "json":
-      return <JsonField {...common} error={error} defaultValue={value === null ? "" : JSON.stringify(value, null, 2)} placeholder={control.placeholder} />;
+      return (
+        <FieldShell {...common} error={error}>
+          {(field) => (
+            <Select {...field} defaultValue={typeof value === "string" ? value : ""}>
+              {control.options.map(([option, text]) => (
+                <option key={option} value={option}>
+                  {text}
+                </option>
+              ))}
+            </Select>
+          )}
+        </FieldShell>
+      );
+    case "json": {
+      const json = value === null ? "" : JSON.stringify(value, null, 2);
+      return (
+        <FieldShell {...common} error={error}>
+          {(field) => (
+            <Textarea
+              {...field}
+              rows={json === "" ? 2 : 6}
+              placeholder={control.placeholder}
+              defaultValue={json}
+              autoComplete="off"
+              spellCheck={false}
+              className="font-mono text-xs"
+            />
+          )}
+        </FieldShell>
+      );
+    }
   }
 }
 
@@ -133,31 +179,16 @@ export function GatewaySettingsForm({
   );
 }
 
-function Section({ title, badge, children }: { title: string; badge?: string; children: ReactNode }) {
+function Section({ title, children }: { title: string; children: ReactNode }) {
   return (
     <div className="grid gap-4 px-5 py-5 md:grid-cols-[12rem_1fr]">
-      <div className="space-y-1.5">
-        <h3 className="text-sm font-medium">{title}</h3>
-        {badge ? <Badge variant="neutral">{badge}</Badge> : null}
-      </div>
+      <h3 className="text-sm font-medium">{title}</h3>
       <div className="space-y-4">{children}</div>
     </div>
   );
 }
 
-function SwitchRow({
-  name,
-  label,
-  hint,
-  badge,
-  defaultChecked,
-}: {
-  name: string;
-  label: string;
-  hint?: string;
-  badge?: string;
-  defaultChecked: boolean;
-}) {
+function SwitchRow({ name, label, hint, defaultChecked }: { name: string; label: string; hint?: string; defaultChecked: boolean }) {
   const id = `setting-${name}`;
   return (
     <div className="flex items-start gap-3">
@@ -165,10 +196,7 @@ function SwitchRow({
       <input type="hidden" name={presentMarker(name)} value="1" />
       <Switch id={id} name={name} defaultChecked={defaultChecked} aria-describedby={hint ? fieldDescriptionId(id) : undefined} className="mt-0.5" />
       <div className="space-y-1">
-        <div className="flex flex-wrap items-center gap-2">
-          <Label htmlFor={id}>{label}</Label>
-          {badge ? <Badge variant="neutral">{badge}</Badge> : null}
-        </div>
+        <Label htmlFor={id}>{label}</Label>
         {hint ? (
           <p id={fieldDescriptionId(id)} className="text-xs text-muted-foreground">
             {hint}
@@ -179,187 +207,43 @@ function SwitchRow({
   );
 }
 
+/** The attributes that name a control and tie it to its label and to its hint or problem. */
+interface FieldAttributes {
+  id: string;
+  name: string;
+  "aria-invalid": true | undefined;
+  "aria-describedby": string | undefined;
+}
+
+/** A labelled control with its problem, or else its hint, below it. */
 function FieldShell({
-  id,
+  name,
   label,
   hint,
   error,
-  badge,
   children,
 }: {
-  id: string;
+  name: string;
   label: string;
   hint?: string;
   error?: string;
-  badge?: string;
-  children: ReactNode;
+  children: (field: FieldAttributes) => ReactNode;
 }) {
+  const id = `setting-${name}`;
+  const describedBy = hint || error ? fieldDescriptionId(id) : undefined;
   return (
     <div className="flex flex-col gap-1.5">
-      <div className="flex flex-wrap items-center gap-2">
-        <Label htmlFor={id}>{label}</Label>
-        {badge ? <Badge variant="neutral">{badge}</Badge> : null}
-      </div>
-      {children}
+      <Label htmlFor={id}>{label}</Label>
+      {children({ id, name, "aria-invalid": error ? true : undefined, "aria-describedby": describedBy })}
       {error ? (
-        <p id={fieldDescriptionId(id)} className="text-xs text-destructive">
+        <p id={describedBy} className="text-xs text-destructive">
           {error}
         </p>
       ) : hint ? (
-        <p id={fieldDescriptionId(id)} className="text-xs text-muted-foreground">
+        <p id={describedBy} className="text-xs text-muted-foreground">
           {hint}
         </p>
       ) : null}
     </div>
-  );
-}
-
-function NumberField({
-  name,
-  label,
-  hint,
-  error,
-  badge,
-  defaultValue,
-  min,
-  max,
-  placeholder,
-}: {
-  name: string;
-  label: string;
-  hint?: string;
-  error?: string;
-  badge?: string;
-  defaultValue: number | string;
-  min?: number;
-  max?: number;
-  placeholder?: string;
-}) {
-  const id = `setting-${name}`;
-  return (
-    <FieldShell id={id} label={label} hint={hint} error={error} badge={badge}>
-      <Input
-        id={id}
-        name={name}
-        type="number"
-        inputMode="numeric"
-        step={1}
-        min={min}
-        max={max}
-        placeholder={placeholder}
-        defaultValue={defaultValue}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={hint || error ? fieldDescriptionId(id) : undefined}
-        className="tabular-nums"
-      />
-    </FieldShell>
-  );
-}
-
-function TextField({
-  name,
-  label,
-  hint,
-  error,
-  badge,
-  defaultValue,
-  placeholder,
-}: {
-  name: string;
-  label: string;
-  hint?: string;
-  error?: string;
-  badge?: string;
-  defaultValue: string;
-  placeholder?: string;
-}) {
-  const id = `setting-${name}`;
-  return (
-    <FieldShell id={id} label={label} hint={hint} error={error} badge={badge}>
-      <Input
-        id={id}
-        name={name}
-        placeholder={placeholder}
-        defaultValue={defaultValue}
-        autoComplete="off"
-        spellCheck={false}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={hint || error ? fieldDescriptionId(id) : undefined}
-        className="font-mono"
-      />
-    </FieldShell>
-  );
-}
-
-function SelectField({
-  name,
-  label,
-  hint,
-  error,
-  badge,
-  defaultValue,
-  options,
-}: {
-  name: string;
-  label: string;
-  hint?: string;
-  error?: string;
-  badge?: string;
-  defaultValue: string;
-  options: readonly (readonly [string, string])[];
-}) {
-  const id = `setting-${name}`;
-  return (
-    <FieldShell id={id} label={label} hint={hint} error={error} badge={badge}>
-      <Select
-        id={id}
-        name={name}
-        defaultValue={defaultValue}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={hint || error ? fieldDescriptionId(id) : undefined}
-      >
-        {options.map(([value, text]) => (
-          <option key={value} value={value}>
-            {text}
-          </option>
-        ))}
-      </Select>
-    </FieldShell>
-  );
-}
-
-function JsonField({
-  name,
-  label,
-  hint,
-  error,
-  badge,
-  defaultValue,
-  placeholder,
-}: {
-  name: string;
-  label: string;
-  hint?: string;
-  error?: string;
-  badge?: string;
-  defaultValue: string;
-  placeholder?: string;
-}) {
-  const id = `setting-${name}`;
-  return (
-    <FieldShell id={id} label={label} hint={hint} error={error} badge={badge}>
-      <Textarea
-        id={id}
-        name={name}
-        rows={defaultValue === "" ? 2 : 6}
-        placeholder={placeholder}
-        defaultValue={defaultValue}
-        autoComplete="off"
-        spellCheck={false}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={hint || error ? fieldDescriptionId(id) : undefined}
-        className="font-mono text-xs"
-      />
-    </FieldShell>
   );
 }
