@@ -9,10 +9,19 @@ import { SubmitButton } from "@/components/ui/submit-button";
 import type { FormState } from "@/lib/forms/form-state";
 import { formatCost } from "@/lib/utils/format";
 
-const PRECISIONS = [2, 3, 4, 5, 6];
-
 /** How many decimal places dollar amounts show with, each choice shown on an example amount. */
-export function DisplayForm({ action, precision, canEdit }: { action: (state: FormState, form: FormData) => Promise<FormState>; precision: number; canEdit: boolean }) {
+export function DisplayForm({
+  action,
+  precision,
+  precisions,
+  canEdit,
+}: {
+  action: (state: FormState, form: FormData) => Promise<FormState>;
+  precision: number;
+  /** The choices the service accepts. */
+  precisions: readonly number[];
+  canEdit: boolean;
+}) {
   const [state, formAction] = useActionState(action, {});
   return (
     <form action={formAction}>
@@ -23,7 +32,7 @@ export function DisplayForm({ action, precision, canEdit }: { action: (state: Fo
           {state.ok ? <Alert variant="success">{state.message}</Alert> : null}
           <Field label="Decimal places for money" htmlFor="display-precision" error={state.fieldErrors?.displayPrecision} hint="Costs are stored in micro-dollars; this changes only how they are shown.">
             <Select id="display-precision" name="displayPrecision" defaultValue={String(precision)} className="max-w-xs">
-              {PRECISIONS.map((p) => (
+              {precisions.map((p) => (
                 <option key={p} value={p}>
                   {`${p} (${formatCost(1_234_567, p)})`}
                 </option>

@@ -6,6 +6,7 @@ import { requireTeam } from "@/lib/auth/team";
 import { config } from "@/lib/config";
 import { roleAtLeast } from "@/lib/services/roles";
 import { formatDate } from "@/lib/utils/format";
+import { DISPLAY_PRECISIONS } from "@/lib/services/teams/display-precision";
 import { LOG_RETENTION_DAYS_MAX } from "@/lib/services/teams/set-log-retention";
 import { renameTeamAction, setDisplayPrecisionAction, setLogRetentionAction } from "./actions";
 import { DisplayForm } from "./display-form";
@@ -43,7 +44,7 @@ export default async function SettingsPage({ params }: { params: Promise<{ team:
             <CardTitle>Money</CardTitle>
             <CardDescription>How the dashboard shows costs and spend.</CardDescription>
           </CardHeader>
-          <DisplayForm action={setDisplayPrecisionAction.bind(null, team.slug)} precision={team.displayPrecision} canEdit={canRename} />
+          <DisplayForm action={setDisplayPrecisionAction.bind(null, team.slug)} precision={team.displayPrecision} precisions={DISPLAY_PRECISIONS} canEdit={canRename} />
         </Card>
         <Card>
           <CardHeader>
