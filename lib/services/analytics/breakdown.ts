@@ -1,6 +1,5 @@
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import { gateways, gatewayTokens, type usageRollups } from "@/db/schema";
-import type { AnalyticsRange } from "@/lib/analytics/range";
 import { bucketStarts } from "@/lib/analytics/range";
 import {
   addTotals,
@@ -17,6 +16,7 @@ import {
 } from "@/lib/analytics/rollup-query";
 import type { ServiceContext } from "../context";
 import { requireRole } from "../roles";
+import type { AnalyticsScope } from "./series";
 
 export const BREAKDOWN_DIMENSIONS = ["gateway", "provider", "model", "token", "ingressFormat"] as const;
 export type BreakdownDimension = (typeof BREAKDOWN_DIMENSIONS)[number];
@@ -70,19 +70,7 @@ function keyColumns(table: typeof usageRollups, by: BreakdownDimension) {
  * the BREAKDOWN_LIMIT busiest rows. Gateways show by slug and tokens by name; requests refused
  * before a gateway (or token) was known are their own row.
  */
-export async function getAnalyticsBreakdown({
-  ctx,
-  teamId,
-  gatewayId,
-  range,
-  by,
-}: {
-  ctx: ServiceContext;
-  teamId: string;
-  gatewayId?: string;
-  range: AnalyticsRange;
-  by: BreakdownDimension;
-}): Promise<AnalyticsBreakdown> {
+export async function getAnalyticsBreakdown({ ctx, teamId, gatewayId, range, by }: AnalyticsScope & { by: BreakdownDimension }): Promise<AnalyticsBreakdown> {
   await requireRole(ctx, teamId, "viewer");
   const table = rollupTable(range);
   const columns = keyColumns(table, by);

@@ -21,6 +21,14 @@ export interface AnalyticsPoint extends UsageTotals, Latency {
   cacheHitRate: number | null;
 }
 
+/** What an analytics read covers: the team's usage over a range, or one gateway's with its id. */
+export interface AnalyticsScope {
+  ctx: ServiceContext;
+  teamId: string;
+  gatewayId?: string;
+  range: AnalyticsRange;
+}
+
 export interface AnalyticsSeries {
   range: AnalyticsRange;
   totals: UsageTotals & Latency & { cacheHitRate: number | null };
@@ -33,17 +41,7 @@ export interface AnalyticsSeries {
  * class, tokens, cost, cache hit rate and latency percentiles (from the merged sketches). With a
  * gateway id, that gateway's alone.
  */
-export async function getAnalyticsSeries({
-  ctx,
-  teamId,
-  gatewayId,
-  range,
-}: {
-  ctx: ServiceContext;
-  teamId: string;
-  gatewayId?: string;
-  range: AnalyticsRange;
-}): Promise<AnalyticsSeries> {
+export async function getAnalyticsSeries({ ctx, teamId, gatewayId, range }: AnalyticsScope): Promise<AnalyticsSeries> {
   await requireRole(ctx, teamId, "viewer");
   const table = rollupTable(range);
   const at = bucketOf(table, range);
