@@ -29,7 +29,7 @@ import { seededLogs, seedLogs, type SeedManifest } from "./seed-logs";
 const RUNS = Number(process.env.BENCH_DASHBOARD_RUNS ?? 30);
 const WARMUP = Math.min(3, Math.ceil(RUNS / 10));
 /** The target for both pages on the Postgres server. */
-export const DASHBOARD_TARGET_MS = 500;
+const DASHBOARD_TARGET_MS = 500;
 const POSTGRES_ROWS = 10_000_000;
 const PGLITE_ROWS = Number(process.env.BENCH_PGLITE_LOG_ROWS ?? 200_000);
 const SEED_DAYS = 30;
@@ -65,7 +65,7 @@ async function measure(run: () => Promise<unknown>): Promise<{ p50: number; p95:
 }
 
 /** Every case over the busiest team (half the rows) and its busiest gateway, with ranges ending where the seed ends. */
-export async function measureDashboard(handle: DatabaseHandle, seed: SeedManifest, log: (line: string) => void): Promise<DashboardCase[]> {
+async function measureDashboard(handle: DatabaseHandle, seed: SeedManifest, log: (line: string) => void): Promise<DashboardCase[]> {
   const ctx: ServiceContext = { db: handle.db, actor: { type: "operator" } };
   const team = seed.teams[0]!;
   const gateway = team.gateways[0]!;
@@ -163,7 +163,7 @@ export function dashboardTargets(figures: DashboardFigure[]): string[] {
   );
 }
 
-export const DASHBOARD_HEADING = "## Dashboard server time over seeded logs";
+const DASHBOARD_HEADING = "## Dashboard server time over seeded logs";
 
 /** The RESULTS.md section: method, then one table per database. */
 export function dashboardSection(figures: DashboardFigure[]): string {

@@ -47,7 +47,7 @@ export function resolveRange(input: RangeInput, now: Date = new Date()): Analyti
   return aligned(preset, now.getTime() - span, now.getTime(), now);
 }
 
-export function isPreset(value: string): value is RangePreset {
+function isPreset(value: string): value is RangePreset {
   return Object.hasOwn(RANGE_PRESETS, value);
 }
 

@@ -39,7 +39,7 @@ export interface UsageTotals {
   costMicros: number;
 }
 
-export const TOTAL_FIELDS = ["requests", "errors", "rateLimited", "refusals", "clientErrors", "serverErrors", "cachedRequests", "tokensIn", "tokensOut", "tokensCached", "costMicros"] as const satisfies (keyof UsageTotals)[];
+const TOTAL_FIELDS = ["requests", "errors", "rateLimited", "refusals", "clientErrors", "serverErrors", "cachedRequests", "tokensIn", "tokensOut", "tokensCached", "costMicros"] as const satisfies (keyof UsageTotals)[];
 
 export const EMPTY_TOTALS: UsageTotals = Object.fromEntries(TOTAL_FIELDS.map((field) => [field, 0])) as unknown as UsageTotals;
 

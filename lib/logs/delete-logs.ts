@@ -9,7 +9,7 @@ import { rowsOf, type Database } from "@/db/client";
  */
 export type DeleteOrder = "oldest" | "newest" | "any";
 
-export async function deleteLogBatch(db: Database, where: SQL, limit: number, { order = "any" }: { order?: DeleteOrder } = {}): Promise<number> {
+async function deleteLogBatch(db: Database, where: SQL, limit: number, { order = "any" }: { order?: DeleteOrder } = {}): Promise<number> {
   const [row] = rowsOf<{ deleted: number | string }>(
     await db.execute(sql`
       with doomed as (

@@ -7,7 +7,7 @@ import { applyRetention, type RetentionOutcome } from "./retention";
 import { MINUTE_ROLLUP_RETENTION_MS, pruneMinuteRollups } from "./rollups";
 
 /** How often the server runs the log maintenance. */
-export const MAINTENANCE_INTERVAL_MS = 10 * 60_000;
+const MAINTENANCE_INTERVAL_MS = 10 * 60_000;
 /** The first run waits a little: starting up has enough to do. */
 const FIRST_RUN_DELAY_MS = 30_000;
 /** Rows per DELETE: small enough that each statement is a short transaction at 10M rows. */

@@ -7,12 +7,12 @@ import { rowsOf, type Database, type Transaction } from "@/db/client";
  * so retention drops a day whole instead of deleting its rows. PGlite keeps the plain tables the
  * migrations create: this runs after them, on server databases only (db/client.ts's migrate()).
  */
-export const PARTITIONED_TABLES = ["request_logs", "request_log_payloads"] as const;
+const PARTITIONED_TABLES = ["request_logs", "request_log_payloads"] as const;
 type PartitionedTable = (typeof PARTITIONED_TABLES)[number];
 
 const DAY_MS = 86_400_000;
 /** Day partitions created ahead of today, so a maintenance loop that stops for a while loses nothing to the default partition. */
-export const PARTITION_DAYS_AHEAD = 7;
+const PARTITION_DAYS_AHEAD = 7;
 /** How far back converting a plain table makes day partitions; older rows land in the default partition. */
 const CONVERT_DAYS_BACK = 400;
 

@@ -21,7 +21,7 @@ import { gatewayCreateBodySchema, gatewayListQuerySchema, gatewayUpdateBodySchem
 type TeamParams = { team: string };
 type GatewayParams = TeamParams & { gateway: string };
 
-export function gatewayJson(gateway: Gateway) {
+function gatewayJson(gateway: Gateway) {
   return {
     id: gateway.slug,
     is_default: gateway.isDefault,

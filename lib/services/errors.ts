@@ -34,7 +34,7 @@ export interface InputIssue {
 }
 
 /** "field: problem" for one issue; the CLI and anything showing the error as one line read it. */
-export function describeIssue(issue: InputIssue): string {
+function describeIssue(issue: InputIssue): string {
   return issue.field ? `${issue.field}: ${issue.message}` : issue.message;
 }
 

@@ -5,7 +5,7 @@ import { InvalidInputError, type InputIssue } from "./errors";
  * zod's issues as ours, one per field: an unknown key (a strict object's) is an issue of that key's
  * own path, and a missing field "is required" (unless the schema has a message of its own). Parse with `reportInput`.
  */
-export function inputIssues(error: z.ZodError): InputIssue[] {
+function inputIssues(error: z.ZodError): InputIssue[] {
   return error.issues.flatMap((issue): InputIssue[] => {
     const path = issue.path.map(String);
     // A schema's own message for unknown keys (guardrails name the fields they take) is kept as it is.

@@ -63,7 +63,6 @@ const dateTime = new Intl.DateTimeFormat("en-US", {
   hourCycle: "h23",
 });
 const dateOnly = new Intl.DateTimeFormat("en-US", { timeZone: "UTC", year: "numeric", month: "short", day: "numeric" });
-const hourOnly = new Intl.DateTimeFormat("en-US", { timeZone: "UTC", hour: "2-digit", hourCycle: "h23" });
 
 /** "Nov 22, 10:23:45" in UTC. */
 export function formatDateTime(date: Date): string {
@@ -73,11 +72,6 @@ export function formatDateTime(date: Date): string {
 /** "Nov 22, 2026" in UTC. */
 export function formatDate(date: Date): string {
   return dateOnly.format(date);
-}
-
-/** "10" for 10:00 UTC. */
-export function formatHour(date: Date): string {
-  return hourOnly.format(date);
 }
 
 /** An ISO timestamp with a readable UTC suffix, for `title` attributes. */

@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 /** Collectors per gateway: each is its own exporter and queue. */
-export const OTEL_COLLECTORS_MAX = 5;
+const OTEL_COLLECTORS_MAX = 5;
 const OTEL_HEADERS_MAX = 20;
 const OTEL_VALUE_MAX = 4096;
 

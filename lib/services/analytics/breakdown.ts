@@ -22,7 +22,7 @@ export const BREAKDOWN_DIMENSIONS = ["gateway", "provider", "model", "token", "i
 export type BreakdownDimension = (typeof BREAKDOWN_DIMENSIONS)[number];
 
 /** The most rows a breakdown lists, busiest first. */
-export const BREAKDOWN_LIMIT = 50;
+const BREAKDOWN_LIMIT = 50;
 
 export interface BreakdownRow extends UsageTotals, Latency {
   /** The rollup key's value(s) joined with "/"; "" for rows without one (e.g. refused before a gateway was known). */

@@ -6,7 +6,7 @@ import { requireRole } from "../roles";
 import { parseInput } from "../validation";
 import { auditFilterSchema, auditPage, auditWhere, type AuditFilter } from "./list";
 
-export const AUDIT_EXPORT_FORMATS = ["csv", "jsonl"] as const;
+const AUDIT_EXPORT_FORMATS = ["csv", "jsonl"] as const;
 export type AuditExportFormat = (typeof AUDIT_EXPORT_FORMATS)[number];
 
 /** Rows read per query: the export holds one batch in memory, whatever the log's size. */

@@ -33,7 +33,7 @@ export const auditFilterSchema = z
 
 export type AuditFilter = z.input<typeof auditFilterSchema>;
 
-export const AUDIT_PAGE_SIZE_MAX = 200;
+const AUDIT_PAGE_SIZE_MAX = 200;
 
 const pageInput = z.object({
   limit: z.number().int().min(1).max(AUDIT_PAGE_SIZE_MAX, `must be at most ${AUDIT_PAGE_SIZE_MAX}`).default(50),

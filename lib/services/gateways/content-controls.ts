@@ -25,7 +25,7 @@ export const CONTENT_CONTROL_SETTINGS = {
   },
 } satisfies Record<string, SettingDeclaration>;
 
-export const contentControlSettingsSchema = z.object(settingsShape(CONTENT_CONTROL_SETTINGS));
+const contentControlSettingsSchema = z.object(settingsShape(CONTENT_CONTROL_SETTINGS));
 
 /** What create and update accept: any subset of the settings, guardrails and DLP included; missing ones keep their default or current value. */
 export const gatewayPatchSchema = gatewaySettingsPatchSchema.extend(contentControlSettingsSchema.partial().shape);

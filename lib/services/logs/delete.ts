@@ -42,7 +42,7 @@ export async function deleteRequestLogs({
 }
 
 /** A query as the audit log keeps it: plain JSON, dates as ISO text. */
-export function describeQuery(query: LogQuery): Record<string, unknown> {
+function describeQuery(query: LogQuery): Record<string, unknown> {
   return {
     filters: query.filters,
     ...(query.search ? { search: query.search } : {}),

@@ -39,7 +39,7 @@ const CSV_COLUMNS = [
 ] as const;
 
 /** A row as an export writes it: snake_case, cost in dollars, no bodies. */
-export function exportRecord(row: LogListRow): Record<(typeof CSV_COLUMNS)[number], string | number | boolean | null | Record<string, unknown>> {
+function exportRecord(row: LogListRow): Record<(typeof CSV_COLUMNS)[number], string | number | boolean | null | Record<string, unknown>> {
   return {
     id: row.id,
     created_at: row.createdAt.toISOString(),

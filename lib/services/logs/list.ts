@@ -43,7 +43,7 @@ export function encodeLogCursor(row: Pick<RequestLog, "createdAt" | "id">): stri
   return Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString("base64url");
 }
 
-export function decodeLogCursor(cursor: string): { createdAt: Date; id: string } {
+function decodeLogCursor(cursor: string): { createdAt: Date; id: string } {
   const [iso, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
   const createdAt = new Date(iso ?? "");
   if (!id || Number.isNaN(createdAt.getTime())) throw new InvalidInputError({ field: "cursor", message: "not a cursor this list returned" });

@@ -9,7 +9,7 @@ import { InvalidInputError } from "../errors";
  * Cloudflare's logs API's (`{key, operator, value[]}`, ANDed; the values of one filter ORed), plus
  * our `status_code`, `path`, `token` (a token's name or id) and `refused` (no gateway was found).
  */
-export const LOG_FILTER_KEYS = [
+const LOG_FILTER_KEYS = [
   "id",
   "created_at",
   "success",

@@ -29,7 +29,7 @@ const FIELDS: Record<string, { key: LogFilterKey; operator: LogFilterOperator }>
 };
 
 /** The parameters that make up a query (the page's own, `page` and `cursor`, are not among them). */
-export const LOG_QUERY_PARAMS = ["status", ...Object.keys(FIELDS), "q", "from", "to", "filters"] as const;
+const LOG_QUERY_PARAMS = ["status", ...Object.keys(FIELDS), "q", "from", "to", "filters"] as const;
 
 export interface ParsedLogSearch {
   query: LogQuery;
@@ -45,7 +45,7 @@ function one(params: SearchParams | URLSearchParams, name: string): string {
 }
 
 /** A `datetime-local` value ("2026-11-22T10:30") read as UTC, like every time on these pages; or a full ISO time. */
-export function parseUtcLocal(value: string): Date | undefined {
+function parseUtcLocal(value: string): Date | undefined {
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z)?$/.test(value)) return undefined;
   const date = new Date(value.endsWith("Z") ? value : `${value}Z`);
   return Number.isNaN(date.getTime()) ? undefined : date;

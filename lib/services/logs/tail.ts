@@ -38,7 +38,7 @@ export async function recentRequestLogs({
 const LOOKBACK_MS = 60_000;
 const POLL_MS = 1_000;
 /** A tail ends after this long; the page offers to resume it. */
-export const TAIL_MAX_MS = 10 * 60_000;
+const TAIL_MAX_MS = 10 * 60_000;
 
 /**
  * The live tail: polls for new matching rows every second and yields each batch of rows not yet
