@@ -1,13 +1,7 @@
 import { currentUser, userContext } from "@/lib/auth/session";
 import { exportAuditEvents } from "@/lib/services/audit/export";
-import { ServiceError } from "@/lib/services/errors";
 import { getTeamBySlug } from "@/lib/services/teams/get";
-
-const STATUS: Record<ServiceError["kind"], number> = { invalid: 400, forbidden: 403, not_found: 404, conflict: 409 };
-
-function refusal(status: number, message: string): Response {
-  return new Response(`${message}\n`, { status, headers: { "content-type": "text/plain; charset=utf-8" } });
-}
+import { plainTextResponse, serviceErrorText } from "@/lib/text-response";
 
 /**
  * GET /{team}/audit/export?format=csv|jsonl&actor=…&action=…&target=…&via=…&from=…&to=…: the
@@ -15,7 +9,7 @@ function refusal(status: number, message: string): Response {
  */
 export async function auditExportRoute(req: Request, { params }: { params: Promise<{ team: string }> }): Promise<Response> {
   const user = await currentUser();
-  if (!user) return refusal(401, "Your session has ended: sign in again to export the audit log.");
+  if (!user) return plainTextResponse(401, "Your session has ended: sign in again to export the audit log.\n");
   const query = new URL(req.url).searchParams;
   const filter = Object.fromEntries(["actor", "action", "target", "via", "from", "to"].map((name) => [name, query.get(name) ?? undefined]));
   try {
@@ -42,7 +36,6 @@ export async function auditExportRoute(req: Request, { params }: { params: Promi
       },
     });
   } catch (error) {
-    if (error instanceof ServiceError) return refusal(STATUS[error.kind], error.message);
-    throw error;
+    return serviceErrorText(error);
   }
 }

@@ -1,16 +1,9 @@
 import { requireTeam } from "@/lib/auth/team";
-import { ServiceError } from "@/lib/services/errors";
 import { exportLines, exportRequestLogs, LOG_EXPORT_FORMATS, type LogExportFormat } from "@/lib/services/logs/export";
 import { parseLogSearch } from "@/lib/services/logs/search-params";
+import { plainTextResponse, serviceErrorText } from "@/lib/text-response";
 
 const CONTENT_TYPES: Record<LogExportFormat, string> = { csv: "text/csv; charset=utf-8", jsonl: "application/x-ndjson; charset=utf-8" };
-
-/** A plain-text refusal for a download link: the status a service error stands for, and its message. */
-export function textFailure(error: unknown): Response {
-  if (!(error instanceof ServiceError)) throw error;
-  const status = { invalid: 400, forbidden: 403, not_found: 404, conflict: 409 }[error.kind];
-  return new Response(`${error.message}\n`, { status, headers: { "content-type": "text/plain; charset=utf-8" } });
-}
 
 /**
  * GET …/logs/export?format=csv|jsonl&<the list's filters>: every matching row, streamed batch by
@@ -21,10 +14,10 @@ export async function exportLogsResponse(request: Request, teamSlug: string, gat
   const params = new URL(request.url).searchParams;
   const format = params.get("format") ?? "csv";
   if (!(LOG_EXPORT_FORMATS as readonly string[]).includes(format)) {
-    return new Response(`format: "${format}" is not an export format; use csv or jsonl\n`, { status: 400, headers: { "content-type": "text/plain; charset=utf-8" } });
+    return plainTextResponse(400, `format: "${format}" is not an export format; use csv or jsonl\n`);
   }
   const { query, problems } = parseLogSearch(params);
-  if (problems.length > 0) return new Response(`${problems.join("\n")}\n`, { status: 400, headers: { "content-type": "text/plain; charset=utf-8" } });
+  if (problems.length > 0) return plainTextResponse(400, `${problems.join("\n")}\n`);
 
   const batches = exportRequestLogs({ ctx, teamId: team.id, gatewaySlug, query });
   // The first batch before the headers: a refusal (role, gateway) still gets its status.
@@ -32,7 +25,7 @@ export async function exportLogsResponse(request: Request, teamSlug: string, gat
   try {
     pending = await batches.next();
   } catch (error) {
-    return textFailure(error);
+    return serviceErrorText(error);
   }
   const encoder = new TextEncoder();
   let wroteHeader = false;

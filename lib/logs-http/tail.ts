@@ -3,7 +3,7 @@ import type { LogListRow } from "@/lib/services/logs/list";
 import { parseLogSearch } from "@/lib/services/logs/search-params";
 import { tailRequestLogs } from "@/lib/services/logs/tail";
 import { resolveLogScope } from "@/lib/services/logs/list";
-import { textFailure } from "./export";
+import { serviceErrorText } from "@/lib/text-response";
 
 /** What the tail's events carry per row. */
 export interface TailRow {
@@ -48,7 +48,7 @@ export async function tailLogsResponse(request: Request, teamSlug: string, gatew
     // The role and the gateway are checked before the stream starts, so a refusal keeps its status.
     await resolveLogScope(ctx, team.id, gatewaySlug);
   } catch (error) {
-    return textFailure(error);
+    return serviceErrorText(error);
   }
   const abort = new AbortController();
   request.signal.addEventListener("abort", () => abort.abort(), { once: true });
