@@ -6,8 +6,8 @@ import { Alert } from "@/components/ui/alert";
 import { Button, buttonVariants } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
+import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
-import { Label } from "@/components/ui/label";
 import { Select } from "@/components/ui/select";
 import type { Role } from "@/db/schema";
 import type { FormState } from "@/lib/forms/form-state";
@@ -82,14 +82,14 @@ export async function LogList({
       <Card className="mb-4">
         <form method="get" action={base} className="space-y-3 p-4">
           <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3 lg:items-end 2xl:grid-cols-[8rem_10rem_1fr_10rem_11.5rem_11.5rem]">
-            <Field label="Status" id="f-status">
+            <Field label="Status" htmlFor="f-status">
               <Select id="f-status" name="status" defaultValue={values.status}>
                 <option value="">Any</option>
                 <option value="success">Success</option>
                 <option value="error">Error</option>
               </Select>
             </Field>
-            <Field label="Provider" id="f-provider">
+            <Field label="Provider" htmlFor="f-provider">
               <Select id="f-provider" name="provider" defaultValue={values.provider}>
                 <option value="">Any</option>
                 {[...new Set([...facets.providers, ...(values.provider ? [values.provider] : [])])].map((provider) => (
@@ -99,7 +99,7 @@ export async function LogList({
                 ))}
               </Select>
             </Field>
-            <Field label="Model" id="f-model">
+            <Field label="Model" htmlFor="f-model">
               <Input id="f-model" name="model" list="f-models" placeholder="Any" defaultValue={values.model} autoComplete="off" />
               <datalist id="f-models">
                 {facets.models.map((model) => (
@@ -107,7 +107,7 @@ export async function LogList({
                 ))}
               </datalist>
             </Field>
-            <Field label="Token" id="f-token">
+            <Field label="Token" htmlFor="f-token">
               <Select id="f-token" name="token" defaultValue={values.token}>
                 <option value="">Any</option>
                 {[...new Set([...facets.tokens, ...(values.token ? [values.token] : [])])].map((token) => (
@@ -117,15 +117,15 @@ export async function LogList({
                 ))}
               </Select>
             </Field>
-            <Field label="From (UTC)" id="f-from">
+            <Field label="From (UTC)" htmlFor="f-from">
               <Input id="f-from" name="from" type="datetime-local" defaultValue={values.from} />
             </Field>
-            <Field label="To (UTC)" id="f-to">
+            <Field label="To (UTC)" htmlFor="f-to">
               <Input id="f-to" name="to" type="datetime-local" defaultValue={values.to} />
             </Field>
           </div>
           <div className="grid gap-3 sm:grid-cols-[1fr_auto] sm:items-end">
-            <Field label="Search metadata" id="f-q">
+            <Field label="Search metadata" htmlFor="f-q">
               <Input id="f-q" name="q" type="search" placeholder="Text in a metadata key or value, or key=value" defaultValue={values.q} />
             </Field>
             <div className="flex gap-2">
@@ -143,7 +143,7 @@ export async function LogList({
             <summary className="cursor-pointer text-sm font-medium text-muted-foreground hover:text-foreground">More filters</summary>
             <div className="mt-3 grid gap-3 sm:grid-cols-3 lg:grid-cols-6">
               {!gatewaySlug ? (
-                <Field label="Gateway" id="f-refused">
+                <Field label="Gateway" htmlFor="f-refused">
                   <Select id="f-refused" name="refused" defaultValue={values.refused}>
                     <option value="">Any</option>
                     <option value="true">Refused (no gateway)</option>
@@ -151,14 +151,14 @@ export async function LogList({
                   </Select>
                 </Field>
               ) : null}
-              <Field label="Cached" id="f-cached">
+              <Field label="Cached" htmlFor="f-cached">
                 <Select id="f-cached" name="cached" defaultValue={values.cached}>
                   <option value="">Any</option>
                   <option value="true">Cache hit</option>
                   <option value="false">Not cached</option>
                 </Select>
               </Field>
-              <Field label="Feedback" id="f-feedback">
+              <Field label="Feedback" htmlFor="f-feedback">
                 <Select id="f-feedback" name="feedback" defaultValue={values.feedback}>
                   <option value="">Any</option>
                   <option value="1">Thumbs up</option>
@@ -167,7 +167,7 @@ export async function LogList({
                 </Select>
               </Field>
               {MORE_FIELDS.map(([name, label, type]) => (
-                <Field key={name} label={label} id={`f-${name}`}>
+                <Field key={name} label={label} htmlFor={`f-${name}`}>
                   <Input id={`f-${name}`} name={name} type={type} step={type === "number" ? "any" : undefined} defaultValue={values[name]} autoComplete="off" />
                 </Field>
               ))}
@@ -304,15 +304,6 @@ const MORE_FIELDS: [name: string, label: string, type: string][] = [
   ["meta_key", "Metadata key", "text"],
   ["meta_value", "Metadata value", "text"],
 ];
-
-function Field({ label, id, children }: { label: string; id: string; children: ReactNode }) {
-  return (
-    <div className="space-y-1.5">
-      <Label htmlFor={id}>{label}</Label>
-      {children}
-    </div>
-  );
-}
 
 /** 1 … 4 5 [6] 7 8 … 20: the first and last pages, and two either side of the current one. */
 function pageNumbers(current: number, last: number): (number | null)[] {

@@ -6,8 +6,8 @@ import { Badge } from "@/components/ui/badge";
 import { Button, buttonVariants } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
+import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
-import { Label } from "@/components/ui/label";
 import { PageHeader } from "@/components/ui/page-header";
 import { Select } from "@/components/ui/select";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
@@ -83,20 +83,16 @@ export default async function AuditPage({ params, searchParams }: { params: Prom
 
       <Card className="mb-4">
         <form method="get" action={base} className="grid gap-3 p-4 sm:grid-cols-2 lg:grid-cols-4 lg:items-end">
-          <div className="space-y-1.5">
-            <Label htmlFor="f-actor">Who</Label>
+          <Field label="Who" htmlFor="f-actor">
             <Input id="f-actor" name="actor" placeholder="Email, token or CLI" defaultValue={filter.actor} />
-          </div>
-          <div className="space-y-1.5">
-            <Label htmlFor="f-action">Action or entity</Label>
+          </Field>
+          <Field label="Action or entity" htmlFor="f-action">
             <Input id="f-action" name="action" placeholder="provider_key.create" defaultValue={filter.action} />
-          </div>
-          <div className="space-y-1.5">
-            <Label htmlFor="f-target">Target</Label>
+          </Field>
+          <Field label="Target" htmlFor="f-target">
             <Input id="f-target" name="target" placeholder="Name or id" defaultValue={filter.target} />
-          </div>
-          <div className="space-y-1.5">
-            <Label htmlFor="f-via">Via</Label>
+          </Field>
+          <Field label="Via" htmlFor="f-via">
             <Select id="f-via" name="via" defaultValue={filter.via}>
               <option value="">Any</option>
               {AUDIT_VIAS.map((via) => (
@@ -105,15 +101,13 @@ export default async function AuditPage({ params, searchParams }: { params: Prom
                 </option>
               ))}
             </Select>
-          </div>
-          <div className="space-y-1.5">
-            <Label htmlFor="f-from">From (UTC)</Label>
+          </Field>
+          <Field label="From (UTC)" htmlFor="f-from">
             <Input id="f-from" name="from" type="datetime-local" defaultValue={filter.from} />
-          </div>
-          <div className="space-y-1.5">
-            <Label htmlFor="f-to">To (UTC)</Label>
+          </Field>
+          <Field label="To (UTC)" htmlFor="f-to">
             <Input id="f-to" name="to" type="datetime-local" defaultValue={filter.to} />
-          </div>
+          </Field>
           <div className="flex gap-2">
             <Button type="submit" variant="secondary">
               Apply

@@ -4,7 +4,7 @@ import { useActionState, type ReactNode } from "react";
 import { Alert } from "@/components/ui/alert";
 import { keepValuesOnSubmit } from "@/components/ui/form";
 import { Card, CardDescription, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
-import { fieldDescriptionId } from "@/components/ui/field";
+import { Field, fieldDescriptionId } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Select } from "@/components/ui/select";
@@ -215,7 +215,7 @@ interface FieldAttributes {
   "aria-describedby": string | undefined;
 }
 
-/** A labelled control with its problem, or else its hint, below it. */
+/** A labelled control with its problem, or else its hint, below it; `children` gets the control's attributes. */
 function FieldShell({
   name,
   label,
@@ -230,20 +230,9 @@ function FieldShell({
   children: (field: FieldAttributes) => ReactNode;
 }) {
   const id = `setting-${name}`;
-  const describedBy = hint || error ? fieldDescriptionId(id) : undefined;
   return (
-    <div className="flex flex-col gap-1.5">
-      <Label htmlFor={id}>{label}</Label>
-      {children({ id, name, "aria-invalid": error ? true : undefined, "aria-describedby": describedBy })}
-      {error ? (
-        <p id={describedBy} className="text-xs text-destructive">
-          {error}
-        </p>
-      ) : hint ? (
-        <p id={describedBy} className="text-xs text-muted-foreground">
-          {hint}
-        </p>
-      ) : null}
-    </div>
+    <Field label={label} htmlFor={id} hint={hint} error={error}>
+      {children({ id, name, "aria-invalid": error ? true : undefined, "aria-describedby": hint || error ? fieldDescriptionId(id) : undefined })}
+    </Field>
   );
 }
