@@ -1,11 +1,10 @@
-import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import { requestLogs, type RequestLog } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import type { ServiceContext } from "../context";
 import { NotFoundError } from "../errors";
 import { parseInput } from "../validation";
-import { resolveLogScope } from "./list";
+import { logInScope, resolveLogScope } from "./list";
 
 const input = z
   .object({
@@ -37,7 +36,7 @@ export async function updateLogFeedback({
   const changes = parseInput(input, raw);
   const scope = await resolveLogScope(ctx, teamId, gatewaySlug, "member");
   return ctx.db.transaction(async (tx) => {
-    const where = and(eq(requestLogs.teamId, teamId), eq(requestLogs.id, logId), scope.gatewayId ? eq(requestLogs.gatewayId, scope.gatewayId) : undefined);
+    const where = logInScope(scope, logId);
     const set = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
     const [row] =
       Object.keys(set).length > 0

@@ -5,7 +5,7 @@ import type { ServiceContext } from "../context";
 import { NotFoundError } from "../errors";
 import { keyPreview } from "../provider-keys/view";
 import { wireFormatName } from "./formats";
-import { resolveLogScope } from "./list";
+import { logInScope, resolveLogScope } from "./list";
 import { reassembleStream, type ReassembledCompletion } from "./stream";
 
 export interface RequestLogDetail {
@@ -79,7 +79,7 @@ export async function getRequestLog({
     .leftJoin(requestLogPayloads, and(eq(requestLogPayloads.logId, requestLogs.id), eq(requestLogPayloads.teamId, teamId)))
     .leftJoin(gatewayTokens, and(eq(gatewayTokens.id, requestLogs.tokenId), eq(gatewayTokens.teamId, teamId)))
     .leftJoin(gateways, and(eq(gateways.id, requestLogs.gatewayId), eq(gateways.teamId, teamId)))
-    .where(and(eq(requestLogs.teamId, teamId), scope.gatewayId ? eq(requestLogs.gatewayId, scope.gatewayId) : undefined, eq(requestLogs.id, logId)))
+    .where(logInScope(scope, logId))
     .limit(1);
   if (!row) throw new NotFoundError(`log ${logId} not found`);
   const { logId: _logId, teamId: _teamId, ...payload } = row.payload ?? {};
@@ -197,7 +197,7 @@ export async function requestLogExists({
   const [row] = await ctx.db
     .select({ id: requestLogs.id })
     .from(requestLogs)
-    .where(and(eq(requestLogs.teamId, teamId), scope.gatewayId ? eq(requestLogs.gatewayId, scope.gatewayId) : undefined, eq(requestLogs.id, logId)))
+    .where(logInScope(scope, logId))
     .limit(1);
   return row !== undefined;
 }

@@ -63,6 +63,11 @@ export async function resolveLogScope(ctx: ServiceContext, teamId: string, gatew
   return { teamId, gatewayId: gateway.id };
 }
 
+/** One log by id within the scope: a row of another gateway or team matches nothing. */
+export function logInScope(scope: LogScope, logId: string): SQL {
+  return and(eq(requestLogs.teamId, scope.teamId), scope.gatewayId ? eq(requestLogs.gatewayId, scope.gatewayId) : undefined, eq(requestLogs.id, logId))!;
+}
+
 /** What a list row carries: the row without its team and agent, with its token's name and gateway's slug. */
 export function selectLogRows(ctx: ServiceContext, teamId: string) {
   // teamId and userAgent are left out: the caller knows the team, and the detail page shows the agent.
