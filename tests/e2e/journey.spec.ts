@@ -15,8 +15,7 @@ const MODEL = "openai/gpt-4o-mini";
 /** What the fake provider answers every completion with, and the usage it reports (tests/fake-providers/openai.ts). */
 const FAKE_ANSWER = "Hello from the fake provider, streamed word by word.";
 const FAKE_USAGE = { input: 21, output: 7, cached: 5 };
-/** Costs show in the team's display precision: the owner's team keeps the default, 2 places. */
-const EXPECTED_COST = formatCost(costMicros("openai", "gpt-4o-mini", FAKE_USAGE).micros, 2);
+const EXPECTED_COST = formatCost(costMicros("openai", "gpt-4o-mini", FAKE_USAGE).micros);
 
 let page: Page;
 let token = "";

@@ -86,8 +86,7 @@ test("a budget set on the Budgets page shows its spend move after the gateway sp
   const budget = page.getByTestId(`budget-${BUDGET}`);
   const bar = budget.getByRole("meter", { name: `Spend of budget ${BUDGET}` });
   await expect(bar).toHaveAttribute("aria-valuenow", "0");
-  // Amounts show in the team's display precision, 2 places by default: the $0.001 limit is below a cent.
-  await expect(budget).toContainText("$0 of <$0.01");
+  await expect(budget).toContainText("$0 of $0.0010");
   await expect(budget).toContainText(/Resets \w{3} \d+, 00:00:00 UTC/);
 
   // gpt-4o's price and the fake's usage (21 prompt tokens, 5 of them cached, 7 completion) cost 116 micro-dollars: 11.6% of the budget.
