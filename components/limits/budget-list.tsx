@@ -18,15 +18,12 @@ function periodLabel(budget: BudgetWithSpend): string {
 export function BudgetList({
   budgets,
   teamSlug,
-  precision,
   canEdit,
   removeAction,
   empty,
 }: {
   budgets: BudgetWithSpend[];
   teamSlug: string;
-  /** The team's display precision for amounts. */
-  precision: number;
   canEdit: boolean;
   removeAction: (budgetId: string) => Action;
   empty: string;
@@ -62,7 +59,7 @@ export function BudgetList({
               <RemoveLimitAction what="budget" name={budget.name} action={removeAction(budget.id)} />
             ) : null}
           </div>
-          <SpendBar spend={budget.spend} alertPercent={budget.alertPercent} label={`Spend of budget ${budget.name}`} precision={precision} />
+          <SpendBar spend={budget.spend} alertPercent={budget.alertPercent} label={`Spend of budget ${budget.name}`} />
         </li>
       ))}
     </ul>

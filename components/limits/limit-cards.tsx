@@ -101,7 +101,6 @@ export function RateLimitRulesCard({
 export function SpendLimitsCard({
   spendLimits,
   spend,
-  precision,
   canEdit,
   setAction,
   removeAction,
@@ -109,8 +108,6 @@ export function SpendLimitsCard({
 }: {
   spendLimits: SpendLimits | null;
   spend: (RuleSpend & { rule: string })[];
-  /** The team's display precision for amounts. */
-  precision: number;
   canEdit: boolean;
   setAction: Action;
   removeAction: (ruleId: string) => Action;
@@ -181,7 +178,7 @@ export function SpendLimitsCard({
                       return (
                         <div key={counter.counter} className="space-y-1">
                           {bucket ? <p className="font-mono text-xs">{bucket}</p> : null}
-                          <SpendBar spend={counter} alertPercent={null} label={`Spend of ${rule.id}${bucket ? ` for ${bucket}` : ""}`} precision={precision} />
+                          <SpendBar spend={counter} alertPercent={null} label={`Spend of ${rule.id}${bucket ? ` for ${bucket}` : ""}`} />
                         </div>
                       );
                     })

@@ -14,7 +14,7 @@ const FILL = { ok: "bg-emerald-500", alert: "bg-amber-500", over: "bg-red-500" }
  * Spent (solid) and held by requests in flight (striped) against the limit, with the alert
  * threshold marked and the reset time below.
  */
-export function SpendBar({ spend, alertPercent, label, precision }: { spend: CounterSpend; alertPercent: number | null; label: string; precision: number }) {
+export function SpendBar({ spend, alertPercent, label }: { spend: CounterSpend; alertPercent: number | null; label: string }) {
   const state = tone(spend.percent, alertPercent);
   const usedWidth = Math.min(100, (spend.used * 100) / Math.max(1, spend.limit));
   const reservedWidth = Math.min(100 - usedWidth, (spend.reserved * 100) / Math.max(1, spend.limit));
@@ -22,9 +22,9 @@ export function SpendBar({ spend, alertPercent, label, precision }: { spend: Cou
     <div className="space-y-1" data-testid="spend-bar" data-state={state}>
       <div className="flex items-baseline justify-between gap-3 text-sm">
         <span className="tabular-nums">
-          <span className="font-medium">{formatCost(spend.used, precision)}</span>
-          <span className="text-muted-foreground"> of {formatCost(spend.limit, precision)}</span>
-          {spend.reserved > 0 ? <span className="text-muted-foreground"> · {formatCost(spend.reserved, precision)} in flight</span> : null}
+          <span className="font-medium">{formatCost(spend.used)}</span>
+          <span className="text-muted-foreground"> of {formatCost(spend.limit)}</span>
+          {spend.reserved > 0 ? <span className="text-muted-foreground"> · {formatCost(spend.reserved)} in flight</span> : null}
         </span>
         <span className={cn("text-xs tabular-nums", state === "over" ? "text-destructive" : "text-muted-foreground")}>{spend.percent.toFixed(1)}%</span>
       </div>
@@ -34,7 +34,7 @@ export function SpendBar({ spend, alertPercent, label, precision }: { spend: Cou
         aria-valuemin={0}
         aria-valuemax={spend.limit}
         aria-valuenow={Math.min(spend.limit, spend.used + spend.reserved)}
-        aria-valuetext={`${formatCost(spend.used + spend.reserved, precision)} of ${formatCost(spend.limit, precision)}`}
+        aria-valuetext={`${formatCost(spend.used + spend.reserved)} of ${formatCost(spend.limit)}`}
         className="relative h-2 overflow-hidden rounded-full bg-muted"
       >
         <div className={cn("absolute inset-y-0 left-0", FILL[state])} style={{ width: `${usedWidth}%` }} />

@@ -59,7 +59,7 @@ export async function LogDetail({
     ["Tokens in", formatNumber(log.tokensIn)],
     ["Tokens out", formatNumber(log.tokensOut)],
     ["Cached tokens", formatNumber(log.tokensCached)],
-    ["Cost", <>{formatCost(log.costMicros, team.displayPrecision)}{log.customCost ? <span className="text-muted-foreground"> (custom, sent by the client)</span> : null}</>],
+    ["Cost", <>{formatCost(log.costMicros)}{log.customCost ? <span className="text-muted-foreground"> (custom, sent by the client)</span> : null}</>],
     ["Duration", formatDuration(log.durationMs)],
     ["Time to first byte", formatDuration(log.ttfbMs)],
     ["Request size", formatBytes(log.requestBytes)],

@@ -36,7 +36,6 @@ const MAX_PAGE = LOG_COUNT_LIMIT / LOG_PAGE_SIZE;
 export async function LogList({
   ctx,
   teamId,
-  precision,
   role,
   gatewaySlug,
   base,
@@ -46,8 +45,6 @@ export async function LogList({
 }: {
   ctx: ServiceContext;
   teamId: string;
-  /** The team's display precision for costs. */
-  precision: number;
   role: Role;
   /** Unset for the team-wide list. */
   gatewaySlug?: string;
@@ -248,7 +245,7 @@ export async function LogList({
             </EmptyState>
           )
         ) : (
-          <LogTable logs={list.logs} base={base} teamWide={!gatewaySlug} precision={precision} />
+          <LogTable logs={list.logs} base={base} teamWide={!gatewaySlug} />
         )}
       </Card>
 

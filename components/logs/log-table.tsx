@@ -6,7 +6,7 @@ import { formatCost, formatDateTime, formatDuration, formatIsoUtc, formatNumber 
 import { AttemptBadges, CacheHitBadge, MetadataChips, StatusBadge } from "./log-parts";
 
 /** The rows of a log list; the team-wide list adds the gateway, "none" for a refusal before one was found. */
-export function LogTable({ logs, base, teamWide, precision }: { logs: LogListRow[]; base: string; teamWide: boolean; precision: number }) {
+export function LogTable({ logs, base, teamWide }: { logs: LogListRow[]; base: string; teamWide: boolean }) {
   return (
     <Table>
       <TableHeader>
@@ -67,7 +67,7 @@ export function LogTable({ logs, base, teamWide, precision }: { logs: LogListRow
               {formatNumber(log.tokensIn)} <span className="text-muted-foreground">/</span> {formatNumber(log.tokensOut)}
             </TableCell>
             <TableCell className="text-right tabular-nums" title={log.customCost ? "Custom cost sent by the client" : undefined}>
-              {formatCost(log.costMicros, precision)}
+              {formatCost(log.costMicros)}
               {log.customCost ? <span className="text-muted-foreground">*</span> : null}
             </TableCell>
             <TableCell className="text-right whitespace-nowrap tabular-nums">{formatDuration(log.durationMs)}</TableCell>

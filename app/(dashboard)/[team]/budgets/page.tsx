@@ -58,7 +58,6 @@ export default async function BudgetsPage({ params }: { params: Promise<{ team: 
           <BudgetList
             budgets={budgets}
             teamSlug={team.slug}
-            precision={team.displayPrecision}
             canEdit={canEdit}
             removeAction={(budgetId) => removeBudgetAction.bind(null, team.slug, budgetId)}
             empty={canEdit ? "Add a budget to cap what the team, a gateway or a token may spend." : "An admin or owner of the team can add budgets."}
@@ -90,7 +89,7 @@ export default async function BudgetsPage({ params }: { params: Promise<{ team: 
                     <TableCell>{alert.label}</TableCell>
                     <TableCell>{alert.percent}%</TableCell>
                     <TableCell className="tabular-nums">
-                      {formatCost(alert.usedMicros, team.displayPrecision)} of {formatCost(alert.limitMicros, team.displayPrecision)}
+                      {formatCost(alert.usedMicros)} of {formatCost(alert.limitMicros)}
                     </TableCell>
                   </TableRow>
                 ))}

@@ -22,7 +22,6 @@ export default async function TeamLogsPage({ params, searchParams }: { params: P
       <LogList
         ctx={ctx}
         teamId={team.id}
-        precision={team.displayPrecision}
         role={role}
         base={base}
         search={search}

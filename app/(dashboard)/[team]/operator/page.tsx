@@ -23,7 +23,7 @@ export const metadata: Metadata = { title: "Operator" };
 
 export default async function OperatorPage({ params }: { params: Promise<{ team: string }> }) {
   const { team: slug } = await params;
-  const { ctx, team } = await requireTeam(slug);
+  const { ctx } = await requireTeam(slug);
   // Not an operator looks like no such page, as other teams' pages do.
   if (!(await isOperator(ctx))) notFound();
   const [keys, credits] = await Promise.all([listOperatorKeys({ ctx }), listTeamCredits({ ctx })]);
@@ -135,13 +135,13 @@ export default async function OperatorPage({ params }: { params: Promise<{ team:
                 </TableRow>
               </TableHeader>
               <TableBody>
-                {credits.map((credit) => (
-                  <TableRow key={credit.teamId}>
-                    <TableCell className="font-mono text-[13px]">{credit.teamSlug}</TableCell>
-                    <TableCell className="text-right tabular-nums">{formatCost(credit.grantedMicros, team.displayPrecision)}</TableCell>
-                    <TableCell className="text-right tabular-nums">{formatCost(credit.usedMicros, team.displayPrecision)}</TableCell>
-                    <TableCell className="text-right tabular-nums text-muted-foreground">{formatCost(credit.reservedMicros, team.displayPrecision)}</TableCell>
-                    <TableCell className={`text-right tabular-nums ${credit.balanceMicros <= 0 ? "text-destructive" : ""}`}>{formatCost(credit.balanceMicros, team.displayPrecision)}</TableCell>
+                {credits.map((team) => (
+                  <TableRow key={team.teamId}>
+                    <TableCell className="font-mono text-[13px]">{team.teamSlug}</TableCell>
+                    <TableCell className="text-right tabular-nums">{formatCost(team.grantedMicros)}</TableCell>
+                    <TableCell className="text-right tabular-nums">{formatCost(team.usedMicros)}</TableCell>
+                    <TableCell className="text-right tabular-nums text-muted-foreground">{formatCost(team.reservedMicros)}</TableCell>
+                    <TableCell className={`text-right tabular-nums ${team.balanceMicros <= 0 ? "text-destructive" : ""}`}>{formatCost(team.balanceMicros)}</TableCell>
                   </TableRow>
                 ))}
               </TableBody>
@@ -149,7 +149,7 @@ export default async function OperatorPage({ params }: { params: Promise<{ team:
           )}
           {credits.length > 0 ? (
             <CardContent className="border-t border-border pt-4">
-              <GrantCreditsForm action={grantCreditsAction.bind(null, slug)} teams={credits.map((credit) => ({ id: credit.teamId, slug: credit.teamSlug }))} />
+              <GrantCreditsForm action={grantCreditsAction.bind(null, slug)} teams={credits.map((team) => ({ id: team.teamId, slug: team.teamSlug }))} />
             </CardContent>
           ) : null}
         </Card>

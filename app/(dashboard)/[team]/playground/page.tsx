@@ -95,7 +95,6 @@ export default async function PlaygroundPage({ params }: { params: Promise<{ tea
       <Playground
         team={team.slug}
         storageKey={`switchyard.playground.v1.${user.id}.${team.slug}`}
-        precision={team.displayPrecision}
         gateways={usable}
         models={models}
         refusal={options.refusal}

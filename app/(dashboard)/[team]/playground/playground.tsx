@@ -67,8 +67,6 @@ interface PlaygroundProps {
   team: string;
   /** Per user and team, so two people sharing a browser don't see each other's conversations. */
   storageKey: string;
-  /** The team's display precision for costs. */
-  precision: number;
   gateways: PlaygroundGatewayOption[];
   models: Record<string, string[]>;
   refusal: string | undefined;
@@ -97,7 +95,7 @@ export function Playground(props: PlaygroundProps) {
   return <PlaygroundChat {...props} />;
 }
 
-function PlaygroundChat({ team, storageKey, precision, gateways, models, refusal }: PlaygroundProps) {
+function PlaygroundChat({ team, storageKey, gateways, models, refusal }: PlaygroundProps) {
   const ids = useId();
   const [stored] = useState(() => readStored(storageKey));
   const initial = stored?.settings ?? {};
@@ -194,7 +192,7 @@ function PlaygroundChat({ team, storageKey, precision, gateways, models, refusal
                 <div className="rounded-lg border border-border bg-subtle px-3.5 py-2.5 text-sm leading-relaxed whitespace-pre-wrap">
                   {messageText(message) || <span className="text-muted-foreground">…</span>}
                 </div>
-                <AnswerDetails team={team} metadata={message.metadata} precision={precision} />
+                <AnswerDetails team={team} metadata={message.metadata} />
               </article>
             ) : null,
           )}
@@ -368,7 +366,7 @@ function PlaygroundChat({ team, storageKey, precision, gateways, models, refusal
   );
 }
 
-function AnswerDetails({ team, metadata, precision }: { team: string; metadata: PlaygroundMetadata | undefined; precision: number }) {
+function AnswerDetails({ team, metadata }: { team: string; metadata: PlaygroundMetadata | undefined }) {
   if (!metadata?.provider) return null;
   const finished = metadata.totalMs !== undefined;
   return (
@@ -387,7 +385,7 @@ function AnswerDetails({ team, metadata, precision }: { team: string; metadata: 
         </Detail>
       ) : null}
       {metadata.costMicros !== undefined ? (
-        <Detail label="Cost">{metadata.costKnown ? formatCost(metadata.costMicros, precision) : "not in the price list"}</Detail>
+        <Detail label="Cost">{metadata.costKnown ? formatCost(metadata.costMicros) : "not in the price list"}</Detail>
       ) : null}
       {metadata.ttftMs !== undefined ? <Detail label="TTFT">{formatDuration(metadata.ttftMs)}</Detail> : null}
       {finished ? <Detail label="Total">{formatDuration(metadata.totalMs)}</Detail> : null}

@@ -229,7 +229,6 @@ export default async function GatewayPage({ params }: { params: Params }) {
         <SpendLimitsCard
           spendLimits={gateway.spendLimits}
           spend={spend}
-          precision={team.displayPrecision}
           canEdit={canEdit}
           setAction={setSpendLimitRuleAction.bind(null, team.slug, gateway.slug)}
           removeAction={(ruleId) => removeSpendLimitRuleAction.bind(null, team.slug, gateway.slug, ruleId)}

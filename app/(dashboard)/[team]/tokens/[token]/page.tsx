@@ -88,7 +88,6 @@ export default async function TokenPage({ params }: { params: Params }) {
           <BudgetList
             budgets={own}
             teamSlug={team.slug}
-            precision={team.displayPrecision}
             canEdit={canEdit}
             removeAction={(budgetId) => removeBudgetAction.bind(null, team.slug, budgetId)}
             empty="This token spends within the team's and its gateways' budgets only."

@@ -49,7 +49,6 @@ export default async function GatewayLogsPage({ params, searchParams }: { params
       <LogList
         ctx={ctx}
         teamId={team.id}
-        precision={team.displayPrecision}
         role={role}
         gatewaySlug={gateway.slug}
         base={base}
