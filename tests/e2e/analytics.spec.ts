@@ -122,9 +122,12 @@ test("a bad custom range says what to fix; the team's display precision shows in
   await expect(page.getByRole("alert").filter({ hasText: "from:" })).toContainText('from: expected an ISO date such as 2026-11-22T10:00Z, got "yesterday"');
 
   await page.goto(`/${team}/settings`);
-  await page.getByLabel("Decimal places for money").selectOption("5");
-  await page.getByRole("button", { name: "Save" }).last().click();
-  await expect(page.getByText("Saved.")).toBeVisible();
+  const precision = page.getByLabel("Decimal places for money");
+  await precision.selectOption("5");
+  // The settings page has a Save per card: this one is in the precision's own form.
+  const moneyForm = page.locator("form").filter({ has: precision });
+  await moneyForm.getByRole("button", { name: "Save" }).click();
+  await expect(moneyForm.getByText("Saved.")).toBeVisible();
   await page.goto(`/${team}?range=7d`);
   await expect(page.getByRole("region", { name: "Totals" }).getByText(/^\$[\d,]+\.\d{5}$/)).toBeVisible();
 });
