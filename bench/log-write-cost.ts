@@ -63,7 +63,7 @@ const url = process.env.DATABASE_URL;
 if (url) {
   const server = await openDatabase({ driver: "postgres", url });
   await server.migrate();
-  await server.db.execute(sql`truncate request_logs, request_log_payloads, usage_rollups`);
+  await server.db.execute(sql`truncate request_logs, request_log_payloads, usage_rollups, usage_rollups_minute, usage_rollups_day, gateway_usage_rollups, gateway_usage_rollups_day`);
   await measure("Postgres, writeLogBatch on the main thread", (events) => writeLogBatch(server.db, events));
   await measure("Postgres, writeLogs to the log writer's worker", (events) => server.writeLogs(events));
   await server.close();

@@ -2,7 +2,7 @@ import { SeriesChart, type SeriesDef } from "@/components/charts/series-chart";
 import { Stat } from "@/components/stat";
 import { Alert } from "@/components/ui/alert";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
-import { Tabs } from "@/components/ui/tabs";
+import { LinkTabs } from "@/components/ui/link-tabs";
 import type { AnalyticsRange } from "@/lib/analytics/range";
 import type { AnalyticsBreakdown, BreakdownDimension } from "@/lib/services/analytics/breakdown";
 import type { AnalyticsDashboard } from "@/lib/services/analytics/dashboard";
@@ -17,6 +17,8 @@ const DIMENSION_LABELS: Record<BreakdownDimension, string> = {
   token: "Token",
   ingressFormat: "Ingress format",
 };
+
+const LEVEL_LABELS: Record<AnalyticsRange["level"], string> = { minute: "per-minute", hour: "hourly", day: "daily" };
 
 // Distinct in light and dark mode alike; the neutral colours come from the theme's variables.
 const COLORS = { ok: "oklch(0.6 0.17 250)", warn: "oklch(0.75 0.16 75)", refusal: "oklch(0.62 0.2 300)", client: "oklch(0.7 0.15 45)", server: "oklch(0.6 0.22 25)", green: "oklch(0.65 0.15 155)" };
@@ -79,14 +81,15 @@ export function AnalyticsView({
     ttfbP99: p.ttfb.p99,
   }));
   const chart = { data, bucketMs: range.bucketMs, emptyText: "No requests in this range." };
+  const { breakdown } = dashboard;
   const bucket = range.bucketMs >= 86_400_000 ? "day" : range.bucketMs >= 3_600_000 ? "hour" : `${range.bucketMs / 60_000} min`;
 
   return (
     <div className="space-y-6">
-      <RangePicker base={base} range={range} />
+      <RangePicker base={base} range={range} by={breakdown.by} />
       {rangeError ? <Alert variant="error">{`${rangeError}. Showing the last 24 hours instead.`}</Alert> : null}
       <p className="text-xs text-muted-foreground">
-        {`UTC, one point per ${bucket}, from ${range.level === "minute" ? "per-minute" : "hourly"} rollups.`}
+        {`UTC, one point per ${bucket}, from ${LEVEL_LABELS[range.level]} rollups.`}
       </p>
 
       <section aria-label="Totals" className="grid grid-cols-2 gap-3 lg:grid-cols-5">
@@ -130,28 +133,30 @@ export function AnalyticsView({
         <CardHeader>
           <CardTitle>Breakdowns</CardTitle>
         </CardHeader>
-        <Tabs
+        <LinkTabs
           label="Break down by"
-          items={dashboard.breakdowns.map((breakdown) => ({
-            id: breakdown.by,
-            label: DIMENSION_LABELS[breakdown.by],
-            content: (
-              <BreakdownTable
-                caption={`By ${DIMENSION_LABELS[breakdown.by].toLowerCase()}`}
-                dimension={DIMENSION_LABELS[breakdown.by]}
-                rows={tableRows(breakdown, teamBase, range)}
-                precision={precision}
-              />
-            ),
-          }))}
-        />
+          selected={breakdown.by}
+          items={dashboard.dimensions.map((by) => ({ id: by, label: DIMENSION_LABELS[by], href: `${base}?${rangeQuery(range)}&by=${by}` }))}
+        >
+          <BreakdownTable
+            caption={`By ${DIMENSION_LABELS[breakdown.by].toLowerCase()}`}
+            dimension={DIMENSION_LABELS[breakdown.by]}
+            rows={tableRows(breakdown, teamBase, range)}
+            precision={precision}
+          />
+        </LinkTabs>
       </Card>
     </div>
   );
 }
 
+/** The range as search params (without "?"), for links that keep it. */
+function rangeQuery(range: AnalyticsRange): string {
+  return range.preset === "custom" ? `range=custom&from=${range.from.toISOString()}&to=${range.to.toISOString()}` : `range=${range.preset}`;
+}
+
 function tableRows(breakdown: AnalyticsBreakdown, teamBase: string, range: AnalyticsRange) {
-  const query = range.preset === "custom" ? `?range=custom&from=${range.from.toISOString()}&to=${range.to.toISOString()}` : `?range=${range.preset}`;
+  const query = `?${rangeQuery(range)}`;
   return breakdown.rows.map((row) => ({
     key: row.key,
     label: row.label,

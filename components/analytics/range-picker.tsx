@@ -9,15 +9,15 @@ function utcLocal(date: Date): string {
   return date.toISOString().slice(0, 16);
 }
 
-/** The presets as links and a custom from/to form; the choice lives in the URL's search params. */
-export function RangePicker({ base, range }: { base: string; range: AnalyticsRange }) {
+/** The presets as links and a custom from/to form; the choice lives in the URL's search params, beside the breakdown shown (`by`). */
+export function RangePicker({ base, range, by }: { base: string; range: AnalyticsRange; by: string }) {
   return (
     <div className="flex flex-wrap items-end gap-3">
       <nav aria-label="Range" className="flex gap-1">
         {Object.keys(RANGE_PRESETS).map((preset) => (
           <Link
             key={preset}
-            href={`${base}?range=${preset}`}
+            href={`${base}?range=${preset}&by=${by}`}
             aria-current={range.preset === preset ? "page" : undefined}
             className={cn(buttonVariants({ variant: range.preset === preset ? "primary" : "secondary", size: "sm" }))}
           >
@@ -27,6 +27,7 @@ export function RangePicker({ base, range }: { base: string; range: AnalyticsRan
       </nav>
       <form method="get" action={base} className="flex flex-wrap items-end gap-2" aria-label="Custom range">
         <input type="hidden" name="range" value="custom" />
+        <input type="hidden" name="by" value={by} />
         <label className="grid gap-1 text-xs text-muted-foreground">
           From (UTC)
           <Input type="datetime-local" name="from" defaultValue={utcLocal(range.from)} className="h-8 w-56" />

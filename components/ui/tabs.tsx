@@ -1,7 +1,7 @@
 "use client";
 
 import { useId, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
-import { cn } from "@/lib/utils/cn";
+import { TAB_LIST_CLASS, tabClass } from "./tab-style";
 
 export interface TabItem {
   id: string;
@@ -31,7 +31,7 @@ export function Tabs({ items, label, className }: { items: TabItem[]; label: str
 
   return (
     <div className={className}>
-      <div role="tablist" aria-label={label} className="flex gap-1 overflow-x-auto border-b border-border">
+      <div role="tablist" aria-label={label} className={TAB_LIST_CLASS}>
         {items.map((item, index) => {
           const active = item.id === selected;
           return (
@@ -48,10 +48,7 @@ export function Tabs({ items, label, className }: { items: TabItem[]; label: str
               tabIndex={active ? 0 : -1}
               onClick={() => setSelected(item.id)}
               onKeyDown={(event) => onKeyDown(event, index)}
-              className={cn(
-                "-mb-px border-b-2 px-3 py-2 text-sm font-medium whitespace-nowrap transition-colors outline-none focus-visible:rounded-t-md focus-visible:ring-2 focus-visible:ring-ring focus-visible:ring-inset",
-                active ? "border-primary text-foreground" : "border-transparent text-muted-foreground hover:text-foreground",
-              )}
+              className={tabClass(active)}
             >
               {item.label}
             </button>

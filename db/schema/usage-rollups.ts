@@ -3,10 +3,11 @@ import { bigint, integer, pgTable, primaryKey, text, timestamp } from "drizzle-o
 /**
  * The columns both rollup levels share: one row per team, bucket, gateway, provider, model, token
  * and ingress format ("" where a log row has none), summing the bucket's log rows. Dashboards read
- * these, never request_logs. The sketches are lib/analytics/sketch.ts's latency histograms,
- * merged by element-wise sum (`sketch_add` and the `sketch_sum` aggregate, migration 0011's SQL).
+ * these, never request_logs. The sketches are lib/analytics/sketch.ts's latency histograms, stored
+ * packed (PackedSketch: non-empty buckets only); the log writer's upsert merges them with
+ * `sketch_add` (migration 0020's SQL), and readers merge them set-wise (lib/analytics/rollup-query.ts).
  */
-function rollupColumns(bucketColumn: "minute" | "hour") {
+function rollupColumns(bucketColumn: "minute" | "hour" | "day") {
   return {
     teamId: text("team_id").notNull(),
     /** The bucket's start, in UTC. */
@@ -34,8 +35,8 @@ function rollupColumns(bucketColumn: "minute" | "hour") {
     costMicros: bigint("cost_micros", { mode: "number" }).notNull().default(0),
     durationMsTotal: bigint("duration_ms_total", { mode: "number" }).notNull().default(0),
     /** Time to first byte of the rows that have one. */
-    ttfbSketch: integer("ttfb_sketch").array().notNull().default([]),
-    durationSketch: integer("duration_sketch").array().notNull().default([]),
+    ttfbSketch: bigint("ttfb_sketch", { mode: "number" }).array().notNull().default([]),
+    durationSketch: bigint("duration_sketch", { mode: "number" }).array().notNull().default([]),
   };
 }
 
@@ -46,6 +47,27 @@ export const usageRollups = pgTable("usage_rollups", rollupColumns("hour"), (t) 
 
 /** Per-minute rollups for short ranges, pruned after a while (pruneMinuteRollups). */
 export const usageRollupsMinute = pgTable("usage_rollups_minute", rollupColumns("minute"), (t) => [
+  primaryKey({ columns: [t.teamId, t.bucket, t.gatewayId, t.provider, t.model, t.tokenId, t.ingressFormat] }),
+]);
+
+/**
+ * Daily rollups: a month's range reads 30 rows per key instead of 720, which keeps day-bucketed
+ * ranges fast at millions of requests (bench/RESULTS.md, "Dashboard server time").
+ */
+export const usageRollupsDay = pgTable("usage_rollups_day", rollupColumns("day"), (t) => [
+  primaryKey({ columns: [t.teamId, t.bucket, t.gatewayId, t.provider, t.model, t.tokenId, t.ingressFormat] }),
+]);
+
+/**
+ * Each gateway's usage alone, hourly and daily: the rollup columns with provider, model, token and
+ * format left "". What an analytics series reads: one row a gateway and bucket instead of one per
+ * model, token and format (a hundred times fewer at tens of each).
+ */
+export const gatewayUsageRollups = pgTable("gateway_usage_rollups", rollupColumns("hour"), (t) => [
+  primaryKey({ columns: [t.teamId, t.bucket, t.gatewayId, t.provider, t.model, t.tokenId, t.ingressFormat] }),
+]);
+
+export const gatewayUsageRollupsDay = pgTable("gateway_usage_rollups_day", rollupColumns("day"), (t) => [
   primaryKey({ columns: [t.teamId, t.bucket, t.gatewayId, t.provider, t.model, t.tokenId, t.ingressFormat] }),
 ]);
 

@@ -13,7 +13,7 @@ describe("resolveRange", () => {
     expect(fit("1h")).toEqual({ level: "minute", bucketMinutes: 1, points: 60, to: "2026-11-22T10:18:00.000Z" });
     expect(fit("24h")).toEqual({ level: "hour", bucketMinutes: 60, points: 24, to: "2026-11-22T11:00:00.000Z" });
     expect(fit("7d")).toEqual({ level: "hour", bucketMinutes: 60, points: 168, to: "2026-11-22T11:00:00.000Z" });
-    expect(fit("30d")).toEqual({ level: "hour", bucketMinutes: 1440, points: 30, to: "2026-11-23T00:00:00.000Z" });
+    expect(fit("30d")).toEqual({ level: "day", bucketMinutes: 1440, points: 30, to: "2026-11-23T00:00:00.000Z" });
     expect(resolveRange({}, NOW).preset).toBe("24h");
   });
 

@@ -1,10 +1,9 @@
 import { InvalidInputError } from "@/lib/services/errors";
-import { HOUR_MS, MINUTE_MS, MINUTE_ROLLUP_RETENTION_MS } from "@/lib/logs/rollups";
+import { DAY_MS, HOUR_MS, MINUTE_MS, MINUTE_ROLLUP_RETENTION_MS } from "@/lib/logs/rollups";
 
 export const RANGE_PRESETS = { "1h": HOUR_MS, "24h": 24 * HOUR_MS, "7d": 7 * 24 * HOUR_MS, "30d": 30 * 24 * HOUR_MS } as const;
 export type RangePreset = keyof typeof RANGE_PRESETS;
 
-const DAY_MS = 24 * HOUR_MS;
 /** Minute rollups serve ranges up to this long; longer ones sum hourly rollups. */
 const MINUTE_LEVEL_MAX_SPAN_MS = 6 * HOUR_MS;
 /** More points than this and a chart's bars or sparkline turn to noise. */
@@ -18,7 +17,8 @@ export interface AnalyticsRange {
   preset: RangePreset | "custom";
   from: Date;
   to: Date;
-  level: "minute" | "hour";
+  /** The rollups read: the coarsest level whose buckets the range's buckets are made of. */
+  level: "minute" | "hour" | "day";
   bucketMs: number;
 }
 
@@ -54,8 +54,9 @@ function isPreset(value: string): value is RangePreset {
 function aligned(preset: AnalyticsRange["preset"], fromMs: number, toMs: number, now: Date): AnalyticsRange {
   const span = toMs - fromMs;
   // Minute rollups are pruned after MINUTE_ROLLUP_RETENTION_MS: older short ranges read hours.
-  const level = span <= MINUTE_LEVEL_MAX_SPAN_MS && fromMs >= now.getTime() - MINUTE_ROLLUP_RETENTION_MS ? "minute" : "hour";
-  const bucketMs = BUCKETS[level].find((size) => span / size <= MAX_POINTS) ?? BUCKETS[level].at(-1)!;
+  const fine = span <= MINUTE_LEVEL_MAX_SPAN_MS && fromMs >= now.getTime() - MINUTE_ROLLUP_RETENTION_MS ? "minute" : "hour";
+  const bucketMs = BUCKETS[fine].find((size) => span / size <= MAX_POINTS) ?? BUCKETS[fine].at(-1)!;
+  const level = bucketMs === DAY_MS ? "day" : fine;
   const to = Math.ceil(toMs / bucketMs) * bucketMs;
   // Presets keep their length in whole buckets ending with the current one.
   const from = preset === "custom" ? Math.floor(fromMs / bucketMs) * bucketMs : to - Math.ceil(span / bucketMs) * bucketMs;
@@ -77,14 +78,21 @@ export function bucketStarts(range: AnalyticsRange): Date[] {
   return starts;
 }
 
+export type SearchParams = Record<string, string | string[] | undefined>;
+
+/** A search param's (first) value. */
+export function searchParam(params: SearchParams, name: string): string | undefined {
+  const value = params[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
 /**
  * The range a page's search params ask for, or the default (24 h) with the reason when they ask
  * for one that cannot be: the page says what to fix rather than failing.
  */
-export function rangeFromSearchParams(params: Record<string, string | string[] | undefined>, now: Date = new Date()): { range: AnalyticsRange; error: string | null } {
-  const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
+export function rangeFromSearchParams(params: SearchParams, now: Date = new Date()): { range: AnalyticsRange; error: string | null } {
   try {
-    return { range: resolveRange({ range: first(params.range), from: first(params.from), to: first(params.to) }, now), error: null };
+    return { range: resolveRange({ range: searchParam(params, "range"), from: searchParam(params, "from"), to: searchParam(params, "to") }, now), error: null };
   } catch (error) {
     if (!(error instanceof InvalidInputError)) throw error;
     return { range: resolveRange({}, now), error: error.message };

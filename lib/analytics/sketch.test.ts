@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { mergeSketches, RELATIVE_ERROR, SKETCH_BUCKETS, sketchCount, sketchOf, sketchQuantile } from "./sketch";
+import { addPackedSketch, mergeSketches, packSketch, RELATIVE_ERROR, SKETCH_BUCKETS, sketchCount, sketchOf, sketchQuantile } from "./sketch";
 
 const latency = fc.integer({ min: 0, max: 3_000_000 });
 
@@ -33,6 +33,19 @@ describe("latency sketches", () => {
         expect(sketchCount(left)).toBe(a.length + b.length + c.length);
       }),
     );
+  });
+
+  it("packs to its non-empty buckets in order, and adding packed sketches merges them", () => {
+    fc.assert(
+      fc.property(fc.array(latency), fc.array(latency), (a, b) => {
+        const [sa, sb] = [sketchOf(a), sketchOf(b)];
+        expect(packSketch(sa)).toHaveLength(sa.filter((count) => count > 0).length);
+        expect(packSketch(sa)).toEqual([...packSketch(sa)].sort((x, y) => x - y));
+        expect(addPackedSketch(addPackedSketch([], packSketch(sa)), packSketch(sb))).toEqual(mergeSketches(sa, sb));
+      }),
+    );
+    // A count past 16 bits and the last bucket survive the round trip.
+    expect(addPackedSketch([], packSketch([70_000, 0, 5]))).toEqual([70_000, 0, 5]);
   });
 
   it("is bounded: values past an hour share the last bucket, and no sketch is longer", () => {

@@ -8,6 +8,16 @@
  */
 export type Sketch = number[];
 
+/**
+ * A sketch as the rollups store it: its non-empty buckets only, each one number, bucket × 2³² +
+ * count (an int8 in SQL), in bucket order. A rollup row's sketch has about 17 non-empty buckets of
+ * about 100: merging stored sketches (unnest, then sum per bucket) reads a sixth of the elements a
+ * dense array would make it read, which is most of an analytics page's time at millions of requests.
+ */
+export type PackedSketch = number[];
+
+const BUCKET_SHIFT = 2 ** 32;
+
 const GROWTH = 1.08;
 const LOG_GROWTH = Math.log(GROWTH);
 /** An hour: nothing the gateway logs takes longer. */
@@ -40,6 +50,20 @@ export function mergeSketches(a: Sketch, b: Sketch): Sketch {
   const shorter = a.length >= b.length ? b : a;
   shorter.forEach((count, i) => (merged[i]! += count));
   return merged;
+}
+
+export function packSketch(sketch: Sketch): PackedSketch {
+  return sketch.flatMap((count, bucket) => (count === 0 ? [] : [bucket * BUCKET_SHIFT + count]));
+}
+
+/** Adds a stored sketch's counts into `sketch` (as merging them would). */
+export function addPackedSketch(sketch: Sketch, packed: PackedSketch): Sketch {
+  for (const cell of packed) {
+    const bucket = Math.floor(cell / BUCKET_SHIFT);
+    while (sketch.length <= bucket) sketch.push(0);
+    sketch[bucket]! += cell % BUCKET_SHIFT;
+  }
+  return sketch;
 }
 
 export function sketchCount(sketch: Sketch): number {

@@ -24,7 +24,7 @@ describe.each(testDatabases())("log maintenance on $name", (database) => {
   });
   beforeEach(async () => {
     // Retention looks at every team: each test starts with its own.
-    await handle.db.execute(sql`truncate teams, request_logs, request_log_payloads, usage_rollups, gateway_log_counts cascade`);
+    await handle.db.execute(sql`truncate teams, request_logs, request_log_payloads, usage_rollups, usage_rollups_day, gateway_usage_rollups, gateway_usage_rollups_day, gateway_log_counts cascade`);
     if (database.name === "postgres") await ensureDayPartitions(handle.db, daysAgo(40), NOW);
   });
 

@@ -1,20 +1,40 @@
 import { getTableName, lt, sql, type SQL } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { usageRollups, usageRollupsMinute, type NewRequestLog, type UsageRollup } from "@/db/schema";
-import { addToSketch } from "@/lib/analytics/sketch";
+import { gatewayUsageRollups, gatewayUsageRollupsDay, usageRollups, usageRollupsDay, usageRollupsMinute, type NewRequestLog, type UsageRollup } from "@/db/schema";
+import { addToSketch, packSketch, type Sketch } from "@/lib/analytics/sketch";
 
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 3_600_000;
+export const DAY_MS = 86_400_000;
 /** How long minute rollups are kept: the analytics read them for ranges up to 6 hours. */
 export const MINUTE_ROLLUP_RETENTION_MS = 48 * HOUR_MS;
 
-export type RollupTable = typeof usageRollups | typeof usageRollupsMinute;
+export type RollupTable = typeof usageRollups | typeof usageRollupsMinute | typeof usageRollupsDay | typeof gatewayUsageRollups | typeof gatewayUsageRollupsDay;
 
-/** The rollup levels the writer keeps, each with its bucket size. */
-export const ROLLUP_LEVELS: { table: RollupTable; bucketMs: number }[] = [
+export interface RollupLevel {
+  table: RollupTable;
+  bucketMs: number;
+  /** Keyed by gateway alone: provider, model, token and format roll up under "". */
+  gatewayOnly?: true;
+}
+
+/**
+ * The rollups the writer keeps. Minute ranges are short enough to read the full rollups for their
+ * series, so gateway-only rollups start at the hour.
+ */
+export const ROLLUP_LEVELS: RollupLevel[] = [
   { table: usageRollupsMinute, bucketMs: MINUTE_MS },
   { table: usageRollups, bucketMs: HOUR_MS },
+  { table: usageRollupsDay, bucketMs: DAY_MS },
+  { table: gatewayUsageRollups, bucketMs: HOUR_MS, gatewayOnly: true },
+  { table: gatewayUsageRollupsDay, bucketMs: DAY_MS, gatewayOnly: true },
 ];
+
+/** A level's rows for a batch of logs; the bench's generator seeds its rollups with it too. */
+export function levelRollupRows(level: RollupLevel, logs: NewRequestLog[]): UsageRollup[] {
+  const keyed = level.gatewayOnly ? logs.map((log) => ({ ...log, provider: null, model: null, tokenId: null, ingressFormat: null })) : logs;
+  return rollupRows(keyed, level.bucketMs);
+}
 
 /** Which error class a failed request counts in (each failure in exactly one). */
 function errorClass(log: NewRequestLog): "rateLimited" | "refusals" | "clientErrors" | "serverErrors" {
@@ -27,10 +47,10 @@ function errorClass(log: NewRequestLog): "rateLimited" | "refusals" | "clientErr
 /**
  * Sums log rows per rollup key (team, bucket, gateway, provider, model, token, ingress format; a
  * missing one rolls up under ""), in one order for every writer so concurrent upserts of the same
- * rows cannot deadlock. Exported for the bench's generator, which seeds rollups of the rows it writes.
+ * rows cannot deadlock.
  */
-export function rollupRows(logs: NewRequestLog[], bucketMs: number): UsageRollup[] {
-  const byKey = new Map<string, UsageRollup>();
+function rollupRows(logs: NewRequestLog[], bucketMs: number): UsageRollup[] {
+  const byKey = new Map<string, { rollup: UsageRollup; ttfb: Sketch; duration: Sketch }>();
   for (const log of logs) {
     const bucket = new Date(Math.floor(log.createdAt.getTime() / bucketMs) * bucketMs);
     const fields = {
@@ -42,9 +62,9 @@ export function rollupRows(logs: NewRequestLog[], bucketMs: number): UsageRollup
       ingressFormat: log.ingressFormat ?? "",
     };
     const key = [fields.teamId, bucket.getTime(), fields.gatewayId, fields.provider, fields.model, fields.tokenId, fields.ingressFormat].join("\u0000");
-    let rollup = byKey.get(key);
-    if (!rollup) {
-      rollup = {
+    let entry = byKey.get(key);
+    if (!entry) {
+      const rollup: UsageRollup = {
         ...fields,
         bucket,
         requests: 0,
@@ -62,8 +82,10 @@ export function rollupRows(logs: NewRequestLog[], bucketMs: number): UsageRollup
         ttfbSketch: [],
         durationSketch: [],
       };
-      byKey.set(key, rollup);
+      entry = { rollup, ttfb: [], duration: [] };
+      byKey.set(key, entry);
     }
+    const { rollup } = entry;
     rollup.requests += 1;
     if (!log.success) {
       rollup.errors += 1;
@@ -75,10 +97,13 @@ export function rollupRows(logs: NewRequestLog[], bucketMs: number): UsageRollup
     rollup.tokensCached += log.tokensCached ?? 0;
     rollup.costMicros += log.costMicros ?? 0;
     rollup.durationMsTotal += log.durationMs;
-    addToSketch(rollup.durationSketch, log.durationMs);
-    if (log.ttfbMs != null) addToSketch(rollup.ttfbSketch, log.ttfbMs);
+    addToSketch(entry.duration, log.durationMs);
+    if (log.ttfbMs != null) addToSketch(entry.ttfb, log.ttfbMs);
   }
-  return [...byKey.keys()].sort().map((key) => byKey.get(key)!);
+  return [...byKey.keys()].sort().map((key) => {
+    const { rollup, ttfb, duration } = byKey.get(key)!;
+    return { ...rollup, ttfbSketch: packSketch(ttfb), durationSketch: packSketch(duration) };
+  });
 }
 
 const SUMMED = ["requests", "errors", "rate_limited", "refusals", "client_errors", "server_errors", "cached_requests", "tokens_in", "tokens_out", "tokens_cached", "cost_micros", "duration_ms_total"];

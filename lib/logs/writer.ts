@@ -4,7 +4,7 @@ import { describeDatabaseError, type Database } from "@/db/client";
 import { gatewayTokens, operatorKeys, providerKeys, requestLogPayloads, requestLogs, type NewRequestLog } from "@/db/schema";
 import { InternalCode } from "@/lib/gateway/errors";
 import { applyLogLimits, countLoggedRows } from "./log-limits";
-import { ROLLUP_LEVELS, rollupRows, upsertRollups } from "./rollups";
+import { levelRollupRows, ROLLUP_LEVELS, upsertRollups } from "./rollups";
 import { safeJson } from "./safe-text";
 import type { LogEvent } from "./types";
 
@@ -36,7 +36,7 @@ export async function writeLogBatch(db: Database, events: LogEvent[]): Promise<v
     await countLoggedRows(tx, written.map((event) => event.log));
     // Requests whose rows a gateway's log limit kept out were served all the same: they count.
     const logs = [...written, ...stopped].map((event) => event.log);
-    for (const { table, bucketMs } of ROLLUP_LEVELS) await tx.execute(upsertRollups(table, expandJson(table, rollupRows(logs, bucketMs))));
+    for (const level of ROLLUP_LEVELS) await tx.execute(upsertRollups(level.table, expandJson(level.table, levelRollupRows(level, logs))));
     const { tokens, keys, operatorKeyUses } = lastUses(logs);
     if (tokens.length > 0) {
       await tx.execute(sql`

@@ -4,7 +4,7 @@ import Link from "next/link";
 import { AnalyticsView } from "@/components/analytics/analytics-view";
 import { Card, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
-import { rangeFromSearchParams } from "@/lib/analytics/range";
+import { rangeFromSearchParams, searchParam } from "@/lib/analytics/range";
 import { requireTeam } from "@/lib/auth/team";
 import { getAnalyticsDashboard } from "@/lib/services/analytics/dashboard";
 import { listGateways } from "@/lib/services/gateways/list";
@@ -24,9 +24,10 @@ export default async function TeamAnalyticsPage({
 }) {
   const { team: slug } = await params;
   const { ctx, team } = await requireTeam(slug);
-  const { range, error } = rangeFromSearchParams(await searchParams);
+  const query = await searchParams;
+  const { range, error } = rangeFromSearchParams(query);
   const [dashboard, gateways, tokens, keys] = await Promise.all([
-    getAnalyticsDashboard({ ctx, teamId: team.id, range }),
+    getAnalyticsDashboard({ ctx, teamId: team.id, range, by: searchParam(query, "by") }),
     listGateways({ ctx, teamId: team.id }),
     listGatewayTokens({ ctx, teamId: team.id }),
     listProviderKeys({ ctx, teamId: team.id }),

@@ -11,6 +11,7 @@ import { createGateway } from "../gateways/create";
 import { newTeam, operatorOf, userContext } from "../test-helpers";
 import { createGatewayToken } from "../tokens/create";
 import { getAnalyticsBreakdown } from "./breakdown";
+import { getAnalyticsDashboard } from "./dashboard";
 import { getAnalyticsSeries } from "./series";
 
 const NOW = new Date("2026-11-22T10:17:30Z");
@@ -94,6 +95,42 @@ describe.each(testDatabases())("analytics services on $name", (database) => {
     ]);
     const byFormat = await getAnalyticsBreakdown({ ctx, teamId: team.id, gatewayId: prodId, range, by: "ingressFormat" });
     expect(byFormat.rows.map((row) => [row.label, row.requests, row.cacheHitRate])).toEqual([["openai-chat", 3, 1 / 3]]);
+  });
+
+  it("reads a week's whole days from the daily rollups and its ragged ends from the hourly ones, with the same sums and percentiles", async () => {
+    const week = await newTeam(handle);
+    // The 7-day range at NOW is [2026-11-15T11:00, 2026-11-22T11:00).
+    const logs = [
+      ["2026-11-15T10:59:00Z", 10],
+      ["2026-11-15T11:30:00Z", 20],
+      ["2026-11-18T12:00:00Z", 40],
+      ["2026-11-22T09:00:00Z", 80],
+      ["2026-11-22T11:00:00Z", 160],
+    ] as const;
+    await writeLogBatch(
+      handle.db,
+      logs.map(([createdAt, durationMs], i) => testLogEvent(i, { id: `${week.id}-${i}`, teamId: week.id, provider: "openai", model: "gpt-4o", createdAt: new Date(createdAt), durationMs }, false)),
+    );
+    const range = resolveRange({ range: "7d" }, NOW);
+    const [byModel] = (await getAnalyticsBreakdown({ ctx: operatorOf(handle), teamId: week.id, range, by: "model" })).rows;
+    expect(byModel).toMatchObject({ key: "openai/gpt-4o", requests: 3 });
+    expect(byModel!.spark.reduce((a, b) => a + b, 0)).toBe(3);
+    expect(Math.abs(byModel!.duration.p50! - 40) / 40).toBeLessThanOrEqual(RELATIVE_ERROR);
+    expect(Math.abs(byModel!.duration.p99! - 80) / 80).toBeLessThanOrEqual(RELATIVE_ERROR);
+    const series = await getAnalyticsSeries({ ctx: operatorOf(handle), teamId: week.id, range });
+    expect(series.totals).toMatchObject({ requests: 3, duration: byModel!.duration });
+  });
+
+  it("shows one breakdown a page: the one asked for, else the first the page offers", async () => {
+    const range = resolveRange({ range: "24h" }, NOW);
+    const ctx = operatorOf(handle);
+    const byToken = await getAnalyticsDashboard({ ctx, teamId: team.id, range, by: "token" });
+    expect(byToken.breakdown.rows.map((row) => row.label)).toEqual(["ci token", "no token"]);
+    expect(byToken.series.totals.requests).toBe(5);
+    expect((await getAnalyticsDashboard({ ctx, teamId: team.id, range, by: "nonsense" })).breakdown.by).toBe("gateway");
+    const gatewayPage = await getAnalyticsDashboard({ ctx, teamId: team.id, gatewayId: prodId, range, by: "gateway" });
+    expect(gatewayPage.dimensions).not.toContain("gateway");
+    expect(gatewayPage.breakdown.by).toBe("provider");
   });
 
   it("is empty for a quiet range, and refuses a user of another team", async () => {

@@ -1,17 +1,20 @@
-import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import { gateways, gatewayTokens, type usageRollups } from "@/db/schema";
 import { bucketStarts } from "@/lib/analytics/range";
+import { mergeSketches, type Sketch } from "@/lib/analytics/sketch";
 import {
   addTotals,
   bucketOf,
   cacheHitRate,
   EMPTY_TOTALS,
   inRange,
-  latencyOf,
-  mergedSketches,
+  mergeSketchesBy,
+  percentiles,
+  rangeParts,
   rollupTable,
+  sketchesOf,
   sums,
-  type Latency,
+  type Percentiles,
   type UsageTotals,
 } from "@/lib/analytics/rollup-query";
 import type { ServiceContext } from "../context";
@@ -24,7 +27,7 @@ export type BreakdownDimension = (typeof BREAKDOWN_DIMENSIONS)[number];
 /** The most rows a breakdown lists, busiest first. */
 const BREAKDOWN_LIMIT = 50;
 
-export interface BreakdownRow extends UsageTotals, Latency {
+export interface BreakdownRow extends UsageTotals {
   /** The rollup key's value(s) joined with "/"; "" for rows without one (e.g. refused before a gateway was known). */
   key: string;
   /** What the dashboard shows: a gateway's slug, a token's name, provider/model. */
@@ -32,6 +35,8 @@ export interface BreakdownRow extends UsageTotals, Latency {
   /** A gateway's slug for a link to it; null otherwise and for a gateway deleted since. */
   gatewaySlug: string | null;
   cacheHitRate: number | null;
+  /** Total latency; a breakdown merges no time-to-first-byte sketches (the table does not show them). */
+  duration: Percentiles;
   /** Requests per bucket of the range, for the row's sparkline. */
   spark: number[];
 }
@@ -72,29 +77,38 @@ function keyColumns(table: typeof usageRollups, by: BreakdownDimension) {
  */
 export async function getAnalyticsBreakdown({ ctx, teamId, gatewayId, range, by }: AnalyticsScope & { by: BreakdownDimension }): Promise<AnalyticsBreakdown> {
   await requireRole(ctx, teamId, "viewer");
+  const merged = new Map<string, { totals: UsageTotals; durationSketch: Sketch }>();
+  await Promise.all(
+    rangeParts(range).map(async (part) => {
+      const columns = keyColumns(part.table, by);
+      const key = keyOf(columns);
+      const where = inRange(part.table, part, teamId, gatewayId);
+      const [rows, sketches] = await Promise.all([
+        ctx.db.select({ key, ...sums(part.table) }).from(part.table).where(where).groupBy(...columns),
+        mergeSketchesBy(ctx.db, part.table, where, key, columns, ["duration"]),
+      ]);
+      for (const row of rows) {
+        const before = merged.get(row.key) ?? { totals: EMPTY_TOTALS, durationSketch: [] };
+        merged.set(row.key, { totals: addTotals(before.totals, row), durationSketch: mergeSketches(before.durationSketch, sketchesOf(sketches, row.key).durationSketch) });
+      }
+    }),
+  );
+  const busiest = [...merged.entries()]
+    .sort(([keyA, a], [keyB, b]) => b.totals.requests - a.totals.requests || (keyA < keyB ? -1 : keyA > keyB ? 1 : 0))
+    .slice(0, BREAKDOWN_LIMIT);
+  if (busiest.length === 0) return { by, rows: [] };
+
+  // Sparklines go bucket by bucket, so they read the range's own level.
   const table = rollupTable(range);
   const columns = keyColumns(table, by);
-  const parts = sql.join(columns, sql`, `);
-  // "" when every part is: a refusal before the provider (or gateway, token) was known.
-  const key = sql<string>`case when concat(${parts}) = '' then '' else concat_ws('/', ${parts}) end`;
-  const where = inRange(table, range, teamId, gatewayId);
-  const totals = sums(table);
-  const rows = await ctx.db
-    .select({ key, ...totals, ...mergedSketches(table) })
-    .from(table)
-    .where(where)
-    .groupBy(...columns)
-    .orderBy(desc(totals.requests), key)
-    .limit(BREAKDOWN_LIMIT);
-  if (rows.length === 0) return { by, rows: [] };
-
+  const key = keyOf(columns);
   const at = bucketOf(table, range);
-  const keys = rows.map((row) => row.key);
+  const keys = busiest.map(([rowKey]) => rowKey);
   const [sparkRows, names] = await Promise.all([
     ctx.db
-      .select({ key, at, requests: totals.requests })
+      .select({ key, at, requests: sums(table).requests })
       .from(table)
-      .where(and(where, inArray(key, keys)))
+      .where(and(inRange(table, range, teamId, gatewayId), inArray(key, keys)))
       .groupBy(...columns, at),
     namesOf(ctx, teamId, by, keys),
   ]);
@@ -105,20 +119,25 @@ export async function getAnalyticsBreakdown({ ctx, teamId, gatewayId, range, by 
 
   return {
     by,
-    rows: rows.map((row) => {
-      const rowTotals = addTotals(EMPTY_TOTALS, row);
-      const name = names.get(row.key);
+    rows: busiest.map(([rowKey, { totals, durationSketch }]) => {
+      const name = names.get(rowKey);
       return {
-        key: row.key,
-        label: row.key === "" ? NONE_LABEL[by] : (name ?? row.key),
+        key: rowKey,
+        label: rowKey === "" ? NONE_LABEL[by] : (name ?? rowKey),
         gatewaySlug: by === "gateway" ? (name ?? null) : null,
-        ...rowTotals,
-        cacheHitRate: cacheHitRate(rowTotals),
-        ...latencyOf(row),
-        spark: sparks.get(row.key)!,
+        ...totals,
+        cacheHitRate: cacheHitRate(totals),
+        duration: percentiles(durationSketch),
+        spark: sparks.get(rowKey)!,
       };
     }),
   };
+}
+
+/** A row's key: its columns' values joined with "/", or "" when every one is (a refusal before the provider, gateway or token was known). */
+function keyOf(columns: SQLWrapper[]): SQL<string> {
+  const parts = sql.join(columns, sql`, `);
+  return sql<string>`case when concat(${parts}) = '' then '' else concat_ws('/', ${parts}) end`;
 }
 
 /** Gateway slugs and token names by id; a deleted one is missing (its id shows). */

@@ -3,18 +3,20 @@ import { getAnalyticsSeries, type AnalyticsScope, type AnalyticsSeries } from ".
 
 export interface AnalyticsDashboard {
   series: AnalyticsSeries;
-  breakdowns: AnalyticsBreakdown[];
+  /** The breakdown the page shows; the others are a click (a page load) away. */
+  breakdown: AnalyticsBreakdown;
+  /** What the page may break down by: all but the gateway on a single gateway's page. */
+  dimensions: readonly BreakdownDimension[];
 }
 
 /**
- * What an analytics page shows: the series and a breakdown per dimension (all but the gateway one
- * for a single gateway's page), read in parallel. The page's whole server work, which the bench times.
+ * What an analytics page shows: the series and one breakdown (`by`, a URL search param; the first
+ * dimension when missing or unknown), read in parallel. The page's whole server work, which the
+ * bench times. One breakdown a page, not all of them: each merges its rows' latency sketches.
  */
-export async function getAnalyticsDashboard({ ctx, teamId, gatewayId, range }: AnalyticsScope): Promise<AnalyticsDashboard> {
-  const dimensions: readonly BreakdownDimension[] = gatewayId === undefined ? BREAKDOWN_DIMENSIONS : BREAKDOWN_DIMENSIONS.filter((by) => by !== "gateway");
-  const [series, ...breakdowns] = await Promise.all([
-    getAnalyticsSeries({ ctx, teamId, gatewayId, range }),
-    ...dimensions.map((by) => getAnalyticsBreakdown({ ctx, teamId, gatewayId, range, by })),
-  ]);
-  return { series: series as AnalyticsSeries, breakdowns: breakdowns as AnalyticsBreakdown[] };
+export async function getAnalyticsDashboard({ ctx, teamId, gatewayId, range, by }: AnalyticsScope & { by?: string }): Promise<AnalyticsDashboard> {
+  const dimensions = gatewayId === undefined ? BREAKDOWN_DIMENSIONS : BREAKDOWN_DIMENSIONS.filter((dimension) => dimension !== "gateway");
+  const chosen = dimensions.find((dimension) => dimension === by) ?? dimensions[0]!;
+  const [series, breakdown] = await Promise.all([getAnalyticsSeries({ ctx, teamId, gatewayId, range }), getAnalyticsBreakdown({ ctx, teamId, gatewayId, range, by: chosen })]);
+  return { series, breakdown, dimensions };
 }

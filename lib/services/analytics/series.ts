@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { bucketStarts, type AnalyticsRange } from "@/lib/analytics/range";
 import {
   addTotals,
@@ -7,8 +8,9 @@ import {
   inRange,
   latencyOf,
   mergeAll,
-  mergedSketches,
-  rollupTable,
+  mergeSketchesBy,
+  seriesTable,
+  sketchesOf,
   sums,
   type Latency,
   type UsageTotals,
@@ -43,21 +45,22 @@ export interface AnalyticsSeries {
  */
 export async function getAnalyticsSeries({ ctx, teamId, gatewayId, range }: AnalyticsScope): Promise<AnalyticsSeries> {
   await requireRole(ctx, teamId, "viewer");
-  const table = rollupTable(range);
+  const table = seriesTable(range);
   const at = bucketOf(table, range);
-  const rows = await ctx.db
-    .select({ at, ...sums(table), ...mergedSketches(table) })
-    .from(table)
-    .where(inRange(table, range, teamId, gatewayId))
-    .groupBy(at);
+  const where = inRange(table, range, teamId, gatewayId);
+  const [rows, sketches] = await Promise.all([
+    ctx.db.select({ at, ...sums(table) }).from(table).where(where).groupBy(at),
+    mergeSketchesBy(ctx.db, table, where, sql<string>`(extract(epoch from ${at}) * 1000)::bigint::text`, [at]),
+  ]);
   const byBucket = new Map(rows.map((row) => [row.at.getTime(), row]));
   const points = bucketStarts(range).map((start): AnalyticsPoint => {
     const row = byBucket.get(start.getTime());
     const totals = row ? pickTotals(row) : EMPTY_TOTALS;
-    return { at: start, ...totals, cacheHitRate: cacheHitRate(totals), ...latencyOf(row ?? { ttfbSketch: [], durationSketch: [] }) };
+    return { at: start, ...totals, cacheHitRate: cacheHitRate(totals), ...latencyOf(sketchesOf(sketches, String(start.getTime()))) };
   });
   const totals = rows.map(pickTotals).reduce(addTotals, EMPTY_TOTALS);
-  const latency = latencyOf({ ttfbSketch: mergeAll(rows.map((row) => row.ttfbSketch)), durationSketch: mergeAll(rows.map((row) => row.durationSketch)) });
+  const merged = [...sketches.values()];
+  const latency = latencyOf({ ttfbSketch: mergeAll(merged.map((row) => row.ttfbSketch)), durationSketch: mergeAll(merged.map((row) => row.durationSketch)) });
   return { range, totals: { ...totals, ...latency, cacheHitRate: cacheHitRate(totals) }, points };
 }
 

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { AnalyticsView } from "@/components/analytics/analytics-view";
 import { PageHeader } from "@/components/ui/page-header";
-import { rangeFromSearchParams } from "@/lib/analytics/range";
+import { rangeFromSearchParams, searchParam } from "@/lib/analytics/range";
 import { requireTeam } from "@/lib/auth/team";
 import { getAnalyticsDashboard } from "@/lib/services/analytics/dashboard";
 import { NotFoundError } from "@/lib/services/errors";
@@ -23,8 +23,9 @@ export default async function GatewayAnalyticsPage({ params, searchParams }: { p
     if (error instanceof NotFoundError) notFound();
     throw error;
   });
-  const { range, error } = rangeFromSearchParams(await searchParams);
-  const dashboard = await getAnalyticsDashboard({ ctx, teamId: team.id, gatewayId: gateway.id, range });
+  const query = await searchParams;
+  const { range, error } = rangeFromSearchParams(query);
+  const dashboard = await getAnalyticsDashboard({ ctx, teamId: team.id, gatewayId: gateway.id, range, by: searchParam(query, "by") });
   const teamBase = `/${team.slug}`;
   const base = `${teamBase}/gateways/${gateway.slug}`;
   return (
