@@ -143,7 +143,7 @@ export function createSnapshotDirectory(db: Database, keyring: MasterKeyring): G
     return row && found(row.teamId, row.version);
   });
 
-  // A run-scoped API token: what the snapshot holds of them, so a read or edit token is a miss remembered as one.
+  // Finds run-scoped API tokens only, the ones a snapshot holds: a read or edit token is a miss, remembered as one.
   const apiTokenLookup = teamLookup(async (hash) => {
     const [row] = await query(
       db

@@ -15,7 +15,7 @@ import type { CreateApiTokenState } from "./actions";
 const SCOPES = [
   { value: "read", label: "Read", hint: "GET: gateways, logs, keys (never secrets)" },
   { value: "edit", label: "Edit", hint: "Create, change and delete" },
-  { value: "run", label: "Run", hint: "Call the team's gateways (cf-aig-authorization); member role or above" },
+  { value: "run", label: "Run", hint: "Call the team's gateways (member or above)" },
 ];
 
 export function CreateApiTokenForm({
