@@ -16,7 +16,7 @@ export function registerApiTokenCommands(program: Command): void {
     .description("issue an API token; it is printed once and cannot be shown again")
     .argument("<team>", "team slug")
     .requiredOption("--name <name>", "what the token is for")
-    .option("--scope <scope>", "read (GET), edit (changes) or run (repeatable; default: read)", repeatable)
+    .option("--scope <scope>", "read (GET), edit (changes) or run (calling the team's gateways; needs --role member or above) (repeatable; default: read)", repeatable)
     .option("--role <role>", `the most the token may do: ${roles.join(", ")}`, "viewer")
     .option("--expires-in-days <days>", "expire the token after this many days", integer)
     .action(

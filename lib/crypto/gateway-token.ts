@@ -3,6 +3,9 @@ import { createHash, randomBytes } from "node:crypto";
 /** Every gateway token starts with this, so `Authorization` can tell it from a provider key. */
 export const GATEWAY_TOKEN_PREFIX = "sy_";
 
+/** Every team API token starts with this, so it is never taken for a gateway token (nor for a provider key). */
+export const API_TOKEN_PREFIX = "sya_";
+
 const TOKEN_PATTERN = /^sy_[A-Za-z0-9_-]{43}$/;
 
 export interface IssuedToken {
@@ -33,6 +36,10 @@ export function isGatewayTokenShaped(value: string): boolean {
   return TOKEN_PATTERN.test(value);
 }
 
-export function looksLikeGatewayToken(value: string): boolean {
-  return value.startsWith(GATEWAY_TOKEN_PREFIX);
+/**
+ * A Switchyard credential for the gateway, never a provider key: a gateway token, or a team API
+ * token (which calls the team's gateways when it has the run scope).
+ */
+export function looksLikeSwitchyardToken(value: string): boolean {
+  return value.startsWith(GATEWAY_TOKEN_PREFIX) || value.startsWith(API_TOKEN_PREFIX);
 }

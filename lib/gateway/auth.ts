@@ -1,5 +1,6 @@
 import type { Gateway } from "@/db/schema";
-import { hashGatewayToken, looksLikeGatewayToken } from "@/lib/crypto/gateway-token";
+import { API_TOKEN_PREFIX, hashGatewayToken, looksLikeSwitchyardToken } from "@/lib/crypto/gateway-token";
+import { mayRun } from "@/lib/services/api-tokens/acting-role";
 import type { GatewayDirectory, TeamRecord, TokenRecord } from "@/lib/state/directory";
 import { gatewayNotFound, unauthorized } from "./errors";
 import type { RequestHeaders } from "./contract";
@@ -9,7 +10,7 @@ import type { ParsedOptions } from "./options";
 import type { GatewayScope } from "./paths";
 
 export interface PresentedCredentials {
-  /** A gateway token: `cf-aig-authorization`, or a `sy_`-prefixed `Authorization` / `x-api-key` / `x-goog-api-key`. */
+  /** A gateway token or team API token: `cf-aig-authorization`, or a `sy_`- or `sya_`-prefixed `Authorization` / `x-api-key` / `x-goog-api-key`. */
   token: string | undefined;
   /** A key header carries a provider key, which is forwarded as sent (or moved to the provider's header on translated calls). */
   providerKey: boolean;
@@ -23,7 +24,7 @@ export function presentedCredentials(headers: RequestHeaders): PresentedCredenti
     const value = headers.get(name);
     if (value === null) continue;
     const bare = bearerValue(value);
-    if (looksLikeGatewayToken(bare)) token ??= bare;
+    if (looksLikeSwitchyardToken(bare)) token ??= bare;
     else providerKey = true;
   }
   return { token, providerKey };
@@ -52,10 +53,20 @@ function tokenHash(token: string): string {
   return hash;
 }
 
+/**
+ * The token's record if it may call gateways now: a gateway token, or a team API token with the run
+ * scope whose role (the lower of its own and its creator's current role) allows it. Anything else,
+ * revoked and expired tokens included, is undefined: refused as a bad token.
+ */
 async function verifyToken(directory: GatewayDirectory, token: string): Promise<TokenRecord | undefined> {
-  const record = await directory.token(tokenHash(token));
+  const record = token.startsWith(API_TOKEN_PREFIX) ? await runnableApiToken(directory, token) : await directory.token(tokenHash(token));
   if (!record || (record.expiresAt !== null && record.expiresAt.getTime() <= Date.now())) return undefined;
   return record;
+}
+
+async function runnableApiToken(directory: GatewayDirectory, token: string): Promise<TokenRecord | undefined> {
+  const record = await directory.apiToken(tokenHash(token));
+  return record && mayRun(record.role) ? record : undefined;
 }
 
 function mayUse(token: TokenRecord, gateway: Gateway): boolean {

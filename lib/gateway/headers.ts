@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from "node:http";
-import { looksLikeGatewayToken } from "@/lib/crypto/gateway-token";
+import { looksLikeSwitchyardToken } from "@/lib/crypto/gateway-token";
 import type { RequestHeaders, ResponseHeaders } from "./contract";
 
 /**
@@ -49,8 +49,8 @@ export function bearerValue(value: string): string {
 /**
  * Headers that carry a provider key when they do not carry a gateway token: the OpenAI family's
  * `Authorization`, Anthropic's `x-api-key`, Google's `x-goog-api-key`, Azure's and Ideogram's
- * `api-key`, ElevenLabs' `xi-api-key`. A `sy_` token in any of them is the gateway's, so each
- * provider's own SDK can send the token as its API key.
+ * `api-key`, ElevenLabs' `xi-api-key`. A `sy_` gateway token or `sya_` API token in any of them is
+ * the gateway's, so each provider's own SDK can send the token as its API key.
  */
 export const PROVIDER_KEY_HEADERS = ["authorization", "x-api-key", "x-goog-api-key", "api-key", "xi-api-key"] as const;
 
@@ -58,14 +58,14 @@ const KEY_HEADERS: ReadonlySet<string> = new Set(PROVIDER_KEY_HEADERS);
 
 /**
  * The client's headers as the provider should see them: without `cf-aig-*` (Cloudflare's own,
- * the gateway token among them) and without any `sy_` gateway token. The credential is put on
+ * the gateway token among them) and without any `sy_` or `sya_` token. The credential is put on
  * afterwards, by the provider's own function (`UpstreamCredential.apply`).
  */
 export function upstreamRequestHeaders(headers: RequestHeaders): Record<string, string> {
   const out: Record<string, string> = {};
   headers.forEach((value, name) => {
     if (DROPPED_REQUEST_HEADERS.has(name) || name.startsWith("cf-aig-")) return;
-    if (KEY_HEADERS.has(name) && looksLikeGatewayToken(bearerValue(value))) return;
+    if (KEY_HEADERS.has(name) && looksLikeSwitchyardToken(bearerValue(value))) return;
     out[name] = value;
   });
   return out;

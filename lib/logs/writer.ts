@@ -1,7 +1,7 @@
 import { getTableColumns, sql } from "drizzle-orm";
 import type { PgTable } from "drizzle-orm/pg-core";
 import { describeDatabaseError, type Database } from "@/db/client";
-import { gatewayTokens, operatorKeys, providerKeys, requestLogPayloads, requestLogs, type NewRequestLog } from "@/db/schema";
+import { apiTokens, gatewayTokens, operatorKeys, providerKeys, requestLogPayloads, requestLogs, type NewRequestLog } from "@/db/schema";
 import { InternalCode } from "@/lib/gateway/errors";
 import { applyLogLimits, countLoggedRows } from "./log-limits";
 import { levelRollupRows, ROLLUP_LEVELS, upsertRollups } from "./rollups";
@@ -37,11 +37,17 @@ export async function writeLogBatch(db: Database, events: LogEvent[]): Promise<v
     // Requests whose rows a gateway's log limit kept out were served all the same: they count.
     const logs = [...written, ...stopped].map((event) => event.log);
     for (const level of ROLLUP_LEVELS) await tx.execute(upsertRollups(level.table, expandJson(level.table, levelRollupRows(level, logs))));
-    const { tokens, keys, operatorKeyUses } = lastUses(logs);
+    const { tokens, apiTokenUses, keys, operatorKeyUses } = lastUses(logs);
     if (tokens.length > 0) {
       await tx.execute(sql`
         update ${gatewayTokens} as t set last_used_at = greatest(t.last_used_at, u.at)
         from json_to_recordset(${JSON.stringify(tokens)}::json) as u(id text, at timestamptz)
+        where t.id = u.id`);
+    }
+    if (apiTokenUses.length > 0) {
+      await tx.execute(sql`
+        update ${apiTokens} as t set last_used_at = greatest(t.last_used_at, u.at)
+        from json_to_recordset(${JSON.stringify(apiTokenUses)}::json) as u(id text, at timestamptz)
         where t.id = u.id`);
     }
     if (keys.length > 0) {
@@ -102,8 +108,12 @@ function lastUses(logs: NewRequestLog[]) {
   }
   const byId = <T>(entries: Map<string, T>) => [...entries].sort(([a], [b]) => (a < b ? -1 : 1));
   const uses = byId(keys).map(([id, use]) => ({ id, ...use }));
+  const tokenUses = byId(tokens).map(([id, at]) => ({ id, at }));
+  // A team API token with the run scope calls gateways too (its ids are `apit_…`).
+  const isApiToken = (use: { id: string }) => use.id.startsWith("apit_");
   return {
-    tokens: byId(tokens).map(([id, at]) => ({ id, at })),
+    tokens: tokenUses.filter((use) => !isApiToken(use)),
+    apiTokenUses: tokenUses.filter(isApiToken),
     keys: uses.filter((use) => !operatorKeyIds.has(use.id)),
     operatorKeyUses: uses.filter((use) => operatorKeyIds.has(use.id)),
   };

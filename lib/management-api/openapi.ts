@@ -84,7 +84,8 @@ function document(): JsonSchema {
       version: "1",
       description:
         "Cloudflare AI Gateway's management API, in its v4 envelope. Authenticate with a team API token (`Authorization: Bearer sya_…`; " +
-        "scopes: read for GET, edit for changes; at most the token's role and its creator's current role) or the dashboard's session cookie.",
+        "scopes: read for GET, edit for changes, run for calling the team's gateways with `cf-aig-authorization`, not this API; " +
+        "at most the token's role and its creator's current role) or the dashboard's session cookie.",
     },
     security: [{ apiToken: [] }, { session: [] }],
     paths: {

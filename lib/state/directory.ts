@@ -1,4 +1,4 @@
-import type { Budget, Gateway } from "@/db/schema";
+import type { Budget, Gateway, Role } from "@/db/schema";
 import type { RateLimitSetting } from "@/lib/limits/settings";
 import type { DeployedRoute } from "@/lib/routes/types";
 
@@ -16,6 +16,16 @@ export interface TokenRecord {
   expiresAt: Date | null;
   /** The token's own rate limits. */
   rateLimits: RateLimitSetting[];
+}
+
+/**
+ * A team API token with the run scope, as the gateway checks it: for every gateway of its team (as
+ * Cloudflare's Run tokens are for every gateway of the account), with no rate limits of its own.
+ */
+export interface ApiTokenRecord extends TokenRecord {
+  gatewayIds: null;
+  /** The role it acts with now (lib/services/api-tokens/acting-role.ts); null once its creator left the team. */
+  role: Role | null;
 }
 
 /** What the team's requests are limited by besides its gateways' and tokens' own settings. */
@@ -71,6 +81,8 @@ export interface GatewayDirectory {
   defaultGateway(teamId: string): Promise<Gateway>;
   /** Unrevoked token by hash (expiry is the caller's check, as time passes while it is held). */
   token(hash: string): Promise<TokenRecord | undefined>;
+  /** Unrevoked team API token with the run scope, by hash (its role and expiry are the caller's checks). */
+  apiToken(hash: string): Promise<ApiTokenRecord | undefined>;
   /** The provider's stored keys usable on this gateway: its own and the team-wide ones. */
   providerKeys(teamId: string, gatewayId: string, provider: string): Promise<StoredKey[]>;
   /** The operator's keys of the provider, which any team's request with a valid token may fall back to (credential resolution decides when). */

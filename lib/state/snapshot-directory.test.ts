@@ -2,6 +2,8 @@ import { sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "@/db/client";
 import { hashGatewayToken } from "@/lib/crypto/gateway-token";
+import { createApiToken } from "@/lib/services/api-tokens/create";
+import { revokeApiToken } from "@/lib/services/api-tokens/revoke";
 import { addOperatorKey, removeOperatorKey, rotateOperatorKey } from "@/lib/services/operator/keys";
 import { revokeGatewayToken } from "@/lib/services/tokens/revoke";
 import { changeDirectory } from "@/lib/state/directory-changes";
@@ -63,6 +65,33 @@ for (const entry of testDatabases()) {
       expect(await directory.token(hash)).toBeUndefined();
       expect((await directory.gateway(t.team.id, t.gateway.slug))?.id).toBe(t.gateway.id);
       expect(directory.stats()).toMatchObject({ teamsLoaded: 1, reloads: 2 });
+    });
+
+    it("holds a team's run-scoped API tokens with the role they act with, asks once about any other, and drops a revoked one", async () => {
+      const t = await seed();
+      const run = await createApiToken({ ctx: t.ctx, teamId: t.team.id, name: "runner", scopes: ["run"], role: "member" });
+      const manage = await createApiToken({ ctx: t.ctx, teamId: t.team.id, name: "manager", scopes: ["read", "edit"], role: "admin" });
+      open();
+      const hash = hashGatewayToken(run.token);
+      expect(await directory.apiToken(hash)).toEqual({
+        id: run.record.id,
+        teamId: t.team.id,
+        teamSlug: t.team.slug,
+        gatewayIds: null,
+        expiresAt: run.record.expiresAt,
+        rateLimits: [],
+        role: "member",
+      });
+      const { queries } = directory.stats();
+      expect((await directory.apiToken(hash))?.id).toBe(run.record.id);
+      // Neither a gateway token's lookup nor a token without the run scope finds it, and the latter is asked about once.
+      expect(await directory.token(hash)).toBeUndefined();
+      for (let i = 0; i < 20; i++) expect(await directory.apiToken(hashGatewayToken(manage.token))).toBeUndefined();
+      expect(directory.stats().queries).toBe(queries + 2);
+
+      await revokeApiToken({ ctx: t.ctx, teamId: t.team.id, tokenId: run.record.id });
+      expect(directory.stats()).toMatchObject({ teamsLoaded: 0, invalidations: 1 });
+      expect(await directory.apiToken(hash)).toBeUndefined();
     });
 
     it("holds the operator's keys once for every team, and drops them when they change: at once here, by the change feed elsewhere", async () => {

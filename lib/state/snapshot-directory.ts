@@ -1,13 +1,14 @@
-import { and, eq, isNull, sum } from "drizzle-orm";
+import { and, arrayContains, eq, isNull, sum } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { budgets, creditGrants, customProviders, directoryVersions, gatewayTokens, gateways, operatorKeys, providerKeys, routes, routeVersions, teams, type Gateway } from "@/db/schema";
+import { apiTokens, budgets, creditGrants, customProviders, directoryVersions, gatewayTokens, gateways, memberships, operatorKeys, providerKeys, routes, routeVersions, teams, type Gateway } from "@/db/schema";
 import { decryptSecret, operatorKeyAad, providerKeyAad, type SealedSecret } from "@/lib/crypto/envelope";
 import type { MasterKeyring } from "@/lib/crypto/master-keys";
 import { newId } from "@/lib/ids";
+import { actingRole, creatorMembership } from "@/lib/services/api-tokens/acting-role";
 import { watchDirectoryChanges } from "@/lib/state/change-feed";
 import { changeDirectory, OPERATOR_DIRECTORY, type DirectoryChange } from "@/lib/state/directory-changes";
 import type { DeployedRoute } from "@/lib/routes/types";
-import type { CustomProviderRecord, GatewayDirectory, StoredKey, TeamLimits, TeamRecord, TokenRecord } from "@/lib/state/directory";
+import type { ApiTokenRecord, CustomProviderRecord, GatewayDirectory, StoredKey, TeamLimits, TeamRecord, TokenRecord } from "@/lib/state/directory";
 
 interface TeamSnapshot {
   /** directory_versions.version as the load found it: the snapshot holds every change up to it. */
@@ -15,6 +16,8 @@ interface TeamSnapshot {
   team: TeamRecord;
   gateways: Map<string, Gateway>;
   tokensByHash: Map<string, TokenRecord>;
+  /** The team's unrevoked API tokens with the run scope. */
+  apiTokensByHash: Map<string, ApiTokenRecord>;
   keysByProvider: Map<string, StoredKey[]>;
   customProviders: Map<string, CustomProviderRecord>;
   limits: TeamLimits;
@@ -120,6 +123,7 @@ export function createSnapshotDirectory(db: Database, keyring: MasterKeyring): G
   // Filled from held snapshots only, so a hit needs no load.
   const teamIdsBySlug = new Map<string, string>();
   const tokensByHash = new Map<string, TokenRecord>();
+  const apiTokensByHash = new Map<string, ApiTokenRecord>();
   const stats = { reloads: 0, invalidations: 0, tokenMisses: 0, queries: 0 };
 
   function query<T>(statement: PromiseLike<T>): PromiseLike<T> {
@@ -134,6 +138,19 @@ export function createSnapshotDirectory(db: Database, keyring: MasterKeyring): G
         .from(gatewayTokens)
         .leftJoin(directoryVersions, eq(directoryVersions.teamId, gatewayTokens.teamId))
         .where(and(eq(gatewayTokens.tokenHash, hash), isNull(gatewayTokens.revokedAt)))
+        .limit(1),
+    );
+    return row && found(row.teamId, row.version);
+  });
+
+  // Finds run-scoped API tokens only, the ones a snapshot holds: a read or edit token is a miss, remembered as one.
+  const apiTokenLookup = teamLookup(async (hash) => {
+    const [row] = await query(
+      db
+        .select({ teamId: apiTokens.teamId, version: directoryVersions.version })
+        .from(apiTokens)
+        .leftJoin(directoryVersions, eq(directoryVersions.teamId, apiTokens.teamId))
+        .where(and(eq(apiTokens.tokenHash, hash), isNull(apiTokens.revokedAt), arrayContains(apiTokens.scopes, ["run"])))
         .limit(1),
     );
     return row && found(row.teamId, row.version);
@@ -176,6 +193,7 @@ export function createSnapshotDirectory(db: Database, keyring: MasterKeyring): G
     stats.invalidations++;
     if (teamIdsBySlug.get(held.team.slug) === teamId) teamIdsBySlug.delete(held.team.slug);
     for (const [hash, token] of held.tokensByHash) if (tokensByHash.get(hash) === token) tokensByHash.delete(hash);
+    for (const [hash, token] of held.apiTokensByHash) if (apiTokensByHash.get(hash) === token) apiTokensByHash.delete(hash);
   }
 
   let operator: Entry<OperatorSnapshot> | undefined;
@@ -242,6 +260,7 @@ export function createSnapshotDirectory(db: Database, keyring: MasterKeyring): G
     },
     onChange(change) {
       tokenLookup.forgetMisses();
+      apiTokenLookup.forgetMisses();
       teamSlugLookup.forgetMisses();
       forgetIfOlder(change);
     },
@@ -269,6 +288,7 @@ export function createSnapshotDirectory(db: Database, keyring: MasterKeyring): G
         entry().snapshot = snapshot;
         teamIdsBySlug.set(snapshot.team.slug, teamId);
         for (const [hash, token] of snapshot.tokensByHash) tokensByHash.set(hash, token);
+        for (const [hash, token] of snapshot.apiTokensByHash) apiTokensByHash.set(hash, token);
         return snapshot;
       }
     } catch (error) {
@@ -284,7 +304,7 @@ export function createSnapshotDirectory(db: Database, keyring: MasterKeyring): G
       db.select({ version: directoryVersions.version }).from(directoryVersions).where(eq(directoryVersions.teamId, teamId)),
     );
     const version = versionRow?.version ?? 0;
-    const [[team], gatewayRows, tokenRows, keyRows, customRows, budgetRows, [granted], routeRows] = await Promise.all([
+    const [[team], gatewayRows, tokenRows, apiTokenRows, keyRows, customRows, budgetRows, [granted], routeRows] = await Promise.all([
       query(db.select({ id: teams.id, slug: teams.slug }).from(teams).where(eq(teams.id, teamId))),
       query(db.select().from(gateways).where(eq(gateways.teamId, teamId))),
       query(
@@ -298,6 +318,20 @@ export function createSnapshotDirectory(db: Database, keyring: MasterKeyring): G
           })
           .from(gatewayTokens)
           .where(and(eq(gatewayTokens.teamId, teamId), isNull(gatewayTokens.revokedAt))),
+      ),
+      query(
+        db
+          .select({
+            id: apiTokens.id,
+            hash: apiTokens.tokenHash,
+            role: apiTokens.role,
+            createdBy: apiTokens.createdBy,
+            expiresAt: apiTokens.expiresAt,
+            creatorRole: memberships.role,
+          })
+          .from(apiTokens)
+          .leftJoin(memberships, creatorMembership)
+          .where(and(eq(apiTokens.teamId, teamId), isNull(apiTokens.revokedAt), arrayContains(apiTokens.scopes, ["run"]))),
       ),
       query(
         db
@@ -346,6 +380,12 @@ export function createSnapshotDirectory(db: Database, keyring: MasterKeyring): G
       team,
       gateways: new Map(gatewayRows.map((g) => [g.slug, g])),
       tokensByHash: new Map(tokenRows.map(({ hash, ...token }) => [hash, { ...token, teamId, teamSlug: team.slug }])),
+      apiTokensByHash: new Map(
+        apiTokenRows.map((row) => [
+          row.hash,
+          { id: row.id, teamId, teamSlug: team.slug, gatewayIds: null, expiresAt: row.expiresAt, rateLimits: [], role: actingRole(row, row.creatorRole) },
+        ]),
+      ),
       keysByProvider,
       customProviders: new Map(customRows.map(({ slug, baseUrl }) => [slug, { baseUrl }])),
       limits: { budgets: budgetRows, creditsGrantedMicros: granted?.micros ?? 0 },
@@ -387,6 +427,14 @@ export function createSnapshotDirectory(db: Database, keyring: MasterKeyring): G
       stats.tokenMisses++;
       const owner = await tokenLookup.find(hash);
       return owner && (await snapshotOf(owner.teamId)).tokensByHash.get(hash);
+    },
+
+    async apiToken(hash) {
+      const held = apiTokensByHash.get(hash);
+      if (held) return held;
+      stats.tokenMisses++;
+      const owner = await apiTokenLookup.find(hash);
+      return owner && (await snapshotOf(owner.teamId)).apiTokensByHash.get(hash);
     },
 
     providerKeys: async (teamId, gatewayId, provider) =>

@@ -1,4 +1,4 @@
-import { looksLikeGatewayToken } from "@/lib/crypto/gateway-token";
+import { looksLikeSwitchyardToken } from "@/lib/crypto/gateway-token";
 import type { GatewayResponse } from "../contract";
 import { resolveCredential, noteCredential, type UpstreamCredential } from "../credentials";
 import { invalidProvider, invalidRequest, methodNotAllowed } from "../errors";
@@ -26,7 +26,7 @@ export async function servePassthrough(ctx: SurfaceContext, provider: string, pr
   assertPlainProviderPath(providerPath);
   const queryKey = target.credentialQuery === undefined ? null : new URLSearchParams(req.query).get(target.credentialQuery);
   // Google's `?key=`: a gateway token there would be forwarded and written into URLs and logs.
-  if (queryKey !== null && looksLikeGatewayToken(queryKey)) throw gatewayTokenInQuery(target.credentialHeaders[0] ?? "");
+  if (queryKey !== null && looksLikeSwitchyardToken(queryKey)) throw gatewayTokenInQuery(target.credentialHeaders[0] ?? "");
 
   const facts = target.pathFacts?.(providerPath) ?? {};
   if (facts.model !== undefined) exchange.model = facts.model;

@@ -1,5 +1,5 @@
 import { and, eq, inArray, sql, type SQL, type SQLWrapper } from "drizzle-orm";
-import { gateways, gatewayTokens, type usageRollups } from "@/db/schema";
+import { apiTokens, gateways, gatewayTokens, type usageRollups } from "@/db/schema";
 import { bucketStarts } from "@/lib/analytics/range";
 import { mergeSketches, type Sketch } from "@/lib/analytics/sketch";
 import {
@@ -140,7 +140,7 @@ function keyOf(columns: SQLWrapper[]): SQL<string> {
   return sql<string>`case when concat(${parts}) = '' then '' else concat_ws('/', ${parts}) end`;
 }
 
-/** Gateway slugs and token names by id; a deleted one is missing (its id shows). */
+/** Gateway slugs and token names (gateway tokens' and run-scoped API tokens') by id; a deleted one is missing (its id shows). */
 async function namesOf(ctx: ServiceContext, teamId: string, by: BreakdownDimension, ids: string[]): Promise<Map<string, string>> {
   if (by === "gateway") {
     const found = await ctx.db.select({ id: gateways.id, name: gateways.slug }).from(gateways).where(and(eq(gateways.teamId, teamId), inArray(gateways.id, ids)));
@@ -150,7 +150,8 @@ async function namesOf(ctx: ServiceContext, teamId: string, by: BreakdownDimensi
     const found = await ctx.db
       .select({ id: gatewayTokens.id, name: gatewayTokens.name })
       .from(gatewayTokens)
-      .where(and(eq(gatewayTokens.teamId, teamId), inArray(gatewayTokens.id, ids)));
+      .where(and(eq(gatewayTokens.teamId, teamId), inArray(gatewayTokens.id, ids)))
+      .unionAll(ctx.db.select({ id: apiTokens.id, name: apiTokens.name }).from(apiTokens).where(and(eq(apiTokens.teamId, teamId), inArray(apiTokens.id, ids))));
     return new Map(found.map((row) => [row.id, row.name]));
   }
   return new Map();

@@ -45,6 +45,10 @@ describe("API tokens", () => {
       new InvalidInputError({ field: "role", message: "cannot be above your own role in the team (admin)" }),
     );
     await expect(createApiToken({ ctx: admin, teamId: team.id, name: "", scopes: ["fly"], role: "boss" })).rejects.toThrow(InvalidInputError);
+    // Calling gateways spends the team's keys, which viewers may not.
+    await expect(createApiToken({ ctx: admin, teamId: team.id, name: "x", scopes: ["read", "run"], role: "viewer" })).rejects.toThrow(
+      "role: must be member or above for the run scope",
+    );
     await expect(
       createApiToken({ ctx: admin, teamId: team.id, name: "x", scopes: ["read"], role: "viewer", expiresAt: new Date(Date.now() - 1000) }),
     ).rejects.toThrow("expiresAt: must be in the future");

@@ -1,10 +1,9 @@
 import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { apiTokens, memberships } from "@/db/schema";
-import { hashToken } from "@/lib/crypto/gateway-token";
+import { API_TOKEN_PREFIX, hashToken } from "@/lib/crypto/gateway-token";
 import type { Actor } from "../context";
-import { lowerRole } from "../roles";
-import { API_TOKEN_PREFIX } from "./create";
+import { actingRole, creatorMembership } from "./acting-role";
 
 export type ApiTokenActor = Extract<Actor, { type: "api_token" }>;
 
@@ -20,14 +19,15 @@ export async function authenticateApiToken(db: Database, token: string): Promise
   const [row] = await db
     .select({ token: apiTokens, creatorRole: memberships.role })
     .from(apiTokens)
-    .leftJoin(memberships, and(eq(memberships.teamId, apiTokens.teamId), eq(memberships.userId, apiTokens.createdBy)))
+    .leftJoin(memberships, creatorMembership)
     .where(eq(apiTokens.tokenHash, hashToken(token)))
     .limit(1);
   if (!row) return { refused: "the API token is not valid" };
   const found = row.token;
   if (found.revokedAt) return { refused: "the API token was revoked" };
   if (found.expiresAt && found.expiresAt.getTime() <= Date.now()) return { refused: "the API token has expired" };
-  if (found.createdBy && !row.creatorRole) return { refused: "the API token's creator is no longer a member of the team" };
+  const role = actingRole(found, row.creatorRole);
+  if (!role) return { refused: "the API token's creator is no longer a member of the team" };
   await db
     .update(apiTokens)
     .set({ lastUsedAt: sql`now()` })
@@ -37,7 +37,7 @@ export async function authenticateApiToken(db: Database, token: string): Promise
       type: "api_token",
       apiTokenId: found.id,
       teamId: found.teamId,
-      role: row.creatorRole ? lowerRole(found.role, row.creatorRole) : found.role,
+      role,
       scopes: found.scopes,
     },
   };

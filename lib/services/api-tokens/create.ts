@@ -2,16 +2,15 @@ import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import { apiTokens, memberships, roles, users, type Role } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
-import { issueToken } from "@/lib/crypto/gateway-token";
+import { API_TOKEN_PREFIX, issueToken } from "@/lib/crypto/gateway-token";
 import { newId } from "@/lib/ids";
+import { changeDirectory } from "@/lib/state/directory-changes";
 import type { ServiceContext } from "../context";
 import { ForbiddenError, InvalidInputError } from "../errors";
 import { requireRole, roleAtLeast } from "../roles";
 import { parseInput } from "../validation";
+import { mayRun, RUN_MINIMUM_ROLE } from "./acting-role";
 import { API_TOKEN_SCOPES, toApiTokenView, type ApiTokenView } from "./view";
-
-/** Every API token starts with this: `sy_` is a gateway token's, so the two are never confused. */
-export const API_TOKEN_PREFIX = "sya_";
 
 const input = z.object({
   name: z.string().trim().min(1, "must not be empty").max(100, "must be at most 100 characters"),
@@ -41,6 +40,9 @@ export async function createApiToken({
 }): Promise<{ token: string; record: ApiTokenView }> {
   const { name, scopes, role, expiresAt } = parseInput(input, raw);
   if (expiresAt && expiresAt.getTime() <= Date.now()) throw new InvalidInputError({ field: "expiresAt", message: "must be in the future" });
+  if (scopes.includes("run") && !mayRun(role)) {
+    throw new InvalidInputError({ field: "role", message: `must be ${RUN_MINIMUM_ROLE} or above for the run scope: calling gateways spends the team's keys and credits` });
+  }
   const { actor } = ctx;
   // A token minting tokens would outlive its own revocation.
   if (actor.type === "api_token") throw new ForbiddenError("API tokens are created in the dashboard or with the CLI, not with an API token");
@@ -51,7 +53,8 @@ export async function createApiToken({
   }
 
   const issued = issueToken(API_TOKEN_PREFIX);
-  const row = await ctx.db.transaction(async (tx) => {
+  // The gateway accepts run-scoped tokens from its snapshot of the team, which the change renews.
+  const row = await changeDirectory(ctx.db, teamId, async (tx) => {
     const [inserted] = await tx
       .insert(apiTokens)
       .values({

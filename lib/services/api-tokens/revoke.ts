@@ -1,15 +1,17 @@
 import { and, eq, sql } from "drizzle-orm";
 import { apiTokens, users } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
+import { changeDirectory } from "@/lib/state/directory-changes";
 import type { ServiceContext } from "../context";
 import { NotFoundError } from "../errors";
 import { requireRole } from "../roles";
 import { toApiTokenView, type ApiTokenView } from "./view";
 
-/** Revokes an API token at once; revoking it again keeps the first revocation time. */
+/** Revokes an API token at once, on the gateway too; revoking it again keeps the first revocation time. */
 export async function revokeApiToken({ ctx, teamId, tokenId }: { ctx: ServiceContext; teamId: string; tokenId: string }): Promise<ApiTokenView> {
   await requireRole(ctx, teamId, "admin");
-  const row = await ctx.db.transaction(async (tx) => {
+  // The gateway holds run-scoped tokens in its snapshot of the team, which the change drops.
+  const row = await changeDirectory(ctx.db, teamId, async (tx) => {
     const [revoked] = await tx
       .update(apiTokens)
       .set({ revokedAt: sql`coalesce(${apiTokens.revokedAt}, now())` })

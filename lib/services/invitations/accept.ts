@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Database } from "@/db/client";
 import { invitations, memberships, teams, users, type Invitation, type Role, type Team } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
+import { changeDirectory } from "@/lib/state/directory-changes";
 import type { ServiceContext } from "../context";
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from "../errors";
 import { createUser, PASSWORD_MIN_LENGTH, type UserView } from "../users/create";
@@ -81,7 +82,9 @@ export async function acceptInvitation({
 }): Promise<AcceptedInvitation> {
   const actor = ctx.actor;
   if (actor.type !== "user") throw new InvalidInputError("an invitation is accepted by a signed-in user");
-  return ctx.db.transaction(async (tx) => {
+  // A former member's API tokens work again with their membership, at the gateway too: its snapshot of the team changes.
+  const { team: joining } = await usableInvitation(ctx.db, secret, { lock: false });
+  return changeDirectory(ctx.db, joining.id, async (tx) => {
     const { invitation, team } = await usableInvitation(tx, secret, { lock: true });
     const [user] = await tx.select({ email: users.email }).from(users).where(eq(users.id, actor.userId)).limit(1);
     if (!user) throw new NotFoundError("user not found");

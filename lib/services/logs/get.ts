@@ -1,11 +1,11 @@
 import { and, asc, eq, inArray } from "drizzle-orm";
-import { gateways, gatewayTokens, providerKeys, requestLogPayloads, requestLogs, type RequestLog, type RequestLogPayload } from "@/db/schema";
+import { apiTokens, gateways, gatewayTokens, providerKeys, requestLogPayloads, requestLogs, type RequestLog, type RequestLogPayload } from "@/db/schema";
 import { isCustomProviderSlug, providers } from "@/lib/providers";
 import type { ServiceContext } from "../context";
 import { NotFoundError } from "../errors";
 import { keyPreview } from "../provider-keys/view";
 import { wireFormatName } from "./formats";
-import { logInScope, resolveLogScope } from "./list";
+import { callingTokenName, logInScope, resolveLogScope } from "./list";
 import { reassembleStream, type ReassembledCompletion } from "./stream";
 
 export interface RequestLogDetail {
@@ -74,10 +74,11 @@ export async function getRequestLog({
 }): Promise<RequestLogDetail> {
   const scope = await resolveLogScope(ctx, teamId, gatewaySlug);
   const [row] = await ctx.db
-    .select({ log: requestLogs, payload: requestLogPayloads, tokenName: gatewayTokens.name, gatewaySlug: gateways.slug })
+    .select({ log: requestLogs, payload: requestLogPayloads, tokenName: callingTokenName, gatewaySlug: gateways.slug })
     .from(requestLogs)
     .leftJoin(requestLogPayloads, and(eq(requestLogPayloads.logId, requestLogs.id), eq(requestLogPayloads.teamId, teamId)))
     .leftJoin(gatewayTokens, and(eq(gatewayTokens.id, requestLogs.tokenId), eq(gatewayTokens.teamId, teamId)))
+    .leftJoin(apiTokens, and(eq(apiTokens.id, requestLogs.tokenId), eq(apiTokens.teamId, teamId)))
     .leftJoin(gateways, and(eq(gateways.id, requestLogs.gatewayId), eq(gateways.teamId, teamId)))
     .where(logInScope(scope, logId))
     .limit(1);

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, getTableColumns, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import { gateways, gatewayTokens, requestLogs, type RequestLog } from "@/db/schema";
+import { apiTokens, gateways, gatewayTokens, requestLogs, type RequestLog } from "@/db/schema";
 import type { ServiceContext } from "../context";
 import { InvalidInputError } from "../errors";
 import { findGateway } from "../gateways/get";
@@ -68,14 +68,18 @@ export function logInScope(scope: LogScope, logId: string): SQL {
   return and(eq(requestLogs.teamId, scope.teamId), scope.gatewayId ? eq(requestLogs.gatewayId, scope.gatewayId) : undefined, eq(requestLogs.id, logId))!;
 }
 
+/** The name of the token that made the request: a gateway token, or a team API token with the run scope (joined as `apiTokens`). */
+export const callingTokenName = sql<string | null>`coalesce(${gatewayTokens.name}, ${apiTokens.name})`;
+
 /** What a list row carries: the row without its team and agent, with its token's name and gateway's slug. */
 export function selectLogRows(ctx: ServiceContext, teamId: string) {
   // teamId and userAgent are left out: the caller knows the team, and the detail page shows the agent.
   const { teamId: _teamId, userAgent: _userAgent, ...columns } = getTableColumns(requestLogs);
   return ctx.db
-    .select({ ...columns, tokenName: gatewayTokens.name, gatewaySlug: gateways.slug })
+    .select({ ...columns, tokenName: callingTokenName, gatewaySlug: gateways.slug })
     .from(requestLogs)
     .leftJoin(gatewayTokens, and(eq(gatewayTokens.id, requestLogs.tokenId), eq(gatewayTokens.teamId, teamId)))
+    .leftJoin(apiTokens, and(eq(apiTokens.id, requestLogs.tokenId), eq(apiTokens.teamId, teamId)))
     .leftJoin(gateways, and(eq(gateways.id, requestLogs.gatewayId), eq(gateways.teamId, teamId)));
 }
 

@@ -2,6 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import { memberships, roles, type Membership, type Role } from "@/db/schema";
 import { recordAudit, userLabel } from "@/lib/audit/record";
+import { changeDirectory } from "@/lib/state/directory-changes";
 import type { ServiceContext } from "../context";
 import { requireRole, roleNeededToGrant } from "../roles";
 import { parseInput } from "../validation";
@@ -25,7 +26,8 @@ export async function changeMemberRole({
   role: Role;
 }): Promise<Membership> {
   const { role } = parseInput(input, raw);
-  return ctx.db.transaction(async (tx) => {
+  // The member's role caps the API tokens they made, which the gateway holds in its snapshot of the team.
+  return changeDirectory(ctx.db, teamId, async (tx) => {
     await lockTeam(tx, teamId);
     const acting = { ...ctx, db: tx };
     const team = await requireRole(acting, teamId, "admin");

@@ -20,7 +20,7 @@ export async function removeMember({
   userId: string;
 }): Promise<void> {
   const leaving = ctx.actor.type === "user" && ctx.actor.userId === userId;
-  // It may revoke the member's playground token, which the gateway must stop accepting.
+  // It may revoke the member's playground token, and it stops the API tokens they made: the gateway must stop accepting both.
   await changeDirectory(ctx.db, teamId, async (tx) => {
     await lockTeam(tx, teamId);
     const acting = { ...ctx, db: tx };

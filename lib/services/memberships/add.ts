@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { memberships, roles, users, type Membership, type Role } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
+import { changeDirectory } from "@/lib/state/directory-changes";
 import type { ServiceContext } from "../context";
 import { ConflictError, NotFoundError } from "../errors";
 import { requireRole, roleNeededToGrant } from "../roles";
@@ -27,7 +28,8 @@ export async function addMember({
   const team = await requireRole(ctx, teamId, roleNeededToGrant(role));
   const [user] = await ctx.db.select({ id: users.id }).from(users).where(eq(users.email, email)).limit(1);
   if (!user) throw new NotFoundError(`no user with email ${email}; create the user first`);
-  return ctx.db.transaction(async (tx) => {
+  // A former member's API tokens work again with their membership, at the gateway too.
+  return changeDirectory(ctx.db, team.id, async (tx) => {
     const [membership] = await tx
       .insert(memberships)
       .values({ teamId: team.id, userId: user.id, role })

@@ -15,7 +15,7 @@ import type { CreateApiTokenState } from "./actions";
 const SCOPES = [
   { value: "read", label: "Read", hint: "GET: gateways, logs, keys (never secrets)" },
   { value: "edit", label: "Edit", hint: "Create, change and delete" },
-  { value: "run", label: "Run", hint: "Reserved for calling gateways" },
+  { value: "run", label: "Run", hint: "Call the team's gateways (member or above)" },
 ];
 
 export function CreateApiTokenForm({
@@ -44,7 +44,8 @@ export function CreateApiTokenForm({
           </div>
         </div>
         <p className="text-xs text-muted-foreground">
-          Send it as <code className="font-mono">Authorization: Bearer …</code> to <code className="font-mono">/client/v4/accounts/…/ai-gateway/…</code>.
+          Send it as <code className="font-mono">Authorization: Bearer …</code> to <code className="font-mono">/client/v4/accounts/…/ai-gateway/…</code>; with the
+          run scope, also as <code className="font-mono">cf-aig-authorization: Bearer …</code> to the team&apos;s gateways.
         </p>
         <DialogFooter>
           <DialogClose variant="primary">Done</DialogClose>
