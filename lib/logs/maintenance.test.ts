@@ -74,6 +74,14 @@ describe.each(testDatabases())("log maintenance on $name", (database) => {
     expect(await select(sql`select count(*)::int as n from request_logs_default`)).toEqual([{ n: 0 }]);
     expect(await select(sql`select count(*)::int as n from ${sql.identifier(`request_logs_p${dayName(later)}`)}`)).toEqual([{ n: 3 }]);
     expect(await select(sql`select count(*)::int as n from ${sql.identifier(`request_log_payloads_p${dayName(later)}`)}`)).toEqual([{ n: 3 }]);
+    // Every partition, the one just made too, has each of the table's indexes (the partial one of
+    // failed requests included): the log pages read through them.
+    const [table] = await select<{ partitions: number }>(sql`select count(*)::int as partitions from pg_inherits where inhparent = 'request_logs'::regclass`);
+    const indexes = await select<{ name: string; partitions: number }>(sql`
+      select i.indexrelid::regclass::text as name, (select count(*)::int from pg_inherits h where h.inhparent = i.indexrelid) as partitions
+        from pg_index i where i.indrelid = 'request_logs'::regclass order by 1`);
+    expect(indexes.map((index) => index.name)).toContain("request_logs_failed_idx");
+    for (const index of indexes) expect(index, index.name).toEqual({ name: index.name, partitions: table?.partitions });
     // The writer's retried batch is still recognised on the partitioned table.
     const event = testLogEvent(1, { teamId: team.team.id, gatewayId: team.gateway.id, createdAt: NOW });
     await handle.writeLogs([event]);

@@ -148,6 +148,10 @@ export async function countRequestLogs({
   return countInScope(ctx, scope, query);
 }
 
+/**
+ * Reads up to LOG_COUNT_LIMIT + 1 matches: for a rare status or the errors filter, through
+ * request_logs_failed_idx, which holds the failed requests only, rather than every row of the scope.
+ */
 export async function countInScope(ctx: ServiceContext, scope: LogScope, query: LogQuery): Promise<LogCount> {
   const capped = ctx.db
     .select({ one: sql`1` })

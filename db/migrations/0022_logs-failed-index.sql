@@ -1,0 +1,1 @@
+CREATE INDEX "request_logs_failed_idx" ON "request_logs" USING btree ("team_id","gateway_id","status_code","created_at") WHERE not "request_logs"."success" or "request_logs"."status_code" >= 400;
