@@ -55,16 +55,27 @@ export function afterCursor(cursor: { createdAt: Date; id: string }): SQL {
   return sql`(${requestLogs.createdAt}, ${requestLogs.id}) < (${cursor.createdAt.toISOString()}::timestamptz, ${cursor.id})`;
 }
 
+type LogRole = "viewer" | "member" | "admin";
+
 /** The team's logs, or one gateway's by slug; checks the role. */
-export async function resolveLogScope(ctx: ServiceContext, teamId: string, gatewaySlug: string | undefined, role: "viewer" | "member" | "admin" = "viewer"): Promise<LogScope> {
+export async function resolveLogScope(ctx: ServiceContext, teamId: string, gatewaySlug: string | undefined, role: LogRole = "viewer"): Promise<LogScope> {
   await requireRole(ctx, teamId, role);
   if (gatewaySlug === undefined) return { teamId };
   const gateway = await findGateway(ctx.db, teamId, gatewaySlug);
   return { teamId, gatewayId: gateway.id };
 }
 
-/** One log by id within the scope: a row of another gateway or team matches nothing. */
-export function logInScope(scope: LogScope, logId: string): SQL {
+/** One log asked for by id: of the team, or of its gateway `gatewaySlug` when given. */
+export interface LogRef {
+  ctx: ServiceContext;
+  teamId: string;
+  gatewaySlug?: string;
+  logId: string;
+}
+
+/** Checks the role, then matches the one log within its scope: a row of another gateway or team matches nothing. */
+export async function logInScope({ ctx, teamId, gatewaySlug, logId }: LogRef, role: LogRole = "viewer"): Promise<SQL> {
+  const scope = await resolveLogScope(ctx, teamId, gatewaySlug, role);
   return and(eq(requestLogs.teamId, scope.teamId), scope.gatewayId ? eq(requestLogs.gatewayId, scope.gatewayId) : undefined, eq(requestLogs.id, logId))!;
 }
 
