@@ -1,0 +1,48 @@
+import { Badge } from "@/components/ui/badge";
+import { TableCell } from "@/components/ui/table";
+import { tokenStatus } from "@/lib/services/tokens/status";
+import { formatDate, formatIsoUtc, formatRelative } from "@/lib/utils/format";
+
+interface TokenDates {
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+}
+
+const STATUS = {
+  active: { label: "Active", variant: "success" },
+  revoked: { label: "Revoked", variant: "neutral" },
+  expired: { label: "Expired", variant: "warning" },
+} as const;
+
+/** What identifies a token without its secret: its first characters and last four. */
+export function TokenPreview({ token }: { token: { start: string; last4: string } }) {
+  return (
+    <code className="font-mono text-[13px] whitespace-nowrap">
+      {token.start}…{token.last4}
+    </code>
+  );
+}
+
+/** A token list's Created (with who made it), Last used, Expires and Status cells. */
+export function TokenLifeCells({ token, createdBy, now }: { token: TokenDates; createdBy: string; now: Date }) {
+  const status = STATUS[tokenStatus(token, now.getTime())];
+  return (
+    <>
+      <TableCell className="whitespace-nowrap">
+        <span title={formatIsoUtc(token.createdAt)}>{formatDate(token.createdAt)}</span>
+        <span className="block text-xs text-muted-foreground">{createdBy}</span>
+      </TableCell>
+      <TableCell className="whitespace-nowrap text-muted-foreground">
+        {token.lastUsedAt ? <span title={formatIsoUtc(token.lastUsedAt)}>{formatRelative(token.lastUsedAt, now)}</span> : "Never"}
+      </TableCell>
+      <TableCell className="whitespace-nowrap text-muted-foreground">
+        {token.expiresAt ? <span title={formatIsoUtc(token.expiresAt)}>{formatDate(token.expiresAt)}</span> : "Never"}
+      </TableCell>
+      <TableCell>
+        <Badge variant={status.variant}>{status.label}</Badge>
+      </TableCell>
+    </>
+  );
+}
