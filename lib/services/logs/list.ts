@@ -65,12 +65,26 @@ export async function resolveLogScope(ctx: ServiceContext, teamId: string, gatew
   return { teamId, gatewayId: gateway.id };
 }
 
-/** One log asked for by id: of the team, or of its gateway `gatewaySlug` when given. */
-export interface LogRef {
+/** Where a caller looks for logs: in the team, or in its gateway `gatewaySlug` when given. */
+export interface LogPlace {
   ctx: ServiceContext;
   teamId: string;
   gatewaySlug?: string;
+}
+
+/** One log asked for by id. */
+export interface LogRef extends LogPlace {
   logId: string;
+}
+
+/** The logs that match `query`. */
+export interface LogSelection extends LogPlace {
+  query: LogQuery;
+}
+
+/** Checks the role, then gives the WHERE conditions of the selection. */
+export async function logsMatching({ ctx, teamId, gatewaySlug, query }: LogSelection, role: LogRole = "viewer"): Promise<SQL[]> {
+  return logConditions(await resolveLogScope(ctx, teamId, gatewaySlug, role), query);
 }
 
 /** Checks the role, then matches the one log within its scope: a row of another gateway or team matches nothing. */
@@ -102,10 +116,7 @@ export async function listRequestLogs({
   gatewaySlug,
   query = { filters: [] },
   ...raw
-}: {
-  ctx: ServiceContext;
-  teamId: string;
-  gatewaySlug?: string;
+}: LogPlace & {
   query?: LogQuery;
   limit?: number;
   page?: number;
@@ -117,8 +128,7 @@ export async function listRequestLogs({
   const keyset = orderBy === "created_at" && direction === "desc";
   if (cursor && !keyset) throw new InvalidInputError("cursor: only the newest-first order pages by cursor; use page");
   if (page !== undefined && (page - 1) * limit >= LOG_COUNT_LIMIT) throw new InvalidInputError(`page: pages go ${LOG_COUNT_LIMIT.toLocaleString("en-US")} rows deep; narrow the filters to see older rows`);
-  const scope = await resolveLogScope(ctx, teamId, gatewaySlug);
-  const where = logConditions(scope, query);
+  const where = await logsMatching({ ctx, teamId, gatewaySlug, query });
   if (cursor) where.push(afterCursor(decodeLogCursor(cursor)));
 
   const order = direction === "asc" ? asc : desc;
@@ -140,17 +150,7 @@ export interface LogCount {
 }
 
 /** How many rows match, counted up to LOG_COUNT_LIMIT: exact when that is cheap, else an honest "more than". */
-export async function countRequestLogs({
-  ctx,
-  teamId,
-  gatewaySlug,
-  query,
-}: {
-  ctx: ServiceContext;
-  teamId: string;
-  gatewaySlug?: string;
-  query: LogQuery;
-}): Promise<LogCount> {
+export async function countRequestLogs({ ctx, teamId, gatewaySlug, query }: LogSelection): Promise<LogCount> {
   const scope = await resolveLogScope(ctx, teamId, gatewaySlug);
   return countInScope(ctx, scope, query);
 }
