@@ -1,5 +1,5 @@
 import { Badge } from "@/components/ui/badge";
-import { TableCell } from "@/components/ui/table";
+import { TableCell, TableHead } from "@/components/ui/table";
 import { tokenStatus } from "@/lib/services/tokens/status";
 import { formatDate, formatIsoUtc, formatRelative } from "@/lib/utils/format";
 
@@ -22,6 +22,18 @@ export function TokenPreview({ token }: { token: { start: string; last4: string 
     <code className="font-mono text-[13px] whitespace-nowrap">
       {token.start}…{token.last4}
     </code>
+  );
+}
+
+/** The heads of TokenLifeCells' columns. */
+export function TokenLifeHeads() {
+  return (
+    <>
+      <TableHead>Created</TableHead>
+      <TableHead>Last used</TableHead>
+      <TableHead>Expires</TableHead>
+      <TableHead>Status</TableHead>
+    </>
   );
 }
 

@@ -1,7 +1,7 @@
 import { KeySquare, Plus } from "lucide-react";
 import type { Metadata } from "next";
 import { ConfirmAction } from "@/components/confirm-action";
-import { TokenLifeCells, TokenPreview } from "@/components/tokens/token-cells";
+import { TokenLifeCells, TokenLifeHeads, TokenPreview } from "@/components/tokens/token-cells";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { Dialog, DialogContent, DialogTrigger } from "@/components/ui/dialog";
@@ -61,10 +61,7 @@ export default async function ApiTokensPage({ params }: { params: Promise<{ team
                 <TableHead>Token</TableHead>
                 <TableHead>Scopes</TableHead>
                 <TableHead>Role</TableHead>
-                <TableHead>Created</TableHead>
-                <TableHead>Last used</TableHead>
-                <TableHead>Expires</TableHead>
-                <TableHead>Status</TableHead>
+                <TokenLifeHeads />
                 <TableHead>
                   <span className="sr-only">Actions</span>
                 </TableHead>

@@ -2,7 +2,7 @@ import { Plus, Ticket } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { ConfirmAction } from "@/components/confirm-action";
-import { TokenLifeCells, TokenPreview } from "@/components/tokens/token-cells";
+import { TokenLifeCells, TokenLifeHeads, TokenPreview } from "@/components/tokens/token-cells";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { Dialog, DialogContent, DialogTrigger } from "@/components/ui/dialog";
@@ -65,10 +65,7 @@ export default async function TokensPage({ params }: { params: Promise<{ team: s
                 <TableHead>Name</TableHead>
                 <TableHead>Token</TableHead>
                 <TableHead>Gateways</TableHead>
-                <TableHead>Created</TableHead>
-                <TableHead>Last used</TableHead>
-                <TableHead>Expires</TableHead>
-                <TableHead>Status</TableHead>
+                <TokenLifeHeads />
                 {canManage ? (
                   <TableHead>
                     <span className="sr-only">Actions</span>
