@@ -1,7 +1,6 @@
 import { KeySquare, Plus } from "lucide-react";
 import type { Metadata } from "next";
-import { ConfirmAction } from "@/components/confirm-action";
-import { TokenLifeCells, TokenLifeHeads, TokenPreview } from "@/components/tokens/token-cells";
+import { RevokeToken, TokenLifeCells, TokenLifeHeads, TokenPreview } from "@/components/tokens/token-list-parts";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { Dialog, DialogContent, DialogTrigger } from "@/components/ui/dialog";
@@ -85,18 +84,12 @@ export default async function ApiTokensPage({ params }: { params: Promise<{ team
                     <TableCell className="capitalize">{token.role}</TableCell>
                     <TokenLifeCells token={token} createdBy={token.createdBy ?? "CLI"} now={now} />
                     <TableCell className="text-right">
-                      {token.revokedAt ? null : (
-                        <ConfirmAction
-                          trigger="Revoke"
-                          triggerLabel={`Revoke API token ${token.name}`}
-                          triggerVariant="destructive-ghost"
-                          title={`Revoke “${token.name}”?`}
-                          description="Calls with this token are refused from now on. This cannot be undone."
-                          confirmLabel="Revoke API token"
-                          pendingLabel="Revoking…"
-                          action={revokeApiTokenAction.bind(null, team.slug, token.id)}
-                        />
-                      )}
+                      <RevokeToken
+                        token={token}
+                        kind="API token"
+                        consequence="Calls with this token are refused from now on."
+                        action={revokeApiTokenAction.bind(null, team.slug, token.id)}
+                      />
                     </TableCell>
                   </TableRow>
                 );

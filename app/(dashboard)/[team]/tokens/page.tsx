@@ -1,8 +1,7 @@
 import { Plus, Ticket } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
-import { ConfirmAction } from "@/components/confirm-action";
-import { TokenLifeCells, TokenLifeHeads, TokenPreview } from "@/components/tokens/token-cells";
+import { RevokeToken, TokenLifeCells, TokenLifeHeads, TokenPreview } from "@/components/tokens/token-list-parts";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { Dialog, DialogContent, DialogTrigger } from "@/components/ui/dialog";
@@ -116,18 +115,12 @@ export default async function TokensPage({ params }: { params: Promise<{ team: s
                     <TokenLifeCells token={token} createdBy={creator ? (creator.name ?? creator.email) : "CLI"} now={now} />
                     {canManage ? (
                       <TableCell className="text-right">
-                        {token.revokedAt ? null : (
-                          <ConfirmAction
-                            trigger="Revoke"
-                            triggerLabel={`Revoke token ${token.name}`}
-                            triggerVariant="destructive-ghost"
-                            title={`Revoke “${token.name}”?`}
-                            description="Applications using this token are refused from their next request. This cannot be undone."
-                            confirmLabel="Revoke token"
-                            pendingLabel="Revoking…"
-                            action={revokeTokenAction.bind(null, team.slug, token.id)}
-                          />
-                        )}
+                        <RevokeToken
+                          token={token}
+                          kind="token"
+                          consequence="Applications using this token are refused from their next request."
+                          action={revokeTokenAction.bind(null, team.slug, token.id)}
+                        />
                       </TableCell>
                     ) : null}
                   </TableRow>

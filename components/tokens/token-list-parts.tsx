@@ -1,5 +1,7 @@
+import { ConfirmAction } from "@/components/confirm-action";
 import { Badge } from "@/components/ui/badge";
 import { TableCell, TableHead } from "@/components/ui/table";
+import type { FormState } from "@/lib/forms/form-state";
 import { tokenStatus } from "@/lib/services/tokens/status";
 import { formatDate, formatIsoUtc, formatRelative } from "@/lib/utils/format";
 
@@ -56,5 +58,34 @@ export function TokenLifeCells({ token, createdBy, now }: { token: TokenDates; c
         <Badge variant={status.variant}>{status.label}</Badge>
       </TableCell>
     </>
+  );
+}
+
+/** Revoke, asked again first; nothing for a token already revoked. */
+export function RevokeToken({
+  token,
+  kind,
+  consequence,
+  action,
+}: {
+  token: { name: string; revokedAt: Date | null };
+  /** "token", "API token": in the button's accessible name and the confirmation. */
+  kind: string;
+  /** What stops working, said before "This cannot be undone." */
+  consequence: string;
+  action: (state: FormState, form: FormData) => Promise<FormState>;
+}) {
+  if (token.revokedAt) return null;
+  return (
+    <ConfirmAction
+      trigger="Revoke"
+      triggerLabel={`Revoke ${kind} ${token.name}`}
+      triggerVariant="destructive-ghost"
+      title={`Revoke “${token.name}”?`}
+      description={`${consequence} This cannot be undone.`}
+      confirmLabel={`Revoke ${kind}`}
+      pendingLabel="Revoking…"
+      action={action}
+    />
   );
 }
