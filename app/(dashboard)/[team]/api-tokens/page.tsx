@@ -67,33 +67,31 @@ export default async function ApiTokensPage({ params }: { params: Promise<{ team
               </TableRow>
             </TableHeader>
             <TableBody>
-              {tokens.map((token) => {
-                return (
-                  <TableRow key={token.id} className={token.revokedAt ? "text-muted-foreground" : undefined}>
-                    <TableCell className="font-medium">{token.name}</TableCell>
-                    <TableCell>
-                      <TokenPreview token={token} />
-                    </TableCell>
-                    <TableCell>
-                      <div className="flex flex-wrap gap-1">
-                        {token.scopes.map((scope) => (
-                          <Badge key={scope}>{scope}</Badge>
-                        ))}
-                      </div>
-                    </TableCell>
-                    <TableCell className="capitalize">{token.role}</TableCell>
-                    <TokenLifeCells token={token} createdBy={token.createdBy ?? "CLI"} now={now} />
-                    <TableCell className="text-right">
-                      <RevokeToken
-                        token={token}
-                        kind="API token"
-                        consequence="Calls with this token are refused from now on."
-                        action={revokeApiTokenAction.bind(null, team.slug, token.id)}
-                      />
-                    </TableCell>
-                  </TableRow>
-                );
-              })}
+              {tokens.map((token) => (
+                <TableRow key={token.id} className={token.revokedAt ? "text-muted-foreground" : undefined}>
+                  <TableCell className="font-medium">{token.name}</TableCell>
+                  <TableCell>
+                    <TokenPreview token={token} />
+                  </TableCell>
+                  <TableCell>
+                    <div className="flex flex-wrap gap-1">
+                      {token.scopes.map((scope) => (
+                        <Badge key={scope}>{scope}</Badge>
+                      ))}
+                    </div>
+                  </TableCell>
+                  <TableCell className="capitalize">{token.role}</TableCell>
+                  <TokenLifeCells token={token} createdBy={token.createdBy ?? "CLI"} now={now} />
+                  <TableCell className="text-right">
+                    <RevokeToken
+                      token={token}
+                      kind="API token"
+                      consequence="Calls with this token are refused from now on."
+                      action={revokeApiTokenAction.bind(null, team.slug, token.id)}
+                    />
+                  </TableCell>
+                </TableRow>
+              ))}
             </TableBody>
           </Table>
         )}
