@@ -3,7 +3,7 @@ import { roles } from "@/db/schema";
 import { createApiToken } from "@/lib/services/api-tokens/create";
 import { listApiTokens } from "@/lib/services/api-tokens/list";
 import { revokeApiToken } from "@/lib/services/api-tokens/revoke";
-import { apiTokenStatus } from "@/lib/services/api-tokens/view";
+import { tokenStatus } from "@/lib/services/tokens/status";
 import { integer, print, repeatable, table, teamContext, when } from "./shared";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -54,7 +54,7 @@ export function registerApiTokenCommands(program: Command): void {
                 `${t.start}…${t.last4}`,
                 t.role,
                 t.scopes.join(","),
-                apiTokenStatus(t),
+                tokenStatus(t),
                 t.createdBy ?? "CLI",
                 when(t.createdAt),
                 when(t.expiresAt),

@@ -2,16 +2,10 @@ import type { Command } from "commander";
 import { createGatewayToken } from "@/lib/services/tokens/create";
 import { listGatewayTokens } from "@/lib/services/tokens/list";
 import { revokeGatewayToken } from "@/lib/services/tokens/revoke";
-import type { GatewayTokenView } from "@/lib/services/tokens/view";
+import { tokenStatus } from "@/lib/services/tokens/status";
 import { integer, print, repeatable, table, teamContext, when } from "./shared";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-
-function status(token: GatewayTokenView): string {
-  if (token.revokedAt) return "revoked";
-  if (token.expiresAt && token.expiresAt.getTime() <= Date.now()) return "expired";
-  return "active";
-}
 
 export function registerTokenCommands(program: Command): void {
   const token = program.command("token").description("issue and revoke gateway tokens (sent as cf-aig-authorization)");
@@ -58,7 +52,7 @@ export function registerTokenCommands(program: Command): void {
                 t.name,
                 `${t.start}…${t.last4}`,
                 t.gatewaySlugs?.join(",") ?? "all",
-                status(t),
+                tokenStatus(t),
                 when(t.createdAt),
                 when(t.expiresAt),
                 when(t.lastUsedAt),

@@ -1,9 +1,10 @@
-import { ChevronLeft, ChevronRight, Download, ScrollText } from "lucide-react";
+import { ChevronLeft, ChevronRight, ScrollText } from "lucide-react";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { ConfirmAction } from "@/components/confirm-action";
+import { ExportLinks, FilterButtons, UtcRangeFields } from "@/components/list-filters";
 import { Alert } from "@/components/ui/alert";
-import { Button, buttonVariants } from "@/components/ui/button";
+import { buttonVariants } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Field } from "@/components/ui/field";
@@ -15,9 +16,10 @@ import type { ServiceContext } from "@/lib/services/context";
 import { InvalidInputError } from "@/lib/services/errors";
 import { listLogFacets } from "@/lib/services/logs/facets";
 import { countRequestLogs, LOG_COUNT_LIMIT, LOG_PAGE_SIZE, listRequestLogs } from "@/lib/services/logs/list";
-import { logSearchString, parseLogSearch, toUtcLocal, type SearchParams } from "@/lib/services/logs/search-params";
+import { parseLogSearch, toUtcLocal, type SearchParams } from "@/lib/services/logs/search-params";
 import { roleAtLeast } from "@/lib/services/roles";
 import { formatNumber } from "@/lib/utils/format";
+import { searchString } from "@/lib/utils/search-string";
 import { LiveTail } from "./live-tail";
 import { LogTable } from "./log-table";
 
@@ -67,12 +69,12 @@ export async function LogList({
     }),
   ]);
   const { values } = parsed;
-  const queryString = logSearchString(values);
+  const queryString = searchString(values);
   const filtered = Object.values(values).some(Boolean);
   const pages = Math.max(1, Math.ceil(count.count / LOG_PAGE_SIZE));
   const countLabel = count.more ? `More than ${formatNumber(LOG_COUNT_LIMIT)} requests` : `${formatNumber(count.count)} ${count.count === 1 ? "request" : "requests"}`;
   const now = new Date();
-  const pageHref = (n: number) => `${base}${logSearchString(values, { page: n > 1 ? String(n) : undefined })}`;
+  const pageHref = (n: number) => `${base}${searchString(values, { page: n > 1 ? String(n) : undefined })}`;
 
   return (
     <>
@@ -114,27 +116,13 @@ export async function LogList({
                 ))}
               </Select>
             </Field>
-            <Field label="From (UTC)" htmlFor="f-from">
-              <Input id="f-from" name="from" type="datetime-local" defaultValue={values.from} />
-            </Field>
-            <Field label="To (UTC)" htmlFor="f-to">
-              <Input id="f-to" name="to" type="datetime-local" defaultValue={values.to} />
-            </Field>
+            <UtcRangeFields from={values.from} to={values.to} />
           </div>
           <div className="grid gap-3 sm:grid-cols-[1fr_auto] sm:items-end">
             <Field label="Search metadata" htmlFor="f-q">
               <Input id="f-q" name="q" type="search" placeholder="Text in a metadata key or value, or key=value" defaultValue={values.q} />
             </Field>
-            <div className="flex gap-2">
-              <Button type="submit" variant="secondary">
-                Apply
-              </Button>
-              {filtered ? (
-                <Link href={base} className={buttonVariants({ variant: "ghost" })}>
-                  Reset
-                </Link>
-              ) : null}
-            </div>
+            <FilterButtons base={base} filtered={filtered} />
           </div>
           <details className="group" open={MORE_FIELDS.some(([name]) => values[name]) || undefined}>
             <summary className="cursor-pointer text-sm font-medium text-muted-foreground hover:text-foreground">More filters</summary>
@@ -176,7 +164,7 @@ export async function LogList({
           {PRESETS.map((preset) => (
             <Link
               key={preset.hours}
-              href={`${base}${logSearchString(values, { from: toUtcLocal(new Date(now.getTime() - preset.hours * 3_600_000)), to: undefined })}`}
+              href={`${base}${searchString(values, { from: toUtcLocal(new Date(now.getTime() - preset.hours * 3_600_000)), to: undefined })}`}
               className="rounded-md px-2 py-1 font-medium text-foreground hover:bg-muted"
             >
               {preset.label}
@@ -197,14 +185,7 @@ export async function LogList({
           {filtered ? <span className="font-normal text-muted-foreground"> match these filters</span> : null}
         </span>
         <div className="flex flex-wrap items-center gap-2">
-          <a href={`${base}/export${logSearchString(values, { format: "csv" })}`} className={buttonVariants({ variant: "secondary", size: "sm" })} download>
-            <Download aria-hidden />
-            CSV
-          </a>
-          <a href={`${base}/export${logSearchString(values, { format: "jsonl" })}`} className={buttonVariants({ variant: "secondary", size: "sm" })} download>
-            <Download aria-hidden />
-            JSON Lines
-          </a>
+          <ExportLinks base={base} filters={values} compact />
           {roleAtLeast(role, "admin") && count.count > 0 ? (
             <ConfirmAction
               trigger="Delete matching"

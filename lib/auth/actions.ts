@@ -2,8 +2,8 @@
 
 import { AuthError } from "next-auth";
 import { redirect } from "next/navigation";
-import { InvalidInputError, ServiceError } from "@/lib/services/errors";
-import { formError, type FormState as ServiceFormState } from "@/lib/forms/form-state";
+import { ServiceError } from "@/lib/services/errors";
+import { capitalize, formError, issuesByField, type FormState as ServiceFormState } from "@/lib/forms/form-state";
 import { acceptInvitation, acceptInvitationWithSignUp } from "@/lib/services/invitations/accept";
 import { endAllSessions } from "@/lib/services/sessions/end-all";
 import { completeFirstRun } from "@/lib/services/setup/first-run";
@@ -27,21 +27,11 @@ function field(form: FormData, name: string): string {
   return typeof value === "string" ? value : "";
 }
 
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
 /** A service's refusal as the form shows it; anything that is not a ServiceError is rethrown. */
 function serviceFailure(error: unknown, values: Record<string, string>): FormState {
   if (!(error instanceof ServiceError)) throw error;
   if (error.kind !== "invalid") return { error: capitalize(error.message), values };
-  const fieldErrors: Record<string, string> = {};
-  const general: string[] = [];
-  const issues = error instanceof InvalidInputError ? error.issues : [{ message: error.message }];
-  for (const issue of issues) {
-    if (issue.field) fieldErrors[issue.field] = capitalize(issue.message);
-    else general.push(capitalize(issue.message));
-  }
+  const { fieldErrors, general } = issuesByField(error);
   return { error: general.join(" ") || undefined, fieldErrors, values };
 }
 

@@ -21,13 +21,7 @@ export function formError(error: unknown, { role, doing }: { role?: Role; doing:
     case "forbidden":
       return { error: role ? `Your role (${role}) cannot ${doing}. Ask an admin or owner of the team.` : `You cannot ${doing}.` };
     case "invalid": {
-      const fieldErrors: Record<string, string> = {};
-      const general: string[] = [];
-      const issues = error instanceof InvalidInputError ? error.issues : [{ message: error.message }];
-      for (const issue of issues) {
-        if (issue.field) fieldErrors[issue.field] = capitalize(issue.message);
-        else general.push(capitalize(issue.message));
-      }
+      const { fieldErrors, general } = issuesByField(error);
       return {
         error: general.length > 0 ? general.join(" ") : "Some fields need attention.",
         fieldErrors,
@@ -38,7 +32,19 @@ export function formError(error: unknown, { role, doing }: { role?: Role; doing:
   }
 }
 
+/** An invalid input's problems as a form shows them: by field name, and those of no field. */
+export function issuesByField(error: ServiceError): { fieldErrors: Record<string, string>; general: string[] } {
+  const fieldErrors: Record<string, string> = {};
+  const general: string[] = [];
+  const issues = error instanceof InvalidInputError ? error.issues : [{ message: error.message }];
+  for (const issue of issues) {
+    if (issue.field) fieldErrors[issue.field] = capitalize(issue.message);
+    else general.push(capitalize(issue.message));
+  }
+  return { fieldErrors, general };
+}
+
 /** Capitalizes a sentence, but not one that starts with a field name like "rateLimitingLimit". */
-function capitalize(text: string): string {
+export function capitalize(text: string): string {
   return /^[a-z]+(?![A-Za-z0-9])/.test(text) ? text.charAt(0).toUpperCase() + text.slice(1) : text;
 }

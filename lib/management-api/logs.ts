@@ -30,8 +30,8 @@ import { InvalidInputError, NotFoundError } from "@/lib/services/errors";
 import { deleteRequestLogs } from "@/lib/services/logs/delete";
 import { updateLogFeedback } from "@/lib/services/logs/feedback";
 import { getRequestLog, type RequestLogDetail } from "@/lib/services/logs/get";
-import { countInScope, LOG_COUNT_LIMIT, LOG_ORDER_KEYS, listRequestLogs, resolveLogScope, type LogListRow, type LogOrderKey } from "@/lib/services/logs/list";
-import { logConditions, parseLogFilters, type LogQuery } from "@/lib/services/logs/query";
+import { countInScope, LOG_COUNT_LIMIT, LOG_ORDER_KEYS, listRequestLogs, logsMatching, resolveLogScope, type LogListRow, type LogOrderKey } from "@/lib/services/logs/list";
+import { parseLogFilters, type LogQuery } from "@/lib/services/logs/query";
 import type { ServiceContext } from "@/lib/services/context";
 import { success } from "./envelope";
 import { managementApi, type ApiCall } from "./handler";
@@ -118,11 +118,11 @@ function booleanParam(url: URL, name: string): boolean {
 
 /** Cloudflare's meta_info: the extremes of cost, tokens and duration over the matching rows (the first 10,000). */
 async function metaInfo(ctx: ServiceContext, teamId: string, gatewaySlug: string, query: LogQuery) {
-  const scope = await resolveLogScope(ctx, teamId, gatewaySlug);
+  const where = await logsMatching({ ctx, teamId, gatewaySlug, query });
   const capped = ctx.db
     .select({ cost: requestLogs.costMicros, tokensIn: requestLogs.tokensIn, tokensOut: requestLogs.tokensOut, duration: requestLogs.durationMs })
     .from(requestLogs)
-    .where(and(...logConditions(scope, query)))
+    .where(and(...where))
     .orderBy(sql`${requestLogs.createdAt} desc`)
     .limit(LOG_COUNT_LIMIT)
     .as("capped");

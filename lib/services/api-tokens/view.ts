@@ -35,9 +35,3 @@ export function toApiTokenView(token: ApiToken, creatorEmail: string | null): Ap
     revokedAt: token.revokedAt,
   };
 }
-
-export function apiTokenStatus(token: Pick<ApiTokenView, "revokedAt" | "expiresAt">, now = Date.now()): "active" | "revoked" | "expired" {
-  if (token.revokedAt) return "revoked";
-  if (token.expiresAt && token.expiresAt.getTime() <= now) return "expired";
-  return "active";
-}

@@ -1,8 +1,7 @@
 import { and } from "drizzle-orm";
 import { recordAudit } from "@/lib/audit/record";
 import { deleteLogsInBatches } from "@/lib/logs/delete-logs";
-import type { ServiceContext } from "../context";
-import { resolveLogScope } from "./list";
+import { resolveLogScope, type LogSelection } from "./list";
 import { logConditions, type LogQuery } from "./query";
 
 /** Rows deleted per statement: a big deletion runs as many short ones rather than one long lock. */
@@ -20,13 +19,8 @@ export async function deleteRequestLogs({
   gatewaySlug,
   query,
   limit,
-}: {
-  ctx: ServiceContext;
-  teamId: string;
-  gatewaySlug?: string;
-  query: LogQuery;
-  limit?: number;
-}): Promise<{ deleted: number }> {
+}: LogSelection & { limit?: number }): Promise<{ deleted: number }> {
+  // The scope itself, not logsMatching: the audit record names the gateway.
   const scope = await resolveLogScope(ctx, teamId, gatewaySlug, "admin");
   const where = and(...logConditions(scope, query))!;
   const deleted = await deleteLogsInBatches(ctx.db, where, { batch: DELETE_BATCH, most: limit, order: "newest" });

@@ -1,8 +1,6 @@
 import { and, desc } from "drizzle-orm";
 import { requestLogs } from "@/db/schema";
-import type { ServiceContext } from "../context";
-import { afterCursor, resolveLogScope, selectLogRows, type LogListRow } from "./list";
-import { logConditions, type LogQuery } from "./query";
+import { afterCursor, logsMatching, selectLogRows, type LogListRow, type LogSelection } from "./list";
 
 /** Rows per query of an export: big enough to be quick, small enough that memory stays flat. */
 const EXPORT_BATCH = 2_000;
@@ -90,19 +88,9 @@ export function exportLines(format: LogExportFormat, rows: LogListRow[], first: 
  * the one before, so an export of millions of rows holds one batch in memory at a time. The role
  * is checked before the first batch.
  */
-export async function* exportRequestLogs({
-  ctx,
-  teamId,
-  gatewaySlug,
-  query,
-}: {
-  ctx: ServiceContext;
-  teamId: string;
-  gatewaySlug?: string;
-  query: LogQuery;
-}): AsyncGenerator<LogListRow[]> {
-  const scope = await resolveLogScope(ctx, teamId, gatewaySlug);
-  const where = logConditions(scope, query);
+export async function* exportRequestLogs(selection: LogSelection): AsyncGenerator<LogListRow[]> {
+  const { ctx, teamId } = selection;
+  const where = await logsMatching(selection);
   let after: LogListRow | undefined;
   for (;;) {
     const rows: LogListRow[] = await selectLogRows(ctx, teamId)

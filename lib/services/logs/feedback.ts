@@ -1,10 +1,9 @@
 import { z } from "zod";
 import { requestLogs, type RequestLog } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
-import type { ServiceContext } from "../context";
 import { NotFoundError } from "../errors";
 import { parseInput } from "../validation";
-import { logInScope, resolveLogScope } from "./list";
+import { logInScope, type LogRef } from "./list";
 
 const input = z
   .object({
@@ -24,19 +23,10 @@ export async function updateLogFeedback({
   gatewaySlug,
   logId,
   ...raw
-}: {
-  ctx: ServiceContext;
-  teamId: string;
-  gatewaySlug?: string;
-  logId: string;
-  feedback?: unknown;
-  score?: unknown;
-  metadata?: unknown;
-}): Promise<RequestLog> {
+}: LogRef & { feedback?: unknown; score?: unknown; metadata?: unknown }): Promise<RequestLog> {
   const changes = parseInput(input, raw);
-  const scope = await resolveLogScope(ctx, teamId, gatewaySlug, "member");
+  const where = await logInScope({ ctx, teamId, gatewaySlug, logId }, "member");
   return ctx.db.transaction(async (tx) => {
-    const where = logInScope(scope, logId);
     const set = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
     const [row] =
       Object.keys(set).length > 0

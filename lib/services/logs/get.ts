@@ -5,7 +5,7 @@ import type { ServiceContext } from "../context";
 import { NotFoundError } from "../errors";
 import { keyPreview } from "../provider-keys/view";
 import { wireFormatName } from "./formats";
-import { callingTokenName, logInScope, resolveLogScope } from "./list";
+import { callingTokenName, logInScope, type LogRef } from "./list";
 import { reassembleStream, type ReassembledCompletion } from "./stream";
 
 export interface RequestLogDetail {
@@ -61,18 +61,9 @@ export interface Translation {
 }
 
 /** One log row of the team (or of one of its gateways) with its payload; a row of another gateway or team is not found. */
-export async function getRequestLog({
-  ctx,
-  teamId,
-  gatewaySlug,
-  logId,
-}: {
-  ctx: ServiceContext;
-  teamId: string;
-  gatewaySlug?: string;
-  logId: string;
-}): Promise<RequestLogDetail> {
-  const scope = await resolveLogScope(ctx, teamId, gatewaySlug);
+export async function getRequestLog(ref: LogRef): Promise<RequestLogDetail> {
+  const { ctx, teamId, logId } = ref;
+  const where = await logInScope(ref);
   const [row] = await ctx.db
     .select({ log: requestLogs, payload: requestLogPayloads, tokenName: callingTokenName, gatewaySlug: gateways.slug })
     .from(requestLogs)
@@ -80,7 +71,7 @@ export async function getRequestLog({
     .leftJoin(gatewayTokens, and(eq(gatewayTokens.id, requestLogs.tokenId), eq(gatewayTokens.teamId, teamId)))
     .leftJoin(apiTokens, and(eq(apiTokens.id, requestLogs.tokenId), eq(apiTokens.teamId, teamId)))
     .leftJoin(gateways, and(eq(gateways.id, requestLogs.gatewayId), eq(gateways.teamId, teamId)))
-    .where(logInScope(scope, logId))
+    .where(where)
     .limit(1);
   if (!row) throw new NotFoundError(`log ${logId} not found`);
   const { logId: _logId, teamId: _teamId, ...payload } = row.payload ?? {};
@@ -183,22 +174,11 @@ function translationOf(log: RequestLog, providerRequestBody: string): Translatio
 }
 
 /** Whether the team (or its gateway `gatewaySlug`) has the log `logId`: what a page checks before it starts streaming. */
-export async function requestLogExists({
-  ctx,
-  teamId,
-  gatewaySlug,
-  logId,
-}: {
-  ctx: ServiceContext;
-  teamId: string;
-  gatewaySlug?: string;
-  logId: string;
-}): Promise<boolean> {
-  const scope = await resolveLogScope(ctx, teamId, gatewaySlug);
-  const [row] = await ctx.db
+export async function requestLogExists(ref: LogRef): Promise<boolean> {
+  const [row] = await ref.ctx.db
     .select({ id: requestLogs.id })
     .from(requestLogs)
-    .where(logInScope(scope, logId))
+    .where(await logInScope(ref))
     .limit(1);
   return row !== undefined;
 }

@@ -55,16 +55,41 @@ export function afterCursor(cursor: { createdAt: Date; id: string }): SQL {
   return sql`(${requestLogs.createdAt}, ${requestLogs.id}) < (${cursor.createdAt.toISOString()}::timestamptz, ${cursor.id})`;
 }
 
+type LogRole = "viewer" | "member" | "admin";
+
 /** The team's logs, or one gateway's by slug; checks the role. */
-export async function resolveLogScope(ctx: ServiceContext, teamId: string, gatewaySlug: string | undefined, role: "viewer" | "member" | "admin" = "viewer"): Promise<LogScope> {
+export async function resolveLogScope(ctx: ServiceContext, teamId: string, gatewaySlug: string | undefined, role: LogRole = "viewer"): Promise<LogScope> {
   await requireRole(ctx, teamId, role);
   if (gatewaySlug === undefined) return { teamId };
   const gateway = await findGateway(ctx.db, teamId, gatewaySlug);
   return { teamId, gatewayId: gateway.id };
 }
 
-/** One log by id within the scope: a row of another gateway or team matches nothing. */
-export function logInScope(scope: LogScope, logId: string): SQL {
+/** Where a caller looks for logs: in the team, or in its gateway `gatewaySlug` when given. */
+export interface LogPlace {
+  ctx: ServiceContext;
+  teamId: string;
+  gatewaySlug?: string;
+}
+
+/** One log asked for by id. */
+export interface LogRef extends LogPlace {
+  logId: string;
+}
+
+/** The logs that match `query`. */
+export interface LogSelection extends LogPlace {
+  query: LogQuery;
+}
+
+/** Checks the role, then gives the WHERE conditions of the selection. */
+export async function logsMatching({ ctx, teamId, gatewaySlug, query }: LogSelection, role: LogRole = "viewer"): Promise<SQL[]> {
+  return logConditions(await resolveLogScope(ctx, teamId, gatewaySlug, role), query);
+}
+
+/** Checks the role, then matches the one log within its scope: a row of another gateway or team matches nothing. */
+export async function logInScope({ ctx, teamId, gatewaySlug, logId }: LogRef, role: LogRole = "viewer"): Promise<SQL> {
+  const scope = await resolveLogScope(ctx, teamId, gatewaySlug, role);
   return and(eq(requestLogs.teamId, scope.teamId), scope.gatewayId ? eq(requestLogs.gatewayId, scope.gatewayId) : undefined, eq(requestLogs.id, logId))!;
 }
 
@@ -95,10 +120,7 @@ export async function listRequestLogs({
   gatewaySlug,
   query = { filters: [] },
   ...raw
-}: {
-  ctx: ServiceContext;
-  teamId: string;
-  gatewaySlug?: string;
+}: LogPlace & {
   query?: LogQuery;
   limit?: number;
   page?: number;
@@ -110,8 +132,7 @@ export async function listRequestLogs({
   const keyset = orderBy === "created_at" && direction === "desc";
   if (cursor && !keyset) throw new InvalidInputError("cursor: only the newest-first order pages by cursor; use page");
   if (page !== undefined && (page - 1) * limit >= LOG_COUNT_LIMIT) throw new InvalidInputError(`page: pages go ${LOG_COUNT_LIMIT.toLocaleString("en-US")} rows deep; narrow the filters to see older rows`);
-  const scope = await resolveLogScope(ctx, teamId, gatewaySlug);
-  const where = logConditions(scope, query);
+  const where = await logsMatching({ ctx, teamId, gatewaySlug, query });
   if (cursor) where.push(afterCursor(decodeLogCursor(cursor)));
 
   const order = direction === "asc" ? asc : desc;
@@ -133,17 +154,7 @@ export interface LogCount {
 }
 
 /** How many rows match, counted up to LOG_COUNT_LIMIT: exact when that is cheap, else an honest "more than". */
-export async function countRequestLogs({
-  ctx,
-  teamId,
-  gatewaySlug,
-  query,
-}: {
-  ctx: ServiceContext;
-  teamId: string;
-  gatewaySlug?: string;
-  query: LogQuery;
-}): Promise<LogCount> {
+export async function countRequestLogs({ ctx, teamId, gatewaySlug, query }: LogSelection): Promise<LogCount> {
   const scope = await resolveLogScope(ctx, teamId, gatewaySlug);
   return countInScope(ctx, scope, query);
 }

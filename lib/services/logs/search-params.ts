@@ -94,11 +94,3 @@ export function parseLogSearch(params: SearchParams | URLSearchParams): ParsedLo
   if (query.from && query.to && query.from >= query.to) problems.push("The range ends before it starts, so nothing matches.");
   return { query, values, problems };
 }
-
-/** The query string of `values` with some replaced; empty values are dropped. */
-export function logSearchString(values: Record<string, string>, changes: Record<string, string | undefined> = {}): string {
-  const search = new URLSearchParams();
-  for (const [name, value] of Object.entries({ ...values, ...changes })) if (value) search.set(name, value);
-  const text = search.toString();
-  return text ? `?${text}` : "";
-}

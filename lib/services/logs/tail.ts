@@ -1,9 +1,7 @@
 import { and, desc, gt } from "drizzle-orm";
 import { setTimeout as sleep } from "node:timers/promises";
 import { requestLogs } from "@/db/schema";
-import type { ServiceContext } from "../context";
-import { resolveLogScope, selectLogRows, type LogListRow } from "./list";
-import { logConditions, type LogQuery } from "./query";
+import { logsMatching, selectLogRows, type LogListRow, type LogSelection } from "./list";
 
 /**
  * Rows written since `since` for the live tail, oldest first, at most `limit`. Rows are written
@@ -17,17 +15,9 @@ export async function recentRequestLogs({
   query,
   since,
   limit = 100,
-}: {
-  ctx: ServiceContext;
-  teamId: string;
-  gatewaySlug?: string;
-  query: LogQuery;
-  since: Date;
-  limit?: number;
-}): Promise<LogListRow[]> {
-  const scope = await resolveLogScope(ctx, teamId, gatewaySlug);
+}: LogSelection & { since: Date; limit?: number }): Promise<LogListRow[]> {
   const rows: LogListRow[] = await selectLogRows(ctx, teamId)
-    .where(and(...logConditions(scope, query), gt(requestLogs.createdAt, since)))
+    .where(and(...(await logsMatching({ ctx, teamId, gatewaySlug, query })), gt(requestLogs.createdAt, since)))
     .orderBy(desc(requestLogs.createdAt), desc(requestLogs.id))
     .limit(limit);
   return rows.reverse();
@@ -52,14 +42,7 @@ export async function* tailRequestLogs({
   query,
   signal,
   startedAt = new Date(),
-}: {
-  ctx: ServiceContext;
-  teamId: string;
-  gatewaySlug?: string;
-  query: LogQuery;
-  signal: AbortSignal;
-  startedAt?: Date;
-}): AsyncGenerator<LogListRow[]> {
+}: LogSelection & { signal: AbortSignal; startedAt?: Date }): AsyncGenerator<LogListRow[]> {
   const sent = new Map<string, number>();
   const end = Date.now() + TAIL_MAX_MS;
   while (!signal.aborted && Date.now() < end) {

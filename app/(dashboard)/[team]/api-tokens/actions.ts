@@ -5,18 +5,12 @@ import { requireTeam } from "@/lib/auth/team";
 import { formError, type FormState } from "@/lib/forms/form-state";
 import { createApiToken } from "@/lib/services/api-tokens/create";
 import { revokeApiToken } from "@/lib/services/api-tokens/revoke";
+import { expiryFrom, type CreatedTokenState } from "../token-form-input";
 
-export interface CreateApiTokenState extends FormState {
-  /** The plaintext token: returned by this action once and never again. */
-  token?: string;
-  name?: string;
-}
-
-const DAY_MS = 86_400_000;
-
-export async function createApiTokenAction(teamSlug: string, _previous: CreateApiTokenState, form: FormData): Promise<CreateApiTokenState> {
+export async function createApiTokenAction(teamSlug: string, _previous: CreatedTokenState, form: FormData): Promise<CreatedTokenState> {
   const { ctx, team, role } = await requireTeam(teamSlug);
-  const days = Number(form.get("expiry") ?? "never");
+  const expiresAt = expiryFrom(form);
+  if (expiresAt === "invalid") return { fieldErrors: { expiresAt: "Pick a date" } };
   try {
     const { token, record } = await createApiToken({
       ctx,
@@ -24,7 +18,7 @@ export async function createApiTokenAction(teamSlug: string, _previous: CreateAp
       name: String(form.get("name") ?? ""),
       scopes: form.getAll("scopes").map(String),
       role: String(form.get("role") ?? ""),
-      expiresAt: Number.isInteger(days) && days > 0 ? new Date(Date.now() + days * DAY_MS) : undefined,
+      expiresAt,
     });
     revalidatePath(`/${team.slug}/api-tokens`);
     return { ok: true, token, name: record.name };

@@ -2,15 +2,15 @@
 
 import { useActionState } from "react";
 import type { Role } from "@/db/schema";
+import { NewTokenSecret } from "@/components/tokens/new-token-secret";
+import { ExpiryOptions, TokenNameField } from "@/components/tokens/token-form-fields";
 import { Alert } from "@/components/ui/alert";
-import { CopyButton } from "@/components/ui/copy-button";
 import { DialogClose, DialogFooter } from "@/components/ui/dialog";
 import { Field, fieldDescriptionId } from "@/components/ui/field";
 import { keepValuesOnSubmit } from "@/components/ui/form";
-import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
 import { SubmitButton } from "@/components/ui/submit-button";
-import type { CreateApiTokenState } from "./actions";
+import type { CreatedTokenState } from "../token-form-input";
 
 const SCOPES = [
   { value: "read", label: "Read", hint: "GET: gateways, logs, keys (never secrets)" },
@@ -22,7 +22,7 @@ export function CreateApiTokenForm({
   action,
   roles,
 }: {
-  action: (state: CreateApiTokenState, form: FormData) => Promise<CreateApiTokenState>;
+  action: (state: CreatedTokenState, form: FormData) => Promise<CreatedTokenState>;
   /** The roles the creator may give: their own and those below it. */
   roles: Role[];
 }) {
@@ -30,44 +30,17 @@ export function CreateApiTokenForm({
 
   if (state.token) {
     return (
-      <div className="space-y-4">
-        <Alert variant="warning" title="Copy this token now">
-          This is the only time it is shown. Switchyard stores only its hash; if you lose it, revoke it and create another.
-        </Alert>
-        <div>
-          <p className="mb-1.5 text-sm font-medium">API token “{state.name}”</p>
-          <div className="flex items-center gap-2 rounded-md border border-border bg-subtle p-2">
-            <code className="min-w-0 flex-1 font-mono text-[13px] break-all select-all" data-testid="new-api-token">
-              {state.token}
-            </code>
-            <CopyButton value={state.token} label="Copy token" showLabel variant="secondary" />
-          </div>
-        </div>
-        <p className="text-xs text-muted-foreground">
-          Send it as <code className="font-mono">Authorization: Bearer …</code> to <code className="font-mono">/client/v4/accounts/…/ai-gateway/…</code>; with the
-          run scope, also as <code className="font-mono">cf-aig-authorization: Bearer …</code> to the team&apos;s gateways.
-        </p>
-        <DialogFooter>
-          <DialogClose variant="primary">Done</DialogClose>
-        </DialogFooter>
-      </div>
+      <NewTokenSecret kind="API token" name={state.name} secret={state.token} testId="new-api-token">
+        Send it as <code className="font-mono">Authorization: Bearer …</code> to <code className="font-mono">/client/v4/accounts/…/ai-gateway/…</code>; with the
+        run scope, also as <code className="font-mono">cf-aig-authorization: Bearer …</code> to the team&apos;s gateways.
+      </NewTokenSecret>
     );
   }
 
   return (
     <form action={formAction} onSubmit={keepValuesOnSubmit(formAction)} className="space-y-4">
       {state.error ? <Alert variant="error">{state.error}</Alert> : null}
-      <Field label="Name" htmlFor="api-token-name" error={state.fieldErrors?.name} hint="What uses it, e.g. “deploy pipeline”.">
-        <Input
-          id="api-token-name"
-          name="name"
-          required
-          maxLength={100}
-          autoFocus
-          aria-describedby={fieldDescriptionId("api-token-name")}
-          aria-invalid={state.fieldErrors?.name ? true : undefined}
-        />
-      </Field>
+      <TokenNameField id="api-token-name" hint="What uses it, e.g. “deploy pipeline”." error={state.fieldErrors?.name} />
       <fieldset className="space-y-2">
         <legend className="text-sm font-medium">Scopes</legend>
         <div className="grid gap-1.5 rounded-md border border-border p-2">
@@ -93,11 +66,7 @@ export function CreateApiTokenForm({
         </Field>
         <Field label="Expires" htmlFor="api-token-expiry" error={state.fieldErrors?.expiresAt}>
           <Select id="api-token-expiry" name="expiry" defaultValue="90">
-            <option value="7">In 7 days</option>
-            <option value="30">In 30 days</option>
-            <option value="90">In 90 days</option>
-            <option value="365">In a year</option>
-            <option value="never">Never</option>
+            <ExpiryOptions />
           </Select>
         </Field>
       </div>

@@ -1,6 +1,6 @@
 import { KeySquare, Plus } from "lucide-react";
 import type { Metadata } from "next";
-import { ConfirmAction } from "@/components/confirm-action";
+import { RevokeToken, TokenLifeCells, TokenLifeHeads, TokenPreview } from "@/components/tokens/token-list-parts";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { Dialog, DialogContent, DialogTrigger } from "@/components/ui/dialog";
@@ -10,19 +10,11 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@
 import { roles } from "@/db/schema";
 import { requireTeam } from "@/lib/auth/team";
 import { listApiTokens } from "@/lib/services/api-tokens/list";
-import { apiTokenStatus } from "@/lib/services/api-tokens/view";
 import { roleAtLeast } from "@/lib/services/roles";
-import { formatDate, formatIsoUtc, formatRelative } from "@/lib/utils/format";
 import { createApiTokenAction, revokeApiTokenAction } from "./actions";
 import { CreateApiTokenForm } from "./create-api-token-form";
 
 export const metadata: Metadata = { title: "API tokens" };
-
-const STATUS = {
-  active: { label: "Active", variant: "success" },
-  revoked: { label: "Revoked", variant: "neutral" },
-  expired: { label: "Expired", variant: "warning" },
-} as const;
 
 export default async function ApiTokensPage({ params }: { params: Promise<{ team: string }> }) {
   const { team: slug } = await params;
@@ -68,64 +60,38 @@ export default async function ApiTokensPage({ params }: { params: Promise<{ team
                 <TableHead>Token</TableHead>
                 <TableHead>Scopes</TableHead>
                 <TableHead>Role</TableHead>
-                <TableHead>Created</TableHead>
-                <TableHead>Last used</TableHead>
-                <TableHead>Expires</TableHead>
-                <TableHead>Status</TableHead>
+                <TokenLifeHeads />
                 <TableHead>
                   <span className="sr-only">Actions</span>
                 </TableHead>
               </TableRow>
             </TableHeader>
             <TableBody>
-              {tokens.map((token) => {
-                const status = STATUS[apiTokenStatus(token, now.getTime())];
-                return (
-                  <TableRow key={token.id} className={token.revokedAt ? "text-muted-foreground" : undefined}>
-                    <TableCell className="font-medium">{token.name}</TableCell>
-                    <TableCell>
-                      <code className="font-mono text-[13px] whitespace-nowrap">
-                        {token.start}…{token.last4}
-                      </code>
-                    </TableCell>
-                    <TableCell>
-                      <div className="flex flex-wrap gap-1">
-                        {token.scopes.map((scope) => (
-                          <Badge key={scope}>{scope}</Badge>
-                        ))}
-                      </div>
-                    </TableCell>
-                    <TableCell className="capitalize">{token.role}</TableCell>
-                    <TableCell className="whitespace-nowrap">
-                      <span title={formatIsoUtc(token.createdAt)}>{formatDate(token.createdAt)}</span>
-                      <span className="block text-xs text-muted-foreground">{token.createdBy ?? "CLI"}</span>
-                    </TableCell>
-                    <TableCell className="whitespace-nowrap text-muted-foreground">
-                      {token.lastUsedAt ? <span title={formatIsoUtc(token.lastUsedAt)}>{formatRelative(token.lastUsedAt, now)}</span> : "Never"}
-                    </TableCell>
-                    <TableCell className="whitespace-nowrap text-muted-foreground">
-                      {token.expiresAt ? <span title={formatIsoUtc(token.expiresAt)}>{formatDate(token.expiresAt)}</span> : "Never"}
-                    </TableCell>
-                    <TableCell>
-                      <Badge variant={status.variant}>{status.label}</Badge>
-                    </TableCell>
-                    <TableCell className="text-right">
-                      {token.revokedAt ? null : (
-                        <ConfirmAction
-                          trigger="Revoke"
-                          triggerLabel={`Revoke API token ${token.name}`}
-                          triggerVariant="destructive-ghost"
-                          title={`Revoke “${token.name}”?`}
-                          description="Calls with this token are refused from now on. This cannot be undone."
-                          confirmLabel="Revoke API token"
-                          pendingLabel="Revoking…"
-                          action={revokeApiTokenAction.bind(null, team.slug, token.id)}
-                        />
-                      )}
-                    </TableCell>
-                  </TableRow>
-                );
-              })}
+              {tokens.map((token) => (
+                <TableRow key={token.id} className={token.revokedAt ? "text-muted-foreground" : undefined}>
+                  <TableCell className="font-medium">{token.name}</TableCell>
+                  <TableCell>
+                    <TokenPreview token={token} />
+                  </TableCell>
+                  <TableCell>
+                    <div className="flex flex-wrap gap-1">
+                      {token.scopes.map((scope) => (
+                        <Badge key={scope}>{scope}</Badge>
+                      ))}
+                    </div>
+                  </TableCell>
+                  <TableCell className="capitalize">{token.role}</TableCell>
+                  <TokenLifeCells token={token} createdBy={token.createdBy ?? "CLI"} now={now} />
+                  <TableCell className="text-right">
+                    <RevokeToken
+                      token={token}
+                      kind="API token"
+                      consequence="Calls with this token are refused from now on."
+                      action={revokeApiTokenAction.bind(null, team.slug, token.id)}
+                    />
+                  </TableCell>
+                </TableRow>
+              ))}
             </TableBody>
           </Table>
         )}

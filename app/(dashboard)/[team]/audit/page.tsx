@@ -1,9 +1,10 @@
-import { ChevronRight, Download, History } from "lucide-react";
+import { ChevronRight, History } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
+import { ExportLinks, FilterButtons, UtcRangeFields } from "@/components/list-filters";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
-import { Button, buttonVariants } from "@/components/ui/button";
+import { buttonVariants } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Field } from "@/components/ui/field";
@@ -16,6 +17,7 @@ import { AUDIT_VIAS, listAuditEvents, type AuditPage } from "@/lib/services/audi
 import { InvalidInputError } from "@/lib/services/errors";
 import { roleAtLeast } from "@/lib/services/roles";
 import { formatDateTime, formatIsoUtc } from "@/lib/utils/format";
+import { searchString } from "@/lib/utils/search-string";
 import { AuditDetails } from "./audit-details";
 
 export const metadata: Metadata = { title: "Audit log" };
@@ -25,12 +27,6 @@ type Filter = Partial<Record<(typeof FILTERS)[number], string>>;
 type SearchParams = Record<string, string | string[] | undefined>;
 
 const VIA_LABEL = { dashboard: "Dashboard", api: "API", cli: "CLI" } as const;
-
-function query(values: Filter & { before?: string; format?: string }): string {
-  const params = new URLSearchParams(Object.entries(values).filter((entry): entry is [string, string] => Boolean(entry[1])));
-  const text = params.toString();
-  return text ? `?${text}` : "";
-}
 
 export default async function AuditPage({ params, searchParams }: { params: Promise<{ team: string }>; searchParams: Promise<SearchParams> }) {
   const [{ team: slug }, search] = await Promise.all([params, searchParams]);
@@ -69,14 +65,7 @@ export default async function AuditPage({ params, searchParams }: { params: Prom
         description="Every change made to the team through the dashboard, the API or the CLI: who, what, when and from where. Newest first; times are UTC. Secrets are never recorded."
         actions={
           <div className="flex gap-2">
-            <a href={`${base}/export${query({ ...filter, format: "csv" })}`} className={buttonVariants({ variant: "secondary" })} download>
-              <Download aria-hidden />
-              Export CSV
-            </a>
-            <a href={`${base}/export${query({ ...filter, format: "jsonl" })}`} className={buttonVariants({ variant: "secondary" })} download>
-              <Download aria-hidden />
-              Export JSON Lines
-            </a>
+            <ExportLinks base={base} filters={filter} />
           </div>
         }
       />
@@ -102,22 +91,8 @@ export default async function AuditPage({ params, searchParams }: { params: Prom
               ))}
             </Select>
           </Field>
-          <Field label="From (UTC)" htmlFor="f-from">
-            <Input id="f-from" name="from" type="datetime-local" defaultValue={filter.from} />
-          </Field>
-          <Field label="To (UTC)" htmlFor="f-to">
-            <Input id="f-to" name="to" type="datetime-local" defaultValue={filter.to} />
-          </Field>
-          <div className="flex gap-2">
-            <Button type="submit" variant="secondary">
-              Apply
-            </Button>
-            {filtered ? (
-              <Link href={base} className={buttonVariants({ variant: "ghost" })}>
-                Reset
-              </Link>
-            ) : null}
-          </div>
+          <UtcRangeFields from={filter.from} to={filter.to} />
+          <FilterButtons base={base} filtered={filtered} />
         </form>
       </Card>
 
@@ -184,12 +159,12 @@ export default async function AuditPage({ params, searchParams }: { params: Prom
       {before || page.next ? (
         <nav aria-label="Pages" className="mt-4 flex justify-end gap-2 text-sm">
           {before ? (
-            <Link href={`${base}${query(filter)}`} className={buttonVariants({ variant: "secondary", size: "sm" })}>
+            <Link href={`${base}${searchString(filter)}`} className={buttonVariants({ variant: "secondary", size: "sm" })}>
               Newest
             </Link>
           ) : null}
           {page.next ? (
-            <Link href={`${base}${query({ ...filter, before: page.next })}`} className={buttonVariants({ variant: "secondary", size: "sm" })}>
+            <Link href={`${base}${searchString(filter, { before: page.next })}`} className={buttonVariants({ variant: "secondary", size: "sm" })}>
               Older
               <ChevronRight aria-hidden />
             </Link>

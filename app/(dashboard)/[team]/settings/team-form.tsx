@@ -1,13 +1,11 @@
 "use client";
 
-import { useActionState, useState } from "react";
+import { useState } from "react";
 import { Alert } from "@/components/ui/alert";
-import { CardContent, CardFooter } from "@/components/ui/card";
 import { Field, fieldDescriptionId } from "@/components/ui/field";
-import { keepValuesOnSubmit } from "@/components/ui/form";
 import { Input } from "@/components/ui/input";
-import { SubmitButton } from "@/components/ui/submit-button";
 import type { FormState } from "@/lib/forms/form-state";
+import { SettingForm } from "./setting-form";
 
 export function TeamForm({
   action,
@@ -24,16 +22,11 @@ export function TeamForm({
   canChangeSlug: boolean;
   publicUrl: string;
 }) {
-  const [state, formAction] = useActionState(action, {});
   const [newSlug, setNewSlug] = useState(slug);
-  const errors = state.fieldErrors ?? {};
   return (
-    <form action={formAction} onSubmit={keepValuesOnSubmit(formAction)}>
-      <fieldset disabled={!canRename}>
-        <legend className="sr-only">Team name and slug</legend>
-        <CardContent className="space-y-4">
-          {state.error ? <Alert variant="error">{state.error}</Alert> : null}
-          {state.ok ? <Alert variant="success">{state.message}</Alert> : null}
+    <SettingForm action={action} legend="Team name and slug" canEdit={canRename}>
+      {(errors) => (
+        <>
           <Field label="Team name" htmlFor="team-name" error={errors.name}>
             <Input id="team-name" name="name" defaultValue={name} required maxLength={100} className="max-w-sm" />
           </Field>
@@ -65,13 +58,8 @@ export function TeamForm({
               <code className="font-mono text-xs">/client/v4/accounts/{slug}/…</code> get 404s until they are updated.
             </Alert>
           ) : null}
-        </CardContent>
-        {canRename ? (
-          <CardFooter>
-            <SubmitButton pendingLabel="Saving…">Save</SubmitButton>
-          </CardFooter>
-        ) : null}
-      </fieldset>
-    </form>
+        </>
+      )}
+    </SettingForm>
   );
 }

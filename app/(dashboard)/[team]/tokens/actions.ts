@@ -7,29 +7,9 @@ import { removeTokenRateLimit, setTokenRateLimit } from "@/lib/services/tokens/r
 import { revokeGatewayToken } from "@/lib/services/tokens/revoke";
 import { formError, type FormState } from "@/lib/forms/form-state";
 import { rateLimitFrom } from "../limit-form-input";
+import { expiryFrom, type CreatedTokenState } from "../token-form-input";
 
-export interface CreateTokenState extends FormState {
-  /** The plaintext token: returned by this action once and never again. */
-  token?: string;
-  name?: string;
-}
-
-const DAY_MS = 86_400_000;
-
-function expiryFrom(form: FormData): Date | undefined | "invalid" {
-  const choice = String(form.get("expiry") ?? "never");
-  if (choice === "never") return undefined;
-  if (choice === "custom") {
-    const value = String(form.get("expiresOn") ?? "");
-    // A date picked without a time expires at the end of that day (UTC).
-    const date = /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T23:59:59Z`) : new Date(Number.NaN);
-    return Number.isNaN(date.getTime()) ? "invalid" : date;
-  }
-  const days = Number(choice);
-  return Number.isInteger(days) && days > 0 ? new Date(Date.now() + days * DAY_MS) : "invalid";
-}
-
-export async function createTokenAction(teamSlug: string, _previous: CreateTokenState, form: FormData): Promise<CreateTokenState> {
+export async function createTokenAction(teamSlug: string, _previous: CreatedTokenState, form: FormData): Promise<CreatedTokenState> {
   const { ctx, team, role } = await requireTeam(teamSlug);
   const name = String(form.get("name") ?? "");
   const gatewaySlugs = form.getAll("gateways").map(String);

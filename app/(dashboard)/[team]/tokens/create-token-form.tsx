@@ -2,21 +2,22 @@
 
 import { TriangleAlert } from "lucide-react";
 import { useActionState, useState } from "react";
+import { NewTokenSecret } from "@/components/tokens/new-token-secret";
+import { ExpiryOptions, TokenNameField } from "@/components/tokens/token-form-fields";
 import { Alert } from "@/components/ui/alert";
-import { CopyButton } from "@/components/ui/copy-button";
 import { DialogClose, DialogFooter } from "@/components/ui/dialog";
-import { Field, fieldDescriptionId } from "@/components/ui/field";
+import { Field } from "@/components/ui/field";
 import { keepValuesOnSubmit } from "@/components/ui/form";
 import { Input } from "@/components/ui/input";
 import { Select } from "@/components/ui/select";
 import { SubmitButton } from "@/components/ui/submit-button";
-import type { CreateTokenState } from "./actions";
+import type { CreatedTokenState } from "../token-form-input";
 
 export function CreateTokenForm({
   action,
   gateways,
 }: {
-  action: (state: CreateTokenState, form: FormData) => Promise<CreateTokenState>;
+  action: (state: CreatedTokenState, form: FormData) => Promise<CreatedTokenState>;
   gateways: string[];
 }) {
   const [state, formAction] = useActionState(action, {});
@@ -24,45 +25,17 @@ export function CreateTokenForm({
 
   if (state.token) {
     return (
-      <div className="space-y-4">
-        <Alert variant="warning" title="Copy this token now">
-          This is the only time it is shown. Switchyard stores only its hash; if you lose it, revoke it and create
-          another.
-        </Alert>
-        <div>
-          <p className="mb-1.5 text-sm font-medium">Token “{state.name}”</p>
-          <div className="flex items-center gap-2 rounded-md border border-border bg-subtle p-2">
-            <code className="min-w-0 flex-1 font-mono text-[13px] break-all select-all" data-testid="new-token">
-              {state.token}
-            </code>
-            <CopyButton value={state.token} label="Copy token" showLabel variant="secondary" />
-          </div>
-        </div>
-        <p className="text-xs text-muted-foreground">
-          Send it as <code className="font-mono">cf-aig-authorization: Bearer …</code>, or as the OpenAI SDK&apos;s{" "}
-          <code className="font-mono">apiKey</code>.
-        </p>
-        <DialogFooter>
-          <DialogClose variant="primary">Done</DialogClose>
-        </DialogFooter>
-      </div>
+      <NewTokenSecret kind="Token" name={state.name} secret={state.token} testId="new-token">
+        Send it as <code className="font-mono">cf-aig-authorization: Bearer …</code>, or as the OpenAI SDK&apos;s{" "}
+        <code className="font-mono">apiKey</code>.
+      </NewTokenSecret>
     );
   }
 
   return (
     <form action={formAction} onSubmit={keepValuesOnSubmit(formAction)} className="space-y-4">
       {state.error ? <Alert variant="error">{state.error}</Alert> : null}
-      <Field label="Name" htmlFor="token-name" error={state.fieldErrors?.name} hint="What uses it, e.g. “billing-service (prod)”.">
-        <Input
-          id="token-name"
-          name="name"
-          required
-          maxLength={100}
-          autoFocus
-          aria-describedby={fieldDescriptionId("token-name")}
-          aria-invalid={state.fieldErrors?.name ? true : undefined}
-        />
-      </Field>
+      <TokenNameField id="token-name" hint="What uses it, e.g. “billing-service (prod)”." error={state.fieldErrors?.name} />
 
       <fieldset className="space-y-2">
         <legend className="text-sm font-medium">Gateways</legend>
@@ -85,12 +58,7 @@ export function CreateTokenForm({
       <div className="grid gap-4 sm:grid-cols-2">
         <Field label="Expires" htmlFor="token-expiry">
           <Select id="token-expiry" name="expiry" value={expiry} onChange={(e) => setExpiry(e.target.value)}>
-            <option value="7">In 7 days</option>
-            <option value="30">In 30 days</option>
-            <option value="90">In 90 days</option>
-            <option value="365">In a year</option>
-            <option value="custom">On a date…</option>
-            <option value="never">Never</option>
+            <ExpiryOptions onDate />
           </Select>
         </Field>
         {expiry === "custom" ? (

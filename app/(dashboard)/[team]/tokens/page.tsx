@@ -1,7 +1,7 @@
 import { Plus, Ticket } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
-import { ConfirmAction } from "@/components/confirm-action";
+import { RevokeToken, TokenLifeCells, TokenLifeHeads, TokenPreview } from "@/components/tokens/token-list-parts";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { Dialog, DialogContent, DialogTrigger } from "@/components/ui/dialog";
@@ -13,18 +13,10 @@ import { listGateways } from "@/lib/services/gateways/list";
 import { roleAtLeast } from "@/lib/services/roles";
 import { listTokenCreators } from "@/lib/services/tokens/creators";
 import { listGatewayTokens } from "@/lib/services/tokens/list";
-import type { GatewayTokenView } from "@/lib/services/tokens/view";
-import { formatDate, formatIsoUtc, formatRelative } from "@/lib/utils/format";
 import { createTokenAction, revokeTokenAction } from "./actions";
 import { CreateTokenForm } from "./create-token-form";
 
 export const metadata: Metadata = { title: "Tokens" };
-
-function tokenStatus(token: GatewayTokenView, now: Date): { label: string; variant: "success" | "neutral" | "warning" } {
-  if (token.revokedAt) return { label: "Revoked", variant: "neutral" };
-  if (token.expiresAt && token.expiresAt <= now) return { label: "Expired", variant: "warning" };
-  return { label: "Active", variant: "success" };
-}
 
 export default async function TokensPage({ params }: { params: Promise<{ team: string }> }) {
   const { team: slug } = await params;
@@ -72,10 +64,7 @@ export default async function TokensPage({ params }: { params: Promise<{ team: s
                 <TableHead>Name</TableHead>
                 <TableHead>Token</TableHead>
                 <TableHead>Gateways</TableHead>
-                <TableHead>Created</TableHead>
-                <TableHead>Last used</TableHead>
-                <TableHead>Expires</TableHead>
-                <TableHead>Status</TableHead>
+                <TokenLifeHeads />
                 {canManage ? (
                   <TableHead>
                     <span className="sr-only">Actions</span>
@@ -85,7 +74,6 @@ export default async function TokensPage({ params }: { params: Promise<{ team: s
             </TableHeader>
             <TableBody>
               {tokens.map((token) => {
-                const status = tokenStatus(token, now);
                 const creator = creators.get(token.id);
                 return (
                   <TableRow key={token.id} className={token.revokedAt ? "text-muted-foreground" : undefined}>
@@ -105,9 +93,7 @@ export default async function TokensPage({ params }: { params: Promise<{ team: s
                       ) : null}
                     </TableCell>
                     <TableCell>
-                      <code className="font-mono text-[13px] whitespace-nowrap">
-                        {token.start}…{token.last4}
-                      </code>
+                      <TokenPreview token={token} />
                     </TableCell>
                     <TableCell>
                       {token.gatewaySlugs === null ? (
@@ -126,33 +112,15 @@ export default async function TokensPage({ params }: { params: Promise<{ team: s
                         </div>
                       )}
                     </TableCell>
-                    <TableCell className="whitespace-nowrap">
-                      <span title={formatIsoUtc(token.createdAt)}>{formatDate(token.createdAt)}</span>
-                      <span className="block text-xs text-muted-foreground">{creator ? (creator.name ?? creator.email) : "CLI"}</span>
-                    </TableCell>
-                    <TableCell className="whitespace-nowrap text-muted-foreground">
-                      {token.lastUsedAt ? <span title={formatIsoUtc(token.lastUsedAt)}>{formatRelative(token.lastUsedAt, now)}</span> : "Never"}
-                    </TableCell>
-                    <TableCell className="whitespace-nowrap text-muted-foreground">
-                      {token.expiresAt ? <span title={formatIsoUtc(token.expiresAt)}>{formatDate(token.expiresAt)}</span> : "Never"}
-                    </TableCell>
-                    <TableCell>
-                      <Badge variant={status.variant}>{status.label}</Badge>
-                    </TableCell>
+                    <TokenLifeCells token={token} createdBy={creator ? (creator.name ?? creator.email) : "CLI"} now={now} />
                     {canManage ? (
                       <TableCell className="text-right">
-                        {token.revokedAt ? null : (
-                          <ConfirmAction
-                            trigger="Revoke"
-                            triggerLabel={`Revoke token ${token.name}`}
-                            triggerVariant="destructive-ghost"
-                            title={`Revoke “${token.name}”?`}
-                            description="Applications using this token are refused from their next request. This cannot be undone."
-                            confirmLabel="Revoke token"
-                            pendingLabel="Revoking…"
-                            action={revokeTokenAction.bind(null, team.slug, token.id)}
-                          />
-                        )}
+                        <RevokeToken
+                          token={token}
+                          kind="token"
+                          consequence="Applications using this token are refused from their next request."
+                          action={revokeTokenAction.bind(null, team.slug, token.id)}
+                        />
                       </TableCell>
                     ) : null}
                   </TableRow>
