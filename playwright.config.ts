@@ -1,5 +1,8 @@
 import { execSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { defineConfig, devices, type ReporterDescription } from "@playwright/test";
 import { OWNER_STATE } from "./tests/e2e/support/app";
 
@@ -9,7 +12,8 @@ import { OWNER_STATE } from "./tests/e2e/support/app";
  * data directory, with the fake OpenAI as the only provider. The server builds the app first when
  * the sources changed (tests/e2e/support/app-server.ts). Screenshots of every main page, light
  * and dark, land in test-results/screenshots/ and in the HTML report (playwright-report/).
- * CHROMIUM_PATH overrides the browser, E2E_PORT the server's port.
+ * CHROMIUM_PATH overrides the browser, E2E_PORT the server's port, E2E_DATA_DIR its data directory
+ * (which must not exist yet).
  */
 
 function findChromium(): string {
@@ -32,6 +36,9 @@ async function freePort(): Promise<number> {
 }
 process.env.E2E_PORT ||= String(await freePort());
 const port = Number(process.env.E2E_PORT);
+// The server's data directory, named here (the server creates it) so that a spec can reach its
+// embedded database while it runs, as the CLI does (through the socket it shares).
+process.env.E2E_DATA_DIR ||= path.join(tmpdir(), `switchyard-e2e-${port}-${randomBytes(4).toString("hex")}`);
 const baseURL = `http://127.0.0.1:${port}`;
 
 const reporters: ReporterDescription[] = [[process.env.CI ? "list" : "line"], ["html", { open: "never", outputFolder: "playwright-report" }]];

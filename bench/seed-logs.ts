@@ -94,27 +94,30 @@ function lognormal(rand: () => number, median: number, spread: number): number {
   return Math.max(1, Math.round(median * Math.exp(spread * normal)));
 }
 
-type SeedTeam = SeedManifest["teams"][number] & { tokens: string[] };
+/** A team the rows go to, with its share of them, and the gateways and tokens they name. */
+export type SeedTeam = SeedManifest["teams"][number] & { share: number; tokens: string[] };
+
+/** Gives the existing team `team` the seed's gateways and tokens; it gets `share` of the rows. */
+export async function seedTeam(db: Database, team: { id: string; slug: string }, share: number): Promise<SeedTeam> {
+  const ctx = { db, actor: { type: "operator" as const } };
+  const gateways = [];
+  for (const gatewaySlug of GATEWAYS) gateways.push(await createGateway({ ctx, teamId: team.id, slug: gatewaySlug, settings: { authentication: true } }));
+  const tokens = [];
+  for (const name of ["web", "mobile", "backend", "ci"]) tokens.push((await createGatewayToken({ ctx, teamId: team.id, name })).record.id);
+  return { id: team.id, slug: team.slug, share, gateways: gateways.map((g) => ({ id: g.id, slug: g.slug })), tokens };
+}
 
 async function seedTeams(db: Database): Promise<SeedTeam[]> {
   const ctx = { db, actor: { type: "operator" as const } };
   const teams: SeedTeam[] = [];
-  for (const { slug } of TEAMS) {
-    const team = await createTeam({ ctx, slug });
-    const gateways = [];
-    for (const gatewaySlug of GATEWAYS) gateways.push(await createGateway({ ctx, teamId: team.id, slug: gatewaySlug, settings: { authentication: true } }));
-    const tokens = [];
-    for (const name of ["web", "mobile", "backend", "ci"]) tokens.push((await createGatewayToken({ ctx, teamId: team.id, name })).record.id);
-    teams.push({ id: team.id, slug, gateways: gateways.map((g) => ({ id: g.id, slug: g.slug })), tokens });
-  }
+  for (const { slug, share } of TEAMS) teams.push(await seedTeam(db, await createTeam({ ctx, slug }), share));
   return teams;
 }
 
-/** Row `i`, made at `at`. */
+/** Row `i`, made at `at`, in one of `teams` as their shares go. */
 function logEvent(i: number, at: number, teams: SeedTeam[]): LogEvent {
   const rand = random(i * 2654435761);
-  const teamIndex = TEAMS.indexOf(pick(TEAMS, TEAMS.map((t) => t.share), rand()));
-  const team = teams[teamIndex]!;
+  const team = pick(teams, teams.map((t) => t.share), rand());
   const gateway = pick(team.gateways, GATEWAY_SHARES, rand());
   const [provider, model, ingressFormat, priceIn, priceOut] = pick(MODELS, MODEL_SHARES, rand());
   const tokenId = team.tokens[Math.floor(rand() * team.tokens.length)]!;
@@ -183,10 +186,30 @@ export async function seedLogs(handle: DatabaseHandle, { rows, days, dataDir, on
   const { db } = handle;
   const end = Date.now();
   const start = end - days * DAY_MS;
-  if (await logsArePartitioned(db)) await ensureDayPartitions(db, new Date(start), new Date(end));
   const teams = await seedTeams(db);
+  await writeSeedLogs(db, teams, { rows, start, end, onProgress });
+  await db.execute(sql`analyze`);
+  const manifest: SeedManifest = { rows, days, end: new Date(end).toISOString(), teams: teams.map(({ tokens: _tokens, share: _share, ...team }) => team) };
+  if (handle.driver === "pglite") {
+    if (dataDir) writeFileSync(path.join(dataDir, "seed-logs.json"), JSON.stringify(manifest));
+  } else {
+    await db.execute(sql.raw(`comment on database ${await currentDatabase(db)} is '${JSON.stringify(manifest).replaceAll("'", "''")}'`));
+  }
+  return manifest;
+}
+
+/**
+ * Writes `rows` rows for `teams`, spread evenly from `start` to `end` (epoch milliseconds), an hour
+ * at a time as the top of this file tells, rollups included.
+ */
+export async function writeSeedLogs(
+  db: Database,
+  teams: SeedTeam[],
+  { rows, start, end, onProgress }: { rows: number; start: number; end: number; onProgress?: (written: number) => void },
+): Promise<void> {
+  if (await logsArePartitioned(db)) await ensureDayPartitions(db, new Date(start), new Date(end));
   const minuteRollupsFrom = end - MINUTE_ROLLUP_RETENTION_MS;
-  const hours = Math.ceil((days * DAY_MS) / HOUR_MS);
+  const hours = Math.ceil((end - start) / HOUR_MS);
   let nextHour = 0;
   let written = 0;
   const writer = async () => {
@@ -212,14 +235,6 @@ export async function seedLogs(handle: DatabaseHandle, { rows, days, dataDir, on
     }
   };
   await Promise.all(Array.from({ length: WRITERS }, writer));
-  await db.execute(sql`analyze`);
-  const manifest: SeedManifest = { rows, days, end: new Date(end).toISOString(), teams: teams.map(({ tokens: _tokens, ...team }) => team) };
-  if (handle.driver === "pglite") {
-    if (dataDir) writeFileSync(path.join(dataDir, "seed-logs.json"), JSON.stringify(manifest));
-  } else {
-    await db.execute(sql.raw(`comment on database ${await currentDatabase(db)} is '${JSON.stringify(manifest).replaceAll("'", "''")}'`));
-  }
-  return manifest;
 }
 
 async function currentDatabase(db: Database): Promise<string> {

@@ -1,4 +1,4 @@
-import type { ProviderOption } from "@/app/(dashboard)/[team]/keys/key-forms";
+import type { ProviderOption } from "@/app/(dashboard)/[team]/(pages)/keys/key-forms";
 import { providers as catalog } from "@/lib/providers";
 import { credentialForm } from "@/lib/providers/credential-fields";
 

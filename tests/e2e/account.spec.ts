@@ -96,12 +96,16 @@ test("sign out everywhere ends every session of the account", async ({ browser }
   await b.context().close();
 });
 
-test("a missing page inside a team keeps the sidebar", async ({ page }, testInfo) => {
-  // The team's pages stream behind their loading skeleton, so the status is sent before the page
-  // knows it is missing; what the browser shows is the team's not-found page, in the team layout.
+test("a missing page inside a team answers 404 and keeps the sidebar", async ({ page }, testInfo) => {
+  // No page at the address, or a page for a gateway or token the team does not have: each answers a
+  // real 404 (before the pages' loading skeleton starts the response), in the team layout.
+  for (const path of ["no-such-page", "gateways/no-such-gateway", "gateways/no-such-gateway/logs", "gateways/no-such-gateway/no-such-page", "tokens/tok_nosuch"]) {
+    const response = await page.goto(`/${team}/${path}`);
+    expect(response?.status(), path).toBe(404);
+    await expect(page.getByText("Page not found")).toBeVisible();
+    await expect(page.getByRole("navigation", { name: "Team" })).toBeVisible();
+  }
   await page.goto(`/${team}/no-such-page`);
-  await expect(page.getByText("Page not found")).toBeVisible();
-  await expect(page.getByRole("navigation", { name: "Team" })).toBeVisible();
   await screenshotBothThemes(page, testInfo, "team-not-found");
 });
 

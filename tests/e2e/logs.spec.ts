@@ -125,8 +125,11 @@ test("an export downloads every matching row", async () => {
   expect(lines[0]).toMatch(/^id,created_at,gateway,path/);
 });
 
-test("a bad log id is a 404", async () => {
-  const response = await page.goto(`/${team}/gateways/${GATEWAY}/logs/00000000-0000-7000-8000-000000000000`);
-  expect(response?.status()).toBe(404);
-  await expect(page.getByRole("main")).toContainText(/not found/i);
+test("a bad log id is a 404, inside the team layout", async () => {
+  for (const path of [`gateways/${GATEWAY}/logs/00000000-0000-7000-8000-000000000000`, "logs/not-a-log-id"]) {
+    const response = await page.goto(`/${team}/${path}`);
+    expect(response?.status(), path).toBe(404);
+    await expect(page.getByRole("main")).toContainText("Page not found");
+    await expect(page.getByRole("navigation", { name: "Team" })).toBeVisible();
+  }
 });

@@ -2,7 +2,6 @@ import type { ReactNode } from "react";
 import { MobileNav } from "@/components/mobile-nav";
 import { Sidebar, type SidebarProps } from "@/components/sidebar";
 import { requireTeam } from "@/lib/auth/team";
-import { notFoundForMissingLog } from "@/lib/logs-http/missing-log";
 import { isOperator } from "@/lib/services/operator/access";
 import { listTeamsForUser } from "@/lib/services/teams/list-for-user";
 import { createTeamAction } from "./actions";
@@ -10,7 +9,7 @@ import { createTeamAction } from "./actions";
 export default async function TeamLayout({ children, params }: { children: ReactNode; params: Promise<{ team: string }> }) {
   const { team: slug } = await params;
   const { ctx, team, role, user } = await requireTeam(slug);
-  const [teams, operator] = await Promise.all([listTeamsForUser({ ctx }), isOperator(ctx), notFoundForMissingLog(ctx, team)]);
+  const [teams, operator] = await Promise.all([listTeamsForUser({ ctx }), isOperator(ctx)]);
   const sidebar: SidebarProps = {
     current: { slug: team.slug, name: team.name, role },
     teams: teams.map((t) => ({ slug: t.slug, name: t.name, role: t.role })),

@@ -24,6 +24,13 @@ export function fakeProviderUrl(): string {
   return url;
 }
 
+/** The e2e server's data directory; its embedded database is in `db/` there. */
+export function e2eDataDir(): string {
+  const dir = process.env.E2E_DATA_DIR;
+  if (!dir) throw new Error("E2E_DATA_DIR is not set: playwright.config.ts names the server's data directory");
+  return dir;
+}
+
 /** A slug no earlier run of the same server used; specs that create things keep apart with it. */
 export function uniqueSlug(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`;
