@@ -149,7 +149,7 @@ export async function getAnalyticsBreakdown({ ctx, teamId, gatewayId, range, by 
     sparksBy(scope, source, metadataKey === null ? keys : valued),
     metadataKey === null ? namesOf(ctx, teamId, by as BreakdownDimension, keys) : new Map<string, string>(),
     noValue ? sparksBy(scope, wholeOf(SERIES_ROLLUPS)) : null,
-    noValue ? sparksBy(scope, wholeOf(METADATA_ROLLUPS, sourceOf(by).where)) : null,
+    noValue ? sparksBy(scope, wholeOf(METADATA_ROLLUPS, source.where)) : null,
   ]);
   if (allSpark && keyedSpark) {
     const keyed = keyedSpark.get("");
