@@ -141,6 +141,8 @@ test("an admin chooses a metadata key; requests logged after it break down by it
   const metadataForm = page.locator("form").filter({ has: keys });
   await metadataForm.getByRole("button", { name: "Save" }).click();
   await expect(metadataForm.getByText("Saved: analytics break down by plan from now on.")).toBeVisible();
+  await metadataForm.scrollIntoViewIfNeeded();
+  await screenshotBothThemes(page, testInfo, "settings-analytics-metadata");
 
   const token = await createGatewayToken(page, team, "chat", "plan token");
   for (const metadata of [{ plan: "pro" }, { plan: "pro" }, { plan: "free" }, null]) {
