@@ -86,7 +86,7 @@ export function metadataRollupRows(bucketMs: number, logs: NewRequestLog[], keys
 }
 
 /** A metadata value as the rollups key it: its text, cut to METADATA_VALUE_MAX_LENGTH characters (not mid-surrogate). */
-export function metadataValueOf(value: string | number | boolean): string {
+function metadataValueOf(value: string | number | boolean): string {
   return Array.from(String(value)).slice(0, METADATA_VALUE_MAX_LENGTH).join("");
 }
 
