@@ -9,7 +9,7 @@
  * turn), and written in one statement per hour on two connections, with that hour's rollups
  * computed by the log writer's own levelRollupRows and upserted at every level it keeps (the hour's own
  * rows, added into the day's), minute rollups for the last 48 hours only, as the maintenance loop
- * keeps them. The log
+ * keeps them. The busiest team chooses the metadata key "plan", so its plan rollups are seeded too. The log
  * writer itself (writeLogBatch) upserts rollups row by row and writes about 3,000 rows a second
  * on this machine: an hour for 10 million rows.
  *
@@ -26,11 +26,12 @@ import { openDatabase, rowsOf, type Database, type DatabaseHandle } from "@/db/c
 import type { NewRequestLog } from "@/db/schema";
 import { uuidv7 } from "@/lib/ids";
 import { ensureDayPartitions, logsArePartitioned } from "@/lib/logs/partitions";
-import { DAY_MS, HOUR_MS, levelRollupRows, MINUTE_MS, MINUTE_ROLLUP_RETENTION_MS, ROLLUP_LEVELS, upsertRollups } from "@/lib/logs/rollups";
+import { DAY_MS, HOUR_MS, levelRollupRows, METADATA_ROLLUP_LEVELS, metadataRollupRows, MINUTE_MS, MINUTE_ROLLUP_RETENTION_MS, ROLLUP_LEVELS, upsertRollups } from "@/lib/logs/rollups";
 import type { LogEvent } from "@/lib/logs/types";
 import { expandJson } from "@/lib/logs/writer";
 import { requestLogPayloads, requestLogs } from "@/db/schema";
 import { createGateway } from "@/lib/services/gateways/create";
+import { setAnalyticsMetadataKeys } from "@/lib/services/teams/analytics-metadata-keys";
 import { createTeam } from "@/lib/services/teams/create";
 import { createGatewayToken } from "@/lib/services/tokens/create";
 
@@ -187,7 +188,10 @@ export async function seedLogs(handle: DatabaseHandle, { rows, days, dataDir, on
   const end = Date.now();
   const start = end - days * DAY_MS;
   const teams = await seedTeams(db);
-  await writeSeedLogs(db, teams, { rows, start, end, onProgress });
+  // The busiest team breaks its analytics down by plan, so its plan rollups are seeded too.
+  const metadataKeysByTeam = new Map([[teams[0]!.id, ["plan"]]]);
+  for (const [teamId, analyticsMetadataKeys] of metadataKeysByTeam) await setAnalyticsMetadataKeys({ ctx: { db, actor: { type: "operator" } }, teamId, analyticsMetadataKeys });
+  await writeSeedLogs(db, teams, { rows, start, end, metadataKeysByTeam, onProgress });
   await db.execute(sql`analyze`);
   const manifest: SeedManifest = { rows, days, end: new Date(end).toISOString(), teams: teams.map(({ tokens: _tokens, share: _share, ...team }) => team) };
   if (handle.driver === "pglite") {
@@ -200,12 +204,19 @@ export async function seedLogs(handle: DatabaseHandle, { rows, days, dataDir, on
 
 /**
  * Writes `rows` rows for `teams`, spread evenly from `start` to `end` (epoch milliseconds), an hour
- * at a time as the top of this file tells, rollups included.
+ * at a time as the top of this file tells, rollups included (metadata rollups for the keys
+ * `metadataKeysByTeam` gives each team).
  */
 export async function writeSeedLogs(
   db: Database,
   teams: SeedTeam[],
-  { rows, start, end, onProgress }: { rows: number; start: number; end: number; onProgress?: (written: number) => void },
+  {
+    rows,
+    start,
+    end,
+    metadataKeysByTeam = new Map(),
+    onProgress,
+  }: { rows: number; start: number; end: number; metadataKeysByTeam?: Map<string, string[]>; onProgress?: (written: number) => void },
 ): Promise<void> {
   if (await logsArePartitioned(db)) await ensureDayPartitions(db, new Date(start), new Date(end));
   const minuteRollupsFrom = end - MINUTE_ROLLUP_RETENTION_MS;
@@ -228,6 +239,11 @@ export async function writeSeedLogs(
         for (const level of ROLLUP_LEVELS) {
           if (level.bucketMs === MINUTE_MS && hourStart + HOUR_MS <= minuteRollupsFrom) continue;
           await tx.execute(upsertRollups(level.table, expandJson(level.table, levelRollupRows(level, logs))));
+        }
+        for (const level of METADATA_ROLLUP_LEVELS) {
+          if (level.bucketMs === MINUTE_MS && hourStart + HOUR_MS <= minuteRollupsFrom) continue;
+          const metadataRows = metadataRollupRows(level.bucketMs, logs, metadataKeysByTeam);
+          if (metadataRows.length > 0) await tx.execute(upsertRollups(level.table, expandJson(level.table, metadataRows)));
         }
       });
       written += events.length;

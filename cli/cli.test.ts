@@ -207,6 +207,13 @@ describe("switchyard CLI", { timeout: 180_000 }, () => {
     expect(switchyard(["team", "update", "money", "--display-precision", "9"])).toMatchObject({ status: 1, stderr: "error: displayPrecision: must be at most 6\n" });
   });
 
+  it("sets the metadata keys the team's analytics break down by, clears them, and refuses more than 3", () => {
+    expect(switchyard(["team", "create", "plans"]).status).toBe(0);
+    expect(switchyard(["team", "update", "plans", "--analytics-metadata-keys", "plan,tenant"])).toMatchObject({ status: 0, stdout: "team plans breaks analytics down by metadata plan, tenant\n" });
+    expect(switchyard(["team", "update", "plans", "--analytics-metadata-keys", "a,b,c,d"])).toMatchObject({ status: 1, stderr: "error: analyticsMetadataKeys: must be at most 3 keys\n" });
+    expect(switchyard(["team", "update", "plans", "--analytics-metadata-keys", ""])).toMatchObject({ status: 0, stdout: "team plans breaks analytics down by no metadata key\n" });
+  });
+
   it("reports a service error in one line, exit code 1, without a stack trace", () => {
     const result = switchyard(["gateway", "list", "no-such-team"]);
     expect(result).toMatchObject({ status: 1, stdout: "", stderr: 'error: team "no-such-team" not found\n' });

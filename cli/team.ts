@@ -2,6 +2,7 @@ import { Option, type Command } from "commander";
 import { roles } from "@/db/schema";
 import { addMember } from "@/lib/services/memberships/add";
 import { createTeam } from "@/lib/services/teams/create";
+import { setAnalyticsMetadataKeys, splitMetadataKeys } from "@/lib/services/teams/analytics-metadata-keys";
 import { setDisplayPrecision } from "@/lib/services/teams/display-precision";
 import { setLogRetention } from "@/lib/services/teams/set-log-retention";
 import { integer, operatorContext, print, teamContext } from "./shared";
@@ -38,9 +39,10 @@ export function registerTeamCommands(program: Command): void {
     .option("--display-precision <places>", "decimal places the dashboard shows dollar amounts with (2–6)")
     .option("--log-retention-days <days>", "delete request logs older than this many days (1–3650)", integer)
     .option("--no-log-retention-days", "keep request logs (until a gateway's log limit removes them)")
-    .action(async (teamSlug: string, options: { displayPrecision?: string; logRetentionDays?: number | false }, command: Command) => {
-      if (options.displayPrecision === undefined && options.logRetentionDays === undefined) {
-        command.error("error: nothing to change: give --display-precision <places>, --log-retention-days <days> or --no-log-retention-days");
+    .option("--analytics-metadata-keys <keys>", "request metadata keys (comma-separated, at most 3; \"\" for none) the analytics break down by, from requests logged after")
+    .action(async (teamSlug: string, options: { displayPrecision?: string; logRetentionDays?: number | false; analyticsMetadataKeys?: string }, command: Command) => {
+      if (options.displayPrecision === undefined && options.logRetentionDays === undefined && options.analyticsMetadataKeys === undefined) {
+        command.error("error: nothing to change: give --display-precision <places>, --log-retention-days <days>, --no-log-retention-days or --analytics-metadata-keys <keys>");
       }
       const { ctx, team } = await teamContext(teamSlug);
       let updated = team;
@@ -52,6 +54,11 @@ export function registerTeamCommands(program: Command): void {
       if (options.logRetentionDays !== undefined) {
         updated = await setLogRetention({ ctx, teamId: team.id, logRetentionDays: options.logRetentionDays === false ? null : options.logRetentionDays });
         lines.push(updated.logRetentionDays === null ? `team ${updated.slug} keeps its request logs` : `team ${updated.slug} keeps request logs for ${updated.logRetentionDays} days`);
+      }
+      if (options.analyticsMetadataKeys !== undefined) {
+        updated = await setAnalyticsMetadataKeys({ ctx, teamId: team.id, analyticsMetadataKeys: splitMetadataKeys(options.analyticsMetadataKeys) });
+        const keys = updated.analyticsMetadataKeys;
+        lines.push(keys.length === 0 ? `team ${updated.slug} breaks analytics down by no metadata key` : `team ${updated.slug} breaks analytics down by metadata ${keys.join(", ")}`);
       }
       print(command, updated, () => lines);
     });

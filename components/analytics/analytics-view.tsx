@@ -4,7 +4,7 @@ import { Alert } from "@/components/ui/alert";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { LinkTabs } from "@/components/ui/link-tabs";
 import type { AnalyticsRange } from "@/lib/analytics/range";
-import type { AnalyticsBreakdown, BreakdownDimension } from "@/lib/services/analytics/breakdown";
+import { metadataKeyOf, type AnalyticsBreakdown, type BreakdownBy, type BreakdownDimension } from "@/lib/services/analytics/breakdown";
 import type { AnalyticsDashboard } from "@/lib/services/analytics/dashboard";
 import { formatCompact, formatCost, formatDuration, formatNumber, formatPercent } from "@/lib/utils/format";
 import { BreakdownTable } from "./breakdown-table";
@@ -17,6 +17,12 @@ const DIMENSION_LABELS: Record<BreakdownDimension, string> = {
   token: "Token",
   ingressFormat: "Ingress format",
 };
+
+/** A dimension's name on its tab and table; a metadata key's is the key itself. */
+function dimensionLabel(by: BreakdownBy): string {
+  const metadataKey = metadataKeyOf(by);
+  return metadataKey === null ? DIMENSION_LABELS[by as BreakdownDimension] : `${metadataKey} (metadata)`;
+}
 
 const LEVEL_LABELS: Record<AnalyticsRange["level"], string> = { minute: "per-minute", hour: "hourly", day: "daily" };
 
@@ -136,11 +142,11 @@ export function AnalyticsView({
         <LinkTabs
           label="Break down by"
           selected={breakdown.by}
-          items={dashboard.dimensions.map((by) => ({ id: by, label: DIMENSION_LABELS[by], href: `${base}?${rangeQuery(range)}&by=${by}` }))}
+          items={dashboard.dimensions.map((by) => ({ id: by, label: dimensionLabel(by), href: `${base}?${rangeQuery(range)}&by=${encodeURIComponent(by)}` }))}
         >
           <BreakdownTable
-            caption={`By ${DIMENSION_LABELS[breakdown.by].toLowerCase()}`}
-            dimension={DIMENSION_LABELS[breakdown.by]}
+            caption={`By ${metadataKeyOf(breakdown.by) === null ? dimensionLabel(breakdown.by).toLowerCase() : dimensionLabel(breakdown.by)}`}
+            dimension={dimensionLabel(breakdown.by)}
             rows={tableRows(breakdown, teamBase, range)}
             precision={precision}
           />

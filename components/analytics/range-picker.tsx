@@ -17,7 +17,7 @@ export function RangePicker({ base, range, by }: { base: string; range: Analytic
         {Object.keys(RANGE_PRESETS).map((preset) => (
           <Link
             key={preset}
-            href={`${base}?range=${preset}&by=${by}`}
+            href={`${base}?range=${preset}&by=${encodeURIComponent(by)}`}
             aria-current={range.preset === preset ? "page" : undefined}
             className={cn(buttonVariants({ variant: range.preset === preset ? "primary" : "secondary", size: "sm" }))}
           >

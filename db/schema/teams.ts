@@ -10,6 +10,11 @@ export const teams = pgTable("teams", {
   displayPrecision: integer("display_precision").notNull().default(2),
   /** Days request logs are kept; null keeps them until a gateway's log limit removes them. */
   logRetentionDays: integer("log_retention_days"),
+  /**
+   * Request metadata keys (at most 3) the analytics break down by: the log writer rolls their
+   * values up (metadata_usage_rollups*) from the moment a key is chosen; earlier logs are not.
+   */
+  analyticsMetadataKeys: text("analytics_metadata_keys").array().notNull().default([]),
   createdAt: createdAt(),
 });
 

@@ -9,14 +9,28 @@ import { bigint, integer, pgTable, primaryKey, text, timestamp } from "drizzle-o
  */
 function rollupColumns(bucketColumn: "minute" | "hour" | "day") {
   return {
-    teamId: text("team_id").notNull(),
-    /** The bucket's start, in UTC. */
-    bucket: timestamp(bucketColumn, { withTimezone: true, mode: "date" }).notNull(),
-    gatewayId: text("gateway_id").notNull(),
+    ...rollupKeyStart(bucketColumn),
     provider: text("provider").notNull(),
     model: text("model").notNull(),
     tokenId: text("token_id").notNull().default(""),
     ingressFormat: text("ingress_format").notNull().default(""),
+    ...rollupMeasures(),
+  };
+}
+
+/** The key columns every rollup starts with. */
+function rollupKeyStart(bucketColumn: "minute" | "hour" | "day") {
+  return {
+    teamId: text("team_id").notNull(),
+    /** The bucket's start, in UTC. */
+    bucket: timestamp(bucketColumn, { withTimezone: true, mode: "date" }).notNull(),
+    gatewayId: text("gateway_id").notNull(),
+  };
+}
+
+/** What every rollup sums for its key (lib/logs/rollups.ts's writer and lib/analytics/rollup-query.ts's readers). */
+function rollupMeasures() {
+  return {
     requests: integer("requests").notNull().default(0),
     /** Every failed request; the four classes below add up to it. */
     errors: integer("errors").notNull().default(0),
@@ -71,4 +85,36 @@ export const gatewayUsageRollupsDay = pgTable("gateway_usage_rollups_day", rollu
   primaryKey({ columns: [t.teamId, t.bucket, t.gatewayId, t.provider, t.model, t.tokenId, t.ingressFormat] }),
 ]);
 
+/**
+ * Usage per value of the request metadata keys a team chose to break down by
+ * (teams.analytics_metadata_keys): one row per team, bucket, gateway, key and value (values cut to
+ * METADATA_VALUE_MAX_LENGTH), with the other rollups' measures. Only requests that carry the key
+ * count; a breakdown's "no value" row is the gateway rollups minus these. Per minute (pruned with the
+ * minute rollups), hour and day, so every range level reads its own.
+ */
+function metadataRollupColumns(bucketColumn: "minute" | "hour" | "day") {
+  return {
+    ...rollupKeyStart(bucketColumn),
+    metadataKey: text("metadata_key").notNull(),
+    metadataValue: text("metadata_value").notNull(),
+    ...rollupMeasures(),
+  };
+}
+
+export const metadataUsageRollupsMinute = pgTable("metadata_usage_rollups_minute", metadataRollupColumns("minute"), (t) => [
+  primaryKey({ columns: [t.teamId, t.bucket, t.gatewayId, t.metadataKey, t.metadataValue] }),
+]);
+
+export const metadataUsageRollups = pgTable("metadata_usage_rollups", metadataRollupColumns("hour"), (t) => [
+  primaryKey({ columns: [t.teamId, t.bucket, t.gatewayId, t.metadataKey, t.metadataValue] }),
+]);
+
+export const metadataUsageRollupsDay = pgTable("metadata_usage_rollups_day", metadataRollupColumns("day"), (t) => [
+  primaryKey({ columns: [t.teamId, t.bucket, t.gatewayId, t.metadataKey, t.metadataValue] }),
+]);
+
+/** How much of a metadata value the rollups keep: enough to tell plans, tenants or features apart. */
+export const METADATA_VALUE_MAX_LENGTH = 64;
+
 export type UsageRollup = typeof usageRollups.$inferSelect;
+export type MetadataUsageRollup = typeof metadataUsageRollups.$inferSelect;

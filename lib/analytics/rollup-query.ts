@@ -1,23 +1,45 @@
 import { and, eq, gte, lt, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import { rowsOf, type Database } from "@/db/client";
-import { gatewayUsageRollups, gatewayUsageRollupsDay, usageRollups, usageRollupsDay, usageRollupsMinute } from "@/db/schema";
+import {
+  gatewayUsageRollups,
+  gatewayUsageRollupsDay,
+  metadataUsageRollups,
+  metadataUsageRollupsDay,
+  metadataUsageRollupsMinute,
+  usageRollups,
+  usageRollupsDay,
+  usageRollupsMinute,
+} from "@/db/schema";
 import { DAY_MS } from "@/lib/logs/rollups";
 import { addPackedSketch, mergeSketches, sketchQuantile, type Sketch } from "./sketch";
 import type { AnalyticsRange } from "./range";
 
-/** The rollup level a range reads; both levels have the same columns. */
-export function rollupTable(range: AnalyticsRange): typeof usageRollups {
-  const tables = { minute: usageRollupsMinute, hour: usageRollups, day: usageRollupsDay };
-  return tables[range.level] as unknown as typeof usageRollups;
-}
+/**
+ * A family of rollups, one table per range level. Read as `typeof usageRollups`: every family has
+ * its team, bucket, gateway and measure columns; a reader of a family's own key columns knows it.
+ */
+export type RollupTables = Record<AnalyticsRange["level"], typeof usageRollups>;
+
+/** The rollups keyed by gateway, provider, model, token and ingress format. */
+export const USAGE_ROLLUPS = { minute: usageRollupsMinute, hour: usageRollups, day: usageRollupsDay } as unknown as RollupTables;
 
 /**
- * The rollup level a series reads: per gateway only, where that level has one (minute ranges are
- * short enough to read the full rollups). A series sums everything in a bucket, so it needs no more.
+ * What a series reads: per gateway only, where that level has one (minute ranges are short enough
+ * to read the full rollups). A series sums everything in a bucket, so it needs no more.
  */
+export const SERIES_ROLLUPS = { minute: usageRollupsMinute, hour: gatewayUsageRollups, day: gatewayUsageRollupsDay } as unknown as RollupTables;
+
+/** The rollups per value of a team's chosen metadata keys. */
+export const METADATA_ROLLUPS = { minute: metadataUsageRollupsMinute, hour: metadataUsageRollups, day: metadataUsageRollupsDay } as unknown as RollupTables;
+
+/** The rollup level a range reads, of a family (USAGE_ROLLUPS unless told). */
+export function rollupTable(range: AnalyticsRange, tables: RollupTables = USAGE_ROLLUPS): typeof usageRollups {
+  return tables[range.level];
+}
+
+/** The rollup level a series reads. */
 export function seriesTable(range: AnalyticsRange): typeof usageRollups {
-  const tables = { minute: usageRollupsMinute, hour: gatewayUsageRollups, day: gatewayUsageRollupsDay };
-  return tables[range.level] as unknown as typeof usageRollups;
+  return rollupTable(range, SERIES_ROLLUPS);
 }
 
 /** A span of time read from one rollup level. */
@@ -29,16 +51,16 @@ export interface RangePart {
 
 /**
  * The rollup reads that tile a range, for what is summed over the whole range (not bucket by
- * bucket): an hour-level range's whole days come from the daily rollups and only its ragged ends
- * from the hourly ones, so a week reads about a third of the rows.
+ * bucket): an hour-level range's whole days come from the family's daily rollups and only its
+ * ragged ends from the hourly ones, so a week reads about a third of the rows.
  */
-export function rangeParts(range: AnalyticsRange): RangePart[] {
-  const table = rollupTable(range);
+export function rangeParts(range: AnalyticsRange, tables: RollupTables = USAGE_ROLLUPS): RangePart[] {
+  const table = rollupTable(range, tables);
   if (range.level !== "hour") return [{ table, from: range.from, to: range.to }];
   const firstDay = Math.ceil(range.from.getTime() / DAY_MS) * DAY_MS;
   const lastDay = Math.floor(range.to.getTime() / DAY_MS) * DAY_MS;
   if (firstDay >= lastDay) return [{ table, from: range.from, to: range.to }];
-  const parts: RangePart[] = [{ table: usageRollupsDay as unknown as typeof usageRollups, from: new Date(firstDay), to: new Date(lastDay) }];
+  const parts: RangePart[] = [{ table: tables.day, from: new Date(firstDay), to: new Date(lastDay) }];
   if (range.from.getTime() < firstDay) parts.push({ table, from: range.from, to: new Date(firstDay) });
   if (lastDay < range.to.getTime()) parts.push({ table, from: new Date(lastDay), to: range.to });
   return parts;

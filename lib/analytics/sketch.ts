@@ -52,6 +52,11 @@ export function mergeSketches(a: Sketch, b: Sketch): Sketch {
   return merged;
 }
 
+/** The sketch of `a`'s values without `b`'s, where `b`'s values are some of `a`'s (counts never go below zero). */
+export function subtractSketch(a: Sketch, b: Sketch): Sketch {
+  return a.map((count, i) => Math.max(0, count - (b[i] ?? 0)));
+}
+
 export function packSketch(sketch: Sketch): PackedSketch {
   return sketch.flatMap((count, bucket) => (count === 0 ? [] : [bucket * BUCKET_SHIFT + count]));
 }

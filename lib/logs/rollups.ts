@@ -1,6 +1,20 @@
 import { getTableName, lt, sql, type SQL } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { gatewayUsageRollups, gatewayUsageRollupsDay, usageRollups, usageRollupsDay, usageRollupsMinute, type NewRequestLog, type UsageRollup } from "@/db/schema";
+import { getTableConfig } from "drizzle-orm/pg-core";
+import {
+  gatewayUsageRollups,
+  gatewayUsageRollupsDay,
+  METADATA_VALUE_MAX_LENGTH,
+  metadataUsageRollups,
+  metadataUsageRollupsDay,
+  metadataUsageRollupsMinute,
+  usageRollups,
+  usageRollupsDay,
+  usageRollupsMinute,
+  type MetadataUsageRollup,
+  type NewRequestLog,
+  type UsageRollup,
+} from "@/db/schema";
 import { addToSketch, packSketch, type Sketch } from "@/lib/analytics/sketch";
 
 export const MINUTE_MS = 60_000;
@@ -10,6 +24,7 @@ export const DAY_MS = 86_400_000;
 export const MINUTE_ROLLUP_RETENTION_MS = 48 * HOUR_MS;
 
 export type RollupTable = typeof usageRollups | typeof usageRollupsMinute | typeof usageRollupsDay | typeof gatewayUsageRollups | typeof gatewayUsageRollupsDay;
+export type MetadataRollupTable = typeof metadataUsageRollupsMinute | typeof metadataUsageRollups | typeof metadataUsageRollupsDay;
 
 export interface RollupLevel {
   table: RollupTable;
@@ -32,8 +47,47 @@ export const ROLLUP_LEVELS: RollupLevel[] = [
 
 /** A level's rows for a batch of logs; the bench's generator seeds its rollups with it too. */
 export function levelRollupRows(level: RollupLevel, logs: NewRequestLog[]): UsageRollup[] {
-  const keyed = level.gatewayOnly ? logs.map((log) => ({ ...log, provider: null, model: null, tokenId: null, ingressFormat: null })) : logs;
-  return rollupRows(keyed, level.bucketMs);
+  return rollupRows(
+    logs.map((log) => ({
+      log,
+      key: level.gatewayOnly
+        ? { provider: "", model: "", tokenId: "", ingressFormat: "" }
+        : { provider: log.provider ?? "", model: log.model ?? "", tokenId: log.tokenId ?? "", ingressFormat: log.ingressFormat ?? "" },
+    })),
+    level.bucketMs,
+  );
+}
+
+/** The metadata rollups the writer keeps, one per range level (lib/analytics/range.ts). */
+export const METADATA_ROLLUP_LEVELS: { table: MetadataRollupTable; bucketMs: number }[] = [
+  { table: metadataUsageRollupsMinute, bucketMs: MINUTE_MS },
+  { table: metadataUsageRollups, bucketMs: HOUR_MS },
+  { table: metadataUsageRollupsDay, bucketMs: DAY_MS },
+];
+
+/**
+ * A metadata level's rows for a batch of logs: a log counts once under each of its team's chosen
+ * keys (`keysByTeam`) it carries, under the value as text, cut to METADATA_VALUE_MAX_LENGTH.
+ * Logs without one of the keys count nowhere here (a breakdown's "no value" row is the rest).
+ */
+export function metadataRollupRows(bucketMs: number, logs: NewRequestLog[], keysByTeam: Map<string, string[]>): MetadataUsageRollup[] {
+  return rollupRows(
+    logs.flatMap((log) => {
+      const metadata = log.metadata;
+      if (!metadata) return [];
+      return (keysByTeam.get(log.teamId) ?? []).flatMap((metadataKey) => {
+        const value = metadata[metadataKey];
+        if (value === undefined || value === null) return [];
+        return [{ log, key: { metadataKey, metadataValue: metadataValueOf(value) } }];
+      });
+    }),
+    bucketMs,
+  );
+}
+
+/** A metadata value as the rollups key it: its text, cut to METADATA_VALUE_MAX_LENGTH characters (not mid-surrogate). */
+function metadataValueOf(value: string | number | boolean): string {
+  return Array.from(String(value)).slice(0, METADATA_VALUE_MAX_LENGTH).join("");
 }
 
 /** Which error class a failed request counts in (each failure in exactly one). */
@@ -44,29 +98,27 @@ function errorClass(log: NewRequestLog): "rateLimited" | "refusals" | "clientErr
   return "serverErrors";
 }
 
+type Measures = Omit<UsageRollup, "teamId" | "bucket" | "gatewayId" | "provider" | "model" | "tokenId" | "ingressFormat">;
+
 /**
- * Sums log rows per rollup key (team, bucket, gateway, provider, model, token, ingress format; a
- * missing one rolls up under ""), in one order for every writer so concurrent upserts of the same
- * rows cannot deadlock.
+ * Sums log rows per rollup key (team, bucket, gateway and the level's own key columns, `key`, in
+ * the order of its table's primary key; a missing gateway rolls up under ""), in one order for every
+ * writer so concurrent upserts of the same rows cannot deadlock.
  */
-function rollupRows(logs: NewRequestLog[], bucketMs: number): UsageRollup[] {
-  const byKey = new Map<string, { rollup: UsageRollup; ttfb: Sketch; duration: Sketch }>();
-  for (const log of logs) {
+function rollupRows<K extends Record<string, string>>(entries: { log: NewRequestLog; key: K }[], bucketMs: number): ({ teamId: string; bucket: Date; gatewayId: string } & K & Measures)[] {
+  type Row = { teamId: string; bucket: Date; gatewayId: string } & K & Measures;
+  const byKey = new Map<string, { rollup: Row; ttfb: Sketch; duration: Sketch }>();
+  for (const { log, key: own } of entries) {
     const bucket = new Date(Math.floor(log.createdAt.getTime() / bucketMs) * bucketMs);
-    const fields = {
-      teamId: log.teamId,
-      gatewayId: log.gatewayId ?? "",
-      provider: log.provider ?? "",
-      model: log.model ?? "",
-      tokenId: log.tokenId ?? "",
-      ingressFormat: log.ingressFormat ?? "",
-    };
-    const key = [fields.teamId, bucket.getTime(), fields.gatewayId, fields.provider, fields.model, fields.tokenId, fields.ingressFormat].join("\u0000");
+    const gatewayId = log.gatewayId ?? "";
+    const key = [log.teamId, bucket.getTime(), gatewayId, ...Object.values(own)].join("\u0000");
     let entry = byKey.get(key);
     if (!entry) {
-      const rollup: UsageRollup = {
-        ...fields,
+      const rollup = {
+        teamId: log.teamId,
         bucket,
+        gatewayId,
+        ...own,
         requests: 0,
         errors: 0,
         rateLimited: 0,
@@ -81,7 +133,7 @@ function rollupRows(logs: NewRequestLog[], bucketMs: number): UsageRollup[] {
         durationMsTotal: 0,
         ttfbSketch: [],
         durationSketch: [],
-      };
+      } as Row;
       entry = { rollup, ttfb: [], duration: [] };
       byKey.set(key, entry);
     }
@@ -113,17 +165,18 @@ const SKETCHES = ["ttfb_sketch", "duration_sketch"];
  * The upsert of one level's rows (`rows` is the level's rows as a select, the writer's JSON
  * expansion): counts add up, sketches merge.
  */
-export function upsertRollups(table: RollupTable, rows: SQL): SQL {
+export function upsertRollups(table: RollupTable | MetadataRollupTable, rows: SQL): SQL {
   const name = sql.identifier(getTableName(table));
   const assignments = [
     ...SUMMED.map((column) => sql`${sql.identifier(column)} = ${name}.${sql.identifier(column)} + excluded.${sql.identifier(column)}`),
     ...SKETCHES.map((column) => sql`${sql.identifier(column)} = sketch_add(${name}.${sql.identifier(column)}, excluded.${sql.identifier(column)})`),
   ];
-  const keys = [table.teamId, table.bucket, table.gatewayId, table.provider, table.model, table.tokenId, table.ingressFormat].map((column) => sql.identifier(column.name));
+  const keys = getTableConfig(table).primaryKeys[0]!.columns.map((column) => sql.identifier(column.name));
   return sql`insert into ${table} ${rows} on conflict (${sql.join(keys, sql`, `)}) do update set ${sql.join(assignments, sql`, `)}`;
 }
 
-/** Deletes minute rollups of buckets before `before`; whoever runs retention calls it (hourly rollups stay). */
+/** Deletes minute rollups (metadata ones too) of buckets before `before`; whoever runs retention calls it (hourly rollups stay). */
 export async function pruneMinuteRollups(db: Database, before: Date): Promise<void> {
   await db.delete(usageRollupsMinute).where(lt(usageRollupsMinute.bucket, before));
+  await db.delete(metadataUsageRollupsMinute).where(lt(metadataUsageRollupsMinute.bucket, before));
 }

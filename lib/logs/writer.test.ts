@@ -1,4 +1,4 @@
-import { count, sql, type SQL } from "drizzle-orm";
+import { count, inArray, sql, type SQL } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { DatabaseHandle } from "@/db/client";
 import { gatewayTokens, providerKeys, requestLogPayloads, requestLogs, teams, usageRollups, usageRollupsMinute } from "@/db/schema";
@@ -24,7 +24,10 @@ describe.each(testDatabases())("writeLogBatch on $name", (database) => {
     await handle.close();
   });
   beforeEach(async () => {
-    await handle.db.execute(sql`truncate request_logs, request_log_payloads, usage_rollups, usage_rollups_minute, usage_rollups_day, gateway_usage_rollups, gateway_usage_rollups_day`);
+    await handle.db.execute(
+      sql`truncate request_logs, request_log_payloads, usage_rollups, usage_rollups_minute, usage_rollups_day, gateway_usage_rollups, gateway_usage_rollups_day, metadata_usage_rollups, metadata_usage_rollups_minute, metadata_usage_rollups_day`,
+    );
+    await handle.db.delete(teams).where(inArray(teams.id, ["team-0", "team-1"]));
   });
   afterEach(() => {
     vi.restoreAllMocks();
@@ -77,6 +80,40 @@ describe.each(testDatabases())("writeLogBatch on $name", (database) => {
           from request_logs group by 2, 3, 4, 5, 6, 7, 8 order by 1, 2, 3, 4, 5, 6, 7, 8`)),
       );
     }
+    // Metadata rollups: a log counts under each of its team's chosen keys it carries, by the value's first 64 characters.
+    const metadataLevels = [
+      { table: "metadata_usage_rollups", bucket: "hour", width: "1 hour" },
+      { table: "metadata_usage_rollups_minute", bucket: "minute", width: "1 minute" },
+      { table: "metadata_usage_rollups_day", bucket: "day", width: "1 day" },
+    ];
+    for (const { table, bucket, width } of metadataLevels) {
+      stored.push(
+        ...(await select(sql`
+          select ${table} as level, team_id, extract(epoch from ${sql.identifier(bucket)})::int as bucket, gateway_id, metadata_key, metadata_value,
+            requests, errors, rate_limited, refusals, client_errors, server_errors, cached_requests, tokens_in::int,
+            tokens_out::int, tokens_cached::int, cost_micros::int, duration_ms_total::int,
+            (select coalesce(sum(cell & 4294967295), 0) from unnest(ttfb_sketch) cell)::int as ttfb_count,
+            (select coalesce(sum(cell & 4294967295), 0) from unnest(duration_sketch) cell)::int as duration_count
+          from ${sql.identifier(table)} order by 1, 2, 3, 4, 5, 6`)),
+      );
+      expected.push(
+        ...(await select(sql`
+          select ${table} as level, l.team_id, extract(epoch from date_bin(${width}::interval, l.created_at, timestamptz '2000-01-01 00:00:00+00'))::int as bucket,
+            coalesce(gateway_id, '') as gateway_id, chosen.key as metadata_key, left(metadata ->> chosen.key, 64) as metadata_value,
+            count(*)::int as requests, (count(*) filter (where not success))::int as errors,
+            (count(*) filter (where not success and status_code = 429))::int as rate_limited,
+            (count(*) filter (where not success and status_code <> 429 and error_code is not null))::int as refusals,
+            (count(*) filter (where not success and status_code <> 429 and error_code is null and status_code between 400 and 499))::int as client_errors,
+            (count(*) filter (where not success and status_code <> 429 and error_code is null and status_code not between 400 and 499))::int as server_errors,
+            (count(*) filter (where cached))::int as cached_requests, sum(tokens_in)::int as tokens_in,
+            sum(tokens_out)::int as tokens_out, sum(tokens_cached)::int as tokens_cached,
+            sum(cost_micros)::int as cost_micros, sum(duration_ms)::int as duration_ms_total,
+            count(ttfb_ms)::int as ttfb_count, count(*)::int as duration_count
+          from request_logs l join teams t on t.id = l.team_id cross join unnest(t.analytics_metadata_keys) as chosen(key)
+          where metadata ->> chosen.key is not null
+          group by 2, 3, 4, 5, 6 order by 1, 2, 3, 4, 5, 6`)),
+      );
+    }
     return { stored, expected };
   }
 
@@ -115,6 +152,26 @@ describe.each(testDatabases())("writeLogBatch on $name", (database) => {
     expect(hourly(second.stored).length).toBe(hourly(first.stored).length);
     const requestsFirst = hourly(first.stored).map((r) => r.requests);
     expect(hourly(second.stored).map((r) => r.requests)).toEqual(requestsFirst.map((n) => Number(n) * 2));
+  });
+
+  it("rolls up the metadata values of the keys each team chose, cut to 64 characters", async () => {
+    await handle.db.insert(teams).values([
+      { id: "team-0", slug: "team-0", name: "chose keys", analyticsMetadataKeys: ["plan", "user"] },
+      { id: "team-1", slug: "team-1", name: "chose none" },
+    ]);
+    const long = "u".repeat(70);
+    const metadataOf = (i: number) => (i % 4 === 3 ? null : { plan: ["free", "pro", true, 42][i % 4]!, ...(i % 3 === 0 ? { user: i % 9 === 0 ? long : `user-${i % 5}` } : {}), feature: "chat" });
+    await handle.writeLogs(range(0, 1000).map((i) => testLogEvent(i, { metadata: metadataOf(i) })));
+    await handle.writeLogs(range(1000, 1500).map((i) => testLogEvent(i, { metadata: metadataOf(i), createdAt: new Date(Date.UTC(2026, 10, 23, 1, 0) + i * 1000) })));
+
+    const { stored, expected } = await rollupsStoredAndExpected();
+    expect(stored).toEqual(expected);
+    const metadataRows = stored.filter((r) => r.level === "metadata_usage_rollups");
+    // Only team-0's chosen keys; "feature" was not chosen, team-1 chose nothing.
+    expect(new Set(metadataRows.map((r) => `${r.team_id}:${r.metadata_key}`))).toEqual(new Set(["team-0:plan", "team-0:user"]));
+    expect(new Set(metadataRows.filter((r) => r.metadata_key === "plan").map((r) => r.metadata_value))).toEqual(new Set(["free", "pro", "true", "42"].filter((_, i) => i % 2 === 0)));
+    expect(metadataRows.some((r) => r.metadata_value === "u".repeat(64))).toBe(true);
+
   });
 
   it("keeps hours apart", async () => {
@@ -282,7 +339,10 @@ describe.each(testDatabases())("writeLogBatch on $name", (database) => {
   it("writes on the calling thread what it writes on the worker's", async () => {
     await writeLogBatch(handle.db, range(0, 50).map((i) => testLogEvent(i)));
     const here = { logs: await select(sql`select * from request_logs order by id`), rollups: await rollupsStoredAndExpected() };
-    await handle.db.execute(sql`truncate request_logs, request_log_payloads, usage_rollups, usage_rollups_minute, usage_rollups_day, gateway_usage_rollups, gateway_usage_rollups_day`);
+    await handle.db.execute(
+      sql`truncate request_logs, request_log_payloads, usage_rollups, usage_rollups_minute, usage_rollups_day, gateway_usage_rollups, gateway_usage_rollups_day, metadata_usage_rollups, metadata_usage_rollups_minute, metadata_usage_rollups_day`,
+    );
+    await handle.db.delete(teams).where(inArray(teams.id, ["team-0", "team-1"]));
     await handle.writeLogs(range(0, 50).map((i) => testLogEvent(i)));
     expect(await select(sql`select * from request_logs order by id`)).toEqual(here.logs);
     expect(await rollupsStoredAndExpected()).toEqual(here.rollups);

@@ -1,10 +1,10 @@
-import { getTableColumns, sql } from "drizzle-orm";
+import { and, getTableColumns, inArray, sql } from "drizzle-orm";
 import type { PgTable } from "drizzle-orm/pg-core";
 import { describeDatabaseError, type Database } from "@/db/client";
-import { apiTokens, gatewayTokens, operatorKeys, providerKeys, requestLogPayloads, requestLogs, type NewRequestLog } from "@/db/schema";
+import { apiTokens, gatewayTokens, operatorKeys, providerKeys, requestLogPayloads, requestLogs, teams, type NewRequestLog } from "@/db/schema";
 import { InternalCode } from "@/lib/gateway/errors";
 import { applyLogLimits, countLoggedRows } from "./log-limits";
-import { levelRollupRows, ROLLUP_LEVELS, upsertRollups } from "./rollups";
+import { levelRollupRows, METADATA_ROLLUP_LEVELS, metadataRollupRows, ROLLUP_LEVELS, upsertRollups } from "./rollups";
 import { safeJson } from "./safe-text";
 import type { LogEvent } from "./types";
 
@@ -37,6 +37,13 @@ export async function writeLogBatch(db: Database, events: LogEvent[]): Promise<v
     // Requests whose rows a gateway's log limit kept out were served all the same: they count.
     const logs = [...written, ...stopped].map((event) => event.log);
     for (const level of ROLLUP_LEVELS) await tx.execute(upsertRollups(level.table, expandJson(level.table, levelRollupRows(level, logs))));
+    const keysByTeam = await metadataKeysOf(tx, logs);
+    if (keysByTeam.size > 0) {
+      for (const level of METADATA_ROLLUP_LEVELS) {
+        const rows = metadataRollupRows(level.bucketMs, logs, keysByTeam);
+        if (rows.length > 0) await tx.execute(upsertRollups(level.table, expandJson(level.table, rows)));
+      }
+    }
     const { tokens, apiTokenUses, keys, operatorKeyUses } = lastUses(logs);
     if (tokens.length > 0) {
       await tx.execute(sql`
@@ -63,6 +70,21 @@ export async function writeLogBatch(db: Database, events: LogEvent[]): Promise<v
         where k.id = u.id and (k.last_used_at is null or k.last_used_at <= u.at)`);
     }
   });
+}
+
+/**
+ * The analytics metadata keys of the batch's teams that chose any, for the metadata rollups. Read
+ * in the batch's transaction, so a key chosen counts from the next batch on; only for the teams of
+ * logs that carry metadata, so a batch without metadata asks nothing.
+ */
+async function metadataKeysOf(tx: Pick<Database, "select">, logs: NewRequestLog[]): Promise<Map<string, string[]>> {
+  const teamIds = [...new Set(logs.filter((log) => log.metadata && Object.keys(log.metadata).length > 0).map((log) => log.teamId))];
+  if (teamIds.length === 0) return new Map();
+  const found = await tx
+    .select({ id: teams.id, keys: teams.analyticsMetadataKeys })
+    .from(teams)
+    .where(and(inArray(teams.id, teamIds), sql`cardinality(${teams.analyticsMetadataKeys}) > 0`));
+  return new Map(found.map((team) => [team.id, team.keys]));
 }
 
 /**

@@ -131,3 +131,42 @@ test("a bad custom range says what to fix; the team's display precision shows in
   await page.goto(`/${team}?range=7d`);
   await expect(page.getByRole("region", { name: "Totals" }).getByText(/^\$[\d,]+\.\d{5}$/)).toBeVisible();
 });
+
+test("an admin chooses a metadata key; requests logged after it break down by its values on the team's and the gateway's page", async ({}, testInfo) => {
+  await page.goto(`/${team}/settings`);
+  const keys = page.getByLabel("Metadata keys to break down by");
+  await expect(page.getByText(/Only requests logged after a key is chosen are counted under it/)).toBeVisible();
+  await expect(page.getByText(/a key with many values \(user ids, say\) makes many rows/)).toBeVisible();
+  await keys.fill("plan");
+  const metadataForm = page.locator("form").filter({ has: keys });
+  await metadataForm.getByRole("button", { name: "Save" }).click();
+  await expect(metadataForm.getByText("Saved: analytics break down by plan from now on.")).toBeVisible();
+  await metadataForm.scrollIntoViewIfNeeded();
+  await screenshotBothThemes(page, testInfo, "settings-analytics-metadata");
+
+  const token = await createGatewayToken(page, team, "chat", "plan token");
+  for (const metadata of [{ plan: "pro" }, { plan: "pro" }, { plan: "free" }, null]) {
+    const answer = await page.request.post(`/v1/${team}/chat/compat/chat/completions`, {
+      headers: { "cf-aig-authorization": `Bearer ${token}`, ...(metadata && { "cf-aig-metadata": JSON.stringify(metadata) }) },
+      data: { model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "Hello plans" }] },
+    });
+    expect(answer.status()).toBe(200);
+  }
+
+  const byPlan = page.getByRole("table", { name: "By plan (metadata)" });
+  await expect(async () => {
+    await page.goto(`/${team}?range=1h`);
+    await page.getByRole("tab", { name: "plan (metadata)" }).click();
+    await expect(byPlan.getByRole("row", { name: /^pro/ })).toBeVisible({ timeout: 2_000 });
+  }).toPass({ timeout: 30_000 });
+  await expect(page).toHaveURL(/by=metadata\.plan/);
+  await expect(byPlan.getByRole("row", { name: /^free/ })).toBeVisible();
+  // The other requests of the hour (the earlier tests' live ones, this one without metadata).
+  await expect(byPlan.getByRole("row", { name: /^no value/ })).toBeVisible();
+  await expect(byPlan.getByRole("img", { name: "pro: requests over the range" })).toBeVisible();
+  await screenshotBothThemes(page, testInfo, "analytics-team-by-metadata");
+
+  await page.goto(`/${team}/gateways/chat/analytics?range=1h&by=metadata.plan`);
+  await expect(page.getByRole("tab", { name: "plan (metadata)" })).toHaveAttribute("aria-selected", "true");
+  await expect(byPlan.getByRole("row", { name: /^pro/ })).toBeVisible();
+});

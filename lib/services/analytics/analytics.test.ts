@@ -8,6 +8,7 @@ import { writeLogBatch } from "@/lib/logs/writer";
 import { testDatabases } from "@/tests/support/database";
 import { NotFoundError } from "../errors";
 import { createGateway } from "../gateways/create";
+import { setAnalyticsMetadataKeys } from "../teams/analytics-metadata-keys";
 import { newTeam, operatorOf, userContext } from "../test-helpers";
 import { createGatewayToken } from "../tokens/create";
 import { getAnalyticsBreakdown } from "./breakdown";
@@ -131,6 +132,54 @@ describe.each(testDatabases())("analytics services on $name", (database) => {
     const gatewayPage = await getAnalyticsDashboard({ ctx, teamId: team.id, gatewayId: prodId, range, by: "gateway" });
     expect(gatewayPage.dimensions).not.toContain("gateway");
     expect(gatewayPage.breakdown.by).toBe("provider");
+  });
+
+  it("breaks usage down by the values of a chosen metadata key, requests without it in a row of their own, on the team's and a gateway's page", async () => {
+    const planned = await newTeam(handle);
+    const ctx = operatorOf(handle);
+    await setAnalyticsMetadataKeys({ ctx, teamId: planned.id, analyticsMetadataKeys: ["plan"] });
+    const main = (await createGateway({ ctx, teamId: planned.id, slug: "main" })).id;
+    const side = (await createGateway({ ctx, teamId: planned.id, slug: "side" })).id;
+    const at = (ms: number) => new Date(NOW.getTime() - ms);
+    const logs: Parameters<typeof testLogEvent>[1][] = [
+      { createdAt: at(2 * MINUTE), gatewayId: main, metadata: { plan: "pro", user: "u1" }, durationMs: 100, costMicros: 700 },
+      { createdAt: at(30 * HOUR), gatewayId: side, metadata: { plan: "pro" }, durationMs: 2_000, costMicros: 300 },
+      { createdAt: at(3 * HOUR), gatewayId: main, metadata: { plan: "free" }, durationMs: 1_000, costMicros: 50 },
+      { createdAt: at(5 * MINUTE), gatewayId: main, metadata: { user: "u2" }, durationMs: 10, costMicros: 5 },
+      { createdAt: at(50 * HOUR), gatewayId: main, metadata: null, durationMs: 20, costMicros: 1 },
+    ];
+    await writeLogBatch(
+      handle.db,
+      logs.map((log, i) => testLogEvent(i, { id: `${planned.id}-${i}`, teamId: planned.id, success: true, statusCode: 200, provider: "openai", model: "gpt-4o", ...log }, false)),
+    );
+
+    const week = resolveRange({ range: "7d" }, NOW);
+    const byPlan = await getAnalyticsBreakdown({ ctx, teamId: planned.id, range: week, by: "metadata.plan" });
+    expect(byPlan.rows.map((row) => [row.key, row.label, row.requests, row.costMicros, row.spark.reduce((a, b) => a + b, 0)])).toEqual([
+      ["", "no value", 2, 6, 2],
+      ["pro", "pro", 2, 1_000, 2],
+      ["free", "free", 1, 50, 1],
+    ]);
+    // The no-value row's latency is every request's sketch less the keyed ones': 10 and 20 ms.
+    expect(Math.abs(byPlan.rows[0]!.duration.p95! - 20) / 20).toBeLessThanOrEqual(RELATIVE_ERROR);
+    expect(Math.abs(byPlan.rows[1]!.duration.p50! - 100) / 100).toBeLessThanOrEqual(RELATIVE_ERROR);
+    expect(byPlan.rows[0]!.spark).toHaveLength(168);
+
+    // One gateway's: every request there has a plan, so no "no value" row.
+    const sideOnly = await getAnalyticsBreakdown({ ctx, teamId: planned.id, gatewayId: side, range: week, by: "metadata.plan" });
+    expect(sideOnly.rows.map((row) => [row.label, row.requests])).toEqual([["pro", 1]]);
+    // The last hour reads the minute rollups.
+    const hour = await getAnalyticsBreakdown({ ctx, teamId: planned.id, range: resolveRange({ range: "1h" }, NOW), by: "metadata.plan" });
+    expect(hour.rows.map((row) => [row.label, row.requests, row.spark.length])).toEqual([
+      ["no value", 1, 60],
+      ["pro", 1, 60],
+    ]);
+
+    const dashboard = await getAnalyticsDashboard({ ctx, teamId: planned.id, range: week, by: "metadata.plan" });
+    expect(dashboard.dimensions).toEqual(["gateway", "provider", "model", "token", "ingressFormat", "metadata.plan"]);
+    expect(dashboard.breakdown.rows).toEqual(byPlan.rows);
+    // A key the team did not choose is not a breakdown.
+    expect((await getAnalyticsDashboard({ ctx, teamId: planned.id, range: week, by: "metadata.user" })).breakdown.by).toBe("gateway");
   });
 
   it("is empty for a quiet range, and refuses a user of another team", async () => {

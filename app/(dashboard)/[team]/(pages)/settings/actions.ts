@@ -3,6 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { requireTeam } from "@/lib/auth/team";
+import { setAnalyticsMetadataKeys, splitMetadataKeys } from "@/lib/services/teams/analytics-metadata-keys";
 import { setDisplayPrecision } from "@/lib/services/teams/display-precision";
 import { renameTeam } from "@/lib/services/teams/rename";
 import { setLogRetention } from "@/lib/services/teams/set-log-retention";
@@ -45,4 +46,17 @@ export async function setLogRetentionAction(teamSlug: string, _previous: FormSta
   }
   revalidatePath(`/${team.slug}/settings`);
   return { ok: true, message: text === "" ? "Saved: logs are kept." : `Saved: logs older than ${text} days are deleted.` };
+}
+
+export async function setAnalyticsMetadataKeysAction(teamSlug: string, _previous: FormState, form: FormData): Promise<FormState> {
+  const { ctx, team, role } = await requireTeam(teamSlug);
+  let updated;
+  try {
+    updated = await setAnalyticsMetadataKeys({ ctx, teamId: team.id, analyticsMetadataKeys: splitMetadataKeys(String(form.get("analyticsMetadataKeys") ?? "")) });
+  } catch (error) {
+    return formError(error, { role, doing: "choose the metadata keys analytics break down by" });
+  }
+  revalidatePath(`/${team.slug}`, "layout");
+  const keys = updated.analyticsMetadataKeys;
+  return { ok: true, message: keys.length === 0 ? "Saved: analytics break down by no metadata key." : `Saved: analytics break down by ${keys.join(", ")} from now on.` };
 }

@@ -6,9 +6,12 @@ import { requireTeam } from "@/lib/auth/team";
 import { config } from "@/lib/config";
 import { roleAtLeast } from "@/lib/services/roles";
 import { formatDate } from "@/lib/utils/format";
+import { METADATA_VALUE_MAX_LENGTH } from "@/db/schema";
+import { ANALYTICS_METADATA_KEYS_MAX } from "@/lib/services/teams/analytics-metadata-keys";
 import { DISPLAY_PRECISIONS } from "@/lib/services/teams/display-precision";
 import { LOG_RETENTION_DAYS_MAX } from "@/lib/services/teams/set-log-retention";
-import { renameTeamAction, setDisplayPrecisionAction, setLogRetentionAction } from "./actions";
+import { renameTeamAction, setAnalyticsMetadataKeysAction, setDisplayPrecisionAction, setLogRetentionAction } from "./actions";
+import { AnalyticsMetadataForm } from "./analytics-metadata-form";
 import { DisplayForm } from "./display-form";
 import { LogRetentionForm } from "./log-retention-form";
 import { TeamForm } from "./team-form";
@@ -45,6 +48,19 @@ export default async function SettingsPage({ params }: { params: Promise<{ team:
             <CardDescription>How the dashboard shows costs and spend.</CardDescription>
           </CardHeader>
           <DisplayForm action={setDisplayPrecisionAction.bind(null, team.slug)} precision={team.displayPrecision} precisions={DISPLAY_PRECISIONS} canEdit={canRename} />
+        </Card>
+        <Card>
+          <CardHeader>
+            <CardTitle>Analytics by metadata</CardTitle>
+            <CardDescription>Besides gateway, provider, model, token and format, the analytics pages can break usage down by values of request metadata.</CardDescription>
+          </CardHeader>
+          <AnalyticsMetadataForm
+            action={setAnalyticsMetadataKeysAction.bind(null, team.slug)}
+            keys={team.analyticsMetadataKeys}
+            maxKeys={ANALYTICS_METADATA_KEYS_MAX}
+            valueMaxLength={METADATA_VALUE_MAX_LENGTH}
+            canEdit={canRename}
+          />
         </Card>
         <Card>
           <CardHeader>

@@ -1,0 +1,70 @@
+CREATE TABLE "metadata_usage_rollups" (
+	"team_id" text NOT NULL,
+	"hour" timestamp with time zone NOT NULL,
+	"gateway_id" text NOT NULL,
+	"metadata_key" text NOT NULL,
+	"metadata_value" text NOT NULL,
+	"requests" integer DEFAULT 0 NOT NULL,
+	"errors" integer DEFAULT 0 NOT NULL,
+	"rate_limited" integer DEFAULT 0 NOT NULL,
+	"refusals" integer DEFAULT 0 NOT NULL,
+	"client_errors" integer DEFAULT 0 NOT NULL,
+	"server_errors" integer DEFAULT 0 NOT NULL,
+	"cached_requests" integer DEFAULT 0 NOT NULL,
+	"tokens_in" bigint DEFAULT 0 NOT NULL,
+	"tokens_out" bigint DEFAULT 0 NOT NULL,
+	"tokens_cached" bigint DEFAULT 0 NOT NULL,
+	"cost_micros" bigint DEFAULT 0 NOT NULL,
+	"duration_ms_total" bigint DEFAULT 0 NOT NULL,
+	"ttfb_sketch" bigint[] DEFAULT '{}' NOT NULL,
+	"duration_sketch" bigint[] DEFAULT '{}' NOT NULL,
+	CONSTRAINT "metadata_usage_rollups_team_id_hour_gateway_id_metadata_key_metadata_value_pk" PRIMARY KEY("team_id","hour","gateway_id","metadata_key","metadata_value")
+);
+--> statement-breakpoint
+CREATE TABLE "metadata_usage_rollups_day" (
+	"team_id" text NOT NULL,
+	"day" timestamp with time zone NOT NULL,
+	"gateway_id" text NOT NULL,
+	"metadata_key" text NOT NULL,
+	"metadata_value" text NOT NULL,
+	"requests" integer DEFAULT 0 NOT NULL,
+	"errors" integer DEFAULT 0 NOT NULL,
+	"rate_limited" integer DEFAULT 0 NOT NULL,
+	"refusals" integer DEFAULT 0 NOT NULL,
+	"client_errors" integer DEFAULT 0 NOT NULL,
+	"server_errors" integer DEFAULT 0 NOT NULL,
+	"cached_requests" integer DEFAULT 0 NOT NULL,
+	"tokens_in" bigint DEFAULT 0 NOT NULL,
+	"tokens_out" bigint DEFAULT 0 NOT NULL,
+	"tokens_cached" bigint DEFAULT 0 NOT NULL,
+	"cost_micros" bigint DEFAULT 0 NOT NULL,
+	"duration_ms_total" bigint DEFAULT 0 NOT NULL,
+	"ttfb_sketch" bigint[] DEFAULT '{}' NOT NULL,
+	"duration_sketch" bigint[] DEFAULT '{}' NOT NULL,
+	CONSTRAINT "metadata_usage_rollups_day_team_id_day_gateway_id_metadata_key_metadata_value_pk" PRIMARY KEY("team_id","day","gateway_id","metadata_key","metadata_value")
+);
+--> statement-breakpoint
+CREATE TABLE "metadata_usage_rollups_minute" (
+	"team_id" text NOT NULL,
+	"minute" timestamp with time zone NOT NULL,
+	"gateway_id" text NOT NULL,
+	"metadata_key" text NOT NULL,
+	"metadata_value" text NOT NULL,
+	"requests" integer DEFAULT 0 NOT NULL,
+	"errors" integer DEFAULT 0 NOT NULL,
+	"rate_limited" integer DEFAULT 0 NOT NULL,
+	"refusals" integer DEFAULT 0 NOT NULL,
+	"client_errors" integer DEFAULT 0 NOT NULL,
+	"server_errors" integer DEFAULT 0 NOT NULL,
+	"cached_requests" integer DEFAULT 0 NOT NULL,
+	"tokens_in" bigint DEFAULT 0 NOT NULL,
+	"tokens_out" bigint DEFAULT 0 NOT NULL,
+	"tokens_cached" bigint DEFAULT 0 NOT NULL,
+	"cost_micros" bigint DEFAULT 0 NOT NULL,
+	"duration_ms_total" bigint DEFAULT 0 NOT NULL,
+	"ttfb_sketch" bigint[] DEFAULT '{}' NOT NULL,
+	"duration_sketch" bigint[] DEFAULT '{}' NOT NULL,
+	CONSTRAINT "metadata_usage_rollups_minute_team_id_minute_gateway_id_metadata_key_metadata_value_pk" PRIMARY KEY("team_id","minute","gateway_id","metadata_key","metadata_value")
+);
+--> statement-breakpoint
+ALTER TABLE "teams" ADD COLUMN "analytics_metadata_keys" text[] DEFAULT '{}' NOT NULL;
