@@ -184,6 +184,11 @@ export function addTotals(a: UsageTotals, b: UsageTotals): UsageTotals {
   return Object.fromEntries(TOTAL_FIELDS.map((field) => [field, a[field] + b[field]])) as unknown as UsageTotals;
 }
 
+/** `a` less `b`: the requests of a whole that are not in a part of it. */
+export function subtractTotals(a: UsageTotals, b: UsageTotals): UsageTotals {
+  return Object.fromEntries(TOTAL_FIELDS.map((field) => [field, a[field] - b[field]])) as unknown as UsageTotals;
+}
+
 export function mergeAll(sketches: Sketch[]): Sketch {
   return sketches.reduce(mergeSketches, []);
 }

@@ -16,6 +16,7 @@ import {
   rollupTable,
   SERIES_ROLLUPS,
   sketchesOf,
+  subtractTotals,
   sums,
   USAGE_ROLLUPS,
   type Percentiles,
@@ -222,10 +223,6 @@ async function sparksBy({ ctx, teamId, gatewayId, range }: Scope, source: Breakd
     sparks.set(row.key, spark);
   }
   return sparks;
-}
-
-function subtractTotals(a: UsageTotals, b: UsageTotals): UsageTotals {
-  return Object.fromEntries(Object.entries(a).map(([field, value]) => [field, value - b[field as keyof UsageTotals]])) as unknown as UsageTotals;
 }
 
 /** A row's key: its columns' values joined with "/", or "" when every one is (a refusal before the provider, gateway or token was known). */
