@@ -20,6 +20,11 @@ export function newId(prefix: IdPrefix): string {
   return `${prefix}_${randomBase58(12)}`;
 }
 
+/** Whether an id was made by newId with this prefix. */
+export function isIdOf(id: string, prefix: IdPrefix): boolean {
+  return id.startsWith(`${prefix}_`);
+}
+
 /**
  * Random bytes for log ids, drawn from the CSPRNG 4 KiB at a time: one call per 409 ids instead of
  * one per id, which was about 5% of the gateway's CPU per request (a profile of `npm start`).

@@ -3,6 +3,7 @@ import type { PgTable } from "drizzle-orm/pg-core";
 import { describeDatabaseError, type Database } from "@/db/client";
 import { apiTokens, gatewayTokens, operatorKeys, providerKeys, requestLogPayloads, requestLogs, teams, type NewRequestLog } from "@/db/schema";
 import { InternalCode } from "@/lib/gateway/errors";
+import { isIdOf } from "@/lib/ids";
 import { applyLogLimits, countLoggedRows } from "./log-limits";
 import { levelRollupRows, METADATA_ROLLUP_LEVELS, metadataRollupRows, ROLLUP_LEVELS, upsertRollups } from "./rollups";
 import { safeJson } from "./safe-text";
@@ -131,8 +132,8 @@ function lastUses(logs: NewRequestLog[]) {
   const byId = <T>(entries: Map<string, T>) => [...entries].sort(([a], [b]) => (a < b ? -1 : 1));
   const uses = byId(keys).map(([id, use]) => ({ id, ...use }));
   const tokenUses = byId(tokens).map(([id, at]) => ({ id, at }));
-  // A team API token with the run scope calls gateways too (its ids are `apit_…`).
-  const isApiToken = (use: { id: string }) => use.id.startsWith("apit_");
+  // A team API token with the run scope calls gateways too.
+  const isApiToken = (use: { id: string }) => isIdOf(use.id, "apit");
   return {
     tokens: tokenUses.filter((use) => !isApiToken(use)),
     apiTokenUses: tokenUses.filter(isApiToken),
